@@ -1,0 +1,36 @@
+# The two commands in the README do all set-up on a fresh machine:
+#   make report   bootstrap .venv, run the 2022/23 Q2 quarterly and six-monthly reports
+#   make test     bootstrap .venv and the test tools, run the tests
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Prefect keeps its database and settings inside the project, never in the user's home.
+export PREFECT_HOME := $(CURDIR)/.prefect
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+
+.PHONY: report test bench plan returns clean
+
+$(BIN)/.installed: pyproject.toml scripts/ensure-system-packages.sh
+	bash scripts/ensure-system-packages.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+report: $(BIN)/.installed
+	$(BIN)/reporting run --period 2022/23-Q2 --cadence quarterly
+	$(BIN)/reporting run --period 2022/23-Q2 --cadence six-monthly
+
+test: $(BIN)/.installed
+	bash scripts/ensure-system-packages.sh --test
+	$(BIN)/python -m pytest -q
+
+# Rebuild the bundled inputs from the scripts that write them.
+plan: $(BIN)/.installed
+	$(BIN)/python scripts/build_plan_workbook.py
+
+returns: $(BIN)/.installed
+	$(BIN)/python scripts/build_bundled_returns.py
+
+clean:
+	rm -rf $(VENV) .prefect outputs/2*

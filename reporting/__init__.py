@@ -1,0 +1,1 @@
+"""scrutiny-reporting: action plan monitoring and scrutiny committee reports."""

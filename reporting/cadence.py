@@ -1,0 +1,75 @@
+"""How often an action is reported on, and which actions each report covers."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from reporting.period import Period
+
+
+class Cadence(str, Enum):
+    """A reporting cadence; the value is the word used in the plan, config and paths."""
+
+    QUARTERLY = "quarterly"
+    SIX_MONTHLY = "six-monthly"
+    ANNUAL = "annual"
+
+    @classmethod
+    def parse(cls, text: str) -> Cadence:
+        """Give the cadence named by `text` ("Quarterly", "6-monthly", "six monthly", "Annual")."""
+        key = re.sub(r"[^a-z0-9]", "", str(text).lower())
+        for cadence, names in _NAMES.items():
+            if key in names:
+                return cadence
+        raise ValueError(f"{text!r} is not a cadence: use quarterly, six-monthly or annual")
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+_NAMES = {
+    Cadence.QUARTERLY: {"quarterly", "quarter", "q"},
+    Cadence.SIX_MONTHLY: {"sixmonthly", "6monthly", "halfyearly", "biannual", "biannually"},
+    Cadence.ANNUAL: {"annual", "annually", "yearly"},
+}
+
+_WORDING = (
+    (re.compile(r"^\s*quarterly\b", re.I), Cadence.QUARTERLY),
+    (re.compile(r"^\s*(6|six)[\s-]?monthly\b", re.I), Cadence.SIX_MONTHLY),
+    (re.compile(r"^\s*annual(ly)?\b", re.I), Cadence.ANNUAL),
+)
+
+
+def cadence_from_wording(milestones: list[str] | tuple[str, ...]) -> Cadence | None:
+    """Give the cadence a milestone's wording names ("Quarterly updates", "6monthly ...",
+    "Annual update"), or None when no milestone names one."""
+    for text in milestones:
+        for pattern, cadence in _WORDING:
+            if pattern.search(text or ""):
+                return cadence
+    return None
+
+
+REPORT_CADENCES = (Cadence.QUARTERLY, Cadence.SIX_MONTHLY)
+
+
+def cadences_covered(report: Cadence, period: Period) -> frozenset[Cadence]:
+    """Give the action cadences a report of kind `report` on quarter `period` covers.
+
+    The quarterly report covers quarterly actions. The six-monthly report, due only at
+    Q2 and Q4, covers quarterly and six-monthly actions, and annual ones at Q4.
+    """
+    if report is Cadence.QUARTERLY:
+        return frozenset({Cadence.QUARTERLY})
+    if report is Cadence.SIX_MONTHLY:
+        if period.kind == "Q" and period.number not in (2, 4):
+            raise ValueError(
+                f"the six-monthly report is made at Q2 and Q4, not {period.label}"
+            )
+        covered = {Cadence.QUARTERLY, Cadence.SIX_MONTHLY}
+        if period.number == 4 or (period.kind == "H" and period.number == 2):
+            covered.add(Cadence.ANNUAL)
+        return frozenset(covered)
+    raise ValueError(f"there is no {report.value} report: use quarterly or six-monthly")

@@ -1,0 +1,115 @@
+"""A small hand-built ReportModel for renderer tests (no plan or returns needed)."""
+
+from __future__ import annotations
+
+from reporting.model import (
+    ActionEntry,
+    ExceptionLine,
+    FrontSheet,
+    PrioritySection,
+    PrioritySummary,
+    ReportModel,
+    ReturnLine,
+    StatusCount,
+)
+from reporting.status import STATUS_ORDER, Status
+
+
+def _action(action_id: str, status: Status, update: str, **extra) -> ActionEntry:
+    values = dict(
+        id=action_id,
+        objective=f"Objective of {action_id}",
+        what_we_will_do=f"What we will do for {action_id}",
+        lead="Regulatory Services",
+        partners="District and county partners",
+        cadence="Quarterly",
+        due_date="31 March 2023",
+        revised_date="",
+        milestones=(f"First milestone of {action_id}", f"Second milestone of {action_id}"),
+        target=f"Target of {action_id}",
+        status=status,
+        progress_update=update,
+        next_steps="Report back next quarter.",
+        flags=(),
+    )
+    values.update(extra)
+    return ActionEntry(**values)
+
+
+def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> ReportModel:
+    """Give a ReportModel with two priorities, every status, flags and a missing return.
+
+    `hostile` is put into a progress update, as text typed by an officer, to show renderers
+    escape it.
+    """
+    sections = (
+        PrioritySection(
+            "Priority 1: Housing for all",
+            (
+                _action("1.a", Status.ON_TRACK, "Local Plan review under way."),
+                _action("1.b", Status.OFF_TRACK, "Inspections paused. " + hostile,
+                        revised_date="30 September 2023", flags=("OFF_TRACK", "DATE_SLIPPED")),
+            ),
+        ),
+        PrioritySection(
+            "Priority 6: Physical Activity",
+            (
+                _action("6.c", Status.NO_UPDATE, "", milestones=(),
+                        flags=("MILESTONE_UNDEFINED", "MISSING_UPDATE")),
+                _action("6.f", Status.COMPLETE, "ASR submitted on time."),
+            ),
+        ),
+    )
+    statuses = [a.status for s in sections for a in s.actions]
+    overall = tuple(StatusCount(s, statuses.count(s)) for s in STATUS_ORDER)
+    by_priority = tuple(
+        PrioritySummary(
+            s.heading,
+            tuple(sum(a.status is st for a in s.actions) for st in STATUS_ORDER),
+            len(s.actions),
+        )
+        for s in sections
+    )
+    return ReportModel(
+        title="Health & Wellbeing Action Plan 2022/23: quarterly progress report",
+        running_title="Health & Wellbeing Action Plan: 2022/23 Q2 quarterly report",
+        cadence="quarterly",
+        period_label="2022/23 Q2",
+        front=FrontSheet(
+            council="Harborough District Council",
+            committee="Scrutiny Commission",
+            meeting_date="14 November 2022",
+            report_title="Health & Wellbeing Action Plan 2022/23: quarterly progress report",
+            period="2022/23 Q2 (July to September 2022)",
+            report_author="Policy and Performance Officer",
+            author_contact="performance@harborough.gov.uk",
+            lead_member="Portfolio Holder for Health and Wellbeing",
+            date_of_report="26 November 2026",
+        ),
+        purpose=("To report progress on the Health & Wellbeing Action Plan.",),
+        recommendation="That the Committee notes the progress made and the exceptions.",
+        summary=("4 actions are covered by this report.",),
+        status_columns=STATUS_ORDER,
+        overall=overall,
+        by_priority=by_priority,
+        exceptions_intro="3 exceptions need the Committee's attention, most severe first.",
+        exceptions=(
+            ExceptionLine("NO_RETURN", "High", "", "Housing",
+                          "Housing sent no return for 2022/23 Q2.", "inputs/returns/2022-23-Q2"),
+            ExceptionLine("OFF_TRACK", "High", "1.b", "Regulatory Services",
+                          "1.b is off track: " + hostile, "Regulatory Services.xlsx, Return!D9"),
+            ExceptionLine("MILESTONE_UNDEFINED", "Medium", "6.c", "Health & Wellbeing",
+                          "The plan gives 6.c no milestone.", "Plan, Actions row 23"),
+        ),
+        returns_intro="2 of 3 service areas sent a return.",
+        returns=(
+            ReturnLine("Regulatory Services", "Received", "Regulatory Services.xlsx",
+                       "A. Officer", "B. Manager", "10 October 2022", 3, 3, "None"),
+            ReturnLine("Health & Wellbeing", "Received", "health-and-wellbeing.csv",
+                       "C. Officer", "", "12 October 2022", 1, 0, "6.c"),
+            ReturnLine("Housing", "Missing", "", "", "", "", 1, 0, "1.e"),
+        ),
+        sections=sections,
+        status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
+        generated="Produced 26 November 2026 at 10:04 from 2 returns.",
+    )
