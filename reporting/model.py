@@ -7,8 +7,14 @@ work out a status, a count or a flag themselves. Every string here is final text
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from reporting.status import Status
+from reporting.cadence import Cadence, cadences_covered
+from reporting.config import Settings
+from reporting.flags import Flag, Severity
+from reporting.merge import Merged
+from reporting.plan import Plan
+from reporting.status import STATUS_ORDER, Status
 
 # Section headings, in the order UK scrutiny papers use. Both renderers take them from here.
 HEADINGS = {
@@ -152,3 +158,160 @@ class ReportModel:
     @property
     def total_actions(self) -> int:
         return sum(c.count for c in self.overall)
+
+
+def _fmt(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _status_phrase(counts: dict[Status, int]) -> str:
+    verbs = {
+        Status.OFF_TRACK: "off track", Status.AT_RISK: "at risk",
+        Status.NO_UPDATE: "without an update", Status.NOT_STARTED: "not started",
+        Status.ON_TRACK: "on track", Status.COMPLETE: "complete",
+    }
+    parts = [f"{counts[s]} {verbs[s]}" for s in STATUS_ORDER if counts.get(s)]
+    if not parts:
+        return "none"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _covered_phrase(cadences: frozenset[Cadence]) -> str:
+    words = [c.value for c in (Cadence.QUARTERLY, Cadence.SIX_MONTHLY, Cadence.ANNUAL)
+             if c in cadences]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def build_report_model(
+    settings: Settings, plan: Plan, merged: Merged, flags: list[Flag], produced: datetime
+) -> ReportModel:
+    """Give the ReportModel for `merged` and its `flags`: every word both documents show."""
+    period, cadence = merged.period, merged.cadence
+    covered_period = period.half() if cadence is Cadence.SIX_MONTHLY else period
+    title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
+    counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
+    total = len(merged.progress)
+    flags_on: dict[str, list[str]] = {}
+    for flag in flags:
+        if flag.action_id:
+            codes = flags_on.setdefault(flag.action_id, [])
+            if flag.code not in codes:
+                codes.append(flag.code)
+    by_severity = {s: sum(f.severity is s for f in flags) for s in Severity}
+
+    sections = []
+    for priority in plan.priorities:
+        entries = tuple(
+            ActionEntry(
+                id=p.action.id,
+                objective=p.action.objective,
+                what_we_will_do=p.action.what_we_will_do,
+                lead=p.action.lead_service_area,
+                partners=p.action.partners or "None named",
+                cadence=p.action.cadence.label,
+                due_date=_fmt(p.action.due_date),
+                revised_date=_fmt(p.revised_date),
+                milestones=p.action.milestones,
+                target=p.action.target,
+                status=p.status,
+                progress_update=p.progress_update,
+                next_steps=p.next_steps,
+                flags=tuple(flags_on.get(p.action.id, ())),
+            )
+            for p in merged.progress if p.action.priority == priority.number
+        )
+        if entries:
+            sections.append(PrioritySection(priority.heading, entries))
+    by_priority = tuple(
+        PrioritySummary(
+            s.heading,
+            tuple(sum(a.status is st for a in s.actions) for st in STATUS_ORDER),
+            len(s.actions),
+        )
+        for s in sections
+    )
+
+    returns = []
+    for service in merged.service_areas:
+        ret = merged.return_for(service)
+        owned = [p for p in merged.progress if p.action.lead_service_area == service]
+        updated = [p for p in owned if p.rows and p.progress_update]
+        outstanding = [p.action.id for p in owned if p not in updated]
+        returns.append(ReturnLine(
+            service_area=service,
+            received="Received" if ret else "Missing",
+            file=ret.file if ret else "",
+            completed_by=ret.completed_by if ret else "",
+            approved_by=ret.approved_by if ret else "",
+            date_completed=_fmt(ret.date_completed) if ret else "",
+            actions_covered=len(owned),
+            actions_updated=len(updated),
+            outstanding=", ".join(outstanding) or "None",
+        ))
+    received = sum(r.received == "Received" for r in returns)
+    meeting = settings.meeting_date(period)
+
+    return ReportModel(
+        title=title,
+        running_title=f"{settings.council}: {settings.plan_title}, {period.label} "
+                      f"{cadence.value} report",
+        cadence=cadence.value,
+        period_label=period.label,
+        front=FrontSheet(
+            council=settings.council,
+            committee=settings.committee,
+            meeting_date=_fmt(meeting) if meeting else "To be confirmed",
+            report_title=title,
+            period=covered_period.description,
+            report_author=settings.report_author,
+            author_contact=settings.author_contact,
+            lead_member=settings.lead_member,
+            date_of_report=_fmt(produced.date()),
+        ),
+        purpose=(
+            f"To report progress on the {settings.plan_title} for "
+            f"{covered_period.description}, leading with the exceptions that need the "
+            "Committee's attention.",
+            f"This {cadence.value} report covers the "
+            f"{_covered_phrase(cadences_covered(cadence, period))} actions of the plan: "
+            f"{_plural(total, 'action')} in all. Each service area that leads an action "
+            "sends a return with its status and a progress update.",
+        ),
+        recommendation=(
+            f"That the Committee notes the progress made on the {settings.plan_title} in "
+            f"{period.label}, considers the {_plural(len(flags), 'exception')} set out in "
+            "section 4, and identifies any action it wishes to scrutinise further."
+        ),
+        summary=(
+            f"Of the {_plural(total, 'action')} covered, {_status_phrase(counts)}.",
+            f"{received} of {_plural(len(returns), 'service area')} sent a usable return.",
+        ),
+        status_columns=STATUS_ORDER,
+        overall=tuple(StatusCount(s, counts[s]) for s in STATUS_ORDER),
+        by_priority=by_priority,
+        exceptions_intro=(
+            f"{_plural(len(flags), 'exception was', 'exceptions were')} raised: "
+            f"{by_severity[Severity.HIGH]} high, {by_severity[Severity.MEDIUM]} medium and "
+            f"{by_severity[Severity.LOW]} low severity, listed most severe first."
+        ),
+        exceptions=tuple(
+            ExceptionLine(f.code, f.severity.word, f.action_id, f.service_area, f.message,
+                          f.source)
+            for f in flags
+        ),
+        returns_intro=(
+            f"{received} of {_plural(len(returns), 'service area')} leading actions in this "
+            f"report sent a usable return for {period.label}."
+        ),
+        returns=tuple(returns),
+        sections=tuple(sections),
+        status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
+        generated=(
+            f"Produced on {_fmt(produced.date())} at {produced:%H:%M} from "
+            f"{_plural(len(merged.returns), 'return file')}."
+        ),
+    )

@@ -73,7 +73,7 @@ class Action:
         """Name the parts of the action the plan leaves undefined."""
         missing = []
         if not self.what_we_will_do:
-            missing.append("what we will do")
+            missing.append("a 'what we will do'")
         if not self.milestones:
             missing.append("a milestone")
         if not self.target:
@@ -274,3 +274,17 @@ def _load_actions(workbook, priorities, milestones, default_cadence) -> list[Act
             "that are not on the Actions sheet"
         )
     return actions
+
+
+def find_plan(folder: Path) -> Path:
+    """Give the one plan workbook in `folder` (lock and hidden files are ignored)."""
+    folder = Path(folder)
+    found = sorted(
+        p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", "."))
+    ) if folder.is_dir() else []
+    if len(found) != 1:
+        held = ", ".join(p.name for p in found) or "nothing"
+        raise PlanError(
+            f"{folder} must hold exactly one plan workbook (.xlsx); it holds {held}"
+        )
+    return found[0]

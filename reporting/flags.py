@@ -1,0 +1,167 @@
+"""Flags: the exceptions a report leads with, each with a code, a severity and where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from reporting.merge import Merged, Progress
+from reporting.plan import Plan
+from reporting.status import Status
+
+
+class Severity(IntEnum):
+    """How urgently the committee should look; lower sorts first."""
+
+    HIGH = 1
+    MEDIUM = 2
+    LOW = 3
+
+    @property
+    def word(self) -> str:
+        return self.name.capitalize()
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    severity: Severity
+    action_id: str  # "" when the flag is about a whole return
+    service_area: str
+    message: str
+    source: str  # file and cell, or the plan
+
+    def sort_key(self) -> tuple:
+        return (self.severity, _action_order(self.action_id), self.code, self.service_area)
+
+
+def _action_order(action_id: str) -> tuple:
+    if not action_id:
+        return (0, "")
+    number, _, letter = action_id.partition(".")
+    return (int(number) if number.isdigit() else 999, letter)
+
+
+def _fmt(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _plan_source(plan: Plan, action_id: str) -> str:
+    name = plan.source.name if plan.source else "plan"
+    return f"{name}, Actions sheet, action {action_id}"
+
+
+def _row_source(progress: Progress, column: str) -> str:
+    row = progress.rows[0]
+    return f"{progress.return_file}, {row.where(column)}"
+
+
+def _plan_flags(plan: Plan, merged: Merged) -> list[Flag]:
+    flags = []
+    for p in merged.progress:
+        gaps = p.action.gaps
+        if gaps:
+            flags.append(Flag(
+                "MILESTONE_UNDEFINED", Severity.MEDIUM, p.action.id, p.action.lead_service_area,
+                f"The plan leaves {p.action.id} without {' or '.join(gaps)}: progress cannot "
+                "be judged until the plan defines it.",
+                _plan_source(plan, p.action.id)))
+    return flags
+
+
+def _return_flags(merged: Merged) -> list[Flag]:
+    flags = []
+    for ret in merged.returns:
+        if not ret.usable:
+            reason = "; ".join(p.message for p in ret.problems if p.fatal)
+            flags.append(Flag(
+                "UNREADABLE_RETURN", Severity.HIGH, "", ret.service_area,
+                f"The return {ret.file} could not be used: {reason}.",
+                str(ret.path)))
+    folder = f"inputs/returns/{merged.period.path}"
+    for service in merged.service_areas:
+        if merged.return_for(service) is None:
+            outstanding = [p.action.id for p in merged.progress
+                           if p.action.lead_service_area == service]
+            flags.append(Flag(
+                "NO_RETURN", Severity.HIGH, "", service,
+                f"{service} sent no usable return for {merged.period.label}; "
+                f"no update on {', '.join(outstanding)}.",
+                folder))
+    for ret, row in merged.unknown_rows:
+        shown = row.raw_action_id or "(blank)"
+        flags.append(Flag(
+            "UNKNOWN_ACTION", Severity.LOW, row.raw_action_id, ret.service_area,
+            f"{ret.file} has a row for action '{shown}', which is not in the plan; "
+            "its update was not used.",
+            f"{ret.file}, {row.where('Action ID')}"))
+    for ret, row, first in merged.duplicate_rows:
+        flags.append(Flag(
+            "DUPLICATE_UPDATE", Severity.LOW, row.action_id, ret.service_area,
+            f"{ret.file} has two rows for {row.action_id}"
+            + (f" ({row.milestone})" if row.milestone else "")
+            + f"; the first ({first.where('Action ID')}) was used.",
+            f"{ret.file}, {row.where('Action ID')}"))
+    return flags
+
+
+def _progress_flags(plan: Plan, merged: Merged) -> list[Flag]:
+    flags = []
+    end = merged.period.end
+    for p in merged.progress:
+        a = p.action
+        service = a.lead_service_area
+        returned = merged.return_for(service) is not None
+        if not p.rows:
+            if returned:
+                flags.append(Flag(
+                    "MISSING_UPDATE", Severity.MEDIUM, a.id, service,
+                    f"{service}'s return has no row for {a.id}.",
+                    merged.return_for(service).file))
+            # Without any return, NO_RETURN already names this action.
+            continue
+        if not p.progress_update:
+            flags.append(Flag(
+                "MISSING_UPDATE", Severity.MEDIUM, a.id, service,
+                f"The row for {a.id} has no progress update.",
+                _row_source(p, "Progress update")))
+        if not any(r.status for r in p.rows):
+            typed = next((r.status_text for r in p.rows if r.status_text), "")
+            flags.append(Flag(
+                "MISSING_STATUS", Severity.MEDIUM, a.id, service,
+                (f"The status '{typed}' for {a.id} is not one the report recognises."
+                 if typed else f"The row for {a.id} gives no status."),
+                _row_source(p, "Status")))
+        if p.status is Status.OFF_TRACK:
+            flags.append(Flag(
+                "OFF_TRACK", Severity.HIGH, a.id, service,
+                f"{a.id} is off track: {p.progress_update or 'no explanation given.'}",
+                _row_source(p, "Status")))
+        elif p.status is Status.AT_RISK:
+            flags.append(Flag(
+                "AT_RISK", Severity.MEDIUM, a.id, service,
+                f"{a.id} is at risk: {p.progress_update or 'no explanation given.'}",
+                _row_source(p, "Status")))
+        if p.revised_date and p.revised_date > a.due_date:
+            reason = p.reason_for_revised_date or "no reason given"
+            flags.append(Flag(
+                "DATE_SLIPPED", Severity.MEDIUM, a.id, service,
+                f"{a.id} has slipped from {_fmt(a.due_date)} to {_fmt(p.revised_date)}: {reason}.",
+                _row_source(p, "Revised date")))
+    for p in merged.progress:
+        due = p.revised_date or p.action.due_date
+        if due <= end and p.status is not Status.COMPLETE:
+            source = (_row_source(p, "Revised date") if p.revised_date
+                      else _plan_source(plan, p.action.id))
+            flags.append(Flag(
+                "OVERDUE", Severity.HIGH, p.action.id, p.action.lead_service_area,
+                f"{p.action.id} was due by {_fmt(due)} and is not complete "
+                f"(status: {p.status.value}).",
+                source))
+    return flags
+
+
+def raise_flags(plan: Plan, merged: Merged) -> list[Flag]:
+    """Give every flag the merged period raises, most severe first."""
+    flags = _plan_flags(plan, merged) + _return_flags(merged) + _progress_flags(plan, merged)
+    return sorted(flags, key=Flag.sort_key)

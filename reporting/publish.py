@@ -1,0 +1,122 @@
+"""Publishing a run: whole files only, every input archived by hash, and a manifest.
+
+Every file appears whole or not at all: it is written under a temporary name in the same
+folder and renamed into place, so a reader (or a run that dies half-way) never sees a
+half-written document, and the previous version stays readable until the new one is ready.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from reporting.flags import Flag
+
+FLAG_COLUMNS = ("code", "severity", "action_id", "service_area", "message", "source")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` whole or not at all; give `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def safe_cell(value: object) -> str:
+    """Give `value` as text a spreadsheet will show, never run: a leading = + - @ is quoted."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def flags_csv(flags: list[Flag]) -> bytes:
+    """Give the flags as CSV bytes (UTF-8 with BOM so Excel reads it), formula-safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FLAG_COLUMNS)
+    for f in flags:
+        writer.writerow(safe_cell(v) for v in (
+            f.code, f.severity.word, f.action_id, f.service_area, f.message, f.source))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ArchivedInput:
+    path: str
+    sha256: str
+    bytes: int
+    archived_as: str
+
+
+def archive_inputs(paths: list[Path], archive: Path, root: Path | None = None) -> list[ArchivedInput]:
+    """Copy each input into `archive` under its sha256 (once) and give what was archived.
+
+    The originals are only read, never moved or changed.
+    """
+    archived = []
+    for path in paths:
+        path = Path(path)
+        digest = sha256_of(path)
+        target = Path(archive) / f"{digest}{path.suffix.lower()}"
+        if not target.exists():
+            write_atomic(target, path.read_bytes())
+        shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+        archived.append(ArchivedInput(str(shown), digest, path.stat().st_size, str(target)))
+    return archived
+
+
+def publish_run(
+    folder: Path,
+    documents: dict[str, bytes],
+    inputs: list[ArchivedInput],
+    counts: dict[str, object],
+    started: datetime,
+    extra: dict[str, object] | None = None,
+) -> Path:
+    """Write each document into `folder`, then `manifest.json` naming them all; give the manifest path.
+
+    The manifest is written last, so one that exists always describes complete documents.
+    """
+    folder = Path(folder)
+    outputs = []
+    for name, data in documents.items():
+        path = write_atomic(folder / name, data)
+        outputs.append({"file": name, "sha256": hashlib.sha256(data).hexdigest(),
+                        "bytes": len(data)})
+    manifest = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "inputs": [vars(i) for i in inputs],
+        "outputs": outputs,
+        "counts": counts,
+        **(extra or {}),
+    }
+    return write_atomic(folder / "manifest.json",
+                        json.dumps(manifest, indent=2, default=str).encode("utf-8"))
+

@@ -1,0 +1,35 @@
+"""Short text views of a report: document names and a markdown summary of a run."""
+
+from __future__ import annotations
+
+from reporting.cadence import Cadence
+from reporting.model import ReportModel
+from reporting.period import Period
+
+
+def document_stem(period: Period, cadence: Cadence) -> str:
+    """Give the file name (without suffix) of a report's documents: scrutiny-report-2022-23-Q2-quarterly."""
+    return f"scrutiny-report-{period.path}-{cadence.value}"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def summary_markdown(model: ReportModel, paths: dict[str, str]) -> str:
+    """Give a markdown summary of a report: counts by status, exceptions, documents."""
+    lines = [f"# {model.title}", "", model.front.period, ""]
+    lines += ["| Status | Actions |", "| --- | --- |"]
+    lines += [f"| {c.status.value} | {c.count} |" for c in model.overall]
+    lines += ["", f"## Exceptions ({len(model.exceptions)})", ""]
+    if model.exceptions:
+        lines += ["| Severity | Flag | Action | Service area | Issue |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            f"| {e.severity} | {e.code} | {e.action_id} | {_cell(e.service_area)} | {_cell(e.message)} |"
+            for e in model.exceptions
+        ]
+    else:
+        lines.append("No exceptions were raised.")
+    lines += ["", "## Documents", ""]
+    lines += [f"- {kind}: `{path}`" for kind, path in paths.items()]
+    return "\n".join(lines) + "\n"
