@@ -87,7 +87,9 @@ def archive_inputs(paths: list[Path], archive: Path, root: Path | None = None) -
         if not target.exists():
             write_atomic(target, path.read_bytes())
         shown = path.relative_to(root) if root and path.is_relative_to(root) else path
-        archived.append(ArchivedInput(str(shown), digest, path.stat().st_size, str(target)))
+        # Named relative to the outputs folder, so the record survives the folder moving.
+        stored = target.relative_to(Path(archive).parent)
+        archived.append(ArchivedInput(str(shown), digest, path.stat().st_size, str(stored)))
     return archived
 
 

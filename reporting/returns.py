@@ -259,7 +259,7 @@ def read_return(path: Path) -> Return:
 
             def address(r: int, c: int | None) -> str:
                 return f"{sheet}!{get_column_letter((c or 0) + 1)}{r + 1}" if c is not None \
-                    else f"{sheet}!row {r + 1}"
+                    else f"{sheet}, row {r + 1}"
     except Exception as error:  # any unreadable file becomes a problem, not a crash
         problems.append(Problem(path.name, "", f"the file cannot be read as a spreadsheet "
                                 f"({type(error).__name__}); save it as .xlsx from Excel and send it again",

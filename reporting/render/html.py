@@ -1,0 +1,95 @@
+"""The HTML and PDF view of a ReportModel.
+
+The template decides what the report looks like and `report.css` lays it out on A4 pages
+(CSS Paged Media); this module only fills the template and hands the HTML to WeasyPrint.
+Text from returns is untrusted: Jinja autoescapes it, and while the PDF is drawn nothing
+is fetched except files inside the templates folder.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reporting.model import ReportModel
+from reporting.status import Status
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+_TEMPLATE = "report.html.j2"
+_STYLESHEET = "report.css"
+
+
+def _environment(templates: Path) -> Environment:
+    # "report.html.j2" ends in ".j2", so "j2" must be listed for autoescape to apply.
+    return Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "j2"),
+            default_for_string=True,
+            default=True,
+        ),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(model: ReportModel, templates: Path = TEMPLATES) -> str:
+    """Give the report as one self-contained HTML page (the stylesheet is inlined)."""
+    css = (templates / _STYLESHEET).read_text(encoding="utf-8")
+    template = _environment(templates).get_template(_TEMPLATE)
+    return template.render(
+        model=model,
+        headings=model.headings,
+        statuses={status.value: status for status in Status},  # badges in the status key
+        css=Markup(css),
+    )
+
+
+class TemplatesOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves files inside one folder and refuses the rest.
+
+    Officers' text must never make the renderer reach the network or read other files, so
+    every scheme but file: is refused, and so is any file outside `folder`. A refusal is a
+    ValueError, which WeasyPrint logs as a warning and draws the page without the resource.
+
+    WeasyPrint 68 replaced fetcher functions with this class (and reads attributes such as
+    `_fail_on_errors` from it), so a plain function no longer works as `url_fetcher`.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self._folder = Path(folder).resolve()
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file":
+            raise ValueError(f"Refused to fetch {url!r}: only template files may be read")
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"Refused to fetch {url!r}: remote file URL")
+        path = Path(url2pathname(parts.path)).resolve()  # resolve() undoes any "../"
+        if not path.is_relative_to(self._folder) or not path.is_file():
+            raise ValueError(f"Refused to fetch {url!r}: not a file in {self._folder}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+def render_pdf(html: str, templates: Path = TEMPLATES) -> bytes:
+    """Give the PDF of `html` (tagged, PDF/UA-1), drawn without fetching anything external."""
+    document = weasyprint.HTML(
+        string=html,
+        base_url=str(templates),
+        url_fetcher=TemplatesOnlyFetcher(templates),
+    )
+    # Title, language and author come from <title>, <html lang> and <meta> in the HTML.
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -1,0 +1,98 @@
+"""Shared fixtures: small plans and returns built in memory, and the bundled inputs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Prefect's state stays inside the project, never in the user's home.
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+sys.path.insert(0, str(Path(__file__).parent))
+
+from reporting.cadence import Cadence  # noqa: E402
+from reporting.plan import Action, Plan, Priority  # noqa: E402
+from reporting.returns import Return, ReturnRow  # noqa: E402
+from reporting.status import parse_status  # noqa: E402
+
+BUNDLED_INPUTS = ROOT / "inputs"
+BUNDLED_PLAN = BUNDLED_INPUTS / "plan" / "health-and-wellbeing-action-plan-2022-23.xlsx"
+
+
+def make_action(action_id: str = "1.a", **values) -> Action:
+    fields = dict(
+        id=action_id,
+        priority=int(action_id.split(".")[0]),
+        objective=f"Objective {action_id}",
+        what_we_will_do=f"Do {action_id}",
+        by_when="2022/23",
+        due_date=date(2023, 3, 31),
+        who_will_deliver="Regulatory Services, partners",
+        lead_service_area="Regulatory Services",
+        partners="Partners",
+        target=f"Target {action_id}",
+        cadence=Cadence.QUARTERLY,
+        milestones=(f"Milestone {action_id}",),
+    )
+    fields.update(values)
+    return Action(**fields)
+
+
+def make_plan(*actions: Action) -> Plan:
+    numbers = sorted({a.priority for a in actions})
+    return Plan(
+        priorities=tuple(Priority(n, f"Priority title {n}") for n in numbers),
+        actions=tuple(actions),
+        source=Path("plan.xlsx"),
+    )
+
+
+def make_row(action_id: str = "1.a", status: str = "On track",
+             update: str = "Going well.", row: int = 8, **values) -> ReturnRow:
+    fields = dict(
+        action_id=action_id,
+        raw_action_id=action_id,
+        milestone="",
+        status=parse_status(status),
+        status_text=status,
+        progress_update=update,
+        revised_date=None,
+        reason_for_revised_date="",
+        date_achieved=None,
+        evidence="",
+        next_steps="",
+        cells={c: f"Return!{letter}{row}" for c, letter in (
+            ("Action ID", "A"), ("Status", "D"), ("Progress update", "E"),
+            ("Revised date", "F"))},
+    )
+    fields.update(values)
+    return ReturnRow(**fields)
+
+
+def make_return(service: str = "Regulatory Services", *rows: ReturnRow, **values) -> Return:
+    fields = dict(path=Path(f"{service.lower().replace(' ', '-')}.xlsx"),
+                  service_area=service, approved_by="A. Manager", sheet="Return",
+                  rows=tuple(rows))
+    fields.update(values)
+    return Return(**fields)
+
+
+@pytest.fixture(scope="session")
+def bundled_plan():
+    from reporting.plan import load_plan
+
+    return load_plan(BUNDLED_PLAN)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """Start Prefect's test API once per session (it takes about 20 s here)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

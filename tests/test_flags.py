@@ -1,0 +1,203 @@
+"""Each flag fires where it should and stays quiet where it should not."""
+
+from datetime import date
+
+import pytest
+
+from conftest import make_action, make_plan, make_return, make_row
+from reporting.cadence import Cadence
+from reporting.flags import Severity, raise_flags
+from reporting.merge import merge
+from reporting.period import Period
+from reporting.returns import Problem
+
+Q2 = Period.parse("2022/23 Q2")
+
+
+def flags_for(plan, returns, period=Q2, cadence=Cadence.QUARTERLY):
+    return raise_flags(plan, merge(plan, list(returns), cadence, period))
+
+
+def codes(flags, action_id=None):
+    return [f.code for f in flags if action_id is None or f.action_id == action_id]
+
+
+def test_a_clean_return_raises_nothing():
+    plan = make_plan(make_action("1.a"), make_action("1.b"))
+    assert flags_for(plan, [make_return("Regulatory Services", make_row("1.a"),
+                                        make_row("1.b", row=9))]) == []
+
+
+def test_no_return_names_the_service_and_its_actions():
+    plan = make_plan(make_action("1.a"), make_action("1.e", lead_service_area="Housing"))
+    flags = flags_for(plan, [make_return("Regulatory Services", make_row("1.a"))])
+    [flag] = flags
+    assert (flag.code, flag.service_area, flag.severity) == ("NO_RETURN", "Housing", Severity.HIGH)
+    assert "1.e" in flag.message and "2022/23 Q2" in flag.message
+
+
+def test_a_return_under_another_spelling_of_the_service_counts():
+    plan = make_plan(make_action("2.c", lead_service_area="Health & Wellbeing"))
+    ret = make_return("Health and Wellbeing Team", make_row("2.c"))
+    assert "NO_RETURN" not in codes(flags_for(plan, [ret]))
+
+
+def test_an_unreadable_return_is_flagged_and_counts_as_missing():
+    plan = make_plan(make_action("1.a"))
+    broken = make_return("Regulatory Services", problems=(
+        Problem("regulatory-services.xlsx", "", "the file is not a spreadsheet", fatal=True),))
+    assert sorted(codes(flags_for(plan, [broken]))) == ["NO_RETURN", "UNREADABLE_RETURN"]
+
+
+def test_missing_update_when_the_return_has_no_row_for_an_action():
+    plan = make_plan(make_action("1.a"), make_action("1.b"))
+    flags = flags_for(plan, [make_return("Regulatory Services", make_row("1.a"))])
+    assert codes(flags) == ["MISSING_UPDATE"]
+    assert flags[0].action_id == "1.b"
+
+
+def test_missing_update_when_the_progress_update_is_empty():
+    plan = make_plan(make_action("1.a"))
+    flags = flags_for(plan, [make_return("Regulatory Services", make_row("1.a", update=""))])
+    assert codes(flags) == ["MISSING_UPDATE"]
+    assert flags[0].source == "regulatory-services.xlsx, Return!E8"
+
+
+@pytest.mark.parametrize("typed", ["", "Purple"])
+def test_missing_status_when_blank_or_unrecognised(typed):
+    plan = make_plan(make_action("1.a"))
+    flags = flags_for(plan, [make_return("Regulatory Services", make_row("1.a", status=typed))])
+    assert codes(flags) == ["MISSING_STATUS"]
+    assert flags[0].source.endswith("Return!D8")
+    if typed:
+        assert "Purple" in flags[0].message
+
+
+def test_milestone_undefined_for_no_milestone_no_target_or_no_what():
+    plan = make_plan(
+        make_action("5.b", target=""),
+        make_action("6.c", milestones=()),
+        make_action("6.d", milestones=(), what_we_will_do=""),
+        make_action("6.f"),
+    )
+    rows = [make_row(i, row=n) for n, i in enumerate(["5.b", "6.c", "6.d", "6.f"], start=8)]
+    flags = flags_for(plan, [make_return("Regulatory Services", *rows)])
+    assert [(f.code, f.action_id) for f in flags] == [
+        ("MILESTONE_UNDEFINED", "5.b"), ("MILESTONE_UNDEFINED", "6.c"),
+        ("MILESTONE_UNDEFINED", "6.d")]
+
+
+def test_the_bundled_plan_flags_5b_6c_6d_as_undefined(bundled_plan):
+    flags = flags_for(bundled_plan, [])
+    assert {f.action_id for f in flags if f.code == "MILESTONE_UNDEFINED"} == {"5.b", "6.c", "6.d"}
+
+
+def test_overdue_when_the_due_date_passed_and_not_complete():
+    plan = make_plan(make_action("1.a", due_date=date(2022, 8, 31)),
+                     make_action("1.b", due_date=date(2022, 8, 31)),
+                     make_action("1.c", due_date=date(2022, 10, 31)))
+    ret = make_return("Regulatory Services", make_row("1.a"),
+                      make_row("1.b", status="Complete", row=9), make_row("1.c", row=10))
+    flags = flags_for(plan, [ret])
+    assert [(f.code, f.action_id) for f in flags] == [("OVERDUE", "1.a")]
+
+
+def test_overdue_uses_the_revised_date_when_there_is_one():
+    plan = make_plan(make_action("1.a", due_date=date(2022, 8, 31)),
+                     make_action("1.b", due_date=date(2023, 3, 31)))
+    ret = make_return("Regulatory Services",
+                      make_row("1.a", revised_date=date(2022, 12, 31), reason_for_revised_date="x"),
+                      make_row("1.b", revised_date=date(2022, 9, 1), row=9))
+    flags = flags_for(plan, [ret])
+    assert [(f.code, f.action_id) for f in flags if f.code == "OVERDUE"] == [("OVERDUE", "1.b")]
+
+
+def test_date_slipped_gives_the_dates_and_the_reason():
+    plan = make_plan(make_action("1.a"))
+    ret = make_return("Regulatory Services", make_row(
+        "1.a", revised_date=date(2023, 9, 30), reason_for_revised_date="Waiting for the NPPF"))
+    [flag] = flags_for(plan, [ret])
+    assert flag.code == "DATE_SLIPPED"
+    assert flag.message == ("1.a has slipped from 31 March 2023 to 30 September 2023: "
+                            "Waiting for the NPPF.")
+    assert flag.source.endswith("Return!F8")
+
+
+def test_date_slipped_says_when_no_reason_was_given():
+    plan = make_plan(make_action("1.a"))
+    ret = make_return("Regulatory Services", make_row("1.a", revised_date=date(2023, 6, 30)))
+    assert "no reason given" in flags_for(plan, [ret])[0].message
+
+
+def test_an_earlier_revised_date_is_not_a_slip():
+    plan = make_plan(make_action("1.a"))
+    ret = make_return("Regulatory Services", make_row("1.a", revised_date=date(2023, 1, 31)))
+    assert "DATE_SLIPPED" not in codes(flags_for(plan, [ret]))
+
+
+def test_unknown_action_keeps_what_the_officer_typed():
+    plan = make_plan(make_action("1.a"))
+    ret = make_return("Regulatory Services", make_row("1.a"),
+                      make_row("4.d", row=9), make_row("", row=10, raw_action_id="Misc"))
+    flags = flags_for(plan, [ret])
+    assert [(f.code, f.action_id) for f in flags] == [
+        ("UNKNOWN_ACTION", "4.d"), ("UNKNOWN_ACTION", "Misc")]
+    assert {f.source for f in flags} == {"regulatory-services.xlsx, Return!A9",
+                                         "regulatory-services.xlsx, Return!A10"}
+
+
+def test_an_action_not_covered_this_period_is_not_unknown():
+    plan = make_plan(make_action("1.a"), make_action("2.a", cadence=Cadence.ANNUAL))
+    ret = make_return("Regulatory Services", make_row("1.a"), make_row("2.a", row=9))
+    assert flags_for(plan, [ret]) == []
+
+
+def test_duplicate_update_for_two_rows_on_one_action():
+    plan = make_plan(make_action("1.a"))
+    ret = make_return("Regulatory Services", make_row("1.a"),
+                      make_row("1.a", status="Red", update="Second go", row=9))
+    flags = flags_for(plan, [ret])
+    assert codes(flags) == ["DUPLICATE_UPDATE"]
+    assert "Return!A8" in flags[0].message  # the row that was used
+
+
+def test_one_row_per_milestone_is_not_a_duplicate():
+    plan = make_plan(make_action("1.b", milestones=("First", "Second")))
+    ret = make_return("Regulatory Services", make_row("1.b", milestone="First"),
+                      make_row("1.b", milestone="Second", status="Amber", row=9))
+    merged = merge(plan, [ret], Cadence.QUARTERLY, Q2)
+    assert raise_flags(plan, merged) == [
+        f for f in raise_flags(plan, merged) if f.code == "AT_RISK"]
+    assert merged.progress[0].status.value == "At risk"  # the worse of the two
+
+
+@pytest.mark.parametrize("status, code, severity",
+                         [("Red", "OFF_TRACK", Severity.HIGH), ("Amber", "AT_RISK", Severity.MEDIUM)])
+def test_off_track_and_at_risk_come_from_the_status(status, code, severity):
+    plan = make_plan(make_action("1.a"))
+    [flag] = flags_for(plan, [make_return("Regulatory Services", make_row("1.a", status=status))])
+    assert (flag.code, flag.severity) == (code, severity)
+    assert "Going well." in flag.message
+
+
+def test_flags_are_listed_most_severe_first():
+    plan = make_plan(make_action("1.a", target=""), make_action("1.b"),
+                     make_action("1.e", lead_service_area="Housing"))
+    ret = make_return("Regulatory Services", make_row("1.a"),
+                      make_row("1.b", status="Red", row=9), make_row("9.z", row=10))
+    severities = [f.severity for f in flags_for(plan, [ret])]
+    assert severities == sorted(severities)
+    assert severities[0] is Severity.HIGH and severities[-1] is Severity.LOW
+
+
+def test_the_six_monthly_report_covers_more_actions():
+    plan = make_plan(make_action("1.a"), make_action("2.a", cadence=Cadence.ANNUAL),
+                     make_action("2.c", cadence=Cadence.SIX_MONTHLY))
+    q2 = merge(plan, [], Cadence.SIX_MONTHLY, Q2)
+    q4 = merge(plan, [], Cadence.SIX_MONTHLY, Period.parse("2022/23 Q4"))
+    quarterly = merge(plan, [], Cadence.QUARTERLY, Q2)
+    assert [p.action.id for p in quarterly.progress] == ["1.a"]
+    assert [p.action.id for p in q2.progress] == ["1.a", "2.c"]
+    assert [p.action.id for p in q4.progress] == ["1.a", "2.a", "2.c"]
+    with pytest.raises(ValueError, match="Q2 and Q4"):
+        merge(plan, [], Cadence.SIX_MONTHLY, Period.parse("2022/23 Q3"))

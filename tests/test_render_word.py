@@ -1,0 +1,297 @@
+"""The Word report, read back from its bytes: the model's words, in order, accessibly laid out."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.shared import Cm
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sample_model import sample_model  # noqa: E402
+
+from reporting.model import HEADINGS, ReportModel  # noqa: E402
+from reporting.render.word import render_docx  # noqa: E402
+from reporting.status import Status  # noqa: E402
+
+HOSTILE = "<b>bold</b> & <script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def model() -> ReportModel:
+    return sample_model(HOSTILE)
+
+
+@pytest.fixture(scope="module")
+def docx_bytes(model: ReportModel) -> bytes:
+    return render_docx(model)
+
+
+@pytest.fixture(scope="module")
+def document(docx_bytes: bytes) -> DocxDocument:
+    return docx.Document(io.BytesIO(docx_bytes))
+
+
+def _paragraph_texts(document: DocxDocument) -> list[str]:
+    return [p.text for p in document.paragraphs]
+
+
+def _cell_texts(document: DocxDocument) -> list[str]:
+    return [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+
+
+def _all_text(document: DocxDocument) -> str:
+    return "\n".join(_paragraph_texts(document) + _cell_texts(document))
+
+
+def _headings(document: DocxDocument) -> list[tuple[int, str]]:
+    return [
+        (int(p.style.name.removeprefix("Heading ")), p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading")
+    ]
+
+
+def _contrast_on_white(hex_rgb: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_rgb[i : i + 2], 16) for i in (0, 2, 4))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_render_docx_gives_the_bytes_of_a_word_file(docx_bytes: bytes) -> None:
+    assert isinstance(docx_bytes, bytes)
+    assert docx_bytes[:2] == b"PK"
+
+
+def test_every_action_status_flag_and_heading_is_in_the_document(
+    document: DocxDocument, model: ReportModel
+) -> None:
+    text = _all_text(document)
+    actions = [a for section in model.sections for a in section.actions]
+    for action in actions:
+        assert action.id in text
+        assert action.status.value in text
+    for status in Status:
+        assert status.value in text
+    for line in model.exceptions:
+        assert line.code in text
+    for heading in HEADINGS.values():
+        assert heading in text
+    for _label, value in model.front.rows():
+        assert value in text
+    assert model.front.council in text
+    assert model.generated in _paragraph_texts(document)[-1]
+
+
+def test_sections_come_in_the_order_of_the_report(document: DocxDocument) -> None:
+    h2 = [text for level, text in _headings(document) if level == 2]
+    assert h2 == [
+        HEADINGS[key]
+        for key in ("purpose", "recommendation", "summary", "exceptions", "returns", "actions",
+                    "status_key")
+    ]
+
+
+def test_front_sheet_has_council_title_and_details_before_a_page_break(
+    document: DocxDocument, model: ReportModel
+) -> None:
+    paragraphs = document.paragraphs
+    assert paragraphs[0].style.name == "Title"
+    assert paragraphs[0].text == model.front.council
+    assert paragraphs[1].style.name == "Heading 1"
+    assert paragraphs[1].text == model.title
+    front = document.tables[0]
+    assert [(row.cells[0].text, row.cells[1].text) for row in front.rows[1:]] == list(
+        model.front.rows()
+    )
+    purpose = next(p for p in paragraphs if p.text == HEADINGS["purpose"])
+    assert purpose.paragraph_format.page_break_before
+
+
+def test_each_action_has_a_level_4_heading_of_its_id_and_objective(
+    document: DocxDocument, model: ReportModel
+) -> None:
+    h4 = [text for level, text in _headings(document) if level == 4]
+    assert h4 == [f"{a.id} {a.objective}" for s in model.sections for a in s.actions]
+    h3 = [text for level, text in _headings(document) if level == 3]
+    assert h3 == [s.heading for s in model.sections]
+
+
+def test_heading_levels_go_down_one_at_a_time(document: DocxDocument) -> None:
+    levels = [level for level, _text in _headings(document)]
+    assert levels[0] == 1
+    for previous, level in zip(levels, levels[1:]):
+        assert level <= previous + 1, levels
+
+
+def test_an_action_with_no_milestone_or_update_says_so(document: DocxDocument) -> None:
+    texts = _paragraph_texts(document)
+    assert "Milestones: No milestone set in the plan." in texts
+    assert "Progress update: No update received." in texts
+    assert "Flags: MILESTONE_UNDEFINED, MISSING_UPDATE" in texts
+    assert "Revised date: 30 September 2023" in texts
+    # Only 1.b is revised in the sample.
+    assert sum(t.startswith("Revised date: ") for t in texts) == 1
+
+
+def test_milestones_are_bulleted(document: DocxDocument, model: ReportModel) -> None:
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert bullets == [m for s in model.sections for a in s.actions for m in a.milestones]
+
+
+def test_status_is_written_as_a_word_in_a_dark_enough_colour(
+    document: DocxDocument, model: ReportModel
+) -> None:
+    status_paragraphs = [p for p in document.paragraphs if p.text.startswith("Status: ")]
+    actions = [a for s in model.sections for a in s.actions]
+    assert [p.text for p in status_paragraphs] == [f"Status: {a.status.value}" for a in actions]
+    for paragraph in status_paragraphs:
+        for run in paragraph.runs:
+            if run.font.color is not None and run.font.color.rgb is not None:
+                assert _contrast_on_white(str(run.font.color.rgb)) >= 4.5
+
+
+def test_every_table_repeats_its_header_row_and_has_alternative_text(
+    document: DocxDocument,
+) -> None:
+    assert len(document.tables) == 6  # front sheet, two summaries, exceptions, returns, key
+    for table in document.tables:
+        tbl_pr = table._tbl.tblPr
+        for tag in ("w:tblCaption", "w:tblDescription"):
+            element = tbl_pr.find(qn(tag))
+            assert element is not None and element.get(qn("w:val")).strip()
+        # Caption and description must be the last children of tblPr to be schema-valid.
+        assert [child.tag for child in tbl_pr][-2:] == [qn("w:tblCaption"), qn("w:tblDescription")]
+        assert table.style.name == "Table Grid"
+        rows = table.rows
+        assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        for cell in rows[0].cells:
+            assert all(run.bold for run in cell.paragraphs[0].runs)
+        for row in rows:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+        for row in rows[1:]:
+            assert row._tr.trPr.find(qn("w:tblHeader")) is None
+
+
+def test_table_headers_use_the_report_words(document: DocxDocument, model: ReportModel) -> None:
+    headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
+    assert ["Status", "Number of actions"] in headers
+    assert ["Priority", *[s.value for s in model.status_columns], "Total"] in headers
+    assert ["Severity", "Flag", "Action", "Service area", "Issue", "Source"] in headers
+    assert [
+        "Service area", "Return", "File", "Completed by", "Approved by", "Date completed",
+        "Actions covered", "Actions updated", "Outstanding",
+    ] in headers
+    assert ["Status", "Meaning"] in headers
+
+
+def test_core_properties_describe_the_report(document: DocxDocument, model: ReportModel) -> None:
+    props = document.core_properties
+    assert props.title == model.title
+    assert props.subject == f"{model.front.committee}: {model.front.period}"
+    assert props.author == model.front.report_author
+    assert props.language == "en-GB"
+
+
+def test_default_language_is_british_english_and_text_is_arial_11pt(
+    document: DocxDocument,
+) -> None:
+    styles = document.styles.element
+    default_rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert default_rpr.find(qn("w:lang")).get(qn("w:val")) == "en-GB"
+    normal = document.styles["Normal"]
+    assert normal.element.rPr.find(qn("w:lang")).get(qn("w:val")) == "en-GB"
+    assert normal.font.name == "Arial"
+    assert normal.font.size.pt >= 11
+    # No theme font left anywhere to override Arial.
+    assert "asciiTheme" not in styles.xml
+
+
+def test_hostile_text_is_kept_as_literal_text(document: DocxDocument) -> None:
+    texts = _all_text(document)
+    assert "Inspections paused. " + HOSTILE in texts
+    assert "1.b is off track: " + HOSTILE in _cell_texts(document)
+
+
+def test_header_has_running_title_and_footer_numbers_pages(
+    document: DocxDocument, model: ReportModel
+) -> None:
+    section = document.sections[0]
+    assert model.running_title in section.header.paragraphs[0].text
+    footer_xml = section.footer._element.xml
+    assert "PAGE" in footer_xml.replace("NUMPAGES", "")
+    assert "NUMPAGES" in footer_xml
+    assert "Page " in section.footer.paragraphs[0].text
+    for later in document.sections[1:]:
+        assert later.header.is_linked_to_previous and later.footer.is_linked_to_previous
+
+
+def test_pages_are_a4_with_2cm_margins(document: DocxDocument) -> None:
+    for section in document.sections:
+        assert {round(section.page_width.cm, 1), round(section.page_height.cm, 1)} == {21.0, 29.7}
+        for margin in (section.top_margin, section.bottom_margin, section.left_margin,
+                       section.right_margin):
+            assert abs(margin - Cm(2)) < Cm(0.05)
+
+
+def test_no_exceptions_are_reported_in_words_not_an_empty_table(model: ReportModel) -> None:
+    quiet = dataclasses.replace(model, exceptions=())
+    document = docx.Document(io.BytesIO(render_docx(quiet)))
+    assert "No exceptions were raised." in _paragraph_texts(document)
+    assert len(document.tables) == 5
+
+
+def test_control_characters_pasted_into_an_update_do_not_break_the_document(
+    model: ReportModel,
+) -> None:
+    first = model.sections[0]
+    messy = dataclasses.replace(first.actions[0], progress_update="Line one\x0bline two\x01.")
+    broken = dataclasses.replace(model, sections=(dataclasses.replace(first, actions=(messy,)),))
+    document = docx.Document(io.BytesIO(render_docx(broken)))
+    assert "Progress update: Line one\nline two." in _paragraph_texts(document)
+
+
+def test_libreoffice_converts_it_to_pdf(docx_bytes: bytes, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    source = tmp_path / "report.docx"
+    source.write_bytes(docx_bytes)
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "report.pdf"
+    assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return
+    pages = [page.extract_text() for page in PdfReader(pdf).pages]
+    # The PAGE and NUMPAGES fields were laid out, not left as placeholders.
+    assert f"Page 1 of {len(pages)}" in pages[0]
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]

@@ -1,0 +1,135 @@
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import BUNDLED_INPUTS
+from reporting.returns import (
+    RETURN_COLUMNS,
+    latest_period_with_returns,
+    normalise_action_id,
+    read_return,
+    read_returns,
+    service_area_from_name,
+)
+from reporting.status import Status
+
+
+def write_workbook(path, rows, fields=(("Service area", "Regulatory Services"),
+                                       ("Period", "2022/23 Q2"),
+                                       ("Completed by", "A. Officer"),
+                                       ("Approved by", "B. Manager"),
+                                       ("Date completed", date(2022, 10, 11))),
+                   header=RETURN_COLUMNS, sheet="Return"):
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet
+    for field in fields:
+        ws.append(list(field))
+    ws.append([])
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    workbook.save(path)
+    return path
+
+
+ROW = ["1.b", "", "", "Green", "32 inspections done.", "30/09/2023", "NPPF changes", None, "", "Next"]
+
+
+def test_a_workbook_return_gives_its_fields_and_rows(tmp_path):
+    ret = read_return(write_workbook(tmp_path / "anything.xlsx", [ROW]))
+    assert ret.usable and ret.problems == ()
+    assert (ret.service_area, ret.period_text, ret.completed_by, ret.approved_by) == (
+        "Regulatory Services", "2022/23 Q2", "A. Officer", "B. Manager")
+    assert ret.date_completed == date(2022, 10, 11)
+    [row] = ret.rows
+    assert (row.action_id, row.status, row.progress_update) == ("1.b", Status.ON_TRACK,
+                                                                 "32 inspections done.")
+    assert row.revised_date == date(2023, 9, 30)
+    assert row.reason_for_revised_date == "NPPF changes"
+    assert row.where("Status") == "Return!D8"
+
+
+def test_columns_may_come_in_any_order(tmp_path):
+    header = list(reversed(RETURN_COLUMNS))
+    ret = read_return(write_workbook(tmp_path / "r.xlsx", [list(reversed(ROW))], header=header))
+    assert ret.rows[0].action_id == "1.b"
+    assert ret.rows[0].where("Status") == "Return!G8"
+
+
+def test_the_return_sheet_is_preferred_else_the_first(tmp_path):
+    path = write_workbook(tmp_path / "r.xlsx", [ROW], sheet="Q2 update")
+    ret = read_return(path)
+    assert ret.sheet == "Q2 update" and len(ret.rows) == 1
+
+
+def test_the_service_area_comes_from_the_file_name_when_not_given(tmp_path):
+    ret = read_return(write_workbook(tmp_path / "community-partnerships.xlsx", [ROW], fields=()))
+    assert ret.service_area == "Community Partnerships"
+    assert service_area_from_name(tmp_path / "health-and-wellbeing.csv") == "Health and Wellbeing"
+
+
+def test_a_missing_required_column_makes_the_file_unusable(tmp_path):
+    header = [c for c in RETURN_COLUMNS if c != "Progress update"]
+    ret = read_return(write_workbook(tmp_path / "r.xlsx", [ROW[:4] + ROW[5:]], header=header))
+    assert not ret.usable
+    assert "'Progress update'" in ret.problems[0].message
+    assert ret.problems[0].where == "Return, row 7"
+
+
+def test_a_bad_date_or_status_is_a_problem_with_its_cell(tmp_path):
+    row = ["1.b", "", "", "Purple", "Update", "next year", "", None, "", ""]
+    ret = read_return(write_workbook(tmp_path / "r.xlsx", [row]))
+    assert ret.usable
+    assert {(p.where, p.message.split(";")[0]) for p in ret.problems} == {
+        ("Return!F8", "'next year' is not a date"),
+        ("Return!D8", "'Purple' is not a status"),
+    }
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252"])
+def test_a_csv_return_in_common_encodings(tmp_path, encoding):
+    path = tmp_path / "regulatory-services.csv"
+    text = ",".join(RETURN_COLUMNS) + "\n1b,,,Amber,Café opening delayed – £5k short,,,,,\n"
+    path.write_bytes(text.encode(encoding))
+    ret = read_return(path)
+    assert ret.usable and ret.service_area == "Regulatory Services"
+    assert ret.rows[0].action_id == "1.b"
+    assert ret.rows[0].progress_update == "Café opening delayed – £5k short"
+    assert ret.rows[0].where("Status") == "line 2, column D"
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_unusable_not_a_crash(tmp_path):
+    path = tmp_path / "housing.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not really a zip")
+    ret = read_return(path)
+    assert not ret.usable
+    assert "cannot be read as a spreadsheet" in ret.problems[0].message
+
+
+@pytest.mark.parametrize("typed", ["1b", "1.B", " 1 b ", "1.b.", "1-b"])
+def test_action_ids_are_normalised(typed):
+    assert normalise_action_id(typed) == "1.b"
+
+
+def test_lock_and_hidden_files_are_not_read(tmp_path):
+    write_workbook(tmp_path / "housing.xlsx", [ROW])
+    (tmp_path / "~$housing.xlsx").write_bytes(b"lock")
+    (tmp_path / ".hidden.csv").write_text("x")
+    (tmp_path / "notes.txt").write_text("x")
+    assert [r.file for r in read_returns(tmp_path)] == ["housing.xlsx"]
+
+
+def test_the_bundled_returns_read_cleanly():
+    for period in ("2022-23-Q1", "2022-23-Q2"):
+        returns = read_returns(BUNDLED_INPUTS / "returns" / period)
+        assert returns and all(r.usable for r in returns)
+        assert [p for r in returns for p in r.problems] == []
+
+
+def test_the_latest_period_is_the_newest_folder(tmp_path):
+    assert latest_period_with_returns(tmp_path) is None
+    for name in ("2022-23-Q1", "2022-23-Q4", "2022-23-Q3", "misc"):
+        (tmp_path / name).mkdir()
+    assert latest_period_with_returns(tmp_path).label == "2022/23 Q4"
