@@ -27,6 +27,49 @@ HEADINGS = {
     "status_key": "Appendix: status key",
 }
 
+# Labels beside each field of an action, in the order both documents show them.
+LABELS = {
+    "status": "Status",
+    "what_we_will_do": "What we will do",
+    "lead": "Lead",
+    "partners": "Partners",
+    "cadence": "Reporting cadence",
+    "due_date": "Due date",
+    "revised_date": "Revised date",
+    "milestones": "Milestones",
+    "target": "Target",
+    "progress_update": "Progress update",
+    "next_steps": "Next steps",
+    "flags": "Flags raised",
+}
+
+# Column headings of each table, shared by both documents.
+COLUMNS = {
+    "front": ("Item", "Detail"),
+    "overall": ("Status", "Number of actions"),
+    "exceptions": ("Severity", "Flag", "Action", "Service area", "Issue", "Source"),
+    "returns": ("Service area", "Return", "File", "Completed by", "Approved by",
+                "Date completed", "Actions covered", "Actions updated", "Outstanding"),
+    "status_key": ("Status", "Meaning"),
+}
+
+# Fixed phrases both documents use where the model has nothing to say.
+WORDS = {
+    "contents": "Contents",
+    "total": "Total",
+    "priority": "Priority",
+    "no_exceptions": "No exceptions were raised.",
+    "no_milestone": "No milestone set in the plan.",
+    "whole_return": "Whole return",
+}
+
+# What a field of an action says when it is empty.
+NO_TARGET = "No target set in the plan."
+NO_UPDATE = "No update received."
+NO_NEXT_STEPS = "No next steps given."
+NO_PARTNERS = "None named"
+NO_FLAGS = "None"
+
 
 @dataclass(frozen=True)
 class FrontSheet:
@@ -121,6 +164,10 @@ class ActionEntry:
     def status_word(self) -> str:
         return self.status.value
 
+    @property
+    def flags_text(self) -> str:
+        return ", ".join(self.flags) or NO_FLAGS
+
 
 @dataclass(frozen=True)
 class PrioritySection:
@@ -211,15 +258,15 @@ def build_report_model(
                 objective=p.action.objective,
                 what_we_will_do=p.action.what_we_will_do,
                 lead=p.action.lead_service_area,
-                partners=p.action.partners or "None named",
+                partners=p.action.partners or NO_PARTNERS,
                 cadence=p.action.cadence.label,
                 due_date=_fmt(p.action.due_date),
                 revised_date=_fmt(p.revised_date),
                 milestones=p.action.milestones,
-                target=p.action.target,
+                target=p.action.target or NO_TARGET,
                 status=p.status,
-                progress_update=p.progress_update,
-                next_steps=p.next_steps,
+                progress_update=p.progress_update or NO_UPDATE,
+                next_steps=p.next_steps or NO_NEXT_STEPS,
                 flags=tuple(flags_on.get(p.action.id, ())),
             )
             for p in merged.progress if p.action.priority == priority.number
@@ -299,8 +346,8 @@ def build_report_model(
             f"{by_severity[Severity.LOW]} low severity, listed most severe first."
         ),
         exceptions=tuple(
-            ExceptionLine(f.code, f.severity.word, f.action_id, f.service_area, f.message,
-                          f.source)
+            ExceptionLine(f.code, f.severity.word, f.action_id or WORDS["whole_return"],
+                          f.service_area, f.message, f.source)
             for f in flags
         ),
         returns_intro=(

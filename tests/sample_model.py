@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from reporting.model import (
+    NO_TARGET,
+    NO_UPDATE,
     ActionEntry,
     ExceptionLine,
     FrontSheet,
@@ -54,7 +56,7 @@ def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> Re
         PrioritySection(
             "Priority 6: Physical Activity",
             (
-                _action("6.c", Status.NO_UPDATE, "", milestones=(),
+                _action("6.c", Status.NO_UPDATE, NO_UPDATE, milestones=(), target=NO_TARGET,
                         flags=("MILESTONE_UNDEFINED", "MISSING_UPDATE")),
                 _action("6.f", Status.COMPLETE, "ASR submitted on time."),
             ),
@@ -94,7 +96,7 @@ def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> Re
         by_priority=by_priority,
         exceptions_intro="3 exceptions need the Committee's attention, most severe first.",
         exceptions=(
-            ExceptionLine("NO_RETURN", "High", "", "Housing",
+            ExceptionLine("NO_RETURN", "High", "Whole return", "Housing",
                           "Housing sent no return for 2022/23 Q2.", "inputs/returns/2022-23-Q2"),
             ExceptionLine("OFF_TRACK", "High", "1.b", "Regulatory Services",
                           "1.b is off track: " + hostile, "Regulatory Services.xlsx, Return!D9"),

@@ -116,7 +116,8 @@ def test_front_sheet_has_council_title_and_details_before_a_page_break(
     assert [(row.cells[0].text, row.cells[1].text) for row in front.rows[1:]] == list(
         model.front.rows()
     )
-    purpose = next(p for p in paragraphs if p.text == HEADINGS["purpose"])
+    purpose = next(p for p in paragraphs
+                   if p.text == HEADINGS["purpose"] and p.style.name == "Heading 2")
     assert purpose.paragraph_format.page_break_before
 
 
@@ -140,7 +141,7 @@ def test_an_action_with_no_milestone_or_update_says_so(document: DocxDocument) -
     texts = _paragraph_texts(document)
     assert "Milestones: No milestone set in the plan." in texts
     assert "Progress update: No update received." in texts
-    assert "Flags: MILESTONE_UNDEFINED, MISSING_UPDATE" in texts
+    assert "Flags raised: MILESTONE_UNDEFINED, MISSING_UPDATE" in texts
     assert "Revised date: 30 September 2023" in texts
     # Only 1.b is revised in the sample.
     assert sum(t.startswith("Revised date: ") for t in texts) == 1

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reporting.model import ReportModel
+from reporting.model import COLUMNS, LABELS, WORDS, ReportModel
 from reporting.status import Status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -49,6 +49,9 @@ def render_html(model: ReportModel, templates: Path = TEMPLATES) -> str:
     return template.render(
         model=model,
         headings=model.headings,
+        labels=LABELS,
+        columns=COLUMNS,
+        words=WORDS,
         statuses={status.value: status for status in Status},  # badges in the status key
         css=Markup(css),
     )

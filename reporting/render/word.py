@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from reporting.model import ActionEntry, ReportModel
+from reporting.model import COLUMNS, LABELS, WORDS, ActionEntry, ReportModel
 from reporting.status import Status
 
 FONT = "Arial"
@@ -286,13 +286,18 @@ def _front_sheet(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(_text(model.title), level=1)
     _add_table(
         doc,
-        ("Item", "Detail"),
+        COLUMNS["front"],
         model.front.rows(),
         (5.0, 12.0),
         "Report details",
         "The committee, meeting date, title, period covered, lead member, author, "
         "contact and date of this report.",
     )
+    contents = doc.add_paragraph()
+    contents.paragraph_format.space_before = Pt(18)
+    contents.add_run(WORDS["contents"]).bold = True
+    for heading in model.headings.values():
+        doc.add_paragraph(_text(heading))
 
 
 def _purpose_and_recommendation(doc: DocxDocument, model: ReportModel) -> None:
@@ -310,8 +315,9 @@ def _summary(doc: DocxDocument, model: ReportModel) -> None:
         doc.add_paragraph(_text(text))
     _add_table(
         doc,
-        ("Status", "Number of actions"),
-        [(line.status.value, line.count) for line in model.overall],
+        COLUMNS["overall"],
+        [*((line.status.value, line.count) for line in model.overall),
+         (WORDS["total"], model.total_actions)],
         (6.0, 4.5),
         "Number of actions by status",
         "How many of the actions covered by this report are at each status.",
@@ -322,7 +328,7 @@ def _summary(doc: DocxDocument, model: ReportModel) -> None:
     count_width = 12.0 / max(len(status_words), 1)
     _add_table(
         doc,
-        ("Priority", *status_words, "Total"),
+        (WORDS["priority"], *status_words, WORDS["total"]),
         [(p.heading, *p.counts, p.total) for p in model.by_priority],
         (3.7, *[count_width] * len(status_words), 1.3),
         "Number of actions by priority and status",
@@ -335,11 +341,11 @@ def _exceptions(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(model.headings["exceptions"], level=2)
     doc.add_paragraph(_text(model.exceptions_intro))
     if not model.exceptions:
-        doc.add_paragraph("No exceptions were raised.")
+        doc.add_paragraph(WORDS["no_exceptions"])
         return
     _add_table(
         doc,
-        ("Severity", "Flag", "Action", "Service area", "Issue", "Source"),
+        COLUMNS["exceptions"],
         [(e.severity, e.code, e.action_id, e.service_area, e.message, e.source)
          for e in model.exceptions],
         (2.2, 5.4, 1.9, 3.6, 7.8, 4.8),
@@ -356,8 +362,7 @@ def _returns(doc: DocxDocument, model: ReportModel) -> None:
         return
     _add_table(
         doc,
-        ("Service area", "Return", "File", "Completed by", "Approved by", "Date completed",
-         "Actions covered", "Actions updated", "Outstanding"),
+        COLUMNS["returns"],
         [(r.service_area, r.received, r.file, r.completed_by, r.approved_by, r.date_completed,
           r.actions_covered, r.actions_updated, r.outstanding) for r in model.returns],
         (3.3, 2.2, 4.7, 3.0, 3.0, 2.8, 2.0, 2.0, 2.7),
@@ -370,25 +375,28 @@ def _returns(doc: DocxDocument, model: ReportModel) -> None:
 
 def _action(doc: DocxDocument, action: ActionEntry) -> None:
     doc.add_heading(_text(f"{action.id} {action.objective}"), level=4)
-    _labelled(doc, "Status: ", action.status.value, STATUS_COLOURS.get(action.status))
-    _labelled(doc, "What we will do: ", action.what_we_will_do)
-    _labelled(doc, "Lead: ", action.lead)
-    _labelled(doc, "Partners: ", action.partners)
-    _labelled(doc, "Cadence: ", action.cadence)
-    _labelled(doc, "Due date: ", action.due_date)
+
+    def field(key: str, text: str, colour: RGBColor | None = None) -> Paragraph:
+        return _labelled(doc, f"{LABELS[key]}: ", text, colour)
+
+    field("status", action.status.value, STATUS_COLOURS.get(action.status))
+    field("what_we_will_do", action.what_we_will_do)
+    field("lead", action.lead)
+    field("partners", action.partners)
+    field("cadence", action.cadence)
+    field("due_date", action.due_date)
     if action.revised_date:
-        _labelled(doc, "Revised date: ", action.revised_date)
+        field("revised_date", action.revised_date)
     if action.milestones:
-        _labelled(doc, "Milestones:", "").paragraph_format.keep_with_next = True
+        field("milestones", "").paragraph_format.keep_with_next = True
         for milestone in action.milestones:
             doc.add_paragraph(_text(milestone), style="List Bullet")
     else:
-        _labelled(doc, "Milestones: ", "No milestone set in the plan.")
-    _labelled(doc, "Target: ", action.target or "No target set in the plan.")
-    _labelled(doc, "Progress update: ", action.progress_update or "No update received.")
-    _labelled(doc, "Next steps: ", action.next_steps)
-    if action.flags:
-        _labelled(doc, "Flags: ", ", ".join(action.flags))
+        field("milestones", WORDS["no_milestone"])
+    field("target", action.target)
+    field("progress_update", action.progress_update)
+    field("next_steps", action.next_steps)
+    field("flags", action.flags_text)
 
 
 def _actions(doc: DocxDocument, model: ReportModel) -> None:
@@ -403,7 +411,7 @@ def _status_key(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(model.headings["status_key"], level=2)
     _add_table(
         doc,
-        ("Status", "Meaning"),
+        COLUMNS["status_key"],
         model.status_key,
         (3.5, 13.5),
         "Status key",
