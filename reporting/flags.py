@@ -46,9 +46,9 @@ def _fmt(day) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _plan_source(plan: Plan, action_id: str) -> str:
-    name = plan.source.name if plan.source else "plan"
-    return f"{name}, Actions sheet, action {action_id}"
+def _plan_source(action_id: str) -> str:
+    # The plan workbook's file name and hash are in the manifest; the reader needs the row.
+    return f"Plan, Actions sheet, {action_id}"
 
 
 def _row_source(progress: Progress, column: str) -> str:
@@ -65,7 +65,7 @@ def _plan_flags(plan: Plan, merged: Merged) -> list[Flag]:
                 "MILESTONE_UNDEFINED", Severity.MEDIUM, p.action.id, p.action.lead_service_area,
                 f"The plan leaves {p.action.id} without {' or '.join(gaps)}: progress cannot "
                 "be judged until the plan defines it.",
-                _plan_source(plan, p.action.id)))
+                _plan_source(p.action.id)))
     return flags
 
 
@@ -152,7 +152,7 @@ def _progress_flags(plan: Plan, merged: Merged) -> list[Flag]:
         due = p.revised_date or p.action.due_date
         if due <= end and p.status is not Status.COMPLETE:
             source = (_row_source(p, "Revised date") if p.revised_date
-                      else _plan_source(plan, p.action.id))
+                      else _plan_source(p.action.id))
             flags.append(Flag(
                 "OVERDUE", Severity.HIGH, p.action.id, p.action.lead_service_area,
                 f"{p.action.id} was due by {_fmt(due)} and is not complete "
