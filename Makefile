@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml scripts/ensure-system-packages.sh
 	bash scripts/ensure-system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 report: $(BIN)/.installed

@@ -46,7 +46,7 @@ def merge_and_flag(
     plan: plan_module.Plan, returns: list, cadence: Cadence, period: Period
 ) -> tuple[Merged, list[Flag]]:
     merged = merge(plan, returns, cadence, period)
-    return merged, raise_flags(plan, merged)
+    return merged, raise_flags(merged)
 
 
 @step

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from reporting.merge import Merged, Progress
-from reporting.plan import Plan
 from reporting.status import Status
 
 
@@ -56,7 +55,7 @@ def _row_source(progress: Progress, column: str) -> str:
     return f"{progress.return_file}, {row.where(column)}"
 
 
-def _plan_flags(plan: Plan, merged: Merged) -> list[Flag]:
+def _plan_flags(merged: Merged) -> list[Flag]:
     flags = []
     for p in merged.progress:
         gaps = p.action.gaps
@@ -105,7 +104,7 @@ def _return_flags(merged: Merged) -> list[Flag]:
     return flags
 
 
-def _progress_flags(plan: Plan, merged: Merged) -> list[Flag]:
+def _progress_flags(merged: Merged) -> list[Flag]:
     flags = []
     end = merged.period.end
     for p in merged.progress:
@@ -161,7 +160,7 @@ def _progress_flags(plan: Plan, merged: Merged) -> list[Flag]:
     return flags
 
 
-def raise_flags(plan: Plan, merged: Merged) -> list[Flag]:
+def raise_flags(merged: Merged) -> list[Flag]:
     """Give every flag the merged period raises, most severe first."""
-    flags = _plan_flags(plan, merged) + _return_flags(merged) + _progress_flags(plan, merged)
+    flags = _plan_flags(merged) + _return_flags(merged) + _progress_flags(merged)
     return sorted(flags, key=Flag.sort_key)

@@ -15,7 +15,7 @@ Q2 = Period.parse("2022/23 Q2")
 
 
 def flags_for(plan, returns, period=Q2, cadence=Cadence.QUARTERLY):
-    return raise_flags(plan, merge(plan, list(returns), cadence, period))
+    return raise_flags(merge(plan, list(returns), cadence, period))
 
 
 def codes(flags, action_id=None):
@@ -166,8 +166,8 @@ def test_one_row_per_milestone_is_not_a_duplicate():
     ret = make_return("Regulatory Services", make_row("1.b", milestone="First"),
                       make_row("1.b", milestone="Second", status="Amber", row=9))
     merged = merge(plan, [ret], Cadence.QUARTERLY, Q2)
-    assert raise_flags(plan, merged) == [
-        f for f in raise_flags(plan, merged) if f.code == "AT_RISK"]
+    assert raise_flags(merged) == [
+        f for f in raise_flags(merged) if f.code == "AT_RISK"]
     assert merged.progress[0].status.value == "At risk"  # the worse of the two
 
 

@@ -1,0 +1,47 @@
+"""`reporting run`: produce the scrutiny report for a period."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reporting.cadence import REPORT_CADENCES, Cadence
+from reporting.commands.common import fail, prefect_environment
+from reporting.config import load_settings
+from reporting.period import Period
+from reporting.returns import latest_period_with_returns
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    run = commands.add_parser("run", help="produce the scrutiny report for a period")
+    run.add_argument("--period", help="e.g. 2022/23 Q2 (default: latest with a returns folder)")
+    run.add_argument("--cadence", choices=[c.value for c in REPORT_CADENCES],
+                     default=Cadence.QUARTERLY.value)
+    run.add_argument("--inputs", type=Path, help="folder holding plan/ and returns/")
+    run.add_argument("--outputs", type=Path, help="folder the documents are written under")
+    run.set_defaults(handler=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    inputs = args.inputs or settings.inputs
+    if args.period:
+        period = Period.parse(args.period)
+    else:
+        period = latest_period_with_returns(inputs / "returns")
+        if period is None:
+            return fail(f"no period folder under {inputs / 'returns'}; give --period")
+    prefect_environment(args.config.resolve().parent)
+    from flows.scrutiny_report import scrutiny_report
+
+    paths = scrutiny_report(
+        period=period.label,
+        cadence=args.cadence,
+        inputs=str(inputs),
+        outputs=str(args.outputs or settings.outputs),
+        config=str(args.config) if args.config.exists() else None,
+    )
+    print(f"{period.description}, {args.cadence} report:")
+    for kind in ("pdf", "docx", "html", "flags", "manifest"):
+        print(f"  {kind:9} {paths[kind]}")
+    return 0
