@@ -10,13 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from reporting.commands import run
+from reporting.commands import intake, run
 from reporting.commands.common import fail
 from reporting.config import DEFAULT_CONFIG_NAME, ConfigError
 from reporting.period import PeriodError
 from reporting.plan import PlanError
 
-COMMANDS = (run,)
+COMMANDS = (run, intake)
 
 
 def _parser() -> argparse.ArgumentParser:

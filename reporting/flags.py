@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from reporting.merge import Merged, Progress
+from reporting.intake import IntakeSettings
+from reporting.merge import Merged, Progress, choose_returns, service_key
+from reporting.returns import Return, parse_period, same_words, status_mismatch, words_in
 from reporting.status import Status
 
 
@@ -71,10 +73,16 @@ def _plan_flags(merged: Merged) -> list[Flag]:
 def _return_flags(merged: Merged) -> list[Flag]:
     flags = []
     for ret in merged.returns:
-        if not ret.usable:
-            reason = "; ".join(p.message for p in ret.problems if p.fatal)
+        if ret.settling:
             flags.append(Flag(
-                "UNREADABLE_RETURN", Severity.HIGH, "", ret.service_area,
+                "UNREADABLE_RETURN", Severity.HIGH, "", _service_name(merged, ret),
+                f"The return {ret.file} was not read this run: it changed moments before "
+                "the run and may still have been copying; it will be read on the next run.",
+                str(ret.path)))
+        elif not ret.usable:
+            reason = "; ".join(p.text for p in ret.problems if p.fatal)
+            flags.append(Flag(
+                "UNREADABLE_RETURN", Severity.HIGH, "", _service_name(merged, ret),
                 f"The return {ret.file} could not be used: {reason}.",
                 str(ret.path)))
     folder = f"inputs/returns/{merged.period.path}"
@@ -160,7 +168,97 @@ def _progress_flags(merged: Merged) -> list[Flag]:
     return flags
 
 
-def raise_flags(merged: Merged) -> list[Flag]:
-    """Give every flag the merged period raises, most severe first."""
-    flags = _plan_flags(merged) + _return_flags(merged) + _progress_flags(merged)
+def _service_name(merged: Merged, ret: Return) -> str:
+    """Give the plan's spelling of a return's service area ("Health & Wellbeing")."""
+    key = service_key(ret.service_area)
+    return next((s for s in merged.service_areas if service_key(s) == key), ret.service_area)
+
+
+def _field_source(ret: Return, name: str) -> str:
+    cell = ret.field_cells.get(name, "")
+    return f"{ret.file}, {cell}" if cell else ret.file
+
+
+def _intake_flags(merged: Merged) -> list[Flag]:
+    """Flags about the returns as documents: period, approval, which file was used."""
+    flags = []
+    chosen = list(merged.received.values())
+    for ret in chosen:
+        said = parse_period(ret.period_text)
+        wrong = ret.period_text and (said is None or (
+            said != merged.period and not (said.kind == "H" and said == merged.period.half())))
+        if wrong:
+            flags.append(Flag(
+                "WRONG_PERIOD", Severity.MEDIUM, "", _service_name(merged, ret),
+                f"{ret.file} says its period is '{ret.period_text}', but it was sent for "
+                f"{merged.period.label}; its updates were used: check they are this period's.",
+                _field_source(ret, "Period")))
+        if not ret.approved_by:
+            flags.append(Flag(
+                "UNAPPROVED_RETURN", Severity.MEDIUM, "", _service_name(merged, ret),
+                f"{ret.file} does not say who approved it.",
+                _field_source(ret, "Approved by")))
+    used = {id(r) for r in chosen}
+    for ret in merged.returns:
+        if ret.usable and id(ret) not in used:
+            newer = merged.received.get(service_key(ret.service_area))
+            when = f", completed {_fmt(newer.date_completed)}" if newer and newer.date_completed else ""
+            flags.append(Flag(
+                "SUPERSEDED_RETURN", Severity.LOW, "", _service_name(merged, ret),
+                f"{ret.service_area} sent more than one return: {newer.file if newer else '?'}"
+                f" (the newest{when}) was used; {ret.file} was superseded and is kept on record.",
+                str(ret.path)))
+    return flags
+
+
+def _wording_flags(merged: Merged, previous: list[Return] | None,
+                   intake: IntakeSettings) -> list[Flag]:
+    """Flags about what the updates say: too long, the same as last time, at odds with the status."""
+    flags = []
+    before = _previous_updates(previous or [])
+    for p in merged.progress:
+        a = p.action
+        for row in p.rows:
+            source = f"{p.return_file}, {row.where('Progress update')}"
+            count = words_in(row.progress_update)
+            if count > intake.long_update_words:
+                flags.append(Flag(
+                    "LONG_UPDATE", Severity.LOW, a.id, a.lead_service_area,
+                    f"The update on {a.id} is {count} words; committee papers need it in "
+                    f"{intake.long_update_words} or fewer.", source))
+            word = status_mismatch(row.status, row.progress_update)
+            if word:
+                flags.append(Flag(
+                    "STATUS_MISMATCH", Severity.MEDIUM, a.id, a.lead_service_area,
+                    f"{a.id} is reported {row.status.value}, but its update says '{word}': "
+                    "check the status.", f"{p.return_file}, {row.where('Status')}"))
+            key = (service_key(a.lead_service_area), a.id)
+            old = before.get(key + (row.milestone.lower(),), before.get(key, ""))
+            if same_words(row.progress_update, old):
+                flags.append(Flag(
+                    "STALE_UPDATE", Severity.LOW, a.id, a.lead_service_area,
+                    f"The update on {a.id} is word for word the same as last period's.",
+                    source))
+    return flags
+
+
+def _previous_updates(previous: list[Return]) -> dict[tuple, str]:
+    found: dict[tuple, str] = {}
+    for ret in choose_returns(previous).values():
+        service = service_key(ret.service_area)
+        for row in ret.rows:
+            found.setdefault((service, row.action_id, row.milestone.lower()), row.progress_update)
+            found.setdefault((service, row.action_id), row.progress_update)
+    return found
+
+
+def raise_flags(merged: Merged, previous: list[Return] | None = None,
+                intake: IntakeSettings | None = None) -> list[Flag]:
+    """Give every flag the merged period raises, most severe first.
+
+    `previous` is last period's returns (for STALE_UPDATE); `intake` holds the word limit
+    for LONG_UPDATE (default 150).
+    """
+    flags = (_plan_flags(merged) + _return_flags(merged) + _intake_flags(merged)
+             + _progress_flags(merged) + _wording_flags(merged, previous, intake or IntakeSettings()))
     return sorted(flags, key=Flag.sort_key)

@@ -1,23 +1,37 @@
 """Service-area returns: the update spreadsheets officers send each period.
 
-A return is a workbook (`.xlsx`, sheet `Return`, else the first sheet) or a `.csv`. Above
-the table in a workbook, label and value pairs in columns A and B (`Service area`,
-`Period`, `Completed by`, `Approved by`, `Date completed`); then a header row holding a
-cell `Action ID`. What cannot be used becomes a Problem, never an exception.
+A return is a workbook (`.xlsx`, sheet `Return`, else the first visible sheet) or a `.csv`.
+Above the table, label and value pairs (`Service area`, `Period`, `Completed by`,
+`Approved by`, `Date completed`); then a header row, anywhere in the first 20 rows, naming
+the columns in the officer's own words (`Ref`, `RAG`, `Commentary` ...). What cannot be used
+becomes a Problem (with the cell, what is wrong and what to do), never an exception; what
+was understood but worth saying (an ignored column, "Amber/Red" read as the worse) is a Note.
+
+Workbooks are checked first by `reporting.intake` (size, kind, rows, zip bomb), then read
+with calamine: several times faster than openpyxl and the same values (cached formula
+results, real dates); merged cells and hidden rows come from the intake check's own pass.
 """
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
+from reporting.intake import (
+    READ_NOW,
+    IntakeSettings,
+    Unreadable,
+    candidate_files,
+    check_workbook,
+    column_letter,
+    identify,
+    seconds_since_modified,
+)
 from reporting.period import Period, PeriodError
 from reporting.status import Status, parse_status
 
@@ -35,8 +49,55 @@ RETURN_COLUMNS = (
 )
 REQUIRED_COLUMNS = ("Action ID", "Status", "Progress update")
 HEADER_FIELDS = ("Service area", "Period", "Completed by", "Approved by", "Date completed")
+# Columns a return may carry for the officer's reference (the template has them); never read.
+REFERENCE_COLUMNS = (
+    "Due date", "Last period's status", "Last period's update", "Previous status",
+    "Previous update", "Objective", "Target", "Target/Outcome", "Lead service area",
+    "Who will deliver", "Priority", "By when", "Partners",
+)
 RETURN_SUFFIXES = (".xlsx", ".csv")
 PREFERRED_SHEET = "Return"
+HEADER_SEARCH_ROWS = 20
+STATUS_WORDS = tuple(s.value for s in Status if s is not Status.NO_UPDATE)
+
+_COLUMN_ALIASES = {
+    "Action ID": ("Action ID", "ID", "Ref", "Reference", "Action ref", "Action reference",
+                  "No.", "No", "Number", "Action no", "Action number", "Ref no"),
+    "Action": ("Action", "What we will do", "Action description", "Description"),
+    "Milestone": ("Milestone", "Milestones"),
+    "Status": ("Status", "RAG", "RAG status", "RAG rating", "Rating", "Current status",
+               "Overall status", "Progress status"),
+    "Progress update": ("Progress update", "Update", "Progress", "Commentary", "Comments",
+                        "Comment", "Progress commentary", "Progress to date", "Latest update",
+                        "Narrative", "Update on progress"),
+    "Revised date": ("Revised date", "Revised due date", "Revised target date", "New date",
+                     "Revised deadline", "New due date"),
+    "Reason for revised date": ("Reason for revised date", "Reason", "Reason for change",
+                                "Reason for delay", "Reason for new date"),
+    "Date achieved": ("Date achieved", "Achieved", "Completion date", "Date complete",
+                      "Completed date", "Achieved date"),
+    "Evidence": ("Evidence", "Supporting evidence", "Evidence link", "Link"),
+    "Next steps": ("Next steps", "Next actions", "Next step", "Planned next steps",
+                   "Actions next quarter"),
+}
+_FIELD_ALIASES = {
+    "Service area": ("Service area", "Service", "Team", "Service team"),
+    "Period": ("Period", "Quarter", "Reporting period", "Return period"),
+    "Completed by": ("Completed by", "Prepared by", "Author", "Completed"),
+    "Approved by": ("Approved by", "Signed off by", "Sign off", "Approver", "Approved"),
+    "Date completed": ("Date completed", "Date", "Completed on", "Date of return"),
+}
+# Long text columns: a vertically merged cell is read once, not copied to each row.
+_TEXT_COLUMNS = ("Progress update", "Reason for revised date", "Evidence", "Next steps")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+_COLUMN_KEYS = {_key(a): name for name, aliases in _COLUMN_ALIASES.items() for a in aliases}
+_REFERENCE_KEYS = {_key(name) for name in REFERENCE_COLUMNS}
+_FIELD_KEYS = {_key(a): name for name, aliases in _FIELD_ALIASES.items() for a in aliases}
 
 
 @dataclass(frozen=True)
@@ -45,12 +106,31 @@ class Problem:
 
     file: str
     where: str  # "Return!D12", "line 5", "" for the whole file
-    message: str
+    message: str  # what is wrong
     fatal: bool = False  # the whole file cannot be used
+    fix: str = ""  # what the officer should do
+    code: str = ""  # the flag the report raises for it, if any
+
+    @property
+    def text(self) -> str:
+        return f"{self.message}; {self.fix}" if self.fix else self.message
 
     def __str__(self) -> str:
         place = f"{self.file}, {self.where}" if self.where else self.file
-        return f"{place}: {self.message}"
+        return f"{place}: {self.text}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something understood in a return that is still worth telling the officer."""
+
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, {self.where}: {self.message}" if self.where else \
+            f"{self.file}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +167,10 @@ class Return:
     sheet: str = ""
     rows: tuple[ReturnRow, ...] = ()
     problems: tuple[Problem, ...] = ()
+    notes: tuple[Note, ...] = ()
+    # Where each header field's value sits: "Approved by" -> "Return!B4".
+    field_cells: dict[str, str] = field(default_factory=dict, compare=False)
+    settling: bool = False  # modified too recently: not read this run
 
     @property
     def file(self) -> str:
@@ -96,11 +180,30 @@ class Return:
     def usable(self) -> bool:
         return not any(p.fatal for p in self.problems)
 
+    @property
+    def period(self) -> Period | None:
+        """The period the return's own Period field names, or None."""
+        return parse_period(self.period_text)
+
+    @property
+    def action_ids(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for row in self.rows:
+            if row.action_id:
+                seen.setdefault(row.action_id, None)
+        return tuple(seen)
+
+
+# ---------------------------------------------------------------------------------------
+# Values in cells
+
 
 def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -109,23 +212,225 @@ def _text(value: object) -> str:
 
 def normalise_action_id(text: object) -> str:
     """Give the plan's form of an action ID ("1.b") for what an officer typed, or ""."""
-    match = re.fullmatch(r"\s*(\d+)\s*[.\-_ ]?\s*([a-zA-Z])\s*\.?\s*", _text(text))
+    raw = re.sub(r"^\s*(action|ref)\b\.?", "", _text(text), flags=re.I)
+    match = re.fullmatch(r"\s*(\d+)\s*[.\-_ ]?\s*([a-zA-Z])\s*\.?\s*", raw)
     return f"{match[1]}.{match[2].lower()}" if match else ""
 
 
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+
+
+def _end_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def parse_period(value: object) -> Period | None:
+    """Give the period an officer meant ("2022/23 Q2", "Q2 2022/23", "Quarter 2 22/23"), or None."""
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        return Period.parse(text)
+    except PeriodError:
+        pass
+    lower = text.lower()
+    kind = re.search(r"\b(q|quarter|h|half|half[\s-]*year)\s*([1-4])\b", lower)
+    year = re.search(r"\b(\d{4}|\d{2})\s*[/-]\s*(\d{4}|\d{2})\b", lower)
+    if kind and year:
+        start = _year(year[1])
+        letter = "H" if kind[1].startswith("h") else "Q"
+        try:
+            return Period(start, letter, int(kind[2]))
+        except PeriodError:
+            return None
+    day = parse_date(value)
+    return Period.quarter_containing(day) if day else None
+
+
+def _excel_serial(number: float) -> date | None:
+    # A date typed into a cell formatted as a number (44926 = 31/12/2022).
+    if 32874 <= number <= 73051:  # 1990 to 2100
+        return date(1899, 12, 30) + timedelta(days=int(number))
+    return None
+
+
 def parse_date(value: object) -> date | None:
-    """Give the date in a cell: a real Excel date or day-first text (31/03/2023)."""
+    """Give the date in a cell: a real Excel date or day-first text, always UK order.
+
+    Understands 31/03/2023, 31/03/23, 31.3.2023, 31-03-2023, 2023-03-31, 31 March 2023,
+    31st Mar 2023, March 2023 (the end of the month), end of March 2023, Mar-23 and
+    Q4 2022/23 (the end of the quarter).
+    """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
-    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _excel_serial(float(value))
+    text = re.sub(r"\s+", " ", _text(value).lower()).strip(" .,")
+    if not text:
+        return None
+    text = re.sub(r"^(by |by the |the )?end of (the )?", "", text)
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    try:
+        match = re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})", text)
+        if match:
+            return date(_year(match[3]), int(match[2]), int(match[1]))
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        match = re.fullmatch(r"(\d{1,2})[ \-]([a-z]+)[ \-,]*(\d{4}|\d{2})", text)
+        if match and match[2] in _MONTHS:
+            return date(_year(match[3]), _MONTHS[match[2]], int(match[1]))
+        match = re.fullmatch(r"([a-z]+)[ \-,]*(\d{4}|\d{2})", text)
+        if match and match[1] in _MONTHS:
+            return _end_of_month(_year(match[2]), _MONTHS[match[1]])
+    except ValueError:  # 31/02/2023
+        return None
+    if re.search(r"\b(q|quarter|h|half)\s*[1-4]\b", text):
+        period = parse_period(text)
+        return period.end if period else None
     return None
+
+
+def _status(text: str) -> tuple[Status | None, bool]:
+    """Give the status meant by `text`, and whether it named two statuses (the worse taken)."""
+    status = parse_status(text)
+    if status is not None:
+        parts = [p for p in re.split(r"[/\\|,&]|\bto\b", text.lower()) if p.strip()]
+        return status, len({parse_status(p) for p in parts} - {None}) > 1
+    # "On track (Green)", "Green - on track": the parts agree on one status.
+    parts = [p for p in re.split(r"[()\[\]\-–:]", text) if p.strip()]
+    found = {parse_status(p) for p in parts} - {None}
+    return (found.pop(), False) if len(found) == 1 else (None, False)
+
+
+# ---------------------------------------------------------------------------------------
+# What the report checks in each row (shared with flags.py, so receipt and report agree)
+
+_DELAY_WORDS = re.compile(
+    r"\b(delay(?:ed|s)?|postpone(?:d|ment)?|behind|pause(?:d)?|on hold|not (?:yet )?started|"
+    r"(?:has|have) not started|slipp(?:ed|ing))\b", re.I)
+_NEGATION = re.compile(r"\b(no|not|without|never|avoid(?:ed)?|no longer)\s+(\w+\s+)?$", re.I)
+
+
+def words_in(text: str) -> int:
+    return len(text.split())
+
+
+def delay_words(text: str) -> str:
+    """Give the first word in `text` saying work is delayed ("postponed"), or ""."""
+    for match in _DELAY_WORDS.finditer(text or ""):
+        before = text[max(0, match.start() - 25):match.start()]
+        if match[1].lower().startswith("not") or not _NEGATION.search(before):
+            return match[1]
+    return ""
+
+
+def status_mismatch(status: Status | None, update: str) -> str:
+    """Give the delay word when a row says On track or Complete but its update says delayed."""
+    if status in (Status.ON_TRACK, Status.COMPLETE):
+        return delay_words(update)
+    return ""
+
+
+def same_words(a: str, b: str) -> bool:
+    """Tell whether two updates say the same words (ignoring case, spacing and punctuation)."""
+    def norm(t: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", t.lower()).split())
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def _review(file: str, fields: dict[str, object], cells: dict[str, str], rows: list[ReturnRow],
+            expected: Period | None, settings: IntakeSettings) -> list[Problem]:
+    """Give the problems the report will flag for a readable return (for its receipt)."""
+    problems = []
+    period_text = _text(fields.get("Period"))
+    if expected is not None and period_text:
+        period = parse_period(period_text)
+        if period is None:
+            problems.append(Problem(
+                file, cells.get("Period", ""),
+                f"the Period '{period_text}' is not a period the report recognises",
+                fix=f"write it as {expected.label}", code="WRONG_PERIOD"))
+        elif period != expected and not (period.kind == "H" and period == expected.half()):
+            problems.append(Problem(
+                file, cells.get("Period", ""),
+                f"the Period says {period.label}, but the return was sent for {expected.label}",
+                fix=f"check this is the {expected.label} return and correct the Period",
+                code="WRONG_PERIOD"))
+    if not _text(fields.get("Approved by")):
+        problems.append(Problem(
+            file, cells.get("Approved by", ""), "no one is named as having approved the return",
+            fix="ask your head of service to approve it and put their name in 'Approved by'",
+            code="UNAPPROVED_RETURN"))
+    by_action: dict[str, list[ReturnRow]] = {}
+    for row in rows:
+        by_action.setdefault(row.action_id or row.raw_action_id, []).append(row)
+    for name, own in by_action.items():
+        # As the report judges it: an action's rows together (one row per milestone).
+        if name and not any(r.status_text for r in own):
+            problems.append(Problem(
+                file, own[0].where("Status"), f"the row for {name} gives no status",
+                fix="choose one of " + ", ".join(STATUS_WORDS), code="MISSING_STATUS"))
+        if name and not any(r.progress_update for r in own):
+            problems.append(Problem(
+                file, own[0].where("Progress update"), f"the row for {name} has no progress update",
+                fix="say briefly what has happened this period", code="MISSING_UPDATE"))
+    for row in rows:
+        count = words_in(row.progress_update)
+        if count > settings.long_update_words:
+            problems.append(Problem(
+                file, row.where("Progress update"),
+                f"the update on {row.action_id or row.raw_action_id} is {count} words long",
+                fix=f"shorten it to {settings.long_update_words} words or fewer: committee "
+                    "papers need it shorter", code="LONG_UPDATE"))
+        word = status_mismatch(row.status, row.progress_update)
+        if word:
+            problems.append(Problem(
+                file, row.where("Status"),
+                f"the status is {row.status.value} but the update says '{word}'",
+                fix="check the status; use At risk or Off track if the work is behind",
+                code="STATUS_MISMATCH"))
+    return problems
+
+
+def stale_problems(ret: Return, previous: list[Return]) -> list[Problem]:
+    """Give a STALE_UPDATE problem for each row that repeats last period's update word for word."""
+    earlier: dict[tuple[str, str], str] = {}
+    by_action: dict[str, str] = {}
+    for old in previous:
+        if not old.usable or _service(old) != _service(ret):
+            continue
+        for row in old.rows:
+            earlier.setdefault((row.action_id, row.milestone.lower()), row.progress_update)
+            by_action.setdefault(row.action_id, row.progress_update)
+    problems = []
+    for row in ret.rows:
+        before = earlier.get((row.action_id, row.milestone.lower()), by_action.get(row.action_id, ""))
+        if row.action_id and same_words(row.progress_update, before):
+            problems.append(Problem(
+                ret.file, row.where("Progress update"),
+                f"the update on {row.action_id} is word for word the same as last period's",
+                fix="say what has happened since the last return", code="STALE_UPDATE"))
+    return problems
+
+
+def _service(ret: Return) -> str:
+    from reporting.merge import service_key  # merge imports this module
+
+    return service_key(ret.service_area)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading a table out of a grid of cells
 
 
 def service_area_from_name(path: Path) -> str:
@@ -137,53 +442,101 @@ def service_area_from_name(path: Path) -> str:
     )
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+def _find_header(grid: list[list[object]]) -> int | None:
+    fallback = None
+    for r, values in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        names = {_COLUMN_KEYS.get(_key(_text(v))) for v in values} - {None}
+        if "Action ID" in names and len(names) >= 2:
+            return r
+        if fallback is None and any(_key(_text(v)) == "actionid" for v in values):
+            fallback = r
+    return fallback
 
 
-_COLUMN_KEYS = {_key(name): name for name in RETURN_COLUMNS}
-_FIELD_KEYS = {_key(name): name for name in HEADER_FIELDS}
+def _fields_above(grid, header_at, address) -> tuple[dict[str, object], dict[str, str]]:
+    """Give the label and value pairs above the table, and the cell of each value."""
+    fields: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    for r in range(header_at):
+        values = grid[r]
+        filled = [(c, v) for c, v in enumerate(values) if _text(v)]
+        if not filled:
+            continue
+        c, label = filled[0]
+        name = _FIELD_KEYS.get(_key(_text(label)))
+        if name and name not in fields:
+            value = filled[1] if len(filled) > 1 else (c + 1, None)
+            fields[name] = value[1]
+            cells[name] = address(r, value[0])
+    return fields, cells
+
+
+def _fill_merged(grid, merged, columns: dict[str, int], header_at: int) -> None:
+    """Copy a vertically merged ID, status or date to every row it spans (Excel keeps it once)."""
+    text_columns = {columns[n] for n in _TEXT_COLUMNS if n in columns}
+    for r1, c1, r2, c2 in merged:
+        if r2 == r1 or r1 <= header_at or c1 in text_columns or r1 >= len(grid):
+            continue
+        value = grid[r1][c1] if c1 < len(grid[r1]) else None
+        for r in range(r1 + 1, min(r2, len(grid) - 1) + 1):
+            while len(grid[r]) <= c1:
+                grid[r].append(None)
+            grid[r][c1] = value
 
 
 def _table(
-    path: Path, grid: list[list[object]], address, problems: list[Problem]
-) -> tuple[dict[str, str], list[ReturnRow]]:
+    path: Path, grid: list[list[object]], address, problems: list[Problem], notes: list[Note],
+    merged=(), hidden=(),
+) -> tuple[dict[str, object], dict[str, str], list[ReturnRow]]:
     """Read header fields and rows from a grid of cell values.
 
     `address(row_index, column_index)` names a cell for messages ("Return!D12", "line 5, column D").
     """
-    fields: dict[str, str] = {}
-    header_at = None
-    for r, values in enumerate(grid):
-        keys = [_key(_text(v)) for v in values]
-        if "actionid" in keys:
-            header_at = r
-            break
-        if len(values) >= 2 and _key(_text(values[0])) in _FIELD_KEYS:
-            fields[_FIELD_KEYS[_key(_text(values[0]))]] = values[1]
+    name_of_file = path.name
+    header_at = _find_header(grid)
     if header_at is None:
-        problems.append(Problem(path.name, "", "no header row with an 'Action ID' cell was found; "
-                                "use the return template, whose table starts with Action ID",
-                                fatal=True))
-        return fields, []
+        fields, cells = _fields_above(grid, min(len(grid), HEADER_SEARCH_ROWS), address)
+        problems.append(Problem(
+            name_of_file, "",
+            f"no header row naming an 'Action ID' column was found in the first "
+            f"{HEADER_SEARCH_ROWS} rows", fatal=True,
+            fix="use the return template, whose table starts with Action ID, Status and "
+                "Progress update"))
+        return fields, cells, []
+    fields, field_cells = _fields_above(grid, header_at, address)
     columns: dict[str, int] = {}
     for c, value in enumerate(grid[header_at]):
-        name = _COLUMN_KEYS.get(_key(_text(value)))
+        heading = _text(value)
+        if not heading:
+            continue
+        name = _COLUMN_KEYS.get(_key(heading))
         if name and name not in columns:
             columns[name] = c
+        elif _key(heading) not in _REFERENCE_KEYS:
+            notes.append(Note(name_of_file, address(header_at, c),
+                              f"the column '{heading}' is not one the report reads; it was ignored"))
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         problems.append(Problem(
-            path.name, address(header_at, None),
-            f"the header row has no {', '.join(repr(m) for m in missing)} column; "
-            "add it (see the return template)", fatal=True))
-        return fields, []
+            name_of_file, address(header_at, None),
+            f"the header row has no {', '.join(repr(m) for m in missing)} column", fatal=True,
+            fix="add it (see the return template)"))
+        return fields, field_cells, []
+    _fill_merged(grid, merged, columns, header_at)
 
     def cell(values: list[object], name: str) -> object:
         c = columns.get(name)
         return values[c] if c is not None and c < len(values) else None
 
     rows = []
+    hidden_in_table = [r for r in hidden if header_at < r - 1 < len(grid)
+                       and any(_text(v) for v in grid[r - 1])]
+    if hidden_in_table:
+        shown = ", ".join(str(r) for r in hidden_in_table[:10])
+        notes.append(Note(name_of_file, "",
+                          f"row{'s' if len(hidden_in_table) > 1 else ''} {shown} "
+                          f"{'are' if len(hidden_in_table) > 1 else 'is'} hidden in Excel; "
+                          "read like the others"))
     for r in range(header_at + 1, len(grid)):
         values = grid[r]
         if all(_text(v) == "" for v in values):
@@ -191,29 +544,39 @@ def _table(
         cells = {name: address(r, c) for name, c in columns.items()}
         raw_id = _text(cell(values, "Action ID"))
         status_text = _text(cell(values, "Status"))
+        update = _text(cell(values, "Progress update"))
+        if not (raw_id or status_text or update):
+            notes.append(Note(name_of_file, address(r, None),
+                              "a row with no action ID, status or update was skipped"))
+            continue
         revised_raw = cell(values, "Revised date")
         revised = parse_date(revised_raw)
         if _text(revised_raw) and revised is None:
-            problems.append(Problem(path.name, cells["Revised date"],
-                                    f"'{_text(revised_raw)}' is not a date; write it as 31/03/2023"))
+            problems.append(Problem(name_of_file, cells["Revised date"],
+                                    f"'{_text(revised_raw)}' is not a date",
+                                    fix="write it as 31/03/2023"))
         achieved_raw = cell(values, "Date achieved")
         achieved = parse_date(achieved_raw)
         if _text(achieved_raw) and achieved is None:
-            problems.append(Problem(path.name, cells["Date achieved"],
-                                    f"'{_text(achieved_raw)}' is not a date; write it as 31/03/2023"))
-        status = parse_status(status_text)
+            problems.append(Problem(name_of_file, cells["Date achieved"],
+                                    f"'{_text(achieved_raw)}' is not a date",
+                                    fix="write it as 31/03/2023"))
+        status, combined = _status(status_text)
         if status_text and status is None:
             problems.append(Problem(
-                path.name, cells["Status"],
-                f"'{status_text}' is not a status; use one of "
-                + ", ".join(s.value for s in Status if s is not Status.NO_UPDATE)))
+                name_of_file, cells["Status"], f"'{status_text}' is not a status",
+                fix="use one of " + ", ".join(STATUS_WORDS)))
+        elif combined:
+            notes.append(Note(name_of_file, cells["Status"],
+                              f"'{status_text}' names two statuses; the worse, "
+                              f"{status.value}, was taken"))
         rows.append(ReturnRow(
             action_id=normalise_action_id(raw_id),
             raw_action_id=raw_id,
             milestone=_text(cell(values, "Milestone")),
             status=status,
             status_text=status_text,
-            progress_update=_text(cell(values, "Progress update")),
+            progress_update=update,
             revised_date=revised,
             reason_for_revised_date=_text(cell(values, "Reason for revised date")),
             date_achieved=achieved,
@@ -221,51 +584,97 @@ def _table(
             next_steps=_text(cell(values, "Next steps")),
             cells=cells,
         ))
-    return fields, rows
+    return fields, field_cells, rows
 
 
-def _read_workbook(path: Path) -> tuple[str, list[list[object]]]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
+# ---------------------------------------------------------------------------------------
+# Reading files
+
+
+def _read_workbook(path: Path, settings: IntakeSettings):
+    """Give (sheet name, grid, scan) for a workbook that passed the intake check."""
+    scan = check_workbook(path, settings, PREFERRED_SHEET)
+    from python_calamine import CalamineWorkbook  # imported here: only workbooks need it
+
     try:
-        name = PREFERRED_SHEET if PREFERRED_SHEET in workbook.sheetnames else workbook.sheetnames[0]
-        grid = [list(row) for row in workbook[name].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    return name, grid
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            grid = workbook.get_sheet_by_name(scan.sheet).to_python(skip_empty_area=False)
+        finally:
+            workbook.close()
+    except Exception as error:  # calamine raises its own kinds for a damaged part
+        raise Unreadable("the workbook is damaged and cannot be opened",
+                         "save the return from Excel as an .xlsx workbook and send it again") \
+            from error
+    return scan.sheet, [list(row) for row in grid], scan
 
 
-def _read_csv(path: Path) -> list[list[object]]:
-    raw = path.read_bytes()
+def _decode(raw: bytes) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+        return raw.decode("cp1252", errors="replace")
 
 
-def read_return(path: Path) -> Return:
-    """Give the Return in the file at `path`; anything unusable is in its `problems`."""
+def _read_csv(path: Path, settings: IntakeSettings) -> list[list[object]]:
+    text = _decode(Path(path).read_bytes())
+    sample = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS + 5] if line.strip()]
+    commas = sum(line.count(",") for line in sample)
+    semicolons = sum(line.count(";") for line in sample)
+    delimiter = ";" if semicolons > commas else ","
+    grid = []
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        grid.append(list(row))
+        if len(grid) > settings.max_rows + HEADER_SEARCH_ROWS:
+            raise Unreadable(
+                f"the file has more than {settings.max_rows:,} rows, far more than a return "
+                "can have", "delete the rows below the table, save and send it again")
+    return grid
+
+
+def read_return(path: Path, settings: IntakeSettings = READ_NOW,
+                expected_period: Period | None = None) -> Return:
+    """Give the Return in the file at `path`; anything unusable is in its `problems`.
+
+    `expected_period` is the period of the folder it came from (for WRONG_PERIOD); when
+    not given, the folder's name is used if it names a period.
+    """
     path = Path(path)
+    if expected_period is None:
+        try:
+            expected_period = Period.parse(path.parent.name)
+        except PeriodError:
+            expected_period = None
     problems: list[Problem] = []
+    notes: list[Note] = []
     sheet = ""
+    merged, hidden = (), ()
     try:
-        if path.suffix.lower() == ".csv":
-            grid = _read_csv(path)
+        kind = identify(path, settings)
+        if kind == "csv":
+            grid = _read_csv(path, settings)
 
             def address(r: int, c: int | None) -> str:
-                return f"line {r + 1}" + ("" if c is None else f", column {get_column_letter(c + 1)}")
+                return f"line {r + 1}" + ("" if c is None else f", column {column_letter(c)}")
         else:
-            sheet, grid = _read_workbook(path)
+            sheet, grid, scan = _read_workbook(path, settings)
+            merged, hidden = scan.merged, scan.hidden_rows
 
             def address(r: int, c: int | None) -> str:
-                return f"{sheet}!{get_column_letter((c or 0) + 1)}{r + 1}" if c is not None \
+                return f"{sheet}!{column_letter(c)}{r + 1}" if c is not None \
                     else f"{sheet}, row {r + 1}"
-    except Exception as error:  # any unreadable file becomes a problem, not a crash
-        problems.append(Problem(path.name, "", f"the file cannot be read as a spreadsheet "
-                                f"({type(error).__name__}); save it as .xlsx from Excel and send it again",
-                                fatal=True))
-        return Return(path=path, service_area=service_area_from_name(path), problems=tuple(problems))
-    fields, rows = _table(path, grid, address, problems)
+    except Unreadable as error:
+        problems.append(Problem(path.name, "", error.message, fatal=True, fix=error.fix))
+        return Return(path=path, service_area=service_area_from_name(path),
+                      problems=tuple(problems))
+    except OSError as error:  # held open, vanished or not permitted
+        problems.append(Problem(path.name, "", f"the file could not be opened ({error.strerror})",
+                                fatal=True, fix="close it in Excel and it will be read next run"))
+        return Return(path=path, service_area=service_area_from_name(path),
+                      problems=tuple(problems))
+    fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden)
+    if not any(p.fatal for p in problems):
+        problems += _review(path.name, fields, field_cells, rows, expected_period, settings)
     return Return(
         path=path,
         service_area=_text(fields.get("Service area")) or service_area_from_name(path),
@@ -276,25 +685,52 @@ def read_return(path: Path) -> Return:
         sheet=sheet,
         rows=tuple(rows),
         problems=tuple(problems),
+        notes=tuple(notes),
+        field_cells=field_cells,
     )
+
+
+def settling_return(path: Path, seconds: float) -> Return:
+    """Give the Return for a file still being copied: not read this run, and saying so."""
+    path = Path(path)
+    return Return(
+        path=path, service_area=service_area_from_name(path), settling=True,
+        problems=(Problem(
+            path.name, "",
+            f"the file changed {max(seconds, 0):.0f} seconds before this run and may still "
+            "be copying, so it was not read this run", fatal=True,
+            fix="nothing: it will be read on the next run"),))
 
 
 def is_return_file(path: Path) -> bool:
-    """Tell whether `path` looks like a return to read (not a lock, hidden or temporary file)."""
-    name = path.name
-    return (
-        path.is_file()
-        and path.suffix.lower() in RETURN_SUFFIXES
-        and not name.startswith(("~$", ".", "~"))
-    )
+    """Tell whether `path` is a file to read as a return (not a lock, hidden or temporary file)."""
+    from reporting.intake import is_ignored
+
+    path = Path(path)
+    return path.is_file() and not is_ignored(path)
 
 
-def read_returns(folder: Path) -> list[Return]:
-    """Give every return in `folder`, in file name order (an absent folder gives none)."""
+def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
+                 now: float | None = None) -> list[Return]:
+    """Give a Return for every candidate file in `folder`, in file name order.
+
+    Lock, hidden and temporary files are passed over without a word. A file modified in
+    the last `settings.settle_seconds` is not read (it may still be copying) but is listed
+    as a settling Return, so the receipt and the report say so. An absent folder gives none.
+    """
     folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return [read_return(p) for p in sorted(folder.iterdir()) if is_return_file(p)]
+    try:
+        expected = Period.parse(folder.name)
+    except PeriodError:
+        expected = None
+    found = []
+    for path in candidate_files(folder):
+        age = seconds_since_modified(path, now)
+        if settings.settle_seconds and age < settings.settle_seconds:
+            found.append(settling_return(path, age))
+        else:
+            found.append(read_return(path, settings, expected))
+    return found
 
 
 def latest_period_with_returns(root: Path) -> Period | None:

@@ -201,3 +201,106 @@ def test_the_six_monthly_report_covers_more_actions():
     assert [p.action.id for p in q4.progress] == ["1.a", "2.a", "2.c"]
     with pytest.raises(ValueError, match="Q2 and Q4"):
         merge(plan, [], Cadence.SIX_MONTHLY, Period.parse("2022/23 Q3"))
+
+
+# The intake flags: about the returns as documents, and about what updates say.
+
+
+def test_wrong_period_when_the_return_names_another_period():
+    plan = make_plan(make_action("1.a"))
+    ret = make_return("Regulatory Services", make_row("1.a"), period_text="2022/23 Q1",
+                      field_cells={"Period": "Return!B2"})
+    [flag] = flags_for(plan, [ret])
+    assert (flag.code, flag.severity, flag.source) == (
+        "WRONG_PERIOD", Severity.MEDIUM, "regulatory-services.xlsx, Return!B2")
+    assert "2022/23 Q1" in flag.message and "2022/23 Q2" in flag.message
+
+
+@pytest.mark.parametrize("typed", ["", "2022/23 Q2", "Q2 2022/23", "Quarter 2 22/23"])
+def test_no_wrong_period_when_it_matches_or_is_blank(typed):
+    plan = make_plan(make_action("1.a"))
+    ret = make_return("Regulatory Services", make_row("1.a"), period_text=typed)
+    assert flags_for(plan, [ret]) == []
+
+
+def test_unapproved_return():
+    plan = make_plan(make_action("1.a"))
+    [flag] = flags_for(plan, [make_return("Regulatory Services", make_row("1.a"), approved_by="")])
+    assert (flag.code, flag.service_area) == ("UNAPPROVED_RETURN", "Regulatory Services")
+
+
+def test_superseded_return_keeps_both_on_record(tmp_path):
+    plan = make_plan(make_action("1.a"))
+    older = make_return("Regulatory Services", make_row("1.a", update="Old words."),
+                        path=tmp_path / "regulatory-services.xlsx", date_completed=date(2022, 10, 3))
+    newer = make_return("Regulatory Services", make_row("1.a", update="New words."),
+                        path=tmp_path / "regulatory-services-v2.xlsx",
+                        date_completed=date(2022, 10, 10))
+    merged = merge(plan, [older, newer], Cadence.QUARTERLY, Q2)
+    [flag] = raise_flags(merged)
+    assert flag.code == "SUPERSEDED_RETURN" and flag.severity is Severity.LOW
+    assert "regulatory-services-v2.xlsx (the newest, completed 10 October 2022) was used" \
+        in flag.message
+    assert "regulatory-services.xlsx was superseded" in flag.message
+    assert merged.progress[0].progress_update == "New words."
+    assert merged.returns == (older, newer)
+
+
+def test_stale_update_repeats_last_periods_words():
+    plan = make_plan(make_action("1.a"), make_action("1.b"))
+    last = make_return("Regulatory Services", make_row("1.a", update="Work continues."),
+                       make_row("1.b", update="Survey sent out.", row=9))
+    now = make_return("Regulatory Services", make_row("1.a", update="work  continues"),
+                      make_row("1.b", update="Survey results in.", row=9))
+    flags = raise_flags(merge(plan, [now], Cadence.QUARTERLY, Q2), previous=[last])
+    assert [(f.code, f.action_id, f.source) for f in flags] == [
+        ("STALE_UPDATE", "1.a", "regulatory-services.xlsx, Return!E8")]
+    assert raise_flags(merge(plan, [now], Cadence.QUARTERLY, Q2)) == []
+
+
+def test_long_update_over_the_word_limit():
+    from reporting.intake import IntakeSettings
+
+    plan = make_plan(make_action("1.a"), make_action("1.b"))
+    ret = make_return("Regulatory Services", make_row("1.a", update="word " * 151),
+                      make_row("1.b", update="word " * 150, row=9))
+    flags = flags_for(plan, [ret])
+    assert [(f.code, f.action_id) for f in flags] == [("LONG_UPDATE", "1.a")]
+    assert "151 words" in flags[0].message
+    shorter = raise_flags(merge(plan, [ret], Cadence.QUARTERLY, Q2),
+                          intake=IntakeSettings(long_update_words=100))
+    assert len(shorter) == 2
+
+
+@pytest.mark.parametrize("status, update, word", [
+    ("On track", "The launch has been delayed until spring.", "delayed"),
+    ("Complete", "Postponed by the board.", "Postponed"),
+    ("Green", "We are behind on recruitment.", "behind"),
+    ("On track", "Work paused over the summer.", "paused"),
+    ("On track", "The survey has not started yet.", "not started"),
+])
+def test_status_mismatch_when_the_words_say_delayed(status, update, word):
+    plan = make_plan(make_action("1.a"))
+    [flag] = flags_for(plan, [make_return("Regulatory Services", make_row("1.a", status, update))])
+    assert (flag.code, flag.severity) == ("STATUS_MISMATCH", Severity.MEDIUM)
+    assert word in flag.message and flag.source.endswith("Return!D8")
+
+
+@pytest.mark.parametrize("status, update", [
+    ("On track", "Delivered without delay."), ("On track", "No delays so far."),
+    ("Amber", "Delayed by staff sickness."), ("On track", "Everything as planned."),
+])
+def test_no_status_mismatch_when_status_and_words_agree(status, update):
+    plan = make_plan(make_action("1.a"))
+    flags = flags_for(plan, [make_return("Regulatory Services", make_row("1.a", status, update))])
+    assert "STATUS_MISMATCH" not in codes(flags)
+
+
+def test_a_settling_return_is_said_to_be_unread_not_broken():
+    from reporting.returns import settling_return
+    from pathlib import Path
+
+    plan = make_plan(make_action("1.a"))
+    flags = flags_for(plan, [settling_return(Path("regulatory-services.xlsx"), 5)])
+    assert sorted(codes(flags)) == ["NO_RETURN", "UNREADABLE_RETURN"]
+    assert "not read this run" in next(f for f in flags if f.code == "UNREADABLE_RETURN").message

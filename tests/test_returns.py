@@ -105,7 +105,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_unusable_not_a_crash(tmp_path):
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
     ret = read_return(path)
     assert not ret.usable
-    assert "cannot be read as a spreadsheet" in ret.problems[0].message
+    assert "damaged" in ret.problems[0].message
 
 
 @pytest.mark.parametrize("typed", ["1b", "1.B", " 1 b ", "1.b.", "1-b"])
@@ -117,15 +117,30 @@ def test_lock_and_hidden_files_are_not_read(tmp_path):
     write_workbook(tmp_path / "housing.xlsx", [ROW])
     (tmp_path / "~$housing.xlsx").write_bytes(b"lock")
     (tmp_path / ".hidden.csv").write_text("x")
-    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "housing.xlsx.tmp").write_text("x")
+    (tmp_path / "Thumbs.db").write_text("x")
     assert [r.file for r in read_returns(tmp_path)] == ["housing.xlsx"]
+
+
+def test_anything_else_in_the_folder_is_read_and_said_to_be_unusable(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    [ret] = read_returns(tmp_path)
+    assert not ret.usable and "not a spreadsheet" in ret.problems[0].message
 
 
 def test_the_bundled_returns_read_cleanly():
     for period in ("2022-23-Q1", "2022-23-Q2"):
         returns = read_returns(BUNDLED_INPUTS / "returns" / period)
         assert returns and all(r.usable for r in returns)
-        assert [p for r in returns for p in r.problems] == []
+        # Only what the report flags: the CSV has no 'Approved by' field, and in Q2
+        # Communications left approval and a status blank.
+        said = {(p.file, p.code) for r in returns for p in r.problems}
+        assert said == ({("health-and-wellbeing.csv", "UNAPPROVED_RETURN")}
+                        if period.endswith("Q1") else
+                        {("health-and-wellbeing.csv", "UNAPPROVED_RETURN"),
+                         ("communications.xlsx", "UNAPPROVED_RETURN"),
+                         ("communications.xlsx", "MISSING_STATUS")})
+        assert [n for r in returns for n in r.notes] == []
 
 
 def test_the_latest_period_is_the_newest_folder(tmp_path):

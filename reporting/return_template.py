@@ -1,0 +1,223 @@
+"""Return templates: one pre-filled workbook per service area, sent out before each period's returns.
+
+The plan's text is filled in and locked (grey); last period's status and update sit beside
+each row for reference; only the input columns can be typed in (the sheet is protected
+without a password, so nobody is locked out). A returned template reads back cleanly with
+`reporting.returns.read_return`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from reporting.cadence import Cadence, cadences_covered
+from reporting.intake import READ_NOW, IntakeSettings, add_working_days, column_letter
+from reporting.merge import choose_returns, service_key
+from reporting.period import Period
+from reporting.plan import Action, Plan
+from reporting.publish import write_atomic
+from reporting.returns import STATUS_WORDS, Return, read_returns
+from reporting.status import Status
+
+# (heading, width, officer types here)
+TEMPLATE_COLUMNS = (
+    ("Action ID", 10, False),
+    ("Action", 45, False),
+    ("Milestone", 40, False),
+    ("Due date", 12, False),
+    ("Last period's status", 14, False),
+    ("Last period's update", 45, False),
+    ("Status", 14, True),
+    ("Progress update", 60, True),
+    ("Revised date", 13, True),
+    ("Reason for revised date", 30, True),
+    ("Date achieved", 13, True),
+    ("Evidence", 30, True),
+    ("Next steps", 40, True),
+)
+DATE_COLUMNS = ("Revised date", "Date achieved")
+_GREY = PatternFill("solid", fgColor="D9D9D9")
+_INPUT = PatternFill("solid", fgColor="FFFFFF")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_UNLOCKED = Protection(locked=False)
+HEADER_ROW = 8
+
+
+def template_cadences(period: Period) -> frozenset[Cadence]:
+    """Give the action cadences any report on `period` covers (so one template serves all)."""
+    if period.kind == "H" or period.number in (2, 4):
+        return cadences_covered(Cadence.SIX_MONTHLY, period)
+    return cadences_covered(Cadence.QUARTERLY, period)
+
+
+def templated_actions(plan: Plan, period: Period) -> dict[str, list[Action]]:
+    """Give the covered actions of `period` by lead service area, in plan order."""
+    cadences = template_cadences(period)
+    found: dict[str, list[Action]] = {}
+    for action in plan.actions:
+        if action.cadence in cadences:
+            found.setdefault(action.lead_service_area, []).append(action)
+    return found
+
+
+def returns_deadline(period: Period, settings: IntakeSettings = READ_NOW) -> date:
+    """Give the day returns are due: so many working days after the period ends."""
+    return add_working_days(period.end, settings.returns_deadline_working_days)
+
+
+def _put(ws, row: int, column: int, value: object, *, locked: bool = True):
+    """Write a value that a spreadsheet shows and never runs, even if it starts with '='."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        if value.startswith(_FORMULA_STARTS):
+            cell.quotePrefix = True
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if locked:
+        cell.fill = _GREY
+    else:
+        cell.protection = _UNLOCKED
+        cell.fill = _INPUT
+    return cell
+
+
+def _previous_rows(previous: Return | None) -> dict[tuple[str, str], tuple[str, str]]:
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for row in previous.rows if previous else ():
+        value = (row.status.value if row.status else row.status_text, row.progress_update)
+        found.setdefault((row.action_id, row.milestone.lower()), value)
+        found.setdefault((row.action_id, ""), value)
+    return found
+
+
+def template_workbook(service_area: str, actions: list[Action], period: Period,
+                      previous: Return | None = None,
+                      settings: IntakeSettings = READ_NOW) -> bytes:
+    """Give the .xlsx bytes of the pre-filled return template for one service area."""
+    deadline = returns_deadline(period, settings)
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Return"
+    header = (("Service area", service_area, True), ("Period", period.label, True),
+              ("Completed by", None, False), ("Approved by", None, False),
+              ("Date completed", None, False))
+    for r, (label, value, locked) in enumerate(header, start=1):
+        _put(ws, r, 1, label).font = Font(bold=True)
+        _put(ws, r, 2, value, locked=locked)
+    _put(ws, 6, 1, "Return by").font = Font(bold=True)
+    _put(ws, 6, 2, f"{deadline.day} {deadline:%B %Y}")
+    for c, (heading, width, _) in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = _put(ws, HEADER_ROW, c, heading)
+        cell.font = Font(bold=True)
+        ws.column_dimensions[column_letter(c - 1)].width = width
+    earlier = _previous_rows(previous)
+    r = HEADER_ROW
+    for action in actions:
+        for milestone in action.milestones or ("",):
+            r += 1
+            last_status, last_update = earlier.get(
+                (action.id, milestone.lower()), earlier.get((action.id, ""), ("", "")))
+            plan_values = {
+                "Action ID": action.id,
+                "Action": action.what_we_will_do or action.objective,
+                "Milestone": milestone,
+                "Due date": action.due_date,
+                "Last period's status": last_status,
+                "Last period's update": last_update,
+            }
+            for c, (heading, _, editable) in enumerate(TEMPLATE_COLUMNS, start=1):
+                cell = _put(ws, r, c, plan_values.get(heading), locked=not editable)
+                if heading in DATE_COLUMNS + ("Due date",):
+                    cell.number_format = "DD/MM/YYYY"
+    last = max(r, HEADER_ROW + 1)
+    columns = {h: column_letter(i) for i, (h, _, _) in enumerate(TEMPLATE_COLUMNS)}
+    status_list = DataValidation(
+        type="list", formula1='"' + ",".join(STATUS_WORDS) + '"', allow_blank=True,
+        showErrorMessage=True, errorTitle="Status",
+        error="Choose a status from the list: " + ", ".join(STATUS_WORDS) + ".")
+    status_list.add(f"{columns['Status']}{HEADER_ROW + 1}:{columns['Status']}{last}")
+    dates = DataValidation(
+        type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
+        allow_blank=True, showErrorMessage=True, errorTitle="Date",
+        error="Enter a date such as 31/03/2023.")
+    for heading in DATE_COLUMNS:
+        dates.add(f"{columns[heading]}{HEADER_ROW + 1}:{columns[heading]}{last}")
+    dates.add("B5")
+    ws["B5"].number_format = "DD/MM/YYYY"
+    ws.add_data_validation(status_list)
+    ws.add_data_validation(dates)
+    ws.freeze_panes = f"B{HEADER_ROW + 1}"
+    # No password: protection stops accidents, and nobody is ever locked out.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    _instructions(workbook.create_sheet("Instructions"), service_area, period, deadline)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _instructions(ws, service_area: str, period: Period, deadline: date) -> None:
+    lines = [
+        (f"{service_area}: return for {period.description}", True),
+        (f"Please return this workbook by {deadline.day} {deadline:%B %Y} "
+         f"({deadline:%A}).", True),
+        ("", False),
+        ("On the Return sheet, fill in Completed by, Approved by and Date completed, then "
+         "one row per action or milestone: Status (choose from the list), Progress update, "
+         "and where they apply Revised date (with the reason), Date achieved, Evidence and "
+         "Next steps.", False),
+        ("The grey cells are the plan's own words and last period's return, for reference; "
+         "they cannot be changed here.", False),
+        ("Keep each progress update short (150 words or fewer): it goes into the committee "
+         "papers as written.", False),
+        ("Dates: write them day first, such as 31/03/2023.", False),
+        ("", False),
+        ("What each status means", True),
+    ]
+    for r, (text, bold) in enumerate(lines, start=1):
+        cell = _put(ws, r, 1, text)
+        cell.fill = PatternFill()
+        cell.font = Font(bold=bold)
+    r = len(lines)
+    for status in Status:
+        if status is Status.NO_UPDATE:
+            continue
+        r += 1
+        _put(ws, r, 1, status.value).font = Font(bold=True)
+        _put(ws, r, 2, status.meaning)
+        ws.cell(row=r, column=1).fill = PatternFill()
+        ws.cell(row=r, column=2).fill = PatternFill()
+    ws.column_dimensions["A"].width = 100
+    ws.column_dimensions["B"].width = 80
+
+
+def template_file_name(service_area: str) -> str:
+    """Give a safe file name for a service area's template ("Health & Wellbeing.xlsx")."""
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", service_area).strip(" .") or "Service area"
+    return f"{name}.xlsx"
+
+
+def write_templates(plan: Plan, period: Period, outputs: Path, returns_root: Path,
+                    settings: IntakeSettings = READ_NOW) -> list[Path]:
+    """Write a template per service area into `outputs/<period>/templates/`; give the paths.
+
+    `returns_root` is `inputs/returns`: last period's returns are read from its folder for
+    the reference columns (only read, never changed).
+    """
+    previous = choose_returns(read_returns(Path(returns_root) / period.previous().path))
+    folder = Path(outputs) / period.path / "templates"
+    written = []
+    for service_area, actions in templated_actions(plan, period).items():
+        data = template_workbook(service_area, actions, period,
+                                 previous.get(service_key(service_area)), settings)
+        written.append(write_atomic(folder / template_file_name(service_area), data))
+    return written

@@ -1,0 +1,194 @@
+"""Files as they really arrive: every bad file gets a receipt and a flag, and the run goes on."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import tracemalloc
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bad_returns import FOLDER, IGNORED, UNREADABLE, build_corpus, workbook_bytes, write, zip_bomb
+from conftest import make_action, make_plan
+from reporting.cadence import Cadence
+from reporting.config import Settings
+from reporting.flags import raise_flags
+from reporting.intake import IntakeSettings, add_working_days, is_ignored, load_intake_settings
+from reporting.merge import merge
+from reporting.period import Period
+from reporting.receipts import build_receipts, receipt_text, write_receipts
+from reporting.returns import read_return, read_returns, service_area_from_name
+
+Q2 = Period.parse("2022/23 Q2")
+LIMITS = IntakeSettings(max_file_mb=1, max_rows=50, settle_seconds=60)
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("inputs")
+    folder = root / "returns" / FOLDER
+    paths = build_corpus(folder)
+    before = _hashes(root)
+    returns = read_returns(folder, LIMITS)
+    services = sorted({r.service_area for r in returns} - {"Regulatory Services"})
+    plan = make_plan(make_action("1.a"), make_action("1.b"),
+                     *(make_action(f"{n}.a", lead_service_area=s)
+                       for n, s in enumerate(services, start=2)))
+    merged = merge(plan, returns, Cadence.QUARTERLY, Q2)
+    flags = raise_flags(merged)
+    receipts = {r.file: r for r in build_receipts(returns)}
+    outputs = tmp_path_factory.mktemp("outputs")
+    written = write_receipts(returns, outputs / FOLDER / "receipts")
+    return dict(root=root, folder=folder, paths=paths, before=before, returns=returns,
+                plan=plan, merged=merged, flags=flags, receipts=receipts, outputs=outputs,
+                written=written)
+
+
+@pytest.mark.parametrize("case", sorted(UNREADABLE))
+def test_each_unusable_file_gets_a_receipt_and_an_unreadable_flag(corpus, case):
+    name, reason = UNREADABLE[case]
+    receipt = corpus["receipts"][name]
+    text = receipt_text(receipt)
+    assert receipt.outcome == "Not used" and reason in text
+    assert "What to do:" in text
+    [flag] = [f for f in corpus["flags"] if f.code == "UNREADABLE_RETURN" and name in f.message]
+    assert reason in flag.message
+    assert flag.service_area == service_area_from_name(Path(name))
+
+
+def test_the_clean_return_is_accepted(corpus):
+    receipt = corpus["receipts"]["regulatory-services.xlsx"]
+    assert receipt.outcome == "Accepted" and receipt.problems == ()
+    assert "Accepted 2 rows on 2 actions (1.a, 1.b)." in receipt_text(receipt)
+    assert not [f for f in corpus["flags"] if f.service_area == "Regulatory Services"]
+
+
+def test_lock_hidden_and_temporary_files_are_passed_over_in_silence(corpus):
+    read = {r.file for r in corpus["returns"]}
+    assert not read & set(IGNORED)
+    assert not any(name in f.message for f in corpus["flags"] for name in IGNORED)
+    assert not any(name in p.name for p in corpus["written"] for name in IGNORED)
+    assert all(is_ignored(Path(name)) for name in IGNORED)
+
+
+def test_a_file_still_copying_is_skipped_and_said_so(corpus):
+    receipt = corpus["receipts"]["housing-options.xlsx"]
+    assert receipt.outcome == "Not read yet"
+    assert "may still be copying" in receipt_text(receipt)
+    [flag] = [f for f in corpus["flags"] if "housing-options.xlsx" in f.message]
+    assert flag.code == "UNREADABLE_RETURN" and "not read this run" in flag.message
+    # Once it has settled it is read.
+    later = read_returns(corpus["folder"], LIMITS, now=time.time() + 120)
+    assert next(r for r in later if r.file == "housing-options.xlsx").usable
+
+
+def test_every_file_read_has_a_text_and_an_html_receipt(corpus):
+    names = {p.name for p in corpus["written"]}
+    for ret in corpus["returns"]:
+        assert {f"{ret.file}.txt", f"{ret.file}.html"} <= names
+    folder = corpus["outputs"] / FOLDER / "receipts"
+    assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*"))
+
+
+def test_the_run_still_publishes(corpus, tmp_path):
+    from reporting.model import build_report_model
+    from reporting.publish import archive_inputs, flags_csv, publish_run
+    from reporting.render.html import render_html
+
+    model = build_report_model(Settings(), corpus["plan"], corpus["merged"], corpus["flags"],
+                               datetime.now().astimezone())
+    html = render_html(model)
+    archived = archive_inputs([r.path for r in corpus["returns"]], tmp_path / "archive",
+                              corpus["root"])
+    manifest = publish_run(tmp_path / "out", {"report.html": html.encode(),
+                                              "flags.csv": flags_csv(corpus["flags"])},
+                           archived, {}, datetime.now().astimezone())
+    assert manifest.exists() and "UNREADABLE_RETURN" in html
+    assert len(archived) == len(corpus["returns"])
+
+
+def test_inputs_are_never_changed(corpus):
+    # After reading, merging, flagging and writing receipts (the fixture), and reading again.
+    read_returns(corpus["folder"], LIMITS)
+    assert _hashes(corpus["root"]) == corpus["before"]
+
+
+def test_a_zip_bomb_is_refused_fast_in_bounded_memory(tmp_path):
+    path = write(tmp_path / "bomb.xlsx", zip_bomb(40))
+    tracemalloc.start()
+    started = time.perf_counter()
+    ret = read_return(path, IntakeSettings(max_file_mb=1))
+    took = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert not ret.usable and "expands to more than" in ret.problems[0].message
+    assert took < 1 and peak < 5 * 1024 * 1024
+
+
+def test_too_many_rows_is_refused_before_loading(tmp_path):
+    from bad_returns import many_rows
+
+    ret = read_return(write(tmp_path / "r.xlsx", many_rows(120)), IntakeSettings(max_rows=100))
+    assert not ret.usable and "more than 100 rows" in ret.problems[0].message
+    assert read_return(write(tmp_path / "s.xlsx", many_rows(90)),
+                       IntakeSettings(max_rows=100)).usable
+
+
+def test_the_intake_settings_come_from_reporting_toml(tmp_path):
+    from conftest import ROOT
+
+    settings = load_intake_settings(ROOT / "reporting.toml")
+    assert (settings.settle_seconds, settings.max_file_mb, settings.max_rows,
+            settings.long_update_words, settings.returns_deadline_working_days) == (
+        60, 20, 5000, 150, 10)
+    (tmp_path / "r.toml").write_text("[intake]\nmax_rows = 10\n")
+    assert load_intake_settings(tmp_path / "r.toml").max_rows == 10
+    assert load_intake_settings(tmp_path / "absent.toml") == IntakeSettings()
+
+
+def test_working_days_skip_weekends():
+    # 2022/23 Q2 ends on Friday 30 September 2022.
+    assert str(add_working_days(Q2.end, 10)) == "2022-10-14"
+    assert str(add_working_days(Q2.end, 1)) == "2022-10-03"
+
+
+def test_a_return_in_the_folder_without_settings_is_read_at_once(tmp_path):
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    (folder / "regulatory-services.xlsx").write_bytes(workbook_bytes())
+    [ret] = read_returns(folder)
+    assert ret.usable and not ret.settling
+
+
+def test_text_from_a_return_is_never_markup_in_the_report_html(tmp_path):
+    from reporting.model import build_report_model
+    from reporting.render.html import render_html
+
+    hostile = '<script>alert(1)</script><img src="http://evil.example/x.png"> {{ 7*7 }}'
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    rows = [["1.a", "", "", "Red", hostile, None, "", None, "", hostile]]
+    ret = read_return(write(folder / "regulatory-services.xlsx", workbook_bytes(rows=rows)))
+    plan = make_plan(make_action("1.a"))
+    merged = merge(plan, [ret], Cadence.QUARTERLY, Q2)
+    html = render_html(build_report_model(Settings(), plan, merged, raise_flags(merged),
+                                          datetime.now().astimezone()))
+    assert "<script>alert(1)" not in html and '<img src="http://evil' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{ 7*7 }}" in html
+
+
+def test_xml_is_parsed_safely(tmp_path):
+    from openpyxl.xml import DEFUSEDXML
+
+    from bad_returns import with_entity_bomb
+
+    assert DEFUSEDXML  # openpyxl (used for the plan and templates) parses with defusedxml
+    ret = read_return(write(tmp_path / "r.xlsx", with_entity_bomb(workbook_bytes())))
+    assert not ret.usable and "refuses to read" in ret.problems[0].message

@@ -1,0 +1,81 @@
+"""A receipt for every file: what was accepted, and each problem with its cell and what to do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bad_returns import FOLDER, workbook_bytes, write
+from conftest import make_return, make_row
+from reporting.receipts import build_receipt, build_receipts, receipt_html, receipt_text, write_receipts
+from reporting.returns import read_return
+
+HOSTILE = '<script>alert("x")</script><img src="http://evil.example/x.png"> {{ 7*7 }} =HYPERLINK("x")'
+
+
+def _read(tmp_path, rows, **values):
+    folder = tmp_path / FOLDER
+    folder.mkdir(exist_ok=True)
+    return read_return(write(folder / "regulatory-services.xlsx", workbook_bytes(rows=rows, **values)))
+
+
+def test_a_receipt_names_each_problem_with_its_cell_and_what_to_do(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Purple", "Going well.", "next year", "", None, "", ""],
+                           ["1.b", "", "", "On track", "Postponed to May.", None, "", None, "", ""]])
+    text = receipt_text(build_receipt(ret))
+    assert "Outcome: Accepted with problems" in text
+    assert "Accepted 2 rows on 2 actions (1.a, 1.b)." in text
+    assert "- Return!D8: 'Purple' is not a status." in text
+    assert "  What to do: Use one of Complete, On track, At risk, Off track, Not started." in text
+    assert "- Return!F8: 'next year' is not a date." in text
+    assert "- Return!D9: the status is On track but the update says 'Postponed'. [STATUS_MISMATCH]" \
+        in text
+
+
+def test_a_wrong_period_and_a_missing_approval_are_in_the_receipt(tmp_path):
+    fields = (("Service area", "Regulatory Services"), ("Period", "2022/23 Q1"),
+              ("Approved by", ""), ("Date completed", date(2022, 10, 1)))
+    text = receipt_text(build_receipt(_read(tmp_path, [["1.a", "", "", "Green", "Fine."]],
+                                            fields=fields)))
+    assert "Return!B2: the Period says 2022/23 Q1, but the return was sent for 2022/23 Q2. " \
+           "[WRONG_PERIOD]" in text
+    assert "Return!B3: no one is named as having approved the return. [UNAPPROVED_RETURN]" in text
+
+
+def test_a_long_or_stale_update_is_in_the_receipt(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "word " * 160], ["1.b", "", "", "Green", "Same."]])
+    last = make_return("Regulatory Services", make_row("1.b", update="Same."))
+    text = receipt_text(build_receipt(ret, previous=[last]))
+    assert "Return!E8: the update on 1.a is 160 words long. [LONG_UPDATE]" in text
+    assert "Return!E9: the update on 1.b is word for word the same as last period's. " \
+           "[STALE_UPDATE]" in text
+
+
+def test_a_superseded_return_says_which_file_was_used(tmp_path):
+    older = make_return("Regulatory Services", make_row("1.a"), path=tmp_path / "a.xlsx",
+                        date_completed=date(2022, 10, 1))
+    newer = make_return("Regulatory Services", make_row("1.a"), path=tmp_path / "b.xlsx",
+                        date_completed=date(2022, 10, 9))
+    first, second = build_receipts([older, newer])
+    assert first.outcome == "Superseded" and "b.xlsx from the same service area is newer" \
+        in first.summary
+    assert second.outcome == "Accepted"
+
+
+def test_text_from_a_return_is_never_markup_in_the_html_receipt(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", HOSTILE, HOSTILE]],
+                fields=(("Service area", HOSTILE), ("Approved by", "x")))
+    html = receipt_html(build_receipt(ret))
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=&quot;http://evil" in html
+    assert "{{ 7*7 }}" in html  # never evaluated as a template
+    assert "default-src 'none'" in html  # and the page may fetch nothing at all
+
+
+def test_receipts_are_written_whole_as_text_and_html(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."]])
+    folder = tmp_path / "outputs" / FOLDER / "receipts"
+    paths = write_receipts([ret], folder)
+    assert [p.name for p in paths] == ["regulatory-services.xlsx.txt",
+                                       "regulatory-services.xlsx.html"]
+    assert paths[0].read_text() == receipt_text(build_receipt(ret))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in paths)

@@ -1,0 +1,140 @@
+"""Templates out: one pre-filled, protected workbook per service area that reads back cleanly."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from bad_returns import FOLDER, workbook_bytes, write
+from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row
+from reporting.cadence import Cadence
+from reporting.period import Period
+from reporting.return_template import (
+    TEMPLATE_COLUMNS,
+    returns_deadline,
+    template_file_name,
+    template_workbook,
+    templated_actions,
+    write_templates,
+)
+from reporting.returns import read_return
+from reporting.status import Status
+
+Q2 = Period.parse("2022/23 Q2")
+PLAN = make_plan(
+    make_action("1.a", milestones=("First", "Second")),
+    make_action("1.b", milestones=()),
+    make_action("2.a", cadence=Cadence.SIX_MONTHLY, lead_service_area="Housing"),
+    make_action("2.b", cadence=Cadence.ANNUAL),
+)
+COLUMN = {heading: i + 1 for i, (heading, _, _) in enumerate(TEMPLATE_COLUMNS)}
+
+
+def _sheet(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+@pytest.mark.parametrize("period, expected", [
+    ("2022/23 Q1", {"Regulatory Services": ["1.a", "1.b"]}),
+    ("2022/23 Q2", {"Regulatory Services": ["1.a", "1.b"], "Housing": ["2.a"]}),
+    ("2022/23 Q3", {"Regulatory Services": ["1.a", "1.b"]}),
+    ("2022/23 Q4", {"Regulatory Services": ["1.a", "1.b", "2.b"], "Housing": ["2.a"]}),
+])
+def test_a_template_covers_everything_any_report_that_period_covers(period, expected):
+    found = templated_actions(PLAN, Period.parse(period))
+    assert {s: [a.id for a in actions] for s, actions in found.items()} == expected
+
+
+def test_the_deadline_is_ten_working_days_after_the_quarter():
+    assert returns_deadline(Q2) == date(2022, 10, 14)
+    assert returns_deadline(Period.parse("2022/23 Q3")) == date(2023, 1, 13)
+
+
+def test_one_row_per_action_and_milestone_with_the_plan_locked_and_grey():
+    previous = make_return("Regulatory Services",
+                           make_row("1.a", status="Amber", update="=cmd|' /C calc'!A0",
+                                    milestone="First"))
+    wb = _sheet(template_workbook("Regulatory Services", list(PLAN.actions[:2]), Q2, previous))
+    ws = wb["Return"]
+    assert [ws.cell(r, 1).value for r in range(1, 7)] == [
+        "Service area", "Period", "Completed by", "Approved by", "Date completed", "Return by"]
+    assert ws["B2"].value == "2022/23 Q2" and ws["B6"].value == "14 October 2022"
+    rows = [[ws.cell(r, COLUMN[h]).value for h in ("Action ID", "Milestone")] for r in (9, 10, 11)]
+    assert rows == [["1.a", "First"], ["1.a", "Second"], ["1.b", None]]
+    # Last period's words for reference, stored as text a spreadsheet never runs.
+    cell = ws.cell(9, COLUMN["Last period's update"])
+    assert cell.value == "=cmd|' /C calc'!A0" and cell.data_type == "s" and cell.quotePrefix
+    assert ws.cell(9, COLUMN["Last period's status"]).value == "At risk"
+    assert ws.protection.sheet and not ws.protection.password
+    for heading, _, editable in TEMPLATE_COLUMNS:
+        cell = ws.cell(9, COLUMN[heading])
+        assert cell.protection.locked is (not editable), heading
+        assert (cell.fill.fgColor.rgb == "00D9D9D9") is (not editable), heading
+    assert not ws["B3"].protection.locked and ws["B1"].protection.locked
+
+
+def test_a_status_drop_down_date_validation_and_instructions():
+    wb = _sheet(template_workbook("Regulatory Services", list(PLAN.actions[:2]), Q2))
+    validations = {v.type: v for v in wb["Return"].data_validations.dataValidation}
+    assert validations["list"].formula1 == '"Complete,On track,At risk,Off track,Not started"'
+    assert str(validations["list"].sqref) == "G9:G11"
+    assert "I9:I11" in str(validations["date"].sqref) and "K9:K11" in str(validations["date"].sqref)
+    text = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
+    assert "14 October 2022" in text
+    for status in Status:
+        if status is not Status.NO_UPDATE:
+            assert status.meaning in text
+
+
+def test_a_returned_template_reads_back_with_no_problems(tmp_path):
+    wb = _sheet(template_workbook("Regulatory Services", list(PLAN.actions[:2]), Q2))
+    ws = wb["Return"]
+    ws["B3"], ws["B4"], ws["B5"] = "A. Officer", "B. Manager", date(2022, 10, 10)
+    for r, status in ((9, "On track"), (10, "At risk"), (11, "Complete")):
+        ws.cell(r, COLUMN["Status"]).value = status
+        ws.cell(r, COLUMN["Progress update"]).value = f"Update {r}."
+    ws.cell(10, COLUMN["Revised date"]).value = date(2023, 6, 30)
+    ws.cell(10, COLUMN["Reason for revised date"]).value = "Contractor"
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    wb.save(folder / "Regulatory Services.xlsx")
+    ret = read_return(folder / "Regulatory Services.xlsx")
+    assert ret.problems == () and ret.notes == ()
+    assert [(r.action_id, r.milestone, r.status) for r in ret.rows] == [
+        ("1.a", "First", Status.ON_TRACK), ("1.a", "Second", Status.AT_RISK),
+        ("1.b", "", Status.COMPLETE)]
+    assert ret.rows[1].revised_date == date(2023, 6, 30)
+    assert (ret.service_area, ret.approved_by, ret.date_completed) == (
+        "Regulatory Services", "B. Manager", date(2022, 10, 10))
+
+
+def test_templates_for_the_bundled_plan_use_last_periods_returns(tmp_path, bundled_plan):
+    inputs = tmp_path / "inputs"
+    shutil.copytree(BUNDLED_INPUTS / "returns", inputs / "returns")
+    paths = write_templates(bundled_plan, Period.parse("2022/23 Q3"), tmp_path / "out",
+                            inputs / "returns")
+    assert {p.name for p in paths} == {template_file_name(s)
+                                       for s in templated_actions(bundled_plan,
+                                                                  Period.parse("2022/23 Q3"))}
+    assert all(p.parent == tmp_path / "out" / "2022-23-Q3" / "templates" for p in paths)
+    ws = load_workbook(tmp_path / "out" / "2022-23-Q3" / "templates" / "Regulatory Services.xlsx")[
+        "Return"]
+    assert ws.cell(9, COLUMN["Last period's update"]).value  # from the Q2 return
+
+
+def test_a_file_name_for_any_service_area():
+    assert template_file_name("Health & Wellbeing") == "Health & Wellbeing.xlsx"
+    assert template_file_name("Parks/Open Spaces") == "Parks Open Spaces.xlsx"
+    assert template_file_name("../..") == "Service area.xlsx"
+
+
+def test_the_reader_knows_the_template_columns(tmp_path):
+    header = [h for h, _, _ in TEMPLATE_COLUMNS]
+    row = ["1.a", "Do", "First", date(2023, 3, 31), "On track", "Old", "On track", "New",
+           None, "", None, "", ""]
+    ret = read_return(write(tmp_path / "r.xlsx", workbook_bytes(rows=[row], header=header)))
+    assert ret.notes == () and ret.rows[0].progress_update == "New"
