@@ -31,6 +31,7 @@ class Settings:
     inputs: Path = Path("inputs")
     outputs: Path = Path("outputs")
     meetings: dict[str, date] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)
 
     def meeting_date(self, period: Period) -> date | None:
         """Give the committee meeting that receives the report on `period`, if one is set."""
@@ -74,4 +75,5 @@ def load_settings(path: Path | None = None) -> Settings:
         inputs=base / paths.get("inputs", "inputs"),
         outputs=base / paths.get("outputs", "outputs"),
         meetings=meetings,
+        glossary={str(k): str(v) for k, v in data.get("glossary", {}).items()},
     )

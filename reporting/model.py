@@ -6,7 +6,9 @@ work out a status, a count or a flag themselves. Every string here is final text
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from reporting.cadence import Cadence, cadences_covered
@@ -14,7 +16,15 @@ from reporting.config import Settings
 from reporting.flags import Flag, Severity
 from reporting.merge import Merged
 from reporting.plan import Plan
-from reporting.status import STATUS_ORDER, Status
+from reporting.status import STATUS_ORDER, Status, parse_status, worse_of
+from reporting.travel import (
+    TRAVEL_ORDER,
+    PreviousPeriod,
+    Travel,
+    as_previous_period,
+    direction,
+    travel_meanings,
+)
 
 # Section headings, in the order UK scrutiny papers use. Both renderers take them from here.
 HEADINGS = {
@@ -24,12 +34,15 @@ HEADINGS = {
     "exceptions": "4. Exceptions requiring attention",
     "returns": "5. Returns received and missing",
     "actions": "6. Progress on each action",
-    "status_key": "Appendix: status key",
+    "status_key": "Appendix A: status key",
+    "glossary": "Appendix B: glossary of abbreviations",
 }
 
 # Labels beside each field of an action, in the order both documents show them.
 LABELS = {
     "status": "Status",
+    "forecast": "Forecast at year end",
+    "travel": "Direction of travel",
     "what_we_will_do": "What we will do",
     "lead": "Lead",
     "partners": "Partners",
@@ -51,6 +64,31 @@ COLUMNS = {
     "returns": ("Service area", "Return", "File", "Completed by", "Approved by",
                 "Date completed", "Actions covered", "Actions updated", "Outstanding"),
     "status_key": ("Status", "Meaning"),
+    "travel_key": ("Direction of travel", "Meaning"),
+    "glossary": ("Abbreviation", "Meaning"),
+}
+
+# Each table's caption and description (alternative text), shared by both documents. Where
+# a table's section heading already names it, the caption is not shown on the page.
+TABLES = {
+    "front": ("Report details",
+              "The committee, meeting date, title, period covered, lead member, author, "
+              "contact and date of this report."),
+    "overall": ("Actions by status",
+                "How many of the actions covered by this report are at each status, and the total."),
+    "by_priority": ("Actions by priority and status",
+                    "For each priority, how many of its actions are at each status, and its total."),
+    "exceptions": ("Exceptions requiring attention",
+                   "Each exception, most severe first: its severity, flag, action, service area, "
+                   "the issue and where it was found."),
+    "returns": ("Returns received and missing",
+                "For each service area: whether its return was received, the file, who completed "
+                "and approved it and when, how many actions it covered and updated, and which "
+                "actions are still outstanding."),
+    "status_key": ("Status key", "What each status word in this report means."),
+    "travel_key": ("Direction of travel key",
+                   "What each direction of travel word in this report means."),
+    "glossary": ("Abbreviations", "Each abbreviation used in this report and what it stands for."),
 }
 
 # Fixed phrases both documents use where the model has nothing to say.
@@ -61,6 +99,7 @@ WORDS = {
     "no_exceptions": "No exceptions were raised.",
     "no_milestone": "No milestone set in the plan.",
     "whole_return": "Whole return",
+    "skip_link": "Skip to main content",
 }
 
 # What a field of an action says when it is empty.
@@ -159,14 +198,49 @@ class ActionEntry:
     progress_update: str
     next_steps: str
     flags: tuple[str, ...]  # flag codes raised on this action
+    forecast: Status | None = None  # year-end status the return forecast, if it gave one
+    travel: Travel | None = None  # None when the report is not compared with a period
+    travel_detail: str = ""  # "was At risk in 2022/23 Q1"
 
     @property
     def status_word(self) -> str:
         return self.status.value
 
     @property
+    def travel_text(self) -> str:
+        """The direction of travel as read: "Improved (was At risk in 2022/23 Q1)"."""
+        if self.travel is None:
+            return ""
+        return f"{self.travel.value} ({self.travel_detail})" if self.travel_detail else self.travel.value
+
+    @property
     def flags_text(self) -> str:
         return ", ".join(self.flags) or NO_FLAGS
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One status in the chart: how many actions of each priority are at it."""
+
+    status: Status
+    counts: tuple[int, ...]  # in the order of `StatusChart.categories`
+
+
+@dataclass(frozen=True)
+class StatusChart:
+    """A bar chart of statuses per priority, with alternative text that states every number."""
+
+    caption: str
+    alt_text: str
+    axis_label: str
+    categories: tuple[str, ...]  # priority headings, top to bottom
+    series: tuple[ChartSeries, ...]  # statuses in `STATUS_ORDER`, zero-only ones left out
+
+
+@dataclass(frozen=True)
+class TravelKeyLine:
+    travel: Travel
+    meaning: str
 
 
 @dataclass(frozen=True)
@@ -197,10 +271,23 @@ class ReportModel:
     sections: tuple[PrioritySection, ...]
     status_key: tuple[tuple[str, str], ...]  # (status word, meaning)
     generated: str  # "Produced 26 November 2026 10:04 from 7 returns"
+    chart: StatusChart | None = None
+    travel_key: tuple[TravelKeyLine, ...] = ()  # empty when not compared with a period
+    glossary: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) used in the report
 
     @property
     def headings(self) -> dict[str, str]:
         return HEADINGS
+
+    @property
+    def contents(self) -> tuple[tuple[str, str], ...]:
+        """The (key, heading) of each numbered section and appendix, in reading order."""
+        return tuple((key, heading) for key, heading in HEADINGS.items()
+                     if key != "glossary" or self.glossary)
+
+    @property
+    def tables(self) -> dict[str, tuple[str, str]]:
+        return TABLES
 
     @property
     def total_actions(self) -> int:
@@ -233,10 +320,102 @@ def _covered_phrase(cadences: frozenset[Cadence]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _forecast(progress) -> Status | None:
+    """Give the year-end status the rows forecast (the worse of several), if any gave one."""
+    found = []
+    for row in progress.rows:
+        value = getattr(row, "forecast_status", None)  # read only by newer returns readers
+        if isinstance(value, str) and not isinstance(value, Status):
+            value = parse_status(value)
+        if isinstance(value, Status):
+            found.append(value)
+    return worse_of(found) if found else None
+
+
+def _travel(previous: PreviousPeriod, action_id: str, now: Status) -> tuple[Travel, str]:
+    """Give the direction of travel of one action, and what it is measured from."""
+    before = previous.statuses.get(action_id)
+    travel = direction(before, now)
+    if before is None:
+        return travel, f"no status in {previous.label}"
+    return travel, f"was {before.value} in {previous.label}"
+
+
+def _travel_phrase(counts: dict[Travel, int]) -> str:
+    words = {Travel.WORSE: "worse", Travel.NO_CHANGE: "unchanged",
+             Travel.IMPROVED: "improved", Travel.NEW: "new to the comparison"}
+    parts = [f"{counts[t]} {words[t]}" for t in TRAVEL_ORDER if counts.get(t)]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def status_chart(by_priority: tuple[PrioritySummary, ...], total: int) -> StatusChart:
+    """Give the chart of statuses per priority, its alternative text stating every number."""
+    lines = []
+    for row in by_priority:
+        counts = dict(zip(STATUS_ORDER, row.counts))
+        lines.append(f"{row.heading}: {_status_phrase(counts)} "
+                     f"({_plural(row.total, 'action')}).")
+    alt = (f"Bar chart of the {_plural(total, 'action')} covered, one bar per priority, "
+           "divided by status. " + " ".join(lines))
+    return StatusChart(
+        caption="Chart: actions by priority and status (the same numbers as the table above)",
+        alt_text=alt,
+        axis_label="Number of actions",
+        categories=tuple(row.heading for row in by_priority),
+        series=tuple(
+            ChartSeries(status, tuple(row.counts[i] for row in by_priority))
+            for i, status in enumerate(STATUS_ORDER)
+            if any(row.counts[i] for row in by_priority)
+        ),
+    )
+
+
+def _texts(value: object):
+    """Yield every string in a model value (dataclasses, tuples, enums), in order."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _texts(item)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            yield from _texts(getattr(value, name))
+
+
+def _used_abbreviations(glossary: Mapping[str, str], text: str) -> tuple[tuple[str, str], ...]:
+    """Give the glossary entries whose abbreviation appears in `text` (or in a used meaning).
+
+    Abbreviations match case-sensitively as whole words, plurals ("GPs") included.
+    """
+    def used_in(words: str) -> set[str]:
+        return {term for term in glossary
+                if re.search(rf"(?<![\w]){re.escape(term)}(?:s|'s)?(?![\w])", words)}
+
+    used = used_in(text)
+    pending = list(used)
+    while pending:  # "ASR" is explained in terms of "DEFRA", so DEFRA is explained too
+        for term in used_in(glossary[pending.pop()]) - used:
+            used.add(term)
+            pending.append(term)
+    return tuple((term, glossary[term]) for term in sorted(used, key=str.lower))
+
+
 def build_report_model(
-    settings: Settings, plan: Plan, merged: Merged, flags: list[Flag], produced: datetime
+    settings: Settings,
+    plan: Plan,
+    merged: Merged,
+    flags: list[Flag],
+    produced: datetime,
+    previous: PreviousPeriod | Merged | Mapping[str, Status] | None = None,
+    glossary: Mapping[str, str] | None = None,
 ) -> ReportModel:
-    """Give the ReportModel for `merged` and its `flags`: every word both documents show."""
+    """Give the ReportModel for `merged` and its `flags`: every word both documents show.
+
+    `previous` (the previous period's statuses, see `reporting.travel.previous_period`)
+    gives every action a direction of travel; `glossary` (abbreviation -> meaning) gives
+    an appendix explaining the abbreviations the report uses.
+    """
+    before = as_previous_period(previous) if previous is not None else None
     period, cadence = merged.period, merged.cadence
     covered_period = period.half() if cadence is Cadence.SIX_MONTHLY else period
     title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
@@ -249,6 +428,12 @@ def build_report_model(
             if flag.code not in codes:
                 codes.append(flag.code)
     by_severity = {s: sum(f.severity is s for f in flags) for s in Severity}
+
+    def travel_of(p) -> dict:
+        if before is None:
+            return {}
+        travel, detail = _travel(before, p.action.id, p.status)
+        return {"travel": travel, "travel_detail": detail}
 
     sections = []
     for priority in plan.priorities:
@@ -268,6 +453,8 @@ def build_report_model(
                 progress_update=p.progress_update or NO_UPDATE,
                 next_steps=p.next_steps or NO_NEXT_STEPS,
                 flags=tuple(flags_on.get(p.action.id, ())),
+                forecast=_forecast(p),
+                **travel_of(p),
             )
             for p in merged.progress if p.action.priority == priority.number
         )
@@ -301,8 +488,22 @@ def build_report_model(
         ))
     received = sum(r.received == "Received" for r in returns)
     meeting = settings.meeting_date(period)
+    actions = [a for s in sections for a in s.actions]
+    summary = [
+        f"Of the {_plural(total, 'action')} covered, {_status_phrase(counts)}.",
+    ]
+    if before is not None and actions:
+        moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
+        summary.append(f"Compared with {before.label}: {_travel_phrase(moved)}.")
+    forecasts = [a.forecast for a in actions if a.forecast is not None]
+    if forecasts:
+        forecast_counts = {s: forecasts.count(s) for s in STATUS_ORDER}
+        summary.append(
+            f"Returns forecast a year-end status for {_plural(len(forecasts), 'action')}: "
+            f"{_status_phrase(forecast_counts)}.")
+    summary.append(f"{received} of {_plural(len(returns), 'service area')} sent a usable return.")
 
-    return ReportModel(
+    model = ReportModel(
         title=title,
         running_title=f"{settings.council}: {settings.plan_title}, {period.label} "
                       f"{cadence.value} report",
@@ -333,10 +534,7 @@ def build_report_model(
             f"{period.label}, considers the {_plural(len(flags), 'exception')} set out in "
             "section 4, and identifies any action it wishes to scrutinise further."
         ),
-        summary=(
-            f"Of the {_plural(total, 'action')} covered, {_status_phrase(counts)}.",
-            f"{received} of {_plural(len(returns), 'service area')} sent a usable return.",
-        ),
+        summary=tuple(summary),
         status_columns=STATUS_ORDER,
         overall=tuple(StatusCount(s, counts[s]) for s in STATUS_ORDER),
         by_priority=by_priority,
@@ -361,4 +559,11 @@ def build_report_model(
             f"Produced on {_fmt(produced.date())} at {produced:%H:%M} from "
             f"{_plural(len(merged.returns), 'return file')}."
         ),
+        chart=status_chart(by_priority, total) if total else None,
+        travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
+                    if before is not None else ()),
     )
+    if not glossary:
+        return model
+    used = _used_abbreviations(glossary, "\n".join(_texts(model)))
+    return replace(model, glossary=used)

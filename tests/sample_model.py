@@ -13,8 +13,11 @@ from reporting.model import (
     ReportModel,
     ReturnLine,
     StatusCount,
+    TravelKeyLine,
+    status_chart,
 )
 from reporting.status import STATUS_ORDER, Status
+from reporting.travel import Travel, travel_meanings
 
 
 def _action(action_id: str, status: Status, update: str, **extra) -> ActionEntry:
@@ -33,6 +36,8 @@ def _action(action_id: str, status: Status, update: str, **extra) -> ActionEntry
         progress_update=update,
         next_steps="Report back next quarter.",
         flags=(),
+        travel=Travel.NO_CHANGE,
+        travel_detail="was On track in 2022/23 Q1",
     )
     values.update(extra)
     return ActionEntry(**values)
@@ -50,15 +55,19 @@ def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> Re
             (
                 _action("1.a", Status.ON_TRACK, "Local Plan review under way."),
                 _action("1.b", Status.OFF_TRACK, "Inspections paused. " + hostile,
-                        revised_date="30 September 2023", flags=("OFF_TRACK", "DATE_SLIPPED")),
+                        revised_date="30 September 2023", flags=("OFF_TRACK", "DATE_SLIPPED"),
+                        forecast=Status.AT_RISK, travel=Travel.WORSE,
+                        travel_detail="was At risk in 2022/23 Q1"),
             ),
         ),
         PrioritySection(
             "Priority 6: Physical Activity",
             (
                 _action("6.c", Status.NO_UPDATE, NO_UPDATE, milestones=(), target=NO_TARGET,
-                        flags=("MILESTONE_UNDEFINED", "MISSING_UPDATE")),
-                _action("6.f", Status.COMPLETE, "ASR submitted on time."),
+                        flags=("MILESTONE_UNDEFINED", "MISSING_UPDATE"), travel=Travel.NEW,
+                        travel_detail="no status in 2022/23 Q1"),
+                _action("6.f", Status.COMPLETE, "ASR submitted on time.",
+                        forecast=Status.COMPLETE, travel=Travel.IMPROVED),
             ),
         ),
     )
@@ -114,4 +123,10 @@ def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> Re
         sections=sections,
         status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
         generated="Produced 26 November 2026 at 10:04 from 2 returns.",
+        chart=status_chart(by_priority, len(statuses)),
+        travel_key=tuple(TravelKeyLine(t, m) for t, m in travel_meanings("2022/23 Q1")),
+        glossary=(
+            ("ASR", "Annual Status Report (on air quality, to DEFRA)"),
+            ("DEFRA", "Department for Environment, Food and Rural Affairs"),
+        ),
     )

@@ -87,7 +87,7 @@ def test_every_action_status_flag_and_heading_is_in_the_document(
         assert status.value in text
     for line in model.exceptions:
         assert line.code in text
-    for heading in HEADINGS.values():
+    for _key, heading in model.contents:
         assert heading in text
     for _label, value in model.front.rows():
         assert value in text
@@ -100,8 +100,15 @@ def test_sections_come_in_the_order_of_the_report(document: DocxDocument) -> Non
     assert h2 == [
         HEADINGS[key]
         for key in ("purpose", "recommendation", "summary", "exceptions", "returns", "actions",
-                    "status_key")
+                    "status_key", "glossary")
     ]
+
+
+def test_a_report_without_a_glossary_has_no_glossary_appendix(model: ReportModel) -> None:
+    document = docx.Document(io.BytesIO(render_docx(dataclasses.replace(model, glossary=()))))
+    h2 = [text for level, text in _headings(document) if level == 2]
+    assert HEADINGS["glossary"] not in h2
+    assert HEADINGS["glossary"] not in _paragraph_texts(document)
 
 
 def test_front_sheet_has_council_title_and_details_before_a_page_break(
@@ -167,7 +174,8 @@ def test_status_is_written_as_a_word_in_a_dark_enough_colour(
 def test_every_table_repeats_its_header_row_and_has_alternative_text(
     document: DocxDocument,
 ) -> None:
-    assert len(document.tables) == 6  # front sheet, two summaries, exceptions, returns, key
+    # front sheet, two summaries, exceptions, returns, status key, travel key, glossary
+    assert len(document.tables) == 8
     for table in document.tables:
         tbl_pr = table._tbl.tblPr
         for tag in ("w:tblCaption", "w:tblDescription"):
@@ -251,7 +259,7 @@ def test_no_exceptions_are_reported_in_words_not_an_empty_table(model: ReportMod
     quiet = dataclasses.replace(model, exceptions=())
     document = docx.Document(io.BytesIO(render_docx(quiet)))
     assert "No exceptions were raised." in _paragraph_texts(document)
-    assert len(document.tables) == 5
+    assert len(document.tables) == 7
 
 
 def test_control_characters_pasted_into_an_update_do_not_break_the_document(

@@ -3,7 +3,8 @@
 The template decides what the report looks like and `report.css` lays it out on A4 pages
 (CSS Paged Media); this module only fills the template and hands the HTML to WeasyPrint.
 Text from returns is untrusted: Jinja autoescapes it, and while the PDF is drawn nothing
-is fetched except files inside the templates folder.
+is fetched except files inside the templates folder. The chart is inline SVG drawn from the
+model's numbers (`chart.py`), and `pdf_tags.py` mends WeasyPrint's PDF/UA tagging.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reporting.model import COLUMNS, LABELS, WORDS, ReportModel
+from reporting.render.chart import chart_svg
+from reporting.render.pdf_tags import mend_structure, record_sources
 from reporting.status import Status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -54,6 +57,8 @@ def render_html(model: ReportModel, templates: Path = TEMPLATES) -> str:
         words=WORDS,
         statuses={status.value: status for status in Status},  # badges in the status key
         css=Markup(css),
+        # Drawn from the model's numbers and cleaned of all but shapes (see chart.py).
+        chart_svg=Markup(chart_svg(model.chart)) if model.chart else "",
     )
 
 
@@ -95,4 +100,5 @@ def render_pdf(html: str, templates: Path = TEMPLATES) -> bytes:
         url_fetcher=TemplatesOnlyFetcher(templates),
     )
     # Title, language and author come from <title>, <html lang> and <meta> in the HTML.
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    finisher = mend_structure if record_sources() else None
+    return document.write_pdf(pdf_variant="pdf/ua-1", finisher=finisher)

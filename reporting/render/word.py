@@ -23,7 +23,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from reporting.model import COLUMNS, LABELS, WORDS, ActionEntry, ReportModel
+from reporting.model import COLUMNS, LABELS, WORDS, ActionEntry, ReportModel, StatusChart
+from reporting.render.chart import chart_png
 from reporting.status import Status
 
 FONT = "Arial"
@@ -53,8 +54,9 @@ _HEADING_STYLES = (
     ("Heading 4", Pt(12), Pt(14)),
 )
 
-# Tables up to this many body rows are kept whole on one page.
-_SHORT_TABLE_ROWS = 12
+# Tables up to this many body rows are kept whole on one page (a landscape page holds
+# about eight rows of the wide tables).
+_SHORT_TABLE_ROWS = 8
 
 # A4 portrait content width is 21 - 2 x 2 = 17 cm; landscape is 29.7 - 2 x 2 = 25.7 cm.
 _MARGIN = Cm(2)
@@ -127,6 +129,15 @@ def _set_styles(doc: DocxDocument) -> None:
 
     for name in ("Header", "Footer"):
         doc.styles[name].font.color.rgb = QUIET_COLOUR
+
+    # Captions: the template's are 9pt blue italics; ours are body-sized, bold and dark.
+    caption = doc.styles["Caption"]
+    caption.font.size = BODY_SIZE
+    caption.font.bold = True
+    caption.font.italic = False
+    caption.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    caption.paragraph_format.space_after = Pt(4)
 
 
 def _add_field(paragraph: Paragraph, instruction: str) -> None:
@@ -227,19 +238,32 @@ def _describe_table(table: Table, caption: str, description: str) -> None:
         tbl_pr.append(element)
 
 
+def _caption(doc: DocxDocument, text: str, keep_with_next: bool = True) -> Paragraph:
+    """Add a visible caption (the HTML's <caption> or <figcaption>)."""
+    paragraph = doc.add_paragraph(_text(text), style="Caption")
+    paragraph.paragraph_format.keep_with_next = keep_with_next
+    return paragraph
+
+
 def _add_table(
     doc: DocxDocument,
+    model: ReportModel,
+    key: str,
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
     widths_cm: Sequence[float],
-    caption: str,
-    description: str,
     side_twips: int = 85,
+    shown_caption: bool = False,
 ) -> Table:
     """Add a gridded table with a bold, shaded header row that repeats on every page.
 
-    A short table is kept on one page; a long one at least keeps its header with its first row.
+    Its caption and description come from `model.tables[key]`; with `shown_caption` the
+    caption is printed above it too. A short table is kept on one page; a long one at least
+    keeps its header with its first row.
     """
+    caption, description = model.tables[key]
+    if shown_caption:
+        _caption(doc, caption)
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -262,8 +286,19 @@ def _add_table(
                 run.bold = True
                 _shade(cell, HEADER_FILL)
 
-    _describe_table(table, caption, description)
+    _describe_table(table, _text(caption), _text(description))
     return table
+
+
+def _add_chart(doc: DocxDocument, chart: StatusChart) -> None:
+    """Add the chart as a picture whose alternative text states every number, then its caption."""
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=Cm(16))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", _text(chart.alt_text))
+    doc_pr.set("title", _text(chart.caption))
+    _caption(doc, chart.caption, keep_with_next=False)
 
 
 def _labelled(
@@ -284,19 +319,11 @@ def _labelled(
 def _front_sheet(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_paragraph(_text(model.front.council), style="Title")
     doc.add_heading(_text(model.title), level=1)
-    _add_table(
-        doc,
-        COLUMNS["front"],
-        model.front.rows(),
-        (5.0, 12.0),
-        "Report details",
-        "The committee, meeting date, title, period covered, lead member, author, "
-        "contact and date of this report.",
-    )
+    _add_table(doc, model, "front", COLUMNS["front"], model.front.rows(), (5.0, 12.0))
     contents = doc.add_paragraph()
     contents.paragraph_format.space_before = Pt(18)
     contents.add_run(WORDS["contents"]).bold = True
-    for heading in model.headings.values():
+    for _key, heading in model.contents:
         doc.add_paragraph(_text(heading))
 
 
@@ -315,12 +342,13 @@ def _summary(doc: DocxDocument, model: ReportModel) -> None:
         doc.add_paragraph(_text(text))
     _add_table(
         doc,
+        model,
+        "overall",
         COLUMNS["overall"],
         [*((line.status.value, line.count) for line in model.overall),
          (WORDS["total"], model.total_actions)],
         (6.0, 4.5),
-        "Number of actions by status",
-        "How many of the actions covered by this report are at each status.",
+        shown_caption=True,
     )
     doc.add_paragraph()  # two tables with nothing between them would merge into one
     status_words = [status.value for status in model.status_columns]
@@ -328,48 +356,50 @@ def _summary(doc: DocxDocument, model: ReportModel) -> None:
     count_width = 12.0 / max(len(status_words), 1)
     _add_table(
         doc,
+        model,
+        "by_priority",
         (WORDS["priority"], *status_words, WORDS["total"]),
         [(p.heading, *p.counts, p.total) for p in model.by_priority],
         (3.7, *[count_width] * len(status_words), 1.3),
-        "Number of actions by priority and status",
-        "For each priority, how many of its actions are at each status, and its total.",
         side_twips=57,
+        shown_caption=True,
     )
+    if model.chart is not None:
+        _add_chart(doc, model.chart)
 
 
 def _exceptions(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(model.headings["exceptions"], level=2)
-    doc.add_paragraph(_text(model.exceptions_intro))
+    # The intro stays with the table, so a table that moves to the next page takes its
+    # heading with it instead of leaving it alone at the foot of a page.
+    doc.add_paragraph(_text(model.exceptions_intro)).paragraph_format.keep_with_next = True
     if not model.exceptions:
         doc.add_paragraph(WORDS["no_exceptions"])
         return
     _add_table(
         doc,
+        model,
+        "exceptions",
         COLUMNS["exceptions"],
         [(e.severity, e.code, e.action_id, e.service_area, e.message, e.source)
          for e in model.exceptions],
         (2.2, 5.4, 1.9, 3.6, 7.8, 4.8),
-        "Exceptions requiring attention",
-        "Each exception, most severe first: its severity, flag, action, service area, "
-        "the issue and where it was found.",
     )
 
 
 def _returns(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(model.headings["returns"], level=2)
-    doc.add_paragraph(_text(model.returns_intro))
+    doc.add_paragraph(_text(model.returns_intro)).paragraph_format.keep_with_next = True
     if not model.returns:
         return
     _add_table(
         doc,
+        model,
+        "returns",
         COLUMNS["returns"],
         [(r.service_area, r.received, r.file, r.completed_by, r.approved_by, r.date_completed,
           r.actions_covered, r.actions_updated, r.outstanding) for r in model.returns],
         (3.3, 2.2, 4.7, 3.0, 3.0, 2.8, 2.0, 2.0, 2.7),
-        "Returns received and missing",
-        "For each service area: whether its return was received, the file, who completed "
-        "and approved it and when, how many actions it covered and updated, and which "
-        "actions are still outstanding.",
     )
 
 
@@ -380,6 +410,13 @@ def _action(doc: DocxDocument, action: ActionEntry) -> None:
         return _labelled(doc, f"{LABELS[key]}: ", text, colour)
 
     field("status", action.status.value, STATUS_COLOURS.get(action.status))
+    if action.forecast is not None:
+        field("forecast", action.forecast.value, STATUS_COLOURS.get(action.forecast))
+    if action.travel is not None:
+        travel = field("travel", "")
+        travel.add_run(_text(f"{action.travel.arrow} {action.travel.value}")).bold = True
+        if action.travel_detail:
+            travel.add_run(_text(f" ({action.travel_detail})"))
     field("what_we_will_do", action.what_we_will_do)
     field("lead", action.lead)
     field("partners", action.partners)
@@ -407,16 +444,22 @@ def _actions(doc: DocxDocument, model: ReportModel) -> None:
             _action(doc, action)
 
 
-def _status_key(doc: DocxDocument, model: ReportModel) -> None:
-    doc.add_heading(model.headings["status_key"], level=2)
-    _add_table(
-        doc,
-        COLUMNS["status_key"],
-        model.status_key,
-        (3.5, 13.5),
-        "Status key",
-        "What each status word in this report means.",
-    )
+def _appendices(doc: DocxDocument, model: ReportModel) -> None:
+    heading = doc.add_heading(model.headings["status_key"], level=2)
+    heading.paragraph_format.page_break_before = True  # each appendix starts a page
+    _add_table(doc, model, "status_key", COLUMNS["status_key"], model.status_key,
+               (3.5, 13.5), shown_caption=True)
+    if model.travel_key:
+        doc.add_paragraph()  # two tables with nothing between them would merge into one
+        _add_table(
+            doc, model, "travel_key", COLUMNS["travel_key"],
+            [(f"{line.travel.arrow} {line.travel.value}", line.meaning)
+             for line in model.travel_key],
+            (4.5, 12.5), shown_caption=True)
+    if model.glossary:
+        heading = doc.add_heading(model.headings["glossary"], level=2)
+        heading.paragraph_format.page_break_before = True
+        _add_table(doc, model, "glossary", COLUMNS["glossary"], model.glossary, (3.0, 14.0))
 
 
 def render_docx(model: ReportModel) -> bytes:
@@ -438,7 +481,7 @@ def render_docx(model: ReportModel) -> bytes:
     _returns(doc, model)
     _turn_page(doc, WD_ORIENT.PORTRAIT)
     _actions(doc, model)
-    _status_key(doc, model)
+    _appendices(doc, model)
     generated = doc.add_paragraph()
     generated.paragraph_format.space_before = Pt(18)
     generated.add_run(_text(model.generated)).font.color.rgb = QUIET_COLOUR

@@ -1,0 +1,110 @@
+"""Direction of travel: how each action's status moved since the previous period.
+
+The previous period is given as the statuses its returns reported (`PreviousPeriod`), so a
+report can compare with last quarter whatever cadence either report covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from reporting.merge import Merged, choose_returns
+from reporting.period import Period
+from reporting.returns import Return
+from reporting.status import Status, worse_of
+
+
+class Travel(str, Enum):
+    """Which way an action moved; the value is the word the committee reads."""
+
+    IMPROVED = "Improved"
+    NO_CHANGE = "No change"
+    WORSE = "Worse"
+    NEW = "New"
+
+    @property
+    def arrow(self) -> str:
+        """An arrow shown before the word (never instead of it)."""
+        return _ARROWS[self]
+
+    @property
+    def css_class(self) -> str:
+        return "travel-" + self.name.lower().replace("_", "-")
+
+
+_ARROWS = {
+    Travel.IMPROVED: "\u2191",  # upwards arrow
+    Travel.NO_CHANGE: "\u2192",  # rightwards arrow
+    Travel.WORSE: "\u2193",  # downwards arrow
+    Travel.NEW: "+",
+}
+
+TRAVEL_ORDER: tuple[Travel, ...] = (Travel.WORSE, Travel.NO_CHANGE, Travel.IMPROVED, Travel.NEW)
+
+# How good a status is for delivery, higher is better. "No update" has no place on this
+# scale: it says nothing about delivery, so it is handled on its own in `direction`.
+_DELIVERY_RANK = {
+    Status.OFF_TRACK: 0,
+    Status.AT_RISK: 1,
+    Status.NOT_STARTED: 2,
+    Status.ON_TRACK: 3,
+    Status.COMPLETE: 4,
+}
+
+
+@dataclass(frozen=True)
+class PreviousPeriod:
+    """The statuses the previous period's returns gave, by action ID."""
+
+    label: str  # "2022/23 Q1"
+    statuses: Mapping[str, Status] = field(default_factory=dict)
+
+
+def previous_period(returns: Iterable[Return], period: Period) -> PreviousPeriod:
+    """Give the status each action had in `period`, from that period's `returns`.
+
+    Every action a usable return gave a status counts, whatever cadence it reports on; an
+    action with several rows takes the worse of their statuses, as in the merge.
+    """
+    found: dict[str, list[Status]] = {}
+    for ret in choose_returns(list(returns)).values():
+        for row in ret.rows:
+            if row.status is not None and row.action_id:
+                found.setdefault(row.action_id, []).append(row.status)
+    return PreviousPeriod(period.label, {key: worse_of(value) for key, value in found.items()})
+
+
+def as_previous_period(previous: PreviousPeriod | Merged | Mapping[str, Status]) -> PreviousPeriod:
+    """Give `previous` as a PreviousPeriod (a Merged gives the status of each action it covered)."""
+    if isinstance(previous, PreviousPeriod):
+        return previous
+    if isinstance(previous, Merged):
+        return PreviousPeriod(previous.period.label,
+                              {p.action.id: p.status for p in previous.progress})
+    return PreviousPeriod("the previous period", dict(previous))
+
+
+def direction(before: Status | None, now: Status) -> Travel:
+    """Give the direction of travel from `before` (None: no status then) to `now`."""
+    if before is None or before is Status.NO_UPDATE:
+        return Travel.NO_CHANGE if now is before else Travel.NEW
+    if now is Status.NO_UPDATE:
+        return Travel.WORSE  # an update was given last time and none this time
+    change = _DELIVERY_RANK[now] - _DELIVERY_RANK[before]
+    if change > 0:
+        return Travel.IMPROVED
+    return Travel.WORSE if change < 0 else Travel.NO_CHANGE
+
+
+def travel_meanings(previous_label: str) -> tuple[tuple[Travel, str], ...]:
+    """Give what each direction of travel means, against `previous_label`."""
+    return (
+        (Travel.IMPROVED, f"The status is better than it was in {previous_label}."),
+        (Travel.NO_CHANGE, f"The status is the same as in {previous_label}."),
+        (Travel.WORSE, f"The status is worse than in {previous_label}, or an update was "
+                       "given then and none has been given now."),
+        (Travel.NEW, f"There is no status to compare with: the action was not reported "
+                     f"on in {previous_label}, or no status was given then."),
+    )

@@ -1,0 +1,135 @@
+"""The model decides direction of travel, forecasts and the glossary; renderers only show them."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+import pytest
+from conftest import make_action, make_plan, make_return, make_row
+
+from reporting.cadence import Cadence
+from reporting.config import Settings
+from reporting.flags import raise_flags
+from reporting.merge import merge
+from reporting.model import build_report_model
+from reporting.period import Period
+from reporting.returns import ReturnRow
+from reporting.status import Status
+from reporting.travel import PreviousPeriod, Travel, direction, previous_period
+
+Q1, Q2 = Period.parse("2022/23 Q1"), Period.parse("2022/23 Q2")
+PRODUCED = datetime(2022, 10, 20, 9, 30)
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "expected"),
+    [
+        (Status.AT_RISK, Status.ON_TRACK, Travel.IMPROVED),
+        (Status.OFF_TRACK, Status.COMPLETE, Travel.IMPROVED),
+        (Status.NOT_STARTED, Status.ON_TRACK, Travel.IMPROVED),
+        (Status.ON_TRACK, Status.ON_TRACK, Travel.NO_CHANGE),
+        (Status.COMPLETE, Status.COMPLETE, Travel.NO_CHANGE),
+        (Status.ON_TRACK, Status.AT_RISK, Travel.WORSE),
+        (Status.AT_RISK, Status.OFF_TRACK, Travel.WORSE),
+        (Status.ON_TRACK, Status.NO_UPDATE, Travel.WORSE),
+        (None, Status.ON_TRACK, Travel.NEW),
+        (Status.NO_UPDATE, Status.AT_RISK, Travel.NEW),
+        (Status.NO_UPDATE, Status.NO_UPDATE, Travel.NO_CHANGE),
+    ],
+)
+def test_direction_of_travel(before, now, expected):
+    assert direction(before, now) is expected
+
+
+def test_every_direction_has_a_word_and_an_arrow():
+    for travel in Travel:
+        assert travel.value and travel.arrow and travel.arrow != travel.value
+
+
+def _merged(*rows, period=Q2):
+    plan = make_plan(make_action("1.a"), make_action("1.b"), make_action("1.c"))
+    return plan, merge(plan, [make_return("Regulatory Services", *rows)], Cadence.QUARTERLY, period)
+
+
+def test_the_previous_period_is_read_from_its_returns():
+    before = previous_period(
+        [make_return("Regulatory Services", make_row("1.a", "Amber"), make_row("1.b", "Green"),
+                     make_row("1.c", ""))],
+        Q1,
+    )
+    assert before.label == "2022/23 Q1"
+    assert dict(before.statuses) == {"1.a": Status.AT_RISK, "1.b": Status.ON_TRACK}
+
+
+def test_each_action_gets_a_direction_of_travel_against_the_previous_period():
+    plan, merged = _merged(make_row("1.a", "On track"), make_row("1.b", "Red"),
+                           make_row("1.c", "Green"))
+    before = PreviousPeriod("2022/23 Q1", {"1.a": Status.AT_RISK, "1.b": Status.ON_TRACK})
+    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED,
+                               previous=before)
+    travel = {a.id: (a.travel, a.travel_text) for s in model.sections for a in s.actions}
+    assert travel == {
+        "1.a": (Travel.IMPROVED, "Improved (was At risk in 2022/23 Q1)"),
+        "1.b": (Travel.WORSE, "Worse (was On track in 2022/23 Q1)"),
+        "1.c": (Travel.NEW, "New (no status in 2022/23 Q1)"),
+    }
+    assert "Compared with 2022/23 Q1: 1 worse, 1 improved and 1 new to the comparison." \
+        in model.summary
+    assert [line.travel for line in model.travel_key] == list(Travel)
+
+
+def test_a_previous_merged_period_can_be_passed_as_it_is():
+    plan, previous = _merged(make_row("1.a", "On track"), period=Q1)
+    _, merged = _merged(make_row("1.a", "On track"))
+    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED,
+                               previous=previous)
+    first = model.sections[0].actions[0]
+    assert first.travel is Travel.NO_CHANGE
+
+
+def test_without_a_previous_period_there_is_no_direction_of_travel():
+    plan, merged = _merged(make_row("1.a", "On track"))
+    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED)
+    assert all(a.travel is None and a.travel_text == "" for s in model.sections for a in s.actions)
+    assert model.travel_key == ()
+    assert model.glossary == ()
+
+
+@dataclasses.dataclass(frozen=True)
+class _RowWithForecast(ReturnRow):
+    forecast_status: Status | str | None = None
+
+
+def test_a_forecast_year_end_status_is_shown_when_the_return_gives_one():
+    row = make_row("1.a", "At risk")
+    forecast_row = _RowWithForecast(**{f.name: getattr(row, f.name)
+                                       for f in dataclasses.fields(ReturnRow)},
+                                    forecast_status="Red")
+    plan, merged = _merged(forecast_row, make_row("1.b", "On track"))
+    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED)
+    forecasts = {a.id: a.forecast for s in model.sections for a in s.actions}
+    assert forecasts == {"1.a": Status.OFF_TRACK, "1.b": None, "1.c": None}
+    assert "Returns forecast a year-end status for 1 action: 1 off track." in model.summary
+
+
+def test_the_glossary_lists_only_abbreviations_the_report_uses():
+    plan, merged = _merged(make_row("1.a", "On track", update="ASR sent; two HMOs licensed."))
+    glossary = {"ASR": "Annual Status Report (to DEFRA)", "DEFRA": "Department for Environment",
+                "HMO": "House in Multiple Occupation", "MHFA": "Mental Health First Aid",
+                "s106": "Section 106 agreement"}
+    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED,
+                               glossary=glossary)
+    # DEFRA is not in the report's text, but it explains ASR, so it is explained too.
+    assert [term for term, _ in model.glossary] == ["ASR", "DEFRA", "HMO"]
+    assert ("glossary", "Appendix B: glossary of abbreviations") in model.contents
+
+
+def test_the_chart_alt_text_states_every_number():
+    plan, merged = _merged(make_row("1.a", "Red"), make_row("1.b", "Green"))
+    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED)
+    assert model.chart is not None
+    assert "3 actions" in model.chart.alt_text
+    assert "1 off track, 1 without an update and 1 on track (3 actions)" in model.chart.alt_text
+    assert [s.status for s in model.chart.series] == [
+        Status.OFF_TRACK, Status.NO_UPDATE, Status.ON_TRACK]
