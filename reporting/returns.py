@@ -46,6 +46,7 @@ RETURN_COLUMNS = (
     "Date achieved",
     "Evidence",
     "Next steps",
+    "Forecast year-end status",
 )
 REQUIRED_COLUMNS = ("Action ID", "Status", "Progress update")
 HEADER_FIELDS = ("Service area", "Period", "Completed by", "Approved by", "Date completed")
@@ -79,6 +80,8 @@ _COLUMN_ALIASES = {
     "Evidence": ("Evidence", "Supporting evidence", "Evidence link", "Link"),
     "Next steps": ("Next steps", "Next actions", "Next step", "Planned next steps",
                    "Actions next quarter"),
+    "Forecast year-end status": ("Forecast year-end status", "Forecast", "Year-end forecast",
+                                 "Forecast status", "Forecast year end status"),
 }
 _FIELD_ALIASES = {
     "Service area": ("Service area", "Service", "Team", "Service team"),
@@ -149,6 +152,7 @@ class ReturnRow:
     evidence: str
     next_steps: str
     cells: dict[str, str] = field(default_factory=dict, compare=False)  # column -> "Return!D12"
+    forecast_status: Status | None = None  # the officer's forecast for the year end
 
     def where(self, column: str = "Action ID") -> str:
         return self.cells.get(column) or self.cells.get("Action ID", "")
@@ -570,6 +574,12 @@ def _table(
             notes.append(Note(name_of_file, cells["Status"],
                               f"'{status_text}' names two statuses; the worse, "
                               f"{status.value}, was taken"))
+        forecast_text = _text(cell(values, "Forecast year-end status"))
+        forecast, _ = _status(forecast_text)
+        if forecast_text and forecast is None:
+            problems.append(Problem(
+                name_of_file, cells["Forecast year-end status"],
+                f"'{forecast_text}' is not a status", fix="use one of " + ", ".join(STATUS_WORDS)))
         rows.append(ReturnRow(
             action_id=normalise_action_id(raw_id),
             raw_action_id=raw_id,
@@ -583,6 +593,7 @@ def _table(
             evidence=_text(cell(values, "Evidence")),
             next_steps=_text(cell(values, "Next steps")),
             cells=cells,
+            forecast_status=forecast,
         ))
     return fields, field_cells, rows
 

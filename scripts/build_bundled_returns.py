@@ -176,14 +176,25 @@ Q2 = {
 
 _CSV_SERVICES = {"Health & Wellbeing"}
 
+# Forecast year-end statuses officers gave where the year end looks different from today.
+FORECASTS = {
+    ("2022/23 Q2", "1.a"): "Off track",
+    ("2022/23 Q2", "1.d"): "At risk",
+    ("2022/23 Q2", "5.d"): "At risk",
+    ("2022/23 Q2", "6.d"): "At risk",
+    ("2022/23 Q2", "6.f"): "Complete",
+}
+
 
 def _file_stem(service: str) -> str:
     return service.lower().replace("&", "and").replace(" ", "-")
 
 
-def _row_values(row: tuple) -> list[object]:
+def _row_values(row: tuple, period: Period) -> list[object]:
     action_id, milestone, status, update, revised, reason, achieved, steps = row
-    return [action_id, "", milestone, status, update, revised, reason, achieved, "", steps]
+    forecast = FORECASTS.get((period.label, action_id), "")
+    return [action_id, "", milestone, status, update, revised, reason, achieved, "", steps,
+            forecast]
 
 
 def _write_workbook(path: Path, period: Period, service: str, details: tuple) -> None:
@@ -201,24 +212,24 @@ def _write_workbook(path: Path, period: Period, service: str, details: tuple) ->
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(_row_values(row))
+        ws.append(_row_values(row, period))
     for row in ws.iter_rows():
         for cell in row:
             if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
-    for letter, width in zip("ABCDEFGHIJ", (16, 30, 30, 12, 70, 14, 40, 14, 20, 40)):
+    for letter, width in zip("ABCDEFGHIJK", (16, 30, 30, 12, 70, 14, 40, 14, 20, 40, 16)):
         ws.column_dimensions[letter].width = width
     workbook.save(path)
 
 
-def _write_csv(path: Path, details: tuple) -> None:
+def _write_csv(path: Path, period: Period, details: tuple) -> None:
     rows = details[3]
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(RETURN_COLUMNS)
         for row in rows:
             writer.writerow(
-                v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in _row_values(row)
+                v.strftime("%d/%m/%Y") if isinstance(v, date) else v for v in _row_values(row, period)
             )
 
 
@@ -232,7 +243,7 @@ def build(root: Path = RETURNS) -> list[Path]:
         for service, details in returns.items():
             if service in _CSV_SERVICES:
                 path = folder / f"{_file_stem(service)}.csv"
-                _write_csv(path, details)
+                _write_csv(path, period, details)
             else:
                 path = folder / f"{_file_stem(service)}.xlsx"
                 _write_workbook(path, period, service, details)

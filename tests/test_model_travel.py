@@ -14,7 +14,6 @@ from reporting.flags import raise_flags
 from reporting.merge import merge
 from reporting.model import build_report_model
 from reporting.period import Period
-from reporting.returns import ReturnRow
 from reporting.status import Status
 from reporting.travel import PreviousPeriod, Travel, direction, previous_period
 
@@ -96,16 +95,9 @@ def test_without_a_previous_period_there_is_no_direction_of_travel():
     assert model.glossary == ()
 
 
-@dataclasses.dataclass(frozen=True)
-class _RowWithForecast(ReturnRow):
-    forecast_status: Status | str | None = None
-
-
 def test_a_forecast_year_end_status_is_shown_when_the_return_gives_one():
     row = make_row("1.a", "At risk")
-    forecast_row = _RowWithForecast(**{f.name: getattr(row, f.name)
-                                       for f in dataclasses.fields(ReturnRow)},
-                                    forecast_status="Red")
+    forecast_row = dataclasses.replace(row, forecast_status=Status.OFF_TRACK)
     plan, merged = _merged(forecast_row, make_row("1.b", "On track"))
     model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED)
     forecasts = {a.id: a.forecast for s in model.sections for a in s.actions}
