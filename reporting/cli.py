@@ -10,13 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from reporting.commands import intake, run
+from reporting.commands import automation, intake, run
 from reporting.commands.common import fail
 from reporting.config import DEFAULT_CONFIG_NAME, ConfigError
 from reporting.period import PeriodError
+from reporting.lock import RunInProgress
 from reporting.plan import PlanError
 
-COMMANDS = (run, intake)
+COMMANDS = (run, intake, automation)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (PlanError, PeriodError, ConfigError, ValueError) as error:
+    except (PlanError, PeriodError, ConfigError, RunInProgress, ValueError) as error:
         return fail(str(error).splitlines()[0])
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # Prefect's state stays inside the project, never in the user's home.
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Rendered documents are cached in Prefect's result store; a fresh store each session lets a
+# test see its own first render (and leaves the project's cache alone).
+_RESULTS = tempfile.mkdtemp(prefix="prefect-results-")
+atexit.register(shutil.rmtree, _RESULTS, True)
+os.environ.setdefault("PREFECT_RESULTS_LOCAL_STORAGE_PATH", _RESULTS)
 sys.path.insert(0, str(Path(__file__).parent))
 
 from reporting.cadence import Cadence  # noqa: E402
@@ -96,3 +105,62 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler keeping what it receives; `refuse` answers every recipient 550."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.refuse = refuse
+        self.messages = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.7.1 Relaying refused"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append((tuple(envelope.rcpt_tos),
+                              message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """Start SMTP servers on 127.0.0.1 for a test: `start(refuse=False, login=None)` gives
+    (port, inbox); `login` is a (user, password) the server insists on."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    controllers = []
+
+    def start(refuse: bool = False, login: tuple[str, str] | None = None, port: int = 0):
+        inbox = Inbox(refuse)
+        options = {}
+        if login:
+            def check(server, session, envelope, mechanism, data):
+                ok = (data.login.decode(), data.password.decode()) == login
+                return AuthResult(success=ok)
+            # Plain-text AUTH is fine on 127.0.0.1 in a test; aiosmtpd warns about it anyway.
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+            options = dict(authenticator=check, auth_required=True, auth_require_tls=False)
+        controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port(),
+                                **options)
+        controller.start()
+        controllers.append(controller)
+        return controller.port, inbox
+
+    yield start
+    for controller in controllers:
+        controller.stop()

@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,9 +115,10 @@ def test_flags_csv_and_manifest(runs, inputs):
     assert [(r["code"], r["action_id"]) for r in rows] == [(f.code, f.action_id) for f in flags]
     manifest = json.loads(Path(paths["quarterly"]["manifest"]).read_text())
     read = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    # The plan, this period's returns and last period's (for direction of travel).
     assert set(read) == {"plan/health-and-wellbeing-action-plan-2022-23.xlsx",
-                         *(f"returns/2022-23-Q2/{p.name}"
-                           for p in (inputs / "returns" / "2022-23-Q2").iterdir())}
+                         *(f"returns/{period}/{p.name}" for period in ("2022-23-Q1", "2022-23-Q2")
+                           for p in (inputs / "returns" / period).iterdir())}
     for name, digest in read.items():
         original = inputs / name
         assert hashlib.sha256(original.read_bytes()).hexdigest() == digest
@@ -156,3 +158,234 @@ def test_the_command_fails_in_one_line_when_no_report_can_be_made(runs, tmp_path
     err = capsys.readouterr().err.strip()
     assert code != 0
     assert len(err.splitlines()) == 1 and "cannot be opened as an Excel workbook" in err
+
+
+# -- running unattended: deployments, run safety, caching, delivery --------------------
+
+LONDON = "Europe/London"
+
+
+def _settings_file(folder: Path, port: int | None = None) -> Path:
+    """Write a reporting.toml for a test: the bundled one, with email on when `port` is given."""
+    text = (BUNDLED_INPUTS.parent / "reporting.toml").read_text()
+    if port is not None:
+        changes = {
+            "enabled = false": "enabled = true",
+            'host = "localhost"': f'host = "127.0.0.1"\nretry_delays_seconds = [0.2, 0.2]\n'
+                                  "timeout_seconds = 5",
+            "port = 25": f"port = {port}",
+            'committee = ["scrutiny-members@harborough.gov.uk"]':
+                'committee = ["member.one@example.gov.uk", "member.two@example.gov.uk"]',
+        }
+        for old, new in changes.items():
+            assert text.count(old) == 1, f"reporting.toml no longer says {old!r}"
+            text = text.replace(old, new)
+    path = folder / "reporting.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_scheduled_deployment_run_through_the_api_reports_on_the_last_quarter(
+        prefect_harness, inputs, tmp_path):
+    import asyncio
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+    from prefect.runner import Runner
+
+    from flows.deployments import QUARTERLY, deployments
+
+    quarterly = next(d for d in deployments(BUNDLED_INPUTS.parent / "reporting.toml")
+                     if d.name == QUARTERLY)
+    runner = Runner(name="test-runner", query_seconds=1)
+    runner.add_deployment(quarterly)
+    # The October run, as the schedule would make it: it reports on July to September.
+    flow_run = run_deployment(
+        f"scrutiny-report/{QUARTERLY}", timeout=0,
+        parameters={"inputs": str(inputs), "outputs": str(tmp_path)},
+        scheduled_time=datetime(2022, 10, 15, 7, tzinfo=ZoneInfo(LONDON)))
+    asyncio.run(runner.start(run_once=True))
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(flow_run.id).state
+    assert state.is_completed(), state
+    pdf = tmp_path / "2022-23-Q2" / "quarterly" / "scrutiny-report-2022-23-Q2-quarterly.pdf"
+    assert "2022/23 Q2 (July to September 2022)" in _pdf_text(pdf)
+
+
+def _manifest(outputs: Path, cadence: str = "quarterly") -> dict:
+    return json.loads((outputs / "2022-23-Q2" / cadence / "manifest.json").read_text())
+
+
+def test_two_runs_of_one_report_take_turns_and_the_second_reuses_the_first(
+        prefect_harness, inputs, tmp_path, monkeypatch):
+    import threading
+
+    import flows.scrutiny_report as module
+    from reporting.lock import RunInProgress
+
+    config = _settings_file(tmp_path)
+    config.write_text(config.read_text() + "# two runs\n")  # its own cache key
+    outputs = tmp_path / "outputs"
+    rendering, finish, renders = threading.Event(), threading.Event(), []
+    real_pdf = module.render_pdf
+
+    def slow_pdf(html, *args, **kwargs):
+        renders.append(threading.current_thread().name)
+        rendering.set()
+        finish.wait(60)
+        return real_pdf(html, *args, **kwargs)
+
+    manifests, real_publish_run = {}, module.publish_run
+
+    def publish_run(*args, **kwargs):
+        path = real_publish_run(*args, **kwargs)
+        manifests[threading.current_thread().name] = json.loads(path.read_text())
+        return path
+
+    monkeypatch.setattr(module, "render_pdf", slow_pdf)
+    monkeypatch.setattr(module, "publish_run", publish_run)
+    arguments = dict(period="2022/23 Q2", cadence="quarterly", inputs=str(inputs),
+                     outputs=str(outputs), config=str(config))
+    results = {}
+
+    def run(name: str) -> None:
+        results[name] = module.scrutiny_report(**arguments)
+
+    first = threading.Thread(target=run, args=("first",), name="first")
+    first.start()
+    assert rendering.wait(60)
+    # A run that will not wait is told at once why it cannot go.
+    with pytest.raises(RunInProgress, match="another run of the 2022/23 Q2 quarterly report "
+                                            "is in progress"):
+        module.scrutiny_report(**arguments, wait_for_other_run_seconds=0)
+    second = threading.Thread(target=run, args=("second",), name="second")
+    second.start()
+    second.join(2)
+    assert second.is_alive()  # waiting for the first
+    finish.set()
+    first.join(60)
+    second.join(60)
+    first_manifest, second_manifest = manifests["first"], manifests["second"]
+    assert results["first"] == results["second"]
+    assert second_manifest["inputs_fingerprint"] == first_manifest["inputs_fingerprint"]
+    assert renders == ["first"]  # rendered once: the second run reused the first's documents
+    assert first_manifest["documents_reused"] is False
+    assert second_manifest["documents_reused"] is True
+    assert second_manifest["started"] >= first_manifest["finished"]
+    assert second_manifest["outputs"] == first_manifest["outputs"]
+
+
+KILLED_RUN = """
+import pathlib, sys, time
+import flows.scrutiny_report as module
+
+def hang(html, *args, **kwargs):
+    pathlib.Path(sys.argv[1]).write_text("rendering")
+    time.sleep(300)
+
+module.render_pdf = hang
+module.scrutiny_report(period="2022/23 Q2", cadence="quarterly", inputs=sys.argv[2],
+                       outputs=sys.argv[3], config=sys.argv[4])
+"""
+
+
+def test_a_run_killed_mid_render_leaves_the_last_documents_intact(
+        prefect_harness, inputs, tmp_path):
+    import os
+    import signal
+    import time
+
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.scrutiny_report import scrutiny_report
+
+    mine = tmp_path / "inputs"
+    shutil.copytree(inputs, mine)
+    config, outputs = _settings_file(tmp_path), tmp_path / "outputs"
+    config.write_text(config.read_text() + "# killed run\n")
+    arguments = dict(period="2022/23 Q2", cadence="quarterly", inputs=str(mine),
+                     outputs=str(outputs), config=str(config))
+    paths = scrutiny_report(**arguments)
+    folder = outputs / "2022-23-Q2" / "quarterly"
+    before = _hashes(folder)
+    # A return is withdrawn, so the next run renders afresh; it is killed while rendering.
+    (mine / "returns" / "2022-23-Q2" / "communications.xlsx").unlink()
+    marker = tmp_path / "rendering"
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_RUN, str(marker), str(mine), str(outputs), str(config)],
+        env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while not marker.exists():
+            assert child.poll() is None and time.monotonic() < deadline, "never reached render"
+            time.sleep(0.1)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert _hashes(folder) == before
+    assert "2022/23 Q2" in _pdf_text(Path(paths["pdf"]))
+    assert "2022-23-Q2/communications.xlsx" in json.dumps(_manifest(outputs))
+    # The killed run's lock went with it: the next run goes straight through.
+    again = scrutiny_report(**arguments, wait_for_other_run_seconds=0)
+    assert again == paths
+    assert "2022-23-Q2/communications.xlsx" not in json.dumps(_manifest(outputs)["inputs"])
+    assert list(folder.glob("*.tmp")) == [] and list(folder.glob(".*.tmp")) == []
+
+
+def test_papers_reach_the_committee_once_and_a_refusing_server_does_not_stop_publishing(
+        prefect_harness, inputs, tmp_path, smtp_server):
+    from flows.scrutiny_report import scrutiny_report
+
+    outputs = tmp_path / "outputs"
+    arguments = dict(period="2022/23 Q2", cadence="six-monthly", inputs=str(inputs),
+                     outputs=str(outputs))
+    port, refusing = smtp_server(refuse=True)
+    paths = scrutiny_report(**arguments, config=str(_settings_file(tmp_path, port)))
+    assert Path(paths["pdf"]).exists()  # published all the same
+    record = json.loads((outputs / "2022-23-Q2" / "email-sent.json").read_text())
+    assert record["sent"] == {}
+    failed = record["failed"]["papers/2022-23-Q2/six-monthly/member.one@example.gov.uk"]
+    assert failed["attempts"] == 3 and "Relaying refused" in failed["error"]  # 1 + 2 retries
+    # The server is back: the next run sends the papers, and a run after that sends nothing.
+    port, inbox = smtp_server()
+    config = str(_settings_file(tmp_path, port))
+    scrutiny_report(**arguments, config=config)
+    scrutiny_report(**arguments, config=config)
+    assert sorted(to for (to,), _ in inbox.messages) == [
+        "member.one@example.gov.uk", "member.two@example.gov.uk"]
+    _, mail = inbox.messages[0]
+    assert {p.get_filename() for p in mail.iter_attachments()} == {
+        "scrutiny-report-2022-23-Q2-six-monthly.pdf", "scrutiny-report-2022-23-Q2-six-monthly.docx"}
+    record = json.loads((outputs / "2022-23-Q2" / "email-sent.json").read_text())
+    assert len(record["sent"]) == 2 and record["failed"] == {}
+
+
+def test_the_intake_check_writes_the_chase_list_and_reminders_go_once(
+        prefect_harness, inputs, tmp_path, smtp_server):
+    from flows.intake_check import intake_check
+    from flows.reminders import reminders
+
+    port, inbox = smtp_server()
+    outputs, config = tmp_path / "outputs", str(_settings_file(tmp_path, port))
+    arguments = dict(inputs=str(inputs), outputs=str(outputs), config=config)
+    # Between rounds the check does nothing.
+    assert intake_check(**arguments, at="2022-11-20T09:00") is None
+    chase_path = Path(intake_check(**arguments, at="2022-10-11T09:15"))
+    assert chase_path == outputs / "2022-23-Q2" / "chase-list.csv"
+    with chase_path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["service_area"]: r for r in csv.DictReader(handle)}
+    assert rows["Housing"]["lead_officer"] == "Housing Options Manager"
+    assert rows["Housing"]["days_to_deadline"] == "3"
+    assert rows["Housing"]["status"] == "due in 3 days"
+    assert "Communications" not in rows  # its return is in
+    # 11 October 2022 is three working days before the 14 October deadline.
+    assert reminders(**arguments, at="2022-10-12T08:00") == []
+    reminded = reminders(**arguments, at="2022-10-11T08:00")
+    assert "housing@harborough.gov.uk" in reminded
+    assert reminders(**arguments, at="2022-10-11T08:00") == reminded  # recorded, not re-sent
+    assert sorted(to for (to,), _ in inbox.messages) == sorted(reminded)
+    housing = next(m for (to,), m in inbox.messages if to == "housing@harborough.gov.uk")
+    assert housing["Subject"] == "Reminder: Housing return for 2022/23 Q2 due 14 October"

@@ -19,6 +19,10 @@ def register(commands: argparse._SubParsersAction) -> None:
                      default=Cadence.QUARTERLY.value)
     run.add_argument("--inputs", type=Path, help="folder holding plan/ and returns/")
     run.add_argument("--outputs", type=Path, help="folder the documents are written under")
+    run.add_argument("--settle-seconds", type=float, default=0,
+                     help="leave returns modified this recently for the next run (default 0: "
+                          "a person running the report now means now; scheduled runs use "
+                          "[intake] settle_seconds)")
     run.set_defaults(handler=run_command)
 
 
@@ -40,6 +44,7 @@ def run_command(args: argparse.Namespace) -> int:
         inputs=str(inputs),
         outputs=str(args.outputs or settings.outputs),
         config=str(args.config) if args.config.exists() else None,
+        settle_seconds=args.settle_seconds,
     )
     print(f"{period.description}, {args.cadence} report:")
     for kind in ("pdf", "docx", "html", "flags", "manifest"):

@@ -1,0 +1,111 @@
+"""A local Prefect server run as a child process, for `reporting serve` on one machine.
+
+Prefect's ephemeral API does not run schedules, so serving needs a real server. This one
+keeps its SQLite database in the project's PREFECT_HOME, is ready once its health check
+answers, and is stopped (with everything it started) when the serving process ends.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+class ServerError(RuntimeError):
+    """The local Prefect server could not be started."""
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the server will: a port left in TIME_WAIT by the last server is free to use.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class LocalPrefectServer:
+    """`prefect server start` as a child process; use as a context manager giving the API URL."""
+
+    def __init__(self, home: Path, port: int = 4200, host: str = "127.0.0.1",
+                 command: list[str] | None = None, startup_timeout: float = 180) -> None:
+        self.home = Path(home)
+        self.host, self.port = host, port
+        self.api_url = f"http://{host}:{port}/api"
+        self.command = command or [str(Path(sys.executable).with_name("prefect")), "server",
+                                   "start", "--host", host, "--port", str(port)]
+        self.startup_timeout = startup_timeout
+        self.log = self.home / "server.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> str:
+        """Start the server and wait until it is healthy; give its API URL."""
+        if not port_is_free(self.host, self.port):
+            raise ServerError(f"port {self.port} on {self.host} is in use: give another with "
+                              "--port, or set PREFECT_API_URL to use the server already there")
+        self.home.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "PREFECT_HOME": str(self.home),
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        with self.log.open("ab") as log:
+            # Its own session: Ctrl-C in the terminal reaches only us, and we stop the
+            # server after the deployments have stopped using it.
+            self.process = subprocess.Popen(self.command, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                            start_new_session=True)
+        try:
+            self._wait_until_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self.api_url
+
+    def _wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerError(f"the Prefect server exited with status "
+                                  f"{self.process.returncode}; see {self.log}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.5)
+        raise ServerError(f"the Prefect server did not answer its health check within "
+                          f"{self.startup_timeout:g} s; see {self.log}")
+
+    def stop(self, timeout: float = 30) -> int | None:
+        """Stop the server and its children (SIGTERM, then SIGKILL); give its exit status."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self._signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._signal(signal.SIGKILL)
+                self.process.wait()
+        return self.process.returncode
+
+    def _signal(self, signum: int) -> None:
+        try:
+            os.killpg(self.process.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def __enter__(self) -> str:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

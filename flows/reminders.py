@@ -1,0 +1,57 @@
+"""Reminders: a few working days before the returns deadline, and the working day after it,
+mail each service lead whose return has not come in.
+
+Scheduled every working morning; on most days no reminder is due and the run says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger
+
+from flows.delivery import send_with_retries
+from flows.intake_check import run_time, refresh_chase_list
+from reporting.automation_settings import load_automation_settings
+from reporting.config import DEFAULT_CONFIG_NAME, load_settings
+from reporting.mail import SENT_RECORD_NAME, reminder
+from reporting.schedule import local_date, reminders_due
+
+
+@flow(name="reminders", log_prints=True)
+def reminders(
+    inputs: str | None = None,
+    outputs: str | None = None,
+    config: str | None = None,
+    at: str | None = None,
+) -> list[str]:
+    """Send the reminders due on the run's date; give the addresses reminded."""
+    config_path = Path(config) if config else Path(DEFAULT_CONFIG_NAME)
+    settings = load_settings(config_path)
+    automation = load_automation_settings(config_path)
+    schedule = automation.schedule
+    today = local_date(run_time(at, schedule.zone), schedule.zone)
+    logger = get_run_logger()
+    due = reminders_due(today, schedule.returns_deadline_working_days,
+                        schedule.reminder_working_days_before)
+    if not due:
+        logger.info("No reminders are due on %s.", f"{today:%d %B %Y}")
+        return []
+    outputs_dir = Path(outputs) if outputs else settings.outputs
+    reminded = []
+    for due_reminder in due:
+        period = due_reminder.period
+        chases = refresh_chase_list(period, today, Path(inputs) if inputs else settings.inputs,
+                                    outputs_dir, config_path, automation)
+        messages = []
+        for chase in chases:
+            message = reminder(chase, period, due_reminder.kind)
+            if message is None:
+                logger.warning("No email for %s in [contacts]: chase by hand.", chase.service_area)
+            else:
+                messages.append(message)
+        what = f"{due_reminder.kind}-deadline reminders for {period.label}"
+        if send_with_retries(automation.email, messages, outputs_dir / period.path / SENT_RECORD_NAME,
+                             what, f"reminders-{period.path.lower()}-{due_reminder.kind}"):
+            reminded += [m.to for m in messages]
+    return reminded

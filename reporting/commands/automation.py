@@ -1,0 +1,126 @@
+"""`reporting serve` runs the schedules; `reporting schedule` shows what they will do next."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from reporting.automation_settings import load_automation_settings
+from reporting.cadence import Cadence
+from reporting.commands.common import fail, prefect_environment
+from reporting.schedule import (
+    Cron,
+    period_open_for_returns,
+    planned_reminders,
+    planned_report_runs,
+    returns_deadline,
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser(
+        "serve", help="run the scheduled reports, intake checks and reminders until stopped")
+    serve.add_argument("--port", type=int, default=4200,
+                       help="port of the local Prefect server started when PREFECT_API_URL "
+                            "is not set (default: 4200)")
+    serve.set_defaults(handler=serve_command)
+    schedule = commands.add_parser(
+        "schedule", help="show the next scheduled runs and the period each reports on")
+    schedule.add_argument("--from", dest="start", metavar="WHEN",
+                          help="look ahead from this date or time (default: now)")
+    schedule.add_argument("--count", type=int, default=4, help="runs to show for each report")
+    schedule.set_defaults(handler=schedule_command)
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    # Until the deployments are served (they handle SIGTERM themselves), leave through
+    # the `with` blocks so the local server is stopped too.
+    raise SystemExit(128 + signum)
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    config = args.config.resolve()
+    if not config.exists():
+        return fail(f"{args.config} not found: serve needs the settings file that holds the "
+                    "schedules")
+    load_automation_settings(config)  # fail in one line now, not inside a scheduled run
+    project = config.parent
+    prefect_environment(project)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    if os.environ.get("PREFECT_API_URL"):
+        print(f"Serving against the Prefect server at {os.environ['PREFECT_API_URL']}")
+        from flows.deployments import serve_deployments
+
+        serve_deployments(config)
+        return 0
+    from flows.local_server import LocalPrefectServer, ServerError
+
+    server = LocalPrefectServer(Path(os.environ["PREFECT_HOME"]), port=args.port)
+    print(f"Starting a local Prefect server (SQLite in {server.home}, log {server.log}) ...",
+          flush=True)
+    try:
+        with server as api_url:
+            os.environ["PREFECT_API_URL"] = api_url
+            print(f"Prefect UI: {api_url.removesuffix('/api')}", flush=True)
+            from flows.deployments import serve_deployments
+
+            serve_deployments(config)
+    except ServerError as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        pass
+    print("Stopped the schedules and the local Prefect server.")
+    return 0
+
+
+def _start(text: str | None, zone) -> datetime:
+    if not text:
+        return datetime.now(zone)
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo else when.replace(tzinfo=zone)
+
+
+def schedule_command(args: argparse.Namespace) -> int:
+    automation = load_automation_settings(args.config)
+    schedule = automation.schedule
+    zone = schedule.zone
+    try:
+        start = _start(args.start, zone)
+    except ValueError:
+        return fail(f"{args.start!r} is not a date or time: write it as 2023-01-15 or "
+                    "2023-01-15T07:00")
+    days = schedule.returns_deadline_working_days
+
+    def when(moment: datetime) -> str:
+        return f"{moment:%a %d %b %Y %H:%M %Z}"
+
+    print(f"Scheduled runs after {when(start)} (times in {schedule.timezone})")
+    for cadence, cron_text in ((Cadence.QUARTERLY, schedule.quarterly_cron),
+                               (Cadence.SIX_MONTHLY, schedule.six_monthly_cron)):
+        print(f"\n{cadence.label} report  [{cron_text}]")
+        for run in planned_report_runs(cadence, Cron.parse(cron_text), zone, start,
+                                       args.count, days):
+            note = f"  ({run.note})" if run.note else ""
+            print(f"  {when(run.when)}  reports on {run.period.description}{note}")
+    print(f"\nIntake check  [every {schedule.intake_check_minutes} minutes while a period "
+          "is open for returns]")
+    open_now = period_open_for_returns(start, zone, days, Cron.parse(schedule.quarterly_cron))
+    if open_now:
+        deadline = returns_deadline(open_now, days)
+        print(f"  open now for {open_now.label} returns (deadline {deadline:%a %d %b %Y})")
+    else:
+        print("  no period is open for returns now")
+    print(f"\nReminders  [checked {schedule.reminders_cron}; "
+          f"{schedule.reminder_working_days_before} working days before the deadline, "
+          "and the working day after it]")
+    for due in planned_reminders(start, zone, args.count, days,
+                                 schedule.reminder_working_days_before):
+        kind = "before" if due.kind == "before" else "after "
+        print(f"  {due.day:%a %d %b %Y}  {kind} the {due.period.label} deadline "
+              f"({due.deadline:%a %d %b %Y})")
+    sys.stdout.flush()
+    return 0

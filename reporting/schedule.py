@@ -1,0 +1,301 @@
+"""When things run and what they report on: cron times, working days, deadlines, reminders.
+
+Pure date arithmetic (no Prefect): Prefect runs the same cron strings, and this module
+answers the questions a person asks of them. A run's date is taken in the schedule's time
+zone (Europe/London), so a run at 00:30 BST on 1 April is an April run.
+
+Working days are Monday to Friday except the bank holidays of England and Wales.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from reporting.cadence import Cadence
+from reporting.period import Period
+
+# -- cron ---------------------------------------------------------------------------------
+
+_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12),
+           ("day of week", 0, 7))
+
+
+def _parse_field(text: str, name: str, low: int, high: int) -> frozenset[int]:
+    values: set[int] = set()
+    for part in text.split(","):
+        body, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if body == "*":
+            start, stop = low, high
+        elif "-" in body:
+            start, stop = (int(x) for x in body.split("-", 1))
+        else:
+            start = stop = int(body)
+            if step_text:
+                stop = high
+        if step < 1 or not low <= start <= stop <= high:
+            raise ValueError(f"{part!r} is not a {name} ({low}-{high})")
+        values.update(range(start, stop + 1, step))
+    return frozenset(values)
+
+
+@dataclass(frozen=True)
+class Cron:
+    """A five-field cron string (minute hour day-of-month month day-of-week), as Prefect reads it.
+
+    Numbers, `*`, ranges, lists and steps; when both day fields are restricted a day
+    matching either counts (cron's usual rule).
+    """
+
+    text: str
+    minutes: frozenset[int]
+    hours: frozenset[int]
+    days: frozenset[int]
+    months: frozenset[int]
+    weekdays: frozenset[int]  # 0 = Sunday
+    any_day: bool
+    any_weekday: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Cron:
+        """Give the cron for `text`, such as "0 7 15 1,4,7,10 *"."""
+        parts = str(text).split()
+        if len(parts) != 5:
+            raise ValueError(f"{text!r} is not a cron string: it needs five fields")
+        try:
+            sets = [_parse_field(p, *spec) for p, spec in zip(parts, _FIELDS)]
+        except ValueError as error:
+            raise ValueError(f"{text!r} is not a cron string: {error}") from None
+        weekdays = frozenset(d % 7 for d in sets[4])
+        return cls(text, sets[0], sets[1], sets[2], sets[3], weekdays,
+                   parts[2] == "*", parts[4] == "*")
+
+    def matches_day(self, day: date) -> bool:
+        if day.month not in self.months:
+            return False
+        on_day = day.day in self.days
+        on_weekday = (day.weekday() + 1) % 7 in self.weekdays
+        if self.any_day or self.any_weekday:
+            return on_day and on_weekday
+        return on_day or on_weekday
+
+    def next_runs(self, after: datetime, zone: ZoneInfo, count: int = 1) -> list[datetime]:
+        """Give the next `count` times after `after` (aware), as aware times in `zone`.
+
+        A wall-clock time that does not exist that day (the hour the clocks go forward) is
+        skipped; one that happens twice (the hour they go back) runs once, the first time.
+        """
+        after = after.astimezone(zone)
+        found: list[datetime] = []
+        day = after.date()
+        for _ in range(366 * 8):
+            if self.matches_day(day):
+                for hour in sorted(self.hours):
+                    for minute in sorted(self.minutes):
+                        when = datetime.combine(day, time(hour, minute), zone)
+                        if not _exists(when) or when <= after:
+                            continue
+                        found.append(when)
+                        if len(found) == count:
+                            return found
+            day += timedelta(days=1)
+        return found
+
+
+def _exists(when: datetime) -> bool:
+    back = when.astimezone(timezone.utc).astimezone(when.tzinfo)
+    return back.replace(tzinfo=None) == when.replace(tzinfo=None)
+
+
+# -- working days -------------------------------------------------------------------------
+
+# Bank holidays moved or added by proclamation; the regular ones are worked out below.
+_MOVED = {
+    2020: {date(2020, 5, 4): date(2020, 5, 8)},  # VE Day
+    2022: {date(2022, 5, 30): date(2022, 6, 2)},  # Platinum Jubilee
+}
+_EXTRA = {
+    2022: {date(2022, 6, 3), date(2022, 9, 19)},  # Jubilee; the Queen's state funeral
+    2023: {date(2023, 5, 8)},  # the King's coronation
+}
+
+
+def _easter(year: int) -> date:
+    # The anonymous Gregorian algorithm (Meeus/Jones/Butcher).
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741
+    m = (a + 11 * h + 22 * l) // 451
+    month = (h + l - 7 * m + 114) // 31
+    return date(year, month, (h + l - 7 * m + 114) % 31 + 1)
+
+
+def _first_monday(year: int, month: int) -> date:
+    day = date(year, month, 1)
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _last_monday(year: int, month: int) -> date:
+    day = date(year, month + 1, 1) - timedelta(days=1)
+    return day - timedelta(days=day.weekday())
+
+
+def bank_holidays(year: int) -> frozenset[date]:
+    """Give the bank holidays of England and Wales in calendar year `year`."""
+    easter = _easter(year)
+    days = {easter - timedelta(days=2), easter + timedelta(days=1),
+            _first_monday(year, 5), _last_monday(year, 5), _last_monday(year, 8)}
+    for old, new in _MOVED.get(year, {}).items():
+        days.discard(old)
+        days.add(new)
+    days |= _EXTRA.get(year, set())
+    # New Year's Day, Christmas Day and Boxing Day move to the next free weekday.
+    for fixed in (date(year, 1, 1), date(year, 12, 25), date(year, 12, 26)):
+        day = fixed
+        while day.weekday() >= 5 or day in days:
+            day += timedelta(days=1)
+        days.add(day)
+    return frozenset(days)
+
+
+def is_working_day(day: date) -> bool:
+    """Tell whether `day` is a working day (a weekday that is not a bank holiday)."""
+    return day.weekday() < 5 and day not in bank_holidays(day.year)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """Give the working day `count` working days after `day` (before it, when negative)."""
+    step = 1 if count >= 0 else -1
+    remaining = abs(count)
+    while remaining:
+        day += timedelta(days=step)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def next_working_day(day: date) -> date:
+    """Give the first working day after `day`."""
+    return add_working_days(day, 1)
+
+
+# -- deadlines, reminders and what a run reports on ---------------------------------------
+
+def returns_deadline(period: Period, working_days: int) -> date:
+    """Give the day returns for `period` are due: `working_days` working days after it ends."""
+    return add_working_days(period.end, working_days)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder to send on `day` about the returns for `period`."""
+
+    period: Period
+    kind: str  # "before" the deadline, or "after" it
+    day: date
+    deadline: date
+
+
+def reminders_for(period: Period, deadline_working_days: int,
+                  working_days_before: int) -> tuple[Reminder, Reminder]:
+    """Give the two reminders for `period`: some working days before the deadline, and the
+    working day after it."""
+    deadline = returns_deadline(period, deadline_working_days)
+    return (Reminder(period, "before", add_working_days(deadline, -working_days_before), deadline),
+            Reminder(period, "after", next_working_day(deadline), deadline))
+
+
+def reminders_due(day: date, deadline_working_days: int,
+                  working_days_before: int) -> list[Reminder]:
+    """Give the reminders to send on `day` (usually none)."""
+    quarter = Period.last_ended_before(day)
+    due = []
+    for period in (quarter.previous(), quarter):
+        due += [r for r in reminders_for(period, deadline_working_days, working_days_before)
+                if r.day == day]
+    return due
+
+
+def local_date(when: datetime, zone: ZoneInfo) -> date:
+    """Give the calendar date of `when` in `zone` (a naive time is taken as already local)."""
+    return (when.astimezone(zone) if when.tzinfo else when).date()
+
+
+def period_reported_on(cadence: Cadence, when: datetime, zone: ZoneInfo) -> Period:
+    """Give the quarter a `cadence` report run at `when` reports on.
+
+    The quarterly report covers the last quarter that ended before the run's date. The
+    six-monthly report covers the last half-year that ended (its Q2 or Q4).
+    """
+    quarter = Period.last_ended_before(local_date(when, zone))
+    if cadence is Cadence.SIX_MONTHLY:
+        while quarter.number not in (2, 4):
+            quarter = quarter.previous()
+    return quarter
+
+
+def period_open_for_returns(when: datetime, zone: ZoneInfo, deadline_working_days: int,
+                            report_cron: Cron | None = None) -> Period | None:
+    """Give the quarter whose returns are being collected at `when`, or None between rounds.
+
+    Returns are collected from the day after the quarter ends until its deadline, or until
+    its quarterly report runs if that is later (a late return still makes the report).
+    """
+    day = local_date(when, zone)
+    quarter = Period.last_ended_before(day)
+    closes = datetime.combine(returns_deadline(quarter, deadline_working_days),
+                              time(23, 59, 59), zone)
+    if report_cron is not None:
+        end_of_quarter = datetime.combine(quarter.end, time(23, 59, 59), zone)
+        runs = report_cron.next_runs(end_of_quarter, zone)
+        if runs:
+            closes = max(closes, runs[0])
+    return quarter if when.astimezone(zone) <= closes else None
+
+
+# -- what `reporting schedule` shows ------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run to come: which job, when, and the period it will report on."""
+
+    job: str
+    when: datetime
+    period: Period
+    note: str = ""
+
+
+def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: datetime,
+                        count: int, deadline_working_days: int) -> list[PlannedRun]:
+    """Give the next `count` report runs for `cadence`, each with the period it reports on."""
+    runs = []
+    for when in cron.next_runs(after, zone, count):
+        period = period_reported_on(cadence, when, zone)
+        shown = period.half() if cadence is Cadence.SIX_MONTHLY else period
+        note = ""
+        deadline = returns_deadline(period, deadline_working_days)
+        if when.date() < deadline:
+            note = f"before the returns deadline, {deadline:%a %d %b %Y}"
+        elif when.date() == deadline:
+            note = "on the returns deadline day"
+        runs.append(PlannedRun(f"{cadence.value}-report", when, shown, note))
+    return runs
+
+
+def planned_reminders(after: datetime, zone: ZoneInfo, count: int,
+                      deadline_working_days: int, working_days_before: int) -> list[Reminder]:
+    """Give the next `count` reminder days on or after `after`'s date."""
+    start = local_date(after, zone)
+    quarter = Period.last_ended_before(start).previous()
+    found: list[Reminder] = []
+    while len(found) < count:
+        found += [r for r in reminders_for(quarter, deadline_working_days, working_days_before)
+                  if r.day >= start]
+        quarter = Period(quarter.year + (quarter.number == 4), "Q", quarter.number % 4 + 1)
+    return found[:count]

@@ -1,0 +1,264 @@
+"""Running unattended, without a Prefect server: settings, `reporting schedule`, the run lock,
+the local server child process (with a stub in place of Prefect), and prefect.yaml."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, free_port
+from reporting import cli
+from reporting.automation_settings import load_automation_settings
+from reporting.config import ConfigError
+from reporting.lock import RunInProgress, acquire
+
+
+def _main(argv: list[str]) -> int:
+    return cli.main(argv)
+
+
+# -- settings --------------------------------------------------------------------------
+
+def test_the_bundled_settings_file_holds_the_schedules_email_and_contacts():
+    settings = load_automation_settings(ROOT / "reporting.toml")
+    assert settings.schedule.quarterly_cron == "0 7 15 1,4,7,10 *"
+    assert settings.schedule.six_monthly_cron == "0 7 15 4,10 *"
+    assert str(settings.schedule.zone) == "Europe/London"
+    assert settings.schedule.returns_deadline_working_days == 10
+    assert settings.email.enabled is False
+    assert settings.email.committee == ("scrutiny-members@harborough.gov.uk",)
+    assert settings.contact_for("Health and Wellbeing").email == \
+        "health.wellbeing@harborough.gov.uk"
+    assert settings.contact_for("Leisure") is None
+
+
+def test_a_missing_settings_file_gives_email_off_and_no_contacts(tmp_path):
+    settings = load_automation_settings(tmp_path / "absent.toml")
+    assert not settings.email.enabled and settings.contacts == ()
+
+
+@pytest.mark.parametrize("section, message", [
+    ('[schedule]\nquarterly_cron = "0 7 15"', "five fields"),
+    ('[schedule]\ntimezone = "Europe/Londres"', "not a known time zone"),
+    ('[schedule]\nreminder_working_days_before = "three"', "whole number"),
+])
+def test_a_wrong_schedule_setting_is_refused_in_one_line(tmp_path, section, message):
+    path = tmp_path / "reporting.toml"
+    path.write_text(section)
+    with pytest.raises(ConfigError, match=message):
+        load_automation_settings(path)
+
+
+# -- reporting schedule ----------------------------------------------------------------
+
+def test_schedule_prints_the_next_runs_and_the_period_each_reports_on(capsys):
+    code = _main(["--config", str(ROOT / "reporting.toml"), "schedule", "--from",
+                  "2022-12-01", "--count", "2"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Sun 15 Jan 2023 07:00 GMT  reports on 2022/23 Q3 (October to December 2022)" in out
+    assert "Sat 15 Apr 2023 07:00 BST  reports on 2022/23 Q4 (January to March 2023)" in out
+    assert "Sat 15 Apr 2023 07:00 BST  reports on 2022/23 H2 (October 2022 to March 2023)" in out
+    assert "before the returns deadline, Tue 18 Apr 2023" in out
+    assert "Wed 11 Jan 2023  before the 2022/23 Q3 deadline (Mon 16 Jan 2023)" in out
+    assert "no period is open for returns now" in out
+
+
+def test_schedule_shows_the_period_open_for_returns(capsys):
+    _main(["--config", str(ROOT / "reporting.toml"), "schedule", "--from", "2022-10-03T09:00"])
+    assert "open now for 2022/23 Q2 returns (deadline Fri 14 Oct 2022)" in capsys.readouterr().out
+
+
+def test_schedule_refuses_a_date_it_cannot_read(capsys):
+    assert _main(["schedule", "--from", "next tuesday"]) == 2
+    assert "is not a date or time" in capsys.readouterr().err
+
+
+def test_the_library_and_the_schedule_command_never_import_prefect():
+    script = textwrap.dedent("""
+        import pkgutil, sys, importlib, reporting
+        for module in pkgutil.walk_packages(reporting.__path__, "reporting."):
+            importlib.import_module(module.name)
+        from reporting import cli
+        cli.main(["--config", "reporting.toml", "schedule", "--count", "1"])
+        assert "prefect" not in sys.modules, "prefect was imported"
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+
+
+# -- one run per period and cadence ----------------------------------------------------
+
+def test_a_second_run_is_told_who_holds_the_lock(tmp_path):
+    path = tmp_path / "2022-23-Q2" / ".quarterly.lock"
+    with acquire(path, "the 2022/23 Q2 quarterly report"):
+        with pytest.raises(RunInProgress, match=rf"process {os.getpid()} on .*started"):
+            acquire(path, "the 2022/23 Q2 quarterly report", wait_seconds=0.2, poll_seconds=0.05)
+    acquire(path, "again").release()  # free once the first is done
+
+
+def test_a_lock_is_freed_when_its_holder_is_killed(tmp_path):
+    path = tmp_path / ".quarterly.lock"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from reporting.lock import acquire
+        lock = acquire({str(path)!r}, "test")
+        print("held", flush=True)
+        time.sleep(60)
+    """)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunInProgress):
+            acquire(path, "test")
+        holder.kill()
+        holder.wait()
+        acquire(path, "test", wait_seconds=5).release()
+    finally:
+        holder.kill()
+
+
+# -- the local Prefect server, with a stub in its place --------------------------------
+
+STUB = textwrap.dedent("""
+    # Stands in for `prefect server start`: healthy after a moment, with a child of its own.
+    import http.server, subprocess, sys, time
+    port, pids = int(sys.argv[1]), sys.argv[2]
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+    open(pids, "w").write(f"{child.pid}")
+    time.sleep(0.5)
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/api/health" else 404)
+            self.end_headers()
+            self.wfile.write(b"true")
+        def log_message(self, *args):
+            pass
+    http.server.HTTPServer(("127.0.0.1", port), Health).serve_forever()
+""")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie left for its (dead) parent's reaper counts as gone
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(") ")[1].startswith("Z"))
+
+
+def test_the_local_server_is_waited_for_and_stopped_with_its_children(tmp_path):
+    from flows.local_server import LocalPrefectServer
+
+    stub, pids, port = tmp_path / "stub.py", tmp_path / "pids", free_port()
+    stub.write_text(STUB)
+    server = LocalPrefectServer(tmp_path / "home", port=port, startup_timeout=20,
+                                command=[sys.executable, str(stub), str(port), str(pids)])
+    with server as url:
+        assert url == f"http://127.0.0.1:{port}/api"
+        assert server.process.poll() is None
+        grandchild = int(pids.read_text())
+        assert _alive(grandchild)
+    assert server.process.returncode == -signal.SIGTERM
+    deadline = time.monotonic() + 5
+    while _alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(grandchild)
+
+
+def test_a_server_that_exits_at_once_is_reported_with_its_log(tmp_path):
+    from flows.local_server import LocalPrefectServer, ServerError
+
+    server = LocalPrefectServer(tmp_path, port=free_port(), startup_timeout=20,
+                                command=[sys.executable, "-c", "print('no database'); exit(3)"])
+    with pytest.raises(ServerError, match="exited with status 3"):
+        server.start()
+    assert "no database" in server.log.read_text()
+
+
+def test_a_port_in_use_is_refused_before_starting(tmp_path):
+    import socket
+
+    from flows.local_server import LocalPrefectServer, ServerError
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        server = LocalPrefectServer(tmp_path, port=busy.getsockname()[1])
+        with pytest.raises(ServerError, match="in use"):
+            server.start()
+        assert server.process is None
+
+
+# -- prefect.yaml and the served deployments declare the same schedules ----------------
+
+def test_prefect_yaml_declares_the_deployments_reporting_serve_serves():
+    import yaml
+
+    from flows.deployments import deployments
+
+    declared = {d["name"]: d for d in yaml.safe_load((ROOT / "prefect.yaml").read_text())
+                ["deployments"]}
+    served = {d.name: d for d in deployments(ROOT / "reporting.toml")}
+    assert set(declared) == set(served) == {
+        "quarterly-report", "six-monthly-report", "intake-check", "reminders"}
+    for name, deployment in served.items():
+        yaml_schedule = declared[name]["schedules"][0]
+        schedule = deployment.schedules[0].schedule
+        assert yaml_schedule["timezone"] == schedule.timezone == "Europe/London"
+        if "cron" in yaml_schedule:
+            assert yaml_schedule["cron"] == schedule.cron
+        else:
+            assert yaml_schedule["interval"] == schedule.interval.total_seconds()
+        params = {k: v for k, v in deployment.parameters.items() if k != "config"}
+        assert {k: v for k, v in declared[name]["parameters"].items() if k != "config"} == params
+        file, _, function = declared[name]["entrypoint"].partition(":")
+        assert deployment.entrypoint == file.removesuffix(".py").replace("/", ".") + "." + function
+        assert (ROOT / file).exists()
+
+
+# -- the cache key of a report's documents ---------------------------------------------
+
+def test_the_cache_key_follows_content_not_file_times(tmp_path):
+    import shutil
+
+    from conftest import BUNDLED_INPUTS
+    from flows.caching import inputs_fingerprint
+    from reporting.render.html import TEMPLATES
+
+    inputs, templates = tmp_path / "inputs", tmp_path / "templates"
+    shutil.copytree(BUNDLED_INPUTS, inputs)
+    shutil.copytree(TEMPLATES, templates)
+    config = tmp_path / "reporting.toml"
+    config.write_text((ROOT / "reporting.toml").read_text())
+
+    def key(period="2022-23-Q2", cadence="quarterly") -> str:
+        return inputs_fingerprint(period, "2022-23-Q1", cadence, inputs, config, templates)
+
+    first = key()
+    a_return = inputs / "returns" / "2022-23-Q2" / "health-and-wellbeing.csv"
+    os.utime(a_return, (0, 0))  # touched, or copied with new times: the same documents
+    (inputs / "returns" / "2022-23-Q2" / "~$housing.xlsx").write_bytes(b"lock")  # Excel's
+    assert key() == first
+    assert key(cadence="six-monthly") != first
+    assert key(period="2022-23-Q3") != first
+    changes = [
+        (a_return, a_return.read_bytes() + b"\n"),
+        (next((inputs / "plan").iterdir()), b"another plan"),
+        (inputs / "returns" / "2022-23-Q1" / "housing.xlsx", b"last quarter changed"),
+        (templates / "report.css", (templates / "report.css").read_bytes() + b"/* */"),
+        (config, config.read_bytes() + b"# a new meeting date\n"),
+    ]
+    seen = {first}
+    for path, data in changes:
+        path.write_bytes(data)
+        seen.add(key())
+    assert len(seen) == len(changes) + 1
