@@ -18,7 +18,6 @@ import time
 import tomllib
 import zipfile
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree as SafeET
@@ -72,15 +71,6 @@ def load_intake_settings(path: Path | None = None) -> IntakeSettings:
         returns_deadline_working_days=int(
             schedule.get("returns_deadline_working_days", d.returns_deadline_working_days)),
     )
-
-
-def add_working_days(day: date, days: int) -> date:
-    """Give the date `days` working days after `day` (weekends skipped; bank holidays not)."""
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 # ---------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting.intake import READ_NOW, IntakeSettings, add_working_days, column_letter
+from reporting import schedule
+from reporting.intake import READ_NOW, IntakeSettings, column_letter
 from reporting.merge import choose_returns, service_key
 from reporting.period import Period
 from reporting.plan import Action, Plan
@@ -68,8 +69,11 @@ def templated_actions(plan: Plan, period: Period) -> dict[str, list[Action]]:
 
 
 def returns_deadline(period: Period, settings: IntakeSettings = READ_NOW) -> date:
-    """Give the day returns are due: so many working days after the period ends."""
-    return add_working_days(period.end, settings.returns_deadline_working_days)
+    """Give the day returns are due: so many working days after the period ends.
+
+    The same rule as the reminders use (weekends and bank holidays skipped).
+    """
+    return schedule.returns_deadline(period, settings.returns_deadline_working_days)
 
 
 def _put(ws, row: int, column: int, value: object, *, locked: bool = True):

@@ -15,7 +15,8 @@ from conftest import make_action, make_plan
 from reporting.cadence import Cadence
 from reporting.config import Settings
 from reporting.flags import raise_flags
-from reporting.intake import IntakeSettings, add_working_days, is_ignored, load_intake_settings
+from reporting.intake import IntakeSettings, is_ignored, load_intake_settings
+from reporting.schedule import add_working_days
 from reporting.merge import merge
 from reporting.period import Period
 from reporting.receipts import build_receipts, receipt_text, write_receipts
