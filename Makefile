@@ -32,5 +32,11 @@ plan: $(BIN)/.installed
 returns: $(BIN)/.installed
 	$(BIN)/python scripts/build_bundled_returns.py
 
+# The benchmark of issue 6: synthetic plans of 25 to 5,000 actions, each stage timed against
+# the floor (WeasyPrint and python-docx alone); writes benchmarks/results/<date>.md.
+# `make bench QUICK=1` runs only the two smallest sizes.
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
+
 clean:
 	rm -rf $(VENV) .prefect outputs/2*

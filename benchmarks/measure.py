@@ -1,0 +1,359 @@
+"""One measurement, run in a fresh Python process so its memory peak is its own.
+
+`benchmarks/run.py` starts this module once per size and kind of measurement, and reads the
+one line it prints last: `BENCH-JSON {...}`.
+
+    python -m benchmarks.measure stages INPUTS OUTPUTS   # library stages, then the floor
+    python -m benchmarks.measure flow INPUTS OUTPUTS     # the Prefect flow, as `reporting run`
+    python -m benchmarks.measure noop-flow               # Prefect start-up with a no-op flow
+
+Memory is the resident set (RSS), which counts WeasyPrint's and Pango's C allocations as
+well as Python's (tracemalloc would see only Python's). Per stage, the kernel's high-water
+mark is reset before the stage (`/proc/self/clear_refs` = 5) and read after it (`VmHWM`
+in `/proc/self/status`), so each stage's figure is the peak RSS of the process during that
+stage. Where /proc cannot be written, the figure is the process peak so far (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import sys
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import CADENCE, PERIOD_LABEL, PERIOD_PATH  # noqa: E402
+
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+_STATUS = Path("/proc/self/status")
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def rss_mb() -> float:
+    kb = _status_kb("VmRSS")
+    return round((kb or 0) / 1024, 1)
+
+
+def reset_peak() -> bool:
+    """Reset the kernel's peak-RSS mark for this process; tell whether that worked."""
+    try:
+        _CLEAR_REFS.write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_mb() -> float:
+    """Give the process's peak RSS since the last reset (else since it started), in MB."""
+    kb = _status_kb("VmHWM")
+    if kb is None:
+        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kb / 1024, 1)
+
+
+def process_peak_mb() -> float:
+    """Give the peak RSS of the whole process life (ru_maxrss is never reset), in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class Stages:
+    """Times each stage and records its peak RSS."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, float]] = {}
+        self.exact_peaks = reset_peak()
+
+    @contextmanager
+    def stage(self, name: str):
+        reset_peak()
+        start, cpu = time.perf_counter(), time.process_time()
+        yield
+        seconds = time.perf_counter() - start
+        # CPU seconds beside wall seconds: on a shared 2-core machine the wall clock also
+        # counts time spent waiting for a core; CPU time shows the work itself.
+        self.rows[name] = {"s": round(seconds, 3), "cpu_s": round(time.process_time() - cpu, 3),
+                           "peak_mb": peak_mb(), "rss_after_mb": rss_mb()}
+
+
+def _emit(result: dict) -> None:
+    print("BENCH-JSON " + json.dumps(result), flush=True)
+
+
+# ---- the floor ----------------------------------------------------------------------------
+
+
+def docx_floor(model) -> bytes:
+    """Give the bytes of a Word document holding the same text as the report, built with
+    python-docx alone: headings, one paragraph per field with a bold label, bullet
+    milestones, and the same tables with a header row, but none of the renderer's styling.
+    """
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(model.title, level=0)
+    for label, value in model.front.rows():
+        p = doc.add_paragraph()
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(value)
+    for text in (*model.purpose, model.recommendation, *model.summary):
+        doc.add_paragraph(text)
+
+    def table(header, rows):
+        t = doc.add_table(rows=1 + len(rows), cols=len(header))
+        t.style = doc.styles["Table Grid"]
+        for row, values in zip(t.rows, [header, *rows]):
+            for cell, value in zip(row.cells, values):
+                cell.text = str(value)
+
+    table(("Status", "Number of actions"), [(c.status.value, c.count) for c in model.overall])
+    table(("Priority", *(s.value for s in model.status_columns), "Total"),
+          [(p.heading, *p.counts, p.total) for p in model.by_priority])
+    doc.add_paragraph(model.exceptions_intro)
+    table(("Severity", "Flag", "Action", "Service area", "Issue", "Source"),
+          [(e.severity, e.code, e.action_id, e.service_area, e.message, e.source)
+           for e in model.exceptions])
+    doc.add_paragraph(model.returns_intro)
+    table(tuple(range(9)), [(r.service_area, r.received, r.file, r.completed_by,
+                             r.approved_by, r.date_completed, r.actions_covered,
+                             r.actions_updated, r.outstanding) for r in model.returns])
+    for section in model.sections:
+        doc.add_heading(section.heading, level=3)
+        for a in section.actions:
+            doc.add_heading(f"{a.id} {a.objective}", level=4)
+            fields = [("Status", a.status.value), ("What we will do", a.what_we_will_do),
+                      ("Lead", a.lead), ("Partners", a.partners), ("Cadence", a.cadence),
+                      ("Due date", a.due_date), ("Revised date", a.revised_date),
+                      ("Milestones", "" if a.milestones else "No milestone set.")]
+            for label, value in fields:
+                p = doc.add_paragraph()
+                p.add_run(f"{label}: ").bold = True
+                p.add_run(value)
+            for milestone in a.milestones:
+                doc.add_paragraph(milestone, style="List Bullet")
+            for label, value in (("Target", a.target), ("Progress update", a.progress_update),
+                                 ("Next steps", a.next_steps), ("Flags", a.flags_text)):
+                p = doc.add_paragraph()
+                p.add_run(f"{label}: ").bold = True
+                p.add_run(value.replace("\x0b", " "))
+    table(("Status", "Meaning"), list(model.status_key))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_floor(html: str, variant: str | None) -> bytes:
+    """Give WeasyPrint's PDF of `html` with nothing around it (the HTML is self-contained)."""
+    import weasyprint
+
+    options = {"pdf_variant": variant} if variant else {}
+    return weasyprint.HTML(string=html).write_pdf(**options)
+
+
+# ---- the library pipeline, stage by stage ------------------------------------------------
+
+
+def stages(inputs: Path, outputs: Path, floor: bool = True, extras: bool = True) -> dict:
+    """Run the pipeline through the library's public functions, then the floor; give timings."""
+    clock = time.perf_counter()
+    from reporting.cadence import Cadence
+    from reporting.config import load_settings
+    from reporting.flags import raise_flags
+    from reporting.merge import merge
+    from reporting.model import build_report_model
+    from reporting.period import Period
+    from reporting.plan import find_plan, load_plan
+    from reporting.publish import archive_inputs, flags_csv, publish_run
+    from reporting.render.html import render_html, render_pdf
+    from reporting.render.word import render_docx
+    import weasyprint
+
+    imports_s = time.perf_counter() - clock
+    # Font discovery happens on the first render in a process; do it once, on a scrap of
+    # HTML, so neither the pipeline nor the floor (which runs second) is charged for it.
+    clock = time.perf_counter()
+    weasyprint.HTML(string="<p>warm</p>").write_pdf()
+    warmup_s = time.perf_counter() - clock
+
+    settings = load_settings(inputs / "reporting.toml")
+    period, cadence = Period.parse(PERIOD_LABEL), Cadence.parse(CADENCE)
+    produced = datetime.now().astimezone()
+    s = Stages()
+    with s.stage("load plan"):
+        plan_path = find_plan(inputs / "plan")
+        plan = load_plan(plan_path, settings.default_cadence)
+    with s.stage("read returns"):
+        returns = list(_read_returns(inputs / "returns" / PERIOD_PATH))
+    with s.stage("merge and flags"):
+        merged = merge(plan, returns, cadence, period)
+        flags = raise_flags(merged)
+    with s.stage("model"):
+        model = build_report_model(settings, plan, merged, flags, produced)
+    with s.stage("HTML"):
+        html = render_html(model)
+    with s.stage("PDF"):
+        pdf = render_pdf(html)
+    with s.stage("DOCX"):
+        docx = render_docx(model)
+    with s.stage("publish"):
+        folder = outputs / PERIOD_PATH / CADENCE
+        archived = archive_inputs([plan_path, *(r.path for r in returns)],
+                                  outputs / "archive", inputs)
+        files = {"report.html": html.encode("utf-8"), "report.pdf": pdf, "report.docx": docx,
+                 "flags.csv": flags_csv(flags)}
+        publish_run(folder, files, archived,
+                    {"actions": len(merged.progress), "returns": len(returns),
+                     "flags": len(flags)}, produced)
+    pipeline_peak = max(row["peak_mb"] for row in s.rows.values())
+    result = {
+        "imports_s": round(imports_s, 3),
+        "warmup_s": round(warmup_s, 3),
+        "stages": s.rows,
+        "pipeline_s": round(sum(r["s"] for r in s.rows.values()), 3),
+        "pipeline_cpu_s": round(sum(r["cpu_s"] for r in s.rows.values()), 3),
+        "pipeline_peak_mb": pipeline_peak,
+        "exact_stage_peaks": s.exact_peaks,
+        "actions": len(merged.progress),
+        "return_files": len(returns),
+        "usable_returns": sum(r.usable for r in returns),
+        "flags": len(flags),
+        "html_kb": round(len(html) / 1024),
+        "pdf_kb": round(len(pdf) / 1024),
+        "pdf_pages": _pages(pdf),
+        "docx_kb": round(len(docx) / 1024),
+    }
+    if floor:
+        f = Stages()
+        with f.stage("floor PDF"):
+            pdf_floor(html, "pdf/ua-1")
+        if extras:
+            with f.stage("floor PDF untagged"):
+                pdf_floor(html, None)
+        with f.stage("floor DOCX"):
+            docx_floor(model)
+        result["floor"] = f.rows
+        result["floor_s"] = round(f.rows["floor PDF"]["s"] + f.rows["floor DOCX"]["s"], 3)
+        result["floor_cpu_s"] = round(f.rows["floor PDF"]["cpu_s"] + f.rows["floor DOCX"]["cpu_s"], 3)
+    if extras:
+        # What the second core gives: the Word document built in a forked process while
+        # this one draws the PDF (the model is already in memory, so fork copies it free).
+        clock = time.perf_counter()
+        pdf2, docx2 = pdf_and_docx_concurrently(model, html, render_pdf, render_docx)
+        result["pdf_docx_concurrent_s"] = round(time.perf_counter() - clock, 3)
+        result["pdf_docx_sequential_s"] = round(s.rows["PDF"]["s"] + s.rows["DOCX"]["s"], 3)
+        result["concurrent_same_docx"] = len(docx2) > 0 and len(pdf2) > 0
+    return result
+
+
+def _docx_child(connection, model, render_docx) -> None:
+    connection.send_bytes(render_docx(model))
+    connection.close()
+
+
+def pdf_and_docx_concurrently(model, html, render_pdf, render_docx) -> tuple[bytes, bytes]:
+    """Give (PDF, DOCX), the DOCX made in a forked child while this process makes the PDF."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_docx_child, args=(sender, model, render_docx))
+    child.start()
+    sender.close()
+    pdf = render_pdf(html)
+    docx = receiver.recv_bytes()
+    child.join()
+    return pdf, docx
+
+
+def _read_returns(folder: Path):
+    from reporting.returns import read_returns
+
+    return read_returns(folder)
+
+
+def _pages(pdf: bytes) -> int | None:
+    """Give the PDF's page count (pypdf, from the test extras), or None without it."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+# ---- the flow ----------------------------------------------------------------------------
+
+
+def flow(inputs: Path, outputs: Path, runs: int = 1) -> dict:
+    """Run the scrutiny-report flow as `reporting run` does; give the wall time of each run."""
+    clock = time.perf_counter()
+    from flows.scrutiny_report import scrutiny_report
+
+    import_s = time.perf_counter() - clock
+    times, cpu_times = [], []
+    for _ in range(runs):
+        clock, cpu = time.perf_counter(), time.process_time()
+        scrutiny_report(period=PERIOD_LABEL, cadence=CADENCE, inputs=str(inputs),
+                        outputs=str(outputs), config=str(inputs / "reporting.toml"))
+        times.append(round(time.perf_counter() - clock, 3))
+        cpu_times.append(round(time.process_time() - cpu, 3))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"import_s": round(import_s, 3), "runs_s": times, "runs_cpu_s": cpu_times,
+            "children_cpu_s": round(children.ru_utime + children.ru_stime, 3),
+            "peak_mb": process_peak_mb(),
+            "children_peak_mb": round(children.ru_maxrss / 1024, 1)}
+
+
+def noop_flow() -> dict:
+    """Time importing Prefect, a first no-op flow run (which starts the ephemeral API when
+    no PREFECT_API_URL is set) and a second one in the same process."""
+    clock = time.perf_counter()
+    from prefect import flow as prefect_flow
+
+    import_s = time.perf_counter() - clock
+
+    @prefect_flow(name="bench-noop")
+    def noop() -> int:
+        return 1
+
+    clock = time.perf_counter()
+    noop()
+    first_s = time.perf_counter() - clock
+    clock = time.perf_counter()
+    noop()
+    second_s = time.perf_counter() - clock
+    return {"import_s": round(import_s, 3), "first_flow_s": round(first_s, 3),
+            "second_flow_s": round(second_s, 3)}
+
+
+def main(argv: list[str]) -> int:
+    kind = argv[0]
+    if kind == "stages":
+        _emit(stages(Path(argv[1]), Path(argv[2]), floor="--no-floor" not in argv,
+                     extras="--no-extras" not in argv))
+    elif kind == "flow":
+        runs = int(argv[3]) if len(argv) > 3 else 1
+        _emit(flow(Path(argv[1]), Path(argv[2]), runs))
+    elif kind == "noop-flow":
+        _emit(noop_flow())
+    else:
+        raise SystemExit(f"unknown measurement {kind!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
