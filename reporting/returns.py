@@ -236,8 +236,19 @@ def _year(text: str) -> int:
 
 
 def parse_period(value: object) -> Period | None:
-    """Give the period an officer meant ("2022/23 Q2", "Q2 2022/23", "Quarter 2 22/23"), or None."""
-    text = _text(value)
+    """Give the period an officer meant ("2022/23 Q2", "Q2 2022/23", "Quarter 2 22/23"), or None.
+
+    A date gives the quarter it falls in.
+    """
+    period = _named_period(_text(value))
+    if period is not None:
+        return period
+    day = parse_date(value)
+    return Period.quarter_containing(day) if day else None
+
+
+def _named_period(text: str) -> Period | None:
+    """Give the period `text` names with its financial year, or None (never via a date)."""
     if not text:
         return None
     try:
@@ -254,8 +265,7 @@ def parse_period(value: object) -> Period | None:
             return Period(start, letter, int(kind[2]))
         except PeriodError:
             return None
-    day = parse_date(value)
-    return Period.quarter_containing(day) if day else None
+    return None
 
 
 def _excel_serial(number: float) -> date | None:
@@ -299,7 +309,7 @@ def parse_date(value: object) -> date | None:
     except ValueError:  # 31/02/2023
         return None
     if re.search(r"\b(q|quarter|h|half)\s*[1-4]\b", text):
-        period = parse_period(text)
+        period = _named_period(text)
         return period.end if period else None
     return None
 

@@ -171,3 +171,10 @@ def test_the_sheet_named_return_is_preferred_else_the_first_visible(tmp_path):
 
     ret = read_return(write(tmp_path / "r.xlsx", workbook_bytes(sheet="Q2 update", build=build)))
     assert ret.sheet == "Q2 update" and ret.usable
+
+
+@pytest.mark.parametrize("text", ["Q3 2023", "Quarter 2", "H1 next year"])
+def test_a_quarter_without_its_financial_year_is_not_a_date(text):
+    # "Q3 2023" once sent parse_date and parse_period round each other until Python gave up.
+    assert parse_date(text) is None
+    assert parse_period(text) is None
