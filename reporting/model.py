@@ -400,6 +400,18 @@ def _used_abbreviations(glossary: Mapping[str, str], text: str) -> tuple[tuple[s
     return tuple((term, glossary[term]) for term in sorted(used, key=str.lower))
 
 
+def summarise_priorities(sections) -> tuple[PrioritySummary, ...]:
+    """Give each priority section's counts by status (in STATUS_ORDER) and its total."""
+    return tuple(
+        PrioritySummary(
+            s.heading,
+            tuple(sum(a.status is st for a in s.actions) for st in STATUS_ORDER),
+            len(s.actions),
+        )
+        for s in sections
+    )
+
+
 def build_report_model(
     settings: Settings,
     plan: Plan,
@@ -460,14 +472,7 @@ def build_report_model(
         )
         if entries:
             sections.append(PrioritySection(priority.heading, entries))
-    by_priority = tuple(
-        PrioritySummary(
-            s.heading,
-            tuple(sum(a.status is st for a in s.actions) for st in STATUS_ORDER),
-            len(s.actions),
-        )
-        for s in sections
-    )
+    by_priority = summarise_priorities(sections)
 
     returns = []
     for service in merged.service_areas:

@@ -563,18 +563,17 @@ def _table(
             notes.append(Note(name_of_file, address(r, None),
                               "a row with no action ID, status or update was skipped"))
             continue
-        revised_raw = cell(values, "Revised date")
-        revised = parse_date(revised_raw)
-        if _text(revised_raw) and revised is None:
-            problems.append(Problem(name_of_file, cells["Revised date"],
-                                    f"'{_text(revised_raw)}' is not a date",
-                                    fix="write it as 31/03/2023"))
-        achieved_raw = cell(values, "Date achieved")
-        achieved = parse_date(achieved_raw)
-        if _text(achieved_raw) and achieved is None:
-            problems.append(Problem(name_of_file, cells["Date achieved"],
-                                    f"'{_text(achieved_raw)}' is not a date",
-                                    fix="write it as 31/03/2023"))
+        def date_in(column: str) -> date | None:
+            raw = cell(values, column)
+            day = parse_date(raw)
+            if _text(raw) and day is None:
+                problems.append(Problem(name_of_file, cells[column],
+                                        f"'{_text(raw)}' is not a date",
+                                        fix="write it as 31/03/2023"))
+            return day
+
+        revised = date_in("Revised date")
+        achieved = date_in("Date achieved")
         status, combined = _status(status_text)
         if status_text and status is None:
             problems.append(Problem(

@@ -9,12 +9,12 @@ from reporting.model import (
     ExceptionLine,
     FrontSheet,
     PrioritySection,
-    PrioritySummary,
     ReportModel,
     ReturnLine,
     StatusCount,
     TravelKeyLine,
     status_chart,
+    summarise_priorities,
 )
 from reporting.status import STATUS_ORDER, Status
 from reporting.travel import Travel, travel_meanings
@@ -73,14 +73,7 @@ def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> Re
     )
     statuses = [a.status for s in sections for a in s.actions]
     overall = tuple(StatusCount(s, statuses.count(s)) for s in STATUS_ORDER)
-    by_priority = tuple(
-        PrioritySummary(
-            s.heading,
-            tuple(sum(a.status is st for a in s.actions) for st in STATUS_ORDER),
-            len(s.actions),
-        )
-        for s in sections
-    )
+    by_priority = summarise_priorities(sections)
     return ReportModel(
         title="Health & Wellbeing Action Plan 2022/23: quarterly progress report",
         running_title="Health & Wellbeing Action Plan: 2022/23 Q2 quarterly report",
