@@ -6,12 +6,11 @@ because only the schedules, the chasing and the delivery read them.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from reporting.config import DEFAULT_CONFIG_NAME, ConfigError
+from reporting.config import DEFAULT_CONFIG_NAME, ConfigError, read_settings_file
 from reporting.merge import service_key
 
 
@@ -152,10 +151,7 @@ def load_automation_settings(path: Path | None = None) -> AutomationSettings:
     path = Path(path or DEFAULT_CONFIG_NAME)
     if not path.exists():
         return AutomationSettings()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from error
+    data = read_settings_file(path)
     return AutomationSettings(
         schedule=_schedule(path, data.get("schedule", {})),
         email=_email(path, data.get("email", {})),

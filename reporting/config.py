@@ -38,6 +38,21 @@ class Settings:
         return self.meetings.get(period.path)
 
 
+def read_settings_file(path: Path | None = None) -> dict:
+    """Give the tables of the settings file at `path` (default `reporting.toml`).
+
+    A missing file gives no tables, so every caller falls back to its defaults; a file that
+    is not valid TOML raises ConfigError naming it.
+    """
+    path = Path(path or DEFAULT_CONFIG_NAME)
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from error
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Give the settings in `path` (default `reporting.toml` in the working folder).
 
@@ -47,10 +62,7 @@ def load_settings(path: Path | None = None) -> Settings:
     path = Path(path or DEFAULT_CONFIG_NAME)
     if not path.exists():
         return Settings()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from error
+    data = read_settings_file(path)
     base = path.resolve().parent
     council = data.get("council", {})
     plan = data.get("plan", {})

@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 import stat
 import time
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree as SafeET
 
-DEFAULT_CONFIG_NAME = "reporting.toml"
+from reporting.config import ConfigError, read_settings_file
+
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -56,10 +56,9 @@ READ_NOW = IntakeSettings(settle_seconds=0)
 
 def load_intake_settings(path: Path | None = None) -> IntakeSettings:
     """Give the intake settings in `path` (default `reporting.toml`); defaults where absent."""
-    path = Path(path or DEFAULT_CONFIG_NAME)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except tomllib.TOMLDecodeError:
+        data = read_settings_file(path)
+    except ConfigError:
         data = {}  # load_settings reports a broken file; intake falls back to defaults
     intake, schedule = data.get("intake", {}), data.get("schedule", {})
     d = IntakeSettings()
