@@ -9,6 +9,7 @@ from reporting.intake import IntakeSettings
 from reporting.merge import Merged, Progress, choose_returns, service_key
 from reporting.returns import Return, parse_period, same_words, status_mismatch, words_in
 from reporting.status import Status
+from reporting.wording import long_date
 
 
 class Severity(IntEnum):
@@ -41,10 +42,6 @@ def _action_order(action_id: str) -> tuple:
         return (0, "")
     number, _, letter = action_id.partition(".")
     return (int(number) if number.isdigit() else 999, letter)
-
-
-def _fmt(day) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _plan_source(action_id: str) -> str:
@@ -153,7 +150,7 @@ def _progress_flags(merged: Merged) -> list[Flag]:
             reason = p.reason_for_revised_date or "no reason given"
             flags.append(Flag(
                 "DATE_SLIPPED", Severity.MEDIUM, a.id, service,
-                f"{a.id} has slipped from {_fmt(a.due_date)} to {_fmt(p.revised_date)}: {reason}.",
+                f"{a.id} has slipped from {long_date(a.due_date)} to {long_date(p.revised_date)}: {reason}.",
                 _row_source(p, "Revised date")))
     for p in merged.progress:
         due = p.revised_date or p.action.due_date
@@ -162,7 +159,7 @@ def _progress_flags(merged: Merged) -> list[Flag]:
                       else _plan_source(p.action.id))
             flags.append(Flag(
                 "OVERDUE", Severity.HIGH, p.action.id, p.action.lead_service_area,
-                f"{p.action.id} was due by {_fmt(due)} and is not complete "
+                f"{p.action.id} was due by {long_date(due)} and is not complete "
                 f"(status: {p.status.value}).",
                 source))
     return flags
@@ -202,7 +199,7 @@ def _intake_flags(merged: Merged) -> list[Flag]:
     for ret in merged.returns:
         if ret.usable and id(ret) not in used:
             newer = merged.received.get(service_key(ret.service_area))
-            when = f", completed {_fmt(newer.date_completed)}" if newer and newer.date_completed else ""
+            when = f", completed {long_date(newer.date_completed)}" if newer and newer.date_completed else ""
             flags.append(Flag(
                 "SUPERSEDED_RETURN", Severity.LOW, "", _service_name(merged, ret),
                 f"{ret.service_area} sent more than one return: {newer.file if newer else '?'}"

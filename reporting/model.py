@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from reporting.cadence import Cadence, cadences_covered
 from reporting.config import Settings
@@ -25,6 +25,7 @@ from reporting.travel import (
     direction,
     travel_meanings,
 )
+from reporting.wording import long_date, plural
 
 # Section headings, in the order UK scrutiny papers use. Both renderers take them from here.
 HEADINGS = {
@@ -294,14 +295,6 @@ class ReportModel:
         return sum(c.count for c in self.overall)
 
 
-def _fmt(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def _status_phrase(counts: dict[Status, int]) -> str:
     verbs = {
         Status.OFF_TRACK: "off track", Status.AT_RISK: "at risk",
@@ -354,8 +347,8 @@ def status_chart(by_priority: tuple[PrioritySummary, ...], total: int) -> Status
     for row in by_priority:
         counts = dict(zip(STATUS_ORDER, row.counts))
         lines.append(f"{row.heading}: {_status_phrase(counts)} "
-                     f"({_plural(row.total, 'action')}).")
-    alt = (f"Bar chart of the {_plural(total, 'action')} covered, one bar per priority, "
+                     f"({plural(row.total, 'action')}).")
+    alt = (f"Bar chart of the {plural(total, 'action')} covered, one bar per priority, "
            "divided by status. " + " ".join(lines))
     return StatusChart(
         caption="Chart: actions by priority and status (the same numbers as the table above)",
@@ -457,8 +450,8 @@ def build_report_model(
                 lead=p.action.lead_service_area,
                 partners=p.action.partners or NO_PARTNERS,
                 cadence=p.action.cadence.label,
-                due_date=_fmt(p.action.due_date),
-                revised_date=_fmt(p.revised_date),
+                due_date=long_date(p.action.due_date),
+                revised_date=long_date(p.revised_date),
                 milestones=p.action.milestones,
                 target=p.action.target or NO_TARGET,
                 status=p.status,
@@ -486,7 +479,7 @@ def build_report_model(
             file=ret.file if ret else "",
             completed_by=ret.completed_by if ret else "",
             approved_by=ret.approved_by if ret else "",
-            date_completed=_fmt(ret.date_completed) if ret else "",
+            date_completed=long_date(ret.date_completed) if ret else "",
             actions_covered=len(owned),
             actions_updated=len(updated),
             outstanding=", ".join(outstanding) or "None",
@@ -495,7 +488,7 @@ def build_report_model(
     meeting = settings.meeting_date(period)
     actions = [a for s in sections for a in s.actions]
     summary = [
-        f"Of the {_plural(total, 'action')} covered, {_status_phrase(counts)}.",
+        f"Of the {plural(total, 'action')} covered, {_status_phrase(counts)}.",
     ]
     if before is not None and actions:
         moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
@@ -504,9 +497,9 @@ def build_report_model(
     if forecasts:
         forecast_counts = {s: forecasts.count(s) for s in STATUS_ORDER}
         summary.append(
-            f"Returns forecast a year-end status for {_plural(len(forecasts), 'action')}: "
+            f"Returns forecast a year-end status for {plural(len(forecasts), 'action')}: "
             f"{_status_phrase(forecast_counts)}.")
-    summary.append(f"{received} of {_plural(len(returns), 'service area')} sent a usable return.")
+    summary.append(f"{received} of {plural(len(returns), 'service area')} sent a usable return.")
 
     model = ReportModel(
         title=title,
@@ -517,13 +510,13 @@ def build_report_model(
         front=FrontSheet(
             council=settings.council,
             committee=settings.committee,
-            meeting_date=_fmt(meeting) if meeting else "To be confirmed",
+            meeting_date=long_date(meeting) if meeting else "To be confirmed",
             report_title=title,
             period=covered_period.description,
             report_author=settings.report_author,
             author_contact=settings.author_contact,
             lead_member=settings.lead_member,
-            date_of_report=_fmt(produced.date()),
+            date_of_report=long_date(produced.date()),
         ),
         purpose=(
             f"To report progress on the {settings.plan_title} for "
@@ -531,12 +524,12 @@ def build_report_model(
             "Committee's attention.",
             f"This {cadence.value} report covers the "
             f"{_covered_phrase(cadences_covered(cadence, period))} actions of the plan: "
-            f"{_plural(total, 'action')} in all. Each service area that leads an action "
+            f"{plural(total, 'action')} in all. Each service area that leads an action "
             "sends a return with its status and a progress update.",
         ),
         recommendation=(
             f"That the Committee notes the progress made on the {settings.plan_title} in "
-            f"{period.label}, considers the {_plural(len(flags), 'exception')} set out in "
+            f"{period.label}, considers the {plural(len(flags), 'exception')} set out in "
             "section 4, and identifies any action it wishes to scrutinise further."
         ),
         summary=tuple(summary),
@@ -544,7 +537,7 @@ def build_report_model(
         overall=tuple(StatusCount(s, counts[s]) for s in STATUS_ORDER),
         by_priority=by_priority,
         exceptions_intro=(
-            f"{_plural(len(flags), 'exception was', 'exceptions were')} raised: "
+            f"{plural(len(flags), 'exception was', 'exceptions were')} raised: "
             f"{by_severity[Severity.HIGH]} high, {by_severity[Severity.MEDIUM]} medium and "
             f"{by_severity[Severity.LOW]} low severity, listed most severe first."
         ),
@@ -554,15 +547,15 @@ def build_report_model(
             for f in flags
         ),
         returns_intro=(
-            f"{received} of {_plural(len(returns), 'service area')} leading actions in this "
+            f"{received} of {plural(len(returns), 'service area')} leading actions in this "
             f"report sent a usable return for {period.label}."
         ),
         returns=tuple(returns),
         sections=tuple(sections),
         status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
         generated=(
-            f"Produced on {_fmt(produced.date())} at {produced:%H:%M} from "
-            f"{_plural(len(merged.returns), 'return file')}."
+            f"Produced on {long_date(produced.date())} at {produced:%H:%M} from "
+            f"{plural(len(merged.returns), 'return file')}."
         ),
         chart=status_chart(by_priority, total) if total else None,
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))

@@ -108,7 +108,7 @@ def publish_run(
     folder = Path(folder)
     outputs = []
     for name, data in documents.items():
-        path = write_atomic(folder / name, data)
+        write_atomic(folder / name, data)
         outputs.append({"file": name, "sha256": hashlib.sha256(data).hexdigest(),
                         "bytes": len(data)})
     manifest = {

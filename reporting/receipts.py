@@ -15,6 +15,7 @@ from pathlib import Path
 from reporting.merge import choose_returns, service_key
 from reporting.publish import write_atomic
 from reporting.returns import Note, Problem, Return, stale_problems
+from reporting.wording import long_date, plural
 
 
 @dataclass(frozen=True)
@@ -28,14 +29,6 @@ class Receipt:
     problems: tuple[Problem, ...]
     notes: tuple[Note, ...]
     usable: bool
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _fmt(day) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def build_receipt(ret: Return, superseded_by: Return | None = None,
@@ -52,7 +45,7 @@ def build_receipt(ret: Return, superseded_by: Return | None = None,
         summary = "This file cannot be used at all, so the report treats it as not received."
     else:
         ids = ret.action_ids
-        accepted = (f"{_plural(len(ret.rows), 'row')} on {_plural(len(ids), 'action')}"
+        accepted = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
                     + (f" ({', '.join(ids)})" if ids else ""))
         if superseded_by is not None:
             outcome = "Superseded"
@@ -64,7 +57,7 @@ def build_receipt(ret: Return, superseded_by: Return | None = None,
     details = tuple((label, value) for label, value in (
         ("Service area", ret.service_area), ("Period", ret.period_text),
         ("Completed by", ret.completed_by), ("Approved by", ret.approved_by),
-        ("Date completed", _fmt(ret.date_completed)), ("Sheet", ret.sheet),
+        ("Date completed", long_date(ret.date_completed)), ("Sheet", ret.sheet),
     ) if value)
     return Receipt(ret.file, outcome, summary, details, tuple(problems), ret.notes, ret.usable)
 
