@@ -173,9 +173,9 @@ def stages(inputs: Path, outputs: Path, floor: bool = True, extras: bool = True)
     clock = time.perf_counter()
     from reporting.cadence import Cadence
     from reporting.config import load_settings
-    from reporting.flags import raise_flags
-    from reporting.merge import merge
-    from reporting.model import build_report_model
+    from reporting.checks.flags import raise_flags
+    from reporting.report.merge import merge
+    from reporting.report.model import build_report_model
     from reporting.period import Period
     from reporting.plan import find_plan, load_plan
     from reporting.publish import archive_inputs, flags_csv, publish_run
@@ -281,7 +281,7 @@ def pdf_and_docx_concurrently(model, html, render_pdf, render_docx) -> tuple[byt
 
 
 def _read_returns(folder: Path):
-    from reporting.returns import read_returns
+    from reporting.intake.returns import read_returns
 
     return read_returns(folder)
 

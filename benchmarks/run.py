@@ -248,7 +248,7 @@ class PrefectServer:
 
 def check_command(return_file: Path, reps: int = 3) -> dict:
     """Time `reporting check FILE` in a fresh process; skip when there is no such subcommand."""
-    command = [sys.executable, "-m", "reporting.cli"]
+    command = [sys.executable, "-m", "cli.main"]
     env = _environment()
     helped = subprocess.run([*command, "--help"], cwd=ROOT, env=env, capture_output=True,
                             text=True)
@@ -261,7 +261,7 @@ def check_command(return_file: Path, reps: int = 3) -> dict:
                               capture_output=True, text=True)
         times.append(time.perf_counter() - started)
         status = done.returncode
-    probe = ("import sys; from reporting.cli import main\n"
+    probe = ("import sys; from cli.main import main\n"
              "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
              "print('PREFECT-IMPORTED' if 'prefect' in sys.modules else 'PREFECT-NOT-IMPORTED')")
     imported = subprocess.run([sys.executable, "-c", probe, str(return_file)], cwd=ROOT,

@@ -1,6 +1,6 @@
 """Sending mail from a flow: retried with back-off, never twice, and never failing the run.
 
-The messages and the sent record come from `reporting.mail`; this module only says how the
+The messages and the sent record come from `reporting.automation.mail`; this module only says how the
 sending is run. A send that still fails after its retries is logged as an error and shown
 as an artifact; the documents are already published by then.
 """
@@ -14,7 +14,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from reporting.automation_settings import EmailSettings
-from reporting.mail import Delivery, Outgoing, SentRecord, deliver
+from reporting.automation.mail import Delivery, Outgoing, SentRecord, deliver
 
 
 class DeliveryFailed(RuntimeError):

@@ -17,13 +17,13 @@ from prefect.runtime import flow_run
 
 from flows.scrutiny_report import load_plan, read_returns
 from reporting.automation_settings import AutomationSettings, load_automation_settings
-from reporting.chase import CHASE_LIST_NAME, Chase, chase_csv, chase_list, chase_rows
+from reporting.automation.chase import CHASE_LIST_NAME, Chase, chase_csv, chase_list, chase_rows
 from reporting.config import DEFAULT_CONFIG_NAME, load_settings
-from reporting.intake import load_intake_settings
+from reporting.intake.files import load_intake_settings
 from reporting.period import Period
 from reporting.publish import write_atomic
-from reporting.receipts import write_receipts
-from reporting.schedule import Cron, local_date, period_open_for_returns, returns_deadline
+from reporting.report.receipts import write_receipts
+from reporting.automation.schedule import Cron, local_date, period_open_for_returns, returns_deadline
 
 
 @task(cache_policy=NO_CACHE)

@@ -14,8 +14,8 @@ from flows.delivery import send_with_retries
 from flows.intake_check import run_time, refresh_chase_list
 from reporting.automation_settings import load_automation_settings
 from reporting.config import DEFAULT_CONFIG_NAME, load_settings
-from reporting.mail import SENT_RECORD_NAME, reminder
-from reporting.schedule import local_date, reminders_due
+from reporting.automation.mail import SENT_RECORD_NAME, reminder
+from reporting.automation.schedule import local_date, reminders_due
 
 
 @flow(name="reminders", log_prints=True)

@@ -19,24 +19,24 @@ from flows.caching import inputs_fingerprint
 from flows.delivery import send_with_retries
 
 from reporting import plan as plan_module
-from reporting import returns as returns_module
+from reporting.intake import returns as returns_module
 from reporting.cadence import Cadence
 from reporting.automation_settings import load_automation_settings
 from reporting.config import DEFAULT_CONFIG_NAME, Settings, load_settings
-from reporting.flags import Flag, raise_flags
-from reporting.intake import READ_NOW, IntakeSettings, load_intake_settings
-from reporting.lock import RunInProgress, acquire, lock_path
-from reporting.mail import SENT_RECORD_NAME, papers
-from reporting.merge import Merged, merge
-from reporting.model import ReportModel, build_report_model
+from reporting.checks.flags import Flag, raise_flags
+from reporting.intake.files import READ_NOW, IntakeSettings, load_intake_settings
+from reporting.automation.lock import RunInProgress, acquire, lock_path
+from reporting.automation.mail import SENT_RECORD_NAME, papers
+from reporting.report.merge import Merged, merge
+from reporting.report.model import ReportModel, build_report_model
 from reporting.period import Period
 from reporting.publish import FLAG_COLUMNS, archive_inputs, flags_csv, publish_run
-from reporting.receipts import write_receipts
+from reporting.report.receipts import write_receipts
 from reporting.render.html import render_html, render_pdf
 from reporting.render.word import render_docx
-from reporting.schedule import period_reported_on
-from reporting.summary import document_stem, summary_markdown
-from reporting.travel import previous_period
+from reporting.automation.schedule import period_reported_on
+from reporting.report.summary import document_stem, summary_markdown
+from reporting.report.travel import previous_period
 
 # Steps pass plain in-memory objects; caching by content is configured where it is wanted.
 step = task(cache_policy=NO_CACHE)

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reporting.config import DEFAULT_CONFIG_NAME, ConfigError, read_settings_file
-from reporting.merge import service_key
+from reporting.services import service_key
 
 
 @dataclass(frozen=True)

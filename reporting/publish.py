@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from reporting.flags import Flag
+from reporting.checks.flags import Flag
 
 FLAG_COLUMNS = ("code", "severity", "action_id", "service_area", "message", "source")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from reporting.returns import RETURN_COLUMNS
+from reporting.intake.returns import RETURN_COLUMNS
 
 PERIOD = "2022/23 Q2"
 FOLDER = "2022-23-Q2"

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from reporting.cadence import Cadence  # noqa: E402
 from reporting.plan import Action, Plan, Priority  # noqa: E402
-from reporting.returns import Return, ReturnRow  # noqa: E402
+from reporting.intake.returns import Return, ReturnRow  # noqa: E402
 from reporting.status import parse_status  # noqa: E402
 
 BUNDLED_INPUTS = ROOT / "inputs"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reporting.model import (
+from reporting.report.model import (
     NO_TARGET,
     NO_UPDATE,
     ActionEntry,
@@ -17,7 +17,7 @@ from reporting.model import (
     summarise_priorities,
 )
 from reporting.status import STATUS_ORDER, Status
-from reporting.travel import Travel, travel_meanings
+from reporting.report.travel import Travel, travel_meanings
 
 
 def _action(action_id: str, status: Status, update: str, **extra) -> ActionEntry:

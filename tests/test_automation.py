@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, free_port
-from reporting import cli
+from cli import main as cli
 from reporting.automation_settings import load_automation_settings
 from reporting.config import ConfigError
-from reporting.lock import RunInProgress, acquire
+from reporting.automation.lock import RunInProgress, acquire
 
 
 def _main(argv: list[str]) -> int:
@@ -86,7 +86,7 @@ def test_the_library_and_the_schedule_command_never_import_prefect():
         import pkgutil, sys, importlib, reporting
         for module in pkgutil.walk_packages(reporting.__path__, "reporting."):
             importlib.import_module(module.name)
-        from reporting import cli
+        from cli import main as cli
         cli.main(["--config", "reporting.toml", "schedule", "--count", "1"])
         assert "prefect" not in sys.modules, "prefect was imported"
     """)
@@ -109,7 +109,7 @@ def test_a_lock_is_freed_when_its_holder_is_killed(tmp_path):
     path = tmp_path / ".quarterly.lock"
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
-        from reporting.lock import acquire
+        from reporting.automation.lock import acquire
         lock = acquire({str(path)!r}, "test")
         print("held", flush=True)
         time.sleep(60)

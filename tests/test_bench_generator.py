@@ -6,11 +6,11 @@ import hashlib
 
 from benchmarks.generate import CADENCE, PERIOD_LABEL, generate
 from reporting.cadence import Cadence
-from reporting.flags import raise_flags
-from reporting.merge import merge
+from reporting.checks.flags import raise_flags
+from reporting.report.merge import merge
 from reporting.period import Period
 from reporting.plan import find_plan, load_plan
-from reporting.returns import read_returns
+from reporting.intake.returns import read_returns
 
 
 def _digest(folder) -> str:

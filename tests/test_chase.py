@@ -9,9 +9,9 @@ from datetime import date
 from conftest import make_action, make_plan, make_return, make_row
 from reporting.automation_settings import AutomationSettings, Contact
 from reporting.cadence import Cadence
-from reporting.chase import CHASE_COLUMNS, chase_csv, chase_list
+from reporting.automation.chase import CHASE_COLUMNS, chase_csv, chase_list
 from reporting.period import Period
-from reporting.returns import Problem
+from reporting.intake.returns import Problem
 
 Q2 = Period.parse("2022/23 Q2")
 Q3 = Period.parse("2022/23 Q3")

@@ -6,10 +6,10 @@ import pytest
 
 from conftest import make_action, make_plan, make_return, make_row
 from reporting.cadence import Cadence
-from reporting.flags import Severity, raise_flags
-from reporting.merge import merge
+from reporting.checks.flags import Severity, raise_flags
+from reporting.report.merge import merge
 from reporting.period import Period
-from reporting.returns import Problem
+from reporting.intake.returns import Problem
 
 Q2 = Period.parse("2022/23 Q2")
 
@@ -259,7 +259,7 @@ def test_stale_update_repeats_last_periods_words():
 
 
 def test_long_update_over_the_word_limit():
-    from reporting.intake import IntakeSettings
+    from reporting.intake.files import IntakeSettings
 
     plan = make_plan(make_action("1.a"), make_action("1.b"))
     ret = make_return("Regulatory Services", make_row("1.a", update="word " * 151),
@@ -297,7 +297,7 @@ def test_no_status_mismatch_when_status_and_words_agree(status, update):
 
 
 def test_a_settling_return_is_said_to_be_unread_not_broken():
-    from reporting.returns import settling_return
+    from reporting.intake.returns import settling_return
     from pathlib import Path
 
     plan = make_plan(make_action("1.a"))

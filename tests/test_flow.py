@@ -15,11 +15,11 @@ from docx import Document
 
 from conftest import BUNDLED_INPUTS
 from reporting.cadence import Cadence
-from reporting.flags import raise_flags
-from reporting.merge import merge
+from reporting.checks.flags import raise_flags
+from reporting.report.merge import merge
 from reporting.period import Period
 from reporting.plan import find_plan, load_plan
-from reporting.returns import read_returns
+from reporting.intake.returns import read_returns
 
 pytestmark = pytest.mark.flow
 
@@ -138,7 +138,7 @@ def test_inputs_are_never_changed(runs, inputs):
 
 
 def test_the_command_runs_the_flow_and_prints_the_paths(runs, inputs, tmp_path, capsys):
-    from reporting.cli import main
+    from cli.main import main
 
     code = main(["run", "--period", "2022-23-Q1", "--inputs", str(inputs),
                  "--outputs", str(tmp_path)])
@@ -149,7 +149,7 @@ def test_the_command_runs_the_flow_and_prints_the_paths(runs, inputs, tmp_path, 
 
 
 def test_the_command_fails_in_one_line_when_no_report_can_be_made(runs, tmp_path, capsys):
-    from reporting.cli import main
+    from cli.main import main
 
     (tmp_path / "plan").mkdir()
     (tmp_path / "plan" / "plan.xlsx").write_text("not a workbook")
@@ -223,7 +223,7 @@ def test_two_runs_of_one_report_take_turns_and_the_second_reuses_the_first(
     import threading
 
     import flows.scrutiny_report as module
-    from reporting.lock import RunInProgress
+    from reporting.automation.lock import RunInProgress
 
     config = _settings_file(tmp_path)
     config.write_text(config.read_text() + "# two runs\n")  # its own cache key

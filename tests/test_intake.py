@@ -14,13 +14,13 @@ from bad_returns import FOLDER, IGNORED, UNREADABLE, build_corpus, workbook_byte
 from conftest import make_action, make_plan
 from reporting.cadence import Cadence
 from reporting.config import Settings
-from reporting.flags import raise_flags
-from reporting.intake import IntakeSettings, is_ignored, load_intake_settings
-from reporting.schedule import add_working_days
-from reporting.merge import merge
+from reporting.checks.flags import raise_flags
+from reporting.intake.files import IntakeSettings, is_ignored, load_intake_settings
+from reporting.automation.schedule import add_working_days
+from reporting.report.merge import merge
 from reporting.period import Period
-from reporting.receipts import build_receipts, receipt_text, write_receipts
-from reporting.returns import read_return, read_returns, service_area_from_name
+from reporting.report.receipts import build_receipts, receipt_text, write_receipts
+from reporting.intake.returns import read_return, read_returns, service_area_from_name
 
 Q2 = Period.parse("2022/23 Q2")
 LIMITS = IntakeSettings(max_file_mb=1, max_rows=50, settle_seconds=60)
@@ -99,7 +99,7 @@ def test_every_file_read_has_a_text_and_an_html_receipt(corpus):
 
 
 def test_the_run_still_publishes(corpus, tmp_path):
-    from reporting.model import build_report_model
+    from reporting.report.model import build_report_model
     from reporting.publish import archive_inputs, flags_csv, publish_run
     from reporting.render.html import render_html
 
@@ -169,7 +169,7 @@ def test_a_return_in_the_folder_without_settings_is_read_at_once(tmp_path):
 
 
 def test_text_from_a_return_is_never_markup_in_the_report_html(tmp_path):
-    from reporting.model import build_report_model
+    from reporting.report.model import build_report_model
     from reporting.render.html import render_html
 
     hostile = '<script>alert(1)</script><img src="http://evil.example/x.png"> {{ 7*7 }}'

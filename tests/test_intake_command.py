@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bad_returns import FOLDER, workbook_bytes, write
 from conftest import BUNDLED_INPUTS, ROOT
-from reporting.commands import intake
+from cli import intake
 
 
 def _run(argv: list[str]) -> int:
@@ -50,7 +50,7 @@ def test_check_is_quick_and_never_imports_prefect():
     code = (
         "import argparse, sys\n"
         "from pathlib import Path\n"
-        "from reporting.commands import intake\n"
+        "from cli import intake\n"
         "parser = argparse.ArgumentParser()\n"
         "parser.add_argument('--config', type=Path, default=Path('reporting.toml'))\n"
         "intake.register(parser.add_subparsers(dest='command'))\n"

@@ -9,7 +9,7 @@ import pytest
 from bad_returns import FOLDER, messy_workbook, workbook_bytes, write
 from conftest import BUNDLED_INPUTS
 from reporting.period import Period
-from reporting.returns import (
+from reporting.intake.returns import (
     RETURN_COLUMNS,
     normalise_action_id,
     parse_date,

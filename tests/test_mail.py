@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import free_port
 from reporting.automation_settings import EmailSettings
-from reporting.chase import Chase
-from reporting.mail import Outgoing, SentRecord, deliver, papers, reminder
+from reporting.automation.chase import Chase
+from reporting.automation.mail import Outgoing, SentRecord, deliver, papers, reminder
 from reporting.period import Period
 
 Q2 = Period.parse("2022/23 Q2")
@@ -110,7 +110,7 @@ def test_a_message_another_process_is_sending_is_not_sent_again(smtp_server, tmp
     def slow_send(settings, mail):
         sending.set()
         finish.wait(10)
-        from reporting.mail import send_message
+        from reporting.automation.mail import send_message
         send_message(settings, mail)
 
     first = threading.Thread(target=deliver, args=(_email(port), [message], record, slow_send))

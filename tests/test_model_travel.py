@@ -10,12 +10,12 @@ from conftest import make_action, make_plan, make_return, make_row
 
 from reporting.cadence import Cadence
 from reporting.config import Settings
-from reporting.flags import raise_flags
-from reporting.merge import merge
-from reporting.model import build_report_model
+from reporting.checks.flags import raise_flags
+from reporting.report.merge import merge
+from reporting.report.model import build_report_model
 from reporting.period import Period
 from reporting.status import Status
-from reporting.travel import PreviousPeriod, Travel, direction, previous_period
+from reporting.report.travel import PreviousPeriod, Travel, direction, previous_period
 
 Q1, Q2 = Period.parse("2022/23 Q1"), Period.parse("2022/23 Q2")
 PRODUCED = datetime(2022, 10, 20, 9, 30)

@@ -6,8 +6,8 @@ from datetime import date
 
 from bad_returns import FOLDER, workbook_bytes, write
 from conftest import make_return, make_row
-from reporting.receipts import build_receipt, build_receipts, receipt_html, receipt_text, write_receipts
-from reporting.returns import read_return
+from reporting.report.receipts import build_receipt, build_receipts, receipt_html, receipt_text, write_receipts
+from reporting.intake.returns import read_return
 
 HOSTILE = '<script>alert("x")</script><img src="http://evil.example/x.png"> {{ 7*7 }} =HYPERLINK("x")'
 

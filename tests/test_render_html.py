@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sample_model import sample_model  # noqa: E402
 
-from reporting.model import HEADINGS  # noqa: E402
+from reporting.report.model import HEADINGS  # noqa: E402
 from reporting.render import html as html_view  # noqa: E402
 from reporting.render.html import TEMPLATES, render_html, render_pdf  # noqa: E402
 

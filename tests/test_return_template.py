@@ -13,7 +13,7 @@ from bad_returns import FOLDER, workbook_bytes, write
 from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row
 from reporting.cadence import Cadence
 from reporting.period import Period
-from reporting.return_template import (
+from reporting.intake.templates import (
     TEMPLATE_COLUMNS,
     returns_deadline,
     template_file_name,
@@ -21,7 +21,7 @@ from reporting.return_template import (
     templated_actions,
     write_templates,
 )
-from reporting.returns import read_return
+from reporting.intake.returns import read_return
 from reporting.status import Status
 
 Q2 = Period.parse("2022/23 Q2")

@@ -4,7 +4,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import BUNDLED_INPUTS
-from reporting.returns import (
+from reporting.intake.returns import (
     RETURN_COLUMNS,
     latest_period_with_returns,
     normalise_action_id,

@@ -18,7 +18,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 sys.path.insert(0, str(Path(__file__).parent))
 from sample_model import sample_model  # noqa: E402
 
-from reporting.model import COLUMNS, ReportModel  # noqa: E402
+from reporting.report.model import COLUMNS, ReportModel  # noqa: E402
 from reporting.render.html import render_html, render_pdf  # noqa: E402
 from reporting.render.word import render_docx  # noqa: E402
 
@@ -148,13 +148,13 @@ def bundled_model() -> ReportModel:
 
     from reporting.cadence import Cadence
     from reporting.config import load_settings
-    from reporting.flags import raise_flags
-    from reporting.merge import merge
-    from reporting.model import build_report_model
+    from reporting.checks.flags import raise_flags
+    from reporting.report.merge import merge
+    from reporting.report.model import build_report_model
     from reporting.period import Period
     from reporting.plan import find_plan, load_plan
-    from reporting.returns import read_returns
-    from reporting.travel import previous_period
+    from reporting.intake.returns import read_returns
+    from reporting.report.travel import previous_period
 
     root = Path(__file__).resolve().parents[1]
     settings = load_settings(root / "reporting.toml")

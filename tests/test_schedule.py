@@ -9,7 +9,7 @@ import pytest
 
 from reporting.cadence import Cadence
 from reporting.period import Period
-from reporting.schedule import (
+from reporting.automation.schedule import (
     Cron,
     add_working_days,
     bank_holidays,

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reporting.model import COLUMNS, LABELS, WORDS, ReportModel
+from reporting.report.model import COLUMNS, LABELS, WORDS, ReportModel
 from reporting.render.chart import chart_svg
 from reporting.render.pdf_tags import mend_structure, record_sources
 from reporting.status import Status

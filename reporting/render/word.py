@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from reporting.model import COLUMNS, LABELS, WORDS, ActionEntry, ReportModel, StatusChart
+from reporting.report.model import COLUMNS, LABELS, WORDS, ActionEntry, ReportModel, StatusChart
 from reporting.render.chart import chart_png
 from reporting.status import Status
 

@@ -24,14 +24,14 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from reporting.intake import load_intake_settings
-    from reporting.receipts import build_receipts, receipt_text
-    from reporting.returns import read_return
+    from reporting.intake.files import load_intake_settings
+    from reporting.report.receipts import build_receipts, receipt_text
+    from reporting.intake.returns import read_return
 
     settings = load_intake_settings(args.config)
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
-        from reporting.commands.common import fail
+        from cli.common import fail
 
         return fail(f"no such file: {', '.join(missing)}")
     returns = [read_return(f, settings) for f in args.files]
@@ -45,7 +45,7 @@ def check_command(args: argparse.Namespace) -> int:
 def _previous_period(files: list[Path]) -> list:
     """Give last period's returns when the files sit in a period folder (for STALE_UPDATE)."""
     from reporting.period import Period, PeriodError
-    from reporting.returns import read_returns
+    from reporting.intake.returns import read_returns
 
     folders = {f.resolve().parent for f in files}
     previous = []
@@ -60,10 +60,10 @@ def _previous_period(files: list[Path]) -> list:
 
 def templates_command(args: argparse.Namespace) -> int:
     from reporting.config import load_settings
-    from reporting.intake import load_intake_settings
+    from reporting.intake.files import load_intake_settings
     from reporting.period import Period
     from reporting.plan import find_plan, load_plan
-    from reporting.return_template import write_templates
+    from reporting.intake.templates import write_templates
 
     settings = load_settings(args.config)
     inputs = args.inputs or settings.inputs

@@ -3,7 +3,7 @@
 The plan's text is filled in and locked (grey); last period's status and update sit beside
 each row for reference; only the input columns can be typed in (the sheet is protected
 without a password, so nobody is locked out). A returned template reads back cleanly with
-`reporting.returns.read_return`.
+`reporting.intake.returns.read_return`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting import schedule
-from reporting.intake import READ_NOW, IntakeSettings, column_letter
-from reporting.merge import choose_returns, service_key
+from reporting.automation import schedule
+from reporting.intake.files import READ_NOW, IntakeSettings, column_letter
+from reporting.report.merge import choose_returns
+from reporting.services import service_key
 from reporting.period import Period
 from reporting.plan import Action, Plan
 from reporting.publish import write_atomic
-from reporting.returns import STATUS_WORDS, Return, read_returns
+from reporting.intake.returns import STATUS_WORDS, Return, read_returns
 from reporting.status import Status
 
 # (heading, width, officer types here)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reporting.cadence import Cadence
-from reporting.model import ReportModel
+from reporting.report.model import ReportModel
 from reporting.period import Period
 
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reporting.merge import Merged, choose_returns
+from reporting.report.merge import Merged, choose_returns
 from reporting.period import Period
-from reporting.returns import Return
+from reporting.intake.returns import Return
 from reporting.status import Status, worse_of
 
 

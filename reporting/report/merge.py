@@ -8,8 +8,9 @@ from datetime import date
 
 from reporting.cadence import Cadence, cadences_covered
 from reporting.period import Period
+from reporting.services import service_key
 from reporting.plan import Action, Plan
-from reporting.returns import Return, ReturnRow
+from reporting.intake.returns import Return, ReturnRow
 from reporting.status import Status, worse_of
 
 
@@ -50,13 +51,6 @@ class Merged:
         for p in self.progress:
             seen.setdefault(p.action.lead_service_area, None)
         return tuple(seen)
-
-
-def service_key(name: str) -> str:
-    """Give a key under which spellings of one service area match ("Health and Wellbeing")."""
-    text = name.lower().replace("&", " and ")
-    text = re.sub(r"\b(team|service|services)\b", " ", text)
-    return re.sub(r"[^a-z0-9]", "", text)
 
 
 def covered_actions(plan: Plan, report: Cadence, period: Period) -> list[Action]:

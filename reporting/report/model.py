@@ -13,11 +13,11 @@ from datetime import datetime
 
 from reporting.cadence import Cadence, cadences_covered
 from reporting.config import Settings
-from reporting.flags import Flag, Severity
-from reporting.merge import Merged
+from reporting.checks.flags import Flag, Severity
+from reporting.report.merge import Merged
 from reporting.plan import Plan
 from reporting.status import STATUS_ORDER, Status, parse_status, worse_of
-from reporting.travel import (
+from reporting.report.travel import (
     TRAVEL_ORDER,
     PreviousPeriod,
     Travel,
@@ -416,7 +416,7 @@ def build_report_model(
 ) -> ReportModel:
     """Give the ReportModel for `merged` and its `flags`: every word both documents show.
 
-    `previous` (the previous period's statuses, see `reporting.travel.previous_period`)
+    `previous` (the previous period's statuses, see `reporting.report.travel.previous_period`)
     gives every action a direction of travel; `glossary` (abbreviation -> meaning) gives
     an appendix explaining the abbreviations the report uses.
     """

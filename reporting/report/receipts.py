@@ -12,9 +12,10 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from reporting.merge import choose_returns, service_key
+from reporting.report.merge import choose_returns
+from reporting.services import service_key
 from reporting.publish import write_atomic
-from reporting.returns import Note, Problem, Return, stale_problems
+from reporting.intake.returns import Note, Problem, Return, stale_problems
 from reporting.wording import long_date, plural
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from reporting.intake import IntakeSettings
-from reporting.merge import Merged, Progress, choose_returns, service_key
-from reporting.returns import Return, parse_period, same_words, status_mismatch, words_in
+from reporting.intake.files import IntakeSettings
+from reporting.report.merge import Merged, Progress, choose_returns
+from reporting.services import service_key
+from reporting.intake.returns import Return, parse_period, same_words, status_mismatch, words_in
 from reporting.status import Status
 from reporting.wording import long_date
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from reporting.automation_settings import load_automation_settings
 from reporting.cadence import Cadence
-from reporting.commands.common import fail, prefect_environment
-from reporting.schedule import (
+from cli.common import fail, prefect_environment
+from reporting.automation.schedule import (
     Cron,
     period_open_for_returns,
     planned_reminders,

@@ -15,11 +15,12 @@ from datetime import date
 
 from reporting.automation_settings import AutomationSettings
 from reporting.cadence import REPORT_CADENCES, cadences_covered
-from reporting.merge import choose_returns, covered_actions, service_key
+from reporting.report.merge import choose_returns, covered_actions
+from reporting.services import service_key
 from reporting.period import Period
 from reporting.plan import Plan
 from reporting.publish import safe_cell
-from reporting.returns import Return
+from reporting.intake.returns import Return
 
 CHASE_COLUMNS = ("service_area", "lead_officer", "email", "actions_outstanding",
                  "deadline", "days_to_deadline", "status")

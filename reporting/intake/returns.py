@@ -7,7 +7,7 @@ the columns in the officer's own words (`Ref`, `RAG`, `Commentary` ...). What ca
 becomes a Problem (with the cell, what is wrong and what to do), never an exception; what
 was understood but worth saying (an ignored column, "Amber/Red" read as the worse) is a Note.
 
-Workbooks are checked first by `reporting.intake` (size, kind, rows, zip bomb), then read
+Workbooks are checked first by `reporting.intake.files` (size, kind, rows, zip bomb), then read
 with calamine: several times faster than openpyxl and the same values (cached formula
 results, real dates); merged cells and hidden rows come from the intake check's own pass.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from reporting.intake import (
+from reporting.intake.files import (
     READ_NOW,
     IntakeSettings,
     Unreadable,
@@ -33,6 +33,7 @@ from reporting.intake import (
     seconds_since_modified,
 )
 from reporting.period import Period, PeriodError
+from reporting.services import service_area_from_name, service_key
 from reporting.status import Status, parse_status
 
 RETURN_COLUMNS = (
@@ -438,22 +439,11 @@ def stale_problems(ret: Return, previous: list[Return]) -> list[Problem]:
 
 
 def _service(ret: Return) -> str:
-    from reporting.merge import service_key  # merge imports this module
-
     return service_key(ret.service_area)
 
 
 # ---------------------------------------------------------------------------------------
 # Reading a table out of a grid of cells
-
-
-def service_area_from_name(path: Path) -> str:
-    """Give a service area named by a file ("regulatory-services.xlsx" -> "Regulatory Services")."""
-    stem = re.sub(r"^\d{4}-\d{2}-[QH]\d[\s_-]*", "", path.stem)
-    words = re.sub(r"[_-]+", " ", stem).strip()
-    return " ".join(
-        w if w.isupper() or w in ("&", "and") else w.capitalize() for w in words.split()
-    )
 
 
 def _find_header(grid: list[list[object]]) -> int | None:
@@ -724,7 +714,7 @@ def settling_return(path: Path, seconds: float) -> Return:
 
 def is_return_file(path: Path) -> bool:
     """Tell whether `path` is a file to read as a return (not a lock, hidden or temporary file)."""
-    from reporting.intake import is_ignored
+    from reporting.intake.files import is_ignored
 
     path = Path(path)
     return path.is_file() and not is_ignored(path)

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from reporting.cadence import REPORT_CADENCES, Cadence
-from reporting.commands.common import fail, prefect_environment
+from cli.common import fail, prefect_environment
 from reporting.config import load_settings
 from reporting.period import Period
-from reporting.returns import latest_period_with_returns
+from reporting.intake.returns import latest_period_with_returns
 
 
 def register(commands: argparse._SubParsersAction) -> None:

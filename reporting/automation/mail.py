@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from reporting.automation_settings import EmailSettings
-from reporting.chase import Chase
-from reporting.lock import RunLock, acquire
+from reporting.automation.chase import Chase
+from reporting.automation.lock import RunLock, acquire
 from reporting.period import Period
 from reporting.publish import write_atomic
 

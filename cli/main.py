@@ -10,11 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from reporting.commands import automation, intake, run
-from reporting.commands.common import fail
+from cli import automation, intake, run
+from cli.common import fail
 from reporting.config import DEFAULT_CONFIG_NAME, ConfigError
 from reporting.period import PeriodError
-from reporting.lock import RunInProgress
+from reporting.automation.lock import RunInProgress
 from reporting.plan import PlanError
 
 COMMANDS = (run, intake, automation)
