@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reporting.plan import PLAN_COLUMNS  # noqa: E402
 from reporting.intake.returns import RETURN_COLUMNS  # noqa: E402
+from reporting.plan import PLAN_COLUMNS  # noqa: E402
 
 # The report the benchmark asks for: six-monthly at Q4 covers quarterly, six-monthly and
 # annual actions, so every action in the plan is in the report.

@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import PERIOD_PATH, SEED, SIZES, generate  # noqa: E402
+from benchmarks.generate import SEED, SIZES, generate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-STAGES = ("load plan", "read returns", "merge and flags", "model", "HTML", "PDF", "DOCX",
+STAGES = ("read plan and returns", "merge, checks and model", "render HTML, PDF and DOCX",
           "publish")
 # Extras (untagged floor, PDF and Word at once) cost one more PDF each; skip them above this.
 EXTRAS_UP_TO = 250

@@ -9,8 +9,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from reporting.automation_settings import load_automation_settings
-from reporting.cadence import Cadence
 from cli.common import fail, prefect_environment
 from reporting.automation.schedule import (
     Cron,
@@ -19,6 +17,8 @@ from reporting.automation.schedule import (
     planned_report_runs,
     returns_deadline,
 )
+from reporting.cadence import Cadence
+from reporting.settings import load_settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -43,11 +43,8 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    config = args.config.resolve()
-    if not config.exists():
-        return fail(f"{args.config} not found: serve needs the settings file that holds the "
-                    "schedules")
-    load_automation_settings(config)  # fail in one line now, not inside a scheduled run
+    settings = load_settings(args.config)  # fail in one line now, not inside a scheduled run
+    config = settings.source
     project = config.parent
     prefect_environment(project)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -85,8 +82,7 @@ def _start(text: str | None, zone) -> datetime:
 
 
 def schedule_command(args: argparse.Namespace) -> int:
-    automation = load_automation_settings(args.config)
-    schedule = automation.schedule
+    schedule = load_settings(args.config).schedule
     zone = schedule.zone
     try:
         start = _start(args.start, zone)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 
@@ -13,6 +14,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser(
         "check", help="read return files and print their receipts (exit 1 if one is unusable)")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("--inputs", type=Path,
+                       help="folder holding plan/ (default: the settings' inputs folder)")
     check.set_defaults(handler=check_command)
 
     templates = commands.add_parser(
@@ -24,53 +27,78 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from reporting.intake.files import load_intake_settings
-    from reporting.report.receipts import build_receipts, receipt_text
+    from cli.common import fail
     from reporting.intake.returns import read_return
+    from reporting.pipeline import check_period, read_plan
+    from reporting.report.receipts import receipt_text
+    from reporting.settings import DEFAULT_CONFIG_NAME, READ_NOW, load_settings
 
-    settings = load_intake_settings(args.config)
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
-        from cli.common import fail
-
         return fail(f"no such file: {', '.join(missing)}")
-    returns = [read_return(f, settings) for f in args.files]
-    for n, receipt in enumerate(build_receipts(returns, _previous_period(args.files))):
+    # The plan is found through the settings, as `reporting run` finds it; with no settings
+    # file at all (and none named), each file is checked on its own.
+    if args.config is None and not Path(DEFAULT_CONFIG_NAME).exists():
+        settings, plan, intake = None, None, READ_NOW
+    else:
+        settings = load_settings(args.config)
+        plan, intake = read_plan(settings, args.inputs), settings.intake
+    intake = replace(intake, settle_seconds=0)  # a person checking a file means it now
+    returns = [read_return(f, intake) for f in args.files]
+    receipts = []
+    for folder, period, group in _by_period(returns):
+        previous = _previous_returns(folder, period, intake)
+        receipts += check_period(plan, group, previous, period, intake).receipts
+    for n, receipt in enumerate(receipts):
         if n:
             print()
         print(receipt_text(receipt), end="")
     return 0 if all(r.usable for r in returns) else 1
 
 
-def _previous_period(files: list[Path]) -> list:
-    """Give last period's returns when the files sit in a period folder (for STALE_UPDATE)."""
-    from reporting.period import Period, PeriodError
-    from reporting.intake.returns import read_returns
+def _by_period(returns: list) -> list[tuple[Path, object, list]]:
+    """Group returns by folder, each with the period it is for: the folder's, else its own."""
+    from datetime import date
 
-    folders = {f.resolve().parent for f in files}
-    previous = []
-    for folder in folders:
+    from reporting.period import Period, PeriodError
+
+    groups: dict[Path, list] = {}
+    for ret in returns:
+        groups.setdefault(ret.path.resolve().parent, []).append(ret)
+    found = []
+    for folder, group in groups.items():
         try:
             period = Period.parse(folder.name)
         except PeriodError:
-            continue
-        previous += read_returns(folder.parent / period.previous().path)
-    return previous
+            stated = next((r.period for r in group if r.period is not None), None)
+            period = stated or Period.quarter_containing(date.today()).previous()
+        found.append((folder, period, group))
+    return found
+
+
+def _previous_returns(folder: Path, period, intake) -> list:
+    """Give last period's returns when the files sit in a period folder (for STALE_UPDATE)."""
+    from reporting.intake.returns import read_returns
+
+    if folder.name != period.path:
+        return []
+    return read_returns(folder.parent / period.previous().path, intake)
 
 
 def templates_command(args: argparse.Namespace) -> int:
-    from reporting.config import load_settings
-    from reporting.intake.files import load_intake_settings
-    from reporting.period import Period
-    from reporting.plan import find_plan, load_plan
     from reporting.intake.templates import write_templates
+    from reporting.layout import OutputLayout
+    from reporting.period import Period
+    from reporting.pipeline import read_plan
+    from reporting.settings import load_settings
 
     settings = load_settings(args.config)
     inputs = args.inputs or settings.inputs
     period = Period.parse(args.period)
-    plan = load_plan(find_plan(inputs / "plan"), settings.default_cadence)
-    paths = write_templates(plan, period, args.outputs or settings.outputs, inputs / "returns",
-                            load_intake_settings(args.config))
+    plan = read_plan(settings, inputs)
+    layout = OutputLayout(args.outputs or settings.outputs)
+    paths = write_templates(plan, period, layout.templates(period), inputs / "returns",
+                            settings.intake)
     print(f"Return templates for {period.description}:")
     for path in paths:
         print(f"  {path}")

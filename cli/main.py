@@ -1,6 +1,6 @@
 """The `reporting` command: parses arguments and hands them to one subcommand.
 
-Each subcommand lives in `reporting/commands/`. Prefect is imported only by the commands
+Each subcommand lives in its own module of `cli/`. Prefect is imported only by the commands
 that run a flow, so quick commands (such as checking a return) stay quick.
 """
 
@@ -12,10 +12,7 @@ from pathlib import Path
 
 from cli import automation, intake, run
 from cli.common import fail
-from reporting.config import DEFAULT_CONFIG_NAME, ConfigError
-from reporting.period import PeriodError
-from reporting.automation.lock import RunInProgress
-from reporting.plan import PlanError
+from reporting.errors import ReportingError
 
 COMMANDS = (run, intake, automation)
 
@@ -24,8 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reporting", description="Action plan monitoring and scrutiny reports."
     )
-    parser.add_argument("--config", type=Path, default=Path(DEFAULT_CONFIG_NAME),
-                        help="settings file (default: reporting.toml)")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="settings file (default: reporting.toml in this folder)")
     commands = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(commands)
@@ -36,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (PlanError, PeriodError, ConfigError, RunInProgress, ValueError) as error:
+    except ReportingError as error:
+        # A problem with what the user gave, said in one line; any other error is a fault
+        # in the program and keeps its traceback.
         return fail(str(error).splitlines()[0])
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reporting.cadence import REPORT_CADENCES, Cadence
 from cli.common import fail, prefect_environment
-from reporting.config import load_settings
-from reporting.period import Period
+from reporting.cadence import REPORT_CADENCES, Cadence
 from reporting.intake.returns import latest_period_with_returns
+from reporting.period import Period
+from reporting.settings import load_settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,7 +35,7 @@ def run_command(args: argparse.Namespace) -> int:
         period = latest_period_with_returns(inputs / "returns")
         if period is None:
             return fail(f"no period folder under {inputs / 'returns'}; give --period")
-    prefect_environment(args.config.resolve().parent)
+    prefect_environment(settings.source.parent)
     from flows.scrutiny_report import scrutiny_report
 
     paths = scrutiny_report(
@@ -43,7 +43,7 @@ def run_command(args: argparse.Namespace) -> int:
         cadence=args.cadence,
         inputs=str(inputs),
         outputs=str(args.outputs or settings.outputs),
-        config=str(args.config) if args.config.exists() else None,
+        config=str(settings.source),
         settle_seconds=args.settle_seconds,
     )
     print(f"{period.description}, {args.cadence} report:")

@@ -13,8 +13,8 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from reporting.automation_settings import EmailSettings
 from reporting.automation.mail import Delivery, Outgoing, SentRecord, deliver
+from reporting.settings import EmailSettings
 
 
 class DeliveryFailed(RuntimeError):

@@ -17,7 +17,7 @@ from prefect.schedules import Cron, Interval
 from flows.intake_check import intake_check
 from flows.reminders import reminders
 from flows.scrutiny_report import scrutiny_report
-from reporting.automation_settings import load_automation_settings
+from reporting.settings import load_settings
 
 QUARTERLY, SIX_MONTHLY, INTAKE, REMINDERS = (
     "quarterly-report", "six-monthly-report", "intake-check", "reminders")
@@ -26,7 +26,7 @@ QUARTERLY, SIX_MONTHLY, INTAKE, REMINDERS = (
 def deployments(config: Path) -> list[RunnerDeployment]:
     """Give the four deployments, with the schedules and time zone in `config`."""
     config = Path(config).resolve()
-    schedule = load_automation_settings(config).schedule
+    schedule = load_settings(config).schedule
     zone = schedule.timezone
     common = {"config": str(config)}
     # Module paths, not file paths: the runs import the installed `flows` package, so

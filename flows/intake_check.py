@@ -15,33 +15,35 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows.scrutiny_report import load_plan, read_returns
-from reporting.automation_settings import AutomationSettings, load_automation_settings
-from reporting.automation.chase import CHASE_LIST_NAME, Chase, chase_csv, chase_list, chase_rows
-from reporting.config import DEFAULT_CONFIG_NAME, load_settings
-from reporting.intake.files import load_intake_settings
+from reporting import pipeline
+from reporting.automation.chase import Chase, chase_csv, chase_list, chase_rows
+from reporting.automation.schedule import Cron, local_date, period_open_for_returns
+from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.publish import write_atomic
 from reporting.report.receipts import write_receipts
-from reporting.automation.schedule import Cron, local_date, period_open_for_returns, returns_deadline
+from reporting.settings import Settings, load_settings
+from reporting.working_days import returns_deadline
+
+read_period = task(pipeline.read_period, cache_policy=NO_CACHE, retries=2,
+                   retry_delay_seconds=[2, 5])
 
 
 @task(cache_policy=NO_CACHE)
-def write_chase_list(folder: Path, chases: list[Chase]) -> Path:
-    return write_atomic(folder / CHASE_LIST_NAME, chase_csv(chases))
+def write_chase_list(path: Path, chases: list[Chase]) -> Path:
+    return write_atomic(path, chase_csv(chases))
 
 
-def refresh_chase_list(period: Period, today: date, inputs: Path, outputs: Path,
-                       config: Path, automation: AutomationSettings) -> list[Chase]:
-    """Read the period's returns, write its chase list and show it; give the chase list."""
-    settings = load_settings(config)
-    plan = load_plan(inputs / "plan", settings)
-    returns = read_returns(inputs / "returns" / period.path, load_intake_settings(config))
-    write_receipts(returns, outputs / period.path / "receipts",
-                   previous=read_returns(inputs / "returns" / period.previous().path))
-    deadline = returns_deadline(period, automation.schedule.returns_deadline_working_days)
-    chases = chase_list(plan, returns, period, deadline, today, automation)
-    path = write_chase_list(outputs / period.path, chases)
+def refresh_chase_list(settings: Settings, period: Period, today: date, inputs: Path,
+                       layout: OutputLayout) -> list[Chase]:
+    """Read the period's returns, write their receipts and the chase list; give the chase list."""
+    read = read_period(settings, period, inputs)
+    check = pipeline.check_period(read.plan, read.returns, read.previous_returns, period,
+                                  settings.intake)
+    write_receipts(list(check.receipts), layout.receipts(period))
+    deadline = returns_deadline(period, settings.schedule.returns_deadline_working_days)
+    chases = chase_list(read.plan, list(read.returns), period, deadline, today, settings)
+    path = write_chase_list(layout.chase_list(period), chases)
     create_table_artifact(
         key=f"chase-list-{period.path.lower()}",
         table=chase_rows(chases),
@@ -49,7 +51,7 @@ def refresh_chase_list(period: Period, today: date, inputs: Path, outputs: Path,
                     f"(deadline {deadline:%d %B %Y})",
     )
     get_run_logger().info("%d returns read for %s; %d service areas to chase; wrote %s",
-                          len(returns), period.label, len(chases), path)
+                          len(read.returns), period.label, len(chases), path)
     return chases
 
 
@@ -66,26 +68,23 @@ def intake_check(
     `at` (an ISO date or time) stands in for the run's scheduled time; `period` names the
     period outright.
     """
-    config_path = Path(config) if config else Path(DEFAULT_CONFIG_NAME)
-    settings = load_settings(config_path)
-    automation = load_automation_settings(config_path)
-    zone = automation.schedule.zone
-    when = run_time(at, zone)
+    settings = load_settings(config)
+    schedule = settings.schedule
+    when = run_time(at, schedule.zone)
     if period:
         the_period = Period.parse(period)
     else:
         the_period = period_open_for_returns(
-            when, zone, automation.schedule.returns_deadline_working_days,
-            Cron.parse(automation.schedule.quarterly_cron))
+            when, schedule.zone, schedule.returns_deadline_working_days,
+            Cron.parse(schedule.quarterly_cron))
         if the_period is None:
             get_run_logger().info("No period is open for returns on %s: nothing to check.",
-                                  f"{local_date(when, zone):%d %B %Y}")
+                                  f"{local_date(when, schedule.zone):%d %B %Y}")
             return None
-    outputs_dir = Path(outputs) if outputs else settings.outputs
-    refresh_chase_list(the_period, local_date(when, zone),
-                       Path(inputs) if inputs else settings.inputs, outputs_dir, config_path,
-                       automation)
-    return str(outputs_dir / the_period.path / CHASE_LIST_NAME)
+    layout = OutputLayout(Path(outputs) if outputs else settings.outputs)
+    refresh_chase_list(settings, the_period, local_date(when, schedule.zone),
+                       Path(inputs) if inputs else settings.inputs, layout)
+    return str(layout.chase_list(the_period))
 
 
 def run_time(at: str | None, zone: ZoneInfo) -> datetime:

@@ -11,11 +11,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from flows.delivery import send_with_retries
-from flows.intake_check import run_time, refresh_chase_list
-from reporting.automation_settings import load_automation_settings
-from reporting.config import DEFAULT_CONFIG_NAME, load_settings
-from reporting.automation.mail import SENT_RECORD_NAME, reminder
+from flows.intake_check import refresh_chase_list, run_time
+from reporting.automation.mail import reminder
 from reporting.automation.schedule import local_date, reminders_due
+from reporting.layout import OutputLayout
+from reporting.settings import load_settings
 
 
 @flow(name="reminders", log_prints=True)
@@ -26,10 +26,8 @@ def reminders(
     at: str | None = None,
 ) -> list[str]:
     """Send the reminders due on the run's date; give the addresses reminded."""
-    config_path = Path(config) if config else Path(DEFAULT_CONFIG_NAME)
-    settings = load_settings(config_path)
-    automation = load_automation_settings(config_path)
-    schedule = automation.schedule
+    settings = load_settings(config)
+    schedule = settings.schedule
     today = local_date(run_time(at, schedule.zone), schedule.zone)
     logger = get_run_logger()
     due = reminders_due(today, schedule.returns_deadline_working_days,
@@ -37,12 +35,12 @@ def reminders(
     if not due:
         logger.info("No reminders are due on %s.", f"{today:%d %B %Y}")
         return []
-    outputs_dir = Path(outputs) if outputs else settings.outputs
+    layout = OutputLayout(Path(outputs) if outputs else settings.outputs)
     reminded = []
     for due_reminder in due:
         period = due_reminder.period
-        chases = refresh_chase_list(period, today, Path(inputs) if inputs else settings.inputs,
-                                    outputs_dir, config_path, automation)
+        chases = refresh_chase_list(settings, period, today,
+                                    Path(inputs) if inputs else settings.inputs, layout)
         messages = []
         for chase in chases:
             message = reminder(chase, period, due_reminder.kind)
@@ -51,7 +49,7 @@ def reminders(
             else:
                 messages.append(message)
         what = f"{due_reminder.kind}-deadline reminders for {period.label}"
-        if send_with_retries(automation.email, messages, outputs_dir / period.path / SENT_RECORD_NAME,
+        if send_with_retries(settings.email, messages, layout.sent_record(period),
                              what, f"reminders-{period.path.lower()}-{due_reminder.kind}"):
             reminded += [m.to for m in messages]
     return reminded

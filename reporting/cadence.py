@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from reporting.errors import ReportingError
 from reporting.period import Period
+
+
+class CadenceError(ReportingError, ValueError):
+    """Text that names no cadence."""
 
 
 class Cadence(str, Enum):
@@ -22,7 +27,7 @@ class Cadence(str, Enum):
         for cadence, names in _NAMES.items():
             if key in names:
                 return cadence
-        raise ValueError(f"{text!r} is not a cadence: use quarterly, six-monthly or annual")
+        raise CadenceError(f"{text!r} is not a cadence: use quarterly, six-monthly or annual")
 
     @property
     def label(self) -> str:
@@ -65,7 +70,7 @@ def cadences_covered(report: Cadence, period: Period) -> frozenset[Cadence]:
         return frozenset({Cadence.QUARTERLY})
     if report is Cadence.SIX_MONTHLY:
         if period.kind == "Q" and period.number not in (2, 4):
-            raise ValueError(
+            raise CadenceError(
                 f"the six-monthly report is made at Q2 and Q4, not {period.label}"
             )
         covered = {Cadence.QUARTERLY, Cadence.SIX_MONTHLY}

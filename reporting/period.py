@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from reporting.errors import ReportingError
+
 _MONTH_NAMES = list(calendar.month_name)
 
 # Accepts "2022/23 Q2", "2022/23-Q2", "2022-23-Q2", "2022/2023 Q2", "2022-23 H1".
@@ -20,7 +22,7 @@ _PERIOD_PATTERN = re.compile(
 )
 
 
-class PeriodError(ValueError):
+class PeriodError(ReportingError, ValueError):
     """A period string that is not in one of the accepted forms."""
 
 

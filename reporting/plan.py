@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reporting.cadence import Cadence, cadence_from_wording
+from reporting.errors import ReportingError
 
 PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
     "Priorities": ("Priority", "Title"),
@@ -37,7 +38,7 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
 _ACTION_ID = re.compile(r"^\d+\.[a-z]$")
 
 
-class PlanError(ValueError):
+class PlanError(ReportingError, ValueError):
     """A plan workbook that cannot be used, with where and why."""
 
 

@@ -7,9 +7,7 @@ half-written document, and the previous version stays readable until the new one
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -17,9 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from reporting.checks.flags import Flag
-
-FLAG_COLUMNS = ("code", "severity", "action_id", "service_area", "message", "source")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -53,17 +48,6 @@ def safe_cell(value: object) -> str:
     """Give `value` as text a spreadsheet will show, never run: a leading = + - @ is quoted."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def flags_csv(flags: list[Flag]) -> bytes:
-    """Give the flags as CSV bytes (UTF-8 with BOM so Excel reads it), formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(FLAG_COLUMNS)
-    for f in flags:
-        writer.writerow(safe_cell(v) for v in (
-            f.code, f.severity.word, f.action_id, f.service_area, f.message, f.source))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 @dataclass(frozen=True)

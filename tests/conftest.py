@@ -164,3 +164,34 @@ def smtp_server():
     yield start
     for controller in controllers:
         controller.stop()
+
+
+def raise_flags(merged, previous=None, intake=None):
+    """Give the findings one report presents on `merged` (the checks, without the pipeline)."""
+    from reporting.checks import check_returns, report_findings
+
+    return report_findings(merged, check_returns(merged.updates, previous, intake))
+
+
+def make_settings(**values):
+    """Give Settings for a test council (the library has no council's defaults)."""
+    from reporting.settings import Settings
+
+    fields = dict(council="Testshire District Council", committee="Scrutiny Committee",
+                  plan_title="Test Action Plan")
+    fields.update(values)
+    return Settings(**fields)
+
+
+def prepare(plan, returns, cadence=Cadence.QUARTERLY, period="2022/23 Q2", previous=(),
+            settings=None, produced=None):
+    """Give the PreparedReport the pipeline makes of a small plan and its returns."""
+    from datetime import datetime
+
+    from reporting.period import Period
+    from reporting.pipeline import PeriodInputs, prepare_report
+
+    period = Period.parse(period) if isinstance(period, str) else period
+    inputs = PeriodInputs(period, plan, tuple(returns), tuple(previous), Path("."))
+    return prepare_report(settings or make_settings(), inputs, cadence,
+                          produced or datetime(2022, 11, 1, 9, 30).astimezone())

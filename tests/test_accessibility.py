@@ -68,6 +68,7 @@ def _tags(pdf: pikepdf.Pdf, tag: str) -> list:
 # --- PDF ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_pdf_is_tagged_titled_and_in_british_english(pdf, model):
     assert "/StructTreeRoot" in pdf.Root
     assert pdf.Root.MarkInfo.Marked is True
@@ -78,6 +79,7 @@ def test_the_pdf_is_tagged_titled_and_in_british_english(pdf, model):
         assert xmp.get("pdfuaid:part") == "1"
 
 
+@pytest.mark.slow
 def test_the_pdf_has_bookmarks_from_its_headings(pdf, model):
     with pdf.open_outline() as outline:
         titles = []
@@ -94,12 +96,14 @@ def test_the_pdf_has_bookmarks_from_its_headings(pdf, model):
     assert all(any(title.endswith(a) for title in titles) for a in actions)
 
 
+@pytest.mark.slow
 def test_headings_are_tagged_h1_to_h4_in_order(pdf):
     levels = [int(str(e.S)[2]) for e in _elements(pdf) if re.fullmatch(r"/H\d", str(e.S))]
     assert levels[0] == 1
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))
 
 
+@pytest.mark.slow
 def test_table_header_cells_are_th_with_a_scope(pdf, html):
     headers = _tags(pdf, "/TH")
     assert len(headers) >= html.count("<th ")
@@ -108,6 +112,7 @@ def test_table_header_cells_are_th_with_a_scope(pdf, html):
     assert all("/Scope" in th.A for th in headers)
 
 
+@pytest.mark.slow
 def test_a_table_broken_across_pages_is_tagged_as_one_table(pdf, html):
     assert len(_tags(pdf, "/Table")) == html.count("<table")
     pages = {p.objgen: i for i, p in enumerate(pdf.pages)}
@@ -126,6 +131,7 @@ def _elements_under(element):
             yield from _elements_under(kid)
 
 
+@pytest.mark.slow
 def test_the_chart_is_a_figure_whose_alt_text_states_the_numbers(pdf, model):
     figures = _tags(pdf, "/Figure")
     assert [str(f.Alt) for f in figures] == [model.chart.alt_text]
@@ -133,6 +139,7 @@ def test_the_chart_is_a_figure_whose_alt_text_states_the_numbers(pdf, model):
         in model.chart.alt_text
 
 
+@pytest.mark.slow
 def test_weasyprint_alone_still_has_the_gaps_we_mend(html):
     """If this fails, WeasyPrint has closed a gap and `pdf_tags` may be retired."""
     raw = pikepdf.open(io.BytesIO(weasyprint.HTML(
@@ -172,12 +179,12 @@ def test_word_tables_repeat_headers_and_carry_captions(document, model):
         description = table._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val"))
         assert caption and description
         captions.append(caption)
-    assert captions == [model.tables[key][0] for key in (
+    assert captions == [model.tables[key].caption for key in (
         "front", "overall", "by_priority", "exceptions", "returns", "status_key", "travel_key",
         "glossary")]
     shown = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     for key in ("overall", "by_priority", "status_key", "travel_key"):
-        assert model.tables[key][0] in shown
+        assert model.tables[key].caption in shown
     assert model.chart.caption in shown
 
 

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import ROOT, free_port
 from cli import main as cli
-from reporting.automation_settings import load_automation_settings
-from reporting.config import ConfigError
+from reporting.settings import load_settings
+from reporting.settings import ConfigError
 from reporting.automation.lock import RunInProgress, acquire
 
 
@@ -27,7 +27,7 @@ def _main(argv: list[str]) -> int:
 # -- settings --------------------------------------------------------------------------
 
 def test_the_bundled_settings_file_holds_the_schedules_email_and_contacts():
-    settings = load_automation_settings(ROOT / "reporting.toml")
+    settings = load_settings(ROOT / "reporting.toml")
     assert settings.schedule.quarterly_cron == "0 7 15 1,4,7,10 *"
     assert settings.schedule.six_monthly_cron == "0 7 15 4,10 *"
     assert str(settings.schedule.zone) == "Europe/London"
@@ -37,23 +37,6 @@ def test_the_bundled_settings_file_holds_the_schedules_email_and_contacts():
     assert settings.contact_for("Health and Wellbeing").email == \
         "health.wellbeing@harborough.gov.uk"
     assert settings.contact_for("Leisure") is None
-
-
-def test_a_missing_settings_file_gives_email_off_and_no_contacts(tmp_path):
-    settings = load_automation_settings(tmp_path / "absent.toml")
-    assert not settings.email.enabled and settings.contacts == ()
-
-
-@pytest.mark.parametrize("section, message", [
-    ('[schedule]\nquarterly_cron = "0 7 15"', "five fields"),
-    ('[schedule]\ntimezone = "Europe/Londres"', "not a known time zone"),
-    ('[schedule]\nreminder_working_days_before = "three"', "whole number"),
-])
-def test_a_wrong_schedule_setting_is_refused_in_one_line(tmp_path, section, message):
-    path = tmp_path / "reporting.toml"
-    path.write_text(section)
-    with pytest.raises(ConfigError, match=message):
-        load_automation_settings(path)
 
 
 # -- reporting schedule ----------------------------------------------------------------

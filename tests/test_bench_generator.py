@@ -6,8 +6,8 @@ import hashlib
 
 from benchmarks.generate import CADENCE, PERIOD_LABEL, generate
 from reporting.cadence import Cadence
-from reporting.checks.flags import raise_flags
-from reporting.report.merge import merge
+from conftest import raise_flags
+from reporting.merge import merge
 from reporting.period import Period
 from reporting.plan import find_plan, load_plan
 from reporting.intake.returns import read_returns

@@ -7,7 +7,8 @@ import io
 from datetime import date
 
 from conftest import make_action, make_plan, make_return, make_row
-from reporting.automation_settings import AutomationSettings, Contact
+from conftest import make_settings
+from reporting.settings import Contact
 from reporting.cadence import Cadence
 from reporting.automation.chase import CHASE_COLUMNS, chase_csv, chase_list
 from reporting.period import Period
@@ -16,7 +17,7 @@ from reporting.intake.returns import Problem
 Q2 = Period.parse("2022/23 Q2")
 Q3 = Period.parse("2022/23 Q3")
 DEADLINE = date(2022, 10, 14)
-SETTINGS = AutomationSettings(contacts=(
+SETTINGS = make_settings(contacts=(
     Contact("Housing", "Housing Options Manager", "housing@example.gov.uk"),
     Contact("Health & Wellbeing", "Team Leader", "hw@example.gov.uk"),
 ))

@@ -6,8 +6,9 @@ import pytest
 
 from conftest import make_action, make_plan, make_return, make_row
 from reporting.cadence import Cadence
-from reporting.checks.flags import Severity, raise_flags
-from reporting.report.merge import merge
+from conftest import raise_flags
+from reporting.checks import Severity
+from reporting.merge import merge
 from reporting.period import Period
 from reporting.intake.returns import Problem
 
@@ -259,7 +260,7 @@ def test_stale_update_repeats_last_periods_words():
 
 
 def test_long_update_over_the_word_limit():
-    from reporting.intake.files import IntakeSettings
+    from reporting.settings import IntakeSettings
 
     plan = make_plan(make_action("1.a"), make_action("1.b"))
     ret = make_return("Regulatory Services", make_row("1.a", update="word " * 151),

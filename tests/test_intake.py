@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import time
 import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from bad_returns import (
+    FOLDER,
+    IGNORED,
+    UNREADABLE,
+    build_corpus,
+    workbook_bytes,
+    write,
+    zip_bomb,
+)
+from conftest import make_action, make_plan, make_settings, prepare
 
-from bad_returns import FOLDER, IGNORED, UNREADABLE, build_corpus, workbook_bytes, write, zip_bomb
-from conftest import make_action, make_plan
 from reporting.cadence import Cadence
-from reporting.config import Settings
-from reporting.checks.flags import raise_flags
-from reporting.intake.files import IntakeSettings, is_ignored, load_intake_settings
-from reporting.automation.schedule import add_working_days
-from reporting.report.merge import merge
+from reporting.intake.files import is_ignored
+from reporting.intake.returns import read_return, read_returns
 from reporting.period import Period
-from reporting.report.receipts import build_receipts, receipt_text, write_receipts
-from reporting.intake.returns import read_return, read_returns, service_area_from_name
+from reporting.report.receipts import receipt_text, write_receipts
+from reporting.services import service_area_from_name
+from reporting.settings import IntakeSettings, load_settings
+from reporting.working_days import add_working_days
 
 Q2 = Period.parse("2022/23 Q2")
 LIMITS = IntakeSettings(max_file_mb=1, max_rows=50, settle_seconds=60)
@@ -42,13 +51,13 @@ def corpus(tmp_path_factory):
     plan = make_plan(make_action("1.a"), make_action("1.b"),
                      *(make_action(f"{n}.a", lead_service_area=s)
                        for n, s in enumerate(services, start=2)))
-    merged = merge(plan, returns, Cadence.QUARTERLY, Q2)
-    flags = raise_flags(merged)
-    receipts = {r.file: r for r in build_receipts(returns)}
+    report = prepare(plan, returns, Cadence.QUARTERLY, Q2, settings=make_settings(intake=LIMITS))
+    check, merged, flags = report.check, report.merged, list(report.findings)
+    receipts = {r.file: r for r in check.receipts}
     outputs = tmp_path_factory.mktemp("outputs")
-    written = write_receipts(returns, outputs / FOLDER / "receipts")
+    written = write_receipts(list(check.receipts), outputs / FOLDER / "receipts")
     return dict(root=root, folder=folder, paths=paths, before=before, returns=returns,
-                plan=plan, merged=merged, flags=flags, receipts=receipts, outputs=outputs,
+                plan=plan, merged=merged, check=check, flags=flags, receipts=receipts, outputs=outputs,
                 written=written)
 
 
@@ -98,21 +107,29 @@ def test_every_file_read_has_a_text_and_an_html_receipt(corpus):
     assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*"))
 
 
+@pytest.mark.slow
 def test_the_run_still_publishes(corpus, tmp_path):
-    from reporting.report.model import build_report_model
-    from reporting.publish import archive_inputs, flags_csv, publish_run
-    from reporting.render.html import render_html
+    from reporting.layout import OutputLayout
+    from reporting.pipeline import (
+        PeriodInputs,
+        prepare_report,
+        publish_report,
+        render_documents,
+    )
 
-    model = build_report_model(Settings(), corpus["plan"], corpus["merged"], corpus["flags"],
-                               datetime.now().astimezone())
-    html = render_html(model)
-    archived = archive_inputs([r.path for r in corpus["returns"]], tmp_path / "archive",
-                              corpus["root"])
-    manifest = publish_run(tmp_path / "out", {"report.html": html.encode(),
-                                              "flags.csv": flags_csv(corpus["flags"])},
-                           archived, {}, datetime.now().astimezone())
-    assert manifest.exists() and "UNREADABLE_RETURN" in html
-    assert len(archived) == len(corpus["returns"])
+    now = datetime.now().astimezone()
+    source = tmp_path / "plan.txt"  # the plan is built in memory; the archive needs its bytes
+    source.write_text(repr(corpus["plan"]))
+    plan = dataclasses.replace(corpus["plan"], source=source)
+    inputs = PeriodInputs(Q2, plan, tuple(corpus["returns"]), (), corpus["root"])
+    report = prepare_report(make_settings(intake=LIMITS), inputs, Cadence.QUARTERLY, now)
+    paths = publish_report(OutputLayout(tmp_path / "out"), inputs, report,
+                           render_documents(report.model), now)
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "UNREADABLE_RETURN" in html and "UNREADABLE_RETURN" in paths["flags"].read_text()
+    manifest = json.loads(paths["manifest"].read_text())
+    assert len(manifest["inputs"]) == len(corpus["returns"]) + 1  # the plan too
+    assert len(manifest["receipts"]) == 2 * len(corpus["returns"])
 
 
 def test_inputs_are_never_changed(corpus):
@@ -145,13 +162,13 @@ def test_too_many_rows_is_refused_before_loading(tmp_path):
 def test_the_intake_settings_come_from_reporting_toml(tmp_path):
     from conftest import ROOT
 
-    settings = load_intake_settings(ROOT / "reporting.toml")
+    settings = load_settings(ROOT / "reporting.toml").intake
     assert (settings.settle_seconds, settings.max_file_mb, settings.max_rows,
             settings.long_update_words, settings.returns_deadline_working_days) == (
         60, 20, 5000, 150, 10)
-    (tmp_path / "r.toml").write_text("[intake]\nmax_rows = 10\n")
-    assert load_intake_settings(tmp_path / "r.toml").max_rows == 10
-    assert load_intake_settings(tmp_path / "absent.toml") == IntakeSettings()
+    (tmp_path / "r.toml").write_text('[council]\nname = "A"\ncommittee = "B"\n'
+                                     '[plan]\ntitle = "C"\n[intake]\nmax_rows = 10\n')
+    assert load_settings(tmp_path / "r.toml").intake.max_rows == 10
 
 
 def test_working_days_skip_weekends():
@@ -169,7 +186,6 @@ def test_a_return_in_the_folder_without_settings_is_read_at_once(tmp_path):
 
 
 def test_text_from_a_return_is_never_markup_in_the_report_html(tmp_path):
-    from reporting.report.model import build_report_model
     from reporting.render.html import render_html
 
     hostile = '<script>alert(1)</script><img src="http://evil.example/x.png"> {{ 7*7 }}'
@@ -177,18 +193,14 @@ def test_text_from_a_return_is_never_markup_in_the_report_html(tmp_path):
     folder.mkdir()
     rows = [["1.a", "", "", "Red", hostile, None, "", None, "", hostile]]
     ret = read_return(write(folder / "regulatory-services.xlsx", workbook_bytes(rows=rows)))
-    plan = make_plan(make_action("1.a"))
-    merged = merge(plan, [ret], Cadence.QUARTERLY, Q2)
-    html = render_html(build_report_model(Settings(), plan, merged, raise_flags(merged),
-                                          datetime.now().astimezone()))
+    html = render_html(prepare(make_plan(make_action("1.a")), [ret]).model)
     assert "<script>alert(1)" not in html and '<img src="http://evil' not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{ 7*7 }}" in html
 
 
 def test_xml_is_parsed_safely(tmp_path):
-    from openpyxl.xml import DEFUSEDXML
-
     from bad_returns import with_entity_bomb
+    from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML  # openpyxl (used for the plan and templates) parses with defusedxml
     ret = read_return(write(tmp_path / "r.xlsx", with_entity_bomb(workbook_bytes())))

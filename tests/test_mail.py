@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from conftest import free_port
-from reporting.automation_settings import EmailSettings
+from reporting.settings import EmailSettings
 from reporting.automation.chase import Chase
 from reporting.automation.mail import Outgoing, SentRecord, deliver, papers, reminder
 from reporting.period import Period

@@ -6,16 +6,18 @@ import dataclasses
 from datetime import datetime
 
 import pytest
-from conftest import make_action, make_plan, make_return, make_row
+from conftest import (
+    make_action,
+    make_plan,
+    make_return,
+    make_row,
+    make_settings,
+    prepare,
+)
 
-from reporting.cadence import Cadence
-from reporting.config import Settings
-from reporting.checks.flags import raise_flags
-from reporting.report.merge import merge
-from reporting.report.model import build_report_model
 from reporting.period import Period
+from reporting.report.travel import Travel, direction, previous_period
 from reporting.status import Status
-from reporting.report.travel import PreviousPeriod, Travel, direction, previous_period
 
 Q1, Q2 = Period.parse("2022/23 Q1"), Period.parse("2022/23 Q2")
 PRODUCED = datetime(2022, 10, 20, 9, 30)
@@ -46,9 +48,13 @@ def test_every_direction_has_a_word_and_an_arrow():
         assert travel.value and travel.arrow and travel.arrow != travel.value
 
 
-def _merged(*rows, period=Q2):
-    plan = make_plan(make_action("1.a"), make_action("1.b"), make_action("1.c"))
-    return plan, merge(plan, [make_return("Regulatory Services", *rows)], Cadence.QUARTERLY, period)
+PLAN = make_plan(make_action("1.a"), make_action("1.b"), make_action("1.c"))
+
+
+def _model(*rows, previous=(), **settings):
+    """Give the model the pipeline makes of one return holding `rows` (and last period's)."""
+    return prepare(PLAN, [make_return("Regulatory Services", *rows)], previous=previous,
+                   settings=make_settings(**settings), produced=PRODUCED).model
 
 
 def test_the_previous_period_is_read_from_its_returns():
@@ -62,11 +68,10 @@ def test_the_previous_period_is_read_from_its_returns():
 
 
 def test_each_action_gets_a_direction_of_travel_against_the_previous_period():
-    plan, merged = _merged(make_row("1.a", "On track"), make_row("1.b", "Red"),
-                           make_row("1.c", "Green"))
-    before = PreviousPeriod("2022/23 Q1", {"1.a": Status.AT_RISK, "1.b": Status.ON_TRACK})
-    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED,
-                               previous=before)
+    last = make_return("Regulatory Services", make_row("1.a", "At risk"),
+                       make_row("1.b", "On track"))
+    model = _model(make_row("1.a", "On track"), make_row("1.b", "Red"),
+                   make_row("1.c", "Green"), previous=[last])
     travel = {a.id: (a.travel, a.travel_text) for s in model.sections for a in s.actions}
     assert travel == {
         "1.a": (Travel.IMPROVED, "Improved (was At risk in 2022/23 Q1)"),
@@ -78,18 +83,15 @@ def test_each_action_gets_a_direction_of_travel_against_the_previous_period():
     assert [line.travel for line in model.travel_key] == list(Travel)
 
 
-def test_a_previous_merged_period_can_be_passed_as_it_is():
-    plan, previous = _merged(make_row("1.a", "On track"), period=Q1)
-    _, merged = _merged(make_row("1.a", "On track"))
-    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED,
-                               previous=previous)
+def test_an_unchanged_status_is_no_change():
+    last = make_return("Regulatory Services", make_row("1.a", "On track", update="Earlier."))
+    model = _model(make_row("1.a", "On track"), previous=[last])
     first = model.sections[0].actions[0]
     assert first.travel is Travel.NO_CHANGE
 
 
 def test_without_a_previous_period_there_is_no_direction_of_travel():
-    plan, merged = _merged(make_row("1.a", "On track"))
-    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED)
+    model = _model(make_row("1.a", "On track"))
     assert all(a.travel is None and a.travel_text == "" for s in model.sections for a in s.actions)
     assert model.travel_key == ()
     assert model.glossary == ()
@@ -98,28 +100,25 @@ def test_without_a_previous_period_there_is_no_direction_of_travel():
 def test_a_forecast_year_end_status_is_shown_when_the_return_gives_one():
     row = make_row("1.a", "At risk")
     forecast_row = dataclasses.replace(row, forecast_status=Status.OFF_TRACK)
-    plan, merged = _merged(forecast_row, make_row("1.b", "On track"))
-    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED)
+    model = _model(forecast_row, make_row("1.b", "On track"))
     forecasts = {a.id: a.forecast for s in model.sections for a in s.actions}
     assert forecasts == {"1.a": Status.OFF_TRACK, "1.b": None, "1.c": None}
     assert "Returns forecast a year-end status for 1 action: 1 off track." in model.summary
 
 
 def test_the_glossary_lists_only_abbreviations_the_report_uses():
-    plan, merged = _merged(make_row("1.a", "On track", update="ASR sent; two HMOs licensed."))
     glossary = {"ASR": "Annual Status Report (to DEFRA)", "DEFRA": "Department for Environment",
                 "HMO": "House in Multiple Occupation", "MHFA": "Mental Health First Aid",
                 "s106": "Section 106 agreement"}
-    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED,
-                               glossary=glossary)
+    model = _model(make_row("1.a", "On track", update="ASR sent; two HMOs licensed."),
+                   glossary=glossary)
     # DEFRA is not in the report's text, but it explains ASR, so it is explained too.
     assert [term for term, _ in model.glossary] == ["ASR", "DEFRA", "HMO"]
     assert ("glossary", "Appendix B: glossary of abbreviations") in model.contents
 
 
 def test_the_chart_alt_text_states_every_number():
-    plan, merged = _merged(make_row("1.a", "Red"), make_row("1.b", "Green"))
-    model = build_report_model(Settings(), plan, merged, raise_flags(merged), PRODUCED)
+    model = _model(make_row("1.a", "Red"), make_row("1.b", "Green"))
     assert model.chart is not None
     assert "3 actions" in model.chart.alt_text
     assert "1 off track, 1 without an update and 1 on track (3 actions)" in model.chart.alt_text

@@ -5,9 +5,27 @@ from __future__ import annotations
 from datetime import date
 
 from bad_returns import FOLDER, workbook_bytes, write
-from conftest import make_return, make_row
-from reporting.report.receipts import build_receipt, build_receipts, receipt_html, receipt_text, write_receipts
+from conftest import make_action, make_plan, make_return, make_row
+
+from reporting.cadence import Cadence
 from reporting.intake.returns import read_return
+from reporting.period import Period
+from reporting.pipeline import check_period
+from reporting.report.receipts import receipt_html, receipt_text, write_receipts
+from reporting.settings import READ_NOW
+
+PLAN = make_plan(make_action("1.a"), make_action("1.b"))
+Q2 = Period.parse("2022/23 Q2")
+
+
+def _receipts(returns, previous=(), plan=PLAN):
+    """Give the receipts the period's check makes of `returns`."""
+    return list(check_period(plan, returns, previous, Q2, READ_NOW).receipts)
+
+
+def build_receipt(ret, previous=(), plan=PLAN):
+    [receipt] = _receipts([ret], previous, plan)
+    return receipt
 
 HOSTILE = '<script>alert("x")</script><img src="http://evil.example/x.png"> {{ 7*7 }} =HYPERLINK("x")'
 
@@ -24,9 +42,9 @@ def test_a_receipt_names_each_problem_with_its_cell_and_what_to_do(tmp_path):
     text = receipt_text(build_receipt(ret))
     assert "Outcome: Accepted with problems" in text
     assert "Accepted 2 rows on 2 actions (1.a, 1.b)." in text
-    assert "- Return!D8: 'Purple' is not a status." in text
+    assert "- Return!D8: 'Purple' is not a status. [MISSING_STATUS]" in text
     assert "  What to do: Use one of Complete, On track, At risk, Off track, Not started." in text
-    assert "- Return!F8: 'next year' is not a date." in text
+    assert "- Return!F8: 'next year' is not a date. [UNREADABLE_DATE]" in text
     assert "- Return!D9: the status is On track but the update says 'Postponed'. [STATUS_MISMATCH]" \
         in text
 
@@ -55,7 +73,7 @@ def test_a_superseded_return_says_which_file_was_used(tmp_path):
                         date_completed=date(2022, 10, 1))
     newer = make_return("Regulatory Services", make_row("1.a"), path=tmp_path / "b.xlsx",
                         date_completed=date(2022, 10, 9))
-    first, second = build_receipts([older, newer])
+    first, second = _receipts([older, newer])
     assert first.outcome == "Superseded" and "b.xlsx from the same service area is newer" \
         in first.summary
     assert second.outcome == "Accepted"
@@ -74,8 +92,32 @@ def test_text_from_a_return_is_never_markup_in_the_html_receipt(tmp_path):
 def test_receipts_are_written_whole_as_text_and_html(tmp_path):
     ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."]])
     folder = tmp_path / "outputs" / FOLDER / "receipts"
-    paths = write_receipts([ret], folder)
+    paths = write_receipts([build_receipt(ret)], folder)
     assert [p.name for p in paths] == ["regulatory-services.xlsx.txt",
                                        "regulatory-services.xlsx.html"]
     assert paths[0].read_text() == receipt_text(build_receipt(ret))
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in paths)
+
+
+def test_a_row_for_an_action_not_in_the_plan_is_not_accepted_silently(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."], ["4.d", "", "", "Green", "Ok."]])
+    receipt = build_receipt(ret)
+    text = receipt_text(receipt)
+    assert receipt.outcome == "Accepted with problems"
+    assert "- Return!A9: 4.d: Not used: no such action in the plan." in text
+    assert "[UNKNOWN_ACTION]" in text and "Problems: none" not in text
+
+
+def test_a_receipt_says_which_report_leaves_an_action_out(tmp_path):
+    plan = make_plan(make_action("1.a"), make_action("1.b", cadence=Cadence.SIX_MONTHLY))
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."], ["1.b", "", "", "Green", "Ok."]])
+    text = receipt_text(build_receipt(ret, plan=plan))
+    assert "- Return!A8: 1.a: Used." in text
+    assert ("- Return!A9: 1.b: Used; a six-monthly action, so not in the quarterly report for "
+            "2022/23 Q2.") in text
+
+
+def test_without_a_plan_the_receipt_says_the_plan_checks_were_skipped(tmp_path):
+    text = receipt_text(build_receipt(_read(tmp_path, [["9.z", "", "", "Green", "Fine."]]),
+                                      plan=None))
+    assert "checked on its own" in text and "9.z: Used." in text

@@ -3,9 +3,11 @@ stays text (escaped, never fetched)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sample_model import sample_model  # noqa: E402
 
-from reporting.report.model import HEADINGS  # noqa: E402
+from reporting.report.model import (  # noqa: E402
+    HEADINGS,
+    LABELS,
+    WORDS,
+    ActionEntry,
+    Field,
+)
 from reporting.render import html as html_view  # noqa: E402
 from reporting.render.html import TEMPLATES, render_html, render_pdf  # noqa: E402
 
@@ -89,11 +97,13 @@ def test_hostile_update_is_escaped_in_the_html(html):
     assert "&lt;img src=&#34;http://example.com/x.png&#34;&gt;" in body
 
 
+@pytest.mark.slow
 def test_hostile_update_is_literal_text_in_the_pdf(pdf_text):
     assert "<b>bold</b> & <script>alert(1)</script>" in pdf_text
     assert '<img src="http://example.com/x.png">' in pdf_text
 
 
+@pytest.mark.slow
 def test_an_image_in_an_update_is_never_fetched(pdf, fetched):
     assert not [url for url in fetched if "example.com" in url]
 
@@ -131,6 +141,7 @@ def test_fetcher_serves_a_file_in_templates():
         response.close()
 
 
+@pytest.mark.slow
 def test_an_external_image_in_the_template_is_refused_not_fetched(monkeypatch):
     refused: list[str] = []
     original = html_view.TemplatesOnlyFetcher.fetch
@@ -160,6 +171,7 @@ def test_every_action_status_code_and_heading_is_in_the_html(model, html):
     assert not missing
 
 
+@pytest.mark.slow
 def test_every_action_status_code_and_heading_is_in_the_pdf(model, pdf_text):
     missing = [word for word in _expected_words(model) if word not in pdf_text]
     assert not missing
@@ -187,12 +199,174 @@ def test_gaps_in_the_plan_and_returns_are_worded(html):
 
 
 def test_a_report_with_no_exceptions_says_so(model):
-    from dataclasses import replace
-
-    html = render_html(replace(model, exceptions=()))
+    html = render_html(dataclasses.replace(model, exceptions=()))
     assert "No exceptions were raised." in html
     assert 'class="exceptions"' not in html
 
+
+
+# --- the model gives each action's fields and each table's rows; the page lays them out ---
+
+
+class _Read(HTMLParser):
+    """Read what a screen reader reads of each action's fields and of each table's cells.
+
+    Text inside aria-hidden elements (the symbols and arrows beside status words) is left
+    out; a list item is a line of its field's value.
+    """
+
+    _VOID = {"col", "img", "br", "meta", "link", "input", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, list[tuple[str, str]]] = {}  # action ID -> (label, value)
+        self.tables: list[dict] = []  # {"class", "caption", "rows": [(section, [(tag, text)])]}
+        self._open: list[tuple[str, dict]] = []
+        self._action: str | None = None
+        self._text: list[str] | None = None
+        self._part = ""
+
+    def _hidden(self) -> bool:
+        return any(attrs.get("aria-hidden") == "true" for _tag, attrs in self._open)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag not in self._VOID:
+            self._open.append((tag, attrs))
+        if tag == "article":
+            self._action = attrs["id"].removeprefix("action-")
+            self.fields[self._action] = []
+        elif tag == "table":
+            self.tables.append({"class": attrs.get("class"), "caption": "", "rows": []})
+        elif tag in ("thead", "tbody", "tfoot"):
+            self._part = tag
+        elif tag == "tr":
+            self.tables[-1]["rows"].append((self._part, []))
+        elif tag in ("dt", "dd", "th", "td", "caption"):
+            self._text = []
+        elif tag == "li" and self._text is not None:
+            self._text.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag not in self._VOID:
+            while self._open and self._open.pop()[0] != tag:
+                pass
+        if self._text is None or tag not in ("dt", "dd", "th", "td", "caption"):
+            return
+        text = re.sub(r"[ \t]+", " ", "".join(self._text)).strip()
+        text = re.sub(r" ?\n ?", "\n", text).strip("\n")
+        self._text = None
+        if tag == "dt":
+            self.fields[self._action].append((text, ""))
+        elif tag == "dd":
+            label, _ = self.fields[self._action][-1]
+            self.fields[self._action][-1] = (label, text)
+        elif tag == "caption":
+            self.tables[-1]["caption"] = text
+        else:
+            self.tables[-1]["rows"][-1][1].append((tag, text))
+
+    def handle_data(self, data):
+        if self._text is not None and not self._hidden():
+            self._text.append(data.replace("\n", " "))
+
+
+@pytest.fixture(scope="module")
+def read(html) -> _Read:
+    reader = _Read()
+    reader.feed(html)
+    return reader
+
+
+def _as_read(field: Field) -> str:
+    return "\n".join(field.value) if isinstance(field.value, tuple) else field.text
+
+
+def test_fields_come_in_label_order_revised_date_right_after_the_due_date(model):
+    revised = model.sections[0].actions[1]
+    assert revised.revised_date and revised.forecast and revised.travel
+    assert [f.key for f in revised.fields] == list(LABELS)
+    assert [f.label for f in revised.fields] == list(LABELS.values())
+    keys = [f.key for f in revised.fields]
+    assert keys[keys.index("due_date") + 1] == "revised_date"
+    assert revised.fields[keys.index("revised_date")].value == "30 September 2023"
+
+
+def test_fields_the_action_has_no_value_for_are_left_out(model):
+    plain = dataclasses.replace(model.sections[0].actions[0], travel=None, travel_detail="")
+    keys = [f.key for f in plain.fields]
+    assert keys == [key for key in LABELS if key not in ("forecast", "travel", "revised_date")]
+    assert keys[keys.index("due_date") + 1] == "milestones"
+
+
+def test_status_forecast_and_travel_fields_are_words_marked_for_a_badge(model):
+    fields = {f.key: f for f in model.sections[0].actions[1].fields}
+    assert (fields["status"].value, fields["status"].badge) == ("Off track", "status")
+    assert (fields["forecast"].value, fields["forecast"].badge) == ("At risk", "status")
+    assert (fields["travel"].value, fields["travel"].badge) == ("Worse", "travel")
+    assert fields["travel"].text == "Worse (was At risk in 2022/23 Q1)"
+    assert fields["flags"].value == "OFF_TRACK, DATE_SLIPPED"
+
+
+def test_milestones_are_a_list_or_the_words_for_none(model):
+    listed = {f.key: f for f in model.sections[0].actions[0].fields}["milestones"]
+    assert listed.value == ("First milestone of 1.a", "Second milestone of 1.a")
+    assert not listed.missing
+    none = {f.key: f for f in model.sections[1].actions[0].fields}["milestones"]
+    assert none.value == WORDS["no_milestone"] and none.missing
+
+
+def test_the_html_shows_the_models_fields_in_the_models_order(model, read):
+    actions = [a for s in model.sections for a in s.actions]
+    assert list(read.fields) == [a.id for a in actions]
+    for action in actions:
+        assert read.fields[action.id] == [(f.label, _as_read(f)) for f in action.fields], action.id
+    labels = [label for label, _ in read.fields["1.b"]]
+    assert labels[labels.index("Due date") + 1] == "Revised date"
+    assert "Revised date" not in [label for label, _ in read.fields["1.a"]]
+
+
+def test_the_html_follows_the_models_order_not_its_own(model):
+    """An action whose model gives its fields in another order is shown in that order."""
+
+    class Reversed(ActionEntry):
+        @property
+        def fields(self):
+            return tuple(reversed(super().fields))
+
+    first = model.sections[0]
+    action = first.actions[1]
+    changed = dataclasses.replace(model, sections=(dataclasses.replace(first, actions=(
+        Reversed(**{name: getattr(action, name) for name in ActionEntry.__dataclass_fields__}),
+    )),))
+    reader = _Read()
+    reader.feed(render_html(changed))
+    assert [label for label, _ in reader.fields[action.id]] == [
+        f.label for f in reversed(action.fields)]
+
+
+def test_the_models_tables_are_the_html_tables_cell_by_cell(model, read):
+    tables = list(model.tables.values())
+    assert [t["caption"] for t in read.tables] == [t.caption for t in tables]
+    for found, table in zip(read.tables, tables):
+        rows = found["rows"]
+        assert rows[0] == ("thead", [("th", heading) for heading in table.headings]), table.key
+        expected = [("tbody", row) for row in table.rows] + [("tfoot", row) for row in table.footer]
+        assert [(part, [text for _tag, text in cells]) for part, cells in rows[1:]] == [
+            (part, list(row)) for part, row in expected], table.key
+        # The first cell heads its row, except in the exceptions table.
+        first_tags = {cells[0][0] for _part, cells in rows[1:]}
+        assert first_tags == ({"th"} if table.row_headers else {"td"}), table.key
+
+
+def test_a_table_with_nothing_to_list_is_left_out(model):
+    bare = dataclasses.replace(model, exceptions=(), travel_key=(), glossary=())
+    assert list(bare.tables) == ["front", "overall", "by_priority", "returns", "status_key"]
+    assert list(model.tables) == ["front", "overall", "by_priority", "exceptions", "returns",
+                                  "status_key", "travel_key", "glossary"]
+    overall = model.tables["overall"]
+    assert overall.footer == (("Total", str(model.total_actions)),)
+    assert overall.caption_shown and not model.tables["exceptions"].caption_shown
 
 def test_the_stylesheet_is_inlined(html):
     assert "<style>" in html and "@page" in html
@@ -202,6 +376,7 @@ def test_the_stylesheet_is_inlined(html):
 # --- a real, accessible PDF --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_pdf_is_a_real_multi_page_pdf_with_a_title(model, pdf):
     assert pdf.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf))
@@ -209,6 +384,7 @@ def test_the_pdf_is_a_real_multi_page_pdf_with_a_title(model, pdf):
     assert reader.metadata.title == model.title
 
 
+@pytest.mark.slow
 def test_the_pdf_is_tagged_and_in_british_english(pdf):
     reader = PdfReader(io.BytesIO(pdf))
     catalog = reader.trailer["/Root"]
@@ -217,6 +393,7 @@ def test_the_pdf_is_tagged_and_in_british_english(pdf):
     assert "/StructTreeRoot" in catalog
 
 
+@pytest.mark.slow
 def test_pages_carry_the_running_title_and_page_numbers(model, pdf):
     reader = PdfReader(io.BytesIO(pdf))
     total = len(reader.pages)

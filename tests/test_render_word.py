@@ -18,7 +18,7 @@ from docx.shared import Cm
 sys.path.insert(0, str(Path(__file__).parent))
 from sample_model import sample_model  # noqa: E402
 
-from reporting.report.model import HEADINGS, ReportModel  # noqa: E402
+from reporting.report.model import HEADINGS, ActionEntry, ReportModel  # noqa: E402
 from reporting.render.word import render_docx  # noqa: E402
 from reporting.status import Status  # noqa: E402
 
@@ -70,9 +70,23 @@ def _contrast_on_white(hex_rgb: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-def test_render_docx_gives_the_bytes_of_a_word_file(docx_bytes: bytes) -> None:
+def test_render_docx_gives_a_word_file_that_reads_back_as_the_report(
+    docx_bytes: bytes, model: ReportModel
+) -> None:
     assert isinstance(docx_bytes, bytes)
-    assert docx_bytes[:2] == b"PK"
+    document = docx.Document(io.BytesIO(docx_bytes))  # the bytes alone, not the fixture
+    texts = _paragraph_texts(document)
+    assert texts[:2] == [model.front.council, model.title]
+    # The front sheet's table comes between the title and the contents list.
+    assert texts[2:3 + len(model.contents)] == ["Contents", *(h for _k, h in model.contents)]
+    assert [h for _level, h in _headings(document)][:2] == [model.title, HEADINGS["purpose"]]
+    assert model.purpose[0] in texts and model.recommendation in texts
+    assert len(document.tables) == len(model.tables)
+    assert document.tables[0].rows[1].cells[1].text == model.front.committee
+    first = model.sections[0].actions[0]
+    assert f"{first.id} {first.objective}" in texts
+    assert f"Progress update: {first.progress_update}" in texts
+    assert texts[-1] == model.generated
 
 
 def test_every_action_status_flag_and_heading_is_in_the_document(
@@ -272,6 +286,107 @@ def test_control_characters_pasted_into_an_update_do_not_break_the_document(
     assert "Progress update: Line one\nline two." in _paragraph_texts(document)
 
 
+
+# --- the model gives each action's fields and each table's rows; Word lays them out ------
+
+
+def _action_paragraphs(document: DocxDocument) -> dict[str, list]:
+    """Give the paragraphs under each action's heading (its fields), by action ID."""
+    blocks: dict[str, list] = {}
+    current = None
+    for paragraph in document.paragraphs:
+        if paragraph.style.name.startswith("Heading"):
+            current = paragraph.text.split(" ", 1)[0] if paragraph.style.name == "Heading 4" else None
+            if current:
+                blocks[current] = []
+        elif current:
+            blocks[current].append(paragraph)
+    return blocks
+
+
+def _labels_and_values(paragraphs) -> list[tuple[str, str]]:
+    """Give each field paragraph as (label, value); a bullet joins its field's value."""
+    fields: list[tuple[str, str]] = []
+    for paragraph in paragraphs:
+        if paragraph.style.name == "List Bullet":
+            label, value = fields[-1]
+            fields[-1] = (label, (value + "\n" if value else "") + paragraph.text)
+        else:
+            assert paragraph.runs[0].bold, paragraph.text  # the label
+            label, _, value = paragraph.text.partition(": ")
+            fields.append((label, value))
+    return fields
+
+
+def _as_word_writes_it(field) -> str:
+    if isinstance(field.value, tuple):
+        return "\n".join(field.value)
+    if field.key == "travel":
+        arrows = {"Improved": "\u2191", "No change": "\u2192", "Worse": "\u2193", "New": "+"}
+        return f"{arrows[field.value]} {field.text}"
+    return field.text
+
+
+def test_each_action_shows_the_models_fields_in_the_models_order(
+    document: DocxDocument, model: ReportModel
+) -> None:
+    blocks = _action_paragraphs(document)
+    actions = [a for s in model.sections for a in s.actions]
+    assert list(blocks) == [a.id for a in actions]
+    for action in actions:
+        assert _labels_and_values(blocks[action.id]) == [
+            (field.label, _as_word_writes_it(field)) for field in action.fields
+        ], action.id
+
+
+def test_a_revised_date_follows_the_due_date_and_is_absent_when_not_revised(
+    document: DocxDocument,
+) -> None:
+    blocks = {key: [label for label, _ in _labels_and_values(paragraphs)]
+              for key, paragraphs in _action_paragraphs(document).items()}
+    revised = blocks["1.b"]
+    assert revised[revised.index("Due date") + 1] == "Revised date"
+    assert "Revised date" not in blocks["1.a"]
+    assert blocks["1.a"][blocks["1.a"].index("Due date") + 1] == "Milestones"
+
+
+def test_word_follows_the_models_order_not_its_own(model: ReportModel) -> None:
+    """An action whose model gives its fields in another order is written in that order."""
+
+    class Reversed(ActionEntry):
+        @property
+        def fields(self):
+            return tuple(reversed(super().fields))
+
+    first = model.sections[0]
+    action = first.actions[1]
+    reversed_action = Reversed(**{name: getattr(action, name)
+                                  for name in ActionEntry.__dataclass_fields__})
+    changed = dataclasses.replace(
+        model, sections=(dataclasses.replace(first, actions=(reversed_action,)),))
+    document = docx.Document(io.BytesIO(render_docx(changed)))
+    labels = [label for label, _ in _labels_and_values(_action_paragraphs(document)[action.id])]
+    # Reversed, the milestones' bullets follow their label, which now comes after the target.
+    assert labels[0] == "Flags raised" and labels[-1] == "Status"
+    assert labels == [field.label for field in reversed(action.fields)]
+
+
+def test_every_table_is_the_models_table_row_by_row(
+    document: DocxDocument, model: ReportModel
+) -> None:
+    arrows = {"Improved": "\u2191", "No change": "\u2192", "Worse": "\u2193", "New": "+"}
+    tables = list(model.tables.values())
+    assert len(document.tables) == len(tables)
+    for grid, table in zip(document.tables, tables):
+        rows = [[cell.text for cell in row.cells] for row in grid.rows]
+        body = [[f"{arrows[value]} {value}" if column.badge == "travel" else value
+                 for column, value in zip(table.columns, row)] for row in table.rows]
+        assert rows == [list(table.headings), *body, *map(list, table.footer)], table.key
+        caption = grid._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))
+        assert caption == table.caption
+
+
+@pytest.mark.slow
 def test_libreoffice_converts_it_to_pdf(docx_bytes: bytes, tmp_path: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:

@@ -13,9 +13,9 @@ from bad_returns import FOLDER, workbook_bytes, write
 from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row
 from reporting.cadence import Cadence
 from reporting.period import Period
+from reporting.working_days import returns_deadline
 from reporting.intake.templates import (
     TEMPLATE_COLUMNS,
-    returns_deadline,
     template_file_name,
     template_workbook,
     templated_actions,
@@ -50,9 +50,9 @@ def test_a_template_covers_everything_any_report_that_period_covers(period, expe
 
 
 def test_the_deadline_is_ten_working_days_after_the_quarter():
-    assert returns_deadline(Q2) == date(2022, 10, 14)
+    assert returns_deadline(Q2, 10) == date(2022, 10, 14)
     # Monday 2 January 2023 was a bank holiday (for New Year's Day on a Sunday).
-    assert returns_deadline(Period.parse("2022/23 Q3")) == date(2023, 1, 16)
+    assert returns_deadline(Period.parse("2022/23 Q3"), 10) == date(2023, 1, 16)
 
 
 def test_one_row_per_action_and_milestone_with_the_plan_locked_and_grey():
@@ -116,8 +116,8 @@ def test_a_returned_template_reads_back_with_no_problems(tmp_path):
 def test_templates_for_the_bundled_plan_use_last_periods_returns(tmp_path, bundled_plan):
     inputs = tmp_path / "inputs"
     shutil.copytree(BUNDLED_INPUTS / "returns", inputs / "returns")
-    paths = write_templates(bundled_plan, Period.parse("2022/23 Q3"), tmp_path / "out",
-                            inputs / "returns")
+    paths = write_templates(bundled_plan, Period.parse("2022/23 Q3"),
+                            tmp_path / "out" / "2022-23-Q3" / "templates", inputs / "returns")
     assert {p.name for p in paths} == {template_file_name(s)
                                        for s in templated_actions(bundled_plan,
                                                                   Period.parse("2022/23 Q3"))}

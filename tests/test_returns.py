@@ -3,7 +3,11 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from conftest import BUNDLED_INPUTS
+from conftest import BUNDLED_INPUTS, BUNDLED_PLAN
+from reporting.period import Period
+from reporting.pipeline import check_period
+from reporting.plan import load_plan
+from reporting.settings import READ_NOW
 from reporting.intake.returns import (
     RETURN_COLUMNS,
     latest_period_with_returns,
@@ -80,14 +84,15 @@ def test_a_missing_required_column_makes_the_file_unusable(tmp_path):
     assert ret.problems[0].where == "Return, row 7"
 
 
-def test_a_bad_date_or_status_is_a_problem_with_its_cell(tmp_path):
+def test_a_bad_date_or_status_is_kept_as_typed_for_the_checks(tmp_path):
     row = ["1.b", "", "", "Purple", "Update", "next year", "", None, "", ""]
     ret = read_return(write_workbook(tmp_path / "r.xlsx", [row]))
-    assert ret.usable
-    assert {(p.where, p.message.split(";")[0]) for p in ret.problems} == {
-        ("Return!F8", "'next year' is not a date"),
-        ("Return!D8", "'Purple' is not a status"),
-    }
+    # Reading only reads: the checks judge the cell (MISSING_STATUS, UNREADABLE_DATE).
+    assert ret.usable and ret.problems == ()
+    [read] = ret.rows
+    assert (read.status, read.status_text) == (None, "Purple")
+    assert (read.revised_date, read.revised_date_text) == (None, "next year")
+    assert read.where("Revised date") == "Return!F8"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "cp1252"])
@@ -134,14 +139,20 @@ def test_the_bundled_returns_read_cleanly():
     for period in ("2022-23-Q1", "2022-23-Q2"):
         returns = read_returns(BUNDLED_INPUTS / "returns" / period)
         assert returns and all(r.usable for r in returns)
-        # Only what the report flags: the CSV has no 'Approved by' field, and in Q2
-        # Communications left approval and a status blank.
-        said = {(p.file, p.code) for r in returns for p in r.problems}
+        # Only what the bundled returns were written to show: the CSV has no 'Approved by'
+        # field, and in Q2 Communications left approval and a status blank and Community
+        # Partnerships sent a row for 4.d, which is not in the plan.
+        the_period = Period.parse(period)
+        check = check_period(load_plan(BUNDLED_PLAN), returns,
+                             read_returns(BUNDLED_INPUTS / "returns" / the_period.previous().path),
+                             the_period, READ_NOW)
+        said = {(f.file, f.code) for f in check.findings}
         assert said == ({("health-and-wellbeing.csv", "UNAPPROVED_RETURN")}
                         if period.endswith("Q1") else
                         {("health-and-wellbeing.csv", "UNAPPROVED_RETURN"),
                          ("communications.xlsx", "UNAPPROVED_RETURN"),
-                         ("communications.xlsx", "MISSING_STATUS")})
+                         ("communications.xlsx", "MISSING_STATUS"),
+                         ("community-partnerships.xlsx", "UNKNOWN_ACTION")})
         assert [n for r in returns for n in r.notes] == []
 
 

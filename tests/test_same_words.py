@@ -18,9 +18,9 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 sys.path.insert(0, str(Path(__file__).parent))
 from sample_model import sample_model  # noqa: E402
 
-from reporting.report.model import COLUMNS, ReportModel  # noqa: E402
 from reporting.render.html import render_html, render_pdf  # noqa: E402
 from reporting.render.word import render_docx  # noqa: E402
+from reporting.report.model import COLUMNS, ReportModel  # noqa: E402
 
 
 def _letters(text: str) -> str:
@@ -143,31 +143,16 @@ def model() -> ReportModel:
 @pytest.fixture(scope="module")
 def bundled_model() -> ReportModel:
     """The bundled 2022/23 Q2 quarterly report, compared with Q1, with the glossary."""
-    import tomllib
     from datetime import datetime
 
     from reporting.cadence import Cadence
-    from reporting.config import load_settings
-    from reporting.checks.flags import raise_flags
-    from reporting.report.merge import merge
-    from reporting.report.model import build_report_model
     from reporting.period import Period
-    from reporting.plan import find_plan, load_plan
-    from reporting.intake.returns import read_returns
-    from reporting.report.travel import previous_period
+    from reporting.pipeline import prepare_report, read_period
+    from reporting.settings import READ_NOW, load_settings
 
-    root = Path(__file__).resolve().parents[1]
-    settings = load_settings(root / "reporting.toml")
-    plan = load_plan(find_plan(root / "inputs" / "plan"), settings.default_cadence)
-    period = Period.parse("2022/23 Q2")
-    merged = merge(plan, read_returns(root / "inputs" / "returns" / period.path),
-                   Cadence.QUARTERLY, period)
-    previous = previous_period(
-        read_returns(root / "inputs" / "returns" / period.previous().path), period.previous())
-    glossary = tomllib.loads((root / "reporting.toml").read_text(encoding="utf-8"))["glossary"]
-    return build_report_model(settings, plan, merged, raise_flags(merged),
-                              datetime(2022, 10, 20, 9, 30), previous=previous,
-                              glossary=glossary)
+    settings = load_settings(Path(__file__).resolve().parents[1] / "reporting.toml")
+    read = read_period(settings, Period.parse("2022/23 Q2"), intake=READ_NOW)
+    return prepare_report(settings, read, Cadence.QUARTERLY, datetime(2022, 10, 20, 9, 30)).model
 
 
 def _compare(model: ReportModel) -> None:

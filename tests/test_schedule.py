@@ -9,18 +9,20 @@ import pytest
 
 from reporting.cadence import Cadence
 from reporting.period import Period
-from reporting.automation.schedule import (
-    Cron,
+from reporting.working_days import (
     add_working_days,
     bank_holidays,
     is_working_day,
+    returns_deadline,
+)
+from reporting.automation.schedule import (
+    Cron,
     period_open_for_returns,
     period_reported_on,
     planned_reminders,
     planned_report_runs,
     reminders_due,
     reminders_for,
-    returns_deadline,
 )
 
 LONDON = ZoneInfo("Europe/London")

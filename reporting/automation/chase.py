@@ -13,18 +13,17 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from reporting.automation_settings import AutomationSettings
 from reporting.cadence import REPORT_CADENCES, cadences_covered
-from reporting.report.merge import choose_returns, covered_actions
-from reporting.services import service_key
+from reporting.intake.returns import Return, choose_returns
+from reporting.merge import covered_actions
 from reporting.period import Period
 from reporting.plan import Plan
 from reporting.publish import safe_cell
-from reporting.intake.returns import Return
+from reporting.services import service_key
+from reporting.settings import Settings
 
 CHASE_COLUMNS = ("service_area", "lead_officer", "email", "actions_outstanding",
                  "deadline", "days_to_deadline", "status")
-CHASE_LIST_NAME = "chase-list.csv"
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def _reports_due(period: Period) -> list:
 
 
 def chase_list(plan: Plan, returns: list[Return], period: Period, deadline: date,
-               today: date, settings: AutomationSettings) -> list[Chase]:
+               today: date, settings: Settings) -> list[Chase]:
     """Give the service areas to chase for `period` on `today`, in plan order."""
     received = choose_returns(returns)
     outstanding: dict[str, list[str]] = {}

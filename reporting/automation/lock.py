@@ -15,8 +15,10 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from reporting.errors import ReportingError
 
-class RunInProgress(RuntimeError):
+
+class RunInProgress(ReportingError, RuntimeError):
     """Another run of the same report holds the lock."""
 
 
@@ -76,8 +78,3 @@ def acquire(path: Path, what: str, wait_seconds: float = 0.0, poll_seconds: floa
                              "run": what}))
     handle.flush()
     return RunLock(path, handle)
-
-
-def lock_path(outputs: Path, period_path: str, cadence: str) -> Path:
-    """Give the lock file for the `cadence` report on a period: outputs/<period>/.<cadence>.lock."""
-    return Path(outputs) / period_path / f".{cadence}.lock"

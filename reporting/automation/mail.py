@@ -20,13 +20,11 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Callable
 
-from reporting.automation_settings import EmailSettings
 from reporting.automation.chase import Chase
 from reporting.automation.lock import RunLock, acquire
 from reporting.period import Period
 from reporting.publish import write_atomic
-
-SENT_RECORD_NAME = "email-sent.json"
+from reporting.settings import EmailSettings
 
 
 @dataclass(frozen=True)

@@ -21,55 +21,13 @@ from pathlib import Path, PurePosixPath
 
 from defusedxml import ElementTree as SafeET
 
-from reporting.config import ConfigError, read_settings_file
+from reporting.settings import READ_NOW, IntakeSettings
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BLOCK = 1 << 16
-
-
-@dataclass(frozen=True)
-class IntakeSettings:
-    """The `[intake]` settings (and the returns deadline from `[schedule]`)."""
-
-    settle_seconds: float = 60
-    max_file_mb: float = 20
-    max_rows: int = 5000
-    long_update_words: int = 150
-    returns_deadline_working_days: int = 10
-
-    @property
-    def max_bytes(self) -> int:
-        return int(self.max_file_mb * 1024 * 1024)
-
-    @property
-    def max_unzipped_bytes(self) -> int:
-        # Spreadsheet XML compresses about ten to one; a return needs far less than this.
-        return 10 * self.max_bytes
-
-
-# What a caller that passes no settings gets: the limits, but every file is read now.
-READ_NOW = IntakeSettings(settle_seconds=0)
-
-
-def load_intake_settings(path: Path | None = None) -> IntakeSettings:
-    """Give the intake settings in `path` (default `reporting.toml`); defaults where absent."""
-    try:
-        data = read_settings_file(path)
-    except ConfigError:
-        data = {}  # load_settings reports a broken file; intake falls back to defaults
-    intake, schedule = data.get("intake", {}), data.get("schedule", {})
-    d = IntakeSettings()
-    return IntakeSettings(
-        settle_seconds=float(intake.get("settle_seconds", d.settle_seconds)),
-        max_file_mb=float(intake.get("max_file_mb", d.max_file_mb)),
-        max_rows=int(intake.get("max_rows", d.max_rows)),
-        long_update_words=int(intake.get("long_update_words", d.long_update_words)),
-        returns_deadline_working_days=int(
-            schedule.get("returns_deadline_working_days", d.returns_deadline_working_days)),
-    )
 
 
 # ---------------------------------------------------------------------------------------

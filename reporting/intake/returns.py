@@ -14,14 +14,20 @@ results, real dates); merged cells and hidden rows come from the intake check's 
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
+from reporting.intake.cells import (
+    cell_text,
+    normalise_action_id,
+    parse_date,
+    parse_period,
+    read_status,
+)
 from reporting.intake.files import (
     READ_NOW,
     IntakeSettings,
@@ -34,7 +40,7 @@ from reporting.intake.files import (
 )
 from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
-from reporting.status import Status, parse_status
+from reporting.status import Status
 
 RETURN_COLUMNS = (
     "Action ID",
@@ -154,6 +160,11 @@ class ReturnRow:
     next_steps: str
     cells: dict[str, str] = field(default_factory=dict, compare=False)  # column -> "Return!D12"
     forecast_status: Status | None = None  # the officer's forecast for the year end
+    # What the officer typed where a date or forecast was expected (the checks judge it).
+    revised_date_text: str = ""
+    date_achieved_text: str = ""
+    forecast_text: str = ""
+    combined_status: bool = False  # the status named two statuses; the worse was taken
 
     def where(self, column: str = "Action ID") -> str:
         return self.cells.get(column) or self.cells.get("Action ID", "")
@@ -200,259 +211,16 @@ class Return:
 
 
 # ---------------------------------------------------------------------------------------
-# Values in cells
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def normalise_action_id(text: object) -> str:
-    """Give the plan's form of an action ID ("1.b") for what an officer typed, or ""."""
-    raw = re.sub(r"^\s*(action|ref)\b\.?", "", _text(text), flags=re.I)
-    match = re.fullmatch(r"\s*(\d+)\s*[.\-_ ]?\s*([a-zA-Z])\s*\.?\s*", raw)
-    return f"{match[1]}.{match[2].lower()}" if match else ""
-
-
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
-
-
-def _end_of_month(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return year + 2000 if year < 100 else year
-
-
-def parse_period(value: object) -> Period | None:
-    """Give the period an officer meant ("2022/23 Q2", "Q2 2022/23", "Quarter 2 22/23"), or None.
-
-    A date gives the quarter it falls in.
-    """
-    period = _named_period(_text(value))
-    if period is not None:
-        return period
-    day = parse_date(value)
-    return Period.quarter_containing(day) if day else None
-
-
-def _named_period(text: str) -> Period | None:
-    """Give the period `text` names with its financial year, or None (never via a date)."""
-    if not text:
-        return None
-    try:
-        return Period.parse(text)
-    except PeriodError:
-        pass
-    lower = text.lower()
-    kind = re.search(r"\b(q|quarter|h|half|half[\s-]*year)\s*([1-4])\b", lower)
-    year = re.search(r"\b(\d{4}|\d{2})\s*[/-]\s*(\d{4}|\d{2})\b", lower)
-    if kind and year:
-        start = _year(year[1])
-        letter = "H" if kind[1].startswith("h") else "Q"
-        try:
-            return Period(start, letter, int(kind[2]))
-        except PeriodError:
-            return None
-    return None
-
-
-def _excel_serial(number: float) -> date | None:
-    # A date typed into a cell formatted as a number (44926 = 31/12/2022).
-    if 32874 <= number <= 73051:  # 1990 to 2100
-        return date(1899, 12, 30) + timedelta(days=int(number))
-    return None
-
-
-def parse_date(value: object) -> date | None:
-    """Give the date in a cell: a real Excel date or day-first text, always UK order.
-
-    Understands 31/03/2023, 31/03/23, 31.3.2023, 31-03-2023, 2023-03-31, 31 March 2023,
-    31st Mar 2023, March 2023 (the end of the month), end of March 2023, Mar-23 and
-    Q4 2022/23 (the end of the quarter).
-    """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _excel_serial(float(value))
-    text = re.sub(r"\s+", " ", _text(value).lower()).strip(" .,")
-    if not text:
-        return None
-    text = re.sub(r"^(by |by the |the )?end of (the )?", "", text)
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-    try:
-        match = re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})", text)
-        if match:
-            return date(_year(match[3]), int(match[2]), int(match[1]))
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-        if match:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        match = re.fullmatch(r"(\d{1,2})[ \-]([a-z]+)[ \-,]*(\d{4}|\d{2})", text)
-        if match and match[2] in _MONTHS:
-            return date(_year(match[3]), _MONTHS[match[2]], int(match[1]))
-        match = re.fullmatch(r"([a-z]+)[ \-,]*(\d{4}|\d{2})", text)
-        if match and match[1] in _MONTHS:
-            return _end_of_month(_year(match[2]), _MONTHS[match[1]])
-    except ValueError:  # 31/02/2023
-        return None
-    if re.search(r"\b(q|quarter|h|half)\s*[1-4]\b", text):
-        period = _named_period(text)
-        return period.end if period else None
-    return None
-
-
-def _status(text: str) -> tuple[Status | None, bool]:
-    """Give the status meant by `text`, and whether it named two statuses (the worse taken)."""
-    status = parse_status(text)
-    if status is not None:
-        parts = [p for p in re.split(r"[/\\|,&]|\bto\b", text.lower()) if p.strip()]
-        return status, len({parse_status(p) for p in parts} - {None}) > 1
-    # "On track (Green)", "Green - on track": the parts agree on one status.
-    parts = [p for p in re.split(r"[()\[\]\-–:]", text) if p.strip()]
-    found = {parse_status(p) for p in parts} - {None}
-    return (found.pop(), False) if len(found) == 1 else (None, False)
-
-
-# ---------------------------------------------------------------------------------------
-# What the report checks in each row (shared with flags.py, so receipt and report agree)
-
-_DELAY_WORDS = re.compile(
-    r"\b(delay(?:ed|s)?|postpone(?:d|ment)?|behind|pause(?:d)?|on hold|not (?:yet )?started|"
-    r"(?:has|have) not started|slipp(?:ed|ing))\b", re.I)
-_NEGATION = re.compile(r"\b(no|not|without|never|avoid(?:ed)?|no longer)\s+(\w+\s+)?$", re.I)
-
-
-def words_in(text: str) -> int:
-    return len(text.split())
-
-
-def delay_words(text: str) -> str:
-    """Give the first word in `text` saying work is delayed ("postponed"), or ""."""
-    for match in _DELAY_WORDS.finditer(text or ""):
-        before = text[max(0, match.start() - 25):match.start()]
-        if match[1].lower().startswith("not") or not _NEGATION.search(before):
-            return match[1]
-    return ""
-
-
-def status_mismatch(status: Status | None, update: str) -> str:
-    """Give the delay word when a row says On track or Complete but its update says delayed."""
-    if status in (Status.ON_TRACK, Status.COMPLETE):
-        return delay_words(update)
-    return ""
-
-
-def same_words(a: str, b: str) -> bool:
-    """Tell whether two updates say the same words (ignoring case, spacing and punctuation)."""
-    def norm(t: str) -> str:
-        return " ".join(re.sub(r"[^\w\s]", " ", t.lower()).split())
-    return bool(norm(a)) and norm(a) == norm(b)
-
-
-def _review(file: str, fields: dict[str, object], cells: dict[str, str], rows: list[ReturnRow],
-            expected: Period | None, settings: IntakeSettings) -> list[Problem]:
-    """Give the problems the report will flag for a readable return (for its receipt)."""
-    problems = []
-    period_text = _text(fields.get("Period"))
-    if expected is not None and period_text:
-        period = parse_period(period_text)
-        if period is None:
-            problems.append(Problem(
-                file, cells.get("Period", ""),
-                f"the Period '{period_text}' is not a period the report recognises",
-                fix=f"write it as {expected.label}", code="WRONG_PERIOD"))
-        elif period != expected and not (period.kind == "H" and period == expected.half()):
-            problems.append(Problem(
-                file, cells.get("Period", ""),
-                f"the Period says {period.label}, but the return was sent for {expected.label}",
-                fix=f"check this is the {expected.label} return and correct the Period",
-                code="WRONG_PERIOD"))
-    if not _text(fields.get("Approved by")):
-        problems.append(Problem(
-            file, cells.get("Approved by", ""), "no one is named as having approved the return",
-            fix="ask your head of service to approve it and put their name in 'Approved by'",
-            code="UNAPPROVED_RETURN"))
-    by_action: dict[str, list[ReturnRow]] = {}
-    for row in rows:
-        by_action.setdefault(row.action_id or row.raw_action_id, []).append(row)
-    for name, own in by_action.items():
-        # As the report judges it: an action's rows together (one row per milestone).
-        if name and not any(r.status_text for r in own):
-            problems.append(Problem(
-                file, own[0].where("Status"), f"the row for {name} gives no status",
-                fix="choose one of " + ", ".join(STATUS_WORDS), code="MISSING_STATUS"))
-        if name and not any(r.progress_update for r in own):
-            problems.append(Problem(
-                file, own[0].where("Progress update"), f"the row for {name} has no progress update",
-                fix="say briefly what has happened this period", code="MISSING_UPDATE"))
-    for row in rows:
-        count = words_in(row.progress_update)
-        if count > settings.long_update_words:
-            problems.append(Problem(
-                file, row.where("Progress update"),
-                f"the update on {row.action_id or row.raw_action_id} is {count} words long",
-                fix=f"shorten it to {settings.long_update_words} words or fewer: committee "
-                    "papers need it shorter", code="LONG_UPDATE"))
-        word = status_mismatch(row.status, row.progress_update)
-        if word:
-            problems.append(Problem(
-                file, row.where("Status"),
-                f"the status is {row.status.value} but the update says '{word}'",
-                fix="check the status; use At risk or Off track if the work is behind",
-                code="STATUS_MISMATCH"))
-    return problems
-
-
-def stale_problems(ret: Return, previous: list[Return]) -> list[Problem]:
-    """Give a STALE_UPDATE problem for each row that repeats last period's update word for word."""
-    earlier: dict[tuple[str, str], str] = {}
-    by_action: dict[str, str] = {}
-    for old in previous:
-        if not old.usable or _service(old) != _service(ret):
-            continue
-        for row in old.rows:
-            earlier.setdefault((row.action_id, row.milestone.lower()), row.progress_update)
-            by_action.setdefault(row.action_id, row.progress_update)
-    problems = []
-    for row in ret.rows:
-        before = earlier.get((row.action_id, row.milestone.lower()), by_action.get(row.action_id, ""))
-        if row.action_id and same_words(row.progress_update, before):
-            problems.append(Problem(
-                ret.file, row.where("Progress update"),
-                f"the update on {row.action_id} is word for word the same as last period's",
-                fix="say what has happened since the last return", code="STALE_UPDATE"))
-    return problems
-
-
-def _service(ret: Return) -> str:
-    return service_key(ret.service_area)
-
-
-# ---------------------------------------------------------------------------------------
 # Reading a table out of a grid of cells
 
 
 def _find_header(grid: list[list[object]]) -> int | None:
     fallback = None
     for r, values in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        names = {_COLUMN_KEYS.get(_key(_text(v))) for v in values} - {None}
+        names = {_COLUMN_KEYS.get(_key(cell_text(v))) for v in values} - {None}
         if "Action ID" in names and len(names) >= 2:
             return r
-        if fallback is None and any(_key(_text(v)) == "actionid" for v in values):
+        if fallback is None and any(_key(cell_text(v)) == "actionid" for v in values):
             fallback = r
     return fallback
 
@@ -463,11 +231,11 @@ def _fields_above(grid, header_at, address) -> tuple[dict[str, object], dict[str
     cells: dict[str, str] = {}
     for r in range(header_at):
         values = grid[r]
-        filled = [(c, v) for c, v in enumerate(values) if _text(v)]
+        filled = [(c, v) for c, v in enumerate(values) if cell_text(v)]
         if not filled:
             continue
         c, label = filled[0]
-        name = _FIELD_KEYS.get(_key(_text(label)))
+        name = _FIELD_KEYS.get(_key(cell_text(label)))
         if name and name not in fields:
             value = filled[1] if len(filled) > 1 else (c + 1, None)
             fields[name] = value[1]
@@ -510,7 +278,7 @@ def _table(
     fields, field_cells = _fields_above(grid, header_at, address)
     columns: dict[str, int] = {}
     for c, value in enumerate(grid[header_at]):
-        heading = _text(value)
+        heading = cell_text(value)
         if not heading:
             continue
         name = _COLUMN_KEYS.get(_key(heading))
@@ -534,7 +302,7 @@ def _table(
 
     rows = []
     hidden_in_table = [r for r in hidden if header_at < r - 1 < len(grid)
-                       and any(_text(v) for v in grid[r - 1])]
+                       and any(cell_text(v) for v in grid[r - 1])]
     if hidden_in_table:
         shown = ", ".join(str(r) for r in hidden_in_table[:10])
         notes.append(Note(name_of_file, "",
@@ -543,56 +311,43 @@ def _table(
                           "read like the others"))
     for r in range(header_at + 1, len(grid)):
         values = grid[r]
-        if all(_text(v) == "" for v in values):
+        if all(cell_text(v) == "" for v in values):
             continue
         cells = {name: address(r, c) for name, c in columns.items()}
-        raw_id = _text(cell(values, "Action ID"))
-        status_text = _text(cell(values, "Status"))
-        update = _text(cell(values, "Progress update"))
+        raw_id = cell_text(cell(values, "Action ID"))
+        status_text = cell_text(cell(values, "Status"))
+        update = cell_text(cell(values, "Progress update"))
         if not (raw_id or status_text or update):
             notes.append(Note(name_of_file, address(r, None),
                               "a row with no action ID, status or update was skipped"))
             continue
-        def date_in(column: str) -> date | None:
-            raw = cell(values, column)
-            day = parse_date(raw)
-            if _text(raw) and day is None:
-                problems.append(Problem(name_of_file, cells[column],
-                                        f"'{_text(raw)}' is not a date",
-                                        fix="write it as 31/03/2023"))
-            return day
-
-        revised = date_in("Revised date")
-        achieved = date_in("Date achieved")
-        status, combined = _status(status_text)
-        if status_text and status is None:
-            problems.append(Problem(
-                name_of_file, cells["Status"], f"'{status_text}' is not a status",
-                fix="use one of " + ", ".join(STATUS_WORDS)))
-        elif combined:
+        revised_text = cell_text(cell(values, "Revised date"))
+        achieved_text = cell_text(cell(values, "Date achieved"))
+        status, combined = read_status(status_text)
+        if combined:
             notes.append(Note(name_of_file, cells["Status"],
                               f"'{status_text}' names two statuses; the worse, "
                               f"{status.value}, was taken"))
-        forecast_text = _text(cell(values, "Forecast year-end status"))
-        forecast, _ = _status(forecast_text)
-        if forecast_text and forecast is None:
-            problems.append(Problem(
-                name_of_file, cells["Forecast year-end status"],
-                f"'{forecast_text}' is not a status", fix="use one of " + ", ".join(STATUS_WORDS)))
+        forecast_text = cell_text(cell(values, "Forecast year-end status"))
+        forecast, _ = read_status(forecast_text)
         rows.append(ReturnRow(
             action_id=normalise_action_id(raw_id),
             raw_action_id=raw_id,
-            milestone=_text(cell(values, "Milestone")),
+            milestone=cell_text(cell(values, "Milestone")),
             status=status,
             status_text=status_text,
             progress_update=update,
-            revised_date=revised,
-            reason_for_revised_date=_text(cell(values, "Reason for revised date")),
-            date_achieved=achieved,
-            evidence=_text(cell(values, "Evidence")),
-            next_steps=_text(cell(values, "Next steps")),
+            revised_date=parse_date(cell(values, "Revised date")),
+            reason_for_revised_date=cell_text(cell(values, "Reason for revised date")),
+            date_achieved=parse_date(cell(values, "Date achieved")),
+            evidence=cell_text(cell(values, "Evidence")),
+            next_steps=cell_text(cell(values, "Next steps")),
             cells=cells,
             forecast_status=forecast,
+            revised_date_text=revised_text,
+            date_achieved_text=achieved_text,
+            forecast_text=forecast_text,
+            combined_status=combined,
         ))
     return fields, field_cells, rows
 
@@ -604,7 +359,9 @@ def _table(
 def _read_workbook(path: Path, settings: IntakeSettings):
     """Give (sheet name, grid, scan) for a workbook that passed the intake check."""
     scan = check_workbook(path, settings, PREFERRED_SHEET)
-    from python_calamine import CalamineWorkbook  # imported here: only workbooks need it
+    from python_calamine import (
+        CalamineWorkbook,  # imported here: only workbooks need it
+    )
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -642,19 +399,12 @@ def _read_csv(path: Path, settings: IntakeSettings) -> list[list[object]]:
     return grid
 
 
-def read_return(path: Path, settings: IntakeSettings = READ_NOW,
-                expected_period: Period | None = None) -> Return:
-    """Give the Return in the file at `path`; anything unusable is in its `problems`.
+def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
+    """Give the Return in the file at `path`; why it cannot be used, if so, is in `problems`.
 
-    `expected_period` is the period of the folder it came from (for WRONG_PERIOD); when
-    not given, the folder's name is used if it names a period.
+    Reading only reads: whether a cell's value is acceptable is for `reporting.checks`.
     """
     path = Path(path)
-    if expected_period is None:
-        try:
-            expected_period = Period.parse(path.parent.name)
-        except PeriodError:
-            expected_period = None
     problems: list[Problem] = []
     notes: list[Note] = []
     sheet = ""
@@ -683,14 +433,12 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW,
         return Return(path=path, service_area=service_area_from_name(path),
                       problems=tuple(problems))
     fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden)
-    if not any(p.fatal for p in problems):
-        problems += _review(path.name, fields, field_cells, rows, expected_period, settings)
     return Return(
         path=path,
-        service_area=_text(fields.get("Service area")) or service_area_from_name(path),
-        period_text=_text(fields.get("Period")),
-        completed_by=_text(fields.get("Completed by")),
-        approved_by=_text(fields.get("Approved by")),
+        service_area=cell_text(fields.get("Service area")) or service_area_from_name(path),
+        period_text=cell_text(fields.get("Period")),
+        completed_by=cell_text(fields.get("Completed by")),
+        approved_by=cell_text(fields.get("Approved by")),
         date_completed=parse_date(fields.get("Date completed")),
         sheet=sheet,
         rows=tuple(rows),
@@ -729,18 +477,41 @@ def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
     as a settling Return, so the receipt and the report say so. An absent folder gives none.
     """
     folder = Path(folder)
-    try:
-        expected = Period.parse(folder.name)
-    except PeriodError:
-        expected = None
     found = []
     for path in candidate_files(folder):
         age = seconds_since_modified(path, now)
         if settings.settle_seconds and age < settings.settle_seconds:
             found.append(settling_return(path, age))
         else:
-            found.append(read_return(path, settings, expected))
+            found.append(read_return(path, settings))
     return found
+
+
+def choose_returns(returns: list[Return]) -> dict[str, Return]:
+    """Give one usable return per service area: the latest by `Date completed`, then file time.
+
+    Keyed by `service_key` of the service area.
+    """
+    chosen: dict[str, Return] = {}
+    for ret in returns:
+        if not ret.usable:
+            continue
+        key = service_key(ret.service_area)
+        current = chosen.get(key)
+        if current is None or _newer(ret, current):
+            chosen[key] = ret
+    return chosen
+
+
+def _newer(a: Return, b: Return) -> bool:
+    def stamp(r: Return) -> tuple[date, float]:
+        try:
+            mtime = r.path.stat().st_mtime
+        except OSError:
+            mtime = 0.0
+        return (r.date_completed or date.min, mtime)
+
+    return stamp(a) > stamp(b)
 
 
 def latest_period_with_returns(root: Path) -> Period | None:

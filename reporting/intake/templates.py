@@ -18,15 +18,15 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting.automation import schedule
-from reporting.intake.files import READ_NOW, IntakeSettings, column_letter
-from reporting.report.merge import choose_returns
-from reporting.services import service_key
+from reporting.intake.files import column_letter
+from reporting.intake.returns import STATUS_WORDS, Return, choose_returns, read_returns
 from reporting.period import Period
 from reporting.plan import Action, Plan
 from reporting.publish import write_atomic
-from reporting.intake.returns import STATUS_WORDS, Return, read_returns
+from reporting.services import service_key
+from reporting.settings import READ_NOW, IntakeSettings
 from reporting.status import Status
+from reporting.working_days import returns_deadline
 
 # (heading, width, officer types here)
 TEMPLATE_COLUMNS = (
@@ -69,14 +69,6 @@ def templated_actions(plan: Plan, period: Period) -> dict[str, list[Action]]:
     return found
 
 
-def returns_deadline(period: Period, settings: IntakeSettings = READ_NOW) -> date:
-    """Give the day returns are due: so many working days after the period ends.
-
-    The same rule as the reminders use (weekends and bank holidays skipped).
-    """
-    return schedule.returns_deadline(period, settings.returns_deadline_working_days)
-
-
 def _put(ws, row: int, column: int, value: object, *, locked: bool = True):
     """Write a value that a spreadsheet shows and never runs, even if it starts with '='."""
     cell = ws.cell(row=row, column=column)
@@ -107,7 +99,7 @@ def template_workbook(service_area: str, actions: list[Action], period: Period,
                       previous: Return | None = None,
                       settings: IntakeSettings = READ_NOW) -> bytes:
     """Give the .xlsx bytes of the pre-filled return template for one service area."""
-    deadline = returns_deadline(period, settings)
+    deadline = returns_deadline(period, settings.returns_deadline_working_days)
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Return"
@@ -211,15 +203,14 @@ def template_file_name(service_area: str) -> str:
     return f"{name}.xlsx"
 
 
-def write_templates(plan: Plan, period: Period, outputs: Path, returns_root: Path,
+def write_templates(plan: Plan, period: Period, folder: Path, returns_root: Path,
                     settings: IntakeSettings = READ_NOW) -> list[Path]:
-    """Write a template per service area into `outputs/<period>/templates/`; give the paths.
+    """Write a template per service area into `folder` (`outputs/<period>/templates/`); give the paths.
 
     `returns_root` is `inputs/returns`: last period's returns are read from its folder for
     the reference columns (only read, never changed).
     """
     previous = choose_returns(read_returns(Path(returns_root) / period.previous().path))
-    folder = Path(outputs) / period.path / "templates"
     written = []
     for service_area, actions in templated_actions(plan, period).items():
         data = template_workbook(service_area, actions, period,

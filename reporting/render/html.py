@@ -22,9 +22,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reporting.report.model import COLUMNS, LABELS, WORDS, ReportModel
 from reporting.render.chart import chart_svg
 from reporting.render.pdf_tags import mend_structure, record_sources
+from reporting.report.model import STATUS_BADGE, TRAVEL_BADGE, WORDS, ReportModel
+from reporting.report.travel import Travel
 from reporting.status import Status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -55,10 +56,11 @@ def render_html(model: ReportModel, templates: Path = TEMPLATES) -> str:
     return template.render(
         model=model,
         headings=model.headings,
-        labels=LABELS,
-        columns=COLUMNS,
         words=WORDS,
-        statuses={status.value: status for status in Status},  # badges in the status key
+        # The model gives statuses and directions of travel as words: badges draw them.
+        badges={"status": STATUS_BADGE, "travel": TRAVEL_BADGE},
+        statuses={status.value: status for status in Status},
+        travels={travel.value: travel for travel in Travel},
         css=Markup(css),
         # Drawn from the model's numbers and cleaned of all but shapes (see chart.py).
         chart_svg=Markup(chart_svg(model.chart)) if model.chart else "",

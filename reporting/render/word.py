@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -20,11 +19,22 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
+from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from reporting.report.model import COLUMNS, LABELS, WORDS, ActionEntry, ReportModel, StatusChart
 from reporting.render.chart import chart_png
+from reporting.report.model import (
+    STATUS_BADGE,
+    TRAVEL_BADGE,
+    WORDS,
+    ActionEntry,
+    Column,
+    Field,
+    ReportModel,
+    StatusChart,
+    Table,
+)
+from reporting.report.travel import Travel
 from reporting.status import Status
 
 FONT = "Arial"
@@ -44,6 +54,11 @@ STATUS_COLOURS: dict[Status, RGBColor] = {
     Status.ON_TRACK: RGBColor(0x00, 0x61, 0x00),
     Status.COMPLETE: RGBColor(0x1F, 0x4E, 0x79),
 }
+
+# The model gives statuses and directions of travel as their words; these find their colour
+# and arrow.
+_STATUSES = {status.value: status for status in Status}
+_TRAVELS = {travel.value: travel for travel in Travel}
 
 # (style name, size, space before) for the styles this document uses as headings.
 _HEADING_STYLES = (
@@ -213,7 +228,7 @@ def _keep_row_whole(row, header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def _set_cell_margins(table: Table, side_twips: int) -> None:
+def _set_cell_margins(table: DocxTable, side_twips: int) -> None:
     """Give every cell a little room above and below, and `side_twips` left and right."""
     margins = OxmlElement("w:tblCellMar")
     for side, width in (("top", 40), ("left", side_twips), ("bottom", 40), ("right", side_twips)):
@@ -229,7 +244,7 @@ def _set_cell_margins(table: Table, side_twips: int) -> None:
         table._tbl.tblPr.append(margins)
 
 
-def _describe_table(table: Table, caption: str, description: str) -> None:
+def _describe_table(table: DocxTable, caption: str, description: str) -> None:
     """Give the table alternative text; caption and description must come last in tblPr."""
     tbl_pr = table._tbl.tblPr
     for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
@@ -245,35 +260,60 @@ def _caption(doc: DocxDocument, text: str, keep_with_next: bool = True) -> Parag
     return paragraph
 
 
-def _add_table(
-    doc: DocxDocument,
-    model: ReportModel,
-    key: str,
-    header: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    widths_cm: Sequence[float],
-    side_twips: int = 85,
-    shown_caption: bool = False,
-) -> Table:
-    """Add a gridded table with a bold, shaded header row that repeats on every page.
+# Column widths of each table in cm (landscape tables are 25.7 cm wide, portrait 17 cm).
+_WIDTHS: dict[str, tuple[float, ...]] = {
+    "front": (5.0, 12.0),
+    "overall": (6.0, 4.5),
+    "exceptions": (2.2, 5.4, 1.9, 3.6, 7.8, 4.8),
+    "returns": (3.3, 2.2, 4.7, 3.0, 3.0, 2.8, 2.0, 2.0, 2.7),
+    "status_key": (3.5, 13.5),
+    "travel_key": (4.5, 12.5),
+    "glossary": (3.0, 14.0),
+}
 
-    Its caption and description come from `model.tables[key]`; with `shown_caption` the
-    caption is printed above it too. A short table is kept on one page; a long one at least
-    keeps its header with its first row.
+# Cell margins left and right in twips, where not the usual 85: narrow for the by-priority
+# table, so a bold "Complete" fits its count column at 11pt.
+_SIDE_MARGINS = {"by_priority": 57}
+
+
+def _widths(table: Table) -> tuple[float, ...]:
+    """Give the width of each column of `table`, in cm."""
+    if table.key in _WIDTHS:
+        return _WIDTHS[table.key]
+    # A row heading, then counts sharing 12 cm, then a total (the by-priority table).
+    counts = max(len(table.columns) - 2, 1)
+    return (3.7, *[12.0 / counts] * counts, 1.3)
+
+
+def _cell_text(column: Column, value: str) -> str:
+    """Give a body cell's text: a direction of travel keeps its arrow, as beside an action."""
+    if column.badge == TRAVEL_BADGE and value in _TRAVELS:
+        return f"{_TRAVELS[value].arrow} {value}"
+    return value
+
+
+def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
+    """Add `table` gridded, with a bold, shaded header row that repeats on every page.
+
+    Its caption and description are its alternative text; a shown caption is printed above
+    it too. Footer rows follow the body. A short table is kept on one page; a long one at
+    least keeps its header with its first row.
     """
-    caption, description = model.tables[key]
-    if shown_caption:
-        _caption(doc, caption)
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    _set_cell_margins(table, side_twips)
-    keep_rows_with_next = len(rows) if len(rows) <= _SHORT_TABLE_ROWS else 1
-    for column, width in zip(table.columns, widths_cm):
+    if table.caption_shown:
+        _caption(doc, table.caption)
+    widths_cm = _widths(table)
+    body = [[_cell_text(column, value) for column, value in zip(table.columns, row)]
+            for row in table.rows] + [list(row) for row in table.footer]
+    grid = doc.add_table(rows=1 + len(body), cols=len(table.columns))
+    grid.style = doc.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    grid.autofit = False
+    _set_cell_margins(grid, _SIDE_MARGINS.get(table.key, 85))
+    keep_rows_with_next = len(body) if len(body) <= _SHORT_TABLE_ROWS else 1
+    for column, width in zip(grid.columns, widths_cm):
         column.width = Cm(width)
 
-    for row_index, (row, values) in enumerate(zip(table.rows, [header, *rows])):
+    for row_index, (row, values) in enumerate(zip(grid.rows, [table.headings, *body])):
         is_header = row_index == 0
         _keep_row_whole(row, header=is_header)
         for cell, value, width in zip(row.cells, values, widths_cm):
@@ -286,8 +326,8 @@ def _add_table(
                 run.bold = True
                 _shade(cell, HEADER_FILL)
 
-    _describe_table(table, _text(caption), _text(description))
-    return table
+    _describe_table(grid, _text(table.caption), _text(table.description))
+    return grid
 
 
 def _add_chart(doc: DocxDocument, chart: StatusChart) -> None:
@@ -301,25 +341,35 @@ def _add_chart(doc: DocxDocument, chart: StatusChart) -> None:
     _caption(doc, chart.caption, keep_with_next=False)
 
 
-def _labelled(
-    doc: DocxDocument, label: str, text: str, colour: RGBColor | None = None
-) -> Paragraph:
-    """Add a paragraph with a bold label and its text, e.g. "Lead: Regulatory Services"."""
+def _field(doc: DocxDocument, field: Field) -> None:
+    """Add one field of an action: a bold label, then its value ("Lead: Regulatory Services").
+
+    A status is written in its colour and a direction of travel after its arrow, both bold
+    and always as the word; a list (milestones) follows as bullets.
+    """
     paragraph = doc.add_paragraph()
-    paragraph.add_run(label).bold = True
-    if not text:
-        return paragraph
-    run = paragraph.add_run(_text(text))
-    if colour is not None:
-        run.font.color.rgb = colour
+    paragraph.add_run(f"{field.label}: ").bold = True
+    if isinstance(field.value, tuple):
+        paragraph.paragraph_format.keep_with_next = True
+        for item in field.value:
+            doc.add_paragraph(_text(item), style="List Bullet")
+    elif field.badge == STATUS_BADGE:
+        run = paragraph.add_run(_text(field.value))
         run.bold = True
-    return paragraph
+        if field.value in _STATUSES:
+            run.font.color.rgb = STATUS_COLOURS[_STATUSES[field.value]]
+    elif field.badge == TRAVEL_BADGE and field.value in _TRAVELS:
+        paragraph.add_run(_text(f"{_TRAVELS[field.value].arrow} {field.value}")).bold = True
+    elif field.value:
+        paragraph.add_run(_text(field.value))
+    if field.detail:
+        paragraph.add_run(_text(f" ({field.detail})"))
 
 
 def _front_sheet(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_paragraph(_text(model.front.council), style="Title")
     doc.add_heading(_text(model.title), level=1)
-    _add_table(doc, model, "front", COLUMNS["front"], model.front.rows(), (5.0, 12.0))
+    _add_table(doc, model.tables["front"])
     contents = doc.add_paragraph()
     contents.paragraph_format.space_before = Pt(18)
     contents.add_run(WORDS["contents"]).bold = True
@@ -340,30 +390,9 @@ def _summary(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(model.headings["summary"], level=2)
     for text in model.summary:
         doc.add_paragraph(_text(text))
-    _add_table(
-        doc,
-        model,
-        "overall",
-        COLUMNS["overall"],
-        [*((line.status.value, line.count) for line in model.overall),
-         (WORDS["total"], model.total_actions)],
-        (6.0, 4.5),
-        shown_caption=True,
-    )
+    _add_table(doc, model.tables["overall"])
     doc.add_paragraph()  # two tables with nothing between them would merge into one
-    status_words = [status.value for status in model.status_columns]
-    # Narrow cell margins so a bold "Complete" fits its column at 11pt.
-    count_width = 12.0 / max(len(status_words), 1)
-    _add_table(
-        doc,
-        model,
-        "by_priority",
-        (WORDS["priority"], *status_words, WORDS["total"]),
-        [(p.heading, *p.counts, p.total) for p in model.by_priority],
-        (3.7, *[count_width] * len(status_words), 1.3),
-        side_twips=57,
-        shown_caption=True,
-    )
+    _add_table(doc, model.tables["by_priority"])
     if model.chart is not None:
         _add_chart(doc, model.chart)
 
@@ -373,67 +402,23 @@ def _exceptions(doc: DocxDocument, model: ReportModel) -> None:
     # The intro stays with the table, so a table that moves to the next page takes its
     # heading with it instead of leaving it alone at the foot of a page.
     doc.add_paragraph(_text(model.exceptions_intro)).paragraph_format.keep_with_next = True
-    if not model.exceptions:
+    if "exceptions" in model.tables:
+        _add_table(doc, model.tables["exceptions"])
+    else:
         doc.add_paragraph(WORDS["no_exceptions"])
-        return
-    _add_table(
-        doc,
-        model,
-        "exceptions",
-        COLUMNS["exceptions"],
-        [(e.severity, e.code, e.action_id, e.service_area, e.message, e.source)
-         for e in model.exceptions],
-        (2.2, 5.4, 1.9, 3.6, 7.8, 4.8),
-    )
 
 
 def _returns(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(model.headings["returns"], level=2)
     doc.add_paragraph(_text(model.returns_intro)).paragraph_format.keep_with_next = True
-    if not model.returns:
-        return
-    _add_table(
-        doc,
-        model,
-        "returns",
-        COLUMNS["returns"],
-        [(r.service_area, r.received, r.file, r.completed_by, r.approved_by, r.date_completed,
-          r.actions_covered, r.actions_updated, r.outstanding) for r in model.returns],
-        (3.3, 2.2, 4.7, 3.0, 3.0, 2.8, 2.0, 2.0, 2.7),
-    )
+    if "returns" in model.tables:
+        _add_table(doc, model.tables["returns"])
 
 
 def _action(doc: DocxDocument, action: ActionEntry) -> None:
     doc.add_heading(_text(f"{action.id} {action.objective}"), level=4)
-
-    def field(key: str, text: str, colour: RGBColor | None = None) -> Paragraph:
-        return _labelled(doc, f"{LABELS[key]}: ", text, colour)
-
-    field("status", action.status.value, STATUS_COLOURS.get(action.status))
-    if action.forecast is not None:
-        field("forecast", action.forecast.value, STATUS_COLOURS.get(action.forecast))
-    if action.travel is not None:
-        travel = field("travel", "")
-        travel.add_run(_text(f"{action.travel.arrow} {action.travel.value}")).bold = True
-        if action.travel_detail:
-            travel.add_run(_text(f" ({action.travel_detail})"))
-    field("what_we_will_do", action.what_we_will_do)
-    field("lead", action.lead)
-    field("partners", action.partners)
-    field("cadence", action.cadence)
-    field("due_date", action.due_date)
-    if action.revised_date:
-        field("revised_date", action.revised_date)
-    if action.milestones:
-        field("milestones", "").paragraph_format.keep_with_next = True
-        for milestone in action.milestones:
-            doc.add_paragraph(_text(milestone), style="List Bullet")
-    else:
-        field("milestones", WORDS["no_milestone"])
-    field("target", action.target)
-    field("progress_update", action.progress_update)
-    field("next_steps", action.next_steps)
-    field("flags", action.flags_text)
+    for field in action.fields:
+        _field(doc, field)
 
 
 def _actions(doc: DocxDocument, model: ReportModel) -> None:
@@ -447,19 +432,14 @@ def _actions(doc: DocxDocument, model: ReportModel) -> None:
 def _appendices(doc: DocxDocument, model: ReportModel) -> None:
     heading = doc.add_heading(model.headings["status_key"], level=2)
     heading.paragraph_format.page_break_before = True  # each appendix starts a page
-    _add_table(doc, model, "status_key", COLUMNS["status_key"], model.status_key,
-               (3.5, 13.5), shown_caption=True)
-    if model.travel_key:
+    _add_table(doc, model.tables["status_key"])
+    if "travel_key" in model.tables:
         doc.add_paragraph()  # two tables with nothing between them would merge into one
-        _add_table(
-            doc, model, "travel_key", COLUMNS["travel_key"],
-            [(f"{line.travel.arrow} {line.travel.value}", line.meaning)
-             for line in model.travel_key],
-            (4.5, 12.5), shown_caption=True)
-    if model.glossary:
+        _add_table(doc, model.tables["travel_key"])
+    if "glossary" in model.tables:
         heading = doc.add_heading(model.headings["glossary"], level=2)
         heading.paragraph_format.page_break_before = True
-        _add_table(doc, model, "glossary", COLUMNS["glossary"], model.glossary, (3.0, 14.0))
+        _add_table(doc, model.tables["glossary"])
 
 
 def render_docx(model: ReportModel) -> bytes:

@@ -1,22 +1,28 @@
 """The ReportModel: everything a committee member reads, already decided and worded.
 
 Both documents (HTML/PDF and Word) are views of one ReportModel: they lay it out and never
-work out a status, a count or a flag themselves. Every string here is final text.
+work out a status, a count or a flag themselves. Every string here is final text. Each
+action gives its fields in order (`ActionEntry.fields`, already leaving out what it does not
+have) and each table its header and rows (`ReportModel.tables`), so a renderer is one loop
+over each.
+
+`build_report_model` puts the model together from a few builders, one per part of the paper:
+front sheet, purpose and recommendation, sections of actions, summary, exceptions, returns
+and glossary.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, Protocol
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting.config import Settings
-from reporting.checks.flags import Flag, Severity
-from reporting.report.merge import Merged
+from reporting.merge import Merged
+from reporting.period import Period
 from reporting.plan import Plan
-from reporting.status import STATUS_ORDER, Status, parse_status, worse_of
 from reporting.report.travel import (
     TRAVEL_ORDER,
     PreviousPeriod,
@@ -25,6 +31,8 @@ from reporting.report.travel import (
     direction,
     travel_meanings,
 )
+from reporting.settings import Settings
+from reporting.status import STATUS_ORDER, Status, parse_status, worse_of
 from reporting.wording import long_date, plural
 
 # Section headings, in the order UK scrutiny papers use. Both renderers take them from here.
@@ -39,7 +47,8 @@ HEADINGS = {
     "glossary": "Appendix B: glossary of abbreviations",
 }
 
-# Labels beside each field of an action, in the order both documents show them.
+# Labels beside each field of an action, in the order both documents show them
+# (`ActionEntry.fields` gives them in this order).
 LABELS = {
     "status": "Status",
     "forecast": "Forecast at year end",
@@ -57,7 +66,7 @@ LABELS = {
     "flags": "Flags raised",
 }
 
-# Column headings of each table, shared by both documents.
+# Column headings of each table, shared by both documents (`ReportModel.tables`).
 COLUMNS = {
     "front": ("Item", "Detail"),
     "overall": ("Status", "Number of actions"),
@@ -92,6 +101,10 @@ TABLES = {
     "glossary": ("Abbreviations", "Each abbreviation used in this report and what it stands for."),
 }
 
+# The tables whose caption is printed above them; the others' section headings name them,
+# so their caption is alternative text only.
+_CAPTIONS_SHOWN = frozenset({"overall", "by_priority", "status_key", "travel_key"})
+
 # Fixed phrases both documents use where the model has nothing to say.
 WORDS = {
     "contents": "Contents",
@@ -109,6 +122,94 @@ NO_UPDATE = "No update received."
 NO_NEXT_STEPS = "No next steps given."
 NO_PARTNERS = "None named"
 NO_FLAGS = "None"
+
+# What a field or a table cell holding a status or a direction of travel is drawn as: a
+# badge that always carries the word (colour, symbol and arrow only repeat it).
+STATUS_BADGE = "status"
+TRAVEL_BADGE = "travel"
+
+
+class FlagLike(Protocol):
+    """What the model reads of a flag (the checks' Flag, or anything shaped like it)."""
+
+    code: str
+    severity: Any  # an IntEnum whose `.word` is "High", "Medium" or "Low"
+    action_id: str  # "" when the flag is about a whole return
+    service_area: str
+    message: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of an action as both documents show it: "Due date: 31 March 2023"."""
+
+    key: str  # a key of LABELS: "status", "due_date", ...
+    label: str  # "Due date"
+    value: str | tuple[str, ...]  # the text; a tuple is a list (milestones), one item a line
+    badge: str = ""  # STATUS_BADGE or TRAVEL_BADGE when `value` is such a word, else ""
+    detail: str = ""  # said in brackets after the value: "was At risk in 2022/23 Q1"
+    missing: bool = False  # `value` says the plan left the field empty
+
+    @property
+    def text(self) -> str:
+        """The field's value as one line of text: "Worse (was At risk in 2022/23 Q1)"."""
+        value = self.value if isinstance(self.value, str) else "; ".join(self.value)
+        return f"{value} ({self.detail})" if self.detail else value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its heading, and what its cells hold."""
+
+    heading: str
+    name: str  # what the cells hold, one lower-case word or two joined by "-" ("service-area")
+    number: bool = False  # a count, aligned right
+    badge: str = ""  # STATUS_BADGE or TRAVEL_BADGE when each body cell is such a word
+    marks_row: bool = False  # a row is told apart by its cell here ("High" severity, "Missing")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table as both documents show it: header, body rows and footer rows, all text."""
+
+    key: str  # a key of TABLES
+    caption: str
+    description: str  # alternative text: what the table holds
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    footer: tuple[tuple[str, ...], ...] = ()  # totals, after the body
+    row_headers: bool = True  # the first cell of each row names the row
+    caption_shown: bool = False  # printed above the table, not only alternative text
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(column.heading for column in self.columns)
+
+
+def _table(key: str, columns: tuple[Column, ...], rows, footer=(), row_headers=True) -> Table:
+    caption, description = TABLES[key]
+    return Table(
+        key=key,
+        caption=caption,
+        description=description,
+        columns=columns,
+        rows=tuple(tuple(str(value) for value in row) for row in rows),
+        footer=tuple(tuple(str(value) for value in row) for row in footer),
+        row_headers=row_headers,
+        caption_shown=key in _CAPTIONS_SHOWN,
+    )
+
+
+def _columns(key: str, *names: str, numbers: tuple[str, ...] = (), badge: str = "",
+             marks_row: str = "") -> tuple[Column, ...]:
+    """Give the Columns of table `key`: its COLUMNS headings with `names` (the first column
+    is the `badge` one, if any)."""
+    return tuple(
+        Column(heading, name, number=name in numbers, badge=badge if i == 0 else "",
+               marks_row=name == marks_row)
+        for i, (heading, name) in enumerate(zip(COLUMNS[key], names, strict=True))
+    )
 
 
 @dataclass(frozen=True)
@@ -160,7 +261,7 @@ class ExceptionLine:
 
     code: str
     severity: str  # "High", "Medium", "Low"
-    action_id: str  # "" when the flag is about a whole return
+    action_id: str  # "Whole return" when the flag is about a whole return
     service_area: str
     message: str
     source: str  # "Regulatory Services.xlsx, Return!D12" or "Plan, Actions row 7"
@@ -217,6 +318,39 @@ class ActionEntry:
     @property
     def flags_text(self) -> str:
         return ", ".join(self.flags) or NO_FLAGS
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """The fields both documents show under the action's heading, in order (LABELS).
+
+        A revised date is shown only when the date was revised, a forecast only when the
+        return gave one, a direction of travel only when the report is compared with a
+        period; milestones are a list, or the words saying the plan set none.
+        """
+        fields = []
+        for key, label in LABELS.items():
+            if key == "status":
+                field = Field(key, label, self.status.value, badge=STATUS_BADGE)
+            elif key == "forecast":
+                if self.forecast is None:
+                    continue
+                field = Field(key, label, self.forecast.value, badge=STATUS_BADGE)
+            elif key == "travel":
+                if self.travel is None:
+                    continue
+                field = Field(key, label, self.travel.value, badge=TRAVEL_BADGE,
+                              detail=self.travel_detail)
+            elif key == "revised_date" and not self.revised_date:
+                continue
+            elif key == "milestones":
+                field = (Field(key, label, tuple(self.milestones)) if self.milestones
+                         else Field(key, label, WORDS["no_milestone"], missing=True))
+            elif key == "flags":
+                field = Field(key, label, self.flags_text)
+            else:
+                field = Field(key, label, getattr(self, key))
+            fields.append(field)
+        return tuple(fields)
 
 
 @dataclass(frozen=True)
@@ -287,8 +421,51 @@ class ReportModel:
                      if key != "glossary" or self.glossary)
 
     @property
-    def tables(self) -> dict[str, tuple[str, str]]:
-        return TABLES
+    def tables(self) -> dict[str, Table]:
+        """The tables the documents show, by key (of TABLES), in reading order.
+
+        A table with nothing to list is left out: exceptions when none were raised (the
+        documents say so in words), the travel key when the report is not compared with a
+        period, the glossary when it explains nothing.
+        """
+        tables = {
+            "front": _table("front", _columns("front", "item", "detail"), self.front.rows()),
+            "overall": _table(
+                "overall",
+                _columns("overall", "status", "count", numbers=("count",), badge=STATUS_BADGE),
+                [(line.status.value, line.count) for line in self.overall],
+                footer=[(WORDS["total"], self.total_actions)]),
+            "by_priority": _table(
+                "by_priority",
+                (Column(WORDS["priority"], "priority"),
+                 *(Column(status.value, "count", number=True) for status in self.status_columns),
+                 Column(WORDS["total"], "total", number=True)),
+                [(row.heading, *row.counts, row.total) for row in self.by_priority]),
+            "exceptions": _table(
+                "exceptions",
+                _columns("exceptions", "severity", "code", "action-id", "service-area",
+                         "message", "source", marks_row="severity"),
+                [(e.severity, e.code, e.action_id, e.service_area, e.message, e.source)
+                 for e in self.exceptions],
+                row_headers=False),
+            "returns": _table(
+                "returns",
+                _columns("returns", "service-area", "received", "file", "completed-by",
+                         "approved-by", "date-completed", "covered", "updated", "outstanding",
+                         numbers=("covered", "updated"), marks_row="received"),
+                [(r.service_area, r.received, r.file, r.completed_by, r.approved_by,
+                  r.date_completed, r.actions_covered, r.actions_updated, r.outstanding)
+                 for r in self.returns]),
+            "status_key": _table(
+                "status_key", _columns("status_key", "status-word", "meaning", badge=STATUS_BADGE),
+                self.status_key),
+            "travel_key": _table(
+                "travel_key", _columns("travel_key", "travel-word", "meaning", badge=TRAVEL_BADGE),
+                [(line.travel.value, line.meaning) for line in self.travel_key]),
+            "glossary": _table("glossary", _columns("glossary", "term", "meaning"), self.glossary),
+        }
+        always = ("front", "overall", "by_priority", "status_key")
+        return {key: table for key, table in tables.items() if table.rows or key in always}
 
     @property
     def total_actions(self) -> int:
@@ -405,75 +582,143 @@ def summarise_priorities(sections) -> tuple[PrioritySummary, ...]:
     )
 
 
-def build_report_model(
-    settings: Settings,
-    plan: Plan,
-    merged: Merged,
-    flags: list[Flag],
-    produced: datetime,
-    previous: PreviousPeriod | Merged | Mapping[str, Status] | None = None,
-    glossary: Mapping[str, str] | None = None,
-) -> ReportModel:
-    """Give the ReportModel for `merged` and its `flags`: every word both documents show.
+# --- the builders behind build_report_model ----------------------------------------------
 
-    `previous` (the previous period's statuses, see `reporting.report.travel.previous_period`)
-    gives every action a direction of travel; `glossary` (abbreviation -> meaning) gives
-    an appendix explaining the abbreviations the report uses.
-    """
-    before = as_previous_period(previous) if previous is not None else None
-    period, cadence = merged.period, merged.cadence
-    covered_period = period.half() if cadence is Cadence.SIX_MONTHLY else period
-    title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
-    counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
-    total = len(merged.progress)
-    flags_on: dict[str, list[str]] = {}
+
+def _front_sheet(settings: Settings, title: str, period: Period, covered: Period,
+                 produced: datetime) -> FrontSheet:
+    meeting = settings.meeting_date(period)
+    return FrontSheet(
+        council=settings.council,
+        committee=settings.committee,
+        meeting_date=long_date(meeting) if meeting else "To be confirmed",
+        report_title=title,
+        period=covered.description,
+        report_author=settings.report_author,
+        author_contact=settings.author_contact,
+        lead_member=settings.lead_member,
+        date_of_report=long_date(produced.date()),
+    )
+
+
+def _purpose(settings: Settings, merged: Merged, covered: Period) -> tuple[str, ...]:
+    cadence, period = merged.cadence, merged.period
+    return (
+        f"To report progress on the {settings.plan_title} for "
+        f"{covered.description}, leading with the exceptions that need the "
+        "Committee's attention.",
+        f"This {cadence.value} report covers the "
+        f"{_covered_phrase(cadences_covered(cadence, period))} actions of the plan: "
+        f"{plural(len(merged.progress), 'action')} in all. Each service area that leads an "
+        "action sends a return with its status and a progress update.",
+    )
+
+
+def _recommendation(settings: Settings, merged: Merged, flags: Sequence[FlagLike]) -> str:
+    return (
+        f"That the Committee notes the progress made on the {settings.plan_title} in "
+        f"{merged.period.label}, considers the {plural(len(flags), 'exception')} set out in "
+        "section 4, and identifies any action it wishes to scrutinise further."
+    )
+
+
+def _codes_by_action(flags: Sequence[FlagLike]) -> dict[str, list[str]]:
+    """Give the codes of the flags raised on each action, each once, in the flags' order."""
+    codes: dict[str, list[str]] = {}
     for flag in flags:
         if flag.action_id:
-            codes = flags_on.setdefault(flag.action_id, [])
-            if flag.code not in codes:
-                codes.append(flag.code)
-    by_severity = {s: sum(f.severity is s for f in flags) for s in Severity}
+            found = codes.setdefault(flag.action_id, [])
+            if flag.code not in found:
+                found.append(flag.code)
+    return codes
 
-    def travel_of(p) -> dict:
-        if before is None:
-            return {}
-        travel, detail = _travel(before, p.action.id, p.status)
-        return {"travel": travel, "travel_detail": detail}
 
+def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None) -> ActionEntry:
+    action = progress.action
+    travel = {}
+    if before is not None:
+        direction_, detail = _travel(before, action.id, progress.status)
+        travel = {"travel": direction_, "travel_detail": detail}
+    return ActionEntry(
+        id=action.id,
+        objective=action.objective,
+        what_we_will_do=action.what_we_will_do,
+        lead=action.lead_service_area,
+        partners=action.partners or NO_PARTNERS,
+        cadence=action.cadence.label,
+        due_date=long_date(action.due_date),
+        revised_date=long_date(progress.revised_date),
+        milestones=action.milestones,
+        target=action.target or NO_TARGET,
+        status=progress.status,
+        progress_update=progress.progress_update or NO_UPDATE,
+        next_steps=progress.next_steps or NO_NEXT_STEPS,
+        flags=tuple(codes),
+        forecast=_forecast(progress),
+        **travel,
+    )
+
+
+def _sections(plan: Plan, merged: Merged, flags: Sequence[FlagLike],
+              before: PreviousPeriod | None) -> tuple[PrioritySection, ...]:
+    """Give each priority with covered actions, in plan order, and its actions' entries."""
+    codes = _codes_by_action(flags)
     sections = []
     for priority in plan.priorities:
         entries = tuple(
-            ActionEntry(
-                id=p.action.id,
-                objective=p.action.objective,
-                what_we_will_do=p.action.what_we_will_do,
-                lead=p.action.lead_service_area,
-                partners=p.action.partners or NO_PARTNERS,
-                cadence=p.action.cadence.label,
-                due_date=long_date(p.action.due_date),
-                revised_date=long_date(p.revised_date),
-                milestones=p.action.milestones,
-                target=p.action.target or NO_TARGET,
-                status=p.status,
-                progress_update=p.progress_update or NO_UPDATE,
-                next_steps=p.next_steps or NO_NEXT_STEPS,
-                flags=tuple(flags_on.get(p.action.id, ())),
-                forecast=_forecast(p),
-                **travel_of(p),
-            )
+            _action_entry(p, codes.get(p.action.id, ()), before)
             for p in merged.progress if p.action.priority == priority.number
         )
         if entries:
             sections.append(PrioritySection(priority.heading, entries))
-    by_priority = summarise_priorities(sections)
+    return tuple(sections)
 
-    returns = []
+
+def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tuple[ReturnLine, ...],
+             before: PreviousPeriod | None) -> tuple[str, ...]:
+    """Give the paragraphs that lead the summary: statuses, travel, forecasts, returns."""
+    counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
+    summary = [f"Of the {plural(len(merged.progress), 'action')} covered, {_status_phrase(counts)}."]
+    actions = [a for s in sections for a in s.actions]
+    if before is not None and actions:
+        moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
+        summary.append(f"Compared with {before.label}: {_travel_phrase(moved)}.")
+    forecasts = [a.forecast for a in actions if a.forecast is not None]
+    if forecasts:
+        forecast_counts = {s: forecasts.count(s) for s in STATUS_ORDER}
+        summary.append(
+            f"Returns forecast a year-end status for {plural(len(forecasts), 'action')}: "
+            f"{_status_phrase(forecast_counts)}.")
+    summary.append(f"{_received(returns)} of {plural(len(returns), 'service area')} sent a "
+                   "usable return.")
+    return tuple(summary)
+
+
+def _exceptions(flags: Sequence[FlagLike]) -> tuple[str, tuple[ExceptionLine, ...]]:
+    """Give the exceptions' introduction and one line per flag, in the flags' order."""
+    words = [flag.severity.word for flag in flags]
+    intro = (
+        f"{plural(len(flags), 'exception was', 'exceptions were')} raised: "
+        f"{words.count('High')} high, {words.count('Medium')} medium and "
+        f"{words.count('Low')} low severity, listed most severe first."
+    )
+    lines = tuple(
+        ExceptionLine(f.code, f.severity.word, f.action_id or WORDS["whole_return"],
+                      f.service_area, f.message, f.source)
+        for f in flags
+    )
+    return intro, lines
+
+
+def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
+    """Give each service area leading a covered action: its return, or that it is missing."""
+    lines = []
     for service in merged.service_areas:
         ret = merged.return_for(service)
         owned = [p for p in merged.progress if p.action.lead_service_area == service]
         updated = [p for p in owned if p.rows and p.progress_update]
         outstanding = [p.action.id for p in owned if p not in updated]
-        returns.append(ReturnLine(
+        lines.append(ReturnLine(
             service_area=service,
             received="Received" if ret else "Missing",
             file=ret.file if ret else "",
@@ -484,74 +729,68 @@ def build_report_model(
             actions_updated=len(updated),
             outstanding=", ".join(outstanding) or "None",
         ))
-    received = sum(r.received == "Received" for r in returns)
-    meeting = settings.meeting_date(period)
-    actions = [a for s in sections for a in s.actions]
-    summary = [
-        f"Of the {plural(total, 'action')} covered, {_status_phrase(counts)}.",
-    ]
-    if before is not None and actions:
-        moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
-        summary.append(f"Compared with {before.label}: {_travel_phrase(moved)}.")
-    forecasts = [a.forecast for a in actions if a.forecast is not None]
-    if forecasts:
-        forecast_counts = {s: forecasts.count(s) for s in STATUS_ORDER}
-        summary.append(
-            f"Returns forecast a year-end status for {plural(len(forecasts), 'action')}: "
-            f"{_status_phrase(forecast_counts)}.")
-    summary.append(f"{received} of {plural(len(returns), 'service area')} sent a usable return.")
+    return tuple(lines)
 
+
+def _received(returns: tuple[ReturnLine, ...]) -> int:
+    return sum(r.received == "Received" for r in returns)
+
+
+def _with_glossary(model: ReportModel, glossary: Mapping[str, str] | None) -> ReportModel:
+    """Give `model` with the glossary entries its words use (the model itself when none)."""
+    if not glossary:
+        return model
+    return replace(model, glossary=_used_abbreviations(glossary, "\n".join(_texts(model))))
+
+
+def build_report_model(
+    settings: Settings,
+    plan: Plan,
+    merged: Merged,
+    flags: Sequence[FlagLike],
+    produced: datetime,
+    previous: PreviousPeriod | Merged | Mapping[str, Status] | None = None,
+    glossary: Mapping[str, str] | None = None,
+) -> ReportModel:
+    """Give the ReportModel for `merged` and its `flags`: every word both documents show.
+
+    `flags` come most severe first, as the checks raise them; each is read only for its
+    `code`, `severity` (its `.word`), `action_id`, `service_area`, `message` and `source`.
+    `previous` (the previous period's statuses, see `reporting.report.travel.previous_period`)
+    gives every action a direction of travel; `glossary` (abbreviation -> meaning) gives
+    an appendix explaining the abbreviations the report uses.
+    """
+    before = as_previous_period(previous) if previous is not None else None
+    period, cadence = merged.period, merged.cadence
+    covered = period.half() if cadence is Cadence.SIX_MONTHLY else period
+    title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
+    total = len(merged.progress)
+    sections = _sections(plan, merged, flags, before)
+    by_priority = summarise_priorities(sections)
+    returns = _returns(merged)
+    exceptions_intro, exceptions = _exceptions(flags)
     model = ReportModel(
         title=title,
         running_title=f"{settings.council}: {settings.plan_title}, {period.label} "
                       f"{cadence.value} report",
         cadence=cadence.value,
         period_label=period.label,
-        front=FrontSheet(
-            council=settings.council,
-            committee=settings.committee,
-            meeting_date=long_date(meeting) if meeting else "To be confirmed",
-            report_title=title,
-            period=covered_period.description,
-            report_author=settings.report_author,
-            author_contact=settings.author_contact,
-            lead_member=settings.lead_member,
-            date_of_report=long_date(produced.date()),
-        ),
-        purpose=(
-            f"To report progress on the {settings.plan_title} for "
-            f"{covered_period.description}, leading with the exceptions that need the "
-            "Committee's attention.",
-            f"This {cadence.value} report covers the "
-            f"{_covered_phrase(cadences_covered(cadence, period))} actions of the plan: "
-            f"{plural(total, 'action')} in all. Each service area that leads an action "
-            "sends a return with its status and a progress update.",
-        ),
-        recommendation=(
-            f"That the Committee notes the progress made on the {settings.plan_title} in "
-            f"{period.label}, considers the {plural(len(flags), 'exception')} set out in "
-            "section 4, and identifies any action it wishes to scrutinise further."
-        ),
-        summary=tuple(summary),
+        front=_front_sheet(settings, title, period, covered, produced),
+        purpose=_purpose(settings, merged, covered),
+        recommendation=_recommendation(settings, merged, flags),
+        summary=_summary(merged, sections, returns, before),
         status_columns=STATUS_ORDER,
-        overall=tuple(StatusCount(s, counts[s]) for s in STATUS_ORDER),
+        overall=tuple(StatusCount(s, sum(p.status is s for p in merged.progress))
+                      for s in STATUS_ORDER),
         by_priority=by_priority,
-        exceptions_intro=(
-            f"{plural(len(flags), 'exception was', 'exceptions were')} raised: "
-            f"{by_severity[Severity.HIGH]} high, {by_severity[Severity.MEDIUM]} medium and "
-            f"{by_severity[Severity.LOW]} low severity, listed most severe first."
-        ),
-        exceptions=tuple(
-            ExceptionLine(f.code, f.severity.word, f.action_id or WORDS["whole_return"],
-                          f.service_area, f.message, f.source)
-            for f in flags
-        ),
+        exceptions_intro=exceptions_intro,
+        exceptions=exceptions,
         returns_intro=(
-            f"{received} of {plural(len(returns), 'service area')} leading actions in this "
-            f"report sent a usable return for {period.label}."
+            f"{_received(returns)} of {plural(len(returns), 'service area')} leading actions "
+            f"in this report sent a usable return for {period.label}."
         ),
-        returns=tuple(returns),
-        sections=tuple(sections),
+        returns=returns,
+        sections=sections,
         status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
         generated=(
             f"Produced on {long_date(produced.date())} at {produced:%H:%M} from "
@@ -561,7 +800,4 @@ def build_report_model(
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
                     if before is not None else ()),
     )
-    if not glossary:
-        return model
-    used = _used_abbreviations(glossary, "\n".join(_texts(model)))
-    return replace(model, glossary=used)
+    return _with_glossary(model, glossary)

@@ -12,11 +12,24 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from reporting.report.merge import choose_returns
-from reporting.services import service_key
+from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
+from reporting.checks import Finding
+from reporting.intake.returns import Note, Return
+from reporting.merge import Fate, PeriodUpdates, RowFate
 from reporting.publish import write_atomic
-from reporting.intake.returns import Note, Problem, Return, stale_problems
 from reporting.wording import long_date, plural
+
+
+@dataclass(frozen=True)
+class RowLine:
+    """What became of one row of the file, as the receipt states it."""
+
+    where: str  # "Return!A8"
+    action: str  # the action ID as typed
+    action_id: str  # the plan's form of it ("1.b"), "" when it names none
+    used: bool
+    fate: str  # "Used", "Not used: the action '4.d' is not in the plan" ...
+    code: str  # the finding a row not used raises ("" when used)
 
 
 @dataclass(frozen=True)
@@ -27,17 +40,58 @@ class Receipt:
     outcome: str  # "Accepted", "Accepted with problems", "Not used", "Not read yet", "Superseded"
     summary: str
     details: tuple[tuple[str, str], ...]  # (label, value) from the return's header
-    problems: tuple[Problem, ...]
+    problems: tuple[Finding, ...]
     notes: tuple[Note, ...]
     usable: bool
+    rows: tuple[RowLine, ...] = ()
+    plan_checked: bool = True  # False when the file was checked without the plan
 
 
-def build_receipt(ret: Return, superseded_by: Return | None = None,
-                  previous: list[Return] | None = None) -> Receipt:
-    """Give the Receipt for one return (`superseded_by` the newer file used in its place)."""
-    problems = list(ret.problems)
-    if ret.usable and previous:
-        problems += stale_problems(ret, previous)
+def _coverage(updates: PeriodUpdates, action_id: str) -> str:
+    """Say which of the period's reports leave an action out ("" when every one covers it)."""
+    action = next((a for a in updates.plan.actions if a.id == action_id), None) \
+        if updates.plan else None
+    if action is None:
+        return ""
+    left_out = []
+    for report in REPORT_CADENCES:
+        try:
+            if action.cadence not in cadences_covered(report, updates.period):
+                left_out.append(report.value)
+        except CadenceError:  # no six-monthly report this quarter
+            continue
+    if not left_out:
+        return ""
+    article = "an" if action.cadence.value[0] in "aeiou" else "a"
+    reports = " or ".join(f"the {name} report" for name in left_out)
+    return f"; {article} {action.cadence.value} action, so not in {reports} for {updates.period.label}"
+
+
+def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
+    row = fate.row
+    if fate.used:
+        text = "Used" + _coverage(updates, row.action_id)
+    elif fate.fate is Fate.UNKNOWN_ACTION:
+        text = "Not used: no such action in the plan"
+    elif fate.fate is Fate.DUPLICATE:
+        text = f"Not used: the row at {fate.first.where('Action ID')} on the same action counts"
+    else:
+        text = "Not used: a newer return from the same service area was used"
+    return RowLine(row.where("Action ID"), row.raw_action_id or "(blank)", row.action_id,
+                   fate.used, text, fate.fate.value)
+
+
+def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding]) -> Receipt:
+    """Give the Receipt for one return: what became of each row, and the findings on it.
+
+    `findings` are the period's findings from `reporting.checks.check_returns`; the
+    receipt shows those about this file, and judges nothing itself.
+    """
+    mine = [f for f in findings if f.file == ret.file]
+    fates = updates.fates_of(ret)
+    superseded = any(f.fate is Fate.SUPERSEDED for f in fates) or any(
+        f.code == "SUPERSEDED_RETURN" for f in mine)
+    problems = tuple(f for f in mine if f.code != "SUPERSEDED_RETURN")
     if ret.settling:
         outcome = "Not read yet"
         summary = "This file was still changing when the run started, so it was not read this run."
@@ -46,33 +100,44 @@ def build_receipt(ret: Return, superseded_by: Return | None = None,
         summary = "This file cannot be used at all, so the report treats it as not received."
     else:
         ids = ret.action_ids
-        accepted = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
-                    + (f" ({', '.join(ids)})" if ids else ""))
-        if superseded_by is not None:
+        read = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
+                + (f" ({', '.join(ids)})" if ids else ""))
+        used = sum(f.used for f in fates)
+        if superseded:
+            newer = updates.return_for(ret.service_area)
             outcome = "Superseded"
-            summary = (f"Read {accepted}, but {superseded_by.file} from the same service area "
-                       "is newer and is the one used; this file is kept on record.")
+            summary = (f"Read {read}, but {newer.file if newer else 'a newer file'} from the "
+                       "same service area is newer and is the one used; this file is kept on "
+                       "record.")
         else:
             outcome = "Accepted with problems" if problems else "Accepted"
-            summary = f"Accepted {accepted}."
+            summary = f"Accepted {read}." if used == len(fates) else \
+                f"Read {read}; {used} of {plural(len(fates), 'row')} used (see Rows)."
     details = tuple((label, value) for label, value in (
         ("Service area", ret.service_area), ("Period", ret.period_text),
         ("Completed by", ret.completed_by), ("Approved by", ret.approved_by),
         ("Date completed", long_date(ret.date_completed)), ("Sheet", ret.sheet),
     ) if value)
-    return Receipt(ret.file, outcome, summary, details, tuple(problems), ret.notes, ret.usable)
+    return Receipt(ret.file, outcome, summary, details, problems, ret.notes, ret.usable,
+                   tuple(_row_line(updates, f) for f in fates),
+                   plan_checked=updates.plan is not None)
 
 
 def receipt_text(receipt: Receipt) -> str:
     """Give the receipt as plain text."""
     lines = [f"Receipt for {receipt.file}", f"Outcome: {receipt.outcome}", receipt.summary, ""]
     lines += [f"{label}: {value}" for label, value in receipt.details]
+    if not receipt.plan_checked:
+        lines += ["", PLAN_SKIPPED]
+    if receipt.rows:
+        lines += ["", "Rows:"]
+        lines += [f"- {r.where}: {r.action}: {r.fate}." for r in receipt.rows]
     if receipt.problems:
         lines += ["", f"Problems ({len(receipt.problems)}):"]
         for p in receipt.problems:
-            where = p.where or "whole file"
+            where = p.cell or "whole file"
             code = f" [{p.code}]" if p.code else ""
-            lines.append(f"- {where}: {p.message}.{code}")
+            lines.append(f"- {where}: {p.officer}.{code}")
             if p.fix:
                 lines.append(f"  What to do: {p.fix[0].upper()}{p.fix[1:]}.")
     else:
@@ -82,6 +147,10 @@ def receipt_text(receipt: Receipt) -> str:
         lines += [f"- {n.where + ': ' if n.where else ''}{n.message}." for n in receipt.notes]
     return "\n".join(lines) + "\n"
 
+
+PLAN_SKIPPED = ("No settings file or plan was found, so this file was checked on its own: "
+                "whether each action ID is in the plan, and which report covers it, was not "
+                "checked.")
 
 _STYLE = """body{font-family:Arial,Helvetica,sans-serif;max-width:52em;margin:2em auto;color:#111}
 table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .5em;text-align:left;
@@ -104,11 +173,18 @@ def receipt_html(receipt: Receipt) -> str:
         parts.append("<table>" + "".join(
             f"<tr><th scope=\"row\">{e(k)}</th><td>{e(v)}</td></tr>" for k, v in receipt.details)
             + "</table>")
+    if not receipt.plan_checked:
+        parts.append(f"<p>{e(PLAN_SKIPPED)}</p>")
+    if receipt.rows:
+        parts.append("<h2>Rows</h2><table><tr><th>Where</th><th>Action</th>"
+                     "<th>What became of it</th></tr>" + "".join(
+                         f"<tr><td>{e(r.where)}</td><td>{e(r.action)}</td><td>{e(r.fate)}</td></tr>"
+                         for r in receipt.rows) + "</table>")
     if receipt.problems:
         parts.append(f"<h2>Problems ({len(receipt.problems)})</h2><table><tr><th>Where</th>"
                      "<th>What is wrong</th><th>What to do</th><th>Report flag</th></tr>")
         for p in receipt.problems:
-            parts.append(f"<tr><td>{e(p.where or 'whole file')}</td><td>{e(p.message)}</td>"
+            parts.append(f"<tr><td>{e(p.cell or 'whole file')}</td><td>{e(p.officer)}</td>"
                          f"<td>{e(p.fix)}</td><td>{e(p.code)}</td></tr>")
         parts.append("</table>")
     else:
@@ -122,26 +198,18 @@ def receipt_html(receipt: Receipt) -> str:
     return "\n".join(parts) + "\n"
 
 
-def build_receipts(returns: list[Return], previous: list[Return] | None = None) -> list[Receipt]:
-    """Give a Receipt for each return, saying which superseded which."""
-    chosen = choose_returns(list(returns))
-    receipts = []
-    for ret in returns:
-        used = chosen.get(service_key(ret.service_area))
-        newer = used if ret.usable and used is not None and used is not ret else None
-        receipts.append(build_receipt(ret, newer, previous))
-    return receipts
+def build_receipts(updates: PeriodUpdates, findings: list[Finding]) -> list[Receipt]:
+    """Give a Receipt for each return of the period, in file order."""
+    return [build_receipt(ret, updates, findings) for ret in updates.returns]
 
 
-def write_receipts(returns: list[Return], folder: Path,
-                   previous: list[Return] | None = None) -> list[Path]:
-    """Write `<file name>.txt` and `.html` into `folder` for each return; give the paths written.
+def write_receipts(receipts: list[Receipt], folder: Path) -> list[Path]:
+    """Write `<file name>.txt` and `.html` into `folder` for each receipt; give the paths written.
 
-    `folder` is the period's receipts folder (`outputs/<period>/receipts`); `previous` is
-    last period's returns, for saying which updates repeat it.
+    `folder` is the period's receipts folder (`outputs/<period>/receipts`).
     """
     written = []
-    for receipt in build_receipts(returns, previous):
+    for receipt in receipts:
         name = Path(receipt.file).name  # a file name from a folder listing, never a path
         written.append(write_atomic(Path(folder) / f"{name}.txt",
                                     receipt_text(receipt).encode("utf-8")))

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from reporting.cadence import Cadence
 from reporting.report.model import ReportModel
-from reporting.period import Period
-
-
-def document_stem(period: Period, cadence: Cadence) -> str:
-    """Give the file name (without suffix) of a report's documents: scrutiny-report-2022-23-Q2-quarterly."""
-    return f"scrutiny-report-{period.path}-{cadence.value}"
 
 
 def _cell(text: str) -> str:

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reporting.report.merge import Merged, choose_returns
+from reporting.intake.returns import Return, choose_returns
+from reporting.merge import Merged
 from reporting.period import Period
-from reporting.intake.returns import Return
 from reporting.status import Status, worse_of
 
 

@@ -1,0 +1,87 @@
+"""The checks on the actions a report covers: gaps in the plan, missing returns and updates,
+and delivery (off track, at risk, slipped, overdue).
+
+These depend on the report: a quarterly report does not chase an annual action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reporting.checks.finding import Finding, Severity
+from reporting.merge import Merged, Progress
+from reporting.status import Status
+from reporting.wording import long_date
+
+
+def _plan(action_id: str, **values) -> dict:
+    # The plan workbook's file name and hash are in the manifest; the reader needs the row.
+    return dict(file="Plan", cell=f"Actions sheet, {action_id}", **values)
+
+
+def _row(p: Progress, column: str) -> dict:
+    return dict(file=p.return_file, cell=p.rows[0].where(column))
+
+
+def _plan_gaps(merged: Merged) -> Iterator[Finding]:
+    for p in merged.progress:
+        gaps = p.action.gaps
+        if gaps:
+            yield Finding(
+                "MILESTONE_UNDEFINED", Severity.MEDIUM, p.action.id, p.action.lead_service_area,
+                f"The plan leaves {p.action.id} without {' or '.join(gaps)}: progress cannot "
+                "be judged until the plan defines it.", **_plan(p.action.id))
+
+
+def _missing(merged: Merged) -> Iterator[Finding]:
+    folder = f"inputs/returns/{merged.period.path}"
+    for service in merged.service_areas:
+        if merged.return_for(service) is None:
+            outstanding = [p.action.id for p in merged.progress
+                           if p.action.lead_service_area == service]
+            yield Finding(
+                "NO_RETURN", Severity.HIGH, "", service,
+                f"{service} sent no usable return for {merged.period.label}; "
+                f"no update on {', '.join(outstanding)}.", file=folder)
+    for p in merged.progress:
+        ret = merged.return_for(p.action.lead_service_area)
+        if not p.rows and ret is not None:
+            # Without any return, NO_RETURN already names this action.
+            yield Finding(
+                "MISSING_UPDATE", Severity.MEDIUM, p.action.id, p.action.lead_service_area,
+                f"{p.action.lead_service_area}'s return has no row for {p.action.id}.",
+                file=ret.file, officer=f"the return has no row for {p.action.id}",
+                fix=f"add a row for {p.action.id} with its status and progress update")
+
+
+def _delivery(merged: Merged) -> Iterator[Finding]:
+    end = merged.period.end
+    for p in merged.progress:
+        a, service = p.action, p.action.lead_service_area
+        if p.rows and p.status is Status.OFF_TRACK:
+            yield Finding("OFF_TRACK", Severity.HIGH, a.id, service,
+                          f"{a.id} is off track: {p.progress_update or 'no explanation given.'}",
+                          **_row(p, "Status"))
+        elif p.rows and p.status is Status.AT_RISK:
+            yield Finding("AT_RISK", Severity.MEDIUM, a.id, service,
+                          f"{a.id} is at risk: {p.progress_update or 'no explanation given.'}",
+                          **_row(p, "Status"))
+        if p.revised_date and p.revised_date > a.due_date:
+            reason = p.reason_for_revised_date or "no reason given"
+            yield Finding(
+                "DATE_SLIPPED", Severity.MEDIUM, a.id, service,
+                f"{a.id} has slipped from {long_date(a.due_date)} to "
+                f"{long_date(p.revised_date)}: {reason}.", **_row(p, "Revised date"))
+    for p in merged.progress:
+        due = p.revised_date or p.action.due_date
+        if due <= end and p.status is not Status.COMPLETE:
+            where = _row(p, "Revised date") if p.revised_date else _plan(p.action.id)
+            yield Finding(
+                "OVERDUE", Severity.HIGH, p.action.id, p.action.lead_service_area,
+                f"{p.action.id} was due by {long_date(due)} and is not complete "
+                f"(status: {p.status.value}).", **where)
+
+
+def check_progress(merged: Merged) -> list[Finding]:
+    """Give every finding about the actions `merged` covers."""
+    return [*_plan_gaps(merged), *_missing(merged), *_delivery(merged)]

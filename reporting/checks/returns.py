@@ -1,0 +1,224 @@
+"""The checks on a period's returns: each file as a document, and each row in it.
+
+These findings do not depend on which report is being written: the receipt of a file shows
+exactly these, and each report of the period shows those about the actions it covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reporting.checks.finding import Finding, Severity
+from reporting.checks.words import same_words, status_mismatch, words_in
+from reporting.intake.cells import parse_period
+from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
+from reporting.merge import Fate, PeriodUpdates, RowFate
+from reporting.services import service_key
+from reporting.settings import IntakeSettings
+from reporting.wording import long_date
+
+_STATUSES = ", ".join(STATUS_WORDS)
+
+
+def service_name(updates: PeriodUpdates, name: str) -> str:
+    """Give the plan's spelling of a service area ("Health & Wellbeing"), else `name`."""
+    if updates.plan is None:
+        return name
+    key = service_key(name)
+    return next((s for s in updates.plan.service_areas if service_key(s) == key), name)
+
+
+def _file_finding(updates: PeriodUpdates, ret: Return, code: str, severity: Severity,
+                  message: str, officer: str, fix: str, field: str = "") -> Finding:
+    return Finding(code, severity, "", service_name(updates, ret.service_area), message,
+                   file=ret.file, cell=ret.field_cells.get(field, "") if field else "",
+                   officer=officer, fix=fix)
+
+
+def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
+    """Findings about the returns as documents: unreadable, period, approval, superseded."""
+    period = updates.period
+    for ret in updates.returns:
+        if ret.settling:
+            problem = ret.problems[0]
+            yield _file_finding(
+                updates, ret, "UNREADABLE_RETURN", Severity.HIGH,
+                f"The return {ret.file} was not read this run: it changed moments before the "
+                "run and may still have been copying; it will be read on the next run.",
+                problem.message, problem.fix)
+        elif not ret.usable:
+            fatal = [p for p in ret.problems if p.fatal]
+            yield _file_finding(
+                updates, ret, "UNREADABLE_RETURN", Severity.HIGH,
+                f"The return {ret.file} could not be used: "
+                f"{'; '.join(p.text for p in fatal)}.",
+                "; ".join(p.message for p in fatal), "; ".join(p.fix for p in fatal if p.fix))
+    for ret in updates.received.values():
+        said = parse_period(ret.period_text)
+        if ret.period_text and said is None:
+            yield _file_finding(
+                updates, ret, "WRONG_PERIOD", Severity.MEDIUM,
+                f"{ret.file} says its period is '{ret.period_text}', but it was sent for "
+                f"{period.label}; its updates were used: check they are this period's.",
+                f"the Period '{ret.period_text}' is not a period the report recognises",
+                f"write it as {period.label}", "Period")
+        elif said is not None and said != period and not (
+                said.kind == "H" and said == period.half()):
+            yield _file_finding(
+                updates, ret, "WRONG_PERIOD", Severity.MEDIUM,
+                f"{ret.file} says its period is '{ret.period_text}', but it was sent for "
+                f"{period.label}; its updates were used: check they are this period's.",
+                f"the Period says {said.label}, but the return was sent for {period.label}",
+                f"check this is the {period.label} return and correct the Period", "Period")
+        if not ret.approved_by:
+            yield _file_finding(
+                updates, ret, "UNAPPROVED_RETURN", Severity.MEDIUM,
+                f"{ret.file} does not say who approved it.",
+                "no one is named as having approved the return",
+                "ask your head of service to approve it and put their name in 'Approved by'",
+                "Approved by")
+    used = {id(r) for r in updates.received.values()}
+    for ret in updates.returns:
+        if ret.usable and id(ret) not in used:
+            newer = updates.return_for(ret.service_area)
+            when = f", completed {long_date(newer.date_completed)}" \
+                if newer.date_completed else ""
+            yield _file_finding(
+                updates, ret, "SUPERSEDED_RETURN", Severity.LOW,
+                f"{ret.service_area} sent more than one return: {newer.file} (the newest{when}) "
+                f"was used; {ret.file} was superseded and is kept on record.",
+                f"{newer.file} from the same service area is newer and is the one used, so "
+                "no row of this file was used",
+                f"send one return per service area; if this file is the right one, save it "
+                f"again with a later 'Date completed' than {newer.file}")
+
+
+def _row_finding(updates: PeriodUpdates, fate: RowFate, code: str, severity: Severity,
+                 column: str, message: str, officer: str, fix: str) -> Finding:
+    row = fate.row
+    return Finding(code, severity, row.action_id or row.raw_action_id,
+                   service_name(updates, fate.ret.service_area), message,
+                   file=fate.ret.file, cell=row.where(column), officer=officer, fix=fix)
+
+
+def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
+    """Findings about rows that were read but not used."""
+    for fate in updates.fates:
+        row, file = fate.row, fate.ret.file
+        if fate.fate is Fate.UNKNOWN_ACTION:
+            shown = row.raw_action_id or "(blank)"
+            yield _row_finding(
+                updates, fate, "UNKNOWN_ACTION", Severity.LOW, "Action ID",
+                f"{file} has a row for action '{shown}', which is not in the plan; its update "
+                "was not used.",
+                f"the action '{shown}' is not in the plan, so this row was not used",
+                "check the action ID against the return template")
+        elif fate.fate is Fate.DUPLICATE:
+            milestone = f" ({row.milestone})" if row.milestone else ""
+            first = fate.first.where("Action ID")
+            yield _row_finding(
+                updates, fate, "DUPLICATE_UPDATE", Severity.LOW, "Action ID",
+                f"{file} has two rows for {row.action_id}{milestone}; the first ({first}) "
+                "was used.",
+                f"a second row for {row.action_id}{milestone}: the first ({first}) was used "
+                "and this one was not",
+                "put everything about the action in one row, or name a different milestone")
+
+
+def _by_action(fates: tuple[RowFate, ...]) -> dict[tuple[str, str], list[RowFate]]:
+    grouped: dict[tuple[str, str], list[RowFate]] = {}
+    for fate in fates:
+        key = (fate.ret.file, fate.row.action_id or fate.row.raw_action_id)
+        grouped.setdefault(key, []).append(fate)
+    return grouped
+
+
+def _previous_updates(previous: list[Return]) -> dict[tuple, str]:
+    found: dict[tuple, str] = {}
+    for ret in choose_returns(previous).values():
+        service = service_key(ret.service_area)
+        for row in ret.rows:
+            found.setdefault((service, row.action_id, row.milestone.lower()), row.progress_update)
+            found.setdefault((service, row.action_id), row.progress_update)
+    return found
+
+
+def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Finding]:
+    row = fate.row
+    for column, typed, value in (("Revised date", row.revised_date_text, row.revised_date),
+                                 ("Date achieved", row.date_achieved_text, row.date_achieved)):
+        if typed and value is None:
+            yield _row_finding(
+                updates, fate, "UNREADABLE_DATE", Severity.LOW, column,
+                f"The {column.lower()} '{typed}' given for {row.action_id} is not a date the "
+                "report can read, so it was not used.",
+                f"'{typed}' is not a date", "write it as 31/03/2023")
+    if row.forecast_text and row.forecast_status is None:
+        yield _row_finding(
+            updates, fate, "UNREADABLE_FORECAST", Severity.LOW, "Forecast year-end status",
+            f"The forecast '{row.forecast_text}' given for {row.action_id} is not a status, so "
+            "it was not used.",
+            f"'{row.forecast_text}' is not a status", f"use one of {_STATUSES}")
+
+
+def _used_rows(updates: PeriodUpdates, previous: list[Return],
+               intake: IntakeSettings) -> Iterator[Finding]:
+    """Findings about what the used rows say: status, update, dates, wording."""
+    before = _previous_updates(previous)
+    for (file, name), fates in _by_action(updates.used_rows()).items():
+        first = fates[0]
+        if name and not any(f.row.status for f in fates):
+            typed = next((f.row.status_text for f in fates if f.row.status_text), "")
+            first_typed = next((f for f in fates if f.row.status_text), first)
+            yield _row_finding(
+                updates, first_typed, "MISSING_STATUS", Severity.MEDIUM, "Status",
+                f"The status '{typed}' for {name} is not one the report recognises." if typed
+                else f"The row for {name} gives no status.",
+                f"'{typed}' is not a status" if typed else f"the row for {name} gives no status",
+                f"use one of {_STATUSES}")
+        if name and not any(f.row.progress_update for f in fates):
+            yield _row_finding(
+                updates, first, "MISSING_UPDATE", Severity.MEDIUM, "Progress update",
+                f"The row for {name} has no progress update.",
+                f"the row for {name} has no progress update",
+                "say briefly what has happened this period")
+    for fate in updates.used_rows():
+        row, name = fate.row, fate.row.action_id or fate.row.raw_action_id
+        yield from _unreadable_values(updates, fate)
+        count = words_in(row.progress_update)
+        if count > intake.long_update_words:
+            yield _row_finding(
+                updates, fate, "LONG_UPDATE", Severity.LOW, "Progress update",
+                f"The update on {name} is {count} words; committee papers need it in "
+                f"{intake.long_update_words} or fewer.",
+                f"the update on {name} is {count} words long",
+                f"shorten it to {intake.long_update_words} words or fewer: committee papers "
+                "need it shorter")
+        word = status_mismatch(row.status, row.progress_update)
+        if word:
+            yield _row_finding(
+                updates, fate, "STATUS_MISMATCH", Severity.MEDIUM, "Status",
+                f"{name} is reported {row.status.value}, but its update says '{word}': check "
+                "the status.",
+                f"the status is {row.status.value} but the update says '{word}'",
+                "check the status; use At risk or Off track if the work is behind")
+        key = (service_key(fate.ret.service_area), row.action_id)
+        old = before.get(key + (row.milestone.lower(),), before.get(key, ""))
+        if row.action_id and same_words(row.progress_update, old):
+            yield _row_finding(
+                updates, fate, "STALE_UPDATE", Severity.LOW, "Progress update",
+                f"The update on {name} is word for word the same as last period's.",
+                f"the update on {name} is word for word the same as last period's",
+                "say what has happened since the last return")
+
+
+def check_returns(updates: PeriodUpdates, previous: list[Return] | None = None,
+                  intake: IntakeSettings | None = None) -> list[Finding]:
+    """Give every finding about the period's returns and their rows, in file order.
+
+    `previous` is last period's returns (for STALE_UPDATE); `intake` holds the word limit
+    for LONG_UPDATE.
+    """
+    intake = intake or IntakeSettings()
+    return [*_documents(updates), *_not_used(updates),
+            *_used_rows(updates, previous or [], intake)]

@@ -1,0 +1,219 @@
+"""Merge the returns against the plan: each row's fate, then one Progress per covered action.
+
+Two steps, both plain functions:
+
+- `sort_updates` decides, once for the period, what becomes of every row of every return:
+  used, or not used and why (its file was superseded, it names no action in the plan, it
+  repeats an earlier row). Receipts, checks and every report of the period read the same
+  decision, so a receipt can never say "accepted" about a row a paper ignored.
+- `merge` joins the plan's actions a report covers with the rows used for them.
+
+The rows are handled as a pandas DataFrame (one row per return row, with its file and
+cell); the join of actions and rows is a left join on the action ID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+import pandas as pd
+
+from reporting.cadence import Cadence, cadences_covered
+from reporting.intake.returns import Return, ReturnRow, choose_returns
+from reporting.period import Period
+from reporting.plan import Action, Plan
+from reporting.services import service_key
+from reporting.status import Status, worse_of
+
+
+class Fate(str, Enum):
+    """What became of one row of a return; the value is the code of the finding it raises."""
+
+    USED = ""
+    SUPERSEDED = "SUPERSEDED_RETURN"
+    UNKNOWN_ACTION = "UNKNOWN_ACTION"
+    DUPLICATE = "DUPLICATE_UPDATE"
+
+
+@dataclass(frozen=True)
+class RowFate:
+    """One row of a return and what became of it."""
+
+    ret: Return
+    row: ReturnRow
+    fate: Fate
+    first: ReturnRow | None = None  # for a duplicate: the earlier row that was used instead
+
+    @property
+    def used(self) -> bool:
+        return self.fate is Fate.USED
+
+
+@dataclass(frozen=True)
+class PeriodUpdates:
+    """Every return of a period, the one used for each service, and each row's fate."""
+
+    period: Period
+    plan: Plan | None  # None when returns are checked without a plan
+    returns: tuple[Return, ...]  # every return read, usable or not
+    received: dict[str, Return]  # service_key(service area) -> the usable return used for it
+    fates: tuple[RowFate, ...]  # every row of every usable return, in file order
+
+    def return_for(self, service_area: str) -> Return | None:
+        """Give the return used for `service_area`, or None when none usable came in."""
+        return self.received.get(service_key(service_area))
+
+    def fates_of(self, ret: Return) -> tuple[RowFate, ...]:
+        return tuple(f for f in self.fates if f.ret is ret)
+
+    def used_rows(self) -> tuple[RowFate, ...]:
+        return tuple(f for f in self.fates if f.used)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one covered action stands this period, and the rows that said so."""
+
+    action: Action
+    status: Status
+    progress_update: str
+    next_steps: str
+    revised_date: date | None
+    reason_for_revised_date: str
+    rows: tuple[ReturnRow, ...]  # the rows used, in file order
+    return_file: str  # "" when no row came in
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The plan and the returns brought together for one report."""
+
+    period: Period
+    cadence: Cadence
+    progress: tuple[Progress, ...]
+    updates: PeriodUpdates
+
+    @property
+    def returns(self) -> tuple[Return, ...]:
+        return self.updates.returns
+
+    @property
+    def received(self) -> dict[str, Return]:
+        return self.updates.received
+
+    def return_for(self, service_area: str) -> Return | None:
+        """Give the return used for `service_area`, or None when none usable came in."""
+        return self.updates.return_for(service_area)
+
+    @property
+    def service_areas(self) -> tuple[str, ...]:
+        """The service areas that own at least one covered action, in plan order."""
+        return tuple(dict.fromkeys(p.action.lead_service_area for p in self.progress))
+
+    @property
+    def covered_ids(self) -> frozenset[str]:
+        return frozenset(p.action.id for p in self.progress)
+
+
+def covered_actions(plan: Plan, report: Cadence, period: Period) -> list[Action]:
+    """Give the actions a `report` on `period` covers, in plan order."""
+    cadences = cadences_covered(report, period)
+    return [a for a in plan.actions if a.cadence in cadences]
+
+
+def _rows_frame(returns: tuple[Return, ...], chosen: dict[str, Return]) -> pd.DataFrame:
+    """Give one DataFrame row per row of every usable return, in file and row order."""
+    used = {id(r) for r in chosen.values()}
+    records = [
+        {"ret": n, "row": i, "action_id": row.action_id, "milestone": row.milestone.lower(),
+         "chosen": id(ret) in used}
+        for n, ret in enumerate(returns) if ret.usable
+        for i, row in enumerate(ret.rows)
+    ]
+    return pd.DataFrame.from_records(
+        records, columns=["ret", "row", "action_id", "milestone", "chosen"])
+
+
+def sort_updates(plan: Plan | None, returns: list[Return], period: Period) -> PeriodUpdates:
+    """Give the period's returns with the fate of every row decided.
+
+    One usable return counts per service area (the newest; the others are superseded). In
+    it, a row naming no action in the plan is not used; a second row for the same action
+    and milestone is not used (the first one counts). With no plan, every row of a used
+    return is taken as it stands.
+    """
+    returns = tuple(returns)
+    chosen = choose_returns(list(returns))
+    frame = _rows_frame(returns, chosen)
+    known = frame["action_id"].isin({a.id for a in plan.actions}) if plan else \
+        pd.Series(True, index=frame.index)
+    # Fates are kept as their codes in the frame, and made Fate again row by row.
+    frame["fate"] = Fate.USED.value
+    frame.loc[~frame["chosen"], "fate"] = Fate.SUPERSEDED.value
+    frame.loc[frame["chosen"] & ~known, "fate"] = Fate.UNKNOWN_ACTION.value
+    counted = frame[frame["fate"] == Fate.USED.value]
+    repeats = counted.index[counted.duplicated(subset=["action_id", "milestone"], keep="first")]
+    frame.loc[repeats, "fate"] = Fate.DUPLICATE.value
+    firsts = (frame[frame["fate"] == Fate.USED.value]
+              .drop_duplicates(subset=["action_id", "milestone"])
+              .set_index(["action_id", "milestone"]))
+    fates = []
+    for record in frame.itertuples(index=False):
+        ret, fate = returns[record.ret], Fate(record.fate)
+        first = None
+        if fate is Fate.DUPLICATE:
+            origin = firsts.loc[(record.action_id, record.milestone)]
+            first = returns[int(origin["ret"])].rows[int(origin["row"])]
+        fates.append(RowFate(ret, ret.rows[record.row], fate, first))
+    return PeriodUpdates(period, plan, returns, chosen, tuple(fates))
+
+
+def _combine(action: Action, found: list[RowFate]) -> Progress:
+    """Give an action's progress from its rows (one per action, or one per milestone)."""
+    rows = [f.row for f in found]
+    statuses = [r.status for r in rows if r.status is not None]
+    status = worse_of(statuses) if statuses else Status.NO_UPDATE
+    if len(rows) == 1:
+        update, steps = rows[0].progress_update, rows[0].next_steps
+    else:
+        update = "\n".join(
+            f"{r.milestone}: {r.progress_update}" if r.milestone else r.progress_update
+            for r in rows if r.progress_update
+        )
+        steps = "\n".join(r.next_steps for r in rows if r.next_steps)
+    revised_rows = [r for r in rows if r.revised_date]
+    latest = max(revised_rows, key=lambda r: r.revised_date, default=None)
+    return Progress(
+        action=action,
+        status=status,
+        progress_update=update,
+        next_steps=steps,
+        revised_date=latest.revised_date if latest else None,
+        reason_for_revised_date=latest.reason_for_revised_date if latest else "",
+        rows=tuple(rows),
+        return_file=", ".join(sorted({f.ret.file for f in found})),
+    )
+
+
+def merge(plan: Plan, returns: list[Return] | PeriodUpdates, report: Cadence,
+          period: Period) -> Merged:
+    """Give the Merged view of the returns against the actions `report` covers on `period`.
+
+    `returns` is the period's returns, or their PeriodUpdates when the fates are already
+    decided (so every report of a period shares one decision).
+    """
+    updates = returns if isinstance(returns, PeriodUpdates) else \
+        sort_updates(plan, returns, period)
+    used = updates.used_rows()
+    actions = pd.DataFrame({"action_id": [a.id for a in covered_actions(plan, report, period)]})
+    rows = pd.DataFrame({"action_id": [f.row.action_id for f in used],
+                         "used": range(len(used))})
+    joined = actions.merge(rows, on="action_id", how="left", sort=False)
+    by_id = {a.id: a for a in plan.actions}
+    progress = [
+        _combine(by_id[action_id], [used[int(i)] for i in group["used"].dropna()])
+        for action_id, group in joined.groupby("action_id", sort=False)
+    ]
+    return Merged(period=period, cadence=report, progress=tuple(progress), updates=updates)

@@ -1,0 +1,156 @@
+"""The pipeline: a period's plan and returns in; findings, receipts, the ReportModel and the
+documents out. The flow, the command line, the tests and the benchmark all call these
+functions, so the report is made one way wherever it is made.
+
+    inputs = read_period(settings, period)                     # plan, returns, last period's
+    report = prepare_report(settings, inputs, cadence, now)    # merge, checks, receipts, model
+    documents = render_documents(report.model)                 # HTML, PDF, Word
+    paths = publish_report(OutputLayout(...), inputs, report, documents, now)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from reporting.cadence import Cadence
+from reporting.checks import Finding, check_returns, report_findings
+from reporting.intake.returns import Return, read_returns
+from reporting.layout import DOCUMENT_KINDS, OutputLayout
+from reporting.merge import Merged, PeriodUpdates, merge, sort_updates
+from reporting.period import Period
+from reporting.plan import Plan, find_plan, load_plan
+from reporting.publish import archive_inputs, publish_run
+from reporting.render.flags import flags_csv
+from reporting.render.html import render_html, render_pdf
+from reporting.render.word import render_docx
+from reporting.report.model import ReportModel, build_report_model
+from reporting.report.receipts import Receipt, build_receipts, write_receipts
+from reporting.report.travel import previous_period
+from reporting.settings import IntakeSettings, Settings
+
+
+@dataclass(frozen=True)
+class PeriodInputs:
+    """What a period's report is made from: the plan, the returns and last period's returns."""
+
+    period: Period
+    plan: Plan
+    returns: tuple[Return, ...]
+    previous_returns: tuple[Return, ...]
+    inputs: Path  # the folder holding plan/ and returns/
+
+    @property
+    def files(self) -> list[Path]:
+        """Every input file read, for the manifest and the archive."""
+        return [self.plan.source, *(r.path for r in self.returns),
+                *(r.path for r in self.previous_returns)]
+
+
+@dataclass(frozen=True)
+class PeriodCheck:
+    """The period's returns judged: each row's fate, the findings and a receipt per file."""
+
+    updates: PeriodUpdates
+    findings: tuple[Finding, ...]
+    receipts: tuple[Receipt, ...]
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    """One report, decided and worded, ready to render."""
+
+    cadence: Cadence
+    check: PeriodCheck
+    merged: Merged
+    findings: tuple[Finding, ...]  # what this report presents, most severe first
+    model: ReportModel
+
+
+def returns_folder(inputs: Path, period: Period) -> Path:
+    return Path(inputs) / "returns" / period.path
+
+
+def read_plan(settings: Settings, inputs: Path | None = None) -> Plan:
+    """Give the plan in `inputs/plan` (default: the settings' inputs folder)."""
+    folder = Path(inputs or settings.inputs) / "plan"
+    return load_plan(find_plan(folder), settings.default_cadence)
+
+
+def read_period(settings: Settings, period: Period, inputs: Path | None = None,
+                intake: IntakeSettings | None = None) -> PeriodInputs:
+    """Read the plan, the period's returns and last period's returns.
+
+    `intake` overrides the settings' `[intake]` (a person running a report now passes
+    `settle_seconds=0`); last period's returns are long settled and read at once.
+    """
+    inputs = Path(inputs or settings.inputs)
+    intake = intake or settings.intake
+    return PeriodInputs(
+        period=period,
+        plan=read_plan(settings, inputs),
+        returns=tuple(read_returns(returns_folder(inputs, period), intake)),
+        previous_returns=tuple(read_returns(returns_folder(inputs, period.previous()),
+                                            replace(intake, settle_seconds=0))),
+        inputs=inputs,
+    )
+
+
+def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
+                 previous_returns: list[Return] | tuple[Return, ...], period: Period,
+                 intake: IntakeSettings) -> PeriodCheck:
+    """Judge the period's returns once: every row's fate, every finding, every receipt.
+
+    With no plan (a file checked on its own), the checks that need the plan are skipped and
+    each receipt says so.
+    """
+    updates = sort_updates(plan, list(returns), period)
+    findings = check_returns(updates, list(previous_returns), intake)
+    return PeriodCheck(updates, tuple(findings), tuple(build_receipts(updates, findings)))
+
+
+def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
+                   produced: datetime, check: PeriodCheck | None = None) -> PreparedReport:
+    """Give the `cadence` report on the inputs' period: merged, checked and worded.
+
+    `check` is the period's check when it is already made (both reports of a period share it).
+    """
+    check = check or check_period(inputs.plan, inputs.returns, inputs.previous_returns,
+                                  inputs.period, settings.intake)
+    merged = merge(inputs.plan, check.updates, cadence, inputs.period)
+    findings = report_findings(merged, list(check.findings))
+    # With no returns last period (a plan's first period) there is nothing to compare with.
+    before = previous_period(inputs.previous_returns, inputs.period.previous()) \
+        if inputs.previous_returns else None
+    model = build_report_model(settings, inputs.plan, merged, findings, produced,
+                               previous=before, glossary=settings.glossary)
+    return PreparedReport(cadence, check, merged, tuple(findings), model)
+
+
+def render_documents(model: ReportModel) -> dict[str, bytes]:
+    """Give the report's documents: {"html": ..., "pdf": ..., "docx": ...} as bytes."""
+    html = render_html(model)
+    return {"html": html.encode("utf-8"), "pdf": render_pdf(html), "docx": render_docx(model)}
+
+
+def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedReport,
+                   documents: dict[str, bytes], started: datetime,
+                   extra: dict | None = None) -> dict[str, Path]:
+    """Write the receipts, archive the inputs, then publish the documents, flags.csv and the
+    manifest; give the path of each ("pdf", "docx", "html", "flags", "manifest")."""
+    period, cadence = inputs.period, report.cadence
+    receipts = write_receipts(list(report.check.receipts), layout.receipts(period))
+    archived = archive_inputs(inputs.files, layout.archive, inputs.inputs)
+    stem = layout.document_stem(period, cadence)
+    files = {f"{stem}.{kind}": documents[kind] for kind in DOCUMENT_KINDS}
+    files[layout.flags(period, cadence).name] = flags_csv(list(report.findings))
+    counts = {"actions": len(report.merged.progress), "returns": len(inputs.returns),
+              "flags": len(report.findings)}
+    manifest = publish_run(
+        layout.papers(period, cadence), files, archived, counts, started,
+        extra={"period": period.label, "cadence": cadence.value,
+               "receipts": [str(p.relative_to(layout.root)) for p in receipts],
+               **(extra or {})})
+    paths = {kind: layout.document(period, cadence, kind) for kind in DOCUMENT_KINDS}
+    return {**paths, "flags": layout.flags(period, cadence), "manifest": manifest}

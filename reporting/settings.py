@@ -1,0 +1,319 @@
+"""The settings of one installation, read once from `reporting.toml` into one Settings object.
+
+Who the report is from and for ([council], [plan]), where files live ([paths]), when the
+committee meets ([meetings]), how returns are read ([intake]), when runs happen
+([schedule]), how mail is sent ([email]), whom to chase ([contacts]) and the abbreviations
+the plan uses ([glossary]).
+
+One error policy: a missing or broken file, a missing required setting or a value of the
+wrong kind is a ConfigError naming the file and the setting. No council's details are
+defaults here: a council's name, committee and plan title must be in its own file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reporting.cadence import Cadence, CadenceError
+from reporting.errors import ReportingError
+from reporting.period import Period, PeriodError
+from reporting.services import service_key
+
+DEFAULT_CONFIG_NAME = "reporting.toml"
+
+
+class ConfigError(ReportingError, ValueError):
+    """A settings file that cannot be used: which file, which setting, what to write."""
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    """How returns are read: `[intake]` (and the returns deadline from `[schedule]`)."""
+
+    settle_seconds: float = 60
+    max_file_mb: float = 20
+    max_rows: int = 5000
+    long_update_words: int = 150
+    returns_deadline_working_days: int = 10
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_unzipped_bytes(self) -> int:
+        # Spreadsheet XML compresses about ten to one; a return needs far less than this.
+        return 10 * self.max_bytes
+
+
+# What a caller that passes no settings gets: the limits, but every file is read now.
+READ_NOW = IntakeSettings(settle_seconds=0)
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """When the scheduled runs happen and when returns are due."""
+
+    timezone: str = "Europe/London"
+    quarterly_cron: str = "0 7 15 1,4,7,10 *"
+    six_monthly_cron: str = "0 7 15 4,10 *"
+    intake_check_minutes: int = 15
+    # Reminders are decided each working morning; this cron says when that check runs.
+    reminders_cron: str = "0 8 * * 1-5"
+    returns_deadline_working_days: int = 10
+    reminder_working_days_before: int = 3
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """How mail is sent; `enabled` is False unless the council turns it on."""
+
+    enabled: bool = False
+    host: str = "localhost"
+    port: int = 25
+    starttls: bool = False
+    username: str = ""
+    password_env: str = "REPORTING_SMTP_PASSWORD"
+    sender: str = "performance@example.gov.uk"
+    committee: tuple[str, ...] = ()
+    timeout_seconds: float = 30.0
+    # A send that fails is tried again after each of these waits (the back-off).
+    retry_delays_seconds: tuple[float, ...] = (60.0, 300.0, 900.0)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who is chased for a service area's return."""
+
+    service_area: str
+    officer: str
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything a run needs to know that is not in the plan or the returns."""
+
+    council: str
+    committee: str
+    plan_title: str
+    report_author: str = "Policy and Performance Officer"
+    author_contact: str = ""
+    lead_member: str = ""
+    default_cadence: Cadence = Cadence.QUARTERLY
+    inputs: Path = Path("inputs")
+    outputs: Path = Path("outputs")
+    meetings: dict[str, date] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)
+    intake: IntakeSettings = IntakeSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    email: EmailSettings = EmailSettings()
+    contacts: tuple[Contact, ...] = ()
+    source: Path | None = None  # the settings file these came from
+
+    def meeting_date(self, period: Period) -> date | None:
+        """Give the committee meeting that receives the report on `period`, if one is set."""
+        return self.meetings.get(period.path)
+
+    def contact_for(self, service_area: str) -> Contact | None:
+        """Give the contact for `service_area`, matching spellings ("Health and Wellbeing")."""
+        key = service_key(service_area)
+        return next((c for c in self.contacts if service_key(c.service_area) == key), None)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the file
+
+
+class _Table:
+    """One table of the file, whose values are checked as they are taken."""
+
+    def __init__(self, path: Path, data: dict, name: str) -> None:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: [{name}] must be a table of settings")
+        self.path, self.name, self.values = path, name, value
+
+    def error(self, key: str, wanted: str, value: object) -> ConfigError:
+        return ConfigError(f"{self.path}: [{self.name}] {key} must be {wanted}, not {value!r}")
+
+    def required_text(self, key: str, example: str) -> str:
+        value = self.values.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{self.path}: [{self.name}] {key} is required, "
+                              f"for example {key} = \"{example}\"")
+        return value.strip()
+
+    def text(self, key: str, default: str) -> str:
+        value = self.values.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(key, "text in quotes", value)
+        return value.strip()
+
+    def number(self, key: str, default: float, minimum: float = 0) -> float:
+        value = self.values.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+            raise self.error(key, f"a number of at least {minimum:g}", value)
+        return float(value)
+
+    def whole(self, key: str, default: int, minimum: int = 0) -> int:
+        value = self.values.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.error(key, f"a whole number of at least {minimum}", value)
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.values.get(key, default)
+        if not isinstance(value, bool):
+            raise self.error(key, "true or false", value)
+        return value
+
+    def cron(self, key: str, default: str) -> str:
+        value = self.text(key, default)
+        if len(value.split()) != 5:
+            raise self.error(key, 'a cron string of five fields, such as "0 7 15 1,4,7,10 *"',
+                             value)
+        return value
+
+
+def _council(path: Path, data: dict) -> dict:
+    council, plan = _Table(path, data, "council"), _Table(path, data, "plan")
+    try:
+        cadence = Cadence.parse(plan.text("default_cadence", "quarterly"))
+    except CadenceError as error:
+        raise ConfigError(f"{path}: [plan] default_cadence: {error}") from error
+    return dict(
+        council=council.required_text("name", "Anytown District Council"),
+        committee=council.required_text("committee", "Overview and Scrutiny Committee"),
+        report_author=council.text("report_author", Settings.report_author),
+        author_contact=council.text("author_contact", ""),
+        lead_member=council.text("lead_member", ""),
+        plan_title=plan.required_text("title", "Corporate Plan 2024-2028"),
+        default_cadence=cadence,
+    )
+
+
+def _meetings(path: Path, data: dict) -> dict[str, date]:
+    meetings = {}
+    for key, value in _Table(path, data, "meetings").values.items():
+        if not isinstance(value, date):
+            raise ConfigError(f"{path}: [meetings] {key} must be a date such as 2022-11-14, "
+                              f"not {value!r}")
+        try:
+            meetings[Period.parse(key).path] = value
+        except PeriodError as error:
+            raise ConfigError(f"{path}: [meetings] {key!r} is not a period: write it as "
+                              "\"2022-23-Q2\"") from error
+    return meetings
+
+
+def _intake(path: Path, data: dict, deadline_days: int) -> IntakeSettings:
+    table, d = _Table(path, data, "intake"), IntakeSettings()
+    return IntakeSettings(
+        settle_seconds=table.number("settle_seconds", d.settle_seconds),
+        max_file_mb=table.number("max_file_mb", d.max_file_mb, minimum=0.001),
+        max_rows=table.whole("max_rows", d.max_rows, minimum=1),
+        long_update_words=table.whole("long_update_words", d.long_update_words, minimum=1),
+        returns_deadline_working_days=deadline_days,
+    )
+
+
+def _schedule(path: Path, data: dict) -> ScheduleSettings:
+    table, d = _Table(path, data, "schedule"), ScheduleSettings()
+    timezone = table.text("timezone", d.timezone)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise table.error("timezone", "a known time zone such as \"Europe/London\"",
+                          timezone) from error
+    return ScheduleSettings(
+        timezone=timezone,
+        quarterly_cron=table.cron("quarterly_cron", d.quarterly_cron),
+        six_monthly_cron=table.cron("six_monthly_cron", d.six_monthly_cron),
+        reminders_cron=table.cron("reminders_cron", d.reminders_cron),
+        intake_check_minutes=table.whole("intake_check_minutes", d.intake_check_minutes, 1),
+        returns_deadline_working_days=table.whole(
+            "returns_deadline_working_days", d.returns_deadline_working_days),
+        reminder_working_days_before=table.whole(
+            "reminder_working_days_before", d.reminder_working_days_before),
+    )
+
+
+def _email(path: Path, data: dict) -> EmailSettings:
+    table, d = _Table(path, data, "email"), EmailSettings()
+    committee = table.values.get("committee", [])
+    if isinstance(committee, str):
+        committee = [committee]
+    if not isinstance(committee, list) or not all(isinstance(c, str) for c in committee):
+        raise table.error("committee", "a list of email addresses", committee)
+    delays = table.values.get("retry_delays_seconds", list(d.retry_delays_seconds))
+    if not isinstance(delays, list) or not all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) and x >= 0 for x in delays):
+        raise table.error("retry_delays_seconds", "a list of seconds such as [60, 300]", delays)
+    return EmailSettings(
+        enabled=table.flag("enabled", False),
+        host=table.text("host", d.host),
+        port=table.whole("port", d.port, minimum=1),
+        starttls=table.flag("starttls", False),
+        username=table.text("username", ""),
+        password_env=table.text("password_env", d.password_env),
+        sender=table.text("sender", d.sender),
+        committee=tuple(committee),
+        timeout_seconds=table.number("timeout_seconds", d.timeout_seconds, minimum=1),
+        retry_delays_seconds=tuple(float(x) for x in delays),
+    )
+
+
+def _contacts(path: Path, data: dict) -> tuple[Contact, ...]:
+    contacts = []
+    for service, value in _Table(path, data, "contacts").values.items():
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: [contacts] {service!r} must be "
+                              "{ officer = \"...\", email = \"...\" }")
+        contacts.append(Contact(service, str(value.get("officer", "")),
+                                str(value.get("email", ""))))
+    return tuple(contacts)
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Give the Settings in `path` (default `reporting.toml` in the working folder).
+
+    Relative paths in the file are taken from the file's own folder. A missing file, a file
+    that is not TOML, a missing required setting or a value of the wrong kind raises
+    ConfigError naming the file and the setting.
+    """
+    path = Path(path or DEFAULT_CONFIG_NAME)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such settings file; give --config with the council's "
+                          "reporting.toml") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: the settings file cannot be read ({error})") from error
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    base = path.resolve().parent
+    paths = _Table(path, data, "paths")
+    schedule = _schedule(path, data)
+    return Settings(
+        **_council(path, data),
+        inputs=base / paths.text("inputs", "inputs"),
+        outputs=base / paths.text("outputs", "outputs"),
+        meetings=_meetings(path, data),
+        glossary={str(k): str(v) for k, v in _Table(path, data, "glossary").values.items()},
+        intake=_intake(path, data, schedule.returns_deadline_working_days),
+        schedule=schedule,
+        email=_email(path, data),
+        contacts=_contacts(path, data),
+        source=path.resolve(),
+    )

@@ -1,0 +1,102 @@
+"""One settings object, read once, with one error policy and no council's defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli import main as cli
+from reporting.settings import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = '[council]\nname = "Anytown District Council"\ncommittee = "Scrutiny Panel"\n' \
+          '[plan]\ntitle = "Council Plan 2024-28"\n'
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "reporting.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_bundled_settings_hold_every_section_in_one_object():
+    settings = load_settings(ROOT / "reporting.toml")
+    assert settings.council == "Harborough District Council"
+    assert settings.plan_title == "Health & Wellbeing Action Plan 2022/23"
+    assert settings.intake.long_update_words == 150 and settings.intake.settle_seconds == 60
+    assert settings.intake.returns_deadline_working_days == \
+        settings.schedule.returns_deadline_working_days == 10
+    assert settings.email.enabled is False
+    assert settings.contact_for("Health and Wellbeing").officer.startswith("Health")
+    assert settings.source == (ROOT / "reporting.toml").resolve()
+    assert settings.inputs == ROOT / "inputs"
+
+
+def test_a_minimal_file_for_another_council_carries_nothing_of_harborough(tmp_path):
+    settings = load_settings(_write(tmp_path, MINIMAL))
+    seen = repr(settings).lower()
+    assert "harborough" not in seen
+    assert settings.council == "Anytown District Council"
+    assert settings.contacts == () and settings.meetings == {} and settings.glossary == {}
+
+
+def test_a_missing_settings_file_is_an_error_naming_it(tmp_path):
+    with pytest.raises(ConfigError, match="absent.toml: no such settings file"):
+        load_settings(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize("missing, setting", [
+    ("name", "[council] name is required"),
+    ("committee", "[council] committee is required"),
+    ("title", "[plan] title is required"),
+])
+def test_a_missing_required_setting_is_named_and_not_filled_in(tmp_path, missing, setting):
+    text = "\n".join(line for line in MINIMAL.splitlines()
+                     if not line.startswith(f"{missing} ="))
+    with pytest.raises(ConfigError, match=setting.replace("[", r"\[").replace("]", r"\]")):
+        load_settings(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize("section, message", [
+    ('[intake]\nmax_rows = "lots"', r"\[intake\] max_rows must be a whole number"),
+    ('[intake]\nsettle_seconds = -5', r"\[intake\] settle_seconds must be a number"),
+    ('[schedule]\nquarterly_cron = "0 7 15"', "five fields"),
+    ('[schedule]\ntimezone = "Europe/Londres"', "known time zone"),
+    ('[schedule]\nreminder_working_days_before = "three"', "whole number"),
+    ('[email]\nenabled = "yes"', r"\[email\] enabled must be true or false"),
+    ('[email]\nport = "twenty-five"', r"\[email\] port must be a whole number"),
+    ('[meetings]\n"2022-23-Q2" = "14 November"', r"\[meetings\] 2022-23-Q2 must be a date"),
+    ('[plan]\ndefault_cadence = "fortnightly"', r"\[plan\] default_cadence"),
+])
+def test_a_wrong_setting_is_refused_naming_the_file_and_setting(tmp_path, section, message):
+    # A table may appear once in TOML: put the wrong setting in place of the minimal one.
+    table = section.split("\n")[0]
+    base = MINIMAL.replace('[plan]\ntitle = "Council Plan 2024-28"\n', "") \
+        if table == "[plan]" else MINIMAL
+    text = base + section + ('\ntitle = "Council Plan"' if table == "[plan]" else "") + "\n"
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_settings(_write(tmp_path, text))
+    assert str(tmp_path / "reporting.toml") in str(caught.value)
+
+
+def test_a_file_that_is_not_toml_is_an_error_naming_it(tmp_path):
+    with pytest.raises(ConfigError, match="reporting.toml"):
+        load_settings(_write(tmp_path, "[council\nname = "))
+
+
+def test_the_command_line_says_a_settings_error_in_one_line(tmp_path, capsys):
+    code = cli.main(["--config", str(tmp_path / "nowhere.toml"), "templates",
+                     "--period", "2022/23 Q3"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "nowhere.toml: no such settings file" in err
+
+
+def test_a_programming_error_keeps_its_traceback(monkeypatch):
+    def broken(args):
+        raise ValueError("a bug, not the user's mistake")
+
+    monkeypatch.setattr("cli.automation.schedule_command", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        cli.main(["schedule"])
