@@ -23,8 +23,6 @@ from reporting.period import Period
 from reporting.plan import Plan, find_plan, load_plan
 from reporting.publish import archive_inputs, publish_run
 from reporting.render.flags import flags_csv
-from reporting.render.html import render_html, render_pdf
-from reporting.render.word import render_docx
 from reporting.report.model import ReportModel, build_report_model
 from reporting.report.receipts import Receipt, build_receipts, write_receipts
 from reporting.report.travel import previous_period
@@ -130,6 +128,11 @@ def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
 
 def render_documents(model: ReportModel) -> dict[str, bytes]:
     """Give the report's documents: {"html": ..., "pdf": ..., "docx": ...} as bytes."""
+    # Imported here: WeasyPrint and python-docx take a second to load, which `reporting
+    # check` (an officer waiting for a receipt) should not pay.
+    from reporting.render.html import render_html, render_pdf
+    from reporting.render.word import render_docx
+
     html = render_html(model)
     return {"html": html.encode("utf-8"), "pdf": render_pdf(html), "docx": render_docx(model)}
 

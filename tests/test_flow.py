@@ -238,8 +238,9 @@ def test_two_runs_of_one_report_take_turns_and_the_second_reuses_the_first(
     outputs = tmp_path / "outputs"
     rendering, finish, renders = threading.Event(), threading.Event(), []
     import reporting.pipeline as pipeline
+    import reporting.render.html as html_renderer
 
-    real_pdf = pipeline.render_pdf
+    real_pdf = html_renderer.render_pdf
 
     def slow_pdf(html, *args, **kwargs):
         renders.append(threading.current_thread().name)
@@ -254,7 +255,7 @@ def test_two_runs_of_one_report_take_turns_and_the_second_reuses_the_first(
         manifests[threading.current_thread().name] = json.loads(path.read_text())
         return path
 
-    monkeypatch.setattr(pipeline, "render_pdf", slow_pdf)
+    monkeypatch.setattr(html_renderer, "render_pdf", slow_pdf)
     monkeypatch.setattr(pipeline, "publish_run", publish_run)
     arguments = dict(period="2022/23 Q2", cadence="quarterly", inputs=str(inputs),
                      outputs=str(outputs), config=str(config))
@@ -290,13 +291,13 @@ def test_two_runs_of_one_report_take_turns_and_the_second_reuses_the_first(
 KILLED_RUN = """
 import pathlib, sys, time
 import flows.scrutiny_report as module
-import reporting.pipeline as pipeline
+import reporting.render.html as html_renderer
 
 def hang(html, *args, **kwargs):
     pathlib.Path(sys.argv[1]).write_text("rendering")
     time.sleep(300)
 
-pipeline.render_pdf = hang
+html_renderer.render_pdf = hang
 module.scrutiny_report(period="2022/23 Q2", cadence="quarterly", inputs=sys.argv[2],
                        outputs=sys.argv[3], config=sys.argv[4])
 """
