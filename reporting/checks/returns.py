@@ -55,21 +55,21 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 "; ".join(p.message for p in fatal), "; ".join(p.fix for p in fatal if p.fix))
     for ret in updates.received.values():
         said = parse_period(ret.period_text)
-        if ret.period_text and said is None:
-            yield _file_finding(
-                updates, ret, "WRONG_PERIOD", Severity.MEDIUM,
-                f"{ret.file} says its period is '{ret.period_text}', but it was sent for "
-                f"{period.label}; its updates were used: check they are this period's.",
-                f"the Period '{ret.period_text}' is not a period the report recognises",
-                f"write it as {period.label}", "Period")
+        if said is None and ret.period_text:
+            officer = f"the Period '{ret.period_text}' is not a period the report recognises"
+            fix = f"write it as {period.label}"
         elif said is not None and said != period and not (
                 said.kind == "H" and said == period.half()):
+            officer = f"the Period says {said.label}, but the return was sent for {period.label}"
+            fix = f"check this is the {period.label} return and correct the Period"
+        else:
+            officer = ""
+        if officer:
             yield _file_finding(
                 updates, ret, "WRONG_PERIOD", Severity.MEDIUM,
                 f"{ret.file} says its period is '{ret.period_text}', but it was sent for "
                 f"{period.label}; its updates were used: check they are this period's.",
-                f"the Period says {said.label}, but the return was sent for {period.label}",
-                f"check this is the {period.label} return and correct the Period", "Period")
+                officer, fix, "Period")
         if not ret.approved_by:
             yield _file_finding(
                 updates, ret, "UNAPPROVED_RETURN", Severity.MEDIUM,
