@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+import pandas as pd
+
 from reporting.cadence import Cadence, cadences_covered
 from reporting.merge import Merged
 from reporting.period import Period
@@ -571,14 +573,18 @@ def _used_abbreviations(glossary: Mapping[str, str], text: str) -> tuple[tuple[s
 
 
 def summarise_priorities(sections) -> tuple[PrioritySummary, ...]:
-    """Give each priority section's counts by status (in STATUS_ORDER) and its total."""
+    """Give each priority section's counts by status (in STATUS_ORDER) and its total.
+
+    The counts are a crosstab of priority against status, every status a column even when
+    no action is at it.
+    """
+    actions = pd.DataFrame([(n, a.status) for n, s in enumerate(sections) for a in s.actions],
+                           columns=["section", "status"])
+    counts = pd.crosstab(actions["section"], actions["status"]).reindex(
+        index=range(len(sections)), columns=list(STATUS_ORDER), fill_value=0)
     return tuple(
-        PrioritySummary(
-            s.heading,
-            tuple(sum(a.status is st for a in s.actions) for st in STATUS_ORDER),
-            len(s.actions),
-        )
-        for s in sections
+        PrioritySummary(s.heading, tuple(int(c) for c in counts.loc[n]), len(s.actions))
+        for n, s in enumerate(sections)
     )
 
 
