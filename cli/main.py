@@ -21,11 +21,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reporting", description="Action plan monitoring and scrutiny reports."
     )
-    parser.add_argument("--config", type=Path, default=None,
-                        help="settings file (default: reporting.toml in this folder)")
+    settings_help = "settings file (default: reporting.toml in this folder)"
+    parser.add_argument("--config", type=Path, default=None, help=settings_help)
     commands = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(commands)
+    # Officers put it either side of the subcommand; after it, it wins.
+    for command in commands.choices.values():
+        command.add_argument("--config", type=Path, default=argparse.SUPPRESS,
+                             help=settings_help)
     return parser
 
 

@@ -45,6 +45,13 @@ class RowFate:
     row: ReturnRow
     fate: Fate
     first: ReturnRow | None = None  # for a duplicate: the earlier row that was used instead
+    first_file: str = ""  # and the file it is in
+
+    @property
+    def first_place(self) -> str:
+        """Where the row used instead of a duplicate is: "Return!A9" or "b.xlsx, Return!A9"."""
+        where = self.first.where("Action ID") if self.first else ""
+        return where if self.first_file == self.ret.file else f"{self.first_file}, {where}"
 
     @property
     def used(self) -> bool:
@@ -162,11 +169,12 @@ def sort_updates(plan: Plan | None, returns: list[Return], period: Period) -> Pe
     fates = []
     for record in frame.itertuples(index=False):
         ret, fate = returns[record.ret], Fate(record.fate)
-        first = None
+        first, first_file = None, ""
         if fate is Fate.DUPLICATE:
             origin = firsts.loc[(record.action_id, record.milestone)]
-            first = returns[int(origin["ret"])].rows[int(origin["row"])]
-        fates.append(RowFate(ret, ret.rows[record.row], fate, first))
+            first_ret = returns[int(origin["ret"])]
+            first, first_file = first_ret.rows[int(origin["row"])], first_ret.file
+        fates.append(RowFate(ret, ret.rows[record.row], fate, first, first_file))
     return PeriodUpdates(period, plan, returns, chosen, tuple(fates))
 
 

@@ -12,6 +12,7 @@ defaults here: a council's name, committee and plan title must be in its own fil
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -105,7 +106,7 @@ class Settings:
     council: str
     committee: str
     plan_title: str
-    report_author: str = "Policy and Performance Officer"
+    report_author: str = ""
     author_contact: str = ""
     lead_member: str = ""
     default_cadence: Cadence = Cadence.QUARTERLY
@@ -182,6 +183,47 @@ class _Table:
             raise self.error(key, 'a cron string of five fields, such as "0 7 15 1,4,7,10 *"',
                              value)
         return value
+
+
+# The settings each table may hold (None: the table's keys are the council's own, such as
+# service areas in [contacts] or abbreviations in [glossary]).
+KNOWN_SETTINGS: dict[str, frozenset[str] | None] = {
+    "council": frozenset({"name", "committee", "report_author", "author_contact",
+                          "lead_member"}),
+    "plan": frozenset({"title", "default_cadence"}),
+    "paths": frozenset({"inputs", "outputs"}),
+    "meetings": None,
+    "intake": frozenset({"settle_seconds", "max_file_mb", "max_rows", "long_update_words"}),
+    "schedule": frozenset({"timezone", "quarterly_cron", "six_monthly_cron", "reminders_cron",
+                           "intake_check_minutes", "returns_deadline_working_days",
+                           "reminder_working_days_before"}),
+    "email": frozenset({"enabled", "host", "port", "starttls", "username", "password_env",
+                        "sender", "committee", "timeout_seconds", "retry_delays_seconds"}),
+    "contacts": None,
+    "glossary": None,
+}
+
+
+def _suggest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _no_strays(path: Path, data: dict) -> None:
+    """Refuse a table or setting the program does not know: a mistyped one would be ignored."""
+    for table, value in data.items():
+        if table not in KNOWN_SETTINGS:
+            hint = _suggest(table, KNOWN_SETTINGS)
+            raise ConfigError(f"{path}: [{table}] is not a settings table{hint}; the tables "
+                              f"are {', '.join(KNOWN_SETTINGS)}")
+        known = KNOWN_SETTINGS[table]
+        if known is None or not isinstance(value, dict):
+            continue
+        for key in value:
+            if key not in known:
+                hint = _suggest(key, known)
+                raise ConfigError(f"{path}: [{table}] {key} is not a setting{hint}; "
+                                  f"[{table}] holds {', '.join(sorted(known))}")
 
 
 def _council(path: Path, data: dict) -> dict:
@@ -302,6 +344,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: {error}") from error
+    _no_strays(path, data)
     base = path.resolve().parent
     paths = _Table(path, data, "paths")
     schedule = _schedule(path, data)

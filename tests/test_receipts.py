@@ -121,3 +121,13 @@ def test_without_a_plan_the_receipt_says_the_plan_checks_were_skipped(tmp_path):
     text = receipt_text(build_receipt(_read(tmp_path, [["9.z", "", "", "Green", "Fine."]]),
                                       plan=None))
     assert "checked on its own" in text and "9.z: Used." in text
+
+
+def test_a_repeat_of_a_row_in_another_file_names_that_file(tmp_path):
+    first = make_return("Regulatory Services", make_row("1.a"), path=tmp_path / "a.xlsx")
+    second = make_return("Housing", make_row("1.a", row=14), path=tmp_path / "b.xlsx")
+    receipts = _receipts([first, second])
+    [line] = receipts[1].rows
+    assert line.fate == "Not used: the row at a.xlsx, Return!A8 on the same action counts"
+    [problem] = [p for p in receipts[1].problems if p.code == "DUPLICATE_UPDATE"]
+    assert "a.xlsx, Return!A8" in problem.message and problem.cell == "Return!A14"

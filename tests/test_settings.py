@@ -80,6 +80,29 @@ def test_a_wrong_setting_is_refused_naming_the_file_and_setting(tmp_path, sectio
     assert str(tmp_path / "reporting.toml") in str(caught.value)
 
 
+@pytest.mark.parametrize("typo, message", [
+    ("[intak]\nmax_rows = 10", r"\[intak\] is not a settings table \(did you mean intake\?\)"),
+    ("[intake]\nmax_row = 10", r"\[intake\] max_row is not a setting \(did you mean max_rows\?\)"),
+])
+def test_a_mistyped_table_or_setting_is_refused_not_ignored(tmp_path, typo, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(_write(tmp_path, MINIMAL + typo + "\n"))
+
+
+def test_the_council_names_its_own_services_and_abbreviations(tmp_path):
+    text = MINIMAL + '[contacts]\n"Waste & Recycling" = { officer = "A", email = "a@b" }\n' \
+        '[glossary]\nSEND = "Special educational needs and disabilities"\n'
+    settings = load_settings(_write(tmp_path, text))
+    assert settings.contact_for("Waste and Recycling").officer == "A"
+    assert "SEND" in settings.glossary
+
+
+def test_settings_may_follow_the_subcommand(tmp_path, capsys):
+    code = cli.main(["templates", "--period", "2022/23 Q3",
+                     "--config", str(tmp_path / "nowhere.toml")])
+    assert code == 2 and "nowhere.toml: no such settings file" in capsys.readouterr().err
+
+
 def test_a_file_that_is_not_toml_is_an_error_naming_it(tmp_path):
     with pytest.raises(ConfigError, match="reporting.toml"):
         load_settings(_write(tmp_path, "[council\nname = "))
@@ -100,3 +123,10 @@ def test_a_programming_error_keeps_its_traceback(monkeypatch):
     monkeypatch.setattr("cli.automation.schedule_command", broken)
     with pytest.raises(ValueError, match="a bug"):
         cli.main(["schedule"])
+
+
+def test_an_unnamed_report_author_reads_not_stated_on_the_front_sheet():
+    from conftest import make_action, make_plan, prepare
+
+    report = prepare(make_plan(make_action("1.a")), [])
+    assert ("Report author", "Not stated") in report.model.front.rows()

@@ -115,11 +115,11 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
                 "check the action ID against the return template")
         elif fate.fate is Fate.DUPLICATE:
             milestone = f" ({row.milestone})" if row.milestone else ""
-            first = fate.first.where("Action ID")
+            first = fate.first_place
             yield _row_finding(
                 updates, fate, "DUPLICATE_UPDATE", Severity.LOW, "Action ID",
-                f"{file} has two rows for {row.action_id}{milestone}; the first ({first}) "
-                "was used.",
+                f"{file} has a second row for {row.action_id}{milestone}; the first "
+                f"({first}) was used.",
                 f"a second row for {row.action_id}{milestone}: the first ({first}) was used "
                 "and this one was not",
                 "put everything about the action in one row, or name a different milestone")
@@ -131,6 +131,14 @@ def _by_action(fates: tuple[RowFate, ...]) -> dict[tuple[str, str], list[RowFate
         key = (fate.ret.file, fate.row.action_id or fate.row.raw_action_id)
         grouped.setdefault(key, []).append(fate)
     return grouped
+
+
+def _rows_lack(name: str, count: int, verb: str, thing: str, no_thing: str) -> str:
+    """Say an action's rows lack something: "the row for 1.a has no progress update",
+    "none of the 6 rows for 1.e has a progress update"."""
+    if count == 1:
+        return f"the row for {name} {verb} {no_thing}"
+    return f"none of the {count} rows for {name} {verb} {thing}"
 
 
 def _previous_updates(previous: list[Return]) -> dict[tuple, str]:
@@ -170,17 +178,18 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
         if name and not any(f.row.status for f in fates):
             typed = next((f.row.status_text for f in fates if f.row.status_text), "")
             first_typed = next((f for f in fates if f.row.status_text), first)
+            said = _rows_lack(name, len(fates), "gives", "a status", "no status")
             yield _row_finding(
                 updates, first_typed, "MISSING_STATUS", Severity.MEDIUM, "Status",
                 f"The status '{typed}' for {name} is not one the report recognises." if typed
-                else f"The row for {name} gives no status.",
-                f"'{typed}' is not a status" if typed else f"the row for {name} gives no status",
+                else f"{said[0].upper()}{said[1:]}.",
+                f"'{typed}' is not a status" if typed else said,
                 f"use one of {_STATUSES}")
         if name and not any(f.row.progress_update for f in fates):
+            said = _rows_lack(name, len(fates), "has", "a progress update", "no progress update")
             yield _row_finding(
                 updates, first, "MISSING_UPDATE", Severity.MEDIUM, "Progress update",
-                f"The row for {name} has no progress update.",
-                f"the row for {name} has no progress update",
+                f"{said[0].upper()}{said[1:]}.", said,
                 "say briefly what has happened this period")
     for fate in updates.used_rows():
         row, name = fate.row, fate.row.action_id or fate.row.raw_action_id

@@ -236,7 +236,7 @@ class FrontSheet:
             ("Title", self.report_title),
             ("Period covered", self.period),
             ("Lead member", self.lead_member or "Not stated"),
-            ("Report author", self.report_author),
+            ("Report author", self.report_author or "Not stated"),
             ("Contact", self.author_contact or "Not stated"),
             ("Date of report", self.date_of_report),
         )

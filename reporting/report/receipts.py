@@ -74,7 +74,7 @@ def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
     elif fate.fate is Fate.UNKNOWN_ACTION:
         text = "Not used: no such action in the plan"
     elif fate.fate is Fate.DUPLICATE:
-        text = f"Not used: the row at {fate.first.where('Action ID')} on the same action counts"
+        text = f"Not used: the row at {fate.first_place} on the same action counts"
     else:
         text = "Not used: a newer return from the same service area was used"
     return RowLine(row.where("Action ID"), row.raw_action_id or "(blank)", row.action_id,
