@@ -24,7 +24,7 @@ from reporting.cadence import Cadence, cadences_covered
 from reporting.intake.returns import Return, ReturnRow, choose_returns
 from reporting.period import Period
 from reporting.plan import Action, Plan
-from reporting.services import service_key
+from reporting.services import same_service, service_key
 from reporting.status import Status, worse_of
 
 
@@ -34,6 +34,7 @@ class Fate(str, Enum):
     USED = ""
     SUPERSEDED = "SUPERSEDED_RETURN"
     UNKNOWN_ACTION = "UNKNOWN_ACTION"
+    NOT_LEAD = "NOT_LEAD_SERVICE"  # a row for an action another service leads
     DUPLICATE = "DUPLICATE_UPDATE"
 
 
@@ -130,48 +131,69 @@ def covered_actions(plan: Plan, report: Cadence, period: Period) -> list[Action]
     return [a for a in plan.actions if a.cadence in cadences]
 
 
-def _rows_frame(returns: tuple[Return, ...], chosen: dict[str, Return]) -> pd.DataFrame:
+def leads_of(action: Action) -> tuple[str, ...]:
+    """Give the service areas whose rows count for `action` (none named: any service's)."""
+    return (action.lead_service_area,) if action.lead_service_area.strip() else ()
+
+
+def _owns(plan: Plan | None, service: str, action_id: str) -> bool:
+    """Tell whether `service` may report on `action_id`: it leads it, or no one is named."""
+    action = plan.action(action_id) if plan else None
+    if action is None:
+        return True  # not in the plan (or no plan): the action check decides
+    leads = leads_of(action)
+    return not leads or any(same_service(service, lead) for lead in leads)
+
+
+def _rows_frame(returns: tuple[Return, ...], chosen: dict[str, Return],
+                plan: Plan | None) -> pd.DataFrame:
     """Give one DataFrame row per row of every usable return, in file and row order."""
     used = {id(r) for r in chosen.values()}
     records = [
         {"ret": n, "row": i, "action_id": row.action_id, "milestone": row.milestone.lower(),
-         "chosen": id(ret) in used}
+         "service": service_key(ret.service_area), "chosen": id(ret) in used,
+         "owned": _owns(plan, ret.service_area, row.action_id)}
         for n, ret in enumerate(returns) if ret.usable
         for i, row in enumerate(ret.rows)
     ]
     return pd.DataFrame.from_records(
-        records, columns=["ret", "row", "action_id", "milestone", "chosen"])
+        records, columns=["ret", "row", "action_id", "milestone", "service", "chosen", "owned"])
 
 
 def sort_updates(plan: Plan | None, returns: list[Return], period: Period) -> PeriodUpdates:
     """Give the period's returns with the fate of every row decided.
 
     One usable return counts per service area (the newest; the others are superseded). In
-    it, a row naming no action in the plan is not used; a second row for the same action
-    and milestone is not used (the first one counts). With no plan, every row of a used
-    return is taken as it stands.
+    it, a row naming no action in the plan is not used; nor is a row for an action another
+    service leads (a service never speaks for another; an action with no lead named takes
+    any service's row); a second row from one service for the same action and milestone is
+    not used (the first one counts). With no plan, every row of a used return is taken as
+    it stands.
     """
     returns = tuple(returns)
     chosen = choose_returns(list(returns))
-    frame = _rows_frame(returns, chosen)
+    frame = _rows_frame(returns, chosen, plan)
     known = frame["action_id"].isin({a.id for a in plan.actions}) if plan else \
         pd.Series(True, index=frame.index)
     # Fates are kept as their codes in the frame, and made Fate again row by row.
     frame["fate"] = Fate.USED.value
     frame.loc[~frame["chosen"], "fate"] = Fate.SUPERSEDED.value
     frame.loc[frame["chosen"] & ~known, "fate"] = Fate.UNKNOWN_ACTION.value
+    frame.loc[frame["chosen"] & known & ~frame["owned"], "fate"] = Fate.NOT_LEAD.value
+    # Each service's first row on an action (and milestone) counts: with several leads (or
+    # none named) each service's row is kept, and labelled by service in the paper.
+    key = ["action_id", "milestone", "service"]
     counted = frame[frame["fate"] == Fate.USED.value]
-    repeats = counted.index[counted.duplicated(subset=["action_id", "milestone"], keep="first")]
+    repeats = counted.index[counted.duplicated(subset=key, keep="first")]
     frame.loc[repeats, "fate"] = Fate.DUPLICATE.value
     firsts = (frame[frame["fate"] == Fate.USED.value]
-              .drop_duplicates(subset=["action_id", "milestone"])
-              .set_index(["action_id", "milestone"]))
+              .drop_duplicates(subset=key).set_index(key))
     fates = []
     for record in frame.itertuples(index=False):
         ret, fate = returns[record.ret], Fate(record.fate)
         first, first_file = None, ""
         if fate is Fate.DUPLICATE:
-            origin = firsts.loc[(record.action_id, record.milestone)]
+            origin = firsts.loc[(record.action_id, record.milestone, record.service)]
             first_ret = returns[int(origin["ret"])]
             first, first_file = first_ret.rows[int(origin["row"])], first_ret.file
         fates.append(RowFate(ret, ret.rows[record.row], fate, first, first_file))
@@ -183,14 +205,21 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
     rows = [f.row for f in found]
     statuses = [r.status for r in rows if r.status is not None]
     status = worse_of(statuses) if statuses else Status.NO_UPDATE
+    # Rows from more than one service (several leads, or none named) say whose words they are.
+    several = len({service_key(f.ret.service_area) for f in found}) > 1
+
+    def label(f: RowFate, text: str) -> str:
+        parts = [f.ret.service_area] if several else []
+        parts += [f.row.milestone] if f.row.milestone and len(rows) > 1 else []
+        return ": ".join([*parts, text])
+
     if len(rows) == 1:
         update, steps = rows[0].progress_update, rows[0].next_steps
     else:
-        update = "\n".join(
-            f"{r.milestone}: {r.progress_update}" if r.milestone else r.progress_update
-            for r in rows if r.progress_update
-        )
-        steps = "\n".join(r.next_steps for r in rows if r.next_steps)
+        update = "\n".join(label(f, f.row.progress_update) for f in found
+                           if f.row.progress_update)
+        steps = "\n".join(label(f, f.row.next_steps) if several else f.row.next_steps
+                          for f in found if f.row.next_steps)
     revised_rows = [r for r in rows if r.revised_date]
     latest = max(revised_rows, key=lambda r: r.revised_date, default=None)
     return Progress(

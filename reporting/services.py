@@ -17,6 +17,16 @@ def service_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text)
 
 
+def same_service(a: str, b: str) -> bool:
+    """Tell whether two names mean one service area ("Planning" and "Planning Policy" do:
+    an officer may shorten the plan's name, never lengthen it into another service's)."""
+    key_a, key_b = service_key(a), service_key(b)
+    if not key_a or not key_b:
+        return False
+    short, long = sorted((key_a, key_b), key=len)
+    return short == long or (len(short) >= 4 and long.startswith(short))
+
+
 def service_area_from_name(path: Path) -> str:
     """Give a service area named by a file ("regulatory-services.xlsx" -> "Regulatory Services")."""
     stem = re.sub(r"^\d{4}-\d{2}-[QH]\d[\s_-]*", "", Path(path).stem)

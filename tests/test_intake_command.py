@@ -22,10 +22,21 @@ def _run(argv: list[str]) -> int:
 
 
 def test_check_prints_the_receipt_and_exits_0_for_a_usable_file(tmp_path, capsys):
-    path = write(tmp_path / "regulatory-services.xlsx", workbook_bytes())
+    rows = [["1.b", "", "", "Green", "Inspections on plan."]]  # Regulatory Services leads 1.b
+    path = write(tmp_path / "regulatory-services.xlsx", workbook_bytes(rows=rows))
     assert _run(["check", str(path)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Receipt for regulatory-services.xlsx\nOutcome: Accepted\n")
+
+
+def test_check_finds_the_plan_and_refuses_a_row_for_another_services_action(tmp_path, capsys):
+    # In the bundled plan Planning Policy leads 1.a and Regulatory Services 1.b.
+    path = write(tmp_path / "regulatory-services.xlsx", workbook_bytes())
+    assert _run(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "- Return!A8: 1.a: Not used: 1.a is led by Planning Policy." in out
+    assert "- Return!A9: 1.b: Used." in out
+    assert "[NOT_LEAD_SERVICE]" in out
 
 
 def test_check_exits_1_when_a_file_cannot_be_used(tmp_path, capsys):
@@ -67,7 +78,7 @@ def test_check_is_quick_and_never_imports_prefect():
 
 
 def test_check_compares_with_last_periods_return_when_there_is_one(tmp_path, capsys):
-    same = [["1.a", "", "", "Green", "Nothing new to say."]]
+    same = [["1.b", "", "", "Green", "Nothing new to say."]]
     for folder in ("2022-23-Q1", FOLDER):
         (tmp_path / folder).mkdir()
     write(tmp_path / "2022-23-Q1" / "regulatory-services.xlsx", workbook_bytes(rows=same))

@@ -123,11 +123,40 @@ def test_without_a_plan_the_receipt_says_the_plan_checks_were_skipped(tmp_path):
     assert "checked on its own" in text and "9.z: Used." in text
 
 
-def test_a_repeat_of_a_row_in_another_file_names_that_file(tmp_path):
-    first = make_return("Regulatory Services", make_row("1.a"), path=tmp_path / "a.xlsx")
-    second = make_return("Housing", make_row("1.a", row=14), path=tmp_path / "b.xlsx")
-    receipts = _receipts([first, second])
-    [line] = receipts[1].rows
-    assert line.fate == "Not used: the row at a.xlsx, Return!A8 on the same action counts"
-    [problem] = [p for p in receipts[1].problems if p.code == "DUPLICATE_UPDATE"]
-    assert "a.xlsx, Return!A8" in problem.message and problem.cell == "Return!A14"
+def test_a_row_for_another_services_action_is_told_to_both_and_never_used(tmp_path):
+    lead = make_return("Regulatory Services", make_row("1.a", "At risk"), path=tmp_path / "a.xlsx")
+    other = make_return("Communications", make_row("1.a", "Complete", row=14),
+                        path=tmp_path / "z.xlsx")
+    receipts = {r.file: r for r in _receipts([lead, other])}
+    [line] = receipts["z.xlsx"].rows
+    assert not line.used and line.fate == "Not used: 1.a is led by Regulatory Services"
+    [sent] = [p for p in receipts["z.xlsx"].problems if p.code == "NOT_LEAD_SERVICE"]
+    assert sent.cell == "Return!A14"
+    [told] = [p for p in receipts["a.xlsx"].problems if p.code == "NOT_LEAD_SERVICE"]
+    assert told.officer.startswith("Communications sent a row for your action 1.a (z.xlsx, "
+                                   "Return!A14)")
+    assert [line.used for line in receipts["a.xlsx"].rows] == [True]
+
+
+def test_the_lead_services_row_is_the_one_reported_whatever_the_file_order(tmp_path):
+    from conftest import prepare
+    from reporting.status import Status
+
+    lead = make_return("Regulatory Services", make_row("1.a", "At risk"), path=tmp_path / "z.xlsx")
+    other = make_return("Communications", make_row("1.a", "Complete", row=14),
+                        path=tmp_path / "a.xlsx")
+    report = prepare(PLAN, [other, lead])
+    [progress] = [p for p in report.merged.progress if p.action.id == "1.a"]
+    assert progress.status is Status.AT_RISK and progress.return_file == "z.xlsx"
+    assert {f.code for f in report.findings} >= {"AT_RISK", "NOT_LEAD_SERVICE"}
+
+
+def test_an_action_with_no_lead_takes_every_services_row_labelled(tmp_path):
+    from conftest import prepare
+
+    plan = make_plan(make_action("1.a", lead_service_area=""))
+    first = make_return("Housing", make_row("1.a", update="Homes found."), path=tmp_path / "a.xlsx")
+    second = make_return("Communications", make_row("1.a", update="Campaign run."),
+                         path=tmp_path / "b.xlsx")
+    [progress] = prepare(plan, [first, second]).merged.progress
+    assert progress.progress_update == "Housing: Homes found.\nCommunications: Campaign run."

@@ -33,6 +33,10 @@ class Finding:
     cell: str = ""  # "Return!D12", "line 5", "Actions sheet, 1.a"; "" for the whole file
     officer: str = ""  # what is wrong, in the words of the officer's receipt
     fix: str = ""  # what the officer should do
+    # Another return whose receipt also shows the finding (the lead service's, when a row
+    # about its action came from someone else), in the words for that officer.
+    copy_to: str = ""
+    copy_words: str = ""
 
     @property
     def source(self) -> str:

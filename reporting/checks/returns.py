@@ -113,6 +113,23 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
                 "was not used.",
                 f"the action '{shown}' is not in the plan, so this row was not used",
                 "check the action ID against the return template")
+        elif fate.fate is Fate.NOT_LEAD:
+            action = updates.plan.action(row.action_id)
+            lead = action.lead_service_area
+            lead_return = updates.return_for(lead)
+            sender = service_name(updates, fate.ret.service_area)
+            yield Finding(
+                "NOT_LEAD_SERVICE", Severity.MEDIUM, row.action_id, sender,
+                f"{file} ({sender}) has a row for {row.action_id}, which {lead} leads; it was "
+                f"not used: only {lead}'s return reports on {row.action_id}.",
+                file=file, cell=row.where("Action ID"),
+                officer=f"{row.action_id} is led by {lead}, so this row was not used",
+                fix=f"send anything {lead} should know to them, for their return, and take "
+                    "the row out of yours",
+                copy_to=lead_return.file if lead_return else "",
+                copy_words=f"{sender} sent a row for your action {row.action_id} "
+                           f"({file}, {row.where('Action ID')}); it was not used, and your "
+                           "own row is the one reported")
         elif fate.fate is Fate.DUPLICATE:
             milestone = f" ({row.milestone})" if row.milestone else ""
             first = fate.first_place

@@ -7,7 +7,7 @@ that came from the file is escaped; the page loads nothing from anywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -73,6 +73,9 @@ def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
         text = "Used" + _coverage(updates, row.action_id)
     elif fate.fate is Fate.UNKNOWN_ACTION:
         text = "Not used: no such action in the plan"
+    elif fate.fate is Fate.NOT_LEAD:
+        action = updates.plan.action(row.action_id)
+        text = f"Not used: {row.action_id} is led by {action.lead_service_area}"
     elif fate.fate is Fate.DUPLICATE:
         text = f"Not used: the row at {fate.first_place} on the same action counts"
     else:
@@ -88,6 +91,9 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding]) 
     receipt shows those about this file, and judges nothing itself.
     """
     mine = [f for f in findings if f.file == ret.file]
+    mine += [replace(f, file=ret.file, cell="", officer=f.copy_words,
+                     fix="nothing, if your own row is right") for f in findings
+             if f.copy_to and f.copy_to == ret.file]
     fates = updates.fates_of(ret)
     superseded = any(f.fate is Fate.SUPERSEDED for f in fates) or any(
         f.code == "SUPERSEDED_RETURN" for f in mine)
