@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         # A problem with what the user gave, said in one line; any other error is a fault
         # in the program and keeps its traceback.
         return fail(str(error).splitlines()[0])
+    except OSError as error:  # the machine's: a full disk, a folder that may not be written
+        where = f"{error.filename}: " if error.filename else ""
+        return fail(f"{where}{error.strerror or error}; nothing half-written was published "
+                    "(the last complete papers stand)")
 
 
 if __name__ == "__main__":

@@ -15,17 +15,33 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from reporting.cadence import Cadence
 from reporting.period import Period
+from reporting.wording import without_controls
 
 CHASE_LIST_NAME = "chase-list.csv"
 SENT_RECORD_NAME = "email-sent.json"
 FLAGS_NAME = "flags.csv"
 MANIFEST_NAME = "manifest.json"
 DOCUMENT_KINDS = ("pdf", "docx", "html")
+# File systems allow 255 bytes a name; a receipt adds ".html" to the return's own name.
+MAX_NAME_BYTES = 200
+
+
+def safe_name(name: str) -> str:
+    """Give a file name safe to write: no path, control or reordering characters, and short
+    enough for any file system (a long one keeps its start and gains a hash of the whole)."""
+    shown = without_controls(re.sub(r"[\x00-\x1f/\\]", "_", Path(name).name)).strip() or "return"
+    if len(shown.encode("utf-8")) <= MAX_NAME_BYTES:
+        return shown
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    start = shown.encode("utf-8")[:MAX_NAME_BYTES - 13].decode("utf-8", "ignore")
+    return f"{start}-{digest}"
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,10 @@ class OutputLayout:
 
     def receipts(self, period: Period) -> Path:
         return self.period(period) / "receipts"
+
+    def receipt(self, period: Period, file: str, kind: str) -> Path:
+        """The receipt (`kind` "txt" or "html") for the return file named `file`."""
+        return self.receipts(period) / f"{safe_name(file)}.{kind}"
 
     def templates(self, period: Period) -> Path:
         return self.period(period) / "templates"

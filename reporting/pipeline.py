@@ -24,7 +24,7 @@ from reporting.plan import Plan, find_plan, load_plan
 from reporting.publish import archive_inputs, publish_run
 from reporting.render.flags import flags_csv
 from reporting.report.model import ReportModel, build_report_model
-from reporting.report.receipts import Receipt, build_receipts, write_receipts
+from reporting.report.receipts import Receipt, build_receipts, receipt_files
 from reporting.report.travel import previous_period
 from reporting.settings import IntakeSettings, Settings
 
@@ -117,7 +117,8 @@ def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
     check = check or check_period(inputs.plan, inputs.returns, inputs.previous_returns,
                                   inputs.period, settings.intake)
     merged = merge(inputs.plan, check.updates, cadence, inputs.period)
-    findings = report_findings(merged, list(check.findings))
+    findings = report_findings(merged, list(check.findings),
+                               settings.intake.long_update_words)
     # With no returns last period (a plan's first period) there is nothing to compare with.
     before = previous_period(inputs.previous_returns, inputs.period.previous()) \
         if inputs.previous_returns else None
@@ -143,7 +144,8 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
     """Write the receipts, archive the inputs, then publish the documents, flags.csv and the
     manifest; give the path of each ("pdf", "docx", "html", "flags", "manifest")."""
     period, cadence = inputs.period, report.cadence
-    receipts = write_receipts(list(report.check.receipts), layout.receipts(period))
+    # The receipts are published with the papers, in one step: both or neither.
+    receipts = receipt_files(list(report.check.receipts), layout.receipts(period))
     archived = archive_inputs(inputs.files, layout.archive, inputs.inputs)
     stem = layout.document_stem(period, cadence)
     files = {f"{stem}.{kind}": documents[kind] for kind in DOCUMENT_KINDS}
@@ -154,6 +156,7 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
         layout.papers(period, cadence), files, archived, counts, started,
         extra={"period": period.label, "cadence": cadence.value,
                "receipts": [str(p.relative_to(layout.root)) for p in receipts],
-               **(extra or {})})
+               **(extra or {})},
+        alongside=receipts)
     paths = {kind: layout.document(period, cadence, kind) for kind in DOCUMENT_KINDS}
     return {**paths, "flags": layout.flags(period, cadence), "manifest": manifest}

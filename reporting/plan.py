@@ -99,6 +99,11 @@ class Plan:
         return tuple(sorted({a.lead_service_area for a in self.actions}))
 
 
+# The most rows and columns a plan sheet is read to (a plan of 5,000 milestones is large).
+MAX_PLAN_ROWS = 5000
+MAX_PLAN_COLUMNS = 40
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -132,7 +137,8 @@ def _rows(workbook, sheet: str) -> list[tuple[int, dict[str, tuple[int, object]]
         raise PlanError(f"plan workbook has no sheet '{sheet}': add it with the columns "
                         + ", ".join(PLAN_COLUMNS[sheet]))
     ws = workbook[sheet]
-    rows = ws.iter_rows(values_only=True)
+    # Bounded: one stray value in XFD1048576 must not make a million rows of 16,384 cells.
+    rows = ws.iter_rows(values_only=True, max_row=MAX_PLAN_ROWS + 1, max_col=MAX_PLAN_COLUMNS)
     header = [_text(v) for v in next(rows, ())]
     for name in PLAN_COLUMNS[sheet]:
         if name not in header:
@@ -145,6 +151,10 @@ def _rows(workbook, sheet: str) -> list[tuple[int, dict[str, tuple[int, object]]
     for number, values in enumerate(rows, start=2):
         if all(_text(v) == "" for v in values):
             continue
+        if number > MAX_PLAN_ROWS:
+            raise PlanError(f"{_where(sheet, number)}: the sheet goes on past row "
+                            f"{MAX_PLAN_ROWS:,}, more than a plan has; delete what is below "
+                            "the plan and save it again")
         found.append(
             (number, {name: (i + 1, values[i] if i < len(values) else None)
                       for name, i in columns.items()})

@@ -36,6 +36,34 @@ def write_atomic(path: Path, data: bytes) -> Path:
     return path
 
 
+def write_together(files: dict[Path, bytes]) -> list[Path]:
+    """Write every file, all or none: each goes to a temporary name beside its place first,
+    and only when all are whole are they renamed into place; give the paths.
+
+    A full disk or a refused folder leaves every earlier version as it was.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:80]}.",
+                                                 suffix=".tmp")
+            staged.append((temporary, path))
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o644)
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
+    return [path for _, path in staged]
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with Path(path).open("rb") as handle:
@@ -84,17 +112,18 @@ def publish_run(
     counts: dict[str, object],
     started: datetime,
     extra: dict[str, object] | None = None,
+    alongside: dict[Path, bytes] | None = None,
 ) -> Path:
-    """Write each document into `folder`, then `manifest.json` naming them all; give the manifest path.
+    """Write each document into `folder`, with the files `alongside` (the receipts), all or
+    none; then `manifest.json` naming them all; give the manifest path.
 
     The manifest is written last, so one that exists always describes complete documents.
     """
     folder = Path(folder)
-    outputs = []
-    for name, data in documents.items():
-        write_atomic(folder / name, data)
-        outputs.append({"file": name, "sha256": hashlib.sha256(data).hexdigest(),
-                        "bytes": len(data)})
+    write_together({**{folder / name: data for name, data in documents.items()},
+                    **(alongside or {})})
+    outputs = [{"file": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+               for name, data in documents.items()]
     manifest = {
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now().astimezone().isoformat(timespec="seconds"),

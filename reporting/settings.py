@@ -39,6 +39,9 @@ class IntakeSettings:
     max_file_mb: float = 20
     max_rows: int = 5000
     long_update_words: int = 150
+    max_columns: int = 100
+    max_merged_ranges: int = 1000
+    max_field_chars: int = 32767  # as many as Excel holds in a cell
     returns_deadline_working_days: int = 10
 
     @property
@@ -193,7 +196,8 @@ KNOWN_SETTINGS: dict[str, frozenset[str] | None] = {
     "plan": frozenset({"title", "default_cadence"}),
     "paths": frozenset({"inputs", "outputs"}),
     "meetings": None,
-    "intake": frozenset({"settle_seconds", "max_file_mb", "max_rows", "long_update_words"}),
+    "intake": frozenset({"settle_seconds", "max_file_mb", "max_rows", "long_update_words",
+                         "max_columns", "max_merged_ranges", "max_field_chars"}),
     "schedule": frozenset({"timezone", "quarterly_cron", "six_monthly_cron", "reminders_cron",
                            "intake_check_minutes", "returns_deadline_working_days",
                            "reminder_working_days_before"}),
@@ -264,6 +268,9 @@ def _intake(path: Path, data: dict, deadline_days: int) -> IntakeSettings:
         max_file_mb=table.number("max_file_mb", d.max_file_mb, minimum=0.001),
         max_rows=table.whole("max_rows", d.max_rows, minimum=1),
         long_update_words=table.whole("long_update_words", d.long_update_words, minimum=1),
+        max_columns=table.whole("max_columns", d.max_columns, minimum=10),
+        max_merged_ranges=table.whole("max_merged_ranges", d.max_merged_ranges),
+        max_field_chars=table.whole("max_field_chars", d.max_field_chars, minimum=100),
         returns_deadline_working_days=deadline_days,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 
@@ -13,3 +14,34 @@ def long_date(day: date | None) -> str:
 def plural(n: int, one: str, many: str | None = None) -> str:
     """Give a count with its noun: "1 action", "3 actions" ("exceptions were" as `many`)."""
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+# Characters that reorder or hide text (right-to-left overrides and isolates): a return's
+# words are shown as typed, never turned round in a paper or a file name.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def without_controls(text: str) -> str:
+    """Give `text` without the characters that reorder it (U+202E and its kin)."""
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def cut_words(text: str, limit: int, note: str) -> str:
+    """Give `text` cut after `limit` words, ending "... [`note`]", or whole when shorter.
+
+    A committee paper shows the start of an over-long update; where the rest is kept is
+    said in the note.
+    """
+    words = text.split()
+    if len(words) <= limit:
+        return text
+    # Keep the officer's own line breaks in the part shown.
+    kept, count = [], 0
+    for line in text.splitlines():
+        line_words = line.split()
+        if count + len(line_words) > limit:
+            kept.append(" ".join(line_words[:limit - count]))
+            break
+        kept.append(line)
+        count += len(line_words)
+    return "\n".join(kept).rstrip() + f" ... [{note}]"

@@ -15,7 +15,8 @@ from reporting.merge import Merged
 __all__ = ["Finding", "Severity", "check_progress", "check_returns", "report_findings"]
 
 
-def report_findings(merged: Merged, period_findings: list[Finding]) -> list[Finding]:
+def report_findings(merged: Merged, period_findings: list[Finding],
+                    long_update_words: int = 150) -> list[Finding]:
     """Give the findings one report presents, most severe first.
 
     The period's findings about plan actions this report does not cover are left to the
@@ -24,4 +25,4 @@ def report_findings(merged: Merged, period_findings: list[Finding]) -> list[Find
     plan_ids = {a.id for a in merged.updates.plan.actions} if merged.updates.plan else set()
     elsewhere = plan_ids - merged.covered_ids
     kept = [f for f in period_findings if f.action_id not in elsewhere]
-    return sorted(kept + check_progress(merged), key=Finding.sort_key)
+    return sorted(kept + check_progress(merged, long_update_words), key=Finding.sort_key)

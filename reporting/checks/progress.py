@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from reporting.checks.finding import Finding, Severity
 from reporting.merge import Merged, Progress
 from reporting.status import Status
-from reporting.wording import long_date
+from reporting.wording import cut_words, long_date
 
 
 def _plan(action_id: str, **values) -> dict:
@@ -54,20 +54,23 @@ def _missing(merged: Merged) -> Iterator[Finding]:
                 fix=f"add a row for {p.action.id} with its status and progress update")
 
 
-def _delivery(merged: Merged) -> Iterator[Finding]:
+def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
     end = merged.period.end
     for p in merged.progress:
         a, service = p.action, p.action.lead_service_area
+        said = cut_words(p.progress_update, limit, f"cut at {limit} words") \
+            or "no explanation given."
         if p.rows and p.status is Status.OFF_TRACK:
             yield Finding("OFF_TRACK", Severity.HIGH, a.id, service,
-                          f"{a.id} is off track: {p.progress_update or 'no explanation given.'}",
+                          f"{a.id} is off track: {said}",
                           **_row(p, "Status"))
         elif p.rows and p.status is Status.AT_RISK:
             yield Finding("AT_RISK", Severity.MEDIUM, a.id, service,
-                          f"{a.id} is at risk: {p.progress_update or 'no explanation given.'}",
+                          f"{a.id} is at risk: {said}",
                           **_row(p, "Status"))
         if p.revised_date and p.revised_date > a.due_date:
-            reason = p.reason_for_revised_date or "no reason given"
+            reason = cut_words(p.reason_for_revised_date, limit, f"cut at {limit} words") \
+                or "no reason given"
             yield Finding(
                 "DATE_SLIPPED", Severity.MEDIUM, a.id, service,
                 f"{a.id} has slipped from {long_date(a.due_date)} to "
@@ -82,6 +85,7 @@ def _delivery(merged: Merged) -> Iterator[Finding]:
                 f"(status: {p.status.value}).", **where)
 
 
-def check_progress(merged: Merged) -> list[Finding]:
-    """Give every finding about the actions `merged` covers."""
-    return [*_plan_gaps(merged), *_missing(merged), *_delivery(merged)]
+def check_progress(merged: Merged, long_update_words: int = 150) -> list[Finding]:
+    """Give every finding about the actions `merged` covers (an update quoted in one is cut
+    at `long_update_words`)."""
+    return [*_plan_gaps(merged), *_missing(merged), *_delivery(merged, long_update_words)]

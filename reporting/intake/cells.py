@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from reporting.period import Period, PeriodError
 from reporting.status import Status, parse_status
+from reporting.wording import without_controls
 
 
 def cell_text(value: object) -> str:
@@ -25,7 +26,7 @@ def cell_text(value: object) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return without_controls(str(value)).strip()
 
 
 def normalise_action_id(text: object) -> str:
@@ -45,8 +46,11 @@ def _end_of_month(year: int, month: int) -> date:
 
 
 def _year(text: str) -> int:
+    # Two digits mean this century ("23" is 2023); four are taken as written ("0001" is 1).
     year = int(text)
-    return year + 2000 if year < 100 else year
+    return year + 2000 if len(text) <= 2 else year
+
+
 
 
 def parse_period(value: object) -> Period | None:
@@ -89,13 +93,22 @@ def _excel_serial(number: float) -> date | None:
     return None
 
 
+_EARLIEST, _LATEST = 1990, 2100  # years a plan or return date can fall in
+
+
 def parse_date(value: object) -> date | None:
     """Give the date in a cell: a real Excel date or day-first text, always UK order.
 
     Understands 31/03/2023, 31/03/23, 31.3.2023, 31-03-2023, 2023-03-31, 31 March 2023,
     31st Mar 2023, March 2023 (the end of the month), end of March 2023, Mar-23 and
-    Q4 2022/23 (the end of the quarter).
+    Q4 2022/23 (the end of the quarter). A date before 1990 or after 2100 ("01/01/0001")
+    is not one a council plan means, and gives None.
     """
+    day = _read_date(value)
+    return day if day is not None and _EARLIEST <= day.year <= _LATEST else None
+
+
+def _read_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -54,12 +54,32 @@ def is_ignored(path: Path) -> bool:
 
 
 def candidate_files(folder: Path) -> list[Path]:
-    """Give the files in `folder` that should be read as returns, in file name order."""
+    """Give what in `folder` should be read as a return, in name order: every entry but lock,
+    hidden, temporary and system files. Folders and links are among them, so that each is
+    refused with a word (see `refusal`) rather than passed over in silence."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if not is_ignored(p) and p.is_file() and not p.is_symlink())
+    return sorted(p for p in folder.iterdir() if not is_ignored(p)
+                  and (p.is_symlink() or not p.is_dir() or p.suffix.lower() in _RETURN_LIKE))
+
+
+# A folder named like a return ("housing.xlsx/") is refused with a word; any other folder
+# (an "old" or "drafts" folder kept beside the returns) is passed over.
+_RETURN_LIKE = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
+
+
+def refusal(path: Path) -> Unreadable | None:
+    """Say why an entry of the returns folder is not read as a file at all, or give None."""
+    if path.is_symlink():
+        return Unreadable("this is a link to another file, and links are not followed",
+                          "put the return file itself in the folder")
+    if path.is_dir():
+        return Unreadable("this is a folder, not a return file",
+                          "put the return file itself in the period's folder")
+    if not path.is_file():
+        return Unreadable("this is not an ordinary file", "put the return file in the folder")
+    return None
 
 
 def seconds_since_modified(path: Path, now: float | None = None) -> float:
@@ -129,7 +149,8 @@ def identify(path: Path, settings: IntakeSettings = READ_NOW) -> str:
         raise _describe_ole(path)
     if head.startswith(b"%PDF"):
         raise Unreadable("this is a PDF, not a spreadsheet", "send the return spreadsheet itself")
-    if suffix == ".csv" and b"\x00" not in _first_bytes(path, 4096):
+    if suffix == ".csv" and (head.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text
+                             or b"\x00" not in _first_bytes(path, 4096)):
         return "csv"
     if suffix in (".xlsx", ".xlsm"):
         raise Unreadable("the file is named .xlsx but is not an Excel workbook inside "
@@ -257,6 +278,9 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -
         "delete the rows below the table (select them, right-click, Delete), save and send again")
     rows, hidden, merged = 0, [], []
     all_rows = 0
+    # Reading a sheet makes a grid from A1 to its farthest value: one value in XFD1048576
+    # would ask for 17 billion cells, so the farthest value is bounded before anything reads.
+    last_row, last_column = settings.max_rows + 100, settings.max_columns
     with archive.open(part) as handle:
         for _, element in SafeET.iterparse(handle, events=("end",)):
             tag = element.tag
@@ -273,13 +297,21 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -
                 all_rows += 1
                 if element.get("hidden") in ("1", "true"):
                     hidden.append(int(element.get("r", all_rows)))
-                if any(c.find(f"{_MAIN}v") is not None or c.find(f"{_MAIN}is") is not None
-                       for c in element):
+                valued = [c for c in element if c.find(f"{_MAIN}v") is not None
+                          or c.find(f"{_MAIN}is") is not None]
+                if valued:
                     rows += 1
+                    _within(valued, element, all_rows, last_row, last_column)
                 if rows > settings.max_rows or all_rows > 20 * settings.max_rows:
                     raise too_many
                 element.clear()
             elif tag == f"{_MAIN}mergeCell":
+                if len(merged) >= settings.max_merged_ranges:
+                    raise Unreadable(
+                        f"the sheet has more than {settings.max_merged_ranges:,} merged cell "
+                        "ranges, far more than a return table needs",
+                        "unmerge the cells (Home > Merge & Center > Unmerge Cells), save and "
+                        "send it again")
                 first, _, last = element.get("ref", "").partition(":")
                 try:
                     (r1, c1), (r2, c2) = cell_index(first), cell_index(last or first)
@@ -287,6 +319,31 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -
                 except ValueError:
                     pass
     return rows, tuple(hidden), tuple(merged)
+
+
+def _within(cells: list, row, count: int, last_row: int, last_column: int) -> None:
+    """Refuse a row whose values lie beyond the last row or column a return can use."""
+    try:
+        index = int(row.get("r", count)) - 1
+    except ValueError:
+        index = count - 1
+    far = None
+    if index >= last_row:
+        far = f"row {index + 1}"
+    for cell in cells:
+        try:
+            column = cell_index(cell.get("r", ""))[1]
+        except ValueError:
+            continue
+        if column >= last_column:
+            far = f"cell {cell.get('r')}"
+            break
+    if far:
+        raise Unreadable(
+            f"the sheet holds a value in {far}, far outside any return table (a return uses "
+            f"at most {last_row:,} rows and {last_column} columns)",
+            f"delete everything outside the table (a stray value in {far}), save and send "
+            "it again")
 
 
 def check_workbook(path: Path, settings: IntakeSettings = READ_NOW,

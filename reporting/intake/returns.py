@@ -36,6 +36,7 @@ from reporting.intake.files import (
     check_workbook,
     column_letter,
     identify,
+    refusal,
     seconds_since_modified,
 )
 from reporting.period import Period, PeriodError
@@ -377,6 +378,8 @@ def _read_workbook(path: Path, settings: IntakeSettings):
 
 
 def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
+        return raw.decode("utf-16", errors="replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -390,13 +393,32 @@ def _read_csv(path: Path, settings: IntakeSettings) -> list[list[object]]:
     semicolons = sum(line.count(";") for line in sample)
     delimiter = ";" if semicolons > commas else ","
     grid = []
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        grid.append(list(row))
-        if len(grid) > settings.max_rows + HEADER_SEARCH_ROWS:
-            raise Unreadable(
-                f"the file has more than {settings.max_rows:,} rows, far more than a return "
-                "can have", "delete the rows below the table, save and send it again")
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            grid.append(list(row))
+            if len(grid) > settings.max_rows + HEADER_SEARCH_ROWS:
+                raise Unreadable(
+                    f"the file has more than {settings.max_rows:,} rows, far more than a "
+                    "return can have", "delete the rows below the table, save and send it again")
+            if len(row) > settings.max_columns:
+                raise Unreadable(
+                    f"line {len(grid)} has {len(row)} columns, far more than a return table "
+                    "has", "save the return table alone as CSV and send it again")
+    except csv.Error as error:  # a field past the csv module's own limit, or a stray NUL
+        raise Unreadable(f"line {len(grid) + 1} cannot be read as CSV ({error})",
+                         "save the return from Excel as .xlsx and send that instead") from error
     return grid
+
+
+def _bounded(grid: list[list[object]], settings: IntakeSettings, address) -> None:
+    """Refuse a cell longer than a spreadsheet cell can be (Excel holds 32,767 characters)."""
+    for r, values in enumerate(grid):
+        for c, value in enumerate(values):
+            if isinstance(value, str) and len(value) > settings.max_field_chars:
+                raise Unreadable(
+                    f"the cell {address(r, c)} holds {len(value):,} characters, more than "
+                    f"the {settings.max_field_chars:,} a return cell may hold",
+                    "shorten it to a paragraph or two, save and send it again")
 
 
 def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
@@ -410,6 +432,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     sheet = ""
     merged, hidden = (), ()
     try:
+        before = _stamp(path)
         kind = identify(path, settings)
         if kind == "csv":
             grid = _read_csv(path, settings)
@@ -423,7 +446,10 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
             def address(r: int, c: int | None) -> str:
                 return f"{sheet}!{column_letter(c)}{r + 1}" if c is not None \
                     else f"{sheet}, row {r + 1}"
+        _bounded(grid, settings, address)
     except Unreadable as error:
+        if _stamp(path) != before:  # damaged only because it is still arriving
+            return settling_return(path, 0, while_read=True)
         problems.append(Problem(path.name, "", error.message, fatal=True, fix=error.fix))
         return Return(path=path, service_area=service_area_from_name(path),
                       problems=tuple(problems))
@@ -432,6 +458,8 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
                                 fatal=True, fix="close it in Excel and it will be read next run"))
         return Return(path=path, service_area=service_area_from_name(path),
                       problems=tuple(problems))
+    if _stamp(path) != before:
+        return settling_return(path, 0, while_read=True)
     fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden)
     return Return(
         path=path,
@@ -448,9 +476,25 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     )
 
 
-def settling_return(path: Path, seconds: float) -> Return:
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Give a file's size and modification time, to tell whether it changed while read."""
+    try:
+        info = Path(path).stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def settling_return(path: Path, seconds: float, while_read: bool = False) -> Return:
     """Give the Return for a file still being copied: not read this run, and saying so."""
     path = Path(path)
+    if while_read:
+        return Return(
+            path=path, service_area=service_area_from_name(path), settling=True,
+            problems=(Problem(
+                path.name, "", "the file changed while it was being read, so it may still be "
+                "copying; it was not read this run", fatal=True,
+                fix="nothing: it will be read on the next run"),))
     return Return(
         path=path, service_area=service_area_from_name(path), settling=True,
         problems=(Problem(
@@ -479,6 +523,12 @@ def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
     folder = Path(folder)
     found = []
     for path in candidate_files(folder):
+        refused = refusal(path)
+        if refused:
+            found.append(Return(path=path, service_area=service_area_from_name(path),
+                                problems=(Problem(path.name, "", refused.message, fatal=True,
+                                                  fix=refused.fix),)))
+            continue
         age = seconds_since_modified(path, now)
         if settings.settle_seconds and age < settings.settle_seconds:
             found.append(settling_return(path, age))

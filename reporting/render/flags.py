@@ -13,12 +13,21 @@ from reporting.checks import Finding
 from reporting.publish import safe_cell
 
 FLAG_COLUMNS = ("code", "severity", "action_id", "service_area", "message", "source")
+# No value in flags.csv runs past this; the archived return holds the whole of any text.
+MAX_CHARS = 4000
+
+
+def _bounded(text: str) -> str:
+    if len(text) <= MAX_CHARS:
+        return text
+    return text[:MAX_CHARS] + " ... [cut: the full text is in the archived return]"
 
 
 def flag_rows(findings: list[Finding]) -> list[dict[str, str]]:
     """Give each finding as a row of FLAG_COLUMNS, every value as text."""
-    return [{"code": f.code, "severity": f.severity.word, "action_id": f.action_id,
-             "service_area": f.service_area, "message": f.message, "source": f.source}
+    return [{"code": f.code, "severity": f.severity.word, "action_id": _bounded(f.action_id),
+             "service_area": _bounded(f.service_area), "message": _bounded(f.message),
+             "source": _bounded(f.source)}
             for f in findings]
 
 

@@ -35,7 +35,7 @@ from reporting.report.travel import (
 )
 from reporting.settings import Settings
 from reporting.status import STATUS_ORDER, Status, parse_status, worse_of
-from reporting.wording import long_date, plural
+from reporting.wording import cut_words, long_date, plural
 
 # Section headings, in the order UK scrutiny papers use. Both renderers take them from here.
 HEADINGS = {
@@ -639,7 +639,12 @@ def _codes_by_action(flags: Sequence[FlagLike]) -> dict[str, list[str]]:
     return codes
 
 
-def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None) -> ActionEntry:
+# Said where an update is cut in the paper (LONG_UPDATE names it for the policy officer).
+CUT_NOTE = "cut at {limit} words: the full update is in the return, archived with this paper"
+
+
+def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
+                  limit: int) -> ActionEntry:
     action = progress.action
     travel = {}
     if before is not None:
@@ -657,8 +662,10 @@ def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None)
         milestones=action.milestones,
         target=action.target or NO_TARGET,
         status=progress.status,
-        progress_update=progress.progress_update or NO_UPDATE,
-        next_steps=progress.next_steps or NO_NEXT_STEPS,
+        progress_update=cut_words(progress.progress_update, limit,
+                                  CUT_NOTE.format(limit=limit)) or NO_UPDATE,
+        next_steps=cut_words(progress.next_steps, limit,
+                             CUT_NOTE.format(limit=limit)) or NO_NEXT_STEPS,
         flags=tuple(codes),
         forecast=_forecast(progress),
         **travel,
@@ -666,13 +673,13 @@ def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None)
 
 
 def _sections(plan: Plan, merged: Merged, flags: Sequence[FlagLike],
-              before: PreviousPeriod | None) -> tuple[PrioritySection, ...]:
+              before: PreviousPeriod | None, limit: int) -> tuple[PrioritySection, ...]:
     """Give each priority with covered actions, in plan order, and its actions' entries."""
     codes = _codes_by_action(flags)
     sections = []
     for priority in plan.priorities:
         entries = tuple(
-            _action_entry(p, codes.get(p.action.id, ()), before)
+            _action_entry(p, codes.get(p.action.id, ()), before, limit)
             for p in merged.progress if p.action.priority == priority.number
         )
         if entries:
@@ -771,7 +778,7 @@ def build_report_model(
     covered = period.half() if cadence is Cadence.SIX_MONTHLY else period
     title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
     total = len(merged.progress)
-    sections = _sections(plan, merged, flags, before)
+    sections = _sections(plan, merged, flags, before, settings.intake.long_update_words)
     by_priority = summarise_priorities(sections)
     returns = _returns(merged)
     exceptions_intro, exceptions = _exceptions(flags)

@@ -15,6 +15,7 @@ from pathlib import Path
 from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
 from reporting.checks import Finding
 from reporting.intake.returns import Note, Return
+from reporting.layout import safe_name
 from reporting.merge import Fate, PeriodUpdates, RowFate
 from reporting.publish import write_atomic
 from reporting.wording import long_date, plural
@@ -209,16 +210,20 @@ def build_receipts(updates: PeriodUpdates, findings: list[Finding]) -> list[Rece
     return [build_receipt(ret, updates, findings) for ret in updates.returns]
 
 
-def write_receipts(receipts: list[Receipt], folder: Path) -> list[Path]:
-    """Write `<file name>.txt` and `.html` into `folder` for each receipt; give the paths written.
+def receipt_files(receipts: list[Receipt], folder: Path) -> dict[Path, bytes]:
+    """Give each receipt's `<file name>.txt` and `.html` in `folder`, with their bytes.
 
-    `folder` is the period's receipts folder (`outputs/<period>/receipts`).
+    `folder` is the period's receipts folder (`outputs/<period>/receipts`); a name too long
+    or strange for a file system is made safe (`reporting.layout.safe_name`).
     """
-    written = []
+    files = {}
     for receipt in receipts:
-        name = Path(receipt.file).name  # a file name from a folder listing, never a path
-        written.append(write_atomic(Path(folder) / f"{name}.txt",
-                                    receipt_text(receipt).encode("utf-8")))
-        written.append(write_atomic(Path(folder) / f"{name}.html",
-                                    receipt_html(receipt).encode("utf-8")))
-    return written
+        name = safe_name(receipt.file)
+        files[Path(folder) / f"{name}.txt"] = receipt_text(receipt).encode("utf-8")
+        files[Path(folder) / f"{name}.html"] = receipt_html(receipt).encode("utf-8")
+    return files
+
+
+def write_receipts(receipts: list[Receipt], folder: Path) -> list[Path]:
+    """Write each receipt's text and HTML into `folder`; give the paths written."""
+    return [write_atomic(path, data) for path, data in receipt_files(receipts, folder).items()]

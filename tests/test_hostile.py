@@ -1,0 +1,229 @@
+"""Round two of files built to hurt: each is a clear verdict for that file alone, and the run
+goes on (issue 11)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bad_returns import FOLDER, workbook_bytes, write
+from conftest import ROOT, make_action, make_plan, make_return, make_row, make_settings, prepare
+from reporting.intake.cells import cell_text, parse_date
+from reporting.intake.returns import read_return, read_returns
+from reporting.layout import MAX_NAME_BYTES, OutputLayout, safe_name
+from reporting.period import Period
+from reporting.pipeline import PeriodInputs, check_period, prepare_report, publish_report
+from reporting.settings import READ_NOW, IntakeSettings
+
+Q2 = Period.parse("2022/23 Q2")
+
+
+def _edited(data: bytes, change) -> bytes:
+    """Give the workbook `data` with each worksheet's XML passed through `change`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                part = change(part)
+            dst.writestr(info, part)
+    return out.getvalue()
+
+
+def _far_value(data: bytes) -> bytes:
+    """One value in the sheet's last cell, with the sheet's dimension left claiming A1:J12."""
+    wb = load_workbook(io.BytesIO(data))
+    wb["Return"]["XFD1048576"] = "x"
+    saved = io.BytesIO()
+    wb.save(saved)
+    return _edited(saved.getvalue(),
+                   lambda xml: re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:J12"/>',
+                                      xml))
+
+
+def test_a_value_in_the_last_cell_is_refused_not_a_crash(tmp_path):
+    path = write(tmp_path / "communications.xlsx", _far_value(workbook_bytes()))
+    # In a child process: were the guard to fail, the reader's abort must not take pytest.
+    code = ("import sys; from reporting.intake.returns import read_return\n"
+            f"ret = read_return({str(path)!r}); print(ret.usable, ret.problems[0].message)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.startswith("False the sheet holds a value in cell XFD1048576")
+
+
+def test_a_merge_bomb_is_refused_at_once(tmp_path):
+    wb = load_workbook(io.BytesIO(workbook_bytes()))
+    for i in range(3000):
+        wb["Return"].merge_cells(start_row=40 + i, start_column=12, end_row=40 + i, end_column=13)
+    saved = io.BytesIO()
+    wb.save(saved)
+    ret = read_return(write(tmp_path / "housing.xlsx", saved.getvalue()))
+    assert not ret.usable and "more than 1,000 merged cell ranges" in ret.problems[0].message
+
+
+def test_a_csv_field_past_the_csv_modules_limit_is_a_verdict_not_a_traceback(tmp_path):
+    path = tmp_path / "housing.csv"
+    path.write_text("Action ID,Status,Progress update\n1.a,Green,\"" + "x" * 200_000 + "\"\n")
+    ret = read_return(path)
+    assert not ret.usable and "cannot be read as CSV" in ret.problems[0].message
+
+
+def test_a_cell_longer_than_excel_allows_is_refused(tmp_path):
+    path = tmp_path / "housing.csv"
+    path.write_text("Action ID,Status,Progress update\n1.a,Green," + "y" * 40_000 + "\n")
+    ret = read_return(path)
+    assert not ret.usable
+    assert "line 2, column C holds 40,000 characters" in ret.problems[0].message
+
+
+def test_a_utf16_csv_from_excel_is_read(tmp_path):
+    path = tmp_path / "housing.csv"
+    path.write_bytes("Action ID\tStatus\tProgress update\n".replace("\t", ",").encode("utf-16")
+                     + "1.a,Amber,Café delayed\n".encode("utf-16")[2:])
+    ret = read_return(path)
+    assert ret.usable and ret.rows[0].progress_update == "Café delayed"
+
+
+def test_links_and_folders_named_like_returns_are_refused_with_a_word(tmp_path):
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    target = write(tmp_path / "elsewhere.xlsx", workbook_bytes())
+    (folder / "housing.xlsx").symlink_to(target)
+    (folder / "communications.xlsx").mkdir()
+    (folder / "drafts").mkdir()  # any other folder is passed over
+    found = {r.file: r for r in read_returns(folder)}
+    assert set(found) == {"housing.xlsx", "communications.xlsx"}
+    assert "links are not followed" in found["housing.xlsx"].problems[0].message
+    assert "a folder, not a return file" in found["communications.xlsx"].problems[0].message
+
+
+def test_a_file_that_changes_while_it_is_read_is_left_for_the_next_run(tmp_path, monkeypatch):
+    import reporting.intake.returns as returns
+
+    path = write(tmp_path / "housing.xlsx", workbook_bytes())
+    real = returns._read_workbook
+
+    def growing(p, settings):
+        read = real(p, settings)
+        with open(p, "ab") as handle:  # the copy goes on while the reader reads
+            handle.write(b"more")
+        return read
+
+    monkeypatch.setattr(returns, "_read_workbook", growing)
+    ret = read_return(path)
+    assert ret.settling and "changed while it was being read" in ret.problems[0].message
+
+
+def test_a_long_file_name_gets_its_receipt(tmp_path):
+    name = "planning-policy-" + "very-long-" * 22 + ".xlsx"
+    assert len(name.encode()) > MAX_NAME_BYTES
+    ret = make_return("Planning Policy", make_row("1.a"), path=tmp_path / name)
+    receipt = check_period(make_plan(make_action("1.a", lead_service_area="Planning Policy")),
+                           [ret], [], Q2, READ_NOW).receipts[0]
+    from reporting.report.receipts import write_receipts
+
+    written = write_receipts([receipt], tmp_path / "receipts")
+    assert all(len(p.name.encode()) <= MAX_NAME_BYTES + 5 for p in written)
+    assert written[0].read_text().startswith(f"Receipt for {name}")
+
+
+def test_right_to_left_overrides_never_reach_a_paper_or_a_file_name():
+    assert cell_text("Done\u202egnirts") == "Donegnirts"
+    assert safe_name("housing\u202excod.xlsx") == "housingxcod.xlsx"
+    assert safe_name("../../etc/passwd") == "passwd"
+
+
+@pytest.mark.parametrize("typed, meant", [("01/01/0001", None), ("31/03/23", "2023-03-31"),
+                                          ("31/03/2023", "2023-03-31"), ("1/1/1900", None)])
+def test_a_date_no_plan_means_is_not_a_date(typed, meant):
+    day = parse_date(typed)
+    assert (day.isoformat() if day else None) == meant
+
+
+def test_an_update_too_long_for_the_paper_is_cut_there_and_kept_whole_elsewhere():
+    update = "word " * 400
+    report = prepare(make_plan(make_action("1.a")),
+                     [make_return("Regulatory Services", make_row("1.a", "Red", update=update))])
+    [entry] = [a for s in report.model.sections for a in s.actions]
+    assert len(entry.progress_update.split()) < 170
+    assert entry.progress_update.endswith("archived with this paper]")
+    [off] = [f for f in report.findings if f.code == "OFF_TRACK"]
+    assert len(off.message.split()) < 170
+    assert "LONG_UPDATE" in {f.code for f in report.findings}
+    assert report.merged.progress[0].progress_update == update  # the data keeps it whole
+
+
+def test_a_stray_value_far_down_a_plan_sheet_costs_nothing(tmp_path):
+    from conftest import BUNDLED_PLAN
+    from reporting.plan import load_plan
+
+    wb = load_workbook(BUNDLED_PLAN)
+    wb["Actions"]["XFD1048576"] = "stray"
+    wb.save(tmp_path / "plan.xlsx")
+    started = datetime.now()
+    assert len(load_plan(tmp_path / "plan.xlsx").actions) == 25
+    assert (datetime.now() - started).total_seconds() < 10  # unbounded, it never finished
+
+
+def test_receipts_and_papers_are_published_together_or_not_at_all(tmp_path, monkeypatch):
+    import reporting.publish as publish
+
+    plan = make_plan(make_action("1.a"))
+    source = tmp_path / "plan.txt"
+    source.write_text("plan")
+    from dataclasses import replace
+
+    ret = make_return("Regulatory Services", make_row("1.a"), path=write(
+        tmp_path / "regulatory-services.xlsx", workbook_bytes()))
+    inputs = PeriodInputs(Q2, replace(plan, source=source), (ret,), (), tmp_path)
+    now = datetime.now().astimezone()
+    report = prepare_report(make_settings(), inputs, make_settings().default_cadence, now)
+    documents = {"html": b"<html></html>", "pdf": b"%PDF-1.7 not drawn", "docx": b"PK"}
+    layout = OutputLayout(tmp_path / "out")
+    real_replace, calls = os.replace, []
+
+    def full_disk(src, dst):
+        calls.append(dst)
+        raise OSError(28, "No space left on device", str(dst))
+
+    monkeypatch.setattr(publish.os, "replace", full_disk)
+    with pytest.raises(OSError):
+        publish_report(layout, inputs, report, documents, now)
+    monkeypatch.setattr(publish.os, "replace", real_replace)
+    # Nothing landed: no receipt without its papers, and no temporary file left behind.
+    assert not [p for p in (tmp_path / "out").rglob("*")
+                if p.is_file() and "archive" not in p.parts]
+
+
+def test_an_operating_error_is_one_line_naming_the_file(tmp_path, capsys, monkeypatch):
+    from cli import main as cli
+
+    def refused(args):
+        raise PermissionError(13, "Permission denied", "/srv/outputs/2022-23-Q2")
+
+    monkeypatch.setattr("cli.automation.schedule_command", refused)
+    assert cli.main(["schedule"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "/srv/outputs/2022-23-Q2: Permission denied" in err
+
+
+def test_the_intake_limits_are_settings(tmp_path):
+    from reporting.settings import load_settings
+
+    path = tmp_path / "reporting.toml"
+    path.write_text('[council]\nname = "A"\ncommittee = "B"\n[plan]\ntitle = "C"\n'
+                    "[intake]\nmax_columns = 40\nmax_merged_ranges = 10\n"
+                    "max_field_chars = 500\n")
+    intake = load_settings(path).intake
+    assert (intake.max_columns, intake.max_merged_ranges, intake.max_field_chars) == (40, 10, 500)
+    assert IntakeSettings().max_field_chars == 32767
