@@ -78,7 +78,7 @@ def _by_period(returns: list) -> list[tuple[Path, object, list]]:
 
 def _previous_returns(folder: Path, period, intake) -> list:
     """Give last period's returns when the files sit in a period folder (for STALE_UPDATE)."""
-    from reporting.intake.returns import read_returns
+    from reporting.intake.folder import read_returns
 
     if folder.name != period.path:
         return []

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from reporting.cadence import Cadence
 from reporting.checks import Finding, check_returns, report_findings
-from reporting.intake.returns import Return, read_returns
+from reporting.intake.folder import read_returns
+from reporting.intake.returns import Return
 from reporting.layout import DOCUMENT_KINDS, OutputLayout
 from reporting.merge import Merged, PeriodUpdates, merge, sort_updates
 from reporting.period import Period

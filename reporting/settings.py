@@ -42,6 +42,7 @@ class IntakeSettings:
     max_columns: int = 100
     max_merged_ranges: int = 1000
     max_field_chars: int = 32767  # as many as Excel holds in a cell
+    reader_memory_mb: int = 2048  # the reading child process stops a file past this
     returns_deadline_working_days: int = 10
 
     @property
@@ -197,7 +198,8 @@ KNOWN_SETTINGS: dict[str, frozenset[str] | None] = {
     "paths": frozenset({"inputs", "outputs"}),
     "meetings": None,
     "intake": frozenset({"settle_seconds", "max_file_mb", "max_rows", "long_update_words",
-                         "max_columns", "max_merged_ranges", "max_field_chars"}),
+                         "max_columns", "max_merged_ranges", "max_field_chars",
+                         "reader_memory_mb"}),
     "schedule": frozenset({"timezone", "quarterly_cron", "six_monthly_cron", "reminders_cron",
                            "intake_check_minutes", "returns_deadline_working_days",
                            "reminder_working_days_before"}),
@@ -271,6 +273,7 @@ def _intake(path: Path, data: dict, deadline_days: int) -> IntakeSettings:
         max_columns=table.whole("max_columns", d.max_columns, minimum=10),
         max_merged_ranges=table.whole("max_merged_ranges", d.max_merged_ranges),
         max_field_chars=table.whole("max_field_chars", d.max_field_chars, minimum=100),
+        reader_memory_mb=table.whole("reader_memory_mb", d.reader_memory_mb, minimum=256),
         returns_deadline_working_days=deadline_days,
     )
 

@@ -22,8 +22,8 @@ from openpyxl.styles import Font
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reporting.period import Period  # noqa: E402
 from reporting.intake.returns import RETURN_COLUMNS  # noqa: E402
+from reporting.period import Period  # noqa: E402
 
 RETURNS = ROOT / "inputs" / "returns"
 

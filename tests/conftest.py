@@ -25,8 +25,8 @@ os.environ.setdefault("PREFECT_RESULTS_LOCAL_STORAGE_PATH", _RESULTS)
 sys.path.insert(0, str(Path(__file__).parent))
 
 from reporting.cadence import Cadence  # noqa: E402
-from reporting.plan import Action, Plan, Priority  # noqa: E402
 from reporting.intake.returns import Return, ReturnRow  # noqa: E402
+from reporting.plan import Action, Plan, Priority  # noqa: E402
 from reporting.status import parse_status  # noqa: E402
 
 BUNDLED_INPUTS = ROOT / "inputs"

@@ -16,8 +16,8 @@ from reporting.report.model import (
     status_chart,
     summarise_priorities,
 )
-from reporting.status import STATUS_ORDER, Status
 from reporting.report.travel import Travel, travel_meanings
+from reporting.status import STATUS_ORDER, Status
 
 
 def _action(action_id: str, status: Status, update: str, **extra) -> ActionEntry:

@@ -18,9 +18,14 @@ from docx.oxml.ns import qn
 sys.path.insert(0, str(Path(__file__).parent))
 from sample_model import sample_model  # noqa: E402
 
-from reporting.report.model import ExceptionLine, ReportModel  # noqa: E402
-from reporting.render.html import TEMPLATES, TemplatesOnlyFetcher, render_html, render_pdf  # noqa: E402
+from reporting.render.html import (  # noqa: E402
+    TEMPLATES,
+    TemplatesOnlyFetcher,
+    render_html,
+    render_pdf,
+)
 from reporting.render.word import render_docx  # noqa: E402
+from reporting.report.model import ExceptionLine, ReportModel  # noqa: E402
 from reporting.status import Status  # noqa: E402
 
 

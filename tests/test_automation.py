@@ -12,12 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, free_port
+
 from cli import main as cli
-from reporting.settings import load_settings
-from reporting.settings import ConfigError
 from reporting.automation.lock import RunInProgress, acquire
+from reporting.settings import load_settings
 
 
 def _main(argv: list[str]) -> int:
@@ -214,6 +213,7 @@ def test_the_cache_key_follows_content_not_file_times(tmp_path):
     import shutil
 
     from conftest import BUNDLED_INPUTS
+
     from flows.caching import inputs_fingerprint
     from reporting.render.html import TEMPLATES
 

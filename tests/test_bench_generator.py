@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
+from conftest import raise_flags
+
 from benchmarks.generate import CADENCE, PERIOD_LABEL, generate
 from reporting.cadence import Cadence
-from conftest import raise_flags
+from reporting.intake.folder import read_returns
 from reporting.merge import merge
 from reporting.period import Period
 from reporting.plan import find_plan, load_plan
-from reporting.intake.returns import read_returns
 
 
 def _digest(folder) -> str:

@@ -6,13 +6,13 @@ import csv
 import io
 from datetime import date
 
-from conftest import make_action, make_plan, make_return, make_row
-from conftest import make_settings
-from reporting.settings import Contact
-from reporting.cadence import Cadence
+from conftest import make_action, make_plan, make_return, make_row, make_settings
+
 from reporting.automation.chase import CHASE_COLUMNS, chase_csv, chase_list
-from reporting.period import Period
+from reporting.cadence import Cadence
 from reporting.intake.returns import Problem
+from reporting.period import Period
+from reporting.settings import Contact
 
 Q2 = Period.parse("2022/23 Q2")
 Q3 = Period.parse("2022/23 Q3")

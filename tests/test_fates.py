@@ -14,7 +14,7 @@ from bad_returns import FOLDER, build_corpus
 from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row
 
 from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
-from reporting.intake.returns import read_returns
+from reporting.intake.folder import read_returns
 from reporting.period import Period
 from reporting.pipeline import PeriodInputs, check_period, prepare_report
 from reporting.settings import READ_NOW, load_settings

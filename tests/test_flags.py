@@ -3,14 +3,13 @@
 from datetime import date
 
 import pytest
+from conftest import make_action, make_plan, make_return, make_row, raise_flags
 
-from conftest import make_action, make_plan, make_return, make_row
 from reporting.cadence import Cadence
-from conftest import raise_flags
 from reporting.checks import Severity
+from reporting.intake.returns import Problem
 from reporting.merge import merge
 from reporting.period import Period
-from reporting.intake.returns import Problem
 
 Q2 = Period.parse("2022/23 Q2")
 
@@ -298,8 +297,9 @@ def test_no_status_mismatch_when_status_and_words_agree(status, update):
 
 
 def test_a_settling_return_is_said_to_be_unread_not_broken():
-    from reporting.intake.returns import settling_return
     from pathlib import Path
+
+    from reporting.intake.returns import settling_return
 
     plan = make_plan(make_action("1.a"))
     flags = flags_for(plan, [settling_return(Path("regulatory-services.xlsx"), 5)])

@@ -13,15 +13,29 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from bad_returns import FOLDER, workbook_bytes, write
+from conftest import (
+    ROOT,
+    make_action,
+    make_plan,
+    make_return,
+    make_row,
+    make_settings,
+    prepare,
+)
 from openpyxl import load_workbook
 
-from bad_returns import FOLDER, workbook_bytes, write
-from conftest import ROOT, make_action, make_plan, make_return, make_row, make_settings, prepare
 from reporting.intake.cells import cell_text, parse_date
-from reporting.intake.returns import read_return, read_returns
+from reporting.intake.folder import read_returns
+from reporting.intake.returns import read_return
 from reporting.layout import MAX_NAME_BYTES, OutputLayout, safe_name
 from reporting.period import Period
-from reporting.pipeline import PeriodInputs, check_period, prepare_report, publish_report
+from reporting.pipeline import (
+    PeriodInputs,
+    check_period,
+    prepare_report,
+    publish_report,
+)
 from reporting.settings import READ_NOW, IntakeSettings
 
 Q2 = Period.parse("2022/23 Q2")
@@ -165,6 +179,7 @@ def test_an_update_too_long_for_the_paper_is_cut_there_and_kept_whole_elsewhere(
 
 def test_a_stray_value_far_down_a_plan_sheet_costs_nothing(tmp_path):
     from conftest import BUNDLED_PLAN
+
     from reporting.plan import load_plan
 
     wb = load_workbook(BUNDLED_PLAN)
@@ -227,3 +242,41 @@ def test_the_intake_limits_are_settings(tmp_path):
     intake = load_settings(path).intake
     assert (intake.max_columns, intake.max_merged_ranges, intake.max_field_chars) == (40, 10, 500)
     assert IntakeSettings().max_field_chars == 32767
+
+
+def _serve_or_abort(connection, settings):
+    """A reading child that aborts, as a native library might, on a file named boom."""
+    from reporting.intake.returns import read_return
+
+    while (path := connection.recv()) is not None:
+        if "boom" in path:
+            os.abort()
+        connection.send(read_return(Path(path), settings))
+
+
+def test_a_file_that_kills_the_reader_is_refused_and_the_rest_are_still_read(tmp_path):
+    from reporting.intake.isolated import IsolatedReader
+
+    paths = [write(tmp_path / name, workbook_bytes())
+             for name in ("a.xlsx", "boom.xlsx", "c.xlsx")]
+    with IsolatedReader(READ_NOW, serve=_serve_or_abort) as reader:
+        first, boom, last = (reader.read(p) for p in paths)
+    assert not isinstance(first, Exception), first.message
+    assert first.usable and last.usable and last.rows
+    assert "made the spreadsheet reader stop" in boom.message
+
+
+def test_the_run_reads_its_returns_in_one_child_process(tmp_path, monkeypatch):
+    import reporting.intake.isolated as isolated
+
+    started = []
+    real = isolated.IsolatedReader._start
+    monkeypatch.setattr(isolated.IsolatedReader, "_start",
+                        lambda self: (started.append(1), real(self)))
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    for name in ("a.xlsx", "b.xlsx", "c.csv"):
+        write(folder / name, workbook_bytes()) if name.endswith("xlsx") else \
+            (folder / name).write_text("Action ID,Status,Progress update\n1.a,Green,Fine\n")
+    assert [r.usable for r in read_returns(folder)] == [True, True, True]
+    assert started == [1]

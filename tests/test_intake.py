@@ -24,7 +24,8 @@ from conftest import make_action, make_plan, make_settings, prepare
 
 from reporting.cadence import Cadence
 from reporting.intake.files import is_ignored
-from reporting.intake.returns import read_return, read_returns
+from reporting.intake.folder import read_returns
+from reporting.intake.returns import read_return
 from reporting.period import Period
 from reporting.report.receipts import receipt_text, write_receipts
 from reporting.services import service_area_from_name

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bad_returns import FOLDER, workbook_bytes, write
 from conftest import BUNDLED_INPUTS, ROOT
+
 from cli import intake
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-
 from bad_returns import FOLDER, messy_workbook, workbook_bytes, write
 from conftest import BUNDLED_INPUTS
-from reporting.period import Period
+
 from reporting.intake.returns import (
     RETURN_COLUMNS,
     normalise_action_id,
@@ -16,6 +15,7 @@ from reporting.intake.returns import (
     parse_period,
     read_return,
 )
+from reporting.period import Period
 from reporting.status import Status
 
 

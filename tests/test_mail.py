@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 from conftest import free_port
-from reporting.settings import EmailSettings
+
 from reporting.automation.chase import Chase
 from reporting.automation.mail import Outgoing, SentRecord, deliver, papers, reminder
 from reporting.period import Period
+from reporting.settings import EmailSettings
 
 Q2 = Period.parse("2022/23 Q2")
 CHASE = Chase("Housing", "Housing Options Manager", "housing@example.gov.uk", ("1.b", "2.a"),

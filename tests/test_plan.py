@@ -1,9 +1,9 @@
 from datetime import date
 
 import pytest
+from conftest import BUNDLED_PLAN
 from openpyxl import load_workbook
 
-from conftest import BUNDLED_PLAN
 from reporting.cadence import Cadence, cadence_from_wording
 from reporting.plan import PlanError, find_plan, load_plan
 

@@ -140,6 +140,7 @@ def test_a_row_for_another_services_action_is_told_to_both_and_never_used(tmp_pa
 
 def test_the_lead_services_row_is_the_one_reported_whatever_the_file_order(tmp_path):
     from conftest import prepare
+
     from reporting.status import Status
 
     lead = make_return("Regulatory Services", make_row("1.a", "At risk"), path=tmp_path / "z.xlsx")

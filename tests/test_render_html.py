@@ -17,6 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sample_model import sample_model  # noqa: E402
 
+from reporting.render import html as html_view  # noqa: E402
+from reporting.render.html import TEMPLATES, render_html, render_pdf  # noqa: E402
 from reporting.report.model import (  # noqa: E402
     HEADINGS,
     LABELS,
@@ -24,8 +26,6 @@ from reporting.report.model import (  # noqa: E402
     ActionEntry,
     Field,
 )
-from reporting.render import html as html_view  # noqa: E402
-from reporting.render.html import TEMPLATES, render_html, render_pdf  # noqa: E402
 
 HOSTILE = '<b>bold</b> & <script>alert(1)</script> <img src="http://example.com/x.png">'
 

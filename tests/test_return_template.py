@@ -7,13 +7,12 @@ import shutil
 from datetime import date
 
 import pytest
-from openpyxl import load_workbook
-
 from bad_returns import FOLDER, workbook_bytes, write
 from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row
+from openpyxl import load_workbook
+
 from reporting.cadence import Cadence
-from reporting.period import Period
-from reporting.working_days import returns_deadline
+from reporting.intake.returns import read_return
 from reporting.intake.templates import (
     TEMPLATE_COLUMNS,
     template_file_name,
@@ -21,8 +20,9 @@ from reporting.intake.templates import (
     templated_actions,
     write_templates,
 )
-from reporting.intake.returns import read_return
+from reporting.period import Period
 from reporting.status import Status
+from reporting.working_days import returns_deadline
 
 Q2 = Period.parse("2022/23 Q2")
 PLAN = make_plan(

@@ -1,21 +1,21 @@
 from datetime import date
 
 import pytest
+from conftest import BUNDLED_INPUTS, BUNDLED_PLAN
 from openpyxl import Workbook
 
-from conftest import BUNDLED_INPUTS, BUNDLED_PLAN
-from reporting.period import Period
-from reporting.pipeline import check_period
-from reporting.plan import load_plan
-from reporting.settings import READ_NOW
+from reporting.intake.folder import read_returns
 from reporting.intake.returns import (
     RETURN_COLUMNS,
     latest_period_with_returns,
     normalise_action_id,
     read_return,
-    read_returns,
     service_area_from_name,
 )
+from reporting.period import Period
+from reporting.pipeline import check_period
+from reporting.plan import load_plan
+from reporting.settings import READ_NOW
 from reporting.status import Status
 
 

@@ -7,14 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reporting.cadence import Cadence
-from reporting.period import Period
-from reporting.working_days import (
-    add_working_days,
-    bank_holidays,
-    is_working_day,
-    returns_deadline,
-)
 from reporting.automation.schedule import (
     Cron,
     period_open_for_returns,
@@ -23,6 +15,14 @@ from reporting.automation.schedule import (
     planned_report_runs,
     reminders_due,
     reminders_for,
+)
+from reporting.cadence import Cadence
+from reporting.period import Period
+from reporting.working_days import (
+    add_working_days,
+    bank_holidays,
+    is_working_day,
+    returns_deadline,
 )
 
 LONDON = ZoneInfo("Europe/London")

@@ -98,6 +98,9 @@ class Unreadable(Exception):
         self.message = message
         self.fix = fix
 
+    def __reduce__(self):  # sent back from the reading child process whole
+        return (Unreadable, (self.message, self.fix))
+
 
 _RESEND = "save the return from Excel as an .xlsx workbook and send it again"
 

@@ -32,12 +32,9 @@ from reporting.intake.files import (
     READ_NOW,
     IntakeSettings,
     Unreadable,
-    candidate_files,
     check_workbook,
     column_letter,
     identify,
-    refusal,
-    seconds_since_modified,
 )
 from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
@@ -510,31 +507,6 @@ def is_return_file(path: Path) -> bool:
 
     path = Path(path)
     return path.is_file() and not is_ignored(path)
-
-
-def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
-                 now: float | None = None) -> list[Return]:
-    """Give a Return for every candidate file in `folder`, in file name order.
-
-    Lock, hidden and temporary files are passed over without a word. A file modified in
-    the last `settings.settle_seconds` is not read (it may still be copying) but is listed
-    as a settling Return, so the receipt and the report say so. An absent folder gives none.
-    """
-    folder = Path(folder)
-    found = []
-    for path in candidate_files(folder):
-        refused = refusal(path)
-        if refused:
-            found.append(Return(path=path, service_area=service_area_from_name(path),
-                                problems=(Problem(path.name, "", refused.message, fatal=True,
-                                                  fix=refused.fix),)))
-            continue
-        age = seconds_since_modified(path, now)
-        if settings.settle_seconds and age < settings.settle_seconds:
-            found.append(settling_return(path, age))
-        else:
-            found.append(read_return(path, settings))
-    return found
 
 
 def choose_returns(returns: list[Return]) -> dict[str, Return]:

@@ -19,7 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from reporting.cadence import Cadence, cadences_covered
 from reporting.intake.files import column_letter
-from reporting.intake.returns import STATUS_WORDS, Return, choose_returns, read_returns
+from reporting.intake.folder import read_returns
+from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
 from reporting.period import Period
 from reporting.plan import Action, Plan
 from reporting.publish import write_atomic
