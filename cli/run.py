@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+from contextlib import contextmanager
 from pathlib import Path
 
 from cli.common import fail, prefect_environment
@@ -26,6 +29,48 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.set_defaults(handler=run_command)
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)  # leave through the `with`, which stops the server
+
+
+def _send_what_is_queued() -> None:
+    """Send the run's queued logs and events while the server is still there to take them."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=15)
+        except Exception:  # noqa: BLE001  (a log not sent must not fail a published run)
+            pass
+
+
+@contextmanager
+def prefect_api():
+    """Give the run a Prefect API: the one configured, else a local server of its own.
+
+    The server is tied to this process: it stops when the run ends however it ends, by an
+    error, Ctrl-C, SIGTERM or even kill -9, so no server is left running after a run.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from flows.local_server import LocalPrefectServer, free_port
+
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        with LocalPrefectServer(Path(os.environ["PREFECT_HOME"]), port=free_port(),
+                                tied=True) as url, temporary_settings({PREFECT_API_URL: url}):
+            try:
+                yield
+            finally:
+                _send_what_is_queued()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     inputs = args.inputs or settings.inputs
@@ -36,16 +81,21 @@ def run_command(args: argparse.Namespace) -> int:
         if period is None:
             return fail(f"no period folder under {inputs / 'returns'}; give --period")
     prefect_environment(settings.source.parent)
+    from flows.local_server import ServerError
     from flows.scrutiny_report import scrutiny_report
 
-    paths = scrutiny_report(
-        period=period.label,
-        cadence=args.cadence,
-        inputs=str(inputs),
-        outputs=str(args.outputs or settings.outputs),
-        config=str(settings.source),
-        settle_seconds=args.settle_seconds,
-    )
+    try:
+        with prefect_api():
+            paths = scrutiny_report(
+                period=period.label,
+                cadence=args.cadence,
+                inputs=str(inputs),
+                outputs=str(args.outputs or settings.outputs),
+                config=str(settings.source),
+                settle_seconds=args.settle_seconds,
+            )
+    except ServerError as error:
+        return fail(str(error))
     print(f"{period.description}, {args.cadence} report:")
     for kind in ("pdf", "docx", "html", "flags", "manifest"):
         print(f"  {kind:9} {paths[kind]}")

@@ -22,6 +22,25 @@ class ServerError(RuntimeError):
     """The local Prefect server could not be started."""
 
 
+def die_with_parent() -> None:
+    """In a child about to run: ask Linux to stop it (SIGTERM) when its parent dies, even by
+    kill -9, so no server outlives the run that started it. Elsewhere, nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Give a port on `host` that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def port_is_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # As the server will: a port left in TIME_WAIT by the last server is free to use.
@@ -37,7 +56,8 @@ class LocalPrefectServer:
     """`prefect server start` as a child process; use as a context manager giving the API URL."""
 
     def __init__(self, home: Path, port: int = 4200, host: str = "127.0.0.1",
-                 command: list[str] | None = None, startup_timeout: float = 180) -> None:
+                 command: list[str] | None = None, startup_timeout: float = 180,
+                 tied: bool = False) -> None:
         self.home = Path(home)
         self.host, self.port = host, port
         self.api_url = f"http://{host}:{port}/api"
@@ -46,6 +66,7 @@ class LocalPrefectServer:
         self.startup_timeout = startup_timeout
         self.log = self.home / "server.log"
         self.process: subprocess.Popen | None = None
+        self.tied = tied  # stopped by the kernel if the process that started it dies
 
     def start(self) -> str:
         """Start the server and wait until it is healthy; give its API URL."""
@@ -61,7 +82,8 @@ class LocalPrefectServer:
             # server after the deployments have stopped using it.
             self.process = subprocess.Popen(self.command, env=env, stdout=log,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
+                                            start_new_session=True,
+                                            preexec_fn=die_with_parent if self.tied else None)
         try:
             self._wait_until_healthy()
         except BaseException:

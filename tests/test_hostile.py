@@ -280,3 +280,33 @@ def test_the_run_reads_its_returns_in_one_child_process(tmp_path, monkeypatch):
             (folder / name).write_text("Action ID,Status,Progress update\n1.a,Green,Fine\n")
     assert [r.usable for r in read_returns(folder)] == [True, True, True]
     assert started == [1]
+
+
+TIED = """
+import os, signal, subprocess, sys
+from flows.local_server import die_with_parent
+child = subprocess.Popen(["sleep", "300"], preexec_fn=die_with_parent)
+print(child.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_server_started_for_a_run_dies_with_it_even_on_kill_9():
+    import time
+
+    done = subprocess.run([sys.executable, "-c", TIED], cwd=ROOT, capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == -9
+    pid = int(done.stdout.split()[0])
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{pid}/stat") as stat:  # reaped by init, or a zombie: gone either way
+            if stat.read().split()[2] == "Z":
+                break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        pytest.fail("the child outlived its killed parent")
