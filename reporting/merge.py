@@ -71,7 +71,7 @@ class PeriodUpdates:
 
     def return_for(self, service_area: str) -> Return | None:
         """Give the return used for `service_area`, or None when none usable came in."""
-        return self.received.get(service_key(service_area))
+        return self.received.get(service_key(plan_service(self.plan, service_area)))
 
     def fates_of(self, ret: Return) -> tuple[RowFate, ...]:
         return tuple(f for f in self.fates if f.ret is ret)
@@ -151,13 +151,23 @@ def _rows_frame(returns: tuple[Return, ...], chosen: dict[str, Return],
     used = {id(r) for r in chosen.values()}
     records = [
         {"ret": n, "row": i, "action_id": row.action_id, "milestone": row.milestone.lower(),
-         "service": service_key(ret.service_area), "chosen": id(ret) in used,
+         "service": service_key(plan_service(plan, ret.service_area)),
+         "chosen": id(ret) in used,
          "owned": _owns(plan, ret.service_area, row.action_id)}
         for n, ret in enumerate(returns) if ret.usable
         for i, row in enumerate(ret.rows)
     ]
     return pd.DataFrame.from_records(
         records, columns=["ret", "row", "action_id", "milestone", "service", "chosen", "owned"])
+
+
+def plan_service(plan: Plan | None, name: str) -> str:
+    """Give the plan's name for a service area an officer or a file named ("Health and
+    Wellbeing", "health-and-wellbeing-old.csv" -> "Health & Wellbeing"), else `name`."""
+    if plan is None:
+        return name
+    matches = [s for s in plan.service_areas if s and same_service(name, s)]
+    return max(matches, key=lambda s: len(service_key(s)), default=name)
 
 
 def sort_updates(plan: Plan | None, returns: list[Return], period: Period) -> PeriodUpdates:
@@ -171,7 +181,8 @@ def sort_updates(plan: Plan | None, returns: list[Return], period: Period) -> Pe
     it stands.
     """
     returns = tuple(returns)
-    chosen = choose_returns(list(returns))
+    chosen = choose_returns(list(returns), period,
+                            lambda name: service_key(plan_service(plan, name)))
     frame = _rows_frame(returns, chosen, plan)
     known = frame["action_id"].isin({a.id for a in plan.actions}) if plan else \
         pd.Series(True, index=frame.index)

@@ -310,3 +310,21 @@ def test_a_server_started_for_a_run_dies_with_it_even_on_kill_9():
     else:
         os.kill(pid, 9)
         pytest.fail("the child outlived its killed parent")
+
+
+def test_last_quarters_return_left_under_another_name_is_never_used(tmp_path):
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    header = "Action ID,Status,Progress update\n"
+    current = folder / "health-and-wellbeing.csv"
+    current.write_text("Period,2022/23 Q2\n" + header + "1.a,Amber,This quarter's words.\n")
+    old = folder / "health-and-wellbeing-old.csv"
+    old.write_text("Period,2022/23 Q1\n" + header + "1.a,Green,Last quarter's words.\n")
+    os.utime(current, (1_000_000, 1_000_000))  # the old copy is the newer file on disk
+    plan = make_plan(make_action("1.a", lead_service_area="Health & Wellbeing"))
+    report = prepare(plan, read_returns(folder, READ_NOW))
+    [progress] = report.merged.progress
+    assert progress.progress_update == "This quarter's words."
+    assert {(f.code, f.file) for f in report.findings} >= {
+        ("SUPERSEDED_RETURN", "health-and-wellbeing-old.csv")}
+    assert "Last quarter's words" not in repr(report.model)

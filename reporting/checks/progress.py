@@ -34,7 +34,7 @@ def _plan_gaps(merged: Merged) -> Iterator[Finding]:
 
 
 def _missing(merged: Merged) -> Iterator[Finding]:
-    folder = f"inputs/returns/{merged.period.path}"
+    folder = f"returns/{merged.period.path}"  # within the inputs folder, wherever that is
     for service in merged.service_areas:
         if merged.return_for(service) is None:
             outstanding = [p.action.id for p in merged.progress

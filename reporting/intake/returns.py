@@ -15,6 +15,7 @@ results, real dates); merged cells and hidden rows come from the intake check's 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 import io
 import re
 from dataclasses import dataclass, field
@@ -509,31 +510,34 @@ def is_return_file(path: Path) -> bool:
     return path.is_file() and not is_ignored(path)
 
 
-def choose_returns(returns: list[Return]) -> dict[str, Return]:
-    """Give one usable return per service area: the latest by `Date completed`, then file time.
+def choose_returns(returns: list[Return], period: Period | None = None,
+                   service: Callable[[str], str] = service_key) -> dict[str, Return]:
+    """Give one usable return per service area, keyed by `service(service area)`.
 
-    Keyed by `service_key` of the service area.
+    Two files from one service are told apart by what they hold, whatever their names: one
+    whose Period field names another period than `period` loses, then the later `Date
+    completed` wins, and only then the later file time (a copy keeps no meaning in it).
     """
     chosen: dict[str, Return] = {}
     for ret in returns:
         if not ret.usable:
             continue
-        key = service_key(ret.service_area)
+        key = service(ret.service_area)
         current = chosen.get(key)
-        if current is None or _newer(ret, current):
+        if current is None or _rank(ret, period) > _rank(current, period):
             chosen[key] = ret
     return chosen
 
 
-def _newer(a: Return, b: Return) -> bool:
-    def stamp(r: Return) -> tuple[date, float]:
-        try:
-            mtime = r.path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
-        return (r.date_completed or date.min, mtime)
-
-    return stamp(a) > stamp(b)
+def _rank(ret: Return, period: Period | None) -> tuple[bool, date, float]:
+    said = ret.period
+    for_this_period = period is None or said is None or said == period or (
+        said.kind == "H" and said == period.half())
+    try:
+        mtime = ret.path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return (for_this_period, ret.date_completed or date.min, mtime)
 
 
 def latest_period_with_returns(root: Path) -> Period | None:
