@@ -1,7 +1,10 @@
 # The two commands in the README do all set-up on a fresh machine:
 #   make report   bootstrap .venv, run the 2022/23 Q2 quarterly and six-monthly reports
 #   make test     bootstrap .venv and the test tools, run the tests
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Any Python from 3.11 to 3.13: python3 first (the system's own), then the versioned names.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null \
+	  && { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 # Prefect keeps its database and settings inside the project, never in the user's home.
