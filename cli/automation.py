@@ -89,7 +89,7 @@ def schedule_command(args: argparse.Namespace) -> int:
     except ValueError:
         return fail(f"{args.start!r} is not a date or time: write it as 2023-01-15 or "
                     "2023-01-15T07:00")
-    days = schedule.returns_deadline_working_days
+    days, nation = schedule.returns_deadline_working_days, schedule.bank_holidays
 
     def when(moment: datetime) -> str:
         return f"{moment:%a %d %b %Y %H:%M %Z}"
@@ -99,14 +99,15 @@ def schedule_command(args: argparse.Namespace) -> int:
                                (Cadence.SIX_MONTHLY, schedule.six_monthly_cron)):
         print(f"\n{cadence.label} report  [{cron_text}]")
         for run in planned_report_runs(cadence, Cron.parse(cron_text), zone, start,
-                                       args.count, days):
+                                       args.count, days, nation):
             note = f"  ({run.note})" if run.note else ""
             print(f"  {when(run.when)}  reports on {run.period.description}{note}")
     print(f"\nIntake check  [every {schedule.intake_check_minutes} minutes while a period "
           "is open for returns]")
-    open_now = period_open_for_returns(start, zone, days, Cron.parse(schedule.quarterly_cron))
+    open_now = period_open_for_returns(start, zone, days, Cron.parse(schedule.quarterly_cron),
+                                       nation)
     if open_now:
-        deadline = returns_deadline(open_now, days)
+        deadline = returns_deadline(open_now, days, nation)
         print(f"  open now for {open_now.label} returns (deadline {deadline:%a %d %b %Y})")
     else:
         print("  no period is open for returns now")
@@ -114,7 +115,7 @@ def schedule_command(args: argparse.Namespace) -> int:
           f"{schedule.reminder_working_days_before} working days before the deadline, "
           "and the working day after it]")
     for due in planned_reminders(start, zone, args.count, days,
-                                 schedule.reminder_working_days_before):
+                                 schedule.reminder_working_days_before, nation):
         kind = "before" if due.kind == "before" else "after "
         print(f"  {due.day:%a %d %b %Y}  {kind} the {due.period.label} deadline "
               f"({due.deadline:%a %d %b %Y})")

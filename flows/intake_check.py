@@ -41,7 +41,8 @@ def refresh_chase_list(settings: Settings, period: Period, today: date, inputs: 
     check = pipeline.check_period(read.plan, read.returns, read.previous_returns, period,
                                   settings.intake)
     write_receipts(list(check.receipts), layout.receipts(period))
-    deadline = returns_deadline(period, settings.schedule.returns_deadline_working_days)
+    deadline = returns_deadline(period, settings.schedule.returns_deadline_working_days,
+                                settings.schedule.bank_holidays)
     chases = chase_list(read.plan, list(read.returns), period, deadline, today, settings)
     path = write_chase_list(layout.chase_list(period), chases)
     create_table_artifact(
@@ -76,7 +77,7 @@ def intake_check(
     else:
         the_period = period_open_for_returns(
             when, schedule.zone, schedule.returns_deadline_working_days,
-            Cron.parse(schedule.quarterly_cron))
+            Cron.parse(schedule.quarterly_cron), schedule.bank_holidays)
         if the_period is None:
             get_run_logger().info("No period is open for returns on %s: nothing to check.",
                                   f"{local_date(when, schedule.zone):%d %B %Y}")

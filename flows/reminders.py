@@ -31,7 +31,7 @@ def reminders(
     today = local_date(run_time(at, schedule.zone), schedule.zone)
     logger = get_run_logger()
     due = reminders_due(today, schedule.returns_deadline_working_days,
-                        schedule.reminder_working_days_before)
+                        schedule.reminder_working_days_before, schedule.bank_holidays)
     if not due:
         logger.info("No reminders are due on %s.", f"{today:%d %B %Y}")
         return []

@@ -23,6 +23,7 @@ from reporting.cadence import Cadence, CadenceError
 from reporting.errors import ReportingError
 from reporting.period import Period, PeriodError
 from reporting.services import service_key
+from reporting.working_days import NATIONS
 
 DEFAULT_CONFIG_NAME = "reporting.toml"
 
@@ -44,6 +45,7 @@ class IntakeSettings:
     max_field_chars: int = 32767  # as many as Excel holds in a cell
     reader_memory_mb: int = 2048  # the reading child process stops a file past this
     returns_deadline_working_days: int = 10
+    bank_holidays: str = "england-and-wales"  # the nation whose bank holidays are skipped
 
     @property
     def max_bytes(self) -> int:
@@ -71,6 +73,7 @@ class ScheduleSettings:
     reminders_cron: str = "0 8 * * 1-5"
     returns_deadline_working_days: int = 10
     reminder_working_days_before: int = 3
+    bank_holidays: str = "england-and-wales"  # or "scotland", "northern-ireland"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -202,7 +205,7 @@ KNOWN_SETTINGS: dict[str, frozenset[str] | None] = {
                          "reader_memory_mb"}),
     "schedule": frozenset({"timezone", "quarterly_cron", "six_monthly_cron", "reminders_cron",
                            "intake_check_minutes", "returns_deadline_working_days",
-                           "reminder_working_days_before"}),
+                           "reminder_working_days_before", "bank_holidays"}),
     "email": frozenset({"enabled", "host", "port", "starttls", "username", "password_env",
                         "sender", "committee", "timeout_seconds", "retry_delays_seconds"}),
     "contacts": None,
@@ -263,7 +266,7 @@ def _meetings(path: Path, data: dict) -> dict[str, date]:
     return meetings
 
 
-def _intake(path: Path, data: dict, deadline_days: int) -> IntakeSettings:
+def _intake(path: Path, data: dict, schedule: ScheduleSettings) -> IntakeSettings:
     table, d = _Table(path, data, "intake"), IntakeSettings()
     return IntakeSettings(
         settle_seconds=table.number("settle_seconds", d.settle_seconds),
@@ -274,7 +277,8 @@ def _intake(path: Path, data: dict, deadline_days: int) -> IntakeSettings:
         max_merged_ranges=table.whole("max_merged_ranges", d.max_merged_ranges),
         max_field_chars=table.whole("max_field_chars", d.max_field_chars, minimum=100),
         reader_memory_mb=table.whole("reader_memory_mb", d.reader_memory_mb, minimum=256),
-        returns_deadline_working_days=deadline_days,
+        returns_deadline_working_days=schedule.returns_deadline_working_days,
+        bank_holidays=schedule.bank_holidays,
     )
 
 
@@ -286,8 +290,12 @@ def _schedule(path: Path, data: dict) -> ScheduleSettings:
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise table.error("timezone", "a known time zone such as \"Europe/London\"",
                           timezone) from error
+    nation = table.text("bank_holidays", d.bank_holidays)
+    if nation not in NATIONS:
+        raise table.error("bank_holidays", " or ".join(f'"{n}"' for n in NATIONS), nation)
     return ScheduleSettings(
         timezone=timezone,
+        bank_holidays=nation,
         quarterly_cron=table.cron("quarterly_cron", d.quarterly_cron),
         six_monthly_cron=table.cron("six_monthly_cron", d.six_monthly_cron),
         reminders_cron=table.cron("reminders_cron", d.reminders_cron),
@@ -364,7 +372,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         outputs=base / paths.text("outputs", "outputs"),
         meetings=_meetings(path, data),
         glossary={str(k): str(v) for k, v in _Table(path, data, "glossary").values.items()},
-        intake=_intake(path, data, schedule.returns_deadline_working_days),
+        intake=_intake(path, data, schedule),
         schedule=schedule,
         email=_email(path, data),
         contacts=_contacts(path, data),

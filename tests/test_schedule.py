@@ -158,3 +158,30 @@ def test_reminders_go_working_days_before_the_deadline_and_the_working_day_after
 def test_a_period_is_open_for_returns_from_its_end_to_its_deadline_or_report(when, period):
     found = period_open_for_returns(when, LONDON, 10, QUARTERLY)
     assert found == (Period.parse(period) if period else None)
+
+
+def test_a_scottish_or_northern_irish_council_skips_its_own_bank_holidays():
+    # 2 January and St Andrew's Day (30 November 2022) are Scottish; 12 July and St
+    # Patrick's Day are Northern Irish; Easter Monday is not a Scottish bank holiday.
+    assert date(2023, 1, 3) in bank_holidays(2023, "scotland")
+    assert date(2022, 11, 30) in bank_holidays(2022, "scotland")
+    assert date(2022, 4, 18) not in bank_holidays(2022, "scotland")
+    assert {date(2022, 3, 17), date(2022, 7, 12)} <= bank_holidays(2022, "northern-ireland")
+    # So the Q2 deadline (ten working days after 30 September 2022) is the same everywhere,
+    # but the Q3 one is a day later in Scotland (3 January 2023 is off there).
+    q3 = Period.parse("2022/23 Q3")
+    assert returns_deadline(q3, 10) == date(2023, 1, 16)
+    assert returns_deadline(q3, 10, "scotland") == date(2023, 1, 17)
+
+
+def test_the_nation_is_a_setting(tmp_path):
+    from reporting.settings import ConfigError, load_settings
+
+    base = '[council]\nname = "A"\ncommittee = "B"\n[plan]\ntitle = "C"\n[schedule]\n'
+    path = tmp_path / "reporting.toml"
+    path.write_text(base + 'bank_holidays = "scotland"\n')
+    settings = load_settings(path)
+    assert settings.schedule.bank_holidays == settings.intake.bank_holidays == "scotland"
+    path.write_text(base + 'bank_holidays = "wales"\n')
+    with pytest.raises(ConfigError, match="bank_holidays must be"):
+        load_settings(path)

@@ -15,7 +15,12 @@ from zoneinfo import ZoneInfo
 
 from reporting.cadence import Cadence
 from reporting.period import Period
-from reporting.working_days import add_working_days, next_working_day, returns_deadline
+from reporting.working_days import (
+    DEFAULT_NATION,
+    add_working_days,
+    next_working_day,
+    returns_deadline,
+)
 
 # -- cron ---------------------------------------------------------------------------------
 
@@ -122,22 +127,24 @@ class Reminder:
     deadline: date
 
 
-def reminders_for(period: Period, deadline_working_days: int,
-                  working_days_before: int) -> tuple[Reminder, Reminder]:
+def reminders_for(period: Period, deadline_working_days: int, working_days_before: int,
+                  nation: str = DEFAULT_NATION) -> tuple[Reminder, Reminder]:
     """Give the two reminders for `period`: some working days before the deadline, and the
     working day after it."""
-    deadline = returns_deadline(period, deadline_working_days)
-    return (Reminder(period, "before", add_working_days(deadline, -working_days_before), deadline),
-            Reminder(period, "after", next_working_day(deadline), deadline))
+    deadline = returns_deadline(period, deadline_working_days, nation)
+    return (Reminder(period, "before",
+                     add_working_days(deadline, -working_days_before, nation), deadline),
+            Reminder(period, "after", next_working_day(deadline, nation), deadline))
 
 
-def reminders_due(day: date, deadline_working_days: int,
-                  working_days_before: int) -> list[Reminder]:
+def reminders_due(day: date, deadline_working_days: int, working_days_before: int,
+                  nation: str = DEFAULT_NATION) -> list[Reminder]:
     """Give the reminders to send on `day` (usually none)."""
     quarter = Period.last_ended_before(day)
     due = []
     for period in (quarter.previous(), quarter):
-        due += [r for r in reminders_for(period, deadline_working_days, working_days_before)
+        due += [r for r in reminders_for(period, deadline_working_days, working_days_before,
+                                         nation)
                 if r.day == day]
     return due
 
@@ -161,7 +168,8 @@ def period_reported_on(cadence: Cadence, when: datetime, zone: ZoneInfo) -> Peri
 
 
 def period_open_for_returns(when: datetime, zone: ZoneInfo, deadline_working_days: int,
-                            report_cron: Cron | None = None) -> Period | None:
+                            report_cron: Cron | None = None,
+                            nation: str = DEFAULT_NATION) -> Period | None:
     """Give the quarter whose returns are being collected at `when`, or None between rounds.
 
     Returns are collected from the day after the quarter ends until its deadline, or until
@@ -169,7 +177,7 @@ def period_open_for_returns(when: datetime, zone: ZoneInfo, deadline_working_day
     """
     day = local_date(when, zone)
     quarter = Period.last_ended_before(day)
-    closes = datetime.combine(returns_deadline(quarter, deadline_working_days),
+    closes = datetime.combine(returns_deadline(quarter, deadline_working_days, nation),
                               time(23, 59, 59), zone)
     if report_cron is not None:
         end_of_quarter = datetime.combine(quarter.end, time(23, 59, 59), zone)
@@ -192,14 +200,15 @@ class PlannedRun:
 
 
 def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: datetime,
-                        count: int, deadline_working_days: int) -> list[PlannedRun]:
+                        count: int, deadline_working_days: int,
+                        nation: str = DEFAULT_NATION) -> list[PlannedRun]:
     """Give the next `count` report runs for `cadence`, each with the period it reports on."""
     runs = []
     for when in cron.next_runs(after, zone, count):
         period = period_reported_on(cadence, when, zone)
         shown = period.half() if cadence is Cadence.SIX_MONTHLY else period
         note = ""
-        deadline = returns_deadline(period, deadline_working_days)
+        deadline = returns_deadline(period, deadline_working_days, nation)
         if when.date() < deadline:
             note = f"before the returns deadline, {deadline:%a %d %b %Y}"
         elif when.date() == deadline:
@@ -209,13 +218,15 @@ def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: dat
 
 
 def planned_reminders(after: datetime, zone: ZoneInfo, count: int,
-                      deadline_working_days: int, working_days_before: int) -> list[Reminder]:
+                      deadline_working_days: int, working_days_before: int,
+                      nation: str = DEFAULT_NATION) -> list[Reminder]:
     """Give the next `count` reminder days on or after `after`'s date."""
     start = local_date(after, zone)
     quarter = Period.last_ended_before(start).previous()
     found: list[Reminder] = []
     while len(found) < count:
-        found += [r for r in reminders_for(quarter, deadline_working_days, working_days_before)
+        found += [r for r in reminders_for(quarter, deadline_working_days, working_days_before,
+                                           nation)
                   if r.day >= start]
         quarter = Period(quarter.year + (quarter.number == 4), "Q", quarter.number % 4 + 1)
     return found[:count]

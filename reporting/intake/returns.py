@@ -15,9 +15,9 @@ results, real dates); merged cells and hidden rows come from the intake check's 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path

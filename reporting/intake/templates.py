@@ -100,7 +100,8 @@ def template_workbook(service_area: str, actions: list[Action], period: Period,
                       previous: Return | None = None,
                       settings: IntakeSettings = READ_NOW) -> bytes:
     """Give the .xlsx bytes of the pre-filled return template for one service area."""
-    deadline = returns_deadline(period, settings.returns_deadline_working_days)
+    deadline = returns_deadline(period, settings.returns_deadline_working_days,
+                                settings.bank_holidays)
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Return"
