@@ -25,6 +25,26 @@ def register(commands: argparse._SubParsersAction) -> None:
     templates.add_argument("--outputs", type=Path, help="folder the templates are written under")
     templates.set_defaults(handler=templates_command)
 
+    init = commands.add_parser(
+        "init", help="make a new installation: folders and a settings file to fill in")
+    init.add_argument("folder", type=Path, nargs="?", default=Path("."), metavar="DIR")
+    init.set_defaults(handler=init_command)
+
+
+def init_command(args: argparse.Namespace) -> int:
+    from reporting.installation import init_installation
+
+    made, kept = init_installation(args.folder)
+    for path in made:
+        print(f"  made  {path}")
+    for path in kept:
+        print(f"  kept  {path} (already there, not changed)")
+    settings = args.folder / "reporting.toml"
+    print(f"\nNext: fill in the council's name, committee and plan title in {settings}, put "
+          f"the plan workbook in {args.folder / 'inputs' / 'plan'}, then run "
+          "`reporting templates --period ...` for the officers' returns.")
+    return 0
+
 
 def check_command(args: argparse.Namespace) -> int:
     from cli.common import fail

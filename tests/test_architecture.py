@@ -55,7 +55,7 @@ LAYERS: tuple[Layer, ...] = (
         "reporting.services", "reporting.errors", "reporting.settings", "reporting.layout",
         "reporting.working_days",
     ), peers=True),
-    Layer("files", ("reporting.publish",)),
+    Layer("files", ("reporting.publish", "reporting.installation")),
     Layer("plan", ("reporting.plan",)),
     Layer("intake", ("reporting.intake",)),
     Layer("merge", ("reporting.merge",)),

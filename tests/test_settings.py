@@ -130,3 +130,23 @@ def test_an_unnamed_report_author_reads_not_stated_on_the_front_sheet():
 
     report = prepare(make_plan(make_action("1.a")), [])
     assert ("Report author", "Not stated") in report.model.front.rows()
+
+
+def test_init_makes_an_installation_to_fill_in_and_overwrites_nothing(tmp_path, capsys):
+    folder = tmp_path / "anytown"
+    assert cli.main(["init", str(folder)]) == 0
+    assert (folder / "inputs" / "plan").is_dir() and (folder / "inputs" / "returns").is_dir()
+    text = (folder / "reporting.toml").read_text()
+    assert "harborough" not in text.lower()
+    with pytest.raises(ConfigError, match=r"\[council\] name is required"):
+        load_settings(folder / "reporting.toml")
+    # Filled in, it loads; run again, nothing that is there changes.
+    filled = text.replace('name = ""', 'name = "Anytown District Council"', 1) \
+        .replace('committee = ""', 'committee = "Scrutiny Panel"', 1) \
+        .replace('title = ""', 'title = "Council Plan"', 1)
+    (folder / "reporting.toml").write_text(filled)
+    assert load_settings(folder / "reporting.toml").council == "Anytown District Council"
+    capsys.readouterr()
+    assert cli.main(["init", str(folder)]) == 0
+    assert (folder / "reporting.toml").read_text() == filled
+    assert "kept" in capsys.readouterr().out

@@ -1,0 +1,87 @@
+"""A new installation: the folders a council needs and a settings file to fill in.
+
+Nothing of any council is written: the required settings are left empty, so the first
+command run says which to fill in. In a folder that already holds some of it, only what is
+missing is added; nothing is ever overwritten.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reporting.settings import DEFAULT_CONFIG_NAME
+
+SETTINGS_TEMPLATE = """\
+# Settings for the scrutiny report. Paths are relative to this file.
+# Fill in the three settings marked "required"; every other one may stay as it is.
+
+[council]
+name = ""              # required, e.g. "Anytown District Council"
+committee = ""         # required, e.g. "Overview and Scrutiny Committee"
+report_author = ""     # e.g. "Policy and Performance Officer"
+author_contact = ""    # e.g. "performance@anytown.gov.uk, 01234 567890"
+lead_member = ""       # e.g. "Portfolio Holder for Communities"
+
+[plan]
+title = ""             # required, e.g. "Council Plan 2024-2028"
+# Cadence for an action whose milestone wording names none.
+default_cadence = "quarterly"
+
+[paths]
+inputs = "inputs"      # holds plan/ (the plan workbook) and returns/<period>/
+outputs = "outputs"
+
+# Committee meeting dates, by the period each report covers, e.g.
+# "2025-26-Q2" = 2025-11-17
+[meetings]
+
+[intake]
+settle_seconds = 60    # a file changed this recently may still be copying: read it next run
+max_file_mb = 20
+max_rows = 5000
+long_update_words = 150
+
+[schedule]
+timezone = "Europe/London"
+quarterly_cron = "0 7 15 1,4,7,10 *"
+six_monthly_cron = "0 7 15 4,10 *"
+intake_check_minutes = 15
+returns_deadline_working_days = 10
+reminder_working_days_before = 3
+bank_holidays = "england-and-wales"   # or "scotland", "northern-ireland"
+
+[email]
+enabled = false
+host = "localhost"
+port = 25
+sender = ""            # e.g. "performance@anytown.gov.uk"
+committee = []         # the addresses the papers go to
+
+# Lead officer and email for each service area's return, e.g.
+# "Housing" = { officer = "Housing Manager", email = "housing@anytown.gov.uk" }
+[contacts]
+
+# Abbreviations the plan uses, explained in the paper's glossary, e.g.
+# ASB = "Anti-social behaviour"
+[glossary]
+"""
+
+FOLDERS = ("inputs/plan", "inputs/returns", "outputs")
+
+
+def init_installation(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Make `folder` an installation; give (what was made, what was there and kept)."""
+    folder = Path(folder)
+    made, kept = [], []
+    for name in FOLDERS:
+        path = folder / name
+        (kept if path.is_dir() else made).append(path)
+        path.mkdir(parents=True, exist_ok=True)
+    settings = folder / DEFAULT_CONFIG_NAME
+    try:
+        with settings.open("x", encoding="utf-8") as out:  # never over an existing file
+            out.write(SETTINGS_TEMPLATE)
+        made.append(settings)
+    except FileExistsError:
+        kept.append(settings)
+    return made, kept
