@@ -127,8 +127,8 @@ def test_a_file_that_changes_while_it_is_read_is_left_for_the_next_run(tmp_path,
     path = write(tmp_path / "housing.xlsx", workbook_bytes())
     real = returns._read_workbook
 
-    def growing(p, settings):
-        read = real(p, settings)
+    def growing(p, settings, kind="xlsx"):
+        read = real(p, settings, kind)
         with open(p, "ab") as handle:  # the copy goes on while the reader reads
             handle.write(b"more")
         return read

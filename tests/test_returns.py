@@ -1,5 +1,7 @@
 from datetime import date
 
+from pathlib import Path
+
 import pytest
 from conftest import BUNDLED_INPUTS, BUNDLED_PLAN
 from openpyxl import Workbook
@@ -161,3 +163,16 @@ def test_the_latest_period_is_the_newest_folder(tmp_path):
     for name in ("2022-23-Q1", "2022-23-Q4", "2022-23-Q3", "misc"):
         (tmp_path / name).mkdir()
     assert latest_period_with_returns(tmp_path).label == "2022/23 Q4"
+
+
+@pytest.mark.parametrize("kind", ["ods", "xls"])
+def test_an_ods_or_xls_return_reads_like_the_xlsx_it_was_saved_from(kind):
+    # tests/fixtures holds the bundled Q2 planning-policy return saved by LibreOffice Calc.
+    fixture = Path(__file__).parent / "fixtures" / f"planning-policy.{kind}"
+    original = read_return(BUNDLED_INPUTS / "returns" / "2022-23-Q2" / "planning-policy.xlsx")
+    ret = read_return(fixture)
+    assert ret.usable, ret.problems
+    assert (ret.service_area, ret.approved_by, ret.date_completed) == (
+        original.service_area, original.approved_by, original.date_completed)
+    assert [(r.action_id, r.status, r.progress_update, r.revised_date) for r in ret.rows] == [
+        (r.action_id, r.status, r.progress_update, r.revised_date) for r in original.rows]

@@ -128,12 +128,44 @@ def _describe_ole(path: Path) -> Unreadable:
     if _contains(path, "WordDocument".encode("utf-16-le"), limit):
         return Unreadable("this is a Word document, not a spreadsheet return",
                           "send the return spreadsheet instead")
-    return Unreadable("this is an old-style Excel 97-2003 (.xls) file or another legacy "
-                      "Office file, which the report does not read", _RESEND)
+    if any(_contains(path, name.encode("utf-16-le"), limit) for name in ("Workbook", "Book")):
+        return None  # an Excel 97-2003 workbook (.xls): read like the others
+    return Unreadable("this is an old Office file that is not a spreadsheet",
+                      "send the return spreadsheet instead")
+
+
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _zip_kind(path: Path) -> str:
+    """Give "ods" (LibreOffice), "xlsb" (Excel binary) or "xlsx" for a zip file."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.read("mimetype")[:len(_ODS) + 10].startswith(_ODS):
+                return "ods"
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError):
+        pass  # check_workbook says what is wrong with it
+    return "xlsx"
+
+
+def check_archive(path: Path, settings: IntakeSettings = READ_NOW) -> None:
+    """Check an .ods or .xlsb workbook expands to a sensible size before it is read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _verify_sizes(archive, settings)
+    except Unreadable:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError,
+            NotImplementedError) as error:
+        raise Unreadable("the workbook is damaged and cannot be opened", _RESEND) from error
 
 
 def identify(path: Path, settings: IntakeSettings = READ_NOW) -> str:
-    """Give the kind of a candidate file, "xlsx" or "csv", or raise Unreadable saying why not."""
+    """Give the kind of a candidate file ("xlsx", "xlsb", "xls", "ods" or "csv"), or raise
+    Unreadable saying why not."""
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
@@ -147,9 +179,12 @@ def identify(path: Path, settings: IntakeSettings = READ_NOW) -> str:
         head = handle.read(8)
     suffix = path.suffix.lower()
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "xlsx"  # a zip: what it holds is checked by check_workbook
+        return _zip_kind(path)  # what it holds is checked before it is read
     if head.startswith(_OLE_MAGIC):
-        raise _describe_ole(path)
+        problem = _describe_ole(path)
+        if problem:
+            raise problem
+        return "xls"
     if head.startswith(b"%PDF"):
         raise Unreadable("this is a PDF, not a spreadsheet", "send the return spreadsheet itself")
     if suffix == ".csv" and (head.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text
@@ -159,7 +194,7 @@ def identify(path: Path, settings: IntakeSettings = READ_NOW) -> str:
         raise Unreadable("the file is named .xlsx but is not an Excel workbook inside "
                          "(it may be damaged or renamed)", _RESEND)
     raise Unreadable(f"this is not a spreadsheet (a '{suffix or 'no extension'}' file)",
-                     "send the return as an .xlsx workbook (or a .csv file)")
+                     "send the return as an .xlsx workbook (or .xls, .ods or .csv)")
 
 
 def _first_bytes(path: Path, count: int) -> bytes:

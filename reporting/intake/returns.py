@@ -33,6 +33,8 @@ from reporting.intake.files import (
     READ_NOW,
     IntakeSettings,
     Unreadable,
+    WorkbookScan,
+    check_archive,
     check_workbook,
     column_letter,
     identify,
@@ -62,7 +64,7 @@ REFERENCE_COLUMNS = (
     "Previous update", "Objective", "Target", "Target/Outcome", "Lead service area",
     "Who will deliver", "Priority", "By when", "Partners",
 )
-RETURN_SUFFIXES = (".xlsx", ".csv")
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
 PREFERRED_SHEET = "Return"
 HEADER_SEARCH_ROWS = 20
 STATUS_WORDS = tuple(s.value for s in Status if s is not Status.NO_UPDATE)
@@ -355,9 +357,30 @@ def _table(
 # Reading files
 
 
-def _read_workbook(path: Path, settings: IntakeSettings):
-    """Give (sheet name, grid, scan) for a workbook that passed the intake check."""
-    scan = check_workbook(path, settings, PREFERRED_SHEET)
+def _chosen_sheet(workbook) -> str:
+    """Give the sheet named Return (any case), else the first visible one."""
+    sheets = workbook.sheets_metadata
+    if not sheets:
+        raise Unreadable("the workbook has no worksheet",
+                         "save the return from Excel as an .xlsx workbook and send it again")
+    for sheet in sheets:
+        if sheet.name.strip().lower() == PREFERRED_SHEET.lower():
+            return sheet.name
+    visible = [s.name for s in sheets if "hidden" not in str(s.visible).lower()]
+    return (visible or [s.name for s in sheets])[0]
+
+
+def _read_workbook(path: Path, settings: IntakeSettings, kind: str = "xlsx"):
+    """Give (sheet name, grid, scan) for a workbook of `kind` that passed the intake check.
+
+    An .xlsx is streamed through the intake check first (size, rows, columns, merged cells,
+    XML); .ods and .xlsb are checked for their expanded size, and .xls (a legacy binary that
+    cannot be streamed) for its file size; every kind is read in the child process whose
+    memory limit contains what the checks cannot see.
+    """
+    scan = check_workbook(path, settings, PREFERRED_SHEET) if kind == "xlsx" else None
+    if kind in ("ods", "xlsb"):
+        check_archive(path, settings)
     from python_calamine import (
         CalamineWorkbook,  # imported here: only workbooks need it
     )
@@ -365,14 +388,28 @@ def _read_workbook(path: Path, settings: IntakeSettings):
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         try:
-            grid = workbook.get_sheet_by_name(scan.sheet).to_python(skip_empty_area=False)
+            name = scan.sheet if scan else _chosen_sheet(workbook)
+            sheet = workbook.get_sheet_by_name(name)
+            merged = scan.merged if scan else tuple(
+                (r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or ()))
+            height, width = sheet.total_height, sheet.total_width
+            if height > settings.max_rows + 100 or width > settings.max_columns:
+                raise Unreadable(
+                    f"the sheet spans {height:,} rows and {width:,} columns, far more than a "
+                    "return table", "delete everything outside the table, save and send it "
+                    "again")
+            grid = sheet.to_python(skip_empty_area=False)
         finally:
             workbook.close()
+    except Unreadable:
+        raise
     except Exception as error:  # calamine raises its own kinds for a damaged part
         raise Unreadable("the workbook is damaged and cannot be opened",
                          "save the return from Excel as an .xlsx workbook and send it again") \
             from error
-    return scan.sheet, [list(row) for row in grid], scan
+    if scan is None:
+        scan = WorkbookScan(name, len(grid), (), merged)
+    return name, [list(row) for row in grid], scan
 
 
 def _decode(raw: bytes) -> str:
@@ -438,7 +475,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
             def address(r: int, c: int | None) -> str:
                 return f"line {r + 1}" + ("" if c is None else f", column {column_letter(c)}")
         else:
-            sheet, grid, scan = _read_workbook(path, settings)
+            sheet, grid, scan = _read_workbook(path, settings, kind)
             merged, hidden = scan.merged, scan.hidden_rows
 
             def address(r: int, c: int | None) -> str:
