@@ -48,12 +48,14 @@ def init_command(args: argparse.Namespace) -> int:
 
 def check_command(args: argparse.Namespace) -> int:
     from cli.common import fail
+    from reporting.intake.files import refusal
+    from reporting.intake.folder import unusable_return
     from reporting.intake.returns import read_return
     from reporting.pipeline import check_period, read_plan
     from reporting.report.receipts import receipt_text
     from reporting.settings import DEFAULT_CONFIG_NAME, READ_NOW, load_settings
 
-    missing = [str(f) for f in args.files if not f.is_file()]
+    missing = [str(f) for f in args.files if not f.exists() and not f.is_symlink()]
     if missing:
         return fail(f"no such file: {', '.join(missing)}")
     # The plan is found through the settings, as `reporting run` finds it; with no settings
@@ -64,7 +66,9 @@ def check_command(args: argparse.Namespace) -> int:
         settings = load_settings(args.config)
         plan, intake = read_plan(settings, args.inputs), settings.intake
     intake = replace(intake, settle_seconds=0)  # a person checking a file means it now
-    returns = [read_return(f, intake) for f in args.files]
+    # A link or a folder is refused as a run refuses it, never followed.
+    returns = [unusable_return(f, refused) if (refused := refusal(f)) else read_return(f, intake)
+               for f in args.files]
     receipts = []
     for folder, period, group in _by_period(returns):
         previous = _previous_returns(folder, period, intake)

@@ -26,6 +26,7 @@ from reporting.period import Period
 from reporting.plan import Action, Plan
 from reporting.services import same_service, service_key
 from reporting.status import Status, worse_of
+from reporting.wording import same_words
 
 
 class Fate(str, Enum):
@@ -35,6 +36,7 @@ class Fate(str, Enum):
     SUPERSEDED = "SUPERSEDED_RETURN"
     UNKNOWN_ACTION = "UNKNOWN_ACTION"
     NOT_LEAD = "NOT_LEAD_SERVICE"  # a row for an action another service leads
+    OLD = "OLD_RETURN"  # the file repeats last period's return: it is last period's
     DUPLICATE = "DUPLICATE_UPDATE"
 
 
@@ -146,19 +148,20 @@ def _owns(plan: Plan | None, service: str, action_id: str) -> bool:
 
 
 def _rows_frame(returns: tuple[Return, ...], chosen: dict[str, Return],
-                plan: Plan | None) -> pd.DataFrame:
+                plan: Plan | None, old: set[int]) -> pd.DataFrame:
     """Give one DataFrame row per row of every usable return, in file and row order."""
     used = {id(r) for r in chosen.values()}
     records = [
         {"ret": n, "row": i, "action_id": row.action_id, "milestone": row.milestone.lower(),
          "service": service_key(plan_service(plan, ret.service_area)),
-         "chosen": id(ret) in used,
+         "chosen": id(ret) in used, "old": id(ret) in old,
          "owned": _owns(plan, ret.service_area, row.action_id)}
         for n, ret in enumerate(returns) if ret.usable
         for i, row in enumerate(ret.rows)
     ]
     return pd.DataFrame.from_records(
-        records, columns=["ret", "row", "action_id", "milestone", "service", "chosen", "owned"])
+        records,
+        columns=["ret", "row", "action_id", "milestone", "service", "chosen", "old", "owned"])
 
 
 def plan_service(plan: Plan | None, name: str) -> str:
@@ -166,11 +169,43 @@ def plan_service(plan: Plan | None, name: str) -> str:
     Wellbeing", "health-and-wellbeing-old.csv" -> "Health & Wellbeing"), else `name`."""
     if plan is None:
         return name
-    matches = [s for s in plan.service_areas if s and same_service(name, s)]
+    key = service_key(name)
+    exact = [s for s in plan.service_areas if s and service_key(s) == key]
+    matches = exact or [s for s in plan.service_areas if s and same_service(name, s)]
     return max(matches, key=lambda s: len(service_key(s)), default=name)
 
 
-def sort_updates(plan: Plan | None, returns: list[Return], period: Period) -> PeriodUpdates:
+# A file whose updates repeat last period's this much is last period's return, whatever its
+# name and date say (a copy left in this period's folder).
+_REPEATED_SHARE = 0.8
+
+
+def _repeats_last_period(ret: Return, before: dict[str, str], period: Period) -> bool:
+    """Tell whether `ret` is last period's return: its updates are, nearly all, last period's
+    words for the same actions (one row repeated may be a true "no change", so a one-row
+    return counts only when its Period field also names an earlier period)."""
+    said = [row for row in ret.rows if row.action_id and row.progress_update]
+    repeated = [row for row in said if same_words(row.progress_update,
+                                                   before.get(row.action_id, ""))]
+    earlier = ret.period is not None and ret.period.end < period.start
+    return bool(said) and (len(said) >= 2 or earlier) and \
+        len(repeated) >= _REPEATED_SHARE * len(said)
+
+
+def _last_periods_words(plan: Plan | None, previous: list[Return],
+                        period: Period) -> dict[str, dict[str, str]]:
+    """Give {service key: {action ID: update}} from last period's returns."""
+    found: dict[str, dict[str, str]] = {}
+    for key, ret in choose_returns(previous, period.previous(),
+                                   lambda name: service_key(plan_service(plan, name))).items():
+        words = found.setdefault(key, {})
+        for row in ret.rows:
+            words.setdefault(row.action_id, row.progress_update)
+    return found
+
+
+def sort_updates(plan: Plan | None, returns: list[Return], period: Period,
+                 previous: list[Return] | None = None) -> PeriodUpdates:
     """Give the period's returns with the fate of every row decided.
 
     One usable return counts per service area (the newest; the others are superseded). In
@@ -181,14 +216,19 @@ def sort_updates(plan: Plan | None, returns: list[Return], period: Period) -> Pe
     it stands.
     """
     returns = tuple(returns)
-    chosen = choose_returns(list(returns), period,
-                            lambda name: service_key(plan_service(plan, name)))
-    frame = _rows_frame(returns, chosen, plan)
+    service = lambda name: service_key(plan_service(plan, name))  # noqa: E731
+    before = _last_periods_words(plan, previous or [], period)
+    old = {id(r) for r in returns
+           if r.usable and _repeats_last_period(r, before.get(service(r.service_area), {}),
+                                                period)}
+    chosen = choose_returns([r for r in returns if id(r) not in old], period, service)
+    frame = _rows_frame(returns, chosen, plan, old)
     known = frame["action_id"].isin({a.id for a in plan.actions}) if plan else \
         pd.Series(True, index=frame.index)
     # Fates are kept as their codes in the frame, and made Fate again row by row.
     frame["fate"] = Fate.USED.value
     frame.loc[~frame["chosen"], "fate"] = Fate.SUPERSEDED.value
+    frame.loc[frame["old"], "fate"] = Fate.OLD.value
     frame.loc[frame["chosen"] & ~known, "fate"] = Fate.UNKNOWN_ACTION.value
     frame.loc[frame["chosen"] & known & ~frame["owned"], "fate"] = Fate.NOT_LEAD.value
     # Each service's first row on an action (and milestone) counts: with several leads (or

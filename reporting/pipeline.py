@@ -41,10 +41,12 @@ class PeriodInputs:
     inputs: Path  # the folder holding plan/ and returns/
 
     @property
-    def files(self) -> list[Path]:
-        """Every input file read, for the manifest and the archive."""
-        return [self.plan.source, *(r.path for r in self.returns),
-                *(r.path for r in self.previous_returns)]
+    def files(self) -> list[Path | tuple[Path, bytes]]:
+        """Every input read, for the manifest and the archive: the plan's file, and each
+        return's bytes as they were read (an entry refused unread, such as a link or a
+        folder, has none and is not archived)."""
+        return [self.plan.source, *((r.path, r.content) for r in self.returns if r.content),
+                *((r.path, r.content) for r in self.previous_returns if r.content)]
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
     With no plan (a file checked on its own), the checks that need the plan are skipped and
     each receipt says so.
     """
-    updates = sort_updates(plan, list(returns), period)
+    updates = sort_updates(plan, list(returns), period, list(previous_returns))
     findings = check_returns(updates, list(previous_returns), intake)
     return PeriodCheck(updates, tuple(findings), tuple(build_receipts(updates, findings)))
 

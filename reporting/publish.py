@@ -86,22 +86,26 @@ class ArchivedInput:
     archived_as: str
 
 
-def archive_inputs(paths: list[Path], archive: Path, root: Path | None = None) -> list[ArchivedInput]:
+def archive_inputs(inputs: list[Path | tuple[Path, bytes]], archive: Path,
+                   root: Path | None = None) -> list[ArchivedInput]:
     """Copy each input into `archive` under its sha256 (once) and give what was archived.
 
-    The originals are only read, never moved or changed.
+    An input is a path, or a (path, bytes) pair holding the bytes as they were read, which
+    are archived rather than the file as it is now (it may have changed since). The
+    originals are only read, never moved or changed.
     """
     archived = []
-    for path in paths:
-        path = Path(path)
-        digest = sha256_of(path)
-        target = Path(archive) / f"{digest}{path.suffix.lower()}"
+    for item in inputs:
+        path, data = (Path(item[0]), item[1]) if isinstance(item, tuple) else \
+            (Path(item), Path(item).read_bytes())
+        digest = hashlib.sha256(data).hexdigest()
+        target = Path(archive) / f"{digest}{path.suffix.lower()[:10]}"
         if not target.exists():
-            write_atomic(target, path.read_bytes())
+            write_atomic(target, data)
         shown = path.relative_to(root) if root and path.is_relative_to(root) else path
         # Named relative to the outputs folder, so the record survives the folder moving.
         stored = target.relative_to(Path(archive).parent)
-        archived.append(ArchivedInput(str(shown), digest, path.stat().st_size, str(stored)))
+        archived.append(ArchivedInput(str(shown), digest, len(data), str(stored)))
     return archived
 
 

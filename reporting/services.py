@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from reporting.wording import without_controls
+
 
 def service_key(name: str) -> str:
     """Give a key under which spellings of one service area match ("Health and Wellbeing")."""
@@ -29,7 +31,7 @@ def same_service(a: str, b: str) -> bool:
 
 def service_area_from_name(path: Path) -> str:
     """Give a service area named by a file ("regulatory-services.xlsx" -> "Regulatory Services")."""
-    stem = re.sub(r"^\d{4}-\d{2}-[QH]\d[\s_-]*", "", Path(path).stem)
+    stem = re.sub(r"^\d{4}-\d{2}-[QH]\d[\s_-]*", "", without_controls(Path(path).stem))
     words = re.sub(r"[_-]+", " ", stem).strip()
     return " ".join(
         w if w.isupper() or w in ("&", "and") else w.capitalize() for w in words.split()

@@ -45,3 +45,10 @@ def cut_words(text: str, limit: int, note: str) -> str:
         kept.append(line)
         count += len(line_words)
     return "\n".join(kept).rstrip() + f" ... [{note}]"
+
+
+def same_words(a: str, b: str) -> bool:
+    """Tell whether two updates say the same words (ignoring case, spacing and punctuation)."""
+    def norm(t: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", t.lower()).split())
+    return bool(norm(a)) and norm(a) == norm(b)

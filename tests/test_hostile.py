@@ -127,9 +127,9 @@ def test_a_file_that_changes_while_it_is_read_is_left_for_the_next_run(tmp_path,
     path = write(tmp_path / "housing.xlsx", workbook_bytes())
     real = returns._read_workbook
 
-    def growing(p, settings, kind="xlsx"):
-        read = real(p, settings, kind)
-        with open(p, "ab") as handle:  # the copy goes on while the reader reads
+    def growing(data, settings, kind="xlsx"):
+        read = real(data, settings, kind)
+        with open(path, "ab") as handle:  # the copy goes on while the reader reads
             handle.write(b"more")
         return read
 
@@ -328,3 +328,62 @@ def test_last_quarters_return_left_under_another_name_is_never_used(tmp_path):
     assert {(f.code, f.file) for f in report.findings} >= {
         ("SUPERSEDED_RETURN", "health-and-wellbeing-old.csv")}
     assert "Last quarter's words" not in repr(report.model)
+
+
+def test_last_quarters_file_copied_in_under_any_name_is_taken_as_last_quarters(tmp_path):
+    import shutil
+
+    from conftest import BUNDLED_INPUTS
+    from reporting.pipeline import read_period
+    from reporting.settings import load_settings
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(BUNDLED_INPUTS, inputs)
+    copy = inputs / "returns" / FOLDER / "health-and-wellbeing-final.csv"
+    shutil.copy(inputs / "returns" / "2022-23-Q1" / "health-and-wellbeing.csv", copy)
+    shutil.copy(inputs / "returns" / "2022-23-Q1" / "housing.xlsx",
+                inputs / "returns" / FOLDER / "housing-q2.xlsx")
+    for path in (inputs / "returns" / FOLDER).iterdir():
+        os.utime(path, (1_000_000, 1_000_000))
+    os.utime(copy, (2_000_000, 2_000_000))  # the copy is the newest file on disk
+    settings = load_settings(ROOT / "reporting.toml")
+    read = read_period(settings, Q2, inputs, READ_NOW)
+    report = prepare_report(settings, read, make_settings().default_cadence,
+                            datetime(2022, 10, 20).astimezone())
+    codes = {(f.code, f.file) for f in report.findings}
+    assert ("OLD_RETURN", "health-and-wellbeing-final.csv") in codes
+    assert ("OLD_RETURN", "housing-q2.xlsx") in codes
+    assert ("NO_RETURN", "returns/2022-23-Q2") in codes  # Housing sent nothing of this period
+    used = {p.return_file for p in report.merged.progress if p.rows}
+    assert "health-and-wellbeing.csv" in used and not used & {"health-and-wellbeing-final.csv",
+                                                              "housing-q2.xlsx"}
+    services = {f.service_area for f in report.findings}
+    assert "Health And Wellbeing Final" not in services  # named as the plan names it
+
+
+def test_what_is_archived_is_what_was_read_and_nothing_a_link_points_to(tmp_path):
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("not for the archive")
+    (folder / "regulatory-services-v2.csv").symlink_to(secret)
+    (folder / "housing.xlsx").mkdir()
+    (folder / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
+    original = workbook_bytes()
+    real = write(folder / "planning-policy.xlsx", original)
+    returns = read_returns(folder, READ_NOW)
+    plan = make_plan(make_action("1.a"))
+    source = tmp_path / "plan.txt"
+    source.write_text("plan")
+    from dataclasses import replace
+
+    inputs = PeriodInputs(Q2, replace(plan, source=source), tuple(returns), (), tmp_path)
+    with open(real, "ab") as handle:  # changed after it was read, before it is archived
+        handle.write(b"later")
+    # The archive is given the plan's file and the bytes each return had when it was read;
+    # a link, a folder and a broken link give nothing (and cannot stop the run).
+    files = inputs.files
+    assert files[0] == source
+    assert [(Path(p).name, data) for p, data in files[1:]] == [
+        ("planning-policy.xlsx", original)]
+    assert real.read_bytes() != original  # the file itself has moved on

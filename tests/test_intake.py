@@ -129,7 +129,12 @@ def test_the_run_still_publishes(corpus, tmp_path):
     html = paths["html"].read_text(encoding="utf-8")
     assert "UNREADABLE_RETURN" in html and "UNREADABLE_RETURN" in paths["flags"].read_text()
     manifest = json.loads(paths["manifest"].read_text())
-    assert len(manifest["inputs"]) == len(corpus["returns"]) + 1  # the plan too
+    # What was read is archived, as it was read: the plan and every return with bytes read
+    # (a file refused before reading, too big or still copying, has none).
+    read = [r for r in corpus["returns"] if r.content]
+    assert len(manifest["inputs"]) == len(read) + 1
+    assert {i["sha256"] for i in manifest["inputs"][1:]} == {
+        hashlib.sha256(r.content).hexdigest() for r in read}
     assert len(manifest["receipts"]) == 2 * len(corpus["returns"])
 
 

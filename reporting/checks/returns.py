@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from reporting.checks.finding import Finding, Severity
-from reporting.checks.words import same_words, status_mismatch, words_in
+from reporting.checks.words import status_mismatch, words_in
 from reporting.intake.cells import parse_period
 from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
-from reporting.merge import Fate, PeriodUpdates, RowFate
+from reporting.merge import Fate, PeriodUpdates, RowFate, plan_service
 from reporting.services import service_key
 from reporting.settings import IntakeSettings
-from reporting.wording import long_date
+from reporting.wording import long_date, same_words
 
 _STATUSES = ", ".join(STATUS_WORDS)
 
@@ -24,8 +24,7 @@ def service_name(updates: PeriodUpdates, name: str) -> str:
     """Give the plan's spelling of a service area ("Health & Wellbeing"), else `name`."""
     if updates.plan is None:
         return name
-    key = service_key(name)
-    return next((s for s in updates.plan.service_areas if service_key(s) == key), name)
+    return plan_service(updates.plan, name)
 
 
 def _file_finding(updates: PeriodUpdates, ret: Return, code: str, severity: Severity,
@@ -78,8 +77,18 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 "ask your head of service to approve it and put their name in 'Approved by'",
                 "Approved by")
     used = {id(r) for r in updates.received.values()}
+    old = {id(f.ret) for f in updates.fates if f.fate is Fate.OLD}
     for ret in updates.returns:
-        if ret.usable and id(ret) not in used:
+        if id(ret) in old:
+            yield _file_finding(
+                updates, ret, "OLD_RETURN", Severity.HIGH,
+                f"{ret.file} repeats {service_name(updates, ret.service_area)}'s return for "
+                f"{period.previous().label} word for word, so it was taken as last period's "
+                "return and not used.",
+                f"this file repeats last period's ({period.previous().label}) return word for "
+                "word, so it was taken as last period's and not used",
+                f"send the {period.label} return, saying what has happened since the last one")
+        elif ret.usable and id(ret) not in used:
             newer = updates.return_for(ret.service_area)
             when = f", completed {long_date(newer.date_completed)}" \
                 if newer.date_completed else ""

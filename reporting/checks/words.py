@@ -33,8 +33,3 @@ def status_mismatch(status: Status | None, update: str) -> str:
     return ""
 
 
-def same_words(a: str, b: str) -> bool:
-    """Tell whether two updates say the same words (ignoring case, spacing and punctuation)."""
-    def norm(t: str) -> str:
-        return " ".join(re.sub(r"[^\w\s]", " ", t.lower()).split())
-    return bool(norm(a)) and norm(a) == norm(b)

@@ -18,6 +18,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from defusedxml import ElementTree as SafeET
 
@@ -151,7 +152,7 @@ def _zip_kind(path: Path) -> str:
     return "xlsx"
 
 
-def check_archive(path: Path, settings: IntakeSettings = READ_NOW) -> None:
+def check_archive(path: Path | IO[bytes], settings: IntakeSettings = READ_NOW) -> None:
     """Check an .ods or .xlsb workbook expands to a sensible size before it is read."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -384,7 +385,7 @@ def _within(cells: list, row, count: int, last_row: int, last_column: int) -> No
             "it again")
 
 
-def check_workbook(path: Path, settings: IntakeSettings = READ_NOW,
+def check_workbook(path: Path | IO[bytes], settings: IntakeSettings = READ_NOW,
                    preferred: str = "Return") -> WorkbookScan:
     """Check a workbook is safe and sensible to load; give its chosen sheet and layout.
 

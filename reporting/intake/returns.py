@@ -42,6 +42,7 @@ from reporting.intake.files import (
 from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
 from reporting.status import Status
+from reporting.wording import without_controls
 
 RETURN_COLUMNS = (
     "Action ID",
@@ -188,10 +189,13 @@ class Return:
     # Where each header field's value sits: "Approved by" -> "Return!B4".
     field_cells: dict[str, str] = field(default_factory=dict, compare=False)
     settling: bool = False  # modified too recently: not read this run
+    # The bytes read, as read: what is archived with the papers ("" when nothing was read).
+    content: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def file(self) -> str:
-        return self.path.name
+        """The file's name as shown to people (characters that reorder text taken out)."""
+        return without_controls(self.path.name)
 
     @property
     def usable(self) -> bool:
@@ -370,7 +374,7 @@ def _chosen_sheet(workbook) -> str:
     return (visible or [s.name for s in sheets])[0]
 
 
-def _read_workbook(path: Path, settings: IntakeSettings, kind: str = "xlsx"):
+def _read_workbook(data: bytes, settings: IntakeSettings, kind: str = "xlsx"):
     """Give (sheet name, grid, scan) for a workbook of `kind` that passed the intake check.
 
     An .xlsx is streamed through the intake check first (size, rows, columns, merged cells,
@@ -378,15 +382,16 @@ def _read_workbook(path: Path, settings: IntakeSettings, kind: str = "xlsx"):
     cannot be streamed) for its file size; every kind is read in the child process whose
     memory limit contains what the checks cannot see.
     """
-    scan = check_workbook(path, settings, PREFERRED_SHEET) if kind == "xlsx" else None
+    scan = check_workbook(io.BytesIO(data), settings, PREFERRED_SHEET) \
+        if kind == "xlsx" else None
     if kind in ("ods", "xlsb"):
-        check_archive(path, settings)
+        check_archive(io.BytesIO(data), settings)
     from python_calamine import (
         CalamineWorkbook,  # imported here: only workbooks need it
     )
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         try:
             name = scan.sheet if scan else _chosen_sheet(workbook)
             sheet = workbook.get_sheet_by_name(name)
@@ -421,8 +426,8 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read_csv(path: Path, settings: IntakeSettings) -> list[list[object]]:
-    text = _decode(Path(path).read_bytes())
+def _read_csv(data: bytes, settings: IntakeSettings) -> list[list[object]]:
+    text = _decode(data)
     sample = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS + 5] if line.strip()]
     commas = sum(line.count(",") for line in sample)
     semicolons = sum(line.count(";") for line in sample)
@@ -466,16 +471,19 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     notes: list[Note] = []
     sheet = ""
     merged, hidden = (), ()
+    data = b""
     try:
         before = _stamp(path)
         kind = identify(path, settings)
+        # Read once: the bytes parsed are the bytes archived, whatever happens to the file.
+        data = path.read_bytes()
         if kind == "csv":
-            grid = _read_csv(path, settings)
+            grid = _read_csv(data, settings)
 
             def address(r: int, c: int | None) -> str:
                 return f"line {r + 1}" + ("" if c is None else f", column {column_letter(c)}")
         else:
-            sheet, grid, scan = _read_workbook(path, settings, kind)
+            sheet, grid, scan = _read_workbook(data, settings, kind)
             merged, hidden = scan.merged, scan.hidden_rows
 
             def address(r: int, c: int | None) -> str:
@@ -487,7 +495,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
             return settling_return(path, 0, while_read=True)
         problems.append(Problem(path.name, "", error.message, fatal=True, fix=error.fix))
         return Return(path=path, service_area=service_area_from_name(path),
-                      problems=tuple(problems))
+                      problems=tuple(problems), content=data)
     except OSError as error:  # held open, vanished or not permitted
         problems.append(Problem(path.name, "", f"the file could not be opened ({error.strerror})",
                                 fatal=True, fix="close it in Excel and it will be read next run"))
@@ -508,6 +516,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
         problems=tuple(problems),
         notes=tuple(notes),
         field_cells=field_cells,
+        content=data,
     )
 
 

@@ -79,6 +79,8 @@ def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
         text = f"Not used: {row.action_id} is led by {action.lead_service_area}"
     elif fate.fate is Fate.DUPLICATE:
         text = f"Not used: the row at {fate.first_place} on the same action counts"
+    elif fate.fate is Fate.OLD:
+        text = "Not used: the file repeats last period's return"
     else:
         text = "Not used: a newer return from the same service area was used"
     return RowLine(row.where("Action ID"), row.raw_action_id or "(blank)", row.action_id,
