@@ -80,6 +80,8 @@ def run_command(args: argparse.Namespace) -> int:
         period = latest_period_with_returns(inputs / "returns")
         if period is None:
             return fail(f"no period folder under {inputs / 'returns'}; give --period")
+    outputs = Path(args.outputs or settings.outputs)
+    outputs.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails now, in a line
     prefect_environment(settings.source.parent)
     from flows.local_server import ServerError
     from flows.scrutiny_report import scrutiny_report
@@ -90,7 +92,7 @@ def run_command(args: argparse.Namespace) -> int:
                 period=period.label,
                 cadence=args.cadence,
                 inputs=str(inputs),
-                outputs=str(args.outputs or settings.outputs),
+                outputs=str(outputs),
                 config=str(settings.source),
                 settle_seconds=args.settle_seconds,
             )
