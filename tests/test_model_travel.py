@@ -95,6 +95,9 @@ def test_without_a_previous_period_there_is_no_direction_of_travel():
     assert all(a.travel is None and a.travel_text == "" for s in model.sections for a in s.actions)
     assert model.travel_key == ()
     assert model.glossary == ()
+    # Said once, in the summary, instead of "New" on every action.
+    assert "No returns came in for 2022/23 Q1, so this report shows no direction of travel." \
+        in model.summary
 
 
 def test_a_forecast_year_end_status_is_shown_when_the_return_gives_one():

@@ -696,6 +696,9 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     if before is not None and actions:
         moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
         summary.append(f"Compared with {before.label}: {_travel_phrase(moved)}.")
+    elif actions:  # a plan's first period: said once, not "New" on every action
+        summary.append(f"No returns came in for {merged.period.previous().label}, so this "
+                       "report shows no direction of travel.")
     forecasts = [a.forecast for a in actions if a.forecast is not None]
     if forecasts:
         forecast_counts = {s: forecasts.count(s) for s in STATUS_ORDER}
