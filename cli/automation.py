@@ -56,7 +56,7 @@ def serve_command(args: argparse.Namespace) -> int:
         return 0
     from flows.local_server import LocalPrefectServer, ServerError
 
-    server = LocalPrefectServer(Path(os.environ["PREFECT_HOME"]), port=args.port)
+    server = LocalPrefectServer(Path(os.environ["PREFECT_HOME"]), port=args.port, tied=True)
     print(f"Starting a local Prefect server (SQLite in {server.home}, log {server.log}) ...",
           flush=True)
     try:
