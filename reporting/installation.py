@@ -35,6 +35,10 @@ outputs = "outputs"
 # "2025-26-Q2" = 2025-11-17
 [meetings]
 
+# A paper is published this many working days before its meeting.
+[publication]
+clear_working_days = 5
+
 [intake]
 settle_seconds = 60    # a file changed this recently may still be copying: read it next run
 max_file_mb = 20

@@ -27,6 +27,7 @@ from reporting.wording import without_controls
 CHASE_LIST_NAME = "chase-list.csv"
 SENT_RECORD_NAME = "email-sent.json"
 FLAGS_NAME = "flags.csv"
+DATA_QUALITY_NAMES = ("data-quality.html", "data-quality.csv")
 MANIFEST_NAME = "manifest.json"
 DOCUMENT_KINDS = ("pdf", "docx", "html")
 # File systems allow 255 bytes a name; a receipt adds ".html" to the return's own name.

@@ -94,6 +94,7 @@ class Progress:
     reason_for_revised_date: str
     rows: tuple[ReturnRow, ...]  # the rows used, in file order
     return_file: str  # "" when no row came in
+    forecast: Status | None = None  # the year-end status the rows forecast (the worse)
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,8 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
         reason_for_revised_date=latest.reason_for_revised_date if latest else "",
         rows=tuple(rows),
         return_file=", ".join(sorted({f.ret.file for f in found})),
+        forecast=worse_of(forecasts) if (forecasts := [r.forecast_status for r in rows
+                                                        if r.forecast_status]) else None,
     )
 
 

@@ -18,16 +18,17 @@ from reporting.cadence import Cadence
 from reporting.checks import Finding, check_returns, report_findings
 from reporting.intake.folder import read_returns
 from reporting.intake.returns import Return
-from reporting.layout import DOCUMENT_KINDS, OutputLayout
+from reporting.layout import DATA_QUALITY_NAMES, DOCUMENT_KINDS, OutputLayout
 from reporting.merge import Merged, PeriodUpdates, merge, sort_updates
 from reporting.period import Period
 from reporting.plan import Plan, find_plan, load_plan
 from reporting.publish import archive_inputs, publish_run
-from reporting.render.flags import flags_csv
-from reporting.report.model import ReportModel, build_report_model
+from reporting.render.flags import data_quality_csv, data_quality_html, flags_csv
+from reporting.report.model import ReportModel, build_report_model, publication_date
 from reporting.report.receipts import Receipt, build_receipts, receipt_files
 from reporting.report.travel import previous_period
 from reporting.settings import IntakeSettings, Settings
+from reporting.wording import long_date
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class PreparedReport:
     merged: Merged
     findings: tuple[Finding, ...]  # what this report presents, most severe first
     model: ReportModel
+    late: str = ""  # said when the paper is made after its publication date
 
 
 def returns_folder(inputs: Path, period: Period) -> Path:
@@ -127,7 +129,11 @@ def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
         if inputs.previous_returns else None
     model = build_report_model(settings, inputs.plan, merged, findings, produced,
                                previous=before, glossary=settings.glossary)
-    return PreparedReport(cadence, check, merged, tuple(findings), model)
+    published = publication_date(settings, inputs.period)
+    late = (f"This paper is late: it was due to be published on {long_date(published)}, and "
+            f"was made on {long_date(produced.date())}."
+            if published and produced.date() > published else "")
+    return PreparedReport(cadence, check, merged, tuple(findings), model, late)
 
 
 def render_documents(model: ReportModel) -> dict[str, bytes]:
@@ -153,6 +159,10 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
     stem = layout.document_stem(period, cadence)
     files = {f"{stem}.{kind}": documents[kind] for kind in DOCUMENT_KINDS}
     files[layout.flags(period, cadence).name] = flags_csv(list(report.findings))
+    # The policy officer's data-quality note: what the committee paper leaves out.
+    html_name, csv_name = DATA_QUALITY_NAMES
+    files[html_name] = data_quality_html(list(report.findings), report.model.title, report.late)
+    files[csv_name] = data_quality_csv(list(report.findings))
     counts = {"actions": len(report.merged.progress), "returns": len(inputs.returns),
               "flags": len(report.findings)}
     manifest = publish_run(

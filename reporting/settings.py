@@ -125,6 +125,8 @@ class Settings:
     schedule: ScheduleSettings = ScheduleSettings()
     email: EmailSettings = EmailSettings()
     contacts: tuple[Contact, ...] = ()
+    # A paper is published this many working days before its meeting ([publication]).
+    clear_working_days: int = 5
     source: Path | None = None  # the settings file these came from
 
     def meeting_date(self, period: Period) -> date | None:
@@ -210,6 +212,7 @@ KNOWN_SETTINGS: dict[str, frozenset[str] | None] = {
                         "sender", "committee", "timeout_seconds", "retry_delays_seconds"}),
     "contacts": None,
     "glossary": None,
+    "publication": frozenset({"clear_working_days"}),
 }
 
 
@@ -376,5 +379,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         schedule=schedule,
         email=_email(path, data),
         contacts=_contacts(path, data),
+        clear_working_days=_Table(path, data, "publication").whole(
+            "clear_working_days", Settings.clear_working_days),
         source=path.resolve(),
     )

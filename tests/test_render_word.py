@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sample_model import sample_model  # noqa: E402
 
 from reporting.render.word import render_docx  # noqa: E402
-from reporting.report.model import HEADINGS, ActionEntry, ReportModel  # noqa: E402
+from reporting.report.model import HEADINGS, WORDS, ActionEntry, ReportModel  # noqa: E402
 from reporting.status import Status  # noqa: E402
 
 HOSTILE = "<b>bold</b> & <script>alert(1)</script>"
@@ -100,7 +100,7 @@ def test_every_action_status_flag_and_heading_is_in_the_document(
     for status in Status:
         assert status.value in text
     for line in model.exceptions:
-        assert line.code in text
+        assert line.problem in text and line.being_done in text
     for _key, heading in model.contents:
         assert heading in text
     for _label, value in model.front.rows():
@@ -162,7 +162,7 @@ def test_an_action_with_no_milestone_or_update_says_so(document: DocxDocument) -
     texts = _paragraph_texts(document)
     assert "Milestones: No milestone set in the plan." in texts
     assert "Progress update: No update received." in texts
-    assert "Flags raised: MILESTONE_UNDEFINED, MISSING_UPDATE" in texts
+    assert "Exceptions: not reported" in texts
     assert "Revised date: 30 September 2023" in texts
     # Only 1.b is revised in the sample.
     assert sum(t.startswith("Revised date: ") for t in texts) == 1
@@ -212,11 +212,10 @@ def test_table_headers_use_the_report_words(document: DocxDocument, model: Repor
     headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
     assert ["Status", "Number of actions"] in headers
     assert ["Priority", *[s.value for s in model.status_columns], "Total"] in headers
-    assert ["Severity", "Flag", "Action", "Service area", "Issue", "Source"] in headers
-    assert [
-        "Service area", "Return", "File", "Completed by", "Approved by", "Date completed",
-        "Actions covered", "Actions updated", "Outstanding",
-    ] in headers
+    assert ["Action", "Lead", "The problem", "What is being done", "By when"] in headers
+    # No officer's name and no file: a committee paper is published.
+    assert ["Service area", "Return", "Date completed", "Actions covered", "Actions updated",
+            "Outstanding"] in headers
     assert ["Status", "Meaning"] in headers
 
 
@@ -245,7 +244,7 @@ def test_default_language_is_british_english_and_text_is_arial_11pt(
 def test_hostile_text_is_kept_as_literal_text(document: DocxDocument) -> None:
     texts = _all_text(document)
     assert "Inspections paused. " + HOSTILE in texts
-    assert "1.b is off track: " + HOSTILE in _cell_texts(document)
+    assert "Next: " + HOSTILE in _cell_texts(document)
 
 
 def test_header_has_running_title_and_footer_numbers_pages(
@@ -272,7 +271,7 @@ def test_pages_are_a4_with_2cm_margins(document: DocxDocument) -> None:
 def test_no_exceptions_are_reported_in_words_not_an_empty_table(model: ReportModel) -> None:
     quiet = dataclasses.replace(model, exceptions=())
     document = docx.Document(io.BytesIO(render_docx(quiet)))
-    assert "No exceptions were raised." in _paragraph_texts(document)
+    assert WORDS["no_exceptions"] in _paragraph_texts(document)
     assert len(document.tables) == 7
 
 
@@ -367,7 +366,7 @@ def test_word_follows_the_models_order_not_its_own(model: ReportModel) -> None:
     document = docx.Document(io.BytesIO(render_docx(changed)))
     labels = [label for label, _ in _labels_and_values(_action_paragraphs(document)[action.id])]
     # Reversed, the milestones' bullets follow their label, which now comes after the target.
-    assert labels[0] == "Flags raised" and labels[-1] == "Status"
+    assert labels[0] == "Exceptions" and labels[-1] == "Status"
     assert labels == [field.label for field in reversed(action.fields)]
 
 

@@ -22,6 +22,12 @@ class Severity(IntEnum):
         return self.name.capitalize()
 
 
+# The findings about delivery, which the committee reads; every other finding is about the
+# data (a return, a row, the plan) and goes to the policy officer's data-quality note.
+DELIVERY_CODES = frozenset({"OFF_TRACK", "AT_RISK", "OVERDUE", "DATE_SLIPPED", "NO_RETURN",
+                            "FORECAST_WORSE"})
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str  # "OFF_TRACK", "MISSING_STATUS" ...: the flag the report raises
@@ -37,6 +43,11 @@ class Finding:
     # about its action came from someone else), in the words for that officer.
     copy_to: str = ""
     copy_words: str = ""
+
+    @property
+    def delivery(self) -> bool:
+        """Tell whether the finding is about delivery (for the committee), not the data."""
+        return self.code in DELIVERY_CODES
 
     @property
     def source(self) -> str:

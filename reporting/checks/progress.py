@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from reporting.checks.finding import Finding, Severity
 from reporting.merge import Merged, Progress
-from reporting.status import Status
+from reporting.status import Status, worse_of
 from reporting.wording import cut_words, long_date
 
 
@@ -68,6 +68,13 @@ def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
             yield Finding("AT_RISK", Severity.MEDIUM, a.id, service,
                           f"{a.id} is at risk: {said}",
                           **_row(p, "Status"))
+        if p.forecast and p.status not in (Status.NO_UPDATE,) and p.forecast is not p.status \
+                and worse_of([p.forecast, p.status]) is p.forecast:
+            yield Finding(
+                "FORECAST_WORSE", Severity.MEDIUM, a.id, service,
+                f"{a.id} is {p.status.value.lower()} now, but its return forecasts it "
+                f"{p.forecast.value.lower()} at the year end.",
+                **_row(p, "Forecast year-end status"))
         if p.revised_date and p.revised_date > a.due_date:
             reason = cut_words(p.reason_for_revised_date, limit, f"cut at {limit} words") \
                 or "no reason given"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from html import escape
 
 from reporting.checks import Finding
 from reporting.publish import safe_cell
@@ -39,3 +40,59 @@ def flags_csv(findings: list[Finding]) -> bytes:
     for row in flag_rows(findings):
         writer.writerow(safe_cell(row[c]) for c in FLAG_COLUMNS)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# The data-quality note: what the policy officer puts right before the next round, with the
+# file and cell of each finding and what to do. The committee paper holds none of it.
+DATA_QUALITY_COLUMNS = ("severity", "code", "service_area", "action_id", "file", "cell",
+                        "what_is_wrong", "what_to_do")
+_HEADINGS = ("Severity", "Flag", "Service area", "Action", "File", "Cell", "What is wrong",
+             "What to do")
+
+
+def data_quality_rows(findings: list[Finding]) -> list[dict[str, str]]:
+    """Give each finding about the data (not delivery) as a row of DATA_QUALITY_COLUMNS."""
+    return [{"severity": f.severity.word, "code": f.code, "service_area": f.service_area,
+             "action_id": f.action_id, "file": f.file, "cell": f.cell,
+             "what_is_wrong": _bounded(f.officer or f.message), "what_to_do": _bounded(f.fix)}
+            for f in findings if not f.delivery]
+
+
+def data_quality_csv(findings: list[Finding]) -> bytes:
+    """Give the data-quality note as CSV (UTF-8 with BOM, formula-safe)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(DATA_QUALITY_COLUMNS)
+    for row in data_quality_rows(findings):
+        writer.writerow(safe_cell(row[c]) for c in DATA_QUALITY_COLUMNS)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def data_quality_html(findings: list[Finding], title: str, late: str = "") -> bytes:
+    """Give the data-quality note as a self-contained, accessible HTML page for the policy
+    officer (every value escaped, nothing fetched); `late` leads it when the paper is late."""
+    rows = data_quality_rows(findings)
+    e = escape
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e(row[c])}</td>" for c in DATA_QUALITY_COLUMNS) + "</tr>"
+        for row in rows)
+    table = (f"<table><caption>{len(rows)} findings about the returns and the plan</caption>"
+             "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in _HEADINGS)
+             + f"</tr></thead><tbody>{body}</tbody></table>" if rows
+             else "<p>No findings about the returns or the plan.</p>")
+    page = (
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'\">"
+        f"<title>Data-quality note: {e(title)}</title><style>{_STYLE}</style></head><body>"
+        f"<main><h1>Data-quality note: {e(title)}</h1>"
+        + (f'<p class="late">{e(late)}</p>' if late else "")
+        + "<p>For the policy officer: what to put right in the returns and the plan. The "
+          "committee paper shows only delivery exceptions; flags.csv lists every finding.</p>"
+        + table + "</main></body></html>\n")
+    return page.encode("utf-8")
+
+
+_STYLE = ("body{font-family:Arial,Helvetica,sans-serif;margin:2em;color:#111}"
+          "table{border-collapse:collapse}td,th{border:1px solid #666;padding:.3em .5em;"
+          "text-align:left;vertical-align:top}.late{font-weight:bold}")

@@ -264,8 +264,8 @@ def _caption(doc: DocxDocument, text: str, keep_with_next: bool = True) -> Parag
 _WIDTHS: dict[str, tuple[float, ...]] = {
     "front": (5.0, 12.0),
     "overall": (6.0, 4.5),
-    "exceptions": (2.2, 5.4, 1.9, 3.6, 7.8, 4.8),
-    "returns": (3.3, 2.2, 4.7, 3.0, 3.0, 2.8, 2.0, 2.0, 2.7),
+    "exceptions": (6.4, 3.4, 5.6, 7.2, 3.1),
+    "returns": (5.6, 2.8, 4.2, 3.0, 3.0, 4.7),
     "status_key": (3.5, 13.5),
     "travel_key": (4.5, 12.5),
     "glossary": (3.0, 14.0),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 import pandas as pd
@@ -34,15 +34,16 @@ from reporting.report.travel import (
     travel_meanings,
 )
 from reporting.settings import Settings
-from reporting.status import STATUS_ORDER, Status, parse_status, worse_of
+from reporting.status import STATUS_ORDER, Status
 from reporting.wording import cut_words, long_date, plural
+from reporting.working_days import add_working_days
 
 # Section headings, in the order UK scrutiny papers use. Both renderers take them from here.
 HEADINGS = {
     "purpose": "1. Purpose of the report",
     "recommendation": "2. Recommendation",
     "summary": "3. Summary of progress",
-    "exceptions": "4. Exceptions requiring attention",
+    "exceptions": "4. Delivery exceptions",
     "returns": "5. Returns received and missing",
     "actions": "6. Progress on each action",
     "status_key": "Appendix A: status key",
@@ -65,16 +66,16 @@ LABELS = {
     "target": "Target",
     "progress_update": "Progress update",
     "next_steps": "Next steps",
-    "flags": "Flags raised",
+    "flags": "Exceptions",
 }
 
 # Column headings of each table, shared by both documents (`ReportModel.tables`).
 COLUMNS = {
     "front": ("Item", "Detail"),
     "overall": ("Status", "Number of actions"),
-    "exceptions": ("Severity", "Flag", "Action", "Service area", "Issue", "Source"),
-    "returns": ("Service area", "Return", "File", "Completed by", "Approved by",
-                "Date completed", "Actions covered", "Actions updated", "Outstanding"),
+    "exceptions": ("Action", "Lead", "The problem", "What is being done", "By when"),
+    "returns": ("Service area", "Return", "Date completed", "Actions covered",
+                "Actions updated", "Outstanding"),
     "status_key": ("Status", "Meaning"),
     "travel_key": ("Direction of travel", "Meaning"),
     "glossary": ("Abbreviation", "Meaning"),
@@ -90,13 +91,14 @@ TABLES = {
                 "How many of the actions covered by this report are at each status, and the total."),
     "by_priority": ("Actions by priority and status",
                     "For each priority, how many of its actions are at each status, and its total."),
-    "exceptions": ("Exceptions requiring attention",
-                   "Each exception, most severe first: its severity, flag, action, service area, "
-                   "the issue and where it was found."),
+    "exceptions": ("Delivery exceptions",
+                   "Each action off track, at risk, overdue, slipped, forecast to end worse or "
+                   "not reported, most serious first: the action, its lead, the problem, what "
+                   "is being done and by when."),
     "returns": ("Returns received and missing",
-                "For each service area: whether its return was received, the file, who completed "
-                "and approved it and when, how many actions it covered and updated, and which "
-                "actions are still outstanding."),
+                "For each service area: whether its return was received and when it was "
+                "completed, how many actions it covered and updated, and which actions are "
+                "still outstanding."),
     "status_key": ("Status key", "What each status word in this report means."),
     "travel_key": ("Direction of travel key",
                    "What each direction of travel word in this report means."),
@@ -112,7 +114,7 @@ WORDS = {
     "contents": "Contents",
     "total": "Total",
     "priority": "Priority",
-    "no_exceptions": "No exceptions were raised.",
+    "no_exceptions": "No action is off track, at risk, overdue, slipped or unreported.",
     "no_milestone": "No milestone set in the plan.",
     "whole_return": "Whole return",
     "skip_link": "Skip to main content",
@@ -238,7 +240,7 @@ class FrontSheet:
             ("Lead member", self.lead_member or "Not stated"),
             ("Report author", self.report_author or "Not stated"),
             ("Contact", self.author_contact or "Not stated"),
-            ("Date of report", self.date_of_report),
+            ("Date of publication", self.date_of_report),
         )
 
 
@@ -259,25 +261,23 @@ class PrioritySummary:
 
 @dataclass(frozen=True)
 class ExceptionLine:
-    """One flag as the committee reads it; most severe first."""
+    """One action with a delivery exception, as the committee reads it; most serious first."""
 
-    code: str
-    severity: str  # "High", "Medium", "Low"
-    action_id: str  # "Whole return" when the flag is about a whole return
-    service_area: str
-    message: str
-    source: str  # "Regulatory Services.xlsx, Return!D12" or "Plan, Actions row 7"
+    action_id: str
+    action: str  # the objective, as the plan words it
+    lead: str  # the service area that leads it
+    problem: str  # "Off track; overdue (due by 31 March 2023)"
+    being_done: str  # the officer's next steps, or the reason for a new date
+    by_when: str  # the revised date, else the plan's due date
 
 
 @dataclass(frozen=True)
 class ReturnLine:
-    """Whether one service area's return came in, and what it gave."""
+    """Whether one service area's return came in, and what it gave (no officer's name: a
+    committee paper is published)."""
 
     service_area: str
     received: str  # "Received" or "Missing"
-    file: str
-    completed_by: str
-    approved_by: str
     date_completed: str
     actions_covered: int
     actions_updated: int
@@ -301,7 +301,7 @@ class ActionEntry:
     status: Status
     progress_update: str
     next_steps: str
-    flags: tuple[str, ...]  # flag codes raised on this action
+    flags: tuple[str, ...]  # the delivery exceptions on this action, in words ("off track")
     forecast: Status | None = None  # year-end status the return forecast, if it gave one
     travel: Travel | None = None  # None when the report is not compared with a period
     travel_detail: str = ""  # "was At risk in 2022/23 Q1"
@@ -445,18 +445,17 @@ class ReportModel:
                 [(row.heading, *row.counts, row.total) for row in self.by_priority]),
             "exceptions": _table(
                 "exceptions",
-                _columns("exceptions", "severity", "code", "action-id", "service-area",
-                         "message", "source", marks_row="severity"),
-                [(e.severity, e.code, e.action_id, e.service_area, e.message, e.source)
-                 for e in self.exceptions],
-                row_headers=False),
+                _columns("exceptions", "action-id", "service-area", "problem", "message",
+                         "by-when"),
+                [(f"{e.action_id} {e.action}", e.lead, e.problem, e.being_done, e.by_when)
+                 for e in self.exceptions]),
             "returns": _table(
                 "returns",
-                _columns("returns", "service-area", "received", "file", "completed-by",
-                         "approved-by", "date-completed", "covered", "updated", "outstanding",
-                         numbers=("covered", "updated"), marks_row="received"),
-                [(r.service_area, r.received, r.file, r.completed_by, r.approved_by,
-                  r.date_completed, r.actions_covered, r.actions_updated, r.outstanding)
+                _columns("returns", "service-area", "received", "date-completed", "covered",
+                         "updated", "outstanding", numbers=("covered", "updated"),
+                         marks_row="received"),
+                [(r.service_area, r.received, r.date_completed, r.actions_covered,
+                  r.actions_updated, r.outstanding)
                  for r in self.returns]),
             "status_key": _table(
                 "status_key", _columns("status_key", "status-word", "meaning", badge=STATUS_BADGE),
@@ -490,18 +489,6 @@ def _covered_phrase(cadences: frozenset[Cadence]) -> str:
     words = [c.value for c in (Cadence.QUARTERLY, Cadence.SIX_MONTHLY, Cadence.ANNUAL)
              if c in cadences]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _forecast(progress) -> Status | None:
-    """Give the year-end status the rows forecast (the worse of several), if any gave one."""
-    found = []
-    for row in progress.rows:
-        value = getattr(row, "forecast_status", None)  # read only by newer returns readers
-        if isinstance(value, str) and not isinstance(value, Status):
-            value = parse_status(value)
-        if isinstance(value, Status):
-            found.append(value)
-    return worse_of(found) if found else None
 
 
 def _travel(previous: PreviousPeriod, action_id: str, now: Status) -> tuple[Travel, str]:
@@ -591,9 +578,20 @@ def summarise_priorities(sections) -> tuple[PrioritySummary, ...]:
 # --- the builders behind build_report_model ----------------------------------------------
 
 
+def publication_date(settings: Settings, period: Period) -> date | None:
+    """Give the day the paper is published: the meeting's date less the clear working days
+    the council's rules require, or None while the meeting date is not set."""
+    meeting = settings.meeting_date(period)
+    if meeting is None:
+        return None
+    return add_working_days(meeting, -settings.clear_working_days,
+                            settings.schedule.bank_holidays)
+
+
 def _front_sheet(settings: Settings, title: str, period: Period, covered: Period,
                  produced: datetime) -> FrontSheet:
     meeting = settings.meeting_date(period)
+    published = publication_date(settings, period)
     return FrontSheet(
         council=settings.council,
         committee=settings.committee,
@@ -603,7 +601,8 @@ def _front_sheet(settings: Settings, title: str, period: Period, covered: Period
         report_author=settings.report_author,
         author_contact=settings.author_contact,
         lead_member=settings.lead_member,
-        date_of_report=long_date(produced.date()),
+        # The paper's date is its publication date, never the day the program ran.
+        date_of_report=long_date(published) if published else "To be confirmed",
     )
 
 
@@ -620,23 +619,57 @@ def _purpose(settings: Settings, merged: Merged, covered: Period) -> tuple[str, 
     )
 
 
-def _recommendation(settings: Settings, merged: Merged, flags: Sequence[FlagLike]) -> str:
+def _recommendation(settings: Settings, merged: Merged,
+                    exceptions: tuple[ExceptionLine, ...]) -> str:
+    considered = (f"considers the {plural(len(exceptions), 'action')} with delivery "
+                  "exceptions set out in section 4, " if exceptions else "")
     return (
         f"That the Committee notes the progress made on the {settings.plan_title} in "
-        f"{merged.period.label}, considers the {plural(len(flags), 'exception')} set out in "
-        "section 4, and identifies any action it wishes to scrutinise further."
+        f"{merged.period.label}, {considered}and identifies any action it wishes to "
+        "scrutinise further."
     )
 
 
-def _codes_by_action(flags: Sequence[FlagLike]) -> dict[str, list[str]]:
-    """Give the codes of the flags raised on each action, each once, in the flags' order."""
+# Each delivery finding as the committee reads it beside an action (no codes in a paper).
+_DELIVERY_WORDS = {
+    "OFF_TRACK": "off track", "AT_RISK": "at risk", "OVERDUE": "overdue",
+    "DATE_SLIPPED": "date slipped", "NO_RETURN": "not reported",
+    "FORECAST_WORSE": "forecast to end worse",
+}
+_SERIOUSNESS = ("NO_RETURN", "OFF_TRACK", "OVERDUE", "AT_RISK", "DATE_SLIPPED",
+                "FORECAST_WORSE")
+
+
+def _delivery_codes(merged: Merged, flags: Sequence[FlagLike]) -> dict[str, list[str]]:
+    """Give each covered action's delivery findings, most serious first, each once.
+
+    A return that never came (NO_RETURN, about a service) is an exception on each action
+    that service leads and has no row for.
+    """
     codes: dict[str, list[str]] = {}
+    missing = {f.service_area for f in flags if f.code == "NO_RETURN"}
+    for p in merged.progress:
+        if not p.rows and p.action.lead_service_area in missing:
+            codes.setdefault(p.action.id, []).append("NO_RETURN")
     for flag in flags:
-        if flag.action_id:
+        if flag.action_id and flag.code in _DELIVERY_WORDS:
             found = codes.setdefault(flag.action_id, [])
             if flag.code not in found:
                 found.append(flag.code)
-    return codes
+    return {a: sorted(c, key=_SERIOUSNESS.index) for a, c in codes.items()}
+
+
+def _problem(code: str, p) -> str:
+    if code == "OVERDUE":
+        return f"overdue (due by {long_date(p.revised_date or p.action.due_date)})"
+    if code == "DATE_SLIPPED":
+        return (f"date slipped from {long_date(p.action.due_date)} to "
+                f"{long_date(p.revised_date)}")
+    if code == "NO_RETURN":
+        return f"not reported: {p.action.lead_service_area} sent no return"
+    if code == "FORECAST_WORSE" and p.forecast:
+        return f"forecast {p.forecast.value.lower()} at the year end"
+    return _DELIVERY_WORDS[code]
 
 
 # Said where an update is cut in the paper (LONG_UPDATE names it for the policy officer).
@@ -667,19 +700,19 @@ def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
         next_steps=cut_words(progress.next_steps, limit,
                              CUT_NOTE.format(limit=limit)) or NO_NEXT_STEPS,
         flags=tuple(codes),
-        forecast=_forecast(progress),
+        forecast=progress.forecast,
         **travel,
     )
 
 
-def _sections(plan: Plan, merged: Merged, flags: Sequence[FlagLike],
+def _sections(plan: Plan, merged: Merged, codes: dict[str, list[str]],
               before: PreviousPeriod | None, limit: int) -> tuple[PrioritySection, ...]:
     """Give each priority with covered actions, in plan order, and its actions' entries."""
-    codes = _codes_by_action(flags)
     sections = []
     for priority in plan.priorities:
         entries = tuple(
-            _action_entry(p, codes.get(p.action.id, ()), before, limit)
+            _action_entry(p, [_DELIVERY_WORDS[c] for c in codes.get(p.action.id, ())],
+                          before, limit)
             for p in merged.progress if p.action.priority == priority.number
         )
         if entries:
@@ -688,10 +721,19 @@ def _sections(plan: Plan, merged: Merged, flags: Sequence[FlagLike],
 
 
 def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tuple[ReturnLine, ...],
-             before: PreviousPeriod | None) -> tuple[str, ...]:
-    """Give the paragraphs that lead the summary: statuses, travel, forecasts, returns."""
+             before: PreviousPeriod | None,
+             exceptions: tuple[ExceptionLine, ...]) -> tuple[str, ...]:
+    """Give the paragraphs that lead the summary: exceptions, statuses, travel, forecasts,
+    returns."""
     counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
-    summary = [f"Of the {plural(len(merged.progress), 'action')} covered, {_status_phrase(counts)}."]
+    summary = []
+    if exceptions:  # the actions that need attention, by name, before any count
+        named = "; ".join(f"{e.action_id} {e.action} ({e.problem[0].lower()}{e.problem[1:]})"
+                          for e in exceptions[:8])
+        more = f"; and {len(exceptions) - 8} more in section 4" if len(exceptions) > 8 else ""
+        summary.append(f"Needing attention: {named}{more}.")
+    summary.append(f"Of the {plural(len(merged.progress), 'action')} covered, "
+                   f"{_status_phrase(counts)}.")
     actions = [a for s in sections for a in s.actions]
     if before is not None and actions:
         moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
@@ -710,20 +752,27 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     return tuple(summary)
 
 
-def _exceptions(flags: Sequence[FlagLike]) -> tuple[str, tuple[ExceptionLine, ...]]:
-    """Give the exceptions' introduction and one line per flag, in the flags' order."""
-    words = [flag.severity.word for flag in flags]
-    intro = (
-        f"{plural(len(flags), 'exception was', 'exceptions were')} raised: "
-        f"{words.count('High')} high, {words.count('Medium')} medium and "
-        f"{words.count('Low')} low severity, listed most severe first."
-    )
-    lines = tuple(
-        ExceptionLine(f.code, f.severity.word, f.action_id or WORDS["whole_return"],
-                      f.service_area, f.message, f.source)
-        for f in flags
-    )
-    return intro, lines
+def _exceptions(merged: Merged, codes: dict[str, list[str]],
+                limit: int) -> tuple[str, tuple[ExceptionLine, ...]]:
+    """Give the delivery exceptions' introduction and one line per action, most serious first."""
+    lines = []
+    for p in merged.progress:
+        found = codes.get(p.action.id)
+        if not found:
+            continue
+        problem = "; ".join(_problem(code, p) for code in found)
+        done = p.next_steps or p.reason_for_revised_date or (
+            "No return was received." if "NO_RETURN" in found else "Not stated in the return.")
+        lines.append((_SERIOUSNESS.index(found[0]), ExceptionLine(
+            action_id=p.action.id, action=p.action.objective, lead=p.action.lead_service_area,
+            problem=problem[0].upper() + problem[1:],
+            being_done=cut_words(done, limit, CUT_NOTE.format(limit=limit)),
+            by_when=long_date(p.revised_date or p.action.due_date))))
+    ordered = tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
+    intro = (f"{plural(len(ordered), 'action needs', 'actions need')} the Committee's "
+             "attention: off track, at risk, overdue, slipped, forecast to end worse or not "
+             "reported. The most serious come first." if ordered else WORDS["no_exceptions"])
+    return intro, ordered
 
 
 def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
@@ -737,9 +786,6 @@ def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
         lines.append(ReturnLine(
             service_area=service,
             received="Received" if ret else "Missing",
-            file=ret.file if ret else "",
-            completed_by=ret.completed_by if ret else "",
-            approved_by=ret.approved_by if ret else "",
             date_completed=long_date(ret.date_completed) if ret else "",
             actions_covered=len(owned),
             actions_updated=len(updated),
@@ -781,10 +827,12 @@ def build_report_model(
     covered = period.half() if cadence is Cadence.SIX_MONTHLY else period
     title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
     total = len(merged.progress)
-    sections = _sections(plan, merged, flags, before, settings.intake.long_update_words)
+    limit = settings.intake.long_update_words
+    codes = _delivery_codes(merged, flags)
+    sections = _sections(plan, merged, codes, before, limit)
     by_priority = summarise_priorities(sections)
     returns = _returns(merged)
-    exceptions_intro, exceptions = _exceptions(flags)
+    exceptions_intro, exceptions = _exceptions(merged, codes, limit)
     model = ReportModel(
         title=title,
         running_title=f"{settings.council}: {settings.plan_title}, {period.label} "
@@ -793,8 +841,8 @@ def build_report_model(
         period_label=period.label,
         front=_front_sheet(settings, title, period, covered, produced),
         purpose=_purpose(settings, merged, covered),
-        recommendation=_recommendation(settings, merged, flags),
-        summary=_summary(merged, sections, returns, before),
+        recommendation=_recommendation(settings, merged, exceptions),
+        summary=_summary(merged, sections, returns, before, exceptions),
         status_columns=STATUS_ORDER,
         overall=tuple(StatusCount(s, sum(p.status is s for p in merged.progress))
                       for s in STATUS_ORDER),
@@ -808,10 +856,7 @@ def build_report_model(
         returns=returns,
         sections=sections,
         status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
-        generated=(
-            f"Produced on {long_date(produced.date())} at {produced:%H:%M} from "
-            f"{plural(len(merged.returns), 'return file')}."
-        ),
+        generated=f"Made from {plural(len(merged.returns), 'return file')}.",
         chart=status_chart(by_priority, total) if total else None,
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
                     if before is not None else ()),

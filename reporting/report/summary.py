@@ -14,15 +14,15 @@ def summary_markdown(model: ReportModel, paths: dict[str, str]) -> str:
     lines = [f"# {model.title}", "", model.front.period, ""]
     lines += ["| Status | Actions |", "| --- | --- |"]
     lines += [f"| {c.status.value} | {c.count} |" for c in model.overall]
-    lines += ["", f"## Exceptions ({len(model.exceptions)})", ""]
+    lines += ["", f"## Delivery exceptions ({len(model.exceptions)})", ""]
     if model.exceptions:
-        lines += ["| Severity | Flag | Action | Service area | Issue |", "| --- | --- | --- | --- | --- |"]
+        lines += ["| Action | Lead | The problem | By when |", "| --- | --- | --- | --- |"]
         lines += [
-            f"| {e.severity} | {e.code} | {e.action_id} | {_cell(e.service_area)} | {_cell(e.message)} |"
+            f"| {e.action_id} | {_cell(e.lead)} | {_cell(e.problem)} | {e.by_when} |"
             for e in model.exceptions
         ]
     else:
-        lines.append("No exceptions were raised.")
+        lines.append(model.exceptions_intro)
     lines += ["", "## Documents", ""]
     lines += [f"- {kind}: `{path}`" for kind, path in paths.items()]
     return "\n".join(lines) + "\n"
