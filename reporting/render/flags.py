@@ -32,14 +32,19 @@ def flag_rows(findings: list[Finding]) -> list[dict[str, str]]:
             for f in findings]
 
 
-def flags_csv(findings: list[Finding]) -> bytes:
-    """Give the findings as CSV bytes (UTF-8 with BOM so Excel reads it), formula-safe."""
+def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
+    """Give `rows` as CSV bytes (UTF-8 with BOM so Excel reads it), formula-safe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(FLAG_COLUMNS)
-    for row in flag_rows(findings):
-        writer.writerow(safe_cell(row[c]) for c in FLAG_COLUMNS)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(safe_cell(row[c]) for c in columns)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def flags_csv(findings: list[Finding]) -> bytes:
+    """Give every finding as flags.csv."""
+    return _csv(FLAG_COLUMNS, flag_rows(findings))
 
 
 # The data-quality note: what the policy officer puts right before the next round, with the
@@ -59,13 +64,8 @@ def data_quality_rows(findings: list[Finding]) -> list[dict[str, str]]:
 
 
 def data_quality_csv(findings: list[Finding]) -> bytes:
-    """Give the data-quality note as CSV (UTF-8 with BOM, formula-safe)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(DATA_QUALITY_COLUMNS)
-    for row in data_quality_rows(findings):
-        writer.writerow(safe_cell(row[c]) for c in DATA_QUALITY_COLUMNS)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Give the data-quality note as CSV."""
+    return _csv(DATA_QUALITY_COLUMNS, data_quality_rows(findings))
 
 
 def data_quality_html(findings: list[Finding], title: str, late: str = "") -> bytes:
