@@ -99,8 +99,10 @@ def test_hostile_update_is_escaped_in_the_html(html):
 
 @pytest.mark.slow
 def test_hostile_update_is_literal_text_in_the_pdf(pdf_text):
-    assert "<b>bold</b> & <script>alert(1)</script>" in pdf_text
-    assert '<img src="http://example.com/x.png">' in pdf_text
+    # Spaces aside (a long line may wrap anywhere in a table cell), the markup is text.
+    flat = "".join(pdf_text.split())
+    assert "<b>bold</b>&<script>alert(1)</script>" in flat
+    assert '<imgsrc="http://example.com/x.png">' in flat
 
 
 @pytest.mark.slow
