@@ -21,6 +21,9 @@ committee = ""         # required, e.g. "Overview and Scrutiny Committee"
 report_author = ""     # e.g. "Policy and Performance Officer"
 author_contact = ""    # e.g. "performance@anytown.gov.uk, 01234 567890"
 lead_member = ""       # e.g. "Portfolio Holder for Communities"
+wards_affected = "All wards"
+key_decision = "No"
+exempt = "No"          # or the paragraph of Schedule 12A that applies
 
 [plan]
 title = ""             # required, e.g. "Council Plan 2024-2028"

@@ -116,6 +116,9 @@ class Settings:
     report_author: str = ""
     author_contact: str = ""
     lead_member: str = ""
+    wards_affected: str = "All wards"
+    key_decision: str = "No"
+    exempt: str = "No"
     default_cadence: Cadence = Cadence.QUARTERLY
     inputs: Path = Path("inputs")
     outputs: Path = Path("outputs")
@@ -198,7 +201,7 @@ class _Table:
 # service areas in [contacts] or abbreviations in [glossary]).
 KNOWN_SETTINGS: dict[str, frozenset[str] | None] = {
     "council": frozenset({"name", "committee", "report_author", "author_contact",
-                          "lead_member"}),
+                          "lead_member", "wards_affected", "key_decision", "exempt"}),
     "plan": frozenset({"title", "default_cadence"}),
     "paths": frozenset({"inputs", "outputs"}),
     "meetings": None,
@@ -250,6 +253,9 @@ def _council(path: Path, data: dict) -> dict:
         report_author=council.text("report_author", Settings.report_author),
         author_contact=council.text("author_contact", ""),
         lead_member=council.text("lead_member", ""),
+        wards_affected=council.text("wards_affected", Settings.wards_affected),
+        key_decision=council.text("key_decision", Settings.key_decision),
+        exempt=council.text("exempt", Settings.exempt),
         plan_title=plan.required_text("title", "Corporate Plan 2024-2028"),
         default_cadence=cadence,
     )

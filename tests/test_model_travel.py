@@ -127,3 +127,19 @@ def test_the_chart_alt_text_states_every_number():
     assert "1 off track, 1 without an update and 1 on track (3 actions)" in model.chart.alt_text
     assert [s.status for s in model.chart.series] == [
         Status.OFF_TRACK, Status.NO_UPDATE, Status.ON_TRACK]
+
+
+def test_the_paper_says_which_actions_it_leaves_out_and_when_they_report():
+    from reporting.cadence import Cadence
+
+    plan = make_plan(make_action("1.a"), make_action("1.b", cadence=Cadence.ANNUAL),
+                     make_action("1.c", cadence=Cadence.SIX_MONTHLY))
+    model = prepare(plan, [make_return("Regulatory Services", make_row("1.a"))]).model
+    assert model.purpose[-1] == (
+        "The plan has 3 actions; this report leaves out the 1 annual action (1.b), which "
+        "reports in the six-monthly report at the year end (Q4); and the 1 six-monthly action "
+        "(1.c), which reports in the six-monthly reports (Q2 and Q4).")
+    rows = dict(model.front.rows())
+    assert (rows["Wards affected"], rows["Key decision"], rows["Exempt information"]) == (
+        "All wards", "No", "No")
+    assert rows["Date of publication"] == "To be confirmed"  # no meeting date set

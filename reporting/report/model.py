@@ -229,6 +229,9 @@ class FrontSheet:
     author_contact: str
     lead_member: str
     date_of_report: str
+    wards_affected: str = "All wards"
+    key_decision: str = "No"
+    exempt: str = "No"
 
     def rows(self) -> tuple[tuple[str, str], ...]:
         """The front sheet as (label, value) rows, in reading order."""
@@ -241,6 +244,9 @@ class FrontSheet:
             ("Report author", self.report_author or "Not stated"),
             ("Contact", self.author_contact or "Not stated"),
             ("Date of publication", self.date_of_report),
+            ("Wards affected", self.wards_affected),
+            ("Key decision", self.key_decision),
+            ("Exempt information", self.exempt),
         )
 
 
@@ -603,11 +609,35 @@ def _front_sheet(settings: Settings, title: str, period: Period, covered: Period
         lead_member=settings.lead_member,
         # The paper's date is its publication date, never the day the program ran.
         date_of_report=long_date(published) if published else "To be confirmed",
+        wards_affected=settings.wards_affected,
+        key_decision=settings.key_decision,
+        exempt=settings.exempt,
     )
 
 
-def _purpose(settings: Settings, merged: Merged, covered: Period) -> tuple[str, ...]:
+def _not_covered(plan: Plan, merged: Merged) -> str:
+    """Say which of the plan's actions this report leaves out, and when they report."""
+    covered = merged.covered_ids
+    left = [a for a in plan.actions if a.id not in covered]
+    if not left:
+        return ""
+    by_cadence: dict[Cadence, list[str]] = {}
+    for action in left:
+        by_cadence.setdefault(action.cadence, []).append(action.id)
+    when = {Cadence.ANNUAL: "in the six-monthly report at the year end (Q4)",
+            Cadence.SIX_MONTHLY: "in the six-monthly reports (Q2 and Q4)",
+            Cadence.QUARTERLY: "in the quarterly reports"}
+    parts = [f"the {plural(len(ids), c.value + ' action')} ({', '.join(ids)}), which "
+             f"{'reports' if len(ids) == 1 else 'report'} {when[c]}"
+             for c, ids in by_cadence.items()]
+    return (f"The plan has {plural(len(plan.actions), 'action')}; this report leaves out "
+            + "; and ".join(parts) + ".")
+
+
+def _purpose(settings: Settings, plan: Plan, merged: Merged,
+             covered: Period) -> tuple[str, ...]:
     cadence, period = merged.cadence, merged.period
+    left_out = _not_covered(plan, merged)
     return (
         f"To report progress on the {settings.plan_title} for "
         f"{covered.description}, leading with the exceptions that need the "
@@ -616,7 +646,7 @@ def _purpose(settings: Settings, merged: Merged, covered: Period) -> tuple[str, 
         f"{_covered_phrase(cadences_covered(cadence, period))} actions of the plan: "
         f"{plural(len(merged.progress), 'action')} in all. Each service area that leads an "
         "action sends a return with its status and a progress update.",
-    )
+    ) + ((left_out,) if left_out else ())
 
 
 def _recommendation(settings: Settings, merged: Merged,
@@ -840,7 +870,7 @@ def build_report_model(
         cadence=cadence.value,
         period_label=period.label,
         front=_front_sheet(settings, title, period, covered, produced),
-        purpose=_purpose(settings, merged, covered),
+        purpose=_purpose(settings, plan, merged, covered),
         recommendation=_recommendation(settings, merged, exceptions),
         summary=_summary(merged, sections, returns, before, exceptions),
         status_columns=STATUS_ORDER,
