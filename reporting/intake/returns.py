@@ -65,7 +65,6 @@ REFERENCE_COLUMNS = (
     "Previous update", "Objective", "Target", "Target/Outcome", "Lead service area",
     "Who will deliver", "Priority", "By when", "Partners",
 )
-RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
 PREFERRED_SHEET = "Return"
 HEADER_SEARCH_ROWS = 20
 STATUS_WORDS = tuple(s.value for s in Status if s is not Status.NO_UPDATE)
@@ -114,14 +113,14 @@ _FIELD_KEYS = {_key(a): name for name, aliases in _FIELD_ALIASES.items() for a i
 
 @dataclass(frozen=True)
 class Problem:
-    """Something in a return that could not be used, where it is, and what to do."""
+    """Why a return file could not be used at all, and what to do (what a usable file
+    holds is judged by `reporting.checks`, never here)."""
 
     file: str
     where: str  # "Return!D12", "line 5", "" for the whole file
     message: str  # what is wrong
     fatal: bool = False  # the whole file cannot be used
     fix: str = ""  # what the officer should do
-    code: str = ""  # the flag the report raises for it, if any
 
     @property
     def text(self) -> str:
@@ -546,14 +545,6 @@ def settling_return(path: Path, seconds: float, while_read: bool = False) -> Ret
             f"the file changed {max(seconds, 0):.0f} seconds before this run and may still "
             "be copying, so it was not read this run", fatal=True,
             fix="nothing: it will be read on the next run"),))
-
-
-def is_return_file(path: Path) -> bool:
-    """Tell whether `path` is a file to read as a return (not a lock, hidden or temporary file)."""
-    from reporting.intake.files import is_ignored
-
-    path = Path(path)
-    return path.is_file() and not is_ignored(path)
 
 
 def choose_returns(returns: list[Return], period: Period | None = None,
