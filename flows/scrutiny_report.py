@@ -108,6 +108,8 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
     started = datetime.now().astimezone()
     inputs = read_period(settings, period, inputs_dir, intake)
     report = prepare_report(settings, inputs, cadence, started)
+    if report.late:
+        get_run_logger().warning(report.late)
     fingerprint = fingerprint_inputs(period, cadence, inputs_dir, settings)
     rendered = render_documents(report.model, fingerprint, return_state=True)
     reused = rendered.name == "Cached"

@@ -30,7 +30,10 @@ def _plan_gaps(merged: Merged) -> Iterator[Finding]:
             yield Finding(
                 "MILESTONE_UNDEFINED", Severity.MEDIUM, p.action.id, p.action.lead_service_area,
                 f"The plan leaves {p.action.id} without {' or '.join(gaps)}: progress cannot "
-                "be judged until the plan defines it.", **_plan(p.action.id))
+                "be judged until the plan defines it.", **_plan(
+                    p.action.id, officer=f"the plan gives {p.action.id} no "
+                                         f"{' and no '.join(g.split(' ', 1)[1] for g in gaps)}",
+                    fix="agree it with the lead service and add it to the plan workbook"))
 
 
 def _missing(merged: Merged) -> Iterator[Finding]:

@@ -1,0 +1,55 @@
+"""What the committee reads and what the policy officer reads are kept apart (issue 10)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from conftest import make_action, make_plan, make_return, make_row, prepare
+from reporting.checks.finding import DELIVERY_CODES
+from reporting.render.flags import data_quality_csv, data_quality_html
+from reporting.status import Status
+
+
+def _careless_quarter():
+    plan = make_plan(make_action("1.a"), make_action("1.b"), make_action("1.c", target=""),
+                     make_action("1.d", lead_service_area="Housing"))
+    forecast = dataclasses.replace(make_row("1.b", "At risk", update="Funding late.",
+                                            next_steps="Bid again in May."),
+                                   forecast_status=Status.OFF_TRACK)
+    ret = make_return("Regulatory Services", make_row("1.a", "Purple", update="=HYPERLINK(1)"),
+                      forecast, make_row("9.z", row=12), approved_by="")
+    return prepare(plan, [ret])
+
+
+def test_the_paper_holds_delivery_exceptions_in_words_and_no_code_or_cell():
+    from reporting.render.html import render_html
+
+    report = _careless_quarter()
+    model_text = render_html(report.model)
+    for finding in report.findings:
+        assert finding.code not in model_text
+    assert "Return!" not in model_text and "regulatory-services.xlsx" not in model_text
+    lines = {e.action_id: e for e in report.model.exceptions}
+    assert set(lines) == {"1.b", "1.d"}
+    assert lines["1.b"].problem == "At risk; forecast off track at the year end"
+    assert lines["1.b"].being_done == "Bid again in May."
+    assert lines["1.d"].problem == "Not reported: Housing sent no return"
+    assert report.model.summary[0].startswith("Needing attention: 1.d ")
+
+
+def test_the_data_quality_note_holds_everything_else_with_its_file_and_cell():
+    report = _careless_quarter()
+    findings = list(report.findings)
+    data = [f for f in findings if not f.delivery]
+    assert {f.code for f in data} >= {"MISSING_STATUS", "UNKNOWN_ACTION", "UNAPPROVED_RETURN",
+                                      "MILESTONE_UNDEFINED"}
+    html = data_quality_html(findings, "<Plan> & title").decode()
+    assert "&lt;Plan&gt; &amp; title" in html and "<main>" in html
+    for f in data:
+        assert f.code in html
+    assert not any(code in html for code in DELIVERY_CODES)
+    csv = data_quality_csv(findings).decode("utf-8-sig")
+    assert "Return!D8" in csv and "'=HYPERLINK" not in csv  # the update is not quoted here
+    assert all(not line.startswith("=") for line in csv.splitlines())
+    [plan_gap] = [f for f in data if f.code == "MILESTONE_UNDEFINED"]
+    assert plan_gap.officer == "the plan gives 1.c no target" and plan_gap.fix
