@@ -17,21 +17,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from reporting.intake.isolated import die_with_parent
+
 
 class ServerError(RuntimeError):
     """The local Prefect server could not be started."""
-
-
-def die_with_parent() -> None:
-    """In a child about to run: ask Linux to stop it (SIGTERM) when its parent dies, even by
-    kill -9, so no server outlives the run that started it. Elsewhere, nothing."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -244,14 +244,21 @@ def test_the_intake_limits_are_settings(tmp_path):
     assert IntakeSettings().max_field_chars == 32767
 
 
-def _serve_or_abort(connection, settings):
-    """A reading child that aborts, as a native library might, on a file named boom."""
-    from reporting.intake.returns import read_return
+ABORT_ON_BOOM = """
+import os
+import reporting.intake.returns as returns
+from reporting.intake import isolated
 
-    while (path := connection.recv()) is not None:
-        if "boom" in path:
-            os.abort()
-        connection.send(read_return(Path(path), settings))
+real = returns.read_return
+
+def read(path, settings):
+    if "boom" in str(path):
+        os.abort()  # as a native library might
+    return real(path, settings)
+
+returns.read_return = read
+isolated.serve()
+"""
 
 
 def test_a_file_that_kills_the_reader_is_refused_and_the_rest_are_still_read(tmp_path):
@@ -259,7 +266,7 @@ def test_a_file_that_kills_the_reader_is_refused_and_the_rest_are_still_read(tmp
 
     paths = [write(tmp_path / name, workbook_bytes())
              for name in ("a.xlsx", "boom.xlsx", "c.xlsx")]
-    with IsolatedReader(READ_NOW, serve=_serve_or_abort) as reader:
+    with IsolatedReader(READ_NOW, command=[sys.executable, "-c", ABORT_ON_BOOM]) as reader:
         first, boom, last = (reader.read(p) for p in paths)
     assert not isinstance(first, Exception), first.message
     assert first.usable and last.usable and last.rows
@@ -284,7 +291,7 @@ def test_the_run_reads_its_returns_in_one_child_process(tmp_path, monkeypatch):
 
 TIED = """
 import os, signal, subprocess, sys
-from flows.local_server import die_with_parent
+from reporting.intake.isolated import die_with_parent
 child = subprocess.Popen(["sleep", "300"], preexec_fn=die_with_parent)
 print(child.pid, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
@@ -334,6 +341,7 @@ def test_last_quarters_file_copied_in_under_any_name_is_taken_as_last_quarters(t
     import shutil
 
     from conftest import BUNDLED_INPUTS
+
     from reporting.pipeline import read_period
     from reporting.settings import load_settings
 
@@ -387,3 +395,16 @@ def test_what_is_archived_is_what_was_read_and_nothing_a_link_points_to(tmp_path
     assert [(Path(p).name, data) for p, data in files[1:]] == [
         ("planning-policy.xlsx", original)]
     assert real.read_bytes() != original  # the file itself has moved on
+
+
+def test_returns_are_read_whatever_program_calls_the_library(tmp_path):
+    # A script fed on stdin has no importable main module; the reader needs none.
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    write(folder / "regulatory-services.xlsx", workbook_bytes())
+    script = ("from reporting.intake.folder import read_returns\n"
+              f"[ret] = read_returns({str(folder)!r})\n"
+              "print(ret.usable, len(ret.rows))\n")
+    done = subprocess.run([sys.executable, "-"], input=script, cwd=tmp_path, text=True,
+                          capture_output=True, timeout=120)
+    assert done.stdout.split() == ["True", "2"], done.stderr[-800:]
