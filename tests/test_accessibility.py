@@ -97,8 +97,7 @@ def test_the_pdf_has_bookmarks_from_its_headings(pdf, model):
         walk(outline.root)
     for _key, heading in model.contents:
         assert heading in titles
-    actions = [f"{a.id} {a.objective}" for s in model.sections for a in s.actions]
-    assert all(any(title.endswith(a) for title in titles) for a in actions)
+    assert all(section.heading in titles for section in model.sections)
 
 
 @pytest.mark.slow
@@ -165,7 +164,7 @@ def document(model):
 def test_word_headings_step_down_one_level_at_a_time(document):
     levels = [int(p.style.name.removeprefix("Heading ")) for p in document.paragraphs
               if p.style.name.startswith("Heading ")]
-    assert levels[0] == 1 and set(levels) == {1, 2, 3, 4}
+    assert levels[0] == 1 and set(levels) == {1, 2, 3}
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))
 
 
@@ -184,9 +183,7 @@ def test_word_tables_repeat_headers_and_carry_captions(document, model):
         description = table._tbl.tblPr.find(qn("w:tblDescription")).get(qn("w:val"))
         assert caption and description
         captions.append(caption)
-    assert captions == [model.tables[key].caption for key in (
-        "front", "overall", "by_priority", "exceptions", "returns", "status_key", "travel_key",
-        "glossary")]
+    assert captions == [table.caption for table in model.tables_in_order]
     shown = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     for key in ("overall", "by_priority", "status_key", "travel_key"):
         assert model.tables[key].caption in shown
@@ -202,10 +199,9 @@ def test_word_chart_picture_has_alt_text_stating_the_numbers(document, model):
 
 
 def test_word_shows_forecast_and_direction_of_travel_as_words(document, model):
-    texts = [p.text for p in document.paragraphs]
-    assert "Forecast at year end: At risk" in texts
-    assert "Direction of travel: \u2193 Worse (was At risk in 2022/23 Q1)" in texts
-    assert "Direction of travel: + New (no status in 2022/23 Q1)" in texts
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "At risk" in cells  # a forecast, as a word
+    assert "\u2193 Worse" in cells and "+ New" in cells  # the arrow only repeats the word
 
 
 # --- HTML --------------------------------------------------------------------------------
@@ -259,10 +255,11 @@ def test_html_chart_is_an_image_with_a_title_and_no_live_content(scanned, model,
 
 def test_every_status_and_direction_is_a_word_not_only_a_colour(html, model):
     for action in (a for s in model.sections for a in s.actions):
-        block = html.split(f'id="action-{action.id}"', 1)[1].split("</article>", 1)[0]
-        assert f"</span> {action.status.value}</span>" in block
+        row = html.split(f'<th scope="row" class="action-id">{action.id}</th>', 1)[1]
+        row = row.split("</tr>", 1)[0]
+        assert f"</span> {action.status.value}</span>" in row
         if action.travel:
-            assert f"</span> {action.travel.value}</span>" in block
+            assert f"</span> {action.travel.value}</span>" in row
     assert '<span class="arrow" aria-hidden="true">' in html
 
 

@@ -23,7 +23,6 @@ from reporting.report.model import (  # noqa: E402
     HEADINGS,
     LABELS,
     WORDS,
-    ActionEntry,
     Field,
 )
 
@@ -185,19 +184,18 @@ def test_sections_come_in_reading_order(model, html):
     assert positions == sorted(positions)
 
 
-def test_an_action_shows_its_status_as_a_word_and_its_revised_date(html):
-    block = html.split('id="action-1.b"', 1)[1].split("</article>", 1)[0]
-    assert "status-off-track" in block
-    assert "Off track" in block
-    assert "30 September 2023" in block
-    assert "off track, date slipped" in block
+def _row(html: str, action_id: str) -> str:
+    return html.split(f'<th scope="row" class="action-id">{action_id}</th>', 1)[1].split(
+        "</tr>", 1)[0]
 
 
-def test_gaps_in_the_plan_and_returns_are_worded(html):
-    block = html.split('id="action-6.c"', 1)[1].split("</article>", 1)[0]
-    assert "No milestone set in the plan." in block
-    assert "No update received." in block
-    assert "Revised date" not in block
+def test_an_action_shows_its_status_as_a_word_in_its_row(html):
+    row = _row(html, "1.b")
+    assert "status-off-track" in row and "</span> Off track</span>" in row
+
+
+def test_an_action_with_nothing_reported_says_so_in_words(html):
+    assert "No update received." in _row(html, "6.c")
 
 
 def test_a_report_with_no_exceptions_says_so(model):
@@ -318,37 +316,20 @@ def test_milestones_are_a_list_or_the_words_for_none(model):
     assert none.value == WORDS["no_milestone"] and none.missing
 
 
-def test_the_html_shows_the_models_fields_in_the_models_order(model, read):
-    actions = [a for s in model.sections for a in s.actions]
-    assert list(read.fields) == [a.id for a in actions]
-    for action in actions:
-        assert read.fields[action.id] == [(f.label, _as_read(f)) for f in action.fields], action.id
-    labels = [label for label, _ in read.fields["1.b"]]
-    assert labels[labels.index("Due date") + 1] == "Revised date"
-    assert "Revised date" not in [label for label, _ in read.fields["1.a"]]
-
-
-def test_the_html_follows_the_models_order_not_its_own(model):
-    """An action whose model gives its fields in another order is shown in that order."""
-
-    class Reversed(ActionEntry):
-        @property
-        def fields(self):
-            return tuple(reversed(super().fields))
-
+def test_the_html_follows_the_models_tables_not_its_own(model):
+    """A priority whose model gives its actions in another order is shown in that order."""
     first = model.sections[0]
-    action = first.actions[1]
-    changed = dataclasses.replace(model, sections=(dataclasses.replace(first, actions=(
-        Reversed(**{name: getattr(action, name) for name in ActionEntry.__dataclass_fields__}),
-    )),))
+    changed = dataclasses.replace(model, sections=(
+        dataclasses.replace(first, actions=tuple(reversed(first.actions))),))
     reader = _Read()
     reader.feed(render_html(changed))
-    assert [label for label, _ in reader.fields[action.id]] == [
-        f.label for f in reversed(action.fields)]
+    [actions] = [t for t in reader.tables if t["caption"] == first.heading]
+    assert [cells[0][1] for _part, cells in actions["rows"][1:]] == [
+        a.id for a in reversed(first.actions)]
 
 
 def test_the_models_tables_are_the_html_tables_cell_by_cell(model, read):
-    tables = list(model.tables.values())
+    tables = list(model.tables_in_order)
     assert [t["caption"] for t in read.tables] == [t.caption for t in tables]
     for found, table in zip(read.tables, tables):
         rows = found["rows"]

@@ -27,7 +27,6 @@ from reporting.report.model import (
     STATUS_BADGE,
     TRAVEL_BADGE,
     WORDS,
-    ActionEntry,
     Column,
     Field,
     ReportModel,
@@ -269,6 +268,7 @@ _WIDTHS: dict[str, tuple[float, ...]] = {
     "status_key": (3.5, 13.5),
     "travel_key": (4.5, 12.5),
     "glossary": (3.0, 14.0),
+    "actions": (1.2, 5.0, 3.0, 2.6, 2.6, 2.6, 8.7),
 }
 
 # Cell margins left and right in twips, where not the usual 85: narrow for the by-priority
@@ -415,18 +415,11 @@ def _returns(doc: DocxDocument, model: ReportModel) -> None:
         _add_table(doc, model.tables["returns"])
 
 
-def _action(doc: DocxDocument, action: ActionEntry) -> None:
-    doc.add_heading(_text(f"{action.id} {action.objective}"), level=4)
-    for field in action.fields:
-        _field(doc, field)
-
-
 def _actions(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(model.headings["actions"], level=2)
     for section in model.sections:
         doc.add_heading(_text(section.heading), level=3)
-        for action in section.actions:
-            _action(doc, action)
+        _add_table(doc, section.table)
 
 
 def _appendices(doc: DocxDocument, model: ReportModel) -> None:
@@ -459,8 +452,8 @@ def render_docx(model: ReportModel) -> bytes:
     _turn_page(doc, WD_ORIENT.LANDSCAPE)
     _exceptions(doc, model)
     _returns(doc, model)
-    _turn_page(doc, WD_ORIENT.PORTRAIT)
     _actions(doc, model)
+    _turn_page(doc, WD_ORIENT.PORTRAIT)
     _appendices(doc, model)
     generated = doc.add_paragraph()
     generated.paragraph_format.space_before = Pt(18)

@@ -79,6 +79,8 @@ COLUMNS = {
     "status_key": ("Status", "Meaning"),
     "travel_key": ("Direction of travel", "Meaning"),
     "glossary": ("Abbreviation", "Meaning"),
+    "actions": ("Ref", "Action", "Lead", "Status", "Forecast at year end",
+                "Direction of travel", "Progress update"),
 }
 
 # Each table's caption and description (alternative text), shared by both documents. Where
@@ -103,6 +105,9 @@ TABLES = {
     "travel_key": ("Direction of travel key",
                    "What each direction of travel word in this report means."),
     "glossary": ("Abbreviations", "Each abbreviation used in this report and what it stands for."),
+    "actions": ("Actions", "Each action of the priority: its reference, what it is, the service "
+                           "that leads it, its status, the status forecast for the year end, "
+                           "its direction of travel and the progress update."),
 }
 
 # The tables whose caption is printed above them; the others' section headings name them,
@@ -117,6 +122,8 @@ WORDS = {
     "no_exceptions": "No action is off track, at risk, overdue, slipped or unreported.",
     "no_milestone": "No milestone set in the plan.",
     "whole_return": "Whole return",
+    "no_forecast": "Not given",
+    "no_travel": "Not compared",
     "skip_link": "Skip to main content",
 }
 
@@ -391,6 +398,22 @@ class PrioritySection:
     heading: str
     actions: tuple[ActionEntry, ...]
 
+    @property
+    def table(self) -> Table:
+        """The priority's actions, one row each (no card per action: a paper stays short)."""
+        columns = (Column(COLUMNS["actions"][0], "action-id"),
+                   Column(COLUMNS["actions"][1], "objective"),
+                   Column(COLUMNS["actions"][2], "service-area"),
+                   Column(COLUMNS["actions"][3], "status", badge=STATUS_BADGE),
+                   Column(COLUMNS["actions"][4], "forecast", badge=STATUS_BADGE),
+                   Column(COLUMNS["actions"][5], "travel", badge=TRAVEL_BADGE),
+                   Column(COLUMNS["actions"][6], "message"))
+        rows = [(a.id, a.objective, a.lead, a.status.value,
+                 a.forecast.value if a.forecast else WORDS["no_forecast"],
+                 a.travel.value if a.travel else WORDS["no_travel"], a.progress_update)
+                for a in self.actions]
+        return replace(_table("actions", columns, rows), caption=self.heading)
+
 
 @dataclass(frozen=True)
 class ReportModel:
@@ -473,6 +496,16 @@ class ReportModel:
         }
         always = ("front", "overall", "by_priority", "status_key")
         return {key: table for key, table in tables.items() if table.rows or key in always}
+
+    @property
+    def tables_in_order(self) -> tuple[Table, ...]:
+        """Every table both documents show, in reading order (each priority's actions after
+        the returns, the appendices last)."""
+        tables = self.tables
+        before = [tables[k] for k in ("front", "overall", "by_priority", "exceptions", "returns")
+                  if k in tables]
+        after = [tables[k] for k in ("status_key", "travel_key", "glossary") if k in tables]
+        return (*before, *(section.table for section in self.sections), *after)
 
     @property
     def total_actions(self) -> int:
