@@ -170,9 +170,10 @@ def plan_service(plan: Plan | None, name: str) -> str:
     Wellbeing", "health-and-wellbeing-old.csv" -> "Health & Wellbeing"), else `name`."""
     if plan is None:
         return name
-    key = service_key(name)
-    exact = [s for s in plan.service_areas if s and service_key(s) == key]
-    matches = exact or [s for s in plan.service_areas if s and same_service(name, s)]
+    exact = plan.service_by_key.get(service_key(name))
+    if exact:
+        return exact
+    matches = [s for s in plan.service_areas if s and same_service(name, s)]
     return max(matches, key=lambda s: len(service_key(s)), default=name)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -16,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from reporting.cadence import Cadence, cadence_from_wording
 from reporting.errors import ReportingError
+from reporting.services import service_key
 
 PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
     "Priorities": ("Priority", "Title"),
@@ -89,18 +91,28 @@ class Plan:
     source: Path | None = None
 
     def action(self, action_id: str) -> Action | None:
-        return next((a for a in self.actions if a.id == action_id), None)
+        return self._by_id.get(action_id)
 
     def priority(self, number: int) -> Priority:
         return next(p for p in self.priorities if p.number == number)
 
-    @property
+    # Looked up for every row of every return: worked out once per plan (a plan is frozen).
+    @cached_property
+    def _by_id(self) -> dict[str, Action]:
+        return {a.id: a for a in self.actions}
+
+    @cached_property
     def service_areas(self) -> tuple[str, ...]:
         return tuple(sorted({a.lead_service_area for a in self.actions}))
 
+    @cached_property
+    def service_by_key(self) -> dict[str, str]:
+        """The plan's service areas by `service_key` ("healthandwellbeing" -> its spelling)."""
+        return {service_key(s): s for s in self.service_areas if s}
 
-# The most rows and columns a plan sheet is read to (a plan of 5,000 milestones is large).
-MAX_PLAN_ROWS = 5000
+
+# The most rows and columns a plan sheet is read to (a plan of 50,000 milestones is huge).
+MAX_PLAN_ROWS = 50_000
 MAX_PLAN_COLUMNS = 40
 
 
