@@ -100,58 +100,23 @@ def _emit(result: dict) -> None:
 
 def docx_floor(model) -> bytes:
     """Give the bytes of a Word document holding the same text as the report, built with
-    python-docx alone: headings, one paragraph per field with a bold label, bullet
-    milestones, and the same tables with a header row, but none of the renderer's styling.
+    python-docx alone: the headings, the paragraphs and every table of the model (each
+    priority's actions among them) with a header row, but none of the renderer's styling.
     """
     from docx import Document
 
     doc = Document()
     doc.add_heading(model.title, level=0)
-    for label, value in model.front.rows():
-        p = doc.add_paragraph()
-        p.add_run(f"{label}: ").bold = True
-        p.add_run(value)
-    for text in (*model.purpose, model.recommendation, *model.summary):
+    for text in (*model.purpose, model.recommendation, *model.summary,
+                 model.exceptions_intro, model.returns_intro):
         doc.add_paragraph(text)
-
-    def table(header, rows):
-        t = doc.add_table(rows=1 + len(rows), cols=len(header))
-        t.style = doc.styles["Table Grid"]
-        for row, values in zip(t.rows, [header, *rows]):
+    for table in model.tables_in_order:
+        doc.add_heading(table.caption, level=3)
+        grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+        grid.style = doc.styles["Table Grid"]
+        for row, values in zip(grid.rows, [table.headings, *table.rows]):
             for cell, value in zip(row.cells, values):
-                cell.text = str(value)
-
-    table(("Status", "Number of actions"), [(c.status.value, c.count) for c in model.overall])
-    table(("Priority", *(s.value for s in model.status_columns), "Total"),
-          [(p.heading, *p.counts, p.total) for p in model.by_priority])
-    doc.add_paragraph(model.exceptions_intro)
-    table(("Severity", "Flag", "Action", "Service area", "Issue", "Source"),
-          [(e.severity, e.code, e.action_id, e.service_area, e.message, e.source)
-           for e in model.exceptions])
-    doc.add_paragraph(model.returns_intro)
-    table(tuple(range(9)), [(r.service_area, r.received, r.file, r.completed_by,
-                             r.approved_by, r.date_completed, r.actions_covered,
-                             r.actions_updated, r.outstanding) for r in model.returns])
-    for section in model.sections:
-        doc.add_heading(section.heading, level=3)
-        for a in section.actions:
-            doc.add_heading(f"{a.id} {a.objective}", level=4)
-            fields = [("Status", a.status.value), ("What we will do", a.what_we_will_do),
-                      ("Lead", a.lead), ("Partners", a.partners), ("Cadence", a.cadence),
-                      ("Due date", a.due_date), ("Revised date", a.revised_date),
-                      ("Milestones", "" if a.milestones else "No milestone set.")]
-            for label, value in fields:
-                p = doc.add_paragraph()
-                p.add_run(f"{label}: ").bold = True
-                p.add_run(value)
-            for milestone in a.milestones:
-                doc.add_paragraph(milestone, style="List Bullet")
-            for label, value in (("Target", a.target), ("Progress update", a.progress_update),
-                                 ("Next steps", a.next_steps), ("Flags", a.flags_text)):
-                p = doc.add_paragraph()
-                p.add_run(f"{label}: ").bold = True
-                p.add_run(value.replace("\x0b", " "))
-    table(("Status", "Meaning"), list(model.status_key))
+                cell.text = str(value).replace("\x0b", " ")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

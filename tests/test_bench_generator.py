@@ -50,3 +50,17 @@ def test_the_same_seed_gives_the_same_inputs(tmp_path):
     generate(tmp_path / "one", actions=40, services=9, seed=3)
     generate(tmp_path / "two", actions=40, services=9, seed=3)
     assert _digest(tmp_path / "one") == _digest(tmp_path / "two")
+
+
+def test_the_benchmarks_word_floor_holds_every_table_of_the_model():
+    import io
+
+    import docx
+
+    from benchmarks.measure import docx_floor
+    from conftest import make_action, make_plan, make_return, make_row, prepare
+
+    model = prepare(make_plan(make_action("1.a"), make_action("1.b")),
+                    [make_return("Regulatory Services", make_row("1.a", "Red"))]).model
+    document = docx.Document(io.BytesIO(docx_floor(model)))
+    assert len(document.tables) == len(model.tables_in_order)
