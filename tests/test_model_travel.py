@@ -124,7 +124,7 @@ def test_the_chart_alt_text_states_every_number():
     model = _model(make_row("1.a", "Red"), make_row("1.b", "Green"))
     assert model.chart is not None
     assert "3 actions" in model.chart.alt_text
-    assert "1 off track, 1 without an update and 1 on track (3 actions)" in model.chart.alt_text
+    assert "1 off track, 1 not reported and 1 on track (3 actions)" in model.chart.alt_text
     assert [s.status for s in model.chart.series] == [
         Status.OFF_TRACK, Status.NO_UPDATE, Status.ON_TRACK]
 
@@ -143,3 +143,10 @@ def test_the_paper_says_which_actions_it_leaves_out_and_when_they_report():
     assert (rows["Wards affected"], rows["Key decision"], rows["Exempt information"]) == (
         "All wards", "No", "No")
     assert rows["Date of publication"] == "To be confirmed"  # no meeting date set
+
+
+def test_not_reported_is_told_apart_from_an_update_with_no_status():
+    # 1.a sent words but no status; 1.b sent nothing at all; 1.c is on track.
+    model = _model(make_row("1.a", "", update="Work continues."), make_row("1.c", "On track"))
+    assert ("Of the 3 actions covered, 1 not reported, 1 with an update but no status given "
+            "and 1 on track.") in model.summary

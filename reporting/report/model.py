@@ -512,13 +512,21 @@ class ReportModel:
         return sum(c.count for c in self.overall)
 
 
-def _status_phrase(counts: dict[Status, int]) -> str:
+def _status_phrase(counts: dict[Status, int], no_status_given: int = 0) -> str:
+    """Say the counts in words; of the actions with no status, `no_status_given` sent an
+    update without one (the rest were not reported at all), and the words say which."""
     verbs = {
         Status.OFF_TRACK: "off track", Status.AT_RISK: "at risk",
-        Status.NO_UPDATE: "without an update", Status.NOT_STARTED: "not started",
+        Status.NO_UPDATE: "not reported", Status.NOT_STARTED: "not started",
         Status.ON_TRACK: "on track", Status.COMPLETE: "complete",
     }
-    parts = [f"{counts[s]} {verbs[s]}" for s in STATUS_ORDER if counts.get(s)]
+    parts = []
+    for s in STATUS_ORDER:
+        count = counts.get(s, 0) - (no_status_given if s is Status.NO_UPDATE else 0)
+        if count:
+            parts.append(f"{count} {verbs[s]}")
+        if s is Status.NO_UPDATE and no_status_given:
+            parts.append(f"{no_status_given} with an update but no status given")
     if not parts:
         return "none"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -795,8 +803,9 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
                           for e in exceptions[:8])
         more = f"; and {len(exceptions) - 8} more in section 4" if len(exceptions) > 8 else ""
         summary.append(f"Needing attention: {named}{more}.")
+    no_status = sum(p.status is Status.NO_UPDATE and bool(p.rows) for p in merged.progress)
     summary.append(f"Of the {plural(len(merged.progress), 'action')} covered, "
-                   f"{_status_phrase(counts)}.")
+                   f"{_status_phrase(counts, no_status)}.")
     actions = [a for s in sections for a in s.actions]
     if before is not None and actions:
         moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
