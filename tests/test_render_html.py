@@ -21,9 +21,7 @@ from reporting.render import html as html_view  # noqa: E402
 from reporting.render.html import TEMPLATES, render_html, render_pdf  # noqa: E402
 from reporting.report.model import (  # noqa: E402
     HEADINGS,
-    LABELS,
     WORDS,
-    Field,
 )
 
 HOSTILE = '<b>bold</b> & <script>alert(1)</script> <img src="http://example.com/x.png">'
@@ -209,20 +207,17 @@ def test_a_report_with_no_exceptions_says_so(model):
 
 
 class _Read(HTMLParser):
-    """Read what a screen reader reads of each action's fields and of each table's cells.
+    """Read what a screen reader reads of each table's cells.
 
-    Text inside aria-hidden elements (the symbols and arrows beside status words) is left
-    out; a list item is a line of its field's value.
+    Text inside aria-hidden elements (the symbols and arrows beside status words) is left out.
     """
 
     _VOID = {"col", "img", "br", "meta", "link", "input", "hr"}
 
     def __init__(self) -> None:
         super().__init__()
-        self.fields: dict[str, list[tuple[str, str]]] = {}  # action ID -> (label, value)
         self.tables: list[dict] = []  # {"class", "caption", "rows": [(section, [(tag, text)])]}
         self._open: list[tuple[str, dict]] = []
-        self._action: str | None = None
         self._text: list[str] | None = None
         self._part = ""
 
@@ -233,35 +228,25 @@ class _Read(HTMLParser):
         attrs = dict(attrs)
         if tag not in self._VOID:
             self._open.append((tag, attrs))
-        if tag == "article":
-            self._action = attrs["id"].removeprefix("action-")
-            self.fields[self._action] = []
-        elif tag == "table":
+        if tag == "table":
             self.tables.append({"class": attrs.get("class"), "caption": "", "rows": []})
         elif tag in ("thead", "tbody", "tfoot"):
             self._part = tag
         elif tag == "tr":
             self.tables[-1]["rows"].append((self._part, []))
-        elif tag in ("dt", "dd", "th", "td", "caption"):
+        elif tag in ("th", "td", "caption"):
             self._text = []
-        elif tag == "li" and self._text is not None:
-            self._text.append("\n")
 
     def handle_endtag(self, tag):
         if tag not in self._VOID:
             while self._open and self._open.pop()[0] != tag:
                 pass
-        if self._text is None or tag not in ("dt", "dd", "th", "td", "caption"):
+        if self._text is None or tag not in ("th", "td", "caption"):
             return
         text = re.sub(r"[ \t]+", " ", "".join(self._text)).strip()
         text = re.sub(r" ?\n ?", "\n", text).strip("\n")
         self._text = None
-        if tag == "dt":
-            self.fields[self._action].append((text, ""))
-        elif tag == "dd":
-            label, _ = self.fields[self._action][-1]
-            self.fields[self._action][-1] = (label, text)
-        elif tag == "caption":
+        if tag == "caption":
             self.tables[-1]["caption"] = text
         else:
             self.tables[-1]["rows"][-1][1].append((tag, text))
@@ -276,44 +261,6 @@ def read(html) -> _Read:
     reader = _Read()
     reader.feed(html)
     return reader
-
-
-def _as_read(field: Field) -> str:
-    return "\n".join(field.value) if isinstance(field.value, tuple) else field.text
-
-
-def test_fields_come_in_label_order_revised_date_right_after_the_due_date(model):
-    revised = model.sections[0].actions[1]
-    assert revised.revised_date and revised.forecast and revised.travel
-    assert [f.key for f in revised.fields] == list(LABELS)
-    assert [f.label for f in revised.fields] == list(LABELS.values())
-    keys = [f.key for f in revised.fields]
-    assert keys[keys.index("due_date") + 1] == "revised_date"
-    assert revised.fields[keys.index("revised_date")].value == "30 September 2023"
-
-
-def test_fields_the_action_has_no_value_for_are_left_out(model):
-    plain = dataclasses.replace(model.sections[0].actions[0], travel=None, travel_detail="")
-    keys = [f.key for f in plain.fields]
-    assert keys == [key for key in LABELS if key not in ("forecast", "travel", "revised_date")]
-    assert keys[keys.index("due_date") + 1] == "milestones"
-
-
-def test_status_forecast_and_travel_fields_are_words_marked_for_a_badge(model):
-    fields = {f.key: f for f in model.sections[0].actions[1].fields}
-    assert (fields["status"].value, fields["status"].badge) == ("Off track", "status")
-    assert (fields["forecast"].value, fields["forecast"].badge) == ("At risk", "status")
-    assert (fields["travel"].value, fields["travel"].badge) == ("Worse", "travel")
-    assert fields["travel"].text == "Worse (was At risk in 2022/23 Q1)"
-    assert fields["flags"].value == "off track, date slipped"
-
-
-def test_milestones_are_a_list_or_the_words_for_none(model):
-    listed = {f.key: f for f in model.sections[0].actions[0].fields}["milestones"]
-    assert listed.value == ("First milestone of 1.a", "Second milestone of 1.a")
-    assert not listed.missing
-    none = {f.key: f for f in model.sections[1].actions[0].fields}["milestones"]
-    assert none.value == WORDS["no_milestone"] and none.missing
 
 
 def test_the_html_follows_the_models_tables_not_its_own(model):

@@ -28,7 +28,6 @@ from reporting.report.model import (
     TRAVEL_BADGE,
     WORDS,
     Column,
-    Field,
     ReportModel,
     StatusChart,
     Table,
@@ -43,7 +42,7 @@ HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)  # dark navy, 12:1 on white
 QUIET_COLOUR = RGBColor(0x59, 0x59, 0x59)  # dark grey, 7:1 on white
 HEADER_FILL = "D9D9D9"  # table header rows: black text on light grey
 
-# Colour for the status word beside each action. Each is at least 4.5:1 on white and the
+# Colour for a status word in a table. Each is at least 4.5:1 on white and the
 # word is always printed, so colour never carries the meaning alone.
 STATUS_COLOURS: dict[Status, RGBColor] = {
     Status.OFF_TRACK: RGBColor(0xC0, 0x00, 0x00),
@@ -316,7 +315,7 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
     for row_index, (row, values) in enumerate(zip(grid.rows, [table.headings, *body])):
         is_header = row_index == 0
         _keep_row_whole(row, header=is_header)
-        for cell, value, width in zip(row.cells, values, widths_cm):
+        for cell, value, width, column in zip(row.cells, values, widths_cm, table.columns):
             cell.width = Cm(width)
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
@@ -325,6 +324,10 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
             if is_header:
                 run.bold = True
                 _shade(cell, HEADER_FILL)
+            elif column.badge == STATUS_BADGE and value in _STATUSES:
+                # The word is always there; its colour only repeats it.
+                run.bold = True
+                run.font.color.rgb = STATUS_COLOURS[_STATUSES[value]]
 
     _describe_table(grid, _text(table.caption), _text(table.description))
     return grid
@@ -339,31 +342,6 @@ def _add_chart(doc: DocxDocument, chart: StatusChart) -> None:
     doc_pr.set("descr", _text(chart.alt_text))
     doc_pr.set("title", _text(chart.caption))
     _caption(doc, chart.caption, keep_with_next=False)
-
-
-def _field(doc: DocxDocument, field: Field) -> None:
-    """Add one field of an action: a bold label, then its value ("Lead: Regulatory Services").
-
-    A status is written in its colour and a direction of travel after its arrow, both bold
-    and always as the word; a list (milestones) follows as bullets.
-    """
-    paragraph = doc.add_paragraph()
-    paragraph.add_run(f"{field.label}: ").bold = True
-    if isinstance(field.value, tuple):
-        paragraph.paragraph_format.keep_with_next = True
-        for item in field.value:
-            doc.add_paragraph(_text(item), style="List Bullet")
-    elif field.badge == STATUS_BADGE:
-        run = paragraph.add_run(_text(field.value))
-        run.bold = True
-        if field.value in _STATUSES:
-            run.font.color.rgb = STATUS_COLOURS[_STATUSES[field.value]]
-    elif field.badge == TRAVEL_BADGE and field.value in _TRAVELS:
-        paragraph.add_run(_text(f"{_TRAVELS[field.value].arrow} {field.value}")).bold = True
-    elif field.value:
-        paragraph.add_run(_text(field.value))
-    if field.detail:
-        paragraph.add_run(_text(f" ({field.detail})"))
 
 
 def _front_sheet(doc: DocxDocument, model: ReportModel) -> None:

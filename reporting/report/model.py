@@ -2,9 +2,8 @@
 
 Both documents (HTML/PDF and Word) are views of one ReportModel: they lay it out and never
 work out a status, a count or a flag themselves. Every string here is final text. Each
-action gives its fields in order (`ActionEntry.fields`, already leaving out what it does not
-have) and each table its header and rows (`ReportModel.tables`), so a renderer is one loop
-over each.
+table gives its header and rows (`ReportModel.tables_in_order`, every action a row of its
+priority's table), so a renderer is one loop over each.
 
 `build_report_model` puts the model together from a few builders, one per part of the paper:
 front sheet, purpose and recommendation, sections of actions, summary, exceptions, returns
@@ -48,25 +47,6 @@ HEADINGS = {
     "actions": "6. Progress on each action",
     "status_key": "Appendix A: status key",
     "glossary": "Appendix B: glossary of abbreviations",
-}
-
-# Labels beside each field of an action, in the order both documents show them
-# (`ActionEntry.fields` gives them in this order).
-LABELS = {
-    "status": "Status",
-    "forecast": "Forecast at year end",
-    "travel": "Direction of travel",
-    "what_we_will_do": "What we will do",
-    "lead": "Lead",
-    "partners": "Partners",
-    "cadence": "Reporting cadence",
-    "due_date": "Due date",
-    "revised_date": "Revised date",
-    "milestones": "Milestones",
-    "target": "Target",
-    "progress_update": "Progress update",
-    "next_steps": "Next steps",
-    "flags": "Exceptions",
 }
 
 # Column headings of each table, shared by both documents (`ReportModel.tables`).
@@ -132,7 +112,6 @@ NO_TARGET = "No target set in the plan."
 NO_UPDATE = "No update received."
 NO_NEXT_STEPS = "No next steps given."
 NO_PARTNERS = "None named"
-NO_FLAGS = "None"
 
 # What a field or a table cell holding a status or a direction of travel is drawn as: a
 # badge that always carries the word (colour, symbol and arrow only repeat it).
@@ -149,24 +128,6 @@ class FlagLike(Protocol):
     service_area: str
     message: str
     source: str
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of an action as both documents show it: "Due date: 31 March 2023"."""
-
-    key: str  # a key of LABELS: "status", "due_date", ...
-    label: str  # "Due date"
-    value: str | tuple[str, ...]  # the text; a tuple is a list (milestones), one item a line
-    badge: str = ""  # STATUS_BADGE or TRAVEL_BADGE when `value` is such a word, else ""
-    detail: str = ""  # said in brackets after the value: "was At risk in 2022/23 Q1"
-    missing: bool = False  # `value` says the plan left the field empty
-
-    @property
-    def text(self) -> str:
-        """The field's value as one line of text: "Worse (was At risk in 2022/23 Q1)"."""
-        value = self.value if isinstance(self.value, str) else "; ".join(self.value)
-        return f"{value} ({self.detail})" if self.detail else value
 
 
 @dataclass(frozen=True)
@@ -236,9 +197,10 @@ class FrontSheet:
     author_contact: str
     lead_member: str
     date_of_report: str
-    wards_affected: str = "All wards"
-    key_decision: str = "No"
-    exempt: str = "No"
+    # The council's words for these are settings; a paper made without them reads as these.
+    wards_affected: str = Settings.wards_affected
+    key_decision: str = Settings.key_decision
+    exempt: str = Settings.exempt
 
     def rows(self) -> tuple[tuple[str, str], ...]:
         """The front sheet as (label, value) rows, in reading order."""
@@ -330,42 +292,6 @@ class ActionEntry:
             return ""
         return f"{self.travel.value} ({self.travel_detail})" if self.travel_detail else self.travel.value
 
-    @property
-    def flags_text(self) -> str:
-        return ", ".join(self.flags) or NO_FLAGS
-
-    @property
-    def fields(self) -> tuple[Field, ...]:
-        """The fields both documents show under the action's heading, in order (LABELS).
-
-        A revised date is shown only when the date was revised, a forecast only when the
-        return gave one, a direction of travel only when the report is compared with a
-        period; milestones are a list, or the words saying the plan set none.
-        """
-        fields = []
-        for key, label in LABELS.items():
-            if key == "status":
-                field = Field(key, label, self.status.value, badge=STATUS_BADGE)
-            elif key == "forecast":
-                if self.forecast is None:
-                    continue
-                field = Field(key, label, self.forecast.value, badge=STATUS_BADGE)
-            elif key == "travel":
-                if self.travel is None:
-                    continue
-                field = Field(key, label, self.travel.value, badge=TRAVEL_BADGE,
-                              detail=self.travel_detail)
-            elif key == "revised_date" and not self.revised_date:
-                continue
-            elif key == "milestones":
-                field = (Field(key, label, tuple(self.milestones)) if self.milestones
-                         else Field(key, label, WORDS["no_milestone"], missing=True))
-            elif key == "flags":
-                field = Field(key, label, self.flags_text)
-            else:
-                field = Field(key, label, getattr(self, key))
-            fields.append(field)
-        return tuple(fields)
 
 
 @dataclass(frozen=True)
