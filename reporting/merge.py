@@ -121,7 +121,7 @@ class Merged:
     @property
     def service_areas(self) -> tuple[str, ...]:
         """The service areas that own at least one covered action, in plan order."""
-        return tuple(dict.fromkeys(p.action.lead_service_area for p in self.progress))
+        return tuple(dict.fromkeys(lead for p in self.progress for lead in p.action.leads))
 
     @property
     def covered_ids(self) -> frozenset[str]:
@@ -136,7 +136,7 @@ def covered_actions(plan: Plan, report: Cadence, period: Period) -> list[Action]
 
 def leads_of(action: Action) -> tuple[str, ...]:
     """Give the service areas whose rows count for `action` (none named: any service's)."""
-    return (action.lead_service_area,) if action.lead_service_area.strip() else ()
+    return action.reporters
 
 
 def _owns(plan: Plan | None, service: str, action_id: str) -> bool:
@@ -225,7 +225,7 @@ def sort_updates(plan: Plan | None, returns: list[Return], period: Period,
                                                 period)}
     chosen = choose_returns([r for r in returns if id(r) not in old], period, service)
     frame = _rows_frame(returns, chosen, plan, old)
-    known = frame["action_id"].isin({a.id for a in plan.actions}) if plan else \
+    known = frame["action_id"].isin(plan.keys) if plan else \
         pd.Series(True, index=frame.index)
     # Fates are kept as their codes in the frame, and made Fate again row by row.
     frame["fate"] = Fate.USED.value
@@ -299,13 +299,12 @@ def merge(plan: Plan, returns: list[Return] | PeriodUpdates, report: Cadence,
     updates = returns if isinstance(returns, PeriodUpdates) else \
         sort_updates(plan, returns, period)
     used = updates.used_rows()
-    actions = pd.DataFrame({"action_id": [a.id for a in covered_actions(plan, report, period)]})
+    actions = pd.DataFrame({"action_id": [a.key for a in covered_actions(plan, report, period)]})
     rows = pd.DataFrame({"action_id": [f.row.action_id for f in used],
                          "used": range(len(used))})
     joined = actions.merge(rows, on="action_id", how="left", sort=False)
-    by_id = {a.id: a for a in plan.actions}
     progress = [
-        _combine(by_id[action_id], [used[int(i)] for i in group["used"].dropna()])
+        _combine(plan.action(action_id), [used[int(i)] for i in group["used"].dropna()])
         for action_id, group in joined.groupby("action_id", sort=False)
     ]
     return Merged(period=period, cadence=report, progress=tuple(progress), updates=updates)

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from reporting.cadence import Cadence  # noqa: E402
 from reporting.intake.returns import Return, ReturnRow  # noqa: E402
-from reporting.plan import Action, Plan, Priority  # noqa: E402
+from reporting.plan import Action, Milestone, Plan, Priority  # noqa: E402
 from reporting.status import parse_status  # noqa: E402
 
 BUNDLED_INPUTS = ROOT / "inputs"
@@ -36,24 +36,29 @@ BUNDLED_PLAN = BUNDLED_INPUTS / "plan" / "health-and-wellbeing-action-plan-2022-
 def make_action(action_id: str = "1.a", **values) -> Action:
     fields = dict(
         id=action_id,
-        priority=int(action_id.split(".")[0]),
+        priority=action_id.split(".")[0],
         objective=f"Objective {action_id}",
         what_we_will_do=f"Do {action_id}",
         by_when="2022/23",
         due_date=date(2023, 3, 31),
         who_will_deliver="Regulatory Services, partners",
-        lead_service_area="Regulatory Services",
+        leads=("Regulatory Services",),
         partners="Partners",
         target=f"Target {action_id}",
         cadence=Cadence.QUARTERLY,
         milestones=(f"Milestone {action_id}",),
     )
     fields.update(values)
+    if "lead_service_area" in fields:  # one lead named as the plan sheet would
+        lead = fields.pop("lead_service_area")
+        fields["leads"] = (lead,) if lead else ()
+    fields["milestones"] = tuple(m if isinstance(m, Milestone) else Milestone(m)
+                                 for m in fields["milestones"])
     return Action(**fields)
 
 
 def make_plan(*actions: Action) -> Plan:
-    numbers = sorted({a.priority for a in actions})
+    numbers = sorted({a.priority for a in actions}, key=lambda k: (len(k), k))
     return Plan(
         priorities=tuple(Priority(n, f"Priority title {n}") for n in numbers),
         actions=tuple(actions),

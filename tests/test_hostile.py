@@ -25,7 +25,7 @@ from conftest import (
 )
 from openpyxl import load_workbook
 
-from reporting.intake.cells import cell_text, parse_date
+from reporting.cells import cell_text, parse_date
 from reporting.intake.folder import read_returns
 from reporting.intake.returns import read_return
 from reporting.layout import MAX_NAME_BYTES, OutputLayout, safe_name

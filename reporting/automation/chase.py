@@ -65,11 +65,12 @@ def chase_list(plan: Plan, returns: list[Return], period: Period, deadline: date
     outstanding: dict[str, list[str]] = {}
     for report in _reports_due(period):
         for action in covered_actions(plan, report, period):
-            if service_key(action.lead_service_area) in received:
-                continue
-            ids = outstanding.setdefault(action.lead_service_area, [])
-            if action.id not in ids:
-                ids.append(action.id)
+            for lead in action.leads:
+                if service_key(lead) in received:
+                    continue
+                ids = outstanding.setdefault(lead, [])
+                if action.id not in ids:
+                    ids.append(action.id)
     order = {a.id: n for n, a in enumerate(plan.actions)}
     chases = []
     for service, ids in outstanding.items():

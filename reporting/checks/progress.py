@@ -40,21 +40,22 @@ def _missing(merged: Merged) -> Iterator[Finding]:
     folder = f"returns/{merged.period.path}"  # within the inputs folder, wherever that is
     for service in merged.service_areas:
         if merged.return_for(service) is None:
-            outstanding = [p.action.id for p in merged.progress
-                           if p.action.lead_service_area == service]
+            outstanding = [p.action.id for p in merged.progress if service in p.action.leads]
             yield Finding(
                 "NO_RETURN", Severity.HIGH, "", service,
                 f"{service} sent no usable return for {merged.period.label}; "
                 f"no update on {', '.join(outstanding)}.", file=folder)
     for p in merged.progress:
-        ret = merged.return_for(p.action.lead_service_area)
-        if not p.rows and ret is not None:
-            # Without any return, NO_RETURN already names this action.
-            yield Finding(
-                "MISSING_UPDATE", Severity.MEDIUM, p.action.id, p.action.lead_service_area,
-                f"{p.action.lead_service_area}'s return has no row for {p.action.id}.",
-                file=ret.file, officer=f"the return has no row for {p.action.id}",
-                fix=f"add a row for {p.action.id} with its status and progress update")
+        if p.rows:
+            continue
+        for lead in p.action.leads:
+            ret = merged.return_for(lead)
+            if ret is not None:  # without any return, NO_RETURN already names this action
+                yield Finding(
+                    "MISSING_UPDATE", Severity.MEDIUM, p.action.id, lead,
+                    f"{lead}'s return has no row for {p.action.id}.",
+                    file=ret.file, officer=f"the return has no row for {p.action.id}",
+                    fix=f"add a row for {p.action.id} with its status and progress update")
 
 
 def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
@@ -78,16 +79,16 @@ def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
                 f"{a.id} is {p.status.value.lower()} now, but its return forecasts it "
                 f"{p.forecast.value.lower()} at the year end.",
                 **_row(p, "Forecast year-end status"))
-        if p.revised_date and p.revised_date > a.due_date:
+        if p.revised_date and a.due_date and p.revised_date > a.due_date:
             reason = cut_words(p.reason_for_revised_date, limit, f"cut at {limit} words") \
                 or "no reason given"
             yield Finding(
                 "DATE_SLIPPED", Severity.MEDIUM, a.id, service,
-                f"{a.id} has slipped from {long_date(a.due_date)} to "
+                f"{a.id} has slipped from {a.due} to "
                 f"{long_date(p.revised_date)}: {reason}.", **_row(p, "Revised date"))
     for p in merged.progress:
         due = p.revised_date or p.action.due_date
-        if due <= end and p.status is not Status.COMPLETE:
+        if due is not None and due <= end and p.status is not Status.COMPLETE:
             where = _row(p, "Revised date") if p.revised_date else _plan(p.action.id)
             yield Finding(
                 "OVERDUE", Severity.HIGH, p.action.id, p.action.lead_service_area,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from reporting.checks.finding import Finding, Severity
 from reporting.checks.words import status_mismatch, words_in
-from reporting.intake.cells import parse_period
+from reporting.cells import parse_period
 from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
 from reporting.merge import Fate, PeriodUpdates, RowFate, plan_service
 from reporting.services import service_key
@@ -102,10 +102,16 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 f"again with a later 'Date completed' than {newer.file}")
 
 
+def _reference(updates: PeriodUpdates, row) -> str:
+    """Give a row's action reference as the plan writes it ("G1"), else as the officer typed it."""
+    action = updates.plan.action(row.action_id) if updates.plan and row.action_id else None
+    return action.id if action else (row.raw_action_id or row.action_id)
+
+
 def _row_finding(updates: PeriodUpdates, fate: RowFate, code: str, severity: Severity,
                  column: str, message: str, officer: str, fix: str) -> Finding:
     row = fate.row
-    return Finding(code, severity, row.action_id or row.raw_action_id,
+    return Finding(code, severity, _reference(updates, row),
                    service_name(updates, fate.ret.service_area), message,
                    file=fate.ret.file, cell=row.where(column), officer=officer, fix=fix)
 
@@ -114,6 +120,7 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
     """Findings about rows that were read but not used."""
     for fate in updates.fates:
         row, file = fate.row, fate.ret.file
+        ref = _reference(updates, row)
         if fate.fate is Fate.UNKNOWN_ACTION:
             shown = row.raw_action_id or "(blank)"
             yield _row_finding(
@@ -125,18 +132,18 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
         elif fate.fate is Fate.NOT_LEAD:
             action = updates.plan.action(row.action_id)
             lead = action.lead_service_area
-            lead_return = updates.return_for(lead)
+            lead_return = next(filter(None, map(updates.return_for, action.leads)), None)
             sender = service_name(updates, fate.ret.service_area)
             yield Finding(
-                "NOT_LEAD_SERVICE", Severity.MEDIUM, row.action_id, sender,
-                f"{file} ({sender}) has a row for {row.action_id}, which {lead} leads; it was "
-                f"not used: only {lead}'s return reports on {row.action_id}.",
+                "NOT_LEAD_SERVICE", Severity.MEDIUM, ref, sender,
+                f"{file} ({sender}) has a row for {ref}, which {lead} leads; it was "
+                f"not used: only {lead}'s return reports on {ref}.",
                 file=file, cell=row.where("Action ID"),
-                officer=f"{row.action_id} is led by {lead}, so this row was not used",
+                officer=f"{ref} is led by {lead}, so this row was not used",
                 fix=f"send anything {lead} should know to them, for their return, and take "
                     "the row out of yours",
                 copy_to=lead_return.file if lead_return else "",
-                copy_words=f"{sender} sent a row for your action {row.action_id} "
+                copy_words=f"{sender} sent a row for your action {ref} "
                            f"({file}, {row.where('Action ID')}); it was not used, and your "
                            "own row is the one reported")
         elif fate.fate is Fate.DUPLICATE:
@@ -144,9 +151,9 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
             first = fate.first_place
             yield _row_finding(
                 updates, fate, "DUPLICATE_UPDATE", Severity.LOW, "Action ID",
-                f"{file} has a second row for {row.action_id}{milestone}; the first "
+                f"{file} has a second row for {ref}{milestone}; the first "
                 f"({first}) was used.",
-                f"a second row for {row.action_id}{milestone}: the first ({first}) was used "
+                f"a second row for {ref}{milestone}: the first ({first}) was used "
                 "and this one was not",
                 "put everything about the action in one row, or name a different milestone")
 
@@ -179,18 +186,19 @@ def _previous_updates(previous: list[Return]) -> dict[tuple, str]:
 
 def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Finding]:
     row = fate.row
+    ref = _reference(updates, row)
     for column, typed, value in (("Revised date", row.revised_date_text, row.revised_date),
                                  ("Date achieved", row.date_achieved_text, row.date_achieved)):
         if typed and value is None:
             yield _row_finding(
                 updates, fate, "UNREADABLE_DATE", Severity.LOW, column,
-                f"The {column.lower()} '{typed}' given for {row.action_id} is not a date the "
+                f"The {column.lower()} '{typed}' given for {ref} is not a date the "
                 "report can read, so it was not used.",
                 f"'{typed}' is not a date", "write it as 31/03/2023")
     if row.forecast_text and row.forecast_status is None:
         yield _row_finding(
             updates, fate, "UNREADABLE_FORECAST", Severity.LOW, "Forecast year-end status",
-            f"The forecast '{row.forecast_text}' given for {row.action_id} is not a status, so "
+            f"The forecast '{row.forecast_text}' given for {ref} is not a status, so "
             "it was not used.",
             f"'{row.forecast_text}' is not a status", f"use one of {_STATUSES}")
 
@@ -218,7 +226,7 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
                 f"{said[0].upper()}{said[1:]}.", said,
                 "say briefly what has happened this period")
     for fate in updates.used_rows():
-        row, name = fate.row, fate.row.action_id or fate.row.raw_action_id
+        row, name = fate.row, _reference(updates, fate.row)
         yield from _unreadable_values(updates, fate)
         count = words_in(row.progress_update)
         if count > intake.long_update_words:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from reporting.intake.cells import (
+from reporting.cells import (
     cell_text,
     normalise_action_id,
     parse_date,

@@ -61,12 +61,16 @@ def template_cadences(period: Period) -> frozenset[Cadence]:
 
 
 def templated_actions(plan: Plan, period: Period) -> dict[str, list[Action]]:
-    """Give the covered actions of `period` by lead service area, in plan order."""
+    """Give the covered actions of `period` by lead service area, in plan order.
+
+    An action with several leads is in each lead's template; one with none is under "".
+    """
     cadences = template_cadences(period)
     found: dict[str, list[Action]] = {}
     for action in plan.actions:
         if action.cadence in cadences:
-            found.setdefault(action.lead_service_area, []).append(action)
+            for lead in action.reporters or ("",):
+                found.setdefault(lead, []).append(action)
     return found
 
 
@@ -120,15 +124,17 @@ def template_workbook(service_area: str, actions: list[Action], period: Period,
     earlier = _previous_rows(previous)
     r = HEADER_ROW
     for action in actions:
-        for milestone in action.milestones or ("",):
+        for milestone in action.milestones_for(service_area) or (None,):
             r += 1
+            text = milestone.text if milestone else ""
             last_status, last_update = earlier.get(
-                (action.id, milestone.lower()), earlier.get((action.id, ""), ("", "")))
+                (action.key, text.lower()), earlier.get((action.key, ""), ("", "")))
+            due = milestone.due_date if milestone and milestone.due_date else action.due_date
             plan_values = {
                 "Action ID": action.id,
                 "Action": action.what_we_will_do or action.objective,
-                "Milestone": milestone,
-                "Due date": action.due_date,
+                "Milestone": text,
+                "Due date": due,
                 "Last period's status": last_status,
                 "Last period's update": last_update,
             }

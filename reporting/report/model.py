@@ -646,7 +646,7 @@ def _delivery_codes(merged: Merged, flags: Sequence[FlagLike]) -> dict[str, list
     codes: dict[str, list[str]] = {}
     missing = {f.service_area for f in flags if f.code == "NO_RETURN"}
     for p in merged.progress:
-        if not p.rows and p.action.lead_service_area in missing:
+        if not p.rows and any(lead in missing for lead in p.action.leads):
             codes.setdefault(p.action.id, []).append("NO_RETURN")
     for flag in flags:
         if flag.action_id and flag.code in _DELIVERY_WORDS:
@@ -658,9 +658,9 @@ def _delivery_codes(merged: Merged, flags: Sequence[FlagLike]) -> dict[str, list
 
 def _problem(code: str, p) -> str:
     if code == "OVERDUE":
-        return f"overdue (due by {long_date(p.revised_date or p.action.due_date)})"
+        return f"overdue (due by {long_date(p.revised_date) if p.revised_date else p.action.due})"
     if code == "DATE_SLIPPED":
-        return (f"date slipped from {long_date(p.action.due_date)} to "
+        return (f"date slipped from {p.action.due} to "
                 f"{long_date(p.revised_date)}")
     if code == "NO_RETURN":
         return f"not reported: {p.action.lead_service_area} sent no return"
@@ -678,7 +678,7 @@ def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
     action = progress.action
     travel = {}
     if before is not None:
-        direction_, detail = _travel(before, action.id, progress.status)
+        direction_, detail = _travel(before, action.key, progress.status)
         travel = {"travel": direction_, "travel_detail": detail}
     return ActionEntry(
         id=action.id,
@@ -687,9 +687,9 @@ def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
         lead=action.lead_service_area,
         partners=action.partners or NO_PARTNERS,
         cadence=action.cadence.label,
-        due_date=long_date(action.due_date),
+        due_date=action.due,
         revised_date=long_date(progress.revised_date),
-        milestones=action.milestones,
+        milestones=tuple(m.text for m in action.milestones),
         target=action.target or NO_TARGET,
         status=progress.status,
         progress_update=cut_words(progress.progress_update, limit,
@@ -710,7 +710,7 @@ def _sections(plan: Plan, merged: Merged, codes: dict[str, list[str]],
         entries = tuple(
             _action_entry(p, [_DELIVERY_WORDS[c] for c in codes.get(p.action.id, ())],
                           before, limit)
-            for p in merged.progress if p.action.priority == priority.number
+            for p in merged.progress if p.action.priority == priority.key
         )
         if entries:
             sections.append(PrioritySection(priority.heading, entries))
@@ -765,7 +765,7 @@ def _exceptions(merged: Merged, codes: dict[str, list[str]],
             action_id=p.action.id, action=p.action.objective, lead=p.action.lead_service_area,
             problem=problem[0].upper() + problem[1:],
             being_done=cut_words(done, limit, CUT_NOTE.format(limit=limit)),
-            by_when=long_date(p.revised_date or p.action.due_date))))
+            by_when=long_date(p.revised_date) if p.revised_date else p.action.due)))
     ordered = tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
     intro = (f"{plural(len(ordered), 'action needs', 'actions need')} the Committee's "
              "attention: off track, at risk, overdue, slipped, forecast to end worse or not "
@@ -778,7 +778,7 @@ def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
     lines = []
     for service in merged.service_areas:
         ret = merged.return_for(service)
-        owned = [p for p in merged.progress if p.action.lead_service_area == service]
+        owned = [p for p in merged.progress if service in p.action.leads]
         updated = [p for p in owned if p.rows and p.progress_update]
         outstanding = [p.action.id for p in owned if p not in updated]
         lines.append(ReturnLine(

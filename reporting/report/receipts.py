@@ -76,7 +76,7 @@ def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
         text = "Not used: no such action in the plan"
     elif fate.fate is Fate.NOT_LEAD:
         action = updates.plan.action(row.action_id)
-        text = f"Not used: {row.action_id} is led by {action.lead_service_area}"
+        text = f"Not used: {action.id} is led by {action.lead_service_area}"
     elif fate.fate is Fate.DUPLICATE:
         text = f"Not used: the row at {fate.first_place} on the same action counts"
     elif fate.fate is Fate.OLD:

@@ -82,7 +82,7 @@ def as_previous_period(previous: PreviousPeriod | Merged | Mapping[str, Status])
         return previous
     if isinstance(previous, Merged):
         return PreviousPeriod(previous.period.label,
-                              {p.action.id: p.status for p in previous.progress})
+                              {p.action.key: p.status for p in previous.progress})
     return PreviousPeriod("the previous period", dict(previous))
 
 

@@ -30,10 +30,24 @@ def cell_text(value: object) -> str:
 
 
 def normalise_action_id(text: object) -> str:
-    """Give the plan's form of an action ID ("1.b") for what an officer typed, or ""."""
-    raw = re.sub(r"^\s*(action|ref)\b\.?", "", cell_text(text), flags=re.I)
-    match = re.fullmatch(r"\s*(\d+)\s*[.\-_ ]?\s*([a-zA-Z])\s*\.?\s*", raw)
-    return f"{match[1]}.{match[2].lower()}" if match else ""
+    """Give the key an action reference is matched by, or "" for an empty cell.
+
+    References are the council's own text ("1.a", "16", "G1", "2.3.1"); the key forgives
+    what officers vary when they retype one: case, a leading "Action" or "Ref", spaces and
+    the separator between a number and a letter ("1b", "1 . B" and "1.b" are one action),
+    while "1.1" and "1.10" stay apart.
+    """
+    raw = re.sub(r"^\s*(action|ref|reference|no)\b\.?:?\s*(?=\S)", "", cell_text(text),
+                 flags=re.I).lower()
+    raw = re.sub(r"[\s.\-_–]+", ".", raw)
+    raw = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", ".", raw)
+    return raw.strip(".")
+
+
+def natural_key(reference: str) -> tuple:
+    """Sort references as people count: 2 before 16, 1.9 before 1.10, 1.a before 1.b."""
+    parts = re.split(r"(\d+)", normalise_action_id(reference) or reference.lower())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
 
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -118,7 +132,8 @@ def _read_date(value: object) -> date | None:
     text = re.sub(r"\s+", " ", cell_text(value).lower()).strip(" .,")
     if not text:
         return None
-    text = re.sub(r"^(by |by the |the )?end of (the )?", "", text)
+    text = re.sub(r"^(by|before|due|due by|no later than|completed? by)\b:? *", "", text)
+    text = re.sub(r"^(the )?end of (the )?", "", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     try:
         match = re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})", text)
@@ -138,7 +153,39 @@ def _read_date(value: object) -> date | None:
     if re.search(r"\b(q|quarter|h|half)\s*[1-4]\b", text):
         period = _named_period(text)
         return period.end if period else None
+    return _loose_date(text)
+
+
+# A season ends on the last day of its last month; winter runs into the next year.
+_SEASON_END = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}
+
+
+def _loose_date(text: str) -> date | None:
+    """Give the last day of a season, financial year or calendar year ("Autumn 2025")."""
+    match = re.fullmatch(r"(spring|summer|autumn|fall|winter)[ ,]*(\d{4}|\d{2})"
+                         r"(?:\s*[/-]\s*(\d{4}|\d{2}))?", text)
+    if match:
+        year, month = _year(match[2]), _SEASON_END[match[1]]
+        # "Winter 2025" and "Winter 2025/26" both end in February 2026.
+        return _end_of_month(year + 1 if month == 2 else year, month)
+    match = re.fullmatch(r"(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{4}|\d{2})", text)
+    if match and (int(match[2]) % 100) == (int(match[1]) + 1) % 100:
+        return date(int(match[1]) + 1, 3, 31)  # a financial year ends on 31 March
+    match = re.fullmatch(r"(\d{4})", text)
+    if match:
+        return date(int(match[1]), 12, 31)
     return None
+
+
+_EXACT = re.compile(r"\d{1,2}(st|nd|rd|th)?[/.\- ]+(\d{1,2}|[a-z]+)[/.\- ,]+(\d{4}|\d{2})"
+                    r"|\d{4}-\d{1,2}-\d{1,2}", re.I)
+
+
+def date_is_loose(value: object) -> bool:
+    """Tell whether a date cell names a span ("March 2026", "Autumn 2025"), not a day."""
+    if isinstance(value, (date, datetime, int, float)) and not isinstance(value, bool):
+        return False
+    return parse_date(value) is not None and not _EXACT.search(cell_text(value))
 
 
 def read_status(text: str) -> tuple[Status | None, bool]:

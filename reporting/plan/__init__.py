@@ -1,0 +1,16 @@
+"""The master action plan: themes, actions and milestones, read from the policy team's workbook."""
+
+from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority
+from reporting.plan.workbook import (
+    MAX_PLAN_ROWS,
+    PLAN_COLUMNS,
+    PlanProblem,
+    find_plan,
+    leads_in,
+    load_plan,
+    read_plan_workbook,
+)
+
+__all__ = ["Action", "Milestone", "Plan", "PlanError", "Priority", "MAX_PLAN_ROWS",
+           "PLAN_COLUMNS", "PlanProblem", "find_plan", "leads_in", "load_plan",
+           "read_plan_workbook"]

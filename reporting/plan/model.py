@@ -1,0 +1,156 @@
+"""The action plan as the council writes it: themes, actions, milestones and their leads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from reporting.cadence import Cadence
+from reporting.cells import normalise_action_id
+from reporting.errors import ReportingError
+from reporting.services import service_key
+from reporting.wording import long_date
+
+
+class PlanError(ReportingError, ValueError):
+    """A plan workbook that cannot be used, with where and why."""
+
+
+@dataclass(frozen=True)
+class Priority:
+    """A priority or theme: `key` is what the Actions sheet names it by ("1", "Greener")."""
+
+    key: str
+    title: str = ""
+
+    @property
+    def heading(self) -> str:
+        if self.title and self.key.isdigit():
+            return f"Priority {self.key}: {self.title}"
+        return self.title or self.key
+
+
+def due_words(day: date | None, words: str, loose: bool) -> str:
+    """Give a due date as the paper shows it: the council's words for a span, else the day."""
+    if day is None:
+        return words or "no date set"
+    return words if loose and words else long_date(day)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A step towards an action, with its own due date and lead where the plan gives them."""
+
+    text: str
+    due_date: date | None = None
+    due_text: str = ""
+    due_loose: bool = False
+    lead: str = ""
+
+    @property
+    def due(self) -> str:
+        return due_words(self.due_date, self.due_text, self.due_loose) if (
+            self.due_date or self.due_text) else ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action of the plan, as the policy team wrote it.
+
+    `id` is the council's own reference, kept as written ("1.a", "16", "G1"); `key` is what
+    a return's reference is matched by. `leads` may be empty (no lead named: any service
+    may report) or hold several services (each gets the action in its template).
+    """
+
+    id: str
+    priority: str
+    objective: str
+    what_we_will_do: str
+    by_when: str
+    due_date: date | None
+    who_will_deliver: str
+    leads: tuple[str, ...]
+    partners: str
+    target: str
+    cadence: Cadence
+    milestones: tuple[Milestone, ...] = ()
+    due_loose: bool = False
+
+    @property
+    def key(self) -> str:
+        return normalise_action_id(self.id)
+
+    @property
+    def lead_service_area(self) -> str:
+        """The leads in words ("Housing", "Housing and Planning"), "" when none is named."""
+        if len(self.leads) <= 1:
+            return "".join(self.leads)
+        return ", ".join(self.leads[:-1]) + " and " + self.leads[-1]
+
+    @property
+    def reporters(self) -> tuple[str, ...]:
+        """The services whose returns report on the action: its leads, then milestones' leads."""
+        return tuple(dict.fromkeys((*self.leads, *(m.lead for m in self.milestones if m.lead))))
+
+    def milestones_for(self, service: str) -> tuple[Milestone, ...]:
+        """The milestones `service` reports: those it leads and those with no lead of their own."""
+        return tuple(m for m in self.milestones if not m.lead or service_key(m.lead) ==
+                     service_key(service) or service_key(service) not in
+                     {service_key(r) for r in self.reporters})
+
+    @property
+    def title(self) -> str:
+        return self.objective or self.what_we_will_do
+
+    @property
+    def due(self) -> str:
+        """The due date as the council put it ("Autumn 2025"), or the day ("31 March 2023")."""
+        return due_words(self.due_date, self.by_when, self.due_loose)
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """Name the parts of the action the plan leaves undefined."""
+        missing = []
+        if not self.what_we_will_do:
+            missing.append("a 'what we will do'")
+        if not self.milestones:
+            missing.append("a milestone")
+        if not self.target:
+            missing.append("a target")
+        if self.due_date is None:
+            missing.append("a due date")
+        return tuple(missing)
+
+
+@dataclass(frozen=True)
+class Plan:
+    priorities: tuple[Priority, ...]
+    actions: tuple[Action, ...]
+    source: Path | None = None
+
+    def action(self, reference: str) -> Action | None:
+        """Give the action a reference names, as the council wrote it or as an officer retyped it."""
+        return self._by_key.get(normalise_action_id(reference))
+
+    def priority(self, key: str) -> Priority:
+        return next(p for p in self.priorities if p.key == key)
+
+    # Looked up for every row of every return: worked out once per plan (a plan is frozen).
+    @cached_property
+    def _by_key(self) -> dict[str, Action]:
+        return {a.key: a for a in self.actions}
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self._by_key)
+
+    @cached_property
+    def service_areas(self) -> tuple[str, ...]:
+        return tuple(sorted({lead for a in self.actions for lead in a.leads}))
+
+    @cached_property
+    def service_by_key(self) -> dict[str, str]:
+        """The plan's service areas by `service_key` ("healthandwellbeing" -> its spelling)."""
+        return {service_key(s): s for s in self.service_areas if s}

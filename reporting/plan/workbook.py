@@ -1,0 +1,367 @@
+"""The plan workbook: read it (every problem with its sheet, row and column) and write it.
+
+Three sheets; `docs/plan-format.md` describes every column. Only `Actions` is required:
+
+- `Priorities`: Priority (a number or a theme's name), Title. Without it, the themes are
+  the Actions sheet's Priority values, in the order they first appear.
+- `Actions`: one row per action. Action ID and Priority are required columns; the others
+  (PLAN_COLUMNS) may be left out or blank.
+- `Milestones`: one row per milestone: Action ID, Milestone, and optionally its own Due date
+  and Lead service area.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from reporting.cadence import Cadence, cadence_from_wording
+from reporting.cells import cell_text, date_is_loose, natural_key, normalise_action_id, parse_date
+from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority
+
+PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Priorities": ("Priority", "Title"),
+    "Actions": (
+        "Action ID",
+        "Priority",
+        "Objective",
+        "What we will do",
+        "By when",
+        "Due date",
+        "Who will deliver",
+        "Lead service area",
+        "Partners",
+        "Target/Outcome",
+        "Cadence",
+    ),
+    "Milestones": ("Action ID", "Milestone", "Due date", "Lead service area"),
+}
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Priorities": ("Priority",),
+    "Actions": ("Action ID", "Priority"),
+    "Milestones": ("Action ID", "Milestone"),
+}
+
+# The most rows and columns a plan sheet is read to (a plan of 50,000 milestones is huge).
+MAX_PLAN_ROWS = 50_000
+MAX_PLAN_COLUMNS = 40
+
+# Several lead services are written one per line or separated by semicolons.
+_LEADS = re.compile(r"\s*(?:;|\n)\s*")
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    """One thing wrong with a plan workbook: where, what, and what to do."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+    fix: str
+    blocking: bool = True  # False: the plan still loads, the policy officer should look
+
+    def __str__(self) -> str:
+        where = f"sheet '{self.sheet}'"
+        if self.row:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}; {self.fix}"
+
+
+def _text(value: object) -> str:
+    return re.sub(r"[ \t]+", " ", cell_text(value)).strip()
+
+
+def leads_in(text: str) -> tuple[str, ...]:
+    """Give the lead services a cell names, one per line or separated by semicolons."""
+    return tuple(dict.fromkeys(p.strip(" ,.") for p in _LEADS.split(text) if p.strip(" ,.")))
+
+
+class _Sheet:
+    """One plan sheet's rows as {column name: value}, with the column letters for messages."""
+
+    def __init__(self, workbook, name: str, problems: list[PlanProblem]):
+        self.name = name
+        self.rows: list[tuple[int, dict[str, object]]] = []
+        self.letters: dict[str, str] = {}
+        self.present = name in workbook.sheetnames
+        if not self.present:
+            return
+        ws = workbook[name]
+        # Bounded: one stray value in XFD1048576 must not make a million rows of 16,384 cells.
+        rows = ws.iter_rows(values_only=True, max_row=MAX_PLAN_ROWS + 1, max_col=MAX_PLAN_COLUMNS)
+        header = [_text(v).lower() for v in next(rows, ())]
+        columns = {}
+        for column in PLAN_COLUMNS[name]:
+            if column.lower() in header:
+                columns[column] = header.index(column.lower())
+                self.letters[column] = f"{get_column_letter(columns[column] + 1)} ({column})"
+            elif column in REQUIRED_COLUMNS[name]:
+                problems.append(PlanProblem(
+                    name, 1, "", f"there is no '{column}' column",
+                    "add it to the header row: " + ", ".join(REQUIRED_COLUMNS[name])
+                    + " are required, " + ", ".join(
+                        c for c in PLAN_COLUMNS[name] if c not in REQUIRED_COLUMNS[name])
+                    + " may be added"))
+        if any(c not in columns for c in REQUIRED_COLUMNS[name]):
+            self.present = False
+            return
+        for number, values in enumerate(rows, start=2):
+            if all(_text(v) == "" for v in values):
+                continue
+            if number > MAX_PLAN_ROWS:
+                problems.append(PlanProblem(
+                    name, number, "", f"the sheet goes on past row {MAX_PLAN_ROWS:,}, more "
+                    "than a plan has", "delete what is below the plan and save it again"))
+                break
+            self.rows.append((number, {c: values[i] if i < len(values) else None
+                                       for c, i in columns.items()}))
+
+    def where(self, column: str) -> str:
+        return self.letters.get(column, column)
+
+
+def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY
+                       ) -> tuple[Plan | None, list[PlanProblem]]:
+    """Give the Plan in the workbook at `path` (None if a problem blocks it) and every problem."""
+    path = Path(path)
+    problems: list[PlanProblem] = []
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a bad file
+        raise PlanError(f"{path}: cannot be opened as an Excel workbook ({error}); save the "
+                        "plan as .xlsx (`reporting plan import` reads Word, CSV and others)"
+                        ) from error
+    try:
+        sheets = {name: _Sheet(workbook, name, problems) for name in PLAN_COLUMNS}
+    finally:
+        workbook.close()
+    if not sheets["Actions"].present:
+        if "Actions" not in workbook.sheetnames:
+            problems.append(PlanProblem("Actions", None, "", "the workbook has no 'Actions' sheet",
+                                        "add one (see `reporting plan template`)"))
+        return None, problems
+    priorities = _priorities(sheets["Priorities"], sheets["Actions"], problems)
+    milestones = _milestones(sheets["Milestones"], problems)
+    actions = _actions(sheets["Actions"], priorities, milestones, default_cadence, problems)
+    if any(p.blocking for p in problems):
+        return None, problems
+    rank = {key: n for n, key in enumerate(priorities)}
+    actions.sort(key=lambda a: (rank[a.priority], natural_key(a.id)))
+    return Plan(priorities=tuple(priorities.values()), actions=tuple(actions),
+                source=path), problems
+
+
+def load_plan(path: Path, default_cadence: Cadence = Cadence.QUARTERLY) -> Plan:
+    """Give the Plan in the workbook at `path`, or raise PlanError naming the first problem.
+
+    An action's cadence is its `Cadence` cell; where that is blank, the one its milestone
+    wording names; where that names none, `default_cadence`.
+    """
+    path = Path(path)
+    plan, problems = read_plan_workbook(path, default_cadence)
+    if plan is None:
+        blocking = [p for p in problems if p.blocking]
+        more = (f" (and {len(blocking) - 1} more: `reporting plan check {path}` lists them)"
+                if len(blocking) > 1 else "")
+        raise PlanError(f"{path.name}: {blocking[0]}{more}")
+    return plan
+
+
+def _priorities(sheet: _Sheet, actions: _Sheet, problems: list[PlanProblem]
+                ) -> dict[str, Priority]:
+    priorities: dict[str, Priority] = {}
+    for row, cells in sheet.rows:
+        key = _text(cells["Priority"])
+        if not key:
+            problems.append(PlanProblem(sheet.name, row, sheet.where("Priority"),
+                                        "the priority has no number or name",
+                                        "give it one, as the Actions sheet names it"))
+        elif key.lower() in {k.lower() for k in priorities}:
+            problems.append(PlanProblem(sheet.name, row, sheet.where("Priority"),
+                                        f"priority '{key}' is listed twice",
+                                        "list each priority once"))
+        else:
+            priorities[key] = Priority(key, _text(cells.get("Title")))
+    if not sheet.present:
+        # No Priorities sheet: the themes are those the actions name, in order.
+        for _, cells in actions.rows:
+            key = _text(cells["Priority"])
+            if key and key.lower() not in {k.lower() for k in priorities}:
+                priorities[key] = Priority(key)
+    return priorities
+
+
+def _due(value: object, words: str) -> tuple:
+    """Give (date, words, loose) for a due-date cell, falling back on the By when words."""
+    day = parse_date(value)
+    if day is not None:
+        return day, words or ("" if not date_is_loose(value) else _text(value)), \
+            date_is_loose(value)
+    day = parse_date(words)
+    return day, words, day is not None and date_is_loose(words)
+
+
+def _milestones(sheet: _Sheet, problems: list[PlanProblem]) -> dict[str, list]:
+    milestones: dict[str, list] = {}
+    for row, cells in sheet.rows:
+        reference = _text(cells["Action ID"])
+        text = _text(cells["Milestone"])
+        if not reference:
+            problems.append(PlanProblem(sheet.name, row, sheet.where("Action ID"),
+                                        "the milestone names no action",
+                                        "write the reference of the action it belongs to"))
+            continue
+        due_cell = cells.get("Due date")
+        day, words, loose = _due(due_cell, "")
+        if _text(due_cell) and day is None:
+            problems.append(PlanProblem(
+                sheet.name, row, sheet.where("Due date"),
+                f"'{_text(due_cell)}' is not a date", "write a date (31/03/2026) or a span "
+                "people use ('March 2026', 'Autumn 2025', '2025/26'), or leave it blank"))
+        if text:
+            milestones.setdefault(normalise_action_id(reference), []).append(
+                (row, Milestone(text, day, words or (_text(due_cell) if loose else ""), loose,
+                                _text(cells.get("Lead service area")))))
+    return milestones
+
+
+def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[str, list],
+             default_cadence: Cadence, problems: list[PlanProblem]) -> list[Action]:
+    actions: list[Action] = []
+    first_row: dict[str, tuple[int, str]] = {}
+    by_lower = {k.lower(): k for k in priorities}
+    for row, cells in sheet.rows:
+        reference = _text(cells["Action ID"])
+        key = normalise_action_id(reference)
+        if not key:
+            problems.append(PlanProblem(sheet.name, row, sheet.where("Action ID"),
+                                        "the action has no reference",
+                                        "give it the number or code the council uses"))
+            continue
+        if key in first_row:
+            first, written = first_row[key]
+            problems.append(PlanProblem(
+                sheet.name, row, sheet.where("Action ID"),
+                f"'{reference}' is the same reference as '{written}' on row {first}",
+                "give each action its own reference"))
+            continue
+        first_row[key] = (row, reference)
+        theme = by_lower.get(_text(cells["Priority"]).lower())
+        if theme is None:
+            problems.append(PlanProblem(
+                sheet.name, row, sheet.where("Priority"),
+                f"'{_text(cells['Priority'])}' is not a priority on the Priorities sheet",
+                "use one of: " + ", ".join(priorities) if priorities else "add it there"))
+            continue
+        by_when = _text(cells.get("By when"))
+        due_cell = cells.get("Due date")
+        day, words, loose = _due(due_cell, by_when)
+        unread = _text(due_cell) if _text(due_cell) and parse_date(due_cell) is None else \
+            (by_when if day is None and by_when else "")
+        if unread:
+            instead = f" (By when, '{by_when}', is used)" if day else ""
+            problems.append(PlanProblem(
+                sheet.name, row, sheet.where("Due date" if _text(due_cell) else "By when"),
+                f"'{unread}' is not a date{instead}", "write a date (31/03/2026) or "
+                "a span people use ('March 2026', 'Autumn 2025', '2025/26')", blocking=False))
+        own = tuple(m for _, m in milestones.pop(key, ()))
+        cadence = default_cadence
+        cadence_text = _text(cells.get("Cadence"))
+        if cadence_text:
+            try:
+                cadence = Cadence.parse(cadence_text)
+            except ValueError as error:
+                problems.append(PlanProblem(sheet.name, row, sheet.where("Cadence"), str(error),
+                                            "write quarterly, six-monthly or annual"))
+                continue
+        else:
+            cadence = cadence_from_wording([m.text for m in own]) or default_cadence
+        leads = leads_in(cell_text(cells.get("Lead service area")))
+        if not leads:
+            problems.append(PlanProblem(
+                sheet.name, row, sheet.where("Lead service area"),
+                f"action {reference} has no lead service area", "name the service that "
+                "reports on it; until then any service's return may report it",
+                blocking=False))
+        actions.append(Action(
+            id=reference, priority=theme,
+            objective=_text(cells.get("Objective")),
+            what_we_will_do=_text(cells.get("What we will do")),
+            by_when=words, due_date=day, due_loose=loose,
+            who_will_deliver=_text(cells.get("Who will deliver")),
+            leads=leads,
+            partners=_text(cells.get("Partners")),
+            target=_text(cells.get("Target/Outcome")),
+            cadence=cadence, milestones=own))
+        if not (actions[-1].objective or actions[-1].what_we_will_do):
+            problems.append(PlanProblem(
+                sheet.name, row, sheet.where("Objective"), f"action {reference} has no words",
+                "write its objective or what we will do"))
+    for key, rows in milestones.items():
+        row, _ = rows[0]
+        problems.append(PlanProblem(
+            "Milestones", row, "A (Action ID)",
+            f"milestones for '{key}', which is not on the Actions sheet",
+            "use the reference of an action on the Actions sheet"))
+    return actions
+
+
+def find_plan(folder: Path) -> Path:
+    """Give the one plan workbook in `folder` (lock and hidden files are ignored)."""
+    folder = Path(folder)
+    found = sorted(
+        p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", "."))
+    ) if folder.is_dir() else []
+    if len(found) != 1:
+        held = ", ".join(p.name for p in found) or "nothing"
+        raise PlanError(
+            f"{folder} must hold exactly one plan workbook (.xlsx); it holds {held}"
+        )
+    return found[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+
+def plan_workbook(priorities: list[Priority], actions: list[dict[str, str]],
+                  milestones: list[dict[str, str]], instructions: list[str] = ()) -> Workbook:
+    """Give a plan workbook of these rows (column name -> text), with an Instructions sheet."""
+    workbook = Workbook()
+    first = workbook.active
+    if instructions:
+        first.title = "Instructions"
+        first.column_dimensions["A"].width = 110
+        for r, line in enumerate(instructions, start=1):
+            cell = first.cell(r, 1, line)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if r == 1:
+                cell.font = Font(bold=True, size=14)
+    else:
+        workbook.remove(first)
+    rows = {"Priorities": [{"Priority": p.key, "Title": p.title} for p in priorities],
+            "Actions": actions, "Milestones": milestones}
+    widths = {"Action ID": 10, "Priority": 14, "Title": 50, "Milestone": 50, "Due date": 14,
+              "By when": 14, "Cadence": 12}
+    for name, columns in PLAN_COLUMNS.items():
+        ws = workbook.create_sheet(name)
+        for c, column in enumerate(columns, start=1):
+            ws.cell(1, c, column).font = Font(bold=True)
+            ws.column_dimensions[get_column_letter(c)].width = widths.get(column, 32)
+        ws.freeze_panes = "A2"
+        for r, values in enumerate(rows[name], start=2):
+            for c, column in enumerate(columns, start=1):
+                value = values.get(column)
+                if value not in (None, ""):
+                    cell = ws.cell(r, c, value)
+                    # References stay text: "1.10" must not become the number 1.1.
+                    cell.number_format = "@" if isinstance(value, str) else "DD/MM/YYYY"
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return workbook
