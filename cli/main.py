@@ -10,11 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli import automation, intake, run
+from cli import automation, intake, plan, run
 from cli.common import fail
 from reporting.errors import ReportingError
 
-COMMANDS = (run, intake, automation)
+COMMANDS = (run, intake, plan, automation)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -23,10 +23,10 @@ import pandas as pd
 from reporting.cadence import Cadence, cadences_covered
 from reporting.intake.returns import Return, ReturnRow, choose_returns
 from reporting.period import Period
-from reporting.plan import Action, Plan
+from reporting.plan import Action, Milestone, Plan
 from reporting.services import same_service, service_key
 from reporting.status import Status, worse_of
-from reporting.wording import same_words
+from reporting.wording import long_date, same_words
 
 
 class Fate(str, Enum):
@@ -83,6 +83,35 @@ class PeriodUpdates:
 
 
 @dataclass(frozen=True)
+class MilestoneProgress:
+    """Where one milestone with its own due date stands: its rows' worst status and new date."""
+
+    milestone: Milestone
+    status: Status  # NO_UPDATE when no row named it or none gave a status
+    revised_date: date | None
+    reason_for_revised_date: str
+    row: ReturnRow | None  # the row with the latest revised date, else the first that named it
+    return_file: str = ""
+
+    @property
+    def slipped(self) -> bool:
+        """Tell whether a return moved the milestone past its planned date."""
+        return bool(self.revised_date and self.revised_date > self.milestone.due_date)
+
+    @property
+    def due(self) -> date:
+        return self.revised_date or self.milestone.due_date
+
+    @property
+    def due_words(self) -> str:
+        return long_date(self.revised_date) if self.revised_date else self.milestone.due
+
+    def overdue(self, end: date) -> bool:
+        """Tell whether the milestone was due by `end` (a period's last day) and is not done."""
+        return self.due <= end and self.status is not Status.COMPLETE
+
+
+@dataclass(frozen=True)
 class Progress:
     """Where one covered action stands this period, and the rows that said so."""
 
@@ -95,6 +124,26 @@ class Progress:
     rows: tuple[ReturnRow, ...]  # the rows used, in file order
     return_file: str  # "" when no row came in
     forecast: Status | None = None  # the year-end status the rows forecast (the worse)
+    # Each milestone the plan dates on its own, in plan order (none when it dates none).
+    milestones: tuple[MilestoneProgress, ...] = ()
+
+    @property
+    def slipped(self) -> bool:
+        """Tell whether a return moved the action past its planned date."""
+        return bool(self.revised_date and self.action.due_date
+                    and self.revised_date > self.action.due_date)
+
+    @property
+    def due(self) -> date | None:
+        return self.revised_date or self.action.due_date
+
+    @property
+    def due_words(self) -> str:
+        return long_date(self.revised_date) if self.revised_date else self.action.due
+
+    def overdue(self, end: date) -> bool:
+        """Tell whether the action was due by `end` (a period's last day) and is not done."""
+        return self.due is not None and self.due <= end and self.status is not Status.COMPLETE
 
 
 @dataclass(frozen=True)
@@ -273,7 +322,11 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
                            if f.row.progress_update)
         steps = "\n".join(label(f, f.row.next_steps) if several else f.row.next_steps
                           for f in found if f.row.next_steps)
-    revised_rows = [r for r in rows if r.revised_date]
+    dated = [m for m in action.milestones if m.due_date]
+    milestones = tuple(_milestone(m, found) for m in dated)
+    # A new date on a dated milestone's row is that milestone's, not the action's.
+    own = {_words(m.text) for m in dated}
+    revised_rows = [r for r in rows if r.revised_date and _words(r.milestone) not in own]
     latest = max(revised_rows, key=lambda r: r.revised_date, default=None)
     return Progress(
         action=action,
@@ -286,7 +339,28 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
         return_file=", ".join(sorted({f.ret.file for f in found})),
         forecast=worse_of(forecasts) if (forecasts := [r.forecast_status for r in rows
                                                         if r.forecast_status]) else None,
+        milestones=milestones,
     )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _milestone(milestone: Milestone, found: list[RowFate]) -> MilestoneProgress:
+    """Give one dated milestone's progress from the rows that name it."""
+    mine = [f for f in found if _words(f.row.milestone) == _words(milestone.text)]
+    statuses = [f.row.status for f in mine if f.row.status is not None]
+    revised = [f for f in mine if f.row.revised_date]
+    latest = max(revised, key=lambda f: f.row.revised_date, default=None)
+    chosen = latest or (mine[0] if mine else None)
+    return MilestoneProgress(
+        milestone=milestone,
+        status=worse_of(statuses) if statuses else Status.NO_UPDATE,
+        revised_date=latest.row.revised_date if latest else None,
+        reason_for_revised_date=latest.row.reason_for_revised_date if latest else "",
+        row=chosen.row if chosen else None,
+        return_file=chosen.ret.file if chosen else "")
 
 
 def merge(plan: Plan, returns: list[Return] | PeriodUpdates, report: Cadence,

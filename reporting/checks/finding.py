@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from reporting.cells import natural_key
+
 
 class Severity(IntEnum):
     """How urgently the committee should look; lower sorts first."""
@@ -59,7 +61,4 @@ class Finding:
 
 
 def _action_order(action_id: str) -> tuple:
-    if not action_id:
-        return (0, "")
-    number, _, letter = action_id.partition(".")
-    return (int(number) if number.isdigit() else 999, letter)
+    return (0,) if not action_id else (1, *natural_key(action_id))

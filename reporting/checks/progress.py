@@ -79,7 +79,7 @@ def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
                 f"{a.id} is {p.status.value.lower()} now, but its return forecasts it "
                 f"{p.forecast.value.lower()} at the year end.",
                 **_row(p, "Forecast year-end status"))
-        if p.revised_date and a.due_date and p.revised_date > a.due_date:
+        if p.slipped:
             reason = cut_words(p.reason_for_revised_date, limit, f"cut at {limit} words") \
                 or "no reason given"
             yield Finding(
@@ -87,13 +87,35 @@ def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
                 f"{a.id} has slipped from {a.due} to "
                 f"{long_date(p.revised_date)}: {reason}.", **_row(p, "Revised date"))
     for p in merged.progress:
-        due = p.revised_date or p.action.due_date
-        if due is not None and due <= end and p.status is not Status.COMPLETE:
+        yield from _milestones(p, end, limit)
+    for p in merged.progress:
+        if p.overdue(end):
             where = _row(p, "Revised date") if p.revised_date else _plan(p.action.id)
             yield Finding(
                 "OVERDUE", Severity.HIGH, p.action.id, p.action.lead_service_area,
-                f"{p.action.id} was due by {long_date(due)} and is not complete "
+                f"{p.action.id} was due by {p.due_words} and is not complete "
                 f"(status: {p.status.value}).", **where)
+
+
+def _milestones(p, end, limit: int) -> Iterator[Finding]:
+    """A dated milestone slips and falls overdue on its own, named in the finding."""
+    a = p.action
+    for m in p.milestones:
+        named = f"{a.id} milestone '{m.milestone.text}'"
+        where = dict(file=m.return_file, cell=m.row.where("Revised date")) if m.row else \
+            _plan(a.id)
+        if m.slipped:
+            reason = cut_words(m.reason_for_revised_date, limit, f"cut at {limit} words") \
+                or "no reason given"
+            yield Finding(
+                "DATE_SLIPPED", Severity.MEDIUM, a.id, m.milestone.lead or a.lead_service_area,
+                f"{named} has slipped from {m.milestone.due} to "
+                f"{long_date(m.revised_date)}: {reason}.", **where)
+        if m.overdue(end):
+            yield Finding(
+                "OVERDUE", Severity.HIGH, a.id, m.milestone.lead or a.lead_service_area,
+                f"{named} was due by {m.due_words} and is not complete "
+                f"(status: {m.status.value}).", **where)
 
 
 def check_progress(merged: Merged, long_update_words: int = 150) -> list[Finding]:

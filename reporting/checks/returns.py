@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from reporting.cells import parse_period
 from reporting.checks.finding import Finding, Severity
 from reporting.checks.words import status_mismatch, words_in
-from reporting.cells import parse_period
 from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
 from reporting.merge import Fate, PeriodUpdates, RowFate, plan_service
 from reporting.services import service_key

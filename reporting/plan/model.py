@@ -121,6 +121,8 @@ class Action:
             missing.append("a target")
         if self.due_date is None:
             missing.append("a due date")
+        if not self.leads:
+            missing.append("a lead service area")
         return tuple(missing)
 
 

@@ -21,7 +21,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from reporting.cadence import Cadence, cadence_from_wording
-from reporting.cells import cell_text, date_is_loose, natural_key, normalise_action_id, parse_date
+from reporting.cells import (
+    cell_text,
+    date_is_loose,
+    natural_key,
+    normalise_action_id,
+    parse_date,
+)
 from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority
 
 PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -151,6 +157,9 @@ def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY
     priorities = _priorities(sheets["Priorities"], sheets["Actions"], problems)
     milestones = _milestones(sheets["Milestones"], problems)
     actions = _actions(sheets["Actions"], priorities, milestones, default_cadence, problems)
+    if not sheets["Actions"].rows:
+        problems.append(PlanProblem("Actions", None, "", "the sheet has no actions",
+                                    "add one row per action under the header row"))
     if any(p.blocking for p in problems):
         return None, problems
     rank = {key: n for n, key in enumerate(priorities)}

@@ -280,6 +280,15 @@ class ActionEntry:
     forecast: Status | None = None  # year-end status the return forecast, if it gave one
     travel: Travel | None = None  # None when the report is not compared with a period
     travel_detail: str = ""  # "was At risk in 2022/23 Q1"
+    # Each milestone the plan dates on its own, with its status ("Launch: Complete (due ...)")
+    milestone_lines: tuple[str, ...] = ()
+
+    @property
+    def update_with_milestones(self) -> str:
+        """The update, led by the dated milestones' lines where the plan dates any."""
+        if not self.milestone_lines:
+            return self.progress_update
+        return "\n".join(("Milestones:", *self.milestone_lines, "", self.progress_update))
 
     @property
     def status_word(self) -> str:
@@ -336,7 +345,7 @@ class PrioritySection:
                    Column(COLUMNS["actions"][6], "message"))
         rows = [(a.id, a.objective, a.lead, a.status.value,
                  a.forecast.value if a.forecast else WORDS["no_forecast"],
-                 a.travel.value if a.travel else WORDS["no_travel"], a.progress_update)
+                 a.travel.value if a.travel else WORDS["no_travel"], a.update_with_milestones)
                 for a in self.actions]
         return replace(_table("actions", columns, rows), caption=self.heading)
 
@@ -656,12 +665,17 @@ def _delivery_codes(merged: Merged, flags: Sequence[FlagLike]) -> dict[str, list
     return {a: sorted(c, key=_SERIOUSNESS.index) for a, c in codes.items()}
 
 
-def _problem(code: str, p) -> str:
+def _problem(code: str, p, end: date) -> str:
     if code == "OVERDUE":
-        return f"overdue (due by {long_date(p.revised_date) if p.revised_date else p.action.due})"
+        parts = [f"overdue (due by {p.due_words})"] if p.overdue(end) else []
+        return "; ".join(parts + [f"milestone '{m.milestone.text}' overdue (due by "
+                                  f"{m.due_words})" for m in p.milestones if m.overdue(end)])
     if code == "DATE_SLIPPED":
-        return (f"date slipped from {p.action.due} to "
-                f"{long_date(p.revised_date)}")
+        parts = [f"date slipped from {p.action.due} to {long_date(p.revised_date)}"] \
+            if p.slipped else []
+        return "; ".join(parts + [f"milestone '{m.milestone.text}' slipped from "
+                                  f"{m.milestone.due} to {long_date(m.revised_date)}"
+                                  for m in p.milestones if m.slipped])
     if code == "NO_RETURN":
         return f"not reported: {p.action.lead_service_area} sent no return"
     if code == "FORECAST_WORSE" and p.forecast:
@@ -671,6 +685,13 @@ def _problem(code: str, p) -> str:
 
 # Said where an update is cut in the paper (LONG_UPDATE names it for the policy officer).
 CUT_NOTE = "cut at {limit} words: the full update is in the return, archived with this paper"
+
+
+def _milestone_line(m) -> str:
+    """One dated milestone as its action's row shows it: "Launch: Complete (due Autumn 2025)"."""
+    due = f"due {m.milestone.due}" + (f", now {long_date(m.revised_date)}" if m.revised_date
+                                       and m.revised_date != m.milestone.due_date else "")
+    return f"{m.milestone.text}: {m.status.value} ({due})"
 
 
 def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
@@ -690,6 +711,7 @@ def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
         due_date=action.due,
         revised_date=long_date(progress.revised_date),
         milestones=tuple(m.text for m in action.milestones),
+        milestone_lines=tuple(_milestone_line(m) for m in progress.milestones),
         target=action.target or NO_TARGET,
         status=progress.status,
         progress_update=cut_words(progress.progress_update, limit,
@@ -758,7 +780,7 @@ def _exceptions(merged: Merged, codes: dict[str, list[str]],
         found = codes.get(p.action.id)
         if not found:
             continue
-        problem = "; ".join(_problem(code, p) for code in found)
+        problem = "; ".join(_problem(code, p, merged.period.end) for code in found)
         done = p.next_steps or p.reason_for_revised_date or (
             "No return was received." if "NO_RETURN" in found else "Not stated in the return.")
         lines.append((_SERIOUSNESS.index(found[0]), ExceptionLine(

@@ -1,0 +1,126 @@
+"""`reporting plan import|check|template`: getting a council's own plan in.
+
+Quick commands: none of them imports Prefect.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    plan = commands.add_parser("plan", help="import, check or start a plan workbook")
+    steps = plan.add_subparsers(dest="plan_command", required=True)
+
+    make = steps.add_parser(
+        "import", help="read a plan as the council publishes it (a Word table, an Excel sheet "
+                       "or a CSV) and write the plan workbook")
+    make.add_argument("file", type=Path, metavar="FILE")
+    make.add_argument("--out", type=Path, metavar="PATH",
+                      help="the workbook to write (default: <FILE's name>.plan.xlsx here)")
+    make.add_argument("--force", action="store_true", help="overwrite --out if it is there")
+    make.set_defaults(handler=import_command)
+
+    check = steps.add_parser(
+        "check", help="list every problem in a plan workbook with its sheet, row and what to do")
+    check.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                       help="default: the plan workbook in the settings' inputs/plan/")
+    check.add_argument("--inputs", type=Path, help="folder holding plan/")
+    check.set_defaults(handler=check_command)
+
+    template = steps.add_parser(
+        "template", help="write a blank plan workbook with an Instructions sheet")
+    template.add_argument("--out", type=Path, default=Path("plan-template.xlsx"),
+                          metavar="PATH", help="default: plan-template.xlsx here")
+    template.add_argument("--force", action="store_true", help="overwrite --out if it is there")
+    template.set_defaults(handler=template_command)
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from reporting.intake.plan_import import import_plan
+
+    from reporting.settings import READ_NOW
+
+    settings = _intake_settings(args) or READ_NOW
+    report = import_plan(args.file, args.out, force=args.force, settings=settings)
+    print(f"Wrote {report.out}: {report.themes} themes, {report.actions} actions, "
+          f"{report.milestones} milestones.")
+    print("Columns read:")
+    for heading, column in report.columns:
+        print(f"  {heading!r} -> {column}")
+    if report.decisions:
+        print(f"\nFor a person to decide ({len(report.decisions)}): change the workbook where "
+              "the import read it wrongly, then run `reporting plan check` on it.")
+        for decision in report.decisions:
+            print(f"  {decision.where}: {decision.message}")
+    else:
+        print("\nNothing needs a decision.")
+    return 0
+
+
+def check_command(args: argparse.Namespace) -> int:
+    from cli.common import fail
+    from reporting.plan import find_plan, read_plan_workbook
+
+    path = args.file
+    settings = None
+    if path is None:
+        from reporting.settings import load_settings
+
+        settings = load_settings(args.config)
+        inputs = args.inputs or settings.inputs
+        path = find_plan(Path(inputs) / "plan")
+    if not path.exists():
+        return fail(f"no such file: {path}")
+    default = settings.default_cadence if settings else None
+    plan, problems = read_plan_workbook(path, *([default] if default else []))
+    blocking = [p for p in problems if p.blocking]
+    print(f"{path}:")
+    if plan is not None:
+        milestones = sum(len(a.milestones) for a in plan.actions)
+        print(f"  {len(plan.priorities)} themes, {len(plan.actions)} actions, "
+              f"{milestones} milestones")
+    for problem in blocking:
+        print(f"  must fix: {problem}")
+    for problem in problems:
+        if not problem.blocking:
+            print(f"  to look at: {problem}")
+    for action in plan.actions if plan else ():
+        if action.gaps:
+            missing = ", no ".join(gap.split(" ", 1)[1] for gap in action.gaps)
+            print(f"  to look at: action {action.id} has no {missing}; progress cannot be "
+                  "judged until the plan defines it")
+    if blocking:
+        print(f"{len(blocking)} problem{'s' if len(blocking) != 1 else ''} must be fixed "
+              "before the plan can be used.")
+        return 1
+    print("The plan can be used.")
+    return 0
+
+
+def template_command(args: argparse.Namespace) -> int:
+    from io import BytesIO
+
+    from cli.common import fail
+    from reporting.plan.form import blank_plan
+    from reporting.publish import write_atomic
+
+    if args.out.exists() and not args.force:
+        return fail(f"{args.out} is already there; pass --force to overwrite it, or --out "
+                    "to write elsewhere")
+    data = BytesIO()
+    blank_plan().save(data)
+    write_atomic(args.out, data.getvalue())
+    print(f"Wrote {args.out}: fill in the Actions sheet (the Instructions sheet says how), "
+          f"then run `reporting plan check {args.out}`.")
+    return 0
+
+
+def _intake_settings(args: argparse.Namespace):
+    """The settings' intake bounds when there is a settings file; None when there is none."""
+    from reporting.settings import DEFAULT_CONFIG_NAME, load_settings
+
+    if args.config is None and not Path(DEFAULT_CONFIG_NAME).exists():
+        return None
+    return load_settings(args.config).intake
