@@ -10,6 +10,11 @@ cost one start-up, not sixty.
 The child is a fresh interpreter running this module (`python -m reporting.intake.isolated`),
 spoken to in pickled frames over its stdin and stdout: it needs nothing of the caller's own
 program, so it works the same under a flow, the command line, a notebook or a test.
+
+Each frame names one file: a plain path is a return, read with `read_return`; a frame
+`(reader, path, what)` has it read by `reader(path, settings)` instead, a module-level
+function the child imports by its name (so `reporting plan import` has a published plan's
+tables read here by `plan_import.read_tables`, and this module needs to know nothing of it).
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ from reporting.settings import IntakeSettings
 SECONDS_PER_FILE = 120
 CHILD = [sys.executable, "-m", "reporting.intake.isolated"]
 _FRAME = struct.Struct(">Q")
+# What the officer is told to do with a file the child could not read, by the kind of job.
+_FIX = {
+    "return": "copy the return table into a new workbook, save and send it again",
+    "plan": "copy the plan's table into Word or Excel, save it as .docx or .xlsx and "
+            "import that",
+}
 
 
 def _send(stream, value: object) -> None:
@@ -71,10 +82,26 @@ def die_with_parent() -> None:
         pass
 
 
-def serve(stdin=None, stdout=None) -> None:
-    """The child: read each path it is sent and send back the Return (or why not)."""
-    from reporting.intake.returns import read_return
+def _job(request: object) -> tuple[object, Path, str]:
+    """Give (reader, path, what is read) of a request: a plain path is a return."""
+    if isinstance(request, tuple):
+        reader, path, what = request
+        return reader, Path(path), what
+    return None, Path(request), "return"
 
+
+def _run(reader, path: Path, settings: IntakeSettings):
+    """Do one job in the child: the reader's answer, or by default the Return."""
+    if reader is not None:
+        return reader(path, settings)
+    # Looked up at each job, so a test can put a reader in its place before serve().
+    from reporting.intake import returns
+
+    return returns.read_return(path, settings)
+
+
+def serve(stdin=None, stdout=None) -> None:
+    """The child: read each file it is sent and send back the Return or tables (or why not)."""
     stdin = stdin or sys.stdin.buffer
     if stdout is None:
         # The frames go out on a copy of stdout; anything a library prints goes to stderr.
@@ -84,21 +111,25 @@ def serve(stdin=None, stdout=None) -> None:
     _limit_memory(settings.reader_memory_mb)
     while True:
         try:
-            path = _receive(stdin)
+            request = _receive(stdin)
         except EOFError:
             return
-        if path is None:
+        if request is None:
             return
+        reader, path, what = _job(request)
         try:
-            _send(stdout, read_return(Path(path), settings))
+            _send(stdout, _run(reader, path, settings))
         except MemoryError:
             _send(stdout, Unreadable(
                 f"reading the file needed more than {settings.reader_memory_mb:,} MB",
-                "copy the return table into a new workbook, save and send it again"))
+                _FIX.get(what, _FIX["return"])))
 
 
 class IsolatedReader:
-    """Reads returns in a child process; `read(path)` gives the Return, or Unreadable."""
+    """Reads returns in a child process; `read(path)` gives the Return, or Unreadable.
+
+    `read(path, reader, "plan")` has the child read the file with `reader` (a module-level
+    function taking the path and the settings) and gives its answer instead."""
 
     def __init__(self, settings: IntakeSettings, command: list[str] | None = None) -> None:
         self.settings = settings
@@ -145,18 +176,18 @@ class IsolatedReader:
             return None
         return _receive(self.child.stdout)
 
-    def read(self, path: Path):
+    def read(self, path: Path, reader=None, what: str = "return"):
         if self.child is None:
             self._start()
+        fix = _FIX.get(what, _FIX["return"])
         try:
-            _send(self.child.stdin, str(path))
+            _send(self.child.stdin, str(path) if reader is None else (reader, str(path), what))
             answer = self._answer()
             if answer is None:
                 self._stop(kill=True)
                 return Unreadable(
                     f"the file took more than {SECONDS_PER_FILE} seconds to read, far longer "
-                    "than a return can need",
-                    "copy the return table into a new workbook, save and send it again")
+                    f"than a {what} can need", fix)
             return answer
         except (EOFError, OSError, pickle.UnpicklingError):
             self.child.poll()
@@ -165,8 +196,7 @@ class IsolatedReader:
             return Unreadable(
                 "the file made the spreadsheet reader stop"
                 + (f" (exit {code})" if code is not None else "")
-                + ", so it may be damaged or built to do harm; it was not read",
-                "copy the return table into a new workbook, save and send it again")
+                + ", so it may be damaged or built to do harm; it was not read", fix)
 
     def __enter__(self) -> IsolatedReader:
         return self

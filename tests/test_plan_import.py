@@ -1,0 +1,354 @@
+"""`import_plan`: a council's published plan (Word, Excel, CSV) becomes our plan workbook.
+
+The Word test rebuilds Harborough's own published table (`seed_plan_docx`) and checks the
+import gives what the bundled workbook, made from it by hand, says: references, priorities,
+words, due dates and milestones. The others build small plans as councils write them.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from datetime import date
+
+import pytest
+import seed_plan_docx
+from conftest import BUNDLED_PLAN
+from docx import Document
+from openpyxl import Workbook
+
+from reporting.cells import natural_key, parse_date
+from reporting.intake.plan_import import (
+    Decision,
+    bodies_in,
+    dated_milestone,
+    import_plan,
+    milestone_lines,
+    theme_of,
+)
+from reporting.plan import PlanError, load_plan
+from reporting.settings import READ_NOW, IntakeSettings
+
+
+def messages(report, *words: str) -> list[Decision]:
+    """The report's Decisions whose message holds every one of `words`."""
+    return [d for d in report.decisions if all(w in d.message for w in words)]
+
+
+# ---------------------------------------------------------------- the seed, in Word
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("seed")
+    source = seed_plan_docx.build(folder / "health-and-wellbeing.docx")
+    before = source.read_bytes()
+    report = import_plan(source, folder / "plan.xlsx")
+    assert source.read_bytes() == before
+    return report, load_plan(report.out), load_plan(BUNDLED_PLAN)
+
+
+def test_the_seed_gives_the_bundled_plans_references_and_priorities(seed):
+    report, imported, bundled = seed
+    assert [a.id for a in imported.actions] == [a.id for a in bundled.actions]
+    assert imported.priorities == bundled.priorities
+    assert (report.themes, report.actions) == (len(bundled.priorities), len(bundled.actions))
+    assert [a.priority for a in imported.actions] == [a.priority for a in bundled.actions]
+
+
+def test_the_seed_gives_the_bundled_plans_words_dates_and_milestones(seed):
+    report, imported, bundled = seed
+    for ours, theirs in zip(imported.actions, bundled.actions, strict=True):
+        assert (ours.objective, ours.what_we_will_do, ours.target) == \
+            (theirs.objective, theirs.what_we_will_do, theirs.target), ours.id
+        assert (ours.by_when, ours.due_date) == (theirs.by_when, theirs.due_date), ours.id
+        assert [m.text for m in ours.milestones] == [m.text for m in theirs.milestones], ours.id
+    assert report.milestones == sum(len(a.milestones) for a in bundled.actions)
+
+
+def test_the_seeds_columns_are_all_mapped_and_the_letterhead_row_is_passed_over(seed):
+    report, _, _ = seed
+    assert [heading for heading, _ in report.columns] == list(seed_plan_docx.HEADINGS)
+    assert dict(report.columns)["Who will deliver this?"] == "Who will deliver"
+    assert not messages(report, "Harborough District Council")
+    assert not messages(report, "not imported")
+
+
+def test_several_bodies_make_the_first_the_lead_and_a_decision(seed):
+    report, imported, _ = seed
+    several = 0
+    for action in imported.actions:
+        text = seed_plan_docx.WHO_WILL_DELIVER[action.id]
+        bodies = bodies_in(text)
+        assert action.who_will_deliver == text.strip()
+        assert action.leads == (bodies[0],)
+        found = messages(report, f"for {action.id} names", f"'{bodies[0]}' taken as the lead")
+        assert len(found) == (len(bodies) > 1), action.id
+        if len(bodies) > 1:
+            several += 1
+            assert found[0].where.startswith("table 1, row ")
+            assert all(b in action.partners for b in bodies[1:])
+    assert several  # the seed has actions delivered by several bodies
+
+
+def test_the_seeds_loose_dates_are_one_decision_naming_the_actions(seed):
+    report, imported, _ = seed
+    [loose] = messages(report, "'2022/23' read as 31 March 2023")
+    assert all(a.id in loose.message for a in imported.actions)
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def test_bodies_are_split_only_where_they_clearly_separate():
+    assert bodies_in("Health & Wellbeing\nCanals & Rivers Trust") == [
+        "Health & Wellbeing", "Canals & Rivers Trust"]
+    assert bodies_in("Planning Policy, parish and town councils.") == [
+        "Planning Policy", "parish and town councils"]
+    assert bodies_in("Community and Voluntary sector organisations") == [
+        "Community and Voluntary sector organisations"]
+    assert bodies_in("Housing Services and Planning Policy; CCG/ICS") == [
+        "Housing Services", "Planning Policy", "CCG/ICS"]
+    assert bodies_in("") == []
+
+
+def test_milestones_split_on_lines_and_bullets_never_commas_and_keep_their_dates():
+    assert milestone_lines("• Survey, then plant\n- Report\n* Review ▪ Close") == [
+        "Survey, then plant", "Report", "Review", "Close"]
+    assert dated_milestone("Consultation closes (Autumn 2025)") == (
+        "Consultation closes", "Autumn 2025")
+    assert dated_milestone("Sept 2025: launch") == ("launch", "Sept 2025")
+    assert dated_milestone("Report to Cabinet - by March 2026") == (
+        "Report to Cabinet", "by March 2026")
+    assert dated_milestone("Develop the pathway - receiving referrals") == (
+        "Develop the pathway - receiving referrals", "")
+
+
+def test_headings_give_a_key_and_a_title():
+    assert (theme_of("Priority 2 - Community Infrastructure").key,
+            theme_of("Priority 2 - Community Infrastructure").title) == (
+        "2", "Community Infrastructure")
+    assert theme_of("Priority 3: Skills, Jobs & Income").title == "Skills, Jobs & Income"
+    assert (theme_of("Theme: Greener").key, theme_of("Theme: Greener").title) == ("Greener", "")
+    assert theme_of("Greener").key == "Greener"
+
+
+# ---------------------------------------------------------------- Excel, one row a milestone
+
+
+THEMED = [
+    # Theme, Ref, Action, Milestone, Due
+    ("Greener", 2, "Plant trees", "Survey sites", "Autumn 2025"),
+    ("Greener", 2, "Plant trees", "Plant 500 trees", "by March 2026"),
+    ("Greener", 16, "Cut emissions", "Publish the plan", date(2026, 3, 31)),
+    ("Fairer", 24, "Build homes", "Start on site", "2026/27"),
+    ("Fairer", 1.1, "Open an advice hub", "Open the hub", "Sept 2025"),
+    ("Fairer", "1.10", "Claim benefits", "Run a campaign", "Winter 2025"),
+    ("Fairer", 3.2, "Count what works", "Publish results", "March 2027"),
+]
+
+
+def themed_workbook(path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    sheet.append(("Theme", "Ref", "Action", "Milestone", "Due"))
+    for row in THEMED:
+        sheet.append(row)
+    sheet.cell(len(THEMED) + 1, 2).number_format = "0.00"  # 3.2 is shown as 3.20
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("themed")
+    report = import_plan(themed_workbook(folder / "plan.xlsx"), folder / "out.xlsx")
+    return report, load_plan(report.out)
+
+
+def test_a_themed_sheet_keeps_its_references_as_shown_and_sorted_naturally(themed):
+    report, plan = themed
+    assert [p.key for p in plan.priorities] == ["Greener", "Fairer"]
+    ids = [a.id for a in plan.actions]
+    assert {"1.1", "1.10", "3.20"} <= set(ids)
+    greener = [a.id for a in plan.actions if a.priority == "Greener"]
+    fairer = [a.id for a in plan.actions if a.priority == "Fairer"]
+    assert greener == sorted(greener, key=natural_key) == ["2", "16"]
+    assert fairer == sorted(fairer, key=natural_key)
+    assert dict(report.columns) == {"Theme": "Priority", "Ref": "Action ID",
+                                    "Action": "Objective", "Milestone": "Milestones",
+                                    "Due": "By when"}
+
+
+def test_one_row_a_milestone_gives_each_milestone_its_own_date(themed):
+    report, plan = themed
+    trees = plan.action("2")
+    assert [(m.text, m.due_date) for m in trees.milestones] == [
+        ("Survey sites", parse_date("Autumn 2025")),
+        ("Plant 500 trees", parse_date("by March 2026"))]
+    assert trees.milestones[0].due == "Autumn 2025"  # the plan's own words are kept
+    assert trees.due_date == parse_date("by March 2026")  # the action: its latest
+    assert messages(report, "'2' has 2 dates")
+    assert plan.action("16").due_date == date(2026, 3, 31)
+
+
+def test_a_sheet_with_no_lead_column_and_loose_dates_says_so(themed):
+    report, plan = themed
+    assert all(a.leads == () for a in plan.actions)
+    assert messages(report, "no 'Who will deliver' column")
+    for words in ("'Autumn 2025'", "'2026/27'", "'Winter 2025'"):
+        assert messages(report, words, "read as"), words
+
+
+# ---------------------------------------------------------------- Word, as councils vary
+
+
+def word_plan(path, rows, headings=("Ref", "Action", "Lead", "Milestones", "Target date")):
+    document = Document()
+    table = document.add_table(rows=0, cols=len(headings))
+    for texts in (headings, *rows):
+        cells = table.add_row().cells
+        if isinstance(texts, str):
+            cells[0].text = texts  # a heading in the first cell only
+            continue
+        for cell, text in zip(cells, texts):
+            lines = text.split("\n")
+            cell.paragraphs[0].text = lines[0]
+            for line in lines[1:]:
+                cell.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
+def test_word_headings_bullets_and_missing_references_are_read_and_said(tmp_path):
+    source = word_plan(tmp_path / "plan.docx", [
+        "Theme: Greener",
+        ("G1", "Plant trees", "Parks", "• Survey sites (Autumn 2025)\n• Sept 2026: plant",
+         "March 2027"),
+        ("", "Clean the rivers, with partners across the county.", "", "Sample", "2026"),
+        ("G1", "Something else", "Parks", "", "2026"),
+        ("", "Pr", "iority 2 - Fa", "irer", ""),  # a heading broken over cells
+        ("2.1", "Open an advice hub", "Housing and Planning Policy", "Open", "TBC"),
+        ("", "", "", "", "", "£5,000"),
+    ], headings=("Ref", "Action", "Lead", "Milestones", "Target date", "Budget"))
+    report = import_plan(source, tmp_path / "out.xlsx")
+    plan = load_plan(report.out)
+    assert [(p.key, p.title) for p in plan.priorities] == [("Greener", ""), ("2", "Fairer")]
+    trees = plan.action("G1")
+    assert (trees.objective, trees.leads) == ("Plant trees", ("Parks",))
+    assert [(m.text, m.due_date) for m in trees.milestones] == [
+        ("Survey sites", parse_date("Autumn 2025")), ("plant", parse_date("Sept 2026"))]
+    [given] = messages(report, "no reference: it was given")
+    invented = given.message.split("'")[1]
+    assert plan.action(invented).objective.startswith("Clean the rivers")
+    assert given.where == "table 1, row 4"
+    assert messages(report, f"action '{invented}' has no lead")
+    assert messages(report, "repeats the reference of table 1, row 3", "not imported")
+    assert messages(report, "column 'Budget' was not imported")
+    assert [d.where for d in messages(report, "'£5,000'", "not imported")] == ["table 1, row 8"]
+    assert messages(report, "'TBC' is not a date")
+    assert plan.action("2.1").due_date is None
+    assert plan.action("2.1").leads == ("Housing and Planning Policy",)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def test_a_windows_csv_is_read_with_its_own_characters(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_bytes("Ref,Objective,Lead,By when\r\n1,Café support – for all,Housing,"
+                       "31/03/2026\r\n".encode("cp1252"))
+    report = import_plan(source, tmp_path / "out.xlsx")
+    [action] = load_plan(report.out).actions
+    assert action.objective == "Café support – for all"
+    assert (action.id, action.leads, action.due_date) == ("1", ("Housing",), date(2026, 3, 31))
+    assert messages(report, "named after the file")
+    assert report.decisions[0].where == "row 2"
+
+
+# ---------------------------------------------------------------- refusing
+
+
+def test_an_existing_workbook_is_replaced_only_with_force(tmp_path):
+    source = themed_workbook(tmp_path / "plan.xlsx")
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"the policy officer's own edits")
+    with pytest.raises(PlanError, match="--force"):
+        import_plan(source, out)
+    assert out.read_bytes() == b"the policy officer's own edits"
+    assert import_plan(source, out, force=True).actions == 6
+    assert load_plan(out).action("1.10")
+
+
+def test_the_default_out_is_beside_the_current_folder(tmp_path, monkeypatch):
+    source = themed_workbook(tmp_path / "council plan.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert import_plan(source).out == tmp_path / "council plan.plan.xlsx"
+
+
+def garbage_docx(path):
+    path.write_bytes(b"\x00\x01not a zip at all" * 100)
+    return path
+
+
+def no_table_docx(path):
+    document = Document()
+    document.add_paragraph("Our plan is on the website.")
+    document.save(str(path))
+    return path
+
+
+def bomb_docx(path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>" + " " * 3_000_000 + "</w:document>")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def text_file(path):
+    path.write_text("1.a Promote design standards\n")
+    return path
+
+
+@pytest.mark.parametrize(("make", "name", "says"), [
+    (text_file, "plan.txt", "'.txt' file cannot be imported"),
+    (no_table_docx, "plan.docx", "no table has a header row"),
+    (garbage_docx, "plan.docx", "not a Word document"),
+    (bomb_docx, "plan.docx", "expands to more than"),
+])
+def test_what_cannot_be_imported_is_refused_and_left_as_it_was(tmp_path, make, name, says):
+    source = make(tmp_path / name)
+    before = source.read_bytes()
+    small = IntakeSettings(settle_seconds=0, max_file_mb=0.2)  # expands to at most 2 MB
+    with pytest.raises(PlanError, match=says) as refused:
+        import_plan(source, tmp_path / "out.xlsx", settings=small)
+    assert str(refused.value).startswith(name)
+    assert source.read_bytes() == before
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+ABORT = """
+import os
+from reporting.intake import isolated, plan_import
+
+def read(path, settings):
+    os.abort()  # as a native library might
+
+plan_import.read_tables = read
+isolated.serve()
+"""
+
+
+def test_a_file_that_kills_the_reader_is_refused_as_unsafe(tmp_path, monkeypatch):
+    import reporting.intake.isolated as isolated
+
+    monkeypatch.setattr(isolated, "CHILD", [sys.executable, "-c", ABORT])
+    source = themed_workbook(tmp_path / "plan.xlsx")
+    with pytest.raises(PlanError, match="could not be read safely") as refused:
+        import_plan(source, tmp_path / "out.xlsx", settings=READ_NOW)
+    assert "plan.xlsx" in str(refused.value) and "import" in str(refused.value)
+    assert not (tmp_path / "out.xlsx").exists()
