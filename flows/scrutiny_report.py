@@ -142,7 +142,8 @@ def _artifacts(period: Period, cadence: Cadence, report: pipeline.PreparedReport
 def _deliver(settings: Settings, period: Period, cadence: Cadence, layout: OutputLayout,
              paths: dict[str, Path]) -> None:
     messages = papers(period, cadence.value, f"{settings.plan_title} monitoring report",
-                      settings.committee, settings.email.committee, (paths["pdf"], paths["docx"]))
+                      settings.committee_for(cadence).name, settings.email.committee,
+                      (paths["pdf"], paths["docx"]))
     send_with_retries(settings.email, messages, layout.sent_record(period),
                       f"{cadence.value} papers for {period.label}",
                       f"delivery-{period.path.lower()}-{cadence.value}")

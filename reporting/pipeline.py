@@ -129,7 +129,7 @@ def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
         if inputs.previous_returns else None
     model = build_report_model(settings, inputs.plan, merged, findings, produced,
                                previous=before, glossary=settings.glossary)
-    published = publication_date(settings, inputs.period)
+    published = publication_date(settings, inputs.period, cadence)
     late = (f"This paper is late: it was due to be published on {long_date(published)}, and "
             f"was made on {long_date(produced.date())}."
             if published and produced.date() > published else "")

@@ -106,6 +106,28 @@ class Contact:
     email: str
 
 
+@dataclass(frozen=True)
+class Committee:
+    """The meeting a cadence's paper goes to ([committees.quarterly], [committees.six-monthly])."""
+
+    name: str
+    meetings: dict[str, date] = field(default_factory=dict)  # period path -> meeting date
+    report_of: str = ""  # the officer or director the report is "of"
+    portfolio_holder: str = ""
+
+
+# The implications a UK committee report states, in order, and the wording when the council
+# gives none ([implications] adds others, or words these differently).
+IMPLICATIONS = {
+    "financial": "Financial",
+    "legal": "Legal",
+    "equality": "Equality",
+    "risk": "Risk management",
+    "climate": "Climate change and the environment",
+}
+NO_IMPLICATIONS = "None arising directly from this report."
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything a run needs to know that is not in the plan or the returns."""
@@ -130,11 +152,27 @@ class Settings:
     contacts: tuple[Contact, ...] = ()
     # A paper is published this many working days before its meeting ([publication]).
     clear_working_days: int = 5
+    # Each cadence's committee ([committees.<cadence>]); a cadence without one goes to
+    # [council] committee, on the [meetings] dates.
+    committees: dict[Cadence, Committee] = field(default_factory=dict)
+    # (heading, words) for each implication, in the paper's order ([implications]).
+    implications: tuple[tuple[str, str], ...] = tuple(
+        (heading, NO_IMPLICATIONS) for heading in IMPLICATIONS.values())
+    background_papers: tuple[str, ...] = ()  # [publication] background_papers
     source: Path | None = None  # the settings file these came from
 
-    def meeting_date(self, period: Period) -> date | None:
-        """Give the committee meeting that receives the report on `period`, if one is set."""
-        return self.meetings.get(period.path)
+    def committee_for(self, cadence: Cadence) -> Committee:
+        """Give the committee that receives `cadence`'s paper."""
+        found = self.committees.get(cadence)
+        if found is not None:
+            return found
+        return Committee(self.committee, self.meetings, self.report_author, self.lead_member)
+
+    def meeting_date(self, period: Period, cadence: Cadence | None = None) -> date | None:
+        """Give the meeting that receives the report on `period` (the cadence's committee's,
+        when it is given), if one is set."""
+        meetings = self.committee_for(cadence).meetings if cadence else self.meetings
+        return meetings.get(period.path)
 
     def contact_for(self, service_area: str) -> Contact | None:
         """Give the contact for `service_area`, matching spellings ("Health and Wellbeing")."""
@@ -215,8 +253,11 @@ KNOWN_SETTINGS: dict[str, frozenset[str] | None] = {
                         "sender", "committee", "timeout_seconds", "retry_delays_seconds"}),
     "contacts": None,
     "glossary": None,
-    "publication": frozenset({"clear_working_days"}),
+    "publication": frozenset({"clear_working_days", "background_papers"}),
+    "committees": frozenset({c.value for c in Cadence if c is not Cadence.ANNUAL}),
+    "implications": None,
 }
+_COMMITTEE_SETTINGS = frozenset({"name", "meetings", "report_of", "portfolio_holder"})
 
 
 def _suggest(name: str, known) -> str:
@@ -249,7 +290,11 @@ def _council(path: Path, data: dict) -> dict:
         raise ConfigError(f"{path}: [plan] default_cadence: {error}") from error
     return dict(
         council=council.required_text("name", "Anytown District Council"),
-        committee=council.required_text("committee", "Overview and Scrutiny Committee"),
+        # Needed only where a cadence has no [committees.<cadence>] of its own.
+        committee=council.required_text("committee", "Overview and Scrutiny Committee")
+        if not all(c.value in data.get("committees", {}) for c in (Cadence.QUARTERLY,
+                                                                   Cadence.SIX_MONTHLY))
+        else council.text("committee", ""),
         report_author=council.text("report_author", Settings.report_author),
         author_contact=council.text("author_contact", ""),
         lead_member=council.text("lead_member", ""),
@@ -261,18 +306,59 @@ def _council(path: Path, data: dict) -> dict:
     )
 
 
-def _meetings(path: Path, data: dict) -> dict[str, date]:
+def _meetings(path: Path, values: object, name: str) -> dict[str, date]:
+    """Read a table of period = meeting date ([meetings], [committees.<cadence>.meetings])."""
     meetings = {}
-    for key, value in _Table(path, data, "meetings").values.items():
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table of period = date")
+    for key, value in values.items():
         if not isinstance(value, date):
-            raise ConfigError(f"{path}: [meetings] {key} must be a date such as 2022-11-14, "
+            raise ConfigError(f"{path}: [{name}] {key} must be a date such as 2022-11-14, "
                               f"not {value!r}")
         try:
             meetings[Period.parse(key).path] = value
         except PeriodError as error:
-            raise ConfigError(f"{path}: [meetings] {key!r} is not a period: write it as "
+            raise ConfigError(f"{path}: [{name}] {key!r} is not a period: write it as "
                               "\"2022-23-Q2\"") from error
     return meetings
+
+
+def _committees(path: Path, data: dict) -> dict[Cadence, Committee]:
+    committees = {}
+    for cadence, values in _Table(path, data, "committees").values.items():
+        name = f"committees.{cadence}"
+        table = _Table(path, {name: values}, name)
+        for key in table.values:
+            if key not in _COMMITTEE_SETTINGS:
+                raise ConfigError(f"{path}: [{name}] {key} is not a setting"
+                                  f"{_suggest(key, _COMMITTEE_SETTINGS)}; [{name}] holds "
+                                  f"{', '.join(sorted(_COMMITTEE_SETTINGS))}")
+        committees[Cadence.parse(cadence)] = Committee(
+            name=table.required_text("name", "Cabinet"),
+            meetings=_meetings(path, table.values.get("meetings", {}), f"{name}.meetings"),
+            report_of=table.text("report_of", ""),
+            portfolio_holder=table.text("portfolio_holder", ""))
+    return committees
+
+
+def _implications(path: Path, data: dict) -> tuple[tuple[str, str], ...]:
+    """Each implication's heading and words: the standard five first, then the council's own."""
+    table = _Table(path, data, "implications")
+    found = dict((heading, NO_IMPLICATIONS) for heading in IMPLICATIONS.values())
+    for key in table.values:
+        words = table.text(key, "")
+        if not words:
+            raise table.error(key, "the words the paper gives (or leave the key out)", words)
+        found[IMPLICATIONS.get(key.lower(), key.replace("_", " ").capitalize())] = words
+    return tuple(found.items())
+
+
+def _papers(path: Path, data: dict) -> tuple[str, ...]:
+    table = _Table(path, data, "publication")
+    papers = table.values.get("background_papers", [])
+    if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
+        raise table.error("background_papers", "a list of titles in quotes", papers)
+    return tuple(p.strip() for p in papers if p.strip())
 
 
 def _intake(path: Path, data: dict, schedule: ScheduleSettings) -> IntakeSettings:
@@ -379,7 +465,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
         **_council(path, data),
         inputs=base / paths.text("inputs", "inputs"),
         outputs=base / paths.text("outputs", "outputs"),
-        meetings=_meetings(path, data),
+        meetings=_meetings(path, data.get("meetings", {}), "meetings"),
         glossary={str(k): str(v) for k, v in _Table(path, data, "glossary").values.items()},
         intake=_intake(path, data, schedule),
         schedule=schedule,
@@ -387,5 +473,8 @@ def load_settings(path: Path | str | None = None) -> Settings:
         contacts=_contacts(path, data),
         clear_working_days=_Table(path, data, "publication").whole(
             "clear_working_days", Settings.clear_working_days),
+        committees=_committees(path, data),
+        implications=_implications(path, data),
+        background_papers=_papers(path, data),
         source=path.resolve(),
     )

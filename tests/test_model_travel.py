@@ -117,7 +117,7 @@ def test_the_glossary_lists_only_abbreviations_the_report_uses():
                    glossary=glossary)
     # DEFRA is not in the report's text, but it explains ASR, so it is explained too.
     assert [term for term, _ in model.glossary] == ["ASR", "DEFRA", "HMO"]
-    assert ("glossary", "Appendix B: glossary of abbreviations") in model.contents
+    assert ("glossary", "Appendix C: glossary of abbreviations") in model.contents
 
 
 def test_the_chart_alt_text_states_every_number():
@@ -135,7 +135,7 @@ def test_the_paper_says_which_actions_it_leaves_out_and_when_they_report():
     plan = make_plan(make_action("1.a"), make_action("1.b", cadence=Cadence.ANNUAL),
                      make_action("1.c", cadence=Cadence.SIX_MONTHLY))
     model = prepare(plan, [make_return("Regulatory Services", make_row("1.a"))]).model
-    assert model.purpose[-1] == (
+    assert model.background[-1] == (
         "The plan has 3 actions; this report leaves out the 1 annual action (1.b), which "
         "reports in the six-monthly report at the year end (Q4); and the 1 six-monthly action "
         "(1.c), which reports in the six-monthly reports (Q2 and Q4).")

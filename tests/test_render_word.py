@@ -113,7 +113,8 @@ def test_sections_come_in_the_order_of_the_report(document: DocxDocument) -> Non
     h2 = [text for level, text in _headings(document) if level == 2]
     assert h2 == [
         HEADINGS[key]
-        for key in ("purpose", "recommendation", "summary", "exceptions", "returns", "actions",
+        for key in ("purpose", "recommendation", "reasons", "background", "summary",
+                    "exceptions", "returns", "implications", "background_papers", "actions",
                     "status_key", "glossary")
     ]
 

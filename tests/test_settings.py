@@ -129,7 +129,7 @@ def test_an_unnamed_report_author_reads_not_stated_on_the_front_sheet():
     from conftest import make_action, make_plan, prepare
 
     report = prepare(make_plan(make_action("1.a")), [])
-    assert ("Report author", "Not stated") in report.model.front.rows()
+    assert ("Report of", "Not stated") in report.model.front.rows()
 
 
 def test_init_makes_an_installation_to_fill_in_and_overwrites_nothing(tmp_path, capsys):

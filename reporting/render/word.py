@@ -362,6 +362,21 @@ def _purpose_and_recommendation(doc: DocxDocument, model: ReportModel) -> None:
         doc.add_paragraph(_text(text))
     doc.add_heading(model.headings["recommendation"], level=2)
     doc.add_paragraph(_text(model.recommendation))
+    for key, texts in (("reasons", model.reasons), ("background", model.background)):
+        doc.add_heading(model.headings[key], level=2)
+        for text in texts:
+            doc.add_paragraph(_text(text))
+
+
+def _implications_and_papers(doc: DocxDocument, model: ReportModel) -> None:
+    doc.add_heading(model.headings["implications"], level=2)
+    for heading, words in model.implications:
+        paragraph = doc.add_paragraph()
+        paragraph.add_run(_text(f"{heading}.")).bold = True
+        paragraph.add_run(" " + _text(words))
+    doc.add_heading(model.headings["background_papers"], level=2)
+    for paper in model.background_papers:
+        doc.add_paragraph(_text(paper), style="List Bullet")
 
 
 def _summary(doc: DocxDocument, model: ReportModel) -> None:
@@ -430,6 +445,9 @@ def render_docx(model: ReportModel) -> bytes:
     _turn_page(doc, WD_ORIENT.LANDSCAPE)
     _exceptions(doc, model)
     _returns(doc, model)
+    _turn_page(doc, WD_ORIENT.PORTRAIT)
+    _implications_and_papers(doc, model)
+    _turn_page(doc, WD_ORIENT.LANDSCAPE)
     _actions(doc, model)
     _turn_page(doc, WD_ORIENT.PORTRAIT)
     _appendices(doc, model)

@@ -41,13 +41,19 @@ from reporting.working_days import add_working_days
 HEADINGS = {
     "purpose": "1. Purpose of the report",
     "recommendation": "2. Recommendation",
-    "summary": "3. Summary of progress",
-    "exceptions": "4. Delivery exceptions",
-    "returns": "5. Returns received and missing",
-    "actions": "6. Progress on each action",
-    "status_key": "Appendix A: status key",
-    "glossary": "Appendix B: glossary of abbreviations",
+    "reasons": "3. Reasons for the recommendation",
+    "background": "4. Background",
+    "summary": "5. Summary of progress",
+    "exceptions": "6. Delivery exceptions",
+    "returns": "7. Returns received and missing",
+    "implications": "8. Implications",
+    "background_papers": "9. Background papers",
+    "actions": "Appendix A: progress on each action",
+    "status_key": "Appendix B: status key",
+    "glossary": "Appendix C: glossary of abbreviations",
 }
+
+_SECTION_EXCEPTIONS = HEADINGS["exceptions"].split(".")[0]
 
 # Column headings of each table, shared by both documents (`ReportModel.tables`).
 COLUMNS = {
@@ -193,9 +199,9 @@ class FrontSheet:
     meeting_date: str  # "14 November 2022" or "To be confirmed"
     report_title: str
     period: str  # "2022/23 Q2 (July to September 2022)"
-    report_author: str
+    report_author: str  # whom the report is of (an officer's role, never a name)
     author_contact: str
-    lead_member: str
+    lead_member: str  # the portfolio holder
     date_of_report: str
     # The council's words for these are settings; a paper made without them reads as these.
     wards_affected: str = Settings.wards_affected
@@ -205,17 +211,17 @@ class FrontSheet:
     def rows(self) -> tuple[tuple[str, str], ...]:
         """The front sheet as (label, value) rows, in reading order."""
         return (
-            ("Committee", self.committee),
+            ("Meeting", self.committee),
             ("Date of meeting", self.meeting_date),
+            ("Date of publication", self.date_of_report),
+            ("Report of", self.report_author or "Not stated"),
+            ("Portfolio holder", self.lead_member or "Not stated"),
             ("Title", self.report_title),
             ("Period covered", self.period),
-            ("Lead member", self.lead_member or "Not stated"),
-            ("Report author", self.report_author or "Not stated"),
-            ("Contact", self.author_contact or "Not stated"),
-            ("Date of publication", self.date_of_report),
             ("Wards affected", self.wards_affected),
             ("Key decision", self.key_decision),
             ("Exempt information", self.exempt),
+            ("Contact", self.author_contact or "Not stated"),
         )
 
 
@@ -361,6 +367,8 @@ class ReportModel:
     front: FrontSheet
     purpose: tuple[str, ...]  # paragraphs
     recommendation: str
+    reasons: tuple[str, ...]  # paragraphs: why the Committee is asked to do this
+    background: tuple[str, ...]  # paragraphs: the plan, its monitoring, what this paper covers
     summary: tuple[str, ...]  # paragraphs that lead the summary
     status_columns: tuple[Status, ...]
     overall: tuple[StatusCount, ...]
@@ -375,6 +383,8 @@ class ReportModel:
     chart: StatusChart | None = None
     travel_key: tuple[TravelKeyLine, ...] = ()  # empty when not compared with a period
     glossary: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) used in the report
+    implications: tuple[tuple[str, str], ...] = ()  # (heading, words), from the settings
+    background_papers: tuple[str, ...] = ()
 
     @property
     def headings(self) -> dict[str, str]:
@@ -560,10 +570,11 @@ def summarise_priorities(sections) -> tuple[PrioritySummary, ...]:
 # --- the builders behind build_report_model ----------------------------------------------
 
 
-def publication_date(settings: Settings, period: Period) -> date | None:
+def publication_date(settings: Settings, period: Period,
+                     cadence: Cadence | None = None) -> date | None:
     """Give the day the paper is published: the meeting's date less the clear working days
     the council's rules require, or None while the meeting date is not set."""
-    meeting = settings.meeting_date(period)
+    meeting = settings.meeting_date(period, cadence)
     if meeting is None:
         return None
     return add_working_days(meeting, -settings.clear_working_days,
@@ -571,18 +582,19 @@ def publication_date(settings: Settings, period: Period) -> date | None:
 
 
 def _front_sheet(settings: Settings, title: str, period: Period, covered: Period,
-                 produced: datetime) -> FrontSheet:
-    meeting = settings.meeting_date(period)
-    published = publication_date(settings, period)
+                 cadence: Cadence) -> FrontSheet:
+    committee = settings.committee_for(cadence)
+    meeting = settings.meeting_date(period, cadence)
+    published = publication_date(settings, period, cadence)
     return FrontSheet(
         council=settings.council,
-        committee=settings.committee,
+        committee=committee.name,
         meeting_date=long_date(meeting) if meeting else "To be confirmed",
         report_title=title,
         period=covered.description,
-        report_author=settings.report_author,
+        report_author=committee.report_of,
         author_contact=settings.author_contact,
-        lead_member=settings.lead_member,
+        lead_member=committee.portfolio_holder,
         # The paper's date is its publication date, never the day the program ran.
         date_of_report=long_date(published) if published else "To be confirmed",
         wards_affected=settings.wards_affected,
@@ -610,25 +622,48 @@ def _not_covered(plan: Plan, merged: Merged) -> str:
             + "; and ".join(parts) + ".")
 
 
-def _purpose(settings: Settings, plan: Plan, merged: Merged,
-             covered: Period) -> tuple[str, ...]:
+def _purpose(settings: Settings, covered: Period) -> tuple[str, ...]:
+    return (f"To report progress on the {settings.plan_title} for {covered.description}, "
+            "leading with the actions whose delivery needs the Committee's attention.",)
+
+
+def _reasons(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
+    committee = settings.committee_for(cadence).name
+    return (f"The {committee} monitors the delivery of the {settings.plan_title}. Noting "
+            "progress, and asking for more on any action whose delivery is at risk, lets it "
+            "hold the services that lead each action to account.",)
+
+
+def _background(settings: Settings, plan: Plan, merged: Merged) -> tuple[str, ...]:
     cadence, period = merged.cadence, merged.period
+    themes = plural(len(plan.priorities), "priority", "priorities")
     left_out = _not_covered(plan, merged)
+    halves = (" It shows each action's status in each quarter of the half year."
+              if cadence is Cadence.SIX_MONTHLY else "")
     return (
-        f"To report progress on the {settings.plan_title} for "
-        f"{covered.description}, leading with the exceptions that need the "
-        "Committee's attention.",
+        f"The {settings.plan_title} sets out {plural(len(plan.actions), 'action')} under "
+        f"{themes}. Each quarter every service area that leads an action sends a return "
+        "giving the action's status, a progress update and any revised date; the returns "
+        "are checked against the plan and this paper is made from them unedited.",
         f"This {cadence.value} report covers the "
         f"{_covered_phrase(cadences_covered(cadence, period))} actions of the plan: "
-        f"{plural(len(merged.progress), 'action')} in all. Each service area that leads an "
-        "action sends a return with its status and a progress update.",
+        f"{plural(len(merged.progress), 'action')} in all.{halves}",
     ) + ((left_out,) if left_out else ())
+
+
+def _background_papers(settings: Settings, period: Period, cadence: Cadence) -> tuple[str, ...]:
+    if settings.background_papers:
+        return settings.background_papers
+    holder = re.sub(r"^the\s+", "", settings.committee_for(cadence).report_of, flags=re.I)
+    return (settings.plan_title,
+            f"The service areas' returns for {period.label}, held by the "
+            f"{holder or 'policy team'}")
 
 
 def _recommendation(settings: Settings, merged: Merged,
                     exceptions: tuple[ExceptionLine, ...]) -> str:
     considered = (f"considers the {plural(len(exceptions), 'action')} with delivery "
-                  "exceptions set out in section 4, " if exceptions else "")
+                  f"exceptions set out in section {_SECTION_EXCEPTIONS}, " if exceptions else "")
     return (
         f"That the Committee notes the progress made on the {settings.plan_title} in "
         f"{merged.period.label}, {considered}and identifies any action it wishes to "
@@ -749,7 +784,8 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     if exceptions:  # the actions that need attention, by name, before any count
         named = "; ".join(f"{e.action_id} {e.action} ({e.problem[0].lower()}{e.problem[1:]})"
                           for e in exceptions[:8])
-        more = f"; and {len(exceptions) - 8} more in section 4" if len(exceptions) > 8 else ""
+        more = (f"; and {len(exceptions) - 8} more in section {_SECTION_EXCEPTIONS}"
+                if len(exceptions) > 8 else "")
         summary.append(f"Needing attention: {named}{more}.")
     no_status = sum(p.status is Status.NO_UPDATE and bool(p.rows) for p in merged.progress)
     summary.append(f"Of the {plural(len(merged.progress), 'action')} covered, "
@@ -859,9 +895,13 @@ def build_report_model(
                       f"{cadence.value} report",
         cadence=cadence.value,
         period_label=period.label,
-        front=_front_sheet(settings, title, period, covered, produced),
-        purpose=_purpose(settings, plan, merged, covered),
+        front=_front_sheet(settings, title, period, covered, cadence),
+        purpose=_purpose(settings, covered),
         recommendation=_recommendation(settings, merged, exceptions),
+        reasons=_reasons(settings, cadence),
+        background=_background(settings, plan, merged),
+        implications=settings.implications,
+        background_papers=_background_papers(settings, period, cadence),
         summary=_summary(merged, sections, returns, before, exceptions),
         status_columns=STATUS_ORDER,
         overall=tuple(StatusCount(s, sum(p.status is s for p in merged.progress))

@@ -166,6 +166,12 @@ table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .5em;tex
 vertical-align:top}.outcome{font-weight:bold}"""
 
 
+def _head(*headings: str) -> str:
+    """A table's header row, each heading marked as heading its column."""
+    return "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in headings) \
+        + "</tr></thead>"
+
+
 def receipt_html(receipt: Receipt) -> str:
     """Give the receipt as a self-contained HTML page (every value escaped, nothing fetched)."""
     e = escape
@@ -175,7 +181,9 @@ def receipt_html(receipt: Receipt) -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'\">",
         f"<title>Receipt for {e(receipt.file)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>Receipt for {e(receipt.file)}</h1>",
+        # Everything but the footer in the main landmark: a screen reader's user can jump to
+        # it, and nothing is left outside a landmark (WCAG 1.3.1; axe's "region" rule).
+        f"<main><h1>Receipt for {e(receipt.file)}</h1>",
         f"<p class=\"outcome\">Outcome: {e(receipt.outcome)}</p><p>{e(receipt.summary)}</p>",
     ]
     if receipt.details:
@@ -185,25 +193,26 @@ def receipt_html(receipt: Receipt) -> str:
     if not receipt.plan_checked:
         parts.append(f"<p>{e(PLAN_SKIPPED)}</p>")
     if receipt.rows:
-        parts.append("<h2>Rows</h2><table><tr><th>Where</th><th>Action</th>"
-                     "<th>What became of it</th></tr>" + "".join(
+        parts.append("<h2>Rows</h2><table>" + _head("Where", "Action", "What became of it")
+                     + "<tbody>" + "".join(
                          f"<tr><td>{e(r.where)}</td><td>{e(r.action)}</td><td>{e(r.fate)}</td></tr>"
-                         for r in receipt.rows) + "</table>")
+                         for r in receipt.rows) + "</tbody></table>")
     if receipt.problems:
-        parts.append(f"<h2>Problems ({len(receipt.problems)})</h2><table><tr><th>Where</th>"
-                     "<th>What is wrong</th><th>What to do</th><th>Report flag</th></tr>")
+        parts.append(f"<h2>Problems ({len(receipt.problems)})</h2><table>"
+                     + _head("Where", "What is wrong", "What to do", "Report flag") + "<tbody>")
         for p in receipt.problems:
             parts.append(f"<tr><td>{e(p.cell or 'whole file')}</td><td>{e(p.officer)}</td>"
                          f"<td>{e(p.fix)}</td><td>{e(p.code)}</td></tr>")
-        parts.append("</table>")
+        parts.append("</tbody></table>")
     else:
         parts.append("<h2>Problems</h2><p>None.</p>")
     if receipt.notes:
         parts.append("<h2>Notes</h2><ul>" + "".join(
             f"<li>{e(n.where + ': ' if n.where else '')}{e(n.message)}</li>"
             for n in receipt.notes) + "</ul>")
-    parts.append(f"<p><small>Produced {e(datetime.now().strftime('%d/%m/%Y %H:%M'))}"
-                 "</small></p></body></html>")
+    parts.append("</main><footer><p><small>Produced "
+                 f"{e(datetime.now().strftime('%d/%m/%Y %H:%M'))}</small></p></footer>"
+                 "</body></html>")
     return "\n".join(parts) + "\n"
 
 
