@@ -13,14 +13,11 @@ from reporting.settings import DEFAULT_CONFIG_NAME
 
 SETTINGS_TEMPLATE = """\
 # Settings for the scrutiny report. Paths are relative to this file.
-# Fill in the three settings marked "required"; every other one may stay as it is.
+# Fill in the settings marked "required"; every other one may stay as it is.
 
 [council]
 name = ""              # required, e.g. "Anytown District Council"
-committee = ""         # required, e.g. "Overview and Scrutiny Committee"
-report_author = ""     # e.g. "Policy and Performance Officer"
-author_contact = ""    # e.g. "performance@anytown.gov.uk, 01234 567890"
-lead_member = ""       # e.g. "Portfolio Holder for Communities"
+author_contact = ""    # e.g. "performance@anytown.gov.uk, 01234 567890" (a role, not a name)
 wards_affected = "All wards"
 key_decision = "No"
 exempt = "No"          # or the paragraph of Schedule 12A that applies
@@ -34,13 +31,34 @@ default_cadence = "quarterly"
 inputs = "inputs"      # holds plan/ (the plan workbook) and returns/<period>/
 outputs = "outputs"
 
-# Committee meeting dates, by the period each report covers, e.g.
-# "2025-26-Q2" = 2025-11-17
-[meetings]
+# Who receives each paper. The quarterly paper is a short performance update (often to
+# Cabinet); the six-monthly paper is the full one (often to Overview and Scrutiny).
+[committees.quarterly]
+name = ""              # required, e.g. "Cabinet"
+report_of = ""         # e.g. "Director of Corporate Services"
+portfolio_holder = ""  # e.g. "Portfolio Holder for Communities"
+# Meeting dates, by the period each report covers, e.g. "2025-26-Q2" = 2025-11-03
+meetings = {}
+
+[committees.six-monthly]
+name = ""              # required, e.g. "Overview and Scrutiny Committee"
+report_of = ""
+portfolio_holder = ""
+meetings = {}
+
+# The implications section of each paper. Each one left out reads "None arising directly
+# from this report." Others may be added, e.g. data_protection = "...".
+[implications]
+# financial = ""
+# legal = ""
+# equality = ""
+# risk = ""
+# climate = ""
 
 # A paper is published this many working days before its meeting.
 [publication]
 clear_working_days = 5
+# background_papers = ["Council Plan 2024-2028 (Council, 22 July 2024)"]
 
 [intake]
 settle_seconds = 60    # a file changed this recently may still be copying: read it next run

@@ -2,12 +2,20 @@
 # Check for the Debian packages the project needs and install the missing ones.
 #   (no argument)  what `make report` needs: Pango for WeasyPrint, fonts
 #   --test         also what the tests use to read documents back: poppler-utils
-#                  (pdftotext, pdftoppm) and LibreOffice Writer (converts the DOCX)
+#                  (pdftotext, pdftoppm) and LibreOffice Writer (converts the DOCX); and
+#                  to check the published HTML (tests/test_axe.py): Chromium, and npm's
+#                  axe-core (pinned below) in .cache/axe-core, which git ignores
 set -euo pipefail
+
+AXE_CORE_VERSION=4.14.1
+axe_dir="$(cd "$(dirname "$0")/.." && pwd)/.cache/axe-core"
 
 needed=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2)
 if [[ "${1:-}" == "--test" ]]; then
-  needed+=(poppler-utils libreoffice-writer-nogui)
+  needed+=(poppler-utils libreoffice-writer-nogui chromium)
+  # Debian's npm only where there is none: a NodeSource nodejs brings its own, and
+  # conflicts with Debian's npm package.
+  command -v npm >/dev/null 2>&1 || needed+=(nodejs npm)
 fi
 
 missing=()
@@ -15,14 +23,21 @@ for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-
-echo "Installing system packages: ${missing[*]}"
-if [[ $(id -u) -ne 0 ]]; then
-  SUDO=sudo
-else
-  SUDO=
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "Installing system packages: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    SUDO=sudo
+  else
+    SUDO=
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+if [[ "${1:-}" == "--test" ]] \
+    && ! grep -qs "\"version\": \"$AXE_CORE_VERSION\"" "$axe_dir/node_modules/axe-core/package.json"; then
+  echo "Installing axe-core $AXE_CORE_VERSION into $axe_dir"
+  npm install --prefix "$axe_dir" --no-save --no-package-lock --no-audit --no-fund \
+    --loglevel=error "axe-core@$AXE_CORE_VERSION" >/dev/null
+fi

@@ -291,12 +291,14 @@ def test_the_models_tables_are_the_html_tables_cell_by_cell(model, read):
 
 def test_a_table_with_nothing_to_list_is_left_out(model):
     bare = dataclasses.replace(model, exceptions=(), travel_key=(), glossary=())
-    assert list(bare.tables) == ["front", "overall", "by_priority", "returns", "status_key"]
-    assert list(model.tables) == ["front", "overall", "by_priority", "exceptions", "returns",
+    assert list(bare.tables) == ["front", "by_priority", "returns", "status_key"]
+    assert list(model.tables) == ["front", "by_priority", "exceptions", "returns",
                                   "status_key", "travel_key", "glossary"]
-    overall = model.tables["overall"]
-    assert overall.footer == (("Total", str(model.total_actions)),)
-    assert overall.caption_shown and not model.tables["exceptions"].caption_shown
+    by_priority = model.tables["by_priority"]
+    # The totals row counts each status over every priority, then all the actions.
+    assert by_priority.footer == (("Total", *(str(c.count) for c in model.overall),
+                                   str(model.total_actions)),)
+    assert by_priority.caption_shown and not model.tables["exceptions"].caption_shown
 
 def test_the_stylesheet_is_inlined(html):
     assert "<style>" in html and "@page" in html

@@ -166,7 +166,7 @@ def test_status_is_written_as_a_word_in_a_dark_enough_colour(
     document: DocxDocument, model: ReportModel
 ) -> None:
     actions = [a for s in model.sections for a in s.actions]
-    status_cells = [row.cells[3] for table in document.tables[5:5 + len(model.sections)]
+    status_cells = [row.cells[3] for table in document.tables[4:4 + len(model.sections)]
                     for row in table.rows[1:]]
     assert [c.text for c in status_cells] == [a.status.value for a in actions]
     for cell in status_cells:
@@ -178,9 +178,9 @@ def test_status_is_written_as_a_word_in_a_dark_enough_colour(
 def test_every_table_repeats_its_header_row_and_has_alternative_text(
     document: DocxDocument, model: ReportModel
 ) -> None:
-    # front sheet, two summaries, exceptions, returns, a table per priority, status key,
-    # travel key, glossary
-    assert len(document.tables) == 8 + len(model.sections)
+    # front sheet, summary by priority, exceptions, returns, a table per priority, status
+    # key, travel key, glossary
+    assert len(document.tables) == 7 + len(model.sections)
     for table in document.tables:
         tbl_pr = table._tbl.tblPr
         for tag in ("w:tblCaption", "w:tblDescription"):
@@ -201,7 +201,6 @@ def test_every_table_repeats_its_header_row_and_has_alternative_text(
 
 def test_table_headers_use_the_report_words(document: DocxDocument, model: ReportModel) -> None:
     headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
-    assert ["Status", "Number of actions"] in headers
     assert ["Priority", *[s.value for s in model.status_columns], "Total"] in headers
     assert ["Action", "Lead", "The problem", "What is being done", "By when"] in headers
     # No officer's name and no file: a committee paper is published.
@@ -263,7 +262,7 @@ def test_no_exceptions_are_reported_in_words_not_an_empty_table(model: ReportMod
     quiet = dataclasses.replace(model, exceptions=())
     document = docx.Document(io.BytesIO(render_docx(quiet)))
     assert WORDS["no_exceptions"] in _paragraph_texts(document)
-    assert len(document.tables) == 7 + len(model.sections)
+    assert len(document.tables) == 6 + len(model.sections)
 
 
 def test_control_characters_pasted_into_an_update_do_not_break_the_document(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cli import main as cli
+from reporting.cadence import Cadence
 from reporting.settings import ConfigError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,10 +143,18 @@ def test_init_makes_an_installation_to_fill_in_and_overwrites_nothing(tmp_path, 
         load_settings(folder / "reporting.toml")
     # Filled in, it loads; run again, nothing that is there changes.
     filled = text.replace('name = ""', 'name = "Anytown District Council"', 1) \
-        .replace('committee = ""', 'committee = "Scrutiny Panel"', 1) \
         .replace('title = ""', 'title = "Council Plan"', 1)
+    # Each committee's name is required too, and says which is missing.
+    for name, committee in (("quarterly", "Cabinet"), ("six-monthly", "Scrutiny Panel")):
+        (folder / "reporting.toml").write_text(filled)
+        with pytest.raises(ConfigError, match=rf"\[committees.{name}\] name is required"):
+            load_settings(folder / "reporting.toml")
+        filled = filled.replace('name = ""', f'name = "{committee}"', 1)
     (folder / "reporting.toml").write_text(filled)
-    assert load_settings(folder / "reporting.toml").council == "Anytown District Council"
+    settings = load_settings(folder / "reporting.toml")
+    assert settings.council == "Anytown District Council"
+    assert settings.committee_for(Cadence.SIX_MONTHLY).name == "Scrutiny Panel"
+    assert settings.implications[0] == ("Financial", "None arising directly from this report.")
     capsys.readouterr()
     assert cli.main(["init", str(folder)]) == 0
     assert (folder / "reporting.toml").read_text() == filled

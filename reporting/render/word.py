@@ -258,17 +258,19 @@ def _caption(doc: DocxDocument, text: str, keep_with_next: bool = True) -> Parag
     return paragraph
 
 
-# Column widths of each table in cm (landscape tables are 25.7 cm wide, portrait 17 cm).
+# Column widths of each table in cm (every page is portrait: 17 cm between the margins).
 _WIDTHS: dict[str, tuple[float, ...]] = {
     "front": (5.0, 12.0),
-    "overall": (6.0, 4.5),
-    "exceptions": (6.4, 3.4, 5.6, 7.2, 3.1),
-    "returns": (5.6, 2.8, 4.2, 3.0, 3.0, 4.7),
+    "exceptions": (4.2, 2.3, 3.7, 4.8, 2.0),
+    "returns": (4.1, 2.0, 3.1, 2.4, 2.4, 3.0),
     "status_key": (3.5, 13.5),
     "travel_key": (4.5, 12.5),
     "glossary": (3.0, 14.0),
-    "actions": (1.2, 5.0, 3.0, 2.6, 2.6, 2.6, 8.7),
+    "actions": (1.0, 3.4, 2.1, 2.0, 2.0, 2.2, 4.3),
 }
+# The wide tables are set a point smaller than the text, as in the PDF.
+_SMALL_TABLES = frozenset({"exceptions", "returns", "actions", "by_priority", "status_key",
+                           "travel_key", "glossary"})
 
 # Cell margins left and right in twips, where not the usual 85: narrow for the by-priority
 # table, so a bold "Complete" fits its count column at 11pt.
@@ -321,6 +323,8 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.paragraph_format.keep_with_next = row_index < keep_rows_with_next
             run = paragraph.add_run(_text(value))
+            if table.key in _SMALL_TABLES:
+                run.font.size = Pt(10)
             if is_header:
                 run.bold = True
                 _shade(cell, HEADER_FILL)
@@ -337,7 +341,7 @@ def _add_chart(doc: DocxDocument, chart: StatusChart) -> None:
     """Add the chart as a picture whose alternative text states every number, then its caption."""
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.keep_with_next = True
-    shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=Cm(16))
+    shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=Cm(12.5))
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", _text(chart.alt_text))
     doc_pr.set("title", _text(chart.caption))
@@ -383,8 +387,6 @@ def _summary(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_heading(model.headings["summary"], level=2)
     for text in model.summary:
         doc.add_paragraph(_text(text))
-    _add_table(doc, model.tables["overall"])
-    doc.add_paragraph()  # two tables with nothing between them would merge into one
     _add_table(doc, model.tables["by_priority"])
     if model.chart is not None:
         _add_chart(doc, model.chart)
@@ -416,15 +418,13 @@ def _actions(doc: DocxDocument, model: ReportModel) -> None:
 
 
 def _appendices(doc: DocxDocument, model: ReportModel) -> None:
-    heading = doc.add_heading(model.headings["status_key"], level=2)
-    heading.paragraph_format.page_break_before = True  # each appendix starts a page
+    doc.add_heading(model.headings["status_key"], level=2)
     _add_table(doc, model.tables["status_key"])
     if "travel_key" in model.tables:
         doc.add_paragraph()  # two tables with nothing between them would merge into one
         _add_table(doc, model.tables["travel_key"])
     if "glossary" in model.tables:
-        heading = doc.add_heading(model.headings["glossary"], level=2)
-        heading.paragraph_format.page_break_before = True
+        doc.add_heading(model.headings["glossary"], level=2)
         _add_table(doc, model.tables["glossary"])
 
 
@@ -442,14 +442,10 @@ def render_docx(model: ReportModel) -> bytes:
     _front_sheet(doc, model)
     _purpose_and_recommendation(doc, model)
     _summary(doc, model)
-    _turn_page(doc, WD_ORIENT.LANDSCAPE)
     _exceptions(doc, model)
     _returns(doc, model)
-    _turn_page(doc, WD_ORIENT.PORTRAIT)
     _implications_and_papers(doc, model)
-    _turn_page(doc, WD_ORIENT.LANDSCAPE)
     _actions(doc, model)
-    _turn_page(doc, WD_ORIENT.PORTRAIT)
     _appendices(doc, model)
     generated = doc.add_paragraph()
     generated.paragraph_format.space_before = Pt(18)

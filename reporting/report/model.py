@@ -58,14 +58,13 @@ _SECTION_EXCEPTIONS = HEADINGS["exceptions"].split(".")[0]
 # Column headings of each table, shared by both documents (`ReportModel.tables`).
 COLUMNS = {
     "front": ("Item", "Detail"),
-    "overall": ("Status", "Number of actions"),
     "exceptions": ("Action", "Lead", "The problem", "What is being done", "By when"),
     "returns": ("Service area", "Return", "Date completed", "Actions covered",
                 "Actions updated", "Outstanding"),
     "status_key": ("Status", "Meaning"),
     "travel_key": ("Direction of travel", "Meaning"),
     "glossary": ("Abbreviation", "Meaning"),
-    "actions": ("Ref", "Action", "Lead", "Status", "Forecast at year end",
+    "actions": ("Ref", "Action", "Lead", "Status", "Year-end forecast",
                 "Direction of travel", "Progress update"),
 }
 
@@ -75,10 +74,9 @@ TABLES = {
     "front": ("Report details",
               "The committee, meeting date, title, period covered, lead member, author, "
               "contact and date of this report."),
-    "overall": ("Actions by status",
-                "How many of the actions covered by this report are at each status, and the total."),
     "by_priority": ("Actions by priority and status",
-                    "For each priority, how many of its actions are at each status, and its total."),
+                    "For each priority, how many of its actions are at each status, and its "
+                    "total; the last row gives the totals for all priorities."),
     "exceptions": ("Delivery exceptions",
                    "Each action off track, at risk, overdue, slipped, forecast to end worse or "
                    "not reported, most serious first: the action, its lead, the problem, what "
@@ -98,7 +96,7 @@ TABLES = {
 
 # The tables whose caption is printed above them; the others' section headings name them,
 # so their caption is alternative text only.
-_CAPTIONS_SHOWN = frozenset({"overall", "by_priority", "status_key", "travel_key"})
+_CAPTIONS_SHOWN = frozenset({"by_priority", "status_key", "travel_key"})
 
 # Fixed phrases both documents use where the model has nothing to say.
 WORDS = {
@@ -110,6 +108,9 @@ WORDS = {
     "whole_return": "Whole return",
     "no_forecast": "Not given",
     "no_travel": "Not compared",
+    # An earlier quarter's status where no return then gave one.
+    "not_in_return": "No update",
+    "not_due": "Not due",  # the action was not due to report that quarter
     "skip_link": "Skip to main content",
 }
 
@@ -288,6 +289,7 @@ class ActionEntry:
     travel_detail: str = ""  # "was At risk in 2022/23 Q1"
     # Each milestone the plan dates on its own, with its status ("Launch: Complete (due ...)")
     milestone_lines: tuple[str, ...] = ()
+    earlier_status: str = ""  # the status word last quarter ("" when not compared)
 
     @property
     def update_with_milestones(self) -> str:
@@ -338,10 +340,29 @@ class TravelKeyLine:
 class PrioritySection:
     heading: str
     actions: tuple[ActionEntry, ...]
+    # A six-monthly paper shows each quarter of its half: ("Q1", "Q2"); else ().
+    quarters: tuple[str, ...] = ()
 
     @property
     def table(self) -> Table:
-        """The priority's actions, one row each (no card per action: a paper stays short)."""
+        """The priority's actions, one row each (no card per action: a paper stays short).
+
+        A six-monthly paper gives each action's status in each quarter of the half, where a
+        quarterly one gives its status and its direction of travel since last quarter.
+        """
+        if self.quarters:
+            first, now = self.quarters
+            columns = (Column(COLUMNS["actions"][0], "action-id"),
+                       Column(COLUMNS["actions"][1], "objective"),
+                       Column(COLUMNS["actions"][2], "service-area"),
+                       Column(f"{first} status", "earlier", badge=STATUS_BADGE),
+                       Column(f"{now} status", "status", badge=STATUS_BADGE),
+                       Column(COLUMNS["actions"][4], "forecast", badge=STATUS_BADGE),
+                       Column(COLUMNS["actions"][6], "message"))
+            rows = [(a.id, a.objective, a.lead, a.earlier_status or WORDS["not_in_return"],
+                     a.status.value, a.forecast.value if a.forecast else WORDS["no_forecast"],
+                     a.update_with_milestones) for a in self.actions]
+            return replace(_table("actions", columns, rows), caption=self.heading)
         columns = (Column(COLUMNS["actions"][0], "action-id"),
                    Column(COLUMNS["actions"][1], "objective"),
                    Column(COLUMNS["actions"][2], "service-area"),
@@ -406,17 +427,14 @@ class ReportModel:
         """
         tables = {
             "front": _table("front", _columns("front", "item", "detail"), self.front.rows()),
-            "overall": _table(
-                "overall",
-                _columns("overall", "status", "count", numbers=("count",), badge=STATUS_BADGE),
-                [(line.status.value, line.count) for line in self.overall],
-                footer=[(WORDS["total"], self.total_actions)]),
             "by_priority": _table(
                 "by_priority",
                 (Column(WORDS["priority"], "priority"),
                  *(Column(status.value, "count", number=True) for status in self.status_columns),
                  Column(WORDS["total"], "total", number=True)),
-                [(row.heading, *row.counts, row.total) for row in self.by_priority]),
+                [(row.heading, *row.counts, row.total) for row in self.by_priority],
+                footer=[(WORDS["total"], *(line.count for line in self.overall),
+                         self.total_actions)]),
             "exceptions": _table(
                 "exceptions",
                 _columns("exceptions", "action-id", "service-area", "problem", "message",
@@ -439,7 +457,7 @@ class ReportModel:
                 [(line.travel.value, line.meaning) for line in self.travel_key]),
             "glossary": _table("glossary", _columns("glossary", "term", "meaning"), self.glossary),
         }
-        always = ("front", "overall", "by_priority", "status_key")
+        always = ("front", "by_priority", "status_key")
         return {key: table for key, table in tables.items() if table.rows or key in always}
 
     @property
@@ -447,7 +465,7 @@ class ReportModel:
         """Every table both documents show, in reading order (each priority's actions after
         the returns, the appendices last)."""
         tables = self.tables
-        before = [tables[k] for k in ("front", "overall", "by_priority", "exceptions", "returns")
+        before = [tables[k] for k in ("front", "by_priority", "exceptions", "returns")
                   if k in tables]
         after = [tables[k] for k in ("status_key", "travel_key", "glossary") if k in tables]
         return (*before, *(section.table for section in self.sections), *after)
@@ -730,12 +748,17 @@ def _milestone_line(m) -> str:
 
 
 def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
-                  limit: int) -> ActionEntry:
+                  limit: int, due_before: frozenset[Cadence] = frozenset()) -> ActionEntry:
+    """Give one action's entry; `due_before` are the cadences last quarter's returns covered
+    (an action of another cadence was not due to report then)."""
     action = progress.action
     travel = {}
     if before is not None:
         direction_, detail = _travel(before, action.key, progress.status)
-        travel = {"travel": direction_, "travel_detail": detail}
+        earlier = before.statuses.get(action.key)
+        word = earlier.value if earlier else (
+            WORDS["not_in_return"] if action.cadence in due_before else WORDS["not_due"])
+        travel = {"travel": direction_, "travel_detail": detail, "earlier_status": word}
     return ActionEntry(
         id=action.id,
         objective=action.objective,
@@ -763,14 +786,20 @@ def _sections(plan: Plan, merged: Merged, codes: dict[str, list[str]],
               before: PreviousPeriod | None, limit: int) -> tuple[PrioritySection, ...]:
     """Give each priority with covered actions, in plan order, and its actions' entries."""
     sections = []
+    now = merged.period
+    # The six-monthly paper shows both quarters of its half, when the first one reported.
+    quarters = (f"{now.previous().kind}{now.previous().number}", f"{now.kind}{now.number}") \
+        if merged.cadence is Cadence.SIX_MONTHLY and before is not None else ()
+    due_before = frozenset(cadences_covered(Cadence.QUARTERLY, now.previous())) \
+        if quarters else frozenset()
     for priority in plan.priorities:
         entries = tuple(
             _action_entry(p, [_DELIVERY_WORDS[c] for c in codes.get(p.action.id, ())],
-                          before, limit)
+                          before, limit, due_before)
             for p in merged.progress if p.action.priority == priority.key
         )
         if entries:
-            sections.append(PrioritySection(priority.heading, entries))
+            sections.append(PrioritySection(priority.heading, entries, quarters))
     return tuple(sections)
 
 
