@@ -87,7 +87,7 @@ class MilestoneProgress:
     """Where one milestone with its own due date stands: its rows' worst status and new date."""
 
     milestone: Milestone
-    status: Status  # NO_UPDATE when no row named it or none gave a status
+    status: Status  # NO_UPDATE when no row named it, NOT_GIVEN when none gave a status
     revised_date: date | None
     reason_for_revised_date: str
     row: ReturnRow | None  # the row with the latest revised date, else the first that named it
@@ -306,7 +306,8 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
     """Give an action's progress from its rows (one per action, or one per milestone)."""
     rows = [f.row for f in found]
     statuses = [r.status for r in rows if r.status is not None]
-    status = worse_of(statuses) if statuses else Status.NO_UPDATE
+    status = worse_of(statuses) if statuses else (
+        Status.NOT_GIVEN if rows else Status.NO_UPDATE)
     # Rows from more than one service (several leads, or none named) say whose words they are.
     several = len({service_key(f.ret.service_area) for f in found}) > 1
 
@@ -356,7 +357,8 @@ def _milestone(milestone: Milestone, found: list[RowFate]) -> MilestoneProgress:
     chosen = latest or (mine[0] if mine else None)
     return MilestoneProgress(
         milestone=milestone,
-        status=worse_of(statuses) if statuses else Status.NO_UPDATE,
+        status=worse_of(statuses) if statuses else (
+            Status.NOT_GIVEN if mine else Status.NO_UPDATE),
         revised_date=latest.row.revised_date if latest else None,
         reason_for_revised_date=latest.row.reason_for_revised_date if latest else "",
         row=chosen.row if chosen else None,

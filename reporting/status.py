@@ -14,7 +14,8 @@ class Status(str, Enum):
     AT_RISK = "At risk"
     OFF_TRACK = "Off track"
     NOT_STARTED = "Not started"
-    NO_UPDATE = "No update"
+    NO_UPDATE = "Not reported"  # nothing came in for the action this period
+    NOT_GIVEN = "Status not given"  # an update came in, with no status that can be read
 
     @property
     def meaning(self) -> str:
@@ -36,6 +37,7 @@ STATUS_ORDER: tuple[Status, ...] = (
     Status.OFF_TRACK,
     Status.AT_RISK,
     Status.NO_UPDATE,
+    Status.NOT_GIVEN,
     Status.NOT_STARTED,
     Status.ON_TRACK,
     Status.COMPLETE,
@@ -47,8 +49,13 @@ _MEANINGS = {
     Status.AT_RISK: "Some slippage or a risk to delivery; the service is taking action.",
     Status.OFF_TRACK: "Significantly behind plan; will not be delivered by the due date without intervention.",
     Status.NOT_STARTED: "Work has not yet begun; not necessarily a concern if it is not yet due.",
-    Status.NO_UPDATE: "No usable update was received for this period.",
+    Status.NO_UPDATE: "Nothing was received for this action this period: no return, or no "
+                      "row for it in the return.",
+    Status.NOT_GIVEN: "An update was received, but without a status the report can read.",
 }
+
+# The statuses that say nothing about delivery: no update, or an update without a status.
+NO_STATUS = frozenset({Status.NO_UPDATE, Status.NOT_GIVEN})
 
 _SYMBOLS = {
     Status.COMPLETE: "\u2714",  # heavy check mark
@@ -56,7 +63,8 @@ _SYMBOLS = {
     Status.AT_RISK: "\u25b2",  # black up-pointing triangle
     Status.OFF_TRACK: "\u2716",  # heavy multiplication x
     Status.NOT_STARTED: "\u25cb",  # white circle
-    Status.NO_UPDATE: "?",
+    Status.NO_UPDATE: "\u2013",  # en dash: nothing came in
+    Status.NOT_GIVEN: "?",
 }
 
 # Keys are lower case with everything but letters removed.

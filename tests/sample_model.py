@@ -64,7 +64,7 @@ def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> Re
             "Priority 6: Physical Activity",
             (
                 _action("6.c", Status.NO_UPDATE, NO_UPDATE, milestones=(), target=NO_TARGET,
-                        flags=("not reported",), travel=Travel.NEW,
+                        flags=("not reported",), travel=Travel.NOT_COMPARED,
                         travel_detail="no status in 2022/23 Q1"),
                 _action("6.f", Status.COMPLETE, "ASR submitted on time.",
                         forecast=Status.COMPLETE, travel=Travel.IMPROVED),

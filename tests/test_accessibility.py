@@ -201,7 +201,7 @@ def test_word_chart_picture_has_alt_text_stating_the_numbers(document, model):
 def test_word_shows_forecast_and_direction_of_travel_as_words(document, model):
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "At risk" in cells  # a forecast, as a word
-    assert "\u2193 Worse" in cells and "+ New" in cells  # the arrow only repeats the word
+    assert "\u2193 Worse" in cells and "\u2013 Not compared" in cells  # the arrow repeats the word
 
 
 # --- HTML --------------------------------------------------------------------------------

@@ -33,10 +33,12 @@ PRODUCED = datetime(2022, 10, 20, 9, 30)
         (Status.COMPLETE, Status.COMPLETE, Travel.NO_CHANGE),
         (Status.ON_TRACK, Status.AT_RISK, Travel.WORSE),
         (Status.AT_RISK, Status.OFF_TRACK, Travel.WORSE),
-        (Status.ON_TRACK, Status.NO_UPDATE, Travel.WORSE),
-        (None, Status.ON_TRACK, Travel.NEW),
-        (Status.NO_UPDATE, Status.AT_RISK, Travel.NEW),
-        (Status.NO_UPDATE, Status.NO_UPDATE, Travel.NO_CHANGE),
+        # A direction only where both periods have a status.
+        (Status.ON_TRACK, Status.NO_UPDATE, Travel.NOT_COMPARED),
+        (Status.ON_TRACK, Status.NOT_GIVEN, Travel.NOT_COMPARED),
+        (None, Status.ON_TRACK, Travel.NOT_COMPARED),
+        (Status.NO_UPDATE, Status.AT_RISK, Travel.NOT_COMPARED),
+        (Status.NO_UPDATE, Status.NO_UPDATE, Travel.NOT_COMPARED),
     ],
 )
 def test_direction_of_travel(before, now, expected):
@@ -76,10 +78,10 @@ def test_each_action_gets_a_direction_of_travel_against_the_previous_period():
     assert travel == {
         "1.a": (Travel.IMPROVED, "Improved (was At risk in 2022/23 Q1)"),
         "1.b": (Travel.WORSE, "Worse (was On track in 2022/23 Q1)"),
-        "1.c": (Travel.NEW, "New (no status in 2022/23 Q1)"),
+        "1.c": (Travel.NOT_COMPARED, "Not compared (no status in 2022/23 Q1)"),
     }
-    assert "Compared with 2022/23 Q1: 1 worse, 1 improved and 1 new to the comparison." \
-        in model.summary
+    assert "Compared with 2022/23 Q1: 1 worse, 1 improved and 1 not compared (no status in " \
+        "one of the two)." in model.summary
     assert [line.travel for line in model.travel_key] == list(Travel)
 
 
@@ -95,7 +97,7 @@ def test_without_a_previous_period_there_is_no_direction_of_travel():
     assert all(a.travel is None and a.travel_text == "" for s in model.sections for a in s.actions)
     assert model.travel_key == ()
     assert model.glossary == ()
-    # Said once, in the summary, instead of "New" on every action.
+    # Said once, in the summary, instead of on every action.
     assert "No returns came in for 2022/23 Q1, so this report shows no direction of travel." \
         in model.summary
 

@@ -283,7 +283,8 @@ def test_control_characters_pasted_into_an_update_do_not_break_the_document(
 def test_every_table_is_the_models_table_row_by_row(
     document: DocxDocument, model: ReportModel
 ) -> None:
-    arrows = {"Improved": "\u2191", "No change": "\u2192", "Worse": "\u2193", "New": "+"}
+    arrows = {"Improved": "\u2191", "No change": "\u2192", "Worse": "\u2193",
+              "Not compared": "\u2013"}
     tables = list(model.tables_in_order)
     assert len(document.tables) == len(tables)
     for grid, table in zip(document.tables, tables):

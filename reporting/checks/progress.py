@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from reporting.checks.finding import Finding, Severity
 from reporting.merge import Merged, Progress
-from reporting.status import Status, worse_of
+from reporting.status import NO_STATUS, Status, worse_of
 from reporting.wording import cut_words, long_date
 
 
@@ -72,7 +72,7 @@ def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
             yield Finding("AT_RISK", Severity.MEDIUM, a.id, service,
                           f"{a.id} is at risk: {said}",
                           **_row(p, "Status"))
-        if p.forecast and p.status not in (Status.NO_UPDATE,) and p.forecast is not p.status \
+        if p.forecast and p.status not in NO_STATUS and p.forecast is not p.status \
                 and worse_of([p.forecast, p.status]) is p.forecast:
             yield Finding(
                 "FORECAST_WORSE", Severity.MEDIUM, a.id, service,

@@ -41,7 +41,7 @@ from reporting.intake.files import (
 )
 from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
-from reporting.status import Status
+from reporting.status import NO_STATUS, Status
 from reporting.wording import without_controls
 
 RETURN_COLUMNS = (
@@ -67,7 +67,7 @@ REFERENCE_COLUMNS = (
 )
 PREFERRED_SHEET = "Return"
 HEADER_SEARCH_ROWS = 20
-STATUS_WORDS = tuple(s.value for s in Status if s is not Status.NO_UPDATE)
+STATUS_WORDS = tuple(s.value for s in Status if s not in NO_STATUS)
 
 _COLUMN_ALIASES = {
     "Action ID": ("Action ID", "ID", "Ref", "Reference", "Action ref", "Action reference",

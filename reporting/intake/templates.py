@@ -26,7 +26,7 @@ from reporting.plan import Action, Plan
 from reporting.publish import write_atomic
 from reporting.services import service_key
 from reporting.settings import READ_NOW, IntakeSettings
-from reporting.status import Status
+from reporting.status import NO_STATUS, Status
 from reporting.working_days import returns_deadline
 
 # (heading, width, officer types here)
@@ -194,7 +194,7 @@ def _instructions(ws, service_area: str, period: Period, deadline: date) -> None
         cell.font = Font(bold=bold)
     r = len(lines)
     for status in Status:
-        if status is Status.NO_UPDATE:
+        if status in NO_STATUS:
             continue
         r += 1
         _put(ws, r, 1, status.value).font = Font(bold=True)

@@ -33,6 +33,7 @@ _LOOK: dict[Status, tuple[str, str, str]] = {
     Status.OFF_TRACK: ("#b10e1e", "xx", "#ffffff"),
     Status.AT_RISK: ("#ffdd00", "///", "#0b0c0c"),
     Status.NO_UPDATE: ("#0b0c0c", "..", "#ffffff"),
+    Status.NOT_GIVEN: ("#505a5f", "++", "#ffffff"),
     Status.NOT_STARTED: ("#f3f2f1", "", "#0b0c0c"),
     Status.ON_TRACK: ("#00703c", "", "#ffffff"),
     Status.COMPLETE: ("#1d70b8", "\\\\\\", "#ffffff"),

@@ -33,7 +33,7 @@ from reporting.report.travel import (
     travel_meanings,
 )
 from reporting.settings import Settings
-from reporting.status import STATUS_ORDER, Status
+from reporting.status import NO_STATUS, STATUS_ORDER, Status
 from reporting.wording import cut_words, long_date, plural
 from reporting.working_days import add_working_days
 
@@ -109,7 +109,7 @@ WORDS = {
     "no_forecast": "Not given",
     "no_travel": "Not compared",
     # An earlier quarter's status where no return then gave one.
-    "not_in_return": "No update",
+    "not_in_return": Status.NO_UPDATE.value,
     "not_due": "Not due",  # the action was not due to report that quarter
     "skip_link": "Skip to main content",
 }
@@ -234,7 +234,7 @@ class StatusCount:
 
 @dataclass(frozen=True)
 class PrioritySummary:
-    """Counts of covered actions by status for one priority (order of `ReportModel.status_columns`)."""
+    """Counts of covered actions by status for one priority (in STATUS_ORDER)."""
 
     heading: str
     counts: tuple[int, ...]
@@ -432,8 +432,8 @@ class ReportModel:
                 (Column(WORDS["priority"], "priority"),
                  *(Column(status.value, "count", number=True) for status in self.status_columns),
                  Column(WORDS["total"], "total", number=True)),
-                [(row.heading, *row.counts, row.total) for row in self.by_priority],
-                footer=[(WORDS["total"], *(line.count for line in self.overall),
+                [(row.heading, *self._shown(row.counts), row.total) for row in self.by_priority],
+                footer=[(WORDS["total"], *self._shown([line.count for line in self.overall]),
                          self.total_actions)]),
             "exceptions": _table(
                 "exceptions",
@@ -470,26 +470,26 @@ class ReportModel:
         after = [tables[k] for k in ("status_key", "travel_key", "glossary") if k in tables]
         return (*before, *(section.table for section in self.sections), *after)
 
+    def _shown(self, counts) -> tuple:
+        """The counts (in STATUS_ORDER) of the statuses the tables show."""
+        return tuple(c for s, c in zip(STATUS_ORDER, counts, strict=True)
+                     if s in self.status_columns)
+
     @property
     def total_actions(self) -> int:
         return sum(c.count for c in self.overall)
 
 
-def _status_phrase(counts: dict[Status, int], no_status_given: int = 0) -> str:
-    """Say the counts in words; of the actions with no status, `no_status_given` sent an
-    update without one (the rest were not reported at all), and the words say which."""
+def _status_phrase(counts: dict[Status, int]) -> str:
+    """Say the counts in words: "1 off track, 2 not reported and 9 on track"."""
     verbs = {
         Status.OFF_TRACK: "off track", Status.AT_RISK: "at risk",
-        Status.NO_UPDATE: "not reported", Status.NOT_STARTED: "not started",
-        Status.ON_TRACK: "on track", Status.COMPLETE: "complete",
+        Status.NO_UPDATE: "not reported",
+        Status.NOT_GIVEN: "with an update but no status given",
+        Status.NOT_STARTED: "not started", Status.ON_TRACK: "on track",
+        Status.COMPLETE: "complete",
     }
-    parts = []
-    for s in STATUS_ORDER:
-        count = counts.get(s, 0) - (no_status_given if s is Status.NO_UPDATE else 0)
-        if count:
-            parts.append(f"{count} {verbs[s]}")
-        if s is Status.NO_UPDATE and no_status_given:
-            parts.append(f"{no_status_given} with an update but no status given")
+    parts = [f"{counts[s]} {verbs[s]}" for s in STATUS_ORDER if counts.get(s)]
     if not parts:
         return "none"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -512,7 +512,8 @@ def _travel(previous: PreviousPeriod, action_id: str, now: Status) -> tuple[Trav
 
 def _travel_phrase(counts: dict[Travel, int]) -> str:
     words = {Travel.WORSE: "worse", Travel.NO_CHANGE: "unchanged",
-             Travel.IMPROVED: "improved", Travel.NEW: "new to the comparison"}
+             Travel.IMPROVED: "improved", Travel.NOT_COMPARED: "not compared (no status "
+                                                                "in one of the two)"}
     parts = [f"{counts[t]} {words[t]}" for t in TRAVEL_ORDER if counts.get(t)]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -537,18 +538,6 @@ def status_chart(by_priority: tuple[PrioritySummary, ...], total: int) -> Status
             if any(row.counts[i] for row in by_priority)
         ),
     )
-
-
-def _texts(value: object):
-    """Yield every string in a model value (dataclasses, tuples, enums), in order."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            yield from _texts(item)
-    elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            yield from _texts(getattr(value, name))
 
 
 def _used_abbreviations(glossary: Mapping[str, str], text: str) -> tuple[tuple[str, str], ...]:
@@ -640,16 +629,34 @@ def _not_covered(plan: Plan, merged: Merged) -> str:
             + "; and ".join(parts) + ".")
 
 
-def _purpose(settings: Settings, covered: Period) -> tuple[str, ...]:
+# Bodies a paper names without "the": "Cabinet notes", not "the Cabinet notes".
+_NO_ARTICLE = ("cabinet", "council", "executive")
+
+
+def meeting_body(name: str) -> str:
+    """Give a committee's name as a sentence uses it: "Cabinet", "the Scrutiny Commission"."""
+    if not name or name.lower().startswith(_NO_ARTICLE) or name.lower().startswith("the "):
+        return name or "the Committee"
+    return f"the {name}"
+
+
+def _scrutiny(name: str) -> bool:
+    return any(word in name.lower() for word in ("scrutiny", "overview", "select", "audit"))
+
+
+def _purpose(settings: Settings, covered: Period, cadence: Cadence) -> tuple[str, ...]:
+    body = meeting_body(settings.committee_for(cadence).name)
     return (f"To report progress on the {settings.plan_title} for {covered.description}, "
-            "leading with the actions whose delivery needs the Committee's attention.",)
+            f"leading with the actions whose delivery needs {body}'s attention.",)
 
 
 def _reasons(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
-    committee = settings.committee_for(cadence).name
-    return (f"The {committee} monitors the delivery of the {settings.plan_title}. Noting "
-            "progress, and asking for more on any action whose delivery is at risk, lets it "
-            "hold the services that lead each action to account.",)
+    name = settings.committee_for(cadence).name
+    body = meeting_body(name)
+    role = ("holds the services that lead each action to account" if _scrutiny(name) else
+            "can direct resources to any action whose delivery is at risk")
+    return (f"{body[0].upper()}{body[1:]} monitors the delivery of the {settings.plan_title}. "
+            f"Noting progress, and asking for more where delivery is at risk, means it {role}.",)
 
 
 def _background(settings: Settings, plan: Plan, merged: Merged) -> tuple[str, ...]:
@@ -678,14 +685,16 @@ def _background_papers(settings: Settings, period: Period, cadence: Cadence) -> 
             f"{holder or 'policy team'}")
 
 
-def _recommendation(settings: Settings, merged: Merged,
+def _recommendation(settings: Settings, merged: Merged, covered: Period,
                     exceptions: tuple[ExceptionLine, ...]) -> str:
+    name = settings.committee_for(merged.cadence).name
     considered = (f"considers the {plural(len(exceptions), 'action')} with delivery "
                   f"exceptions set out in section {_SECTION_EXCEPTIONS}, " if exceptions else "")
+    asks = ("identifies any action it wishes to scrutinise further" if _scrutiny(name) else
+            "agrees any further action needed where delivery is at risk")
     return (
-        f"That the Committee notes the progress made on the {settings.plan_title} in "
-        f"{merged.period.label}, {considered}and identifies any action it wishes to "
-        "scrutinise further."
+        f"That {meeting_body(name)} notes the progress made on the {settings.plan_title} in "
+        f"{covered.description}, {considered}and {asks}."
     )
 
 
@@ -816,14 +825,13 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
         more = (f"; and {len(exceptions) - 8} more in section {_SECTION_EXCEPTIONS}"
                 if len(exceptions) > 8 else "")
         summary.append(f"Needing attention: {named}{more}.")
-    no_status = sum(p.status is Status.NO_UPDATE and bool(p.rows) for p in merged.progress)
     summary.append(f"Of the {plural(len(merged.progress), 'action')} covered, "
-                   f"{_status_phrase(counts, no_status)}.")
+                   f"{_status_phrase(counts)}.")
     actions = [a for s in sections for a in s.actions]
     if before is not None and actions:
         moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
         summary.append(f"Compared with {before.label}: {_travel_phrase(moved)}.")
-    elif actions:  # a plan's first period: said once, not "New" on every action
+    elif actions:  # a plan's first period: said once, not on every action
         summary.append(f"No returns came in for {merged.period.previous().label}, so this "
                        "report shows no direction of travel.")
     forecasts = [a.forecast for a in actions if a.forecast is not None]
@@ -837,8 +845,8 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     return tuple(summary)
 
 
-def _exceptions(merged: Merged, codes: dict[str, list[str]],
-                limit: int) -> tuple[str, tuple[ExceptionLine, ...]]:
+def _exceptions(merged: Merged, codes: dict[str, list[str]], limit: int,
+                body: str = "the Committee") -> tuple[str, tuple[ExceptionLine, ...]]:
     """Give the delivery exceptions' introduction and one line per action, most serious first."""
     lines = []
     for p in merged.progress:
@@ -854,7 +862,7 @@ def _exceptions(merged: Merged, codes: dict[str, list[str]],
             being_done=cut_words(done, limit, CUT_NOTE.format(limit=limit)),
             by_when=long_date(p.revised_date) if p.revised_date else p.action.due)))
     ordered = tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
-    intro = (f"{plural(len(ordered), 'action needs', 'actions need')} the Committee's "
+    intro = (f"{plural(len(ordered), 'action needs', 'actions need')} {body}'s "
              "attention: off track, at risk, overdue, slipped, forecast to end worse or not "
              "reported. The most serious come first." if ordered else WORDS["no_exceptions"])
     return intro, ordered
@@ -887,7 +895,18 @@ def _with_glossary(model: ReportModel, glossary: Mapping[str, str] | None) -> Re
     """Give `model` with the glossary entries its words use (the model itself when none)."""
     if not glossary:
         return model
-    return replace(model, glossary=_used_abbreviations(glossary, "\n".join(_texts(model))))
+    return replace(model, glossary=_used_abbreviations(glossary, _printed(model)))
+
+
+def _printed(model: ReportModel) -> str:
+    """Give the words the documents print (not the model's unprinted plan fields)."""
+    texts = [model.title, *model.purpose, model.recommendation, *model.reasons,
+             *model.background, *model.summary, model.exceptions_intro, model.returns_intro,
+             *(f"{heading} {words}" for heading, words in model.implications),
+             *model.background_papers]
+    for table in model.tables_in_order:
+        texts += [cell for row in (*table.rows, *table.footer) for cell in row]
+    return "\n".join(texts)
 
 
 def build_report_model(
@@ -917,7 +936,8 @@ def build_report_model(
     sections = _sections(plan, merged, codes, before, limit)
     by_priority = summarise_priorities(sections)
     returns = _returns(merged)
-    exceptions_intro, exceptions = _exceptions(merged, codes, limit)
+    exceptions_intro, exceptions = _exceptions(
+        merged, codes, limit, meeting_body(settings.committee_for(cadence).name))
     model = ReportModel(
         title=title,
         running_title=f"{settings.council}: {settings.plan_title}, {period.label} "
@@ -925,14 +945,17 @@ def build_report_model(
         cadence=cadence.value,
         period_label=period.label,
         front=_front_sheet(settings, title, period, covered, cadence),
-        purpose=_purpose(settings, covered),
-        recommendation=_recommendation(settings, merged, exceptions),
+        purpose=_purpose(settings, covered, cadence),
+        recommendation=_recommendation(settings, merged, covered, exceptions),
         reasons=_reasons(settings, cadence),
         background=_background(settings, plan, merged),
         implications=settings.implications,
         background_papers=_background_papers(settings, period, cadence),
         summary=_summary(merged, sections, returns, before, exceptions),
-        status_columns=STATUS_ORDER,
+        # Every delivery status is a column; "Not reported" and "Status not given" only
+        # where an action is at one.
+        status_columns=tuple(s for s in STATUS_ORDER if s not in NO_STATUS or any(
+            p.status is s for p in merged.progress)),
         overall=tuple(StatusCount(s, sum(p.status is s for p in merged.progress))
                       for s in STATUS_ORDER),
         by_priority=by_priority,
@@ -947,7 +970,8 @@ def build_report_model(
         status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
         generated=f"Made from {plural(len(merged.returns), 'return file')}.",
         chart=status_chart(by_priority, total) if total else None,
+        # The six-monthly paper shows each quarter's status instead of a direction.
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
-                    if before is not None else ()),
+                    if before is not None and not any(s.quarters for s in sections) else ()),
     )
     return _with_glossary(model, glossary)

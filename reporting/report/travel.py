@@ -13,7 +13,7 @@ from enum import Enum
 from reporting.intake.returns import Return, choose_returns
 from reporting.merge import Merged
 from reporting.period import Period
-from reporting.status import Status, worse_of
+from reporting.status import NO_STATUS, Status, worse_of
 
 
 class Travel(str, Enum):
@@ -22,7 +22,9 @@ class Travel(str, Enum):
     IMPROVED = "Improved"
     NO_CHANGE = "No change"
     WORSE = "Worse"
-    NEW = "New"
+    # One of the two periods has no status (nothing came in, or no status was given): a
+    # direction is only given where both have one.
+    NOT_COMPARED = "Not compared"
 
     @property
     def arrow(self) -> str:
@@ -38,12 +40,13 @@ _ARROWS = {
     Travel.IMPROVED: "\u2191",  # upwards arrow
     Travel.NO_CHANGE: "\u2192",  # rightwards arrow
     Travel.WORSE: "\u2193",  # downwards arrow
-    Travel.NEW: "+",
+    Travel.NOT_COMPARED: "\u2013",  # en dash
 }
 
-TRAVEL_ORDER: tuple[Travel, ...] = (Travel.WORSE, Travel.NO_CHANGE, Travel.IMPROVED, Travel.NEW)
+TRAVEL_ORDER: tuple[Travel, ...] = (Travel.WORSE, Travel.NO_CHANGE, Travel.IMPROVED,
+                                    Travel.NOT_COMPARED)
 
-# How good a status is for delivery, higher is better. "No update" has no place on this
+# How good a status is for delivery, higher is better. "Not reported" has no place on this
 # scale: it says nothing about delivery, so it is handled on its own in `direction`.
 _DELIVERY_RANK = {
     Status.OFF_TRACK: 0,
@@ -88,10 +91,8 @@ def as_previous_period(previous: PreviousPeriod | Merged | Mapping[str, Status])
 
 def direction(before: Status | None, now: Status) -> Travel:
     """Give the direction of travel from `before` (None: no status then) to `now`."""
-    if before is None or before is Status.NO_UPDATE:
-        return Travel.NO_CHANGE if now is before else Travel.NEW
-    if now is Status.NO_UPDATE:
-        return Travel.WORSE  # an update was given last time and none this time
+    if before is None or before in NO_STATUS or now in NO_STATUS:
+        return Travel.NOT_COMPARED
     change = _DELIVERY_RANK[now] - _DELIVERY_RANK[before]
     if change > 0:
         return Travel.IMPROVED
@@ -103,8 +104,7 @@ def travel_meanings(previous_label: str) -> tuple[tuple[Travel, str], ...]:
     return (
         (Travel.IMPROVED, f"The status is better than it was in {previous_label}."),
         (Travel.NO_CHANGE, f"The status is the same as in {previous_label}."),
-        (Travel.WORSE, f"The status is worse than in {previous_label}, or an update was "
-                       "given then and none has been given now."),
-        (Travel.NEW, f"There is no status to compare with: the action was not reported "
-                     f"on in {previous_label}, or no status was given then."),
+        (Travel.WORSE, f"The status is worse than in {previous_label}."),
+        (Travel.NOT_COMPARED, f"One of the two has no status to compare: the action was not "
+                              f"reported, or no status was given, in {previous_label} or now."),
     )
