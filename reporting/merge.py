@@ -308,6 +308,11 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
     statuses = [r.status for r in rows if r.status is not None]
     status = worse_of(statuses) if statuses else (
         Status.NOT_GIVEN if rows else Status.NO_UPDATE)
+    # Milestones not started beside others under way: the action is under way, not "Not
+    # started" (a later milestone simply has not begun yet).
+    if status is Status.NOT_STARTED and any(s in (Status.ON_TRACK, Status.COMPLETE)
+                                            for s in statuses):
+        status = Status.ON_TRACK
     # Rows from more than one service (several leads, or none named) say whose words they are.
     several = len({service_key(f.ret.service_area) for f in found}) > 1
 

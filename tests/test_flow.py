@@ -102,7 +102,9 @@ def test_pdf_and_docx_show_every_action_status_and_flag(runs, inputs, cadence, a
         for flag in (f for f in flags if f.delivery and f.action_id):
             assert f"{flag.action_id} " in flat.split(HEADINGS["exceptions"])[-1]
         assert "Not reported: Housing" in flat  # a table cell may wrap
-        assert "That the Committee notes" in flat
+        # Each paper speaks to its own committee: Cabinet, then the Scrutiny Commission.
+        body = "Cabinet" if cadence == "quarterly" else "the Scrutiny Commission"
+        assert f"That {body} notes" in flat
     # In Word, each action is one row of its priority's table, its status beside it (the
     # six-monthly paper gives Q1's status, then Q2's).
     column = 4 if cadence == "six-monthly" else 3

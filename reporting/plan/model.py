@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -36,6 +37,8 @@ def due_words(day: date | None, words: str, loose: bool) -> str:
     """Give a due date as the paper shows it: the council's words for a span, else the day."""
     if day is None:
         return words or "no date set"
+    # "by March 2026" reads as "March 2026" after "due by" or "slipped from".
+    words = re.sub(r"^(by|before|due)\s+", "", words, flags=re.I)
     return words if loose and words else long_date(day)
 
 
@@ -113,7 +116,7 @@ class Action:
     def gaps(self) -> tuple[str, ...]:
         """Name the parts of the action the plan leaves undefined."""
         missing = []
-        if not self.what_we_will_do:
+        if not (self.what_we_will_do or self.objective):
             missing.append("a 'what we will do'")
         if not self.milestones:
             missing.append("a milestone")

@@ -212,8 +212,11 @@ def _due(value: object, words: str) -> tuple:
     """Give (date, words, loose) for a due-date cell, falling back on the By when words."""
     day = parse_date(value)
     if day is not None:
-        return day, words or ("" if not date_is_loose(value) else _text(value)), \
-            date_is_loose(value)
+        # A real date the By when words name as a span ("Winter 2025" = 28 February 2026)
+        # keeps the council's words.
+        loose = date_is_loose(value) or (bool(words) and date_is_loose(words)
+                                          and parse_date(words) == day)
+        return day, words or ("" if not date_is_loose(value) else _text(value)), loose
     day = parse_date(words)
     return day, words, day is not None and date_is_loose(words)
 

@@ -342,6 +342,7 @@ class PrioritySection:
     actions: tuple[ActionEntry, ...]
     # A six-monthly paper shows each quarter of its half: ("Q1", "Q2"); else ().
     quarters: tuple[str, ...] = ()
+    forecasts: bool = True  # False: no return gave a forecast, so the column is left out
 
     @property
     def table(self) -> Table:
@@ -352,29 +353,28 @@ class PrioritySection:
         """
         if self.quarters:
             first, now = self.quarters
-            columns = (Column(COLUMNS["actions"][0], "action-id"),
-                       Column(COLUMNS["actions"][1], "objective"),
-                       Column(COLUMNS["actions"][2], "service-area"),
-                       Column(f"{first} status", "earlier", badge=STATUS_BADGE),
-                       Column(f"{now} status", "status", badge=STATUS_BADGE),
-                       Column(COLUMNS["actions"][4], "forecast", badge=STATUS_BADGE),
-                       Column(COLUMNS["actions"][6], "message"))
-            rows = [(a.id, a.objective, a.lead, a.earlier_status or WORDS["not_in_return"],
-                     a.status.value, a.forecast.value if a.forecast else WORDS["no_forecast"],
-                     a.update_with_milestones) for a in self.actions]
-            return replace(_table("actions", columns, rows), caption=self.heading)
-        columns = (Column(COLUMNS["actions"][0], "action-id"),
-                   Column(COLUMNS["actions"][1], "objective"),
-                   Column(COLUMNS["actions"][2], "service-area"),
-                   Column(COLUMNS["actions"][3], "status", badge=STATUS_BADGE),
-                   Column(COLUMNS["actions"][4], "forecast", badge=STATUS_BADGE),
-                   Column(COLUMNS["actions"][5], "travel", badge=TRAVEL_BADGE),
-                   Column(COLUMNS["actions"][6], "message"))
-        rows = [(a.id, a.objective, a.lead, a.status.value,
-                 a.forecast.value if a.forecast else WORDS["no_forecast"],
-                 a.travel.value if a.travel else WORDS["no_travel"], a.update_with_milestones)
-                for a in self.actions]
-        return replace(_table("actions", columns, rows), caption=self.heading)
+            status_columns = [
+                (Column(f"{first} status", "earlier", badge=STATUS_BADGE),
+                 lambda a: a.earlier_status or WORDS["not_in_return"]),
+                (Column(f"{now} status", "status", badge=STATUS_BADGE), lambda a: a.status.value)]
+        else:
+            status_columns = [
+                (Column(COLUMNS["actions"][3], "status", badge=STATUS_BADGE),
+                 lambda a: a.status.value)]
+        forecast = [(Column(COLUMNS["actions"][4], "forecast", badge=STATUS_BADGE),
+                     lambda a: a.forecast.value if a.forecast else WORDS["no_forecast"])] \
+            if self.forecasts else []
+        travel = [] if self.quarters else [
+            (Column(COLUMNS["actions"][5], "travel", badge=TRAVEL_BADGE),
+             lambda a: a.travel.value if a.travel else WORDS["no_travel"])]
+        cells = [(Column(COLUMNS["actions"][0], "action-id"), lambda a: a.id),
+                 (Column(COLUMNS["actions"][1], "objective"), lambda a: a.objective),
+                 (Column(COLUMNS["actions"][2], "service-area"), lambda a: a.lead),
+                 *status_columns, *forecast, *travel,
+                 (Column(COLUMNS["actions"][6], "message"), lambda a: a.update_with_milestones)]
+        rows = [tuple(value(a) for _, value in cells) for a in self.actions]
+        table = _table("actions", tuple(column for column, _ in cells), rows)
+        return replace(table, caption=self.heading)
 
 
 @dataclass(frozen=True)
@@ -659,12 +659,13 @@ def _reasons(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
             f"Noting progress, and asking for more where delivery is at risk, means it {role}.",)
 
 
-def _background(settings: Settings, plan: Plan, merged: Merged) -> tuple[str, ...]:
+def _background(settings: Settings, plan: Plan, merged: Merged,
+                quarters: bool) -> tuple[str, ...]:
     cadence, period = merged.cadence, merged.period
     themes = plural(len(plan.priorities), "priority", "priorities")
     left_out = _not_covered(plan, merged)
     halves = (" It shows each action's status in each quarter of the half year."
-              if cadence is Cadence.SIX_MONTHLY else "")
+              if quarters else "")
     return (
         f"The {settings.plan_title} sets out {plural(len(plan.actions), 'action')} under "
         f"{themes}. Each quarter every service area that leads an action sends a return "
@@ -770,7 +771,7 @@ def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
         travel = {"travel": direction_, "travel_detail": detail, "earlier_status": word}
     return ActionEntry(
         id=action.id,
-        objective=action.objective,
+        objective=action.title,  # the objective, else what we will do: never blank
         what_we_will_do=action.what_we_will_do,
         lead=action.lead_service_area,
         partners=action.partners or NO_PARTNERS,
@@ -801,6 +802,7 @@ def _sections(plan: Plan, merged: Merged, codes: dict[str, list[str]],
         if merged.cadence is Cadence.SIX_MONTHLY and before is not None else ()
     due_before = frozenset(cadences_covered(Cadence.QUARTERLY, now.previous())) \
         if quarters else frozenset()
+    forecasts = any(p.forecast for p in merged.progress)
     for priority in plan.priorities:
         entries = tuple(
             _action_entry(p, [_DELIVERY_WORDS[c] for c in codes.get(p.action.id, ())],
@@ -808,7 +810,7 @@ def _sections(plan: Plan, merged: Merged, codes: dict[str, list[str]],
             for p in merged.progress if p.action.priority == priority.key
         )
         if entries:
-            sections.append(PrioritySection(priority.heading, entries, quarters))
+            sections.append(PrioritySection(priority.heading, entries, quarters, forecasts))
     return tuple(sections)
 
 
@@ -857,7 +859,7 @@ def _exceptions(merged: Merged, codes: dict[str, list[str]], limit: int,
         done = p.next_steps or p.reason_for_revised_date or (
             "No return was received." if "NO_RETURN" in found else "Not stated in the return.")
         lines.append((_SERIOUSNESS.index(found[0]), ExceptionLine(
-            action_id=p.action.id, action=p.action.objective, lead=p.action.lead_service_area,
+            action_id=p.action.id, action=p.action.title, lead=p.action.lead_service_area,
             problem=problem[0].upper() + problem[1:],
             being_done=cut_words(done, limit, CUT_NOTE.format(limit=limit)),
             by_when=long_date(p.revised_date) if p.revised_date else p.action.due)))
@@ -948,7 +950,7 @@ def build_report_model(
         purpose=_purpose(settings, covered, cadence),
         recommendation=_recommendation(settings, merged, covered, exceptions),
         reasons=_reasons(settings, cadence),
-        background=_background(settings, plan, merged),
+        background=_background(settings, plan, merged, any(s.quarters for s in sections)),
         implications=settings.implications,
         background_papers=_background_papers(settings, period, cadence),
         summary=_summary(merged, sections, returns, before, exceptions),
