@@ -118,9 +118,11 @@ def template_command(args: argparse.Namespace) -> int:
 
 
 def _intake_settings(args: argparse.Namespace):
-    """The settings' intake bounds when there is a settings file; None when there is none."""
-    from reporting.settings import DEFAULT_CONFIG_NAME, load_settings
+    """The intake bounds of the settings named by --config; None (the defaults) without it.
 
-    if args.config is None and not Path(DEFAULT_CONFIG_NAME).exists():
-        return None
-    return load_settings(args.config).intake
+    Importing needs nothing of the council's settings, so a reporting.toml still being
+    filled in does not stop it.
+    """
+    from reporting.settings import load_settings
+
+    return load_settings(args.config).intake if args.config is not None else None

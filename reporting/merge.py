@@ -38,6 +38,9 @@ class Fate(str, Enum):
     NOT_LEAD = "NOT_LEAD_SERVICE"  # a row for an action another service leads
     OLD = "OLD_RETURN"  # the file repeats last period's return: it is last period's
     DUPLICATE = "DUPLICATE_UPDATE"
+    # The row's milestone is another action's, none of its own: its reference was mistyped
+    # (1.10 typed into a number cell becomes 1.1), so it is not used for either.
+    ELSEWHERE = "MILESTONE_ELSEWHERE"
 
 
 @dataclass(frozen=True)
@@ -205,13 +208,29 @@ def _rows_frame(returns: tuple[Return, ...], chosen: dict[str, Return],
         {"ret": n, "row": i, "action_id": row.action_id, "milestone": row.milestone.lower(),
          "service": service_key(plan_service(plan, ret.service_area)),
          "chosen": id(ret) in used, "old": id(ret) in old,
-         "owned": _owns(plan, ret.service_area, row.action_id)}
+         "owned": _owns(plan, ret.service_area, row.action_id),
+         "elsewhere": bool(milestone_owner(plan, row.action_id, row.milestone))}
         for n, ret in enumerate(returns) if ret.usable
         for i, row in enumerate(ret.rows)
     ]
     return pd.DataFrame.from_records(
-        records,
-        columns=["ret", "row", "action_id", "milestone", "service", "chosen", "old", "owned"])
+        records, columns=["ret", "row", "action_id", "milestone", "service", "chosen", "old",
+                          "owned", "elsewhere"])
+
+
+def milestone_owner(plan: Plan | None, reference: str, milestone: str) -> Action | None:
+    """Give the other action whose milestone a row names, when it names none of its own
+    action's: the sign of a mistyped reference. None when the milestone is its own (or is
+    blank, or unknown to the plan)."""
+    action = plan.action(reference) if plan and milestone else None
+    if action is None:
+        return None
+    said = _words(milestone)
+    if any(_words(m.text) == said for m in action.milestones):
+        return None
+    owners = [a for a in plan.actions if a is not action
+              and any(_words(m.text) == said for m in a.milestones)]
+    return owners[0] if len(owners) == 1 else None
 
 
 def plan_service(plan: Plan | None, name: str) -> str:
@@ -281,7 +300,9 @@ def sort_updates(plan: Plan | None, returns: list[Return], period: Period,
     frame.loc[~frame["chosen"], "fate"] = Fate.SUPERSEDED.value
     frame.loc[frame["old"], "fate"] = Fate.OLD.value
     frame.loc[frame["chosen"] & ~known, "fate"] = Fate.UNKNOWN_ACTION.value
-    frame.loc[frame["chosen"] & known & ~frame["owned"], "fate"] = Fate.NOT_LEAD.value
+    frame.loc[frame["chosen"] & known & frame["elsewhere"], "fate"] = Fate.ELSEWHERE.value
+    frame.loc[frame["chosen"] & known & ~frame["elsewhere"] & ~frame["owned"], "fate"] = \
+        Fate.NOT_LEAD.value
     # Each service's first row on an action (and milestone) counts: with several leads (or
     # none named) each service's row is kept, and labelled by service in the paper.
     key = ["action_id", "milestone", "service"]

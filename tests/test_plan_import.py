@@ -108,8 +108,14 @@ def test_bodies_are_split_only_where_they_clearly_separate():
         "Planning Policy", "parish and town councils"]
     assert bodies_in("Community and Voluntary sector organisations") == [
         "Community and Voluntary sector organisations"]
+    # " and " may be inside one body's name ("Angus Health and Social Care Partnership"):
+    # never split there; a slash with spaces separates two, CCG/ICS is one.
     assert bodies_in("Housing Services and Planning Policy; CCG/ICS") == [
-        "Housing Services", "Planning Policy", "CCG/ICS"]
+        "Housing Services and Planning Policy", "CCG/ICS"]
+    assert bodies_in("Angus Health and Social Care Partnership") == [
+        "Angus Health and Social Care Partnership"]
+    assert bodies_in("Environmental Services / Housing") == ["Environmental Services", "Housing"]
+    assert bodies_in("Children, Families and Justice") == ["Children, Families and Justice"]
     assert bodies_in("") == []
 
 

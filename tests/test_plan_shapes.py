@@ -202,3 +202,28 @@ def test_the_blank_template_has_instructions_and_needs_an_action(tmp_path):
     plan, problems = read_plan_workbook(path)
     assert plan is None and [str(p) for p in problems] == [
         "sheet 'Actions': the sheet has no actions; add one row per action under the header row"]
+
+
+def test_a_milestone_of_another_action_means_a_mistyped_reference(plan, tmp_path):
+    # "1.10" typed into a number cell reads as 1.1; the milestone says which it was.
+    path = tmp_path / "economic-development.csv"
+    path.write_text("Action ID,Milestone,Status,Progress update\n"
+                    "1.1,Consultation closes,Green,Closed on time.\n")
+    report = _report(plan, read_return(path))
+    [fate] = report.check.updates.fates
+    assert fate.fate.value == "MILESTONE_ELSEWHERE"
+    [finding] = [f for f in report.findings if f.code == "MILESTONE_ELSEWHERE"]
+    assert "'Consultation closes', is 1.10's" in finding.message
+    assert not next(p for p in report.merged.progress if p.action.id == "1.1").rows
+    [receipt] = report.check.receipts
+    assert "Not used: its milestone is 1.10's, not 1.1's; check the Action ID" in \
+        [line.fate for line in receipt.rows]
+
+
+def test_a_status_read_from_part_of_what_was_typed_is_told_to_the_officer(tmp_path):
+    path = tmp_path / "housing.csv"
+    path.write_text("Action ID,Status,Progress update\n1.1,amber-ish,Slow.\n")
+    ret = read_return(path)
+    assert ret.rows[0].status is Status.AT_RISK
+    assert [n.message for n in ret.notes] == [
+        "'amber-ish' was read as At risk; choose a status from the list next time"]

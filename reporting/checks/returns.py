@@ -12,7 +12,7 @@ from reporting.cells import parse_period
 from reporting.checks.finding import Finding, Severity
 from reporting.checks.words import status_mismatch, words_in
 from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
-from reporting.merge import Fate, PeriodUpdates, RowFate, plan_service
+from reporting.merge import Fate, PeriodUpdates, RowFate, milestone_owner, plan_service
 from reporting.services import service_key
 from reporting.settings import IntakeSettings
 from reporting.wording import long_date, same_words
@@ -146,6 +146,16 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
                 copy_words=f"{sender} sent a row for your action {ref} "
                            f"({file}, {row.where('Action ID')}); it was not used, and your "
                            "own row is the one reported")
+        elif fate.fate is Fate.ELSEWHERE:
+            other = milestone_owner(updates.plan, row.action_id, row.milestone).id
+            yield _row_finding(
+                updates, fate, "MILESTONE_ELSEWHERE", Severity.MEDIUM, "Action ID",
+                f"{file} has a row for {ref} whose milestone, '{row.milestone}', is {other}'s; "
+                "its update was not used for either action.",
+                f"the milestone '{row.milestone}' belongs to {other}, not {ref}, so this row "
+                "was not used",
+                f"check the Action ID: if the row is about {other}, write {other} (typed into "
+                "a number cell, 1.10 becomes 1.1: format the cell as text)")
         elif fate.fate is Fate.DUPLICATE:
             milestone = f" ({row.milestone})" if row.milestone else ""
             first = fate.first_place

@@ -310,13 +310,18 @@ _ALIASES: dict[str, tuple[str, ...]] = {
                   "Action number", "Action ref", "Ref no", "Number"),
     "Objective": ("Objective", "Action", "Action title", "Objectives"),
     "What we will do": ("What we will do", "Activity", "Actions", "Description",
-                        "Activities", "Action description"),
+                        "Activities", "Action description", "Key action", "Key actions",
+                        "What we will deliver", "What we will do by when"),
     "By when": ("By when", "Due", "Due date", "Date", "Deadline", "Timescale",
                 "Timescales", "Target date", "When"),
     "Who will deliver": ("Who will deliver this?", "Who will deliver", "Who", "Lead",
                          "Lead officer", "Responsible officer", "Owner", "Lead service",
-                         "Service", "Lead service area", "Responsible", "Lead(s)"),
-    "Milestones": ("Milestones", "Milestone", "Key milestones"),
+                         "Service", "Lead service area", "Responsible", "Lead(s)",
+                         "Responsible service", "Responsible service area", "Service area",
+                         "Lead services", "Lead department", "Directorate", "Delivered by",
+                         "Lead service(s)", "Responsible team", "Lead team"),
+    "Milestones": ("Milestones", "Milestone", "Key milestones", "Key milestone",
+                   "Milestone(s)", "Key deliverables", "Deliverables", "Deliverable"),
     "Target/Outcome": ("Target/Outcome", "Target", "Outcome", "Targets", "Outcomes",
                        "Success measure", "Success measures", "What residents will see",
                        "Measure", "Measures", "Target / Outcome"),
@@ -400,15 +405,14 @@ def bodies_in(text: str) -> list[str]:
     name ("parish and town councils", "Health & Wellbeing", "Canals & Rivers Trust").
     """
     found = []
-    for part in re.split(r"\s*[,;\n]\s*", text):
-        part = part.strip(" .,;")
-        if not part:
-            continue
-        pieces = re.split(r"\s+and\s+", part)
-        if len(pieces) == 2 and all(len(p.split()) >= 2 and p[:1].isupper() for p in pieces):
-            found.extend(p.strip(" .") for p in pieces)
-        else:
-            found.append(part)
+    for line in re.split(r"\s*(?:[;\n]|\s/\s)\s*", text):
+        parts = [p.strip(" .,;") for p in line.split(",") if p.strip(" .,;")]
+        # "Children, Families and Justice" is one service's name, not three bodies: single
+        # words before a last part joined by "and".
+        if len(parts) > 1 and " and " in parts[-1] and all(
+                len(p.split()) == 1 for p in parts[:-1]):
+            parts = [", ".join(parts)]
+        found.extend(parts)
     return list(dict.fromkeys(found))
 
 
@@ -826,6 +830,25 @@ def _workbook_bytes(priorities: list[Priority], actions: list[dict], milestones:
     return buffer.getvalue()
 
 
+def _cadences_read(plan) -> list[Decision]:
+    """Say where a milestone's wording decides how often an action reports ("Annual report
+    published" makes it annual): a person should confirm it."""
+    from reporting.cadence import cadence_from_wording
+
+    found = []
+    for action in plan.actions:
+        cadence = cadence_from_wording([m.text for m in action.milestones])
+        if cadence is not None:
+            words = next(m.text for m in action.milestones
+                         if cadence_from_wording([m.text]) is cadence)
+            found.append(Decision(
+                f"action {action.id}",
+                f"reports {cadence.label.lower()}, because its milestone '{words}' says so; "
+                "if it should not, write its cadence (quarterly, six-monthly or annual) in "
+                "the Actions sheet's Cadence column"))
+    return found
+
+
 def _read_back(data: bytes, source: Path, decisions: list[Decision]) -> list[Decision]:
     """Read the written workbook as a run will; give its problems a person should see."""
     from reporting.plan.workbook import read_plan_workbook
@@ -840,7 +863,7 @@ def _read_back(data: bytes, source: Path, decisions: list[Decision]) -> list[Dec
                         f"({blocking[0] if blocking else 'no plan'}); this is a fault in the "
                         "importer: please report it with the file")
     said = " ".join(d.message for d in decisions)
-    found = []
+    found = _cadences_read(plan)
     for problem in problems:
         covered = ("has no lead service area" in problem.message and "lead" in said) or \
             ("is not a date" in problem.message and "is not a date" in said)

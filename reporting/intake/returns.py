@@ -41,7 +41,7 @@ from reporting.intake.files import (
 )
 from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
-from reporting.status import NO_STATUS, Status
+from reporting.status import NO_STATUS, Status, parse_status
 from reporting.wording import without_controls
 
 RETURN_COLUMNS = (
@@ -332,6 +332,11 @@ def _table(
             notes.append(Note(name_of_file, cells["Status"],
                               f"'{status_text}' names two statuses; the worse, "
                               f"{status.value}, was taken"))
+        elif status is not None and parse_status(status_text) is None:
+            # Read from part of what was typed ("amber-ish"): the officer is told how.
+            notes.append(Note(name_of_file, cells["Status"],
+                              f"'{status_text}' was read as {status.value}; choose a status "
+                              "from the list next time"))
         forecast_text = cell_text(cell(values, "Forecast year-end status"))
         forecast, _ = read_status(forecast_text)
         rows.append(ReturnRow(

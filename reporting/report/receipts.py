@@ -16,7 +16,7 @@ from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
 from reporting.checks import Finding
 from reporting.intake.returns import Note, Return
 from reporting.layout import safe_name
-from reporting.merge import Fate, PeriodUpdates, RowFate
+from reporting.merge import Fate, PeriodUpdates, RowFate, milestone_owner
 from reporting.publish import write_atomic
 from reporting.wording import long_date, plural
 
@@ -77,14 +77,20 @@ def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
     elif fate.fate is Fate.NOT_LEAD:
         action = updates.plan.action(row.action_id)
         text = f"Not used: {action.id} is led by {action.lead_service_area}"
+    elif fate.fate is Fate.ELSEWHERE:
+        other = milestone_owner(updates.plan, row.action_id, row.milestone)
+        text = (f"Not used: its milestone is {other.id}'s, not "
+                f"{updates.plan.action(row.action_id).id}'s; check the Action ID")
     elif fate.fate is Fate.DUPLICATE:
         text = f"Not used: the row at {fate.first_place} on the same action counts"
     elif fate.fate is Fate.OLD:
         text = "Not used: the file repeats last period's return"
     else:
         text = "Not used: a newer return from the same service area was used"
-    return RowLine(row.where("Action ID"), row.raw_action_id or "(blank)", row.action_id,
-                   fate.used, text, fate.fate.value)
+    # The reference as the plan writes it ("GB1"), not the key it was matched by ("gb.1").
+    action = updates.plan.action(row.action_id) if updates.plan and row.action_id else None
+    return RowLine(row.where("Action ID"), row.raw_action_id or "(blank)",
+                   action.id if action else row.action_id, fate.used, text, fate.fate.value)
 
 
 def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding]) -> Receipt:
