@@ -39,7 +39,6 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def import_command(args: argparse.Namespace) -> int:
     from reporting.intake.plan_import import import_plan
-
     from reporting.settings import READ_NOW
 
     settings = _intake_settings(args) or READ_NOW

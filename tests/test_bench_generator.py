@@ -56,9 +56,9 @@ def test_the_benchmarks_word_floor_holds_every_table_of_the_model():
     import io
 
     import docx
+    from conftest import make_action, make_plan, make_return, make_row, prepare
 
     from benchmarks.measure import docx_floor
-    from conftest import make_action, make_plan, make_return, make_row, prepare
 
     model = prepare(make_plan(make_action("1.a"), make_action("1.b")),
                     [make_return("Regulatory Services", make_row("1.a", "Red"))]).model

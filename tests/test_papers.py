@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from conftest import make_action, make_plan, make_return, make_row, prepare
+
 from reporting.checks.finding import DELIVERY_CODES
 from reporting.render.flags import data_quality_csv, data_quality_html
 from reporting.status import Status

@@ -1,5 +1,4 @@
 from datetime import date
-
 from pathlib import Path
 
 import pytest
