@@ -330,3 +330,26 @@ def test_libreoffice_converts_it_to_pdf(docx_bytes: bytes, tmp_path: Path) -> No
     # The PAGE and NUMPAGES fields were laid out, not left as placeholders.
     assert f"Page 1 of {len(pages)}" in pages[0]
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_contents_is_a_toc_field_word_fills_in_and_the_cover_has_no_running_header(
+    document: DocxDocument, model: ReportModel
+) -> None:
+    body = document.element.body
+    instructions = [t.text for t in body.iter(qn("w:instrText"))]
+    assert any(i.strip().startswith("TOC") for i in instructions)
+    kinds = [c.get(qn("w:fldCharType")) for c in body.iter(qn("w:fldChar"))]
+    assert kinds[:2] == ["begin", "separate"] and "end" in kinds
+    # Until Word updates it, the field shows every heading of the contents.
+    texts = _paragraph_texts(document)
+    start = texts.index(WORDS["contents"]) + 1
+    assert texts[start:start + len(model.contents)] == [h for _, h in model.contents]
+    update = document.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+    assert section.header.paragraphs[0].text == model.running_title
+    first_footer = section.first_page_footer._element
+    assert [t.get(qn("w:instr")).strip() for t in first_footer.iter(qn("w:fldSimple"))] == [
+        "PAGE", "NUMPAGES"]

@@ -176,11 +176,14 @@ def _set_page(doc: DocxDocument, running_title: str) -> None:
     section.header_distance = section.footer_distance = Cm(1)
 
     section.header.paragraphs[0].text = _text(running_title)
-    footer = section.footer.paragraphs[0]
-    footer.add_run("Page ")
-    _add_field(footer, "PAGE")
-    footer.add_run(" of ")
-    _add_field(footer, "NUMPAGES")
+    # The cover carries no running header (its own title is the first thing read), but is
+    # numbered like every other page.
+    section.different_first_page_header_footer = True
+    for footer in (section.footer.paragraphs[0], section.first_page_footer.paragraphs[0]):
+        footer.add_run("Page ")
+        _add_field(footer, "PAGE")
+        footer.add_run(" of ")
+        _add_field(footer, "NUMPAGES")
 
 
 def _turn_page(doc: DocxDocument, orientation: WD_ORIENT) -> None:
@@ -362,8 +365,54 @@ def _front_sheet(doc: DocxDocument, model: ReportModel) -> None:
     contents = doc.add_paragraph()
     contents.paragraph_format.space_before = Pt(18)
     contents.add_run(WORDS["contents"]).bold = True
-    for _key, heading in model.contents:
-        doc.add_paragraph(_text(heading))
+    _table_of_contents(doc, [_text(heading) for _key, heading in model.contents])
+
+
+def _field_char(kind: str) -> OxmlElement:
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    return run
+
+
+# The settings that follow w:updateFields in WordprocessingML's schema (CT_Settings).
+_AFTER_UPDATE = frozenset({
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator"})
+
+
+def _table_of_contents(doc: DocxDocument, headings: list[str]) -> None:
+    """A TOC field over the section headings, which Word fills in with page numbers when
+    the file is opened; until then (and in readers that do not update fields) it shows the
+    headings themselves."""
+    paragraphs = [doc.add_paragraph() for _ in headings]
+    first = paragraphs[0]._p
+    first.append(_field_char("begin"))
+    instruction = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = ' TOC \\o "2-2" \\h \\z \\u '
+    instruction.append(text)
+    first.append(instruction)
+    first.append(_field_char("separate"))
+    for paragraph, heading in zip(paragraphs, headings):
+        paragraph.add_run(heading)
+    paragraphs[-1]._p.append(_field_char("end"))
+    # Ask Word to update the fields (the contents' page numbers) as it opens the file.
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    # Word reads settings in the schema's order: updateFields comes before these.
+    later = next((child for child in settings if child.tag.rsplit("}", 1)[-1] in _AFTER_UPDATE),
+                 None)
+    if later is None:
+        settings.append(update)
+    else:
+        later.addprevious(update)
 
 
 def _purpose_and_recommendation(doc: DocxDocument, model: ReportModel) -> None:

@@ -670,7 +670,7 @@ def _background(settings: Settings, plan: Plan, merged: Merged,
         f"The {settings.plan_title} sets out {plural(len(plan.actions), 'action')} under "
         f"{themes}. Each quarter every service area that leads an action sends a return "
         "giving the action's status, a progress update and any revised date; the returns "
-        "are checked against the plan and this paper is made from them unedited.",
+        "are checked against the plan, and this paper is prepared directly from them.",
         f"This {cadence.value} report covers the "
         f"{_covered_phrase(cadences_covered(cadence, period))} actions of the plan: "
         f"{plural(len(merged.progress), 'action')} in all.{halves}",
@@ -970,7 +970,7 @@ def build_report_model(
         returns=returns,
         sections=sections,
         status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
-        generated=f"Made from {plural(len(merged.returns), 'return file')}.",
+        generated=f"Prepared from {plural(len(merged.returns), 'return file')} received.",
         chart=status_chart(by_priority, total) if total else None,
         # The six-monthly paper shows each quarter's status instead of a direction.
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
