@@ -48,7 +48,7 @@ SIZES = ((25, 9), (250, 30), (1000, 60), (5000, 200))
 SEED = 6
 
 # Shares, per return or per row, taken from what the bundled quarter and officers' habits show.
-SHARE_NO_RETURN = 0.08  # a service area sends nothing
+SHARE_NO_RETURN = 0.04  # a service area sends nothing
 SHARE_UNREADABLE = 0.02  # a file that is not a spreadsheet at all
 SHARE_NO_STATUS_COLUMN = 0.02  # a workbook whose header lost the Status column
 SHARE_CSV = 0.10  # sent as CSV instead of the workbook
@@ -57,7 +57,7 @@ SHARE_BLANK_UPDATE = 0.03
 SHARE_BLANK_STATUS = 0.02
 SHARE_BAD_STATUS = 0.01  # "TBC", "see notes"
 SHARE_RAG_WORD = 0.12  # Green/Amber/Red instead of the word
-SHARE_REVISED = 0.09  # a revised date (70% of them with a reason)
+SHARE_REVISED = 0.05  # a revised date (70% of them with a reason)
 SHARE_BAD_DATE = 0.01  # "end of March" in a date column
 SHARE_UNKNOWN_ROW = 0.01  # an action ID that is not in the plan
 SHARE_DUPLICATE_ROW = 0.01
@@ -67,8 +67,10 @@ SHARE_NO_MILESTONE = 0.05
 SHARE_NO_TARGET = 0.03
 SHARE_NO_WHAT = 0.02
 
-STATUSES = (("On track", 0.55), ("Complete", 0.15), ("At risk", 0.12), ("Off track", 0.06),
-            ("Not started", 0.12))
+# A realistic quarter: about 15% of actions are delivery exceptions (off track, at risk,
+# overdue, slipped or not reported), not half of them.
+STATUSES = (("On track", 0.63), ("Complete", 0.14), ("At risk", 0.07), ("Off track", 0.03),
+            ("Not started", 0.13))
 RAG = {"On track": "Green", "Complete": "Blue", "At risk": "Amber", "Off track": "Red",
        "Not started": "Grey"}
 CADENCES = (("Quarterly", 0.6), ("Six-monthly", 0.25), ("Annual", 0.15))
@@ -214,7 +216,8 @@ def write_plan(path: Path, actions: int, services: list[str], rng: random.Random
             lead = order[n]
             n += 1
             partners = ", ".join(rng.sample(_PARTNERS, rng.randint(0, 3)))
-            due = date(2022, 6, 30) + timedelta(days=rng.randint(0, 640))
+            # A plan over several years: a few actions fall due by the report's period end.
+            due = PERIOD_END + timedelta(days=rng.randint(-60, 1100))
             milestones = [] if rng.random() < SHARE_NO_MILESTONE else [
                 _words(rng, 4, 12, noise=0).rstrip(".") for _ in range(rng.randint(1, 3))]
             cadence = _pick(rng, CADENCES)

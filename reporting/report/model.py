@@ -343,6 +343,7 @@ class PrioritySection:
     # A six-monthly paper shows each quarter of its half: ("Q1", "Q2"); else ().
     quarters: tuple[str, ...] = ()
     forecasts: bool = True  # False: no return gave a forecast, so the column is left out
+    travel: bool = True  # False: nothing to compare with (a plan's first period)
 
     @property
     def table(self) -> Table:
@@ -364,7 +365,7 @@ class PrioritySection:
         forecast = [(Column(COLUMNS["actions"][4], "forecast", badge=STATUS_BADGE),
                      lambda a: a.forecast.value if a.forecast else WORDS["no_forecast"])] \
             if self.forecasts else []
-        travel = [] if self.quarters else [
+        travel = [] if self.quarters or not self.travel else [
             (Column(COLUMNS["actions"][5], "travel", badge=TRAVEL_BADGE),
              lambda a: a.travel.value if a.travel else WORDS["no_travel"])]
         cells = [(Column(COLUMNS["actions"][0], "action-id"), lambda a: a.id),
@@ -810,7 +811,8 @@ def _sections(plan: Plan, merged: Merged, codes: dict[str, list[str]],
             for p in merged.progress if p.action.priority == priority.key
         )
         if entries:
-            sections.append(PrioritySection(priority.heading, entries, quarters, forecasts))
+            sections.append(PrioritySection(priority.heading, entries, quarters, forecasts,
+                                            travel=before is not None))
     return tuple(sections)
 
 
