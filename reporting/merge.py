@@ -99,10 +99,11 @@ class MilestoneProgress:
     @property
     def slipped(self) -> bool:
         """Tell whether a return moved the milestone past its planned date."""
-        return bool(self.revised_date and self.revised_date > self.milestone.due_date)
+        return bool(self.revised_date and self.milestone.due_date
+                    and self.revised_date > self.milestone.due_date)
 
     @property
-    def due(self) -> date:
+    def due(self) -> date | None:
         return self.revised_date or self.milestone.due_date
 
     @property
@@ -111,7 +112,7 @@ class MilestoneProgress:
 
     def overdue(self, end: date) -> bool:
         """Tell whether the milestone was due by `end` (a period's last day) and is not done."""
-        return self.due <= end and self.status is not Status.COMPLETE
+        return self.due is not None and self.due <= end and self.status is not Status.COMPLETE
 
 
 @dataclass(frozen=True)
@@ -327,8 +328,10 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
     """Give an action's progress from its rows (one per action, or one per milestone)."""
     rows = [f.row for f in found]
     statuses = [r.status for r in rows if r.status is not None]
+    # An update without a status is "Status not given"; a row left as the template gave it
+    # (no status, no words) is no more a report than no row at all.
     status = worse_of(statuses) if statuses else (
-        Status.NOT_GIVEN if rows else Status.NO_UPDATE)
+        Status.NOT_GIVEN if any(r.progress_update for r in rows) else Status.NO_UPDATE)
     # Milestones not started beside others under way: the action is under way, not "Not
     # started" (a later milestone simply has not begun yet).
     if status is Status.NOT_STARTED and any(s in (Status.ON_TRACK, Status.COMPLETE)
@@ -350,7 +353,9 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
         steps = "\n".join(label(f, f.row.next_steps) if several else f.row.next_steps
                           for f in found if f.row.next_steps)
     dated = [m for m in action.milestones if m.due_date]
-    milestones = tuple(_milestone(m, found) for m in dated)
+    # Where the plan dates any milestone, each is reported on its own (an undated one too,
+    # so none of the action's milestones is missing from its list).
+    milestones = tuple(_milestone(m, found) for m in action.milestones) if dated else ()
     # A new date on a dated milestone's row is that milestone's, not the action's.
     own = {_words(m.text) for m in dated}
     revised_rows = [r for r in rows if r.revised_date and _words(r.milestone) not in own]
@@ -384,7 +389,7 @@ def _milestone(milestone: Milestone, found: list[RowFate]) -> MilestoneProgress:
     return MilestoneProgress(
         milestone=milestone,
         status=worse_of(statuses) if statuses else (
-            Status.NOT_GIVEN if mine else Status.NO_UPDATE),
+            Status.NOT_GIVEN if any(f.row.progress_update for f in mine) else Status.NO_UPDATE),
         revised_date=latest.row.revised_date if latest else None,
         reason_for_revised_date=latest.row.reason_for_revised_date if latest else "",
         row=chosen.row if chosen else None,

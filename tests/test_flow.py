@@ -425,3 +425,12 @@ def test_the_intake_check_writes_the_chase_list_and_reminders_go_once(
     assert sorted(to for (to,), _ in inbox.messages) == sorted(reminded)
     housing = next(m for (to,), m in inbox.messages if to == "housing@harborough.gov.uk")
     assert housing["Subject"] == "Reminder: Housing return for 2022/23 Q2 due 14 October"
+
+
+def test_runs_are_named_by_plan_cadence_and_period(runs):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        names = {run.name for run in client.read_flow_runs()}
+    for cadence in ("quarterly", "six-monthly"):
+        assert f"Health & Wellbeing Action Plan 2022/23: {cadence}, 2022/23 Q2" in names

@@ -116,6 +116,10 @@ def test_bodies_are_split_only_where_they_clearly_separate():
         "Angus Health and Social Care Partnership"]
     assert bodies_in("Environmental Services / Housing") == ["Environmental Services", "Housing"]
     assert bodies_in("Children, Families and Justice") == ["Children, Families and Justice"]
+    assert bodies_in("Human Resources, Digital Enablement and IT") == [
+        "Human Resources, Digital Enablement and IT"]
+    assert bodies_in("Regulatory Services, district and county partners") == [
+        "Regulatory Services", "district and county partners"]
     assert bodies_in("") == []
 
 

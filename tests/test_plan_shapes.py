@@ -227,3 +227,20 @@ def test_a_status_read_from_part_of_what_was_typed_is_told_to_the_officer(tmp_pa
     assert ret.rows[0].status is Status.AT_RISK
     assert [n.message for n in ret.notes] == [
         "'amber-ish' was read as At risk; choose a status from the list next time"]
+
+
+def test_where_the_plan_dates_any_milestone_each_is_listed_on_its_own():
+    from conftest import make_action, make_plan
+
+    from reporting.plan import Milestone
+
+    action = make_action("1.a", milestones=(Milestone("Survey", date(2025, 8, 31), "", False),
+                                             Milestone("Report to Cabinet")))
+    inputs = PeriodInputs(Period.parse("2025/26 Q2"), make_plan(action), (make_return(
+        "Regulatory Services", make_row("1.a", "Complete", "Done.", row=9, milestone="Survey"),
+        make_row("1.a", "", "", row=10, milestone="Report to Cabinet")),), (), ROOT)
+    report = prepare_report(SETTINGS, inputs, Cadence.QUARTERLY, PRODUCED)
+    entry = report.model.sections[0].actions[0]
+    # The untouched row for the undated milestone is "Not reported", not "Status not given".
+    assert entry.milestone_lines == ("Survey: Complete (due 31 August 2025)",
+                                     f"Report to Cabinet: {Status.NO_UPDATE.value}")

@@ -217,7 +217,8 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
                intake: IntakeSettings) -> Iterator[Finding]:
     """Findings about what the used rows say: status, update, dates, wording."""
     before = _previous_updates(previous)
-    for (file, name), fates in _by_action(updates.used_rows()).items():
+    for (file, key), fates in _by_action(updates.used_rows()).items():
+        name = _reference(updates, fates[0].row) if key else key
         first = fates[0]
         if name and not any(f.row.status for f in fates):
             typed = next((f.row.status_text for f in fates if f.row.status_text), "")

@@ -397,6 +397,11 @@ def _join(pieces: list[str]) -> str:
     return joined
 
 
+def _title_case(text: str) -> bool:
+    return all(word[:1].isupper() or word in ("and", "&", "of", "for", "the")
+               for word in text.split())
+
+
 def bodies_in(text: str) -> list[str]:
     """Give the bodies a "Who will deliver" cell names, in order.
 
@@ -407,10 +412,11 @@ def bodies_in(text: str) -> list[str]:
     found = []
     for line in re.split(r"\s*(?:[;\n]|\s/\s)\s*", text):
         parts = [p.strip(" .,;") for p in line.split(",") if p.strip(" .,;")]
-        # "Children, Families and Justice" is one service's name, not three bodies: single
-        # words before a last part joined by "and".
+        # "Children, Families and Justice" and "Human Resources, Digital Enablement and IT"
+        # are one directorate's name, not several bodies: every word capitalised, the last
+        # part joined by "and" ("Regulatory Services, district and county partners" is two).
         if len(parts) > 1 and " and " in parts[-1] and all(
-                len(p.split()) == 1 for p in parts[:-1]):
+                _title_case(p) for p in parts):
             parts = [", ".join(parts)]
         found.extend(parts)
     return list(dict.fromkeys(found))

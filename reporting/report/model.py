@@ -753,6 +753,9 @@ CUT_NOTE = "cut at {limit} words: the full update is in the return, archived wit
 
 def _milestone_line(m) -> str:
     """One dated milestone as its action's row shows it: "Launch: Complete (due Autumn 2025)"."""
+    if not m.milestone.due_date:
+        return f"{m.milestone.text}: {m.status.value}" + (
+            f" (now due {long_date(m.revised_date)})" if m.revised_date else "")
     due = f"due {m.milestone.due}" + (f", now {long_date(m.revised_date)}" if m.revised_date
                                        and m.revised_date != m.milestone.due_date else "")
     return f"{m.milestone.text}: {m.status.value} ({due})"

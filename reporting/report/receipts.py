@@ -114,7 +114,10 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding]) 
         outcome = "Not used"
         summary = "This file cannot be used at all, so the report treats it as not received."
     else:
-        ids = ret.action_ids
+        # The references as the plan writes them ("GB1"), not the keys they matched by.
+        plan = updates.plan
+        ids = tuple(dict.fromkeys(
+            (plan.action(i).id if plan and plan.action(i) else i) for i in ret.action_ids))
         read = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
                 + (f" ({', '.join(ids)})" if ids else ""))
         used = sum(f.used for f in fates)
