@@ -706,7 +706,8 @@ _DELIVERY_WORDS = {
     "DATE_SLIPPED": "date slipped", "NO_RETURN": "not reported",
     "FORECAST_WORSE": "forecast to end worse",
 }
-_SERIOUSNESS = ("NO_RETURN", "OFF_TRACK", "OVERDUE", "AT_RISK", "DATE_SLIPPED",
+# Most serious first: delivery known to be failing, then what is not known at all.
+_SERIOUSNESS = ("OFF_TRACK", "OVERDUE", "AT_RISK", "NO_RETURN", "DATE_SLIPPED",
                 "FORECAST_WORSE")
 
 
