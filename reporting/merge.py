@@ -85,8 +85,34 @@ class PeriodUpdates:
         return tuple(f for f in self.fates if f.used)
 
 
+class _Dated:
+    """The date rules an action and a dated milestone share: written once."""
+
+    revised_date: date | None
+    status: Status
+
+    @property
+    def slipped(self) -> bool:
+        """Tell whether a return moved it past its planned date."""
+        planned = self.planned.due_date
+        return bool(self.revised_date and planned and self.revised_date > planned)
+
+    @property
+    def due(self) -> date | None:
+        return self.revised_date or self.planned.due_date
+
+    @property
+    def due_words(self) -> str:
+        """The date it is due, as the paper says it: a new date, else the plan's words."""
+        return long_date(self.revised_date) if self.revised_date else self.planned.due
+
+    def overdue(self, end: date) -> bool:
+        """Tell whether it was due by `end` (a period's last day) and is not done."""
+        return self.due is not None and self.due <= end and self.status is not Status.COMPLETE
+
+
 @dataclass(frozen=True)
-class MilestoneProgress:
+class MilestoneProgress(_Dated):
     """Where one milestone with its own due date stands: its rows' worst status and new date."""
 
     milestone: Milestone
@@ -97,26 +123,12 @@ class MilestoneProgress:
     return_file: str = ""
 
     @property
-    def slipped(self) -> bool:
-        """Tell whether a return moved the milestone past its planned date."""
-        return bool(self.revised_date and self.milestone.due_date
-                    and self.revised_date > self.milestone.due_date)
-
-    @property
-    def due(self) -> date | None:
-        return self.revised_date or self.milestone.due_date
-
-    @property
-    def due_words(self) -> str:
-        return long_date(self.revised_date) if self.revised_date else self.milestone.due
-
-    def overdue(self, end: date) -> bool:
-        """Tell whether the milestone was due by `end` (a period's last day) and is not done."""
-        return self.due is not None and self.due <= end and self.status is not Status.COMPLETE
-
+    def planned(self):
+        """What the plan says of the milestone: its due date and the words for it."""
+        return self.milestone
 
 @dataclass(frozen=True)
-class Progress:
+class Progress(_Dated):
     """Where one covered action stands this period, and the rows that said so."""
 
     action: Action
@@ -132,23 +144,9 @@ class Progress:
     milestones: tuple[MilestoneProgress, ...] = ()
 
     @property
-    def slipped(self) -> bool:
-        """Tell whether a return moved the action past its planned date."""
-        return bool(self.revised_date and self.action.due_date
-                    and self.revised_date > self.action.due_date)
-
-    @property
-    def due(self) -> date | None:
-        return self.revised_date or self.action.due_date
-
-    @property
-    def due_words(self) -> str:
-        return long_date(self.revised_date) if self.revised_date else self.action.due
-
-    def overdue(self, end: date) -> bool:
-        """Tell whether the action was due by `end` (a period's last day) and is not done."""
-        return self.due is not None and self.due <= end and self.status is not Status.COMPLETE
-
+    def planned(self):
+        """What the plan says of the action: its due date and the words for it."""
+        return self.action
 
 @dataclass(frozen=True)
 class Merged:
