@@ -118,7 +118,6 @@ def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> Re
         ),
         sections=sections,
         status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
-        generated="Made from 2 return files.",
         chart=status_chart(by_priority, len(statuses)),
         travel_key=tuple(TravelKeyLine(t, m) for t, m in travel_meanings("2022/23 Q1")),
         glossary=(

@@ -230,7 +230,7 @@ def test_html_is_standalone_and_navigable(scanned, html):
     assert first_link == {"class": "skip-link", "href": "#main"}
     assert ("main", {"id": "main"}) in scanned
     landmarks = {tag for tag, _ in scanned}
-    assert {"header", "nav", "main", "footer"} <= landmarks
+    assert {"header", "nav", "main"} <= landmarks
     assert "<script" not in html and "<link" not in html and "<iframe" not in html
     for tag, attrs in scanned:
         for name in ("src", "href", "xlink:href"):

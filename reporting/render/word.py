@@ -503,9 +503,6 @@ def render_docx(model: ReportModel) -> bytes:
     _implications_and_papers(doc, model)
     _actions(doc, model)
     _appendices(doc, model)
-    generated = doc.add_paragraph()
-    generated.paragraph_format.space_before = Pt(18)
-    generated.add_run(_text(model.generated)).font.color.rgb = QUIET_COLOUR
 
     buffer = io.BytesIO()
     doc.save(buffer)

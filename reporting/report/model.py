@@ -401,7 +401,6 @@ class ReportModel:
     returns: tuple[ReturnLine, ...]
     sections: tuple[PrioritySection, ...]
     status_key: tuple[tuple[str, str], ...]  # (status word, meaning)
-    generated: str  # "Produced 26 November 2026 10:04 from 7 returns"
     chart: StatusChart | None = None
     travel_key: tuple[TravelKeyLine, ...] = ()  # empty when not compared with a period
     glossary: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) used in the report
@@ -976,7 +975,6 @@ def build_report_model(
         returns=returns,
         sections=sections,
         status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
-        generated=f"Prepared from {plural(len(merged.returns), 'return file')} received.",
         chart=status_chart(by_priority, total) if total else None,
         # The six-monthly paper shows each quarter's status instead of a direction.
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
