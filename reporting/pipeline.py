@@ -140,11 +140,14 @@ def render_documents(model: ReportModel) -> dict[str, bytes]:
     """Give the report's documents: {"html": ..., "pdf": ..., "docx": ...} as bytes."""
     # Imported here: WeasyPrint and python-docx take a second to load, which `reporting
     # check` (an officer waiting for a receipt) should not pay.
+    from reporting.render.alongside import WordAlongside
     from reporting.render.html import render_html, render_pdf
-    from reporting.render.word import render_docx
 
+    # The Word file renders in a child process while the PDF is typeset here: one per core.
+    word = WordAlongside(model)
     html = render_html(model)
-    return {"html": html.encode("utf-8"), "pdf": render_pdf(html), "docx": render_docx(model)}
+    pdf = render_pdf(html)
+    return {"html": html.encode("utf-8"), "pdf": pdf, "docx": word.result()}
 
 
 def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedReport,

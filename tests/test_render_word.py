@@ -352,3 +352,18 @@ def test_contents_is_a_toc_field_word_fills_in_and_the_cover_has_no_running_head
     first_footer = section.first_page_footer._element
     assert [t.get(qn("w:instr")).strip() for t in first_footer.iter(qn("w:fldSimple"))] == [
         "PAGE", "NUMPAGES"]
+
+
+def test_word_renders_in_a_child_alongside_the_pdf_and_falls_back_here(model: ReportModel):
+    import sys
+
+    from reporting.render.alongside import WordAlongside
+
+    expected = _paragraph_texts(docx.Document(io.BytesIO(render_docx(model))))
+    made = WordAlongside(model).result()
+    assert _paragraph_texts(docx.Document(io.BytesIO(made))) == expected
+    # A child that dies (or cannot start) costs time, never the Word file.
+    crashed = WordAlongside(model, command=[sys.executable, "-c", "import os; os.abort()"])
+    assert _paragraph_texts(docx.Document(io.BytesIO(crashed.result()))) == expected
+    missing = WordAlongside(model, command=["/nonexistent/python"])
+    assert _paragraph_texts(docx.Document(io.BytesIO(missing.result()))) == expected

@@ -1,0 +1,72 @@
+"""The Word file rendered alongside the PDF, in a child process: one per core.
+
+WeasyPrint and python-docx are both mostly Python, so two threads would take turns; a
+child process (a fresh interpreter running this module, given the pickled model on its
+stdin and giving the .docx bytes on its stdout) renders the Word file while the parent
+typesets the PDF. If the child cannot start or fails, the Word file is rendered in the
+parent instead: the papers are the same either way, only slower.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from reporting.report.model import ReportModel
+
+CHILD = [sys.executable, "-m", "reporting.render.alongside"]
+
+
+class WordAlongside:
+    """Start rendering `model` as Word in a child; `result()` gives the bytes."""
+
+    def __init__(self, model: ReportModel, command: list[str] | None = None) -> None:
+        self.model = model
+        self.child: subprocess.Popen | None = None
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(Path(__file__).resolve().parents[2]),
+                        os.environ.get("PYTHONPATH", "")) if p)}
+        try:
+            # Its errors are not kept: a child that fails is replaced by rendering here,
+            # where any error is raised with its traceback.
+            self.child = subprocess.Popen(command or CHILD, stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                          env=env)
+            self.child.stdin.write(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+            self.child.stdin.close()
+        except OSError:  # it could not start, or stopped before it had the model
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.child is not None and self.child.poll() is None:
+            self.child.kill()
+            self.child.wait(5)
+        self.child = None
+
+    def result(self) -> bytes:
+        """Give the .docx bytes: the child's, or (if it failed) rendered here."""
+        if self.child is not None:
+            data = self.child.stdout.read()
+            self.child.stdout.close()
+            if self.child.wait() == 0 and data.startswith(b"PK"):
+                return data
+            self._stop()
+        from reporting.render.word import render_docx
+
+        return render_docx(self.model)
+
+
+def serve() -> None:
+    """The child: read a pickled ReportModel on stdin, write its .docx bytes to stdout."""
+    from reporting.render.word import render_docx
+
+    model = pickle.loads(sys.stdin.buffer.read())  # noqa: S301  (our own parent, a private pipe)
+    sys.stdout.buffer.write(render_docx(model))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    serve()
