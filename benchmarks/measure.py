@@ -130,6 +130,23 @@ def pdf_floor(html: str, variant: str | None) -> bytes:
     return weasyprint.HTML(string=html).write_pdf(**options)
 
 
+def plain_floor(model) -> bytes:
+    """Give a PDF of the paper's words set as plain paragraphs: every paragraph, and each
+    table row as one paragraph, on A4 at 11pt, with no tables, badges or tagging. What
+    typesetting the same words costs at the least, and how many pages they need."""
+    import html as escape
+    import weasyprint
+
+    from reporting.report.model import printed_text
+
+    paragraphs = "".join(f"<p>{escape.escape(text)}</p>"
+                         for text in printed_text(model).split("\n") if text.strip())
+    page = ("<html><head><style>@page { size: A4; margin: 18mm 16mm 16mm 16mm }"
+            "body { font: 11pt/1.4 'Liberation Sans', sans-serif } p { margin: 0 0 2mm }"
+            "</style></head><body>" + paragraphs + "</body></html>")
+    return weasyprint.HTML(string=page).write_pdf()
+
+
 # ---- the library pipeline, stage by stage ------------------------------------------------
 
 
@@ -199,6 +216,9 @@ def stages(inputs: Path, outputs: Path, floor: bool = True, extras: bool = True)
                 pdf_floor(html, None)
         with f.stage("floor DOCX"):
             docx_floor(model)
+        with f.stage("floor plain paragraphs"):
+            plain = plain_floor(model)
+        result["plain_pages"] = _pages(plain)
         result["floor"] = f.rows
         result["floor_s"] = round(f.rows["floor PDF"]["s"] + f.rows["floor DOCX"]["s"], 3)
         result["floor_cpu_s"] = round(f.rows["floor PDF"]["cpu_s"] + f.rows["floor DOCX"]["cpu_s"], 3)

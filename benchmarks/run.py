@@ -420,6 +420,22 @@ def _report(info, sizes, results, startup_rows, server, check, rerun_size, seed,
               + ", ".join(f"{a}: {lib.get('imports_s', 0):.2f} s + {lib.get('warmup_s', 0):.2f} s"
                           for a, (_, lib, _) in results.items() if "error" not in lib) + "."]
 
+    plain = [(a, lib) for a, (_, lib, _) in results.items()
+             if "floor plain paragraphs" in lib.get("floor", {})]
+    if plain:
+        lines += ["", "## The paper against its words as plain paragraphs", "",
+                  "The same words set as plain paragraphs (no tables, badges or tagging): the "
+                  "least their typesetting can cost. The issue's target is the paper within "
+                  "3x of it, and at most 150 pages for 1,000 actions.", ""]
+        lines += _table(["actions", "paper PDF pages", "plain pages", "paper render s",
+                         "plain s", "ratio"],
+                        [[a, lib.get("pdf_pages"), lib.get("plain_pages"),
+                          lib["stages"]["render HTML, PDF and DOCX"]["s"],
+                          lib["floor"]["floor plain paragraphs"]["s"],
+                          lib["stages"]["render HTML, PDF and DOCX"]["s"]
+                          / lib["floor"]["floor plain paragraphs"]["s"]]
+                         for a, lib in plain])
+
     extras = [(a, lib) for a, (_, lib, _) in results.items()
               if "pdf_docx_concurrent_s" in lib or "floor PDF untagged" in lib.get("floor", {})]
     if extras:

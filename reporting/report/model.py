@@ -902,10 +902,10 @@ def _with_glossary(model: ReportModel, glossary: Mapping[str, str] | None) -> Re
     """Give `model` with the glossary entries its words use (the model itself when none)."""
     if not glossary:
         return model
-    return replace(model, glossary=_used_abbreviations(glossary, _printed(model)))
+    return replace(model, glossary=_used_abbreviations(glossary, printed_text(model)))
 
 
-def _printed(model: ReportModel) -> str:
+def printed_text(model: ReportModel) -> str:
     """Give the words the documents print (not the model's unprinted plan fields)."""
     texts = [model.title, *model.purpose, model.recommendation, *model.reasons,
              *model.background, *model.summary, model.exceptions_intro, model.returns_intro,
