@@ -365,3 +365,25 @@ def test_the_committee_paper_does_not_scroll_sideways_on_a_phone(browser, folder
             wide.append(f"{page}: {len(broken)} words in tables are broken across lines, "
                         f"such as {', '.join(sorted(set(broken))[:10])}")
     assert not wide, "\n".join(wide)
+
+
+def test_receipts_and_the_data_quality_note_do_not_scroll_sideways_on_a_phone(
+        browser, folder, bundled, hostile):
+    """An officer opens a receipt on a phone: only a table's own box scrolls sideways."""
+    pages = {f"receipt for {r.file}": receipt_html(r)
+             for r in (*bundled.check.receipts, *hostile.check.receipts)}
+    pages["bundled data-quality note"] = data_quality_html(
+        list(bundled.findings), bundled.model.title).decode()
+    wide = []
+    for i, (page, html) in enumerate(pages.items()):
+        path = folder / f"phone-officer-{i}.html"
+        path.write_text(html, encoding="utf-8")
+        tab = browser.open(path, *PHONE)
+        try:
+            found = tab.evaluate(WIDTHS)
+        finally:
+            tab.close()
+        if found["scroll"] > found["client"]:
+            wide.append(f"{page}: the page is {found['scroll']} px wide in a "
+                        f"{found['client']} px window; too wide: {'; '.join(found['culprits'])}")
+    assert not wide, "\n".join(wide)

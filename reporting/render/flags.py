@@ -12,6 +12,7 @@ from html import escape
 
 from reporting.checks import Finding
 from reporting.publish import safe_cell
+from reporting.report.receipts import scrolling
 
 FLAG_COLUMNS = ("code", "severity", "action_id", "service_area", "message", "source")
 # No value in flags.csv runs past this; the archived return holds the whole of any text.
@@ -76,12 +77,14 @@ def data_quality_html(findings: list[Finding], title: str, late: str = "") -> by
     body = "".join(
         "<tr>" + "".join(f"<td>{e(row[c])}</td>" for c in DATA_QUALITY_COLUMNS) + "</tr>"
         for row in rows)
-    table = (f"<table><caption>{len(rows)} findings about the returns and the plan</caption>"
-             "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in _HEADINGS)
-             + f"</tr></thead><tbody>{body}</tbody></table>" if rows
-             else "<p>No findings about the returns or the plan.</p>")
+    table = scrolling("Findings", (
+        f"<table><caption>{len(rows)} findings about the returns and the plan</caption>"
+        "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in _HEADINGS)
+        + f"</tr></thead><tbody>{body}</tbody></table>")) if rows \
+        else "<p>No findings about the returns or the plan.</p>"
     page = (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'\">"
         f"<title>Data-quality note: {e(title)}</title><style>{_STYLE}</style></head><body>"
@@ -94,5 +97,6 @@ def data_quality_html(findings: list[Finding], title: str, late: str = "") -> by
 
 
 _STYLE = ("body{font-family:Arial,Helvetica,sans-serif;margin:2em;color:#111}"
+          ".table-scroll{overflow-x:auto}.table-scroll:focus{outline:3px solid #111}"
           "table{border-collapse:collapse}td,th{border:1px solid #666;padding:.3em .5em;"
           "text-align:left;vertical-align:top}.late{font-weight:bold}")

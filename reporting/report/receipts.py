@@ -170,9 +170,16 @@ PLAN_SKIPPED = ("No settings file or plan was found, so this file was checked on
                 "whether each action ID is in the plan, and which report covers it, was not "
                 "checked.")
 
-_STYLE = """body{font-family:Arial,Helvetica,sans-serif;max-width:52em;margin:2em auto;color:#111}
-table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .5em;text-align:left;
-vertical-align:top}.outcome{font-weight:bold}"""
+_STYLE = """body{font-family:Arial,Helvetica,sans-serif;max-width:52em;margin:2em auto;color:#111;
+padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .5em;
+text-align:left;vertical-align:top}.outcome{font-weight:bold}
+.table-scroll{overflow-x:auto;margin:0 0 1em}.table-scroll:focus{outline:3px solid #111}"""
+
+
+def scrolling(label: str, table: str) -> str:
+    """A table in its own box, which scrolls sideways on a phone instead of the page."""
+    return (f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
+            f"{table}</div>")
 
 
 def _head(*headings: str) -> str:
@@ -186,6 +193,7 @@ def receipt_html(receipt: Receipt) -> str:
     e = escape
     parts = [
         "<!DOCTYPE html>", '<html lang="en-GB"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # Even if something slipped through escaping, the page may load and run nothing.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'\">",
@@ -196,23 +204,23 @@ def receipt_html(receipt: Receipt) -> str:
         f"<p class=\"outcome\">Outcome: {e(receipt.outcome)}</p><p>{e(receipt.summary)}</p>",
     ]
     if receipt.details:
-        parts.append("<table>" + "".join(
+        parts.append(scrolling("The return's details", "<table>" + "".join(
             f"<tr><th scope=\"row\">{e(k)}</th><td>{e(v)}</td></tr>" for k, v in receipt.details)
-            + "</table>")
+            + "</table>"))
     if not receipt.plan_checked:
         parts.append(f"<p>{e(PLAN_SKIPPED)}</p>")
     if receipt.rows:
-        parts.append("<h2>Rows</h2><table>" + _head("Where", "Action", "What became of it")
-                     + "<tbody>" + "".join(
-                         f"<tr><td>{e(r.where)}</td><td>{e(r.action)}</td><td>{e(r.fate)}</td></tr>"
-                         for r in receipt.rows) + "</tbody></table>")
+        parts.append("<h2>Rows</h2>" + scrolling("Rows", "<table>" + _head(
+            "Where", "Action", "What became of it") + "<tbody>" + "".join(
+                f"<tr><td>{e(r.where)}</td><td>{e(r.action)}</td><td>{e(r.fate)}</td></tr>"
+                for r in receipt.rows) + "</tbody></table>"))
     if receipt.problems:
-        parts.append(f"<h2>Problems ({len(receipt.problems)})</h2><table>"
-                     + _head("Where", "What is wrong", "What to do", "Report flag") + "<tbody>")
-        for p in receipt.problems:
-            parts.append(f"<tr><td>{e(p.cell or 'whole file')}</td><td>{e(p.officer)}</td>"
-                         f"<td>{e(p.fix)}</td><td>{e(p.code)}</td></tr>")
-        parts.append("</tbody></table>")
+        parts.append(f"<h2>Problems ({len(receipt.problems)})</h2>" + scrolling(
+            "Problems", "<table>" + _head("Where", "What is wrong", "What to do", "Report flag")
+            + "<tbody>" + "".join(
+                f"<tr><td>{e(p.cell or 'whole file')}</td><td>{e(p.officer)}</td>"
+                f"<td>{e(p.fix)}</td><td>{e(p.code)}</td></tr>" for p in receipt.problems)
+            + "</tbody></table>"))
     else:
         parts.append("<h2>Problems</h2><p>None.</p>")
     if receipt.notes:
