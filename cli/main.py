@@ -22,20 +22,51 @@ def _parser() -> argparse.ArgumentParser:
         prog="reporting", description="Action plan monitoring and scrutiny reports."
     )
     settings_help = "settings file (default: reporting.toml in this folder)"
+    plan_help = "the plan of an installation with several: plans/NAME/reporting.toml"
     parser.add_argument("--config", type=Path, default=None, help=settings_help)
+    parser.add_argument("--plan", default=None, metavar="NAME", help=plan_help)
     commands = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(commands)
     # Officers put it either side of the subcommand; after it, it wins.
-    for command in commands.choices.values():
+    for command in _leaves(commands):
         command.add_argument("--config", type=Path, default=argparse.SUPPRESS,
                              help=settings_help)
+        command.add_argument("--plan", default=argparse.SUPPRESS, metavar="NAME",
+                             help=plan_help)
     return parser
+
+
+def _leaves(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+    """Every command that runs, nested ones ("plan check") included."""
+    found = []
+    for command in commands.choices.values():
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        found += _leaves(nested[0]) if nested else [command]
+    return found
+
+
+PLANS = Path("plans")
+
+
+def _plan_settings(name: str) -> Path:
+    """Give plans/NAME/reporting.toml, the settings of one plan of several; a name that is
+    not there is a ReportingError naming the plans that are."""
+    path = PLANS / name / "reporting.toml"
+    if not path.is_file():
+        there = sorted(p.parent.name for p in PLANS.glob("*/reporting.toml"))
+        raise ReportingError(f"{path}: no such plan; the plans here are "
+                             + (", ".join(there) if there else f"none (no {PLANS}/*/)"))
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.plan is not None:
+            if args.config is not None:
+                return fail("give --plan or --config, not both")
+            args.config = _plan_settings(args.plan)
         return args.handler(args)
     except ReportingError as error:
         # A problem with what the user gave, said in one line; any other error is a fault
