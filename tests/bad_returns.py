@@ -233,3 +233,23 @@ def with_entity_bomb(data: bytes) -> bytes:
                 body = text.encode("utf-8")
             target.writestr(info.filename, body)
     return out.getvalue()
+
+
+def corpus_inputs(tmp: Path):
+    """Give the period's inputs for the corpus: its returns against a plan in which each of
+    their service areas leads an action (Regulatory Services leads 1.a and 1.b)."""
+    from conftest import make_action, make_plan
+
+    from reporting.intake.folder import read_returns
+    from reporting.period import Period
+    from reporting.pipeline import PeriodInputs
+    from reporting.settings import READ_NOW
+
+    folder = tmp / "returns" / FOLDER
+    build_corpus(folder)
+    returns = read_returns(folder, READ_NOW, now=time.time() + 3600)
+    services = sorted({r.service_area for r in returns} - {"Regulatory Services"})
+    plan = make_plan(make_action("1.a"), make_action("1.b"),
+                     *(make_action(f"{n}.a", lead_service_area=s)
+                       for n, s in enumerate(services, start=2)))
+    return PeriodInputs(Period.parse(FOLDER), plan, tuple(returns), (), tmp)

@@ -25,12 +25,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from bad_returns import FOLDER, build_corpus
-from conftest import BUNDLED_INPUTS, ROOT, make_action, make_plan
+from bad_returns import FOLDER, corpus_inputs
+from conftest import BUNDLED_INPUTS, ROOT
 
-from reporting.intake.folder import read_returns
 from reporting.period import Period
-from reporting.pipeline import PeriodInputs, check_period, prepare_report, read_period
+from reporting.pipeline import check_period, prepare_report, read_period
 from reporting.render.flags import data_quality_html
 from reporting.render.html import render_html
 from reporting.report.receipts import receipt_html
@@ -282,15 +281,7 @@ def bundled():
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """The hostile corpus: every problem a receipt can list, from every kind of file."""
-    tmp = tmp_path_factory.mktemp("hostile")
-    folder = tmp / "returns" / FOLDER
-    build_corpus(folder)
-    returns = read_returns(folder, READ_NOW, now=time.time() + 3600)
-    services = sorted({r.service_area for r in returns} - {"Regulatory Services"})
-    plan = make_plan(make_action("1.a"), make_action("1.b"),
-                     *(make_action(f"{n}.a", lead_service_area=s)
-                       for n, s in enumerate(services, start=2)))
-    inputs = PeriodInputs(Period.parse(FOLDER), plan, tuple(returns), (), tmp)
+    inputs = corpus_inputs(tmp_path_factory.mktemp("hostile"))
     return prepare_report(SETTINGS, inputs, SETTINGS.default_cadence, PRODUCED)
 
 
@@ -345,22 +336,30 @@ def test_the_committee_paper_passes_axe_on_a_phone(browser, axe_source, folder, 
     _check(browser, axe_source, folder, papers, *PHONE)
 
 
-def test_the_committee_paper_does_not_scroll_sideways_on_a_phone(browser, folder, papers):
-    """Only a wide table's own box scrolls sideways; the page itself fits a phone."""
-    wide = []
-    for i, (page, html) in enumerate(papers.items()):
-        path = folder / f"phone-{i}.html"
+def _on_a_phone(browser, folder: Path, pages: dict[str, str], stem: str):
+    """Open each page 390 px wide; give (page, widths found, words broken across lines) and,
+    for each page wider than the screen, what makes it so."""
+    measured, wide = [], []
+    for i, (page, html) in enumerate(pages.items()):
+        path = folder / f"{stem}-{i}.html"
         path.write_text(html, encoding="utf-8")
         tab = browser.open(path, *PHONE)
         try:
-            found = tab.evaluate(WIDTHS)
-            broken = tab.evaluate(BROKEN_WORDS)
+            found, broken = tab.evaluate(WIDTHS), tab.evaluate(BROKEN_WORDS)
         finally:
             tab.close()
-        assert found["boxes"], f"{page}: no table is in a scrolling box (.table-scroll)"
+        measured.append((page, found, broken))
         if found["scroll"] > found["client"]:
             wide.append(f"{page}: the page is {found['scroll']} px wide in a "
                         f"{found['client']} px window; too wide: {'; '.join(found['culprits'])}")
+    return measured, wide
+
+
+def test_the_committee_paper_does_not_scroll_sideways_on_a_phone(browser, folder, papers):
+    """Only a wide table's own box scrolls sideways; the page itself fits a phone."""
+    measured, wide = _on_a_phone(browser, folder, papers, "phone")
+    for page, found, broken in measured:
+        assert found["boxes"], f"{page}: no table is in a scrolling box (.table-scroll)"
         if broken:
             wide.append(f"{page}: {len(broken)} words in tables are broken across lines, "
                         f"such as {', '.join(sorted(set(broken))[:10])}")
@@ -374,16 +373,5 @@ def test_receipts_and_the_data_quality_note_do_not_scroll_sideways_on_a_phone(
              for r in (*bundled.check.receipts, *hostile.check.receipts)}
     pages["bundled data-quality note"] = data_quality_html(
         list(bundled.findings), bundled.model.title).decode()
-    wide = []
-    for i, (page, html) in enumerate(pages.items()):
-        path = folder / f"phone-officer-{i}.html"
-        path.write_text(html, encoding="utf-8")
-        tab = browser.open(path, *PHONE)
-        try:
-            found = tab.evaluate(WIDTHS)
-        finally:
-            tab.close()
-        if found["scroll"] > found["client"]:
-            wide.append(f"{page}: the page is {found['scroll']} px wide in a "
-                        f"{found['client']} px window; too wide: {'; '.join(found['culprits'])}")
+    _, wide = _on_a_phone(browser, folder, pages, "phone-officer")
     assert not wide, "\n".join(wide)

@@ -6,15 +6,13 @@ each report is made afresh by the pipeline and held against the receipts.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 import pytest
-from bad_returns import FOLDER, build_corpus
+from bad_returns import corpus_inputs
 from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row
 
 from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
-from reporting.intake.folder import read_returns
 from reporting.period import Period
 from reporting.pipeline import PeriodInputs, check_period, prepare_report
 from reporting.settings import READ_NOW, load_settings
@@ -30,14 +28,7 @@ def _bundled(period: str) -> PeriodInputs:
 
 
 def _corpus(tmp_path) -> PeriodInputs:
-    folder = tmp_path / "returns" / FOLDER
-    build_corpus(folder)
-    returns = read_returns(folder, READ_NOW, now=time.time() + 3600)
-    services = sorted({r.service_area for r in returns} - {"Regulatory Services"})
-    plan = make_plan(make_action("1.a"), make_action("1.b"),
-                     *(make_action(f"{n}.a", lead_service_area=s)
-                       for n, s in enumerate(services, start=2)))
-    return PeriodInputs(Period.parse(FOLDER), plan, tuple(returns), (), tmp_path)
+    return corpus_inputs(tmp_path)
 
 
 def _generated(tmp_path) -> PeriodInputs:
