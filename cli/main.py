@@ -7,12 +7,14 @@ that run a flow, so quick commands (such as checking a return) stay quick.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from cli import automation, intake, plan, run
 from cli.common import fail
 from reporting.errors import ReportingError
+from reporting.installation import plan_settings
 
 COMMANDS = (run, intake, plan, automation)
 
@@ -46,32 +48,21 @@ def _leaves(commands: argparse._SubParsersAction) -> list[argparse.ArgumentParse
     return found
 
 
-PLANS = Path("plans")
-
-
-def _plan_settings(name: str) -> Path:
-    """Give plans/NAME/reporting.toml, the settings of one plan of several; a name that is
-    not there is a ReportingError naming the plans that are."""
-    path = PLANS / name / "reporting.toml"
-    if not path.is_file():
-        there = sorted(p.parent.name for p in PLANS.glob("*/reporting.toml"))
-        raise ReportingError(f"{path}: no such plan; the plans here are "
-                             + (", ".join(there) if there else f"none (no {PLANS}/*/)"))
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.plan is not None:
             if args.config is not None:
                 return fail("give --plan or --config, not both")
-            args.config = _plan_settings(args.plan)
+            args.config = plan_settings(args.plan)
         return args.handler(args)
     except ReportingError as error:
         # A problem with what the user gave, said in one line; any other error is a fault
         # in the program and keeps its traceback.
         return fail(str(error).splitlines()[0])
+    except BrokenPipeError:  # the output piped into `head` or a pager that was closed
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as error:  # the machine's: a full disk, a folder that may not be written
         where = f"{error.filename}: " if error.filename else ""
         return fail(f"{where}{error.strerror or error}; nothing half-written was published "

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cli.common import fail, prefect_environment
 from reporting.cadence import REPORT_CADENCES, Cadence
+from reporting.installation import InstalledPlan
 from reporting.intake.returns import latest_period_with_returns
 from reporting.period import Period
 from reporting.settings import load_settings
@@ -83,17 +84,22 @@ def run_command(args: argparse.Namespace) -> int:
     outputs = Path(args.outputs or settings.outputs)
     outputs.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails now, in a line
     prefect_environment(settings.source.parent)
+    from prefect import tags
+
     from flows.local_server import ServerError
     from flows.scrutiny_report import scrutiny_report
 
+    plan = getattr(args, "plan", None)
     try:
-        with prefect_api():
+        # A plan of several is tagged as its scheduled runs are, to be found in the UI.
+        with prefect_api(), tags(*InstalledPlan(plan, settings.source).tags):
             paths = scrutiny_report(
                 period=period.label,
                 cadence=args.cadence,
                 inputs=str(inputs),
                 outputs=str(outputs),
                 config=str(settings.source),
+                plan=plan,
                 settle_seconds=args.settle_seconds,
             )
     except ServerError as error:

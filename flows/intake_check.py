@@ -18,6 +18,7 @@ from prefect.runtime import flow_run
 from reporting import pipeline
 from reporting.automation.chase import Chase, chase_csv, chase_list, chase_rows
 from reporting.automation.schedule import Cron, local_date, period_open_for_returns
+from reporting.installation import settings_path
 from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.publish import write_atomic
@@ -62,6 +63,7 @@ def intake_check(
     inputs: str | None = None,
     outputs: str | None = None,
     config: str | None = None,
+    plan: str | None = None,
     at: str | None = None,
 ) -> str | None:
     """Refresh the chase list of the period open for returns; give its path (None when none is open).
@@ -69,7 +71,7 @@ def intake_check(
     `at` (an ISO date or time) stands in for the run's scheduled time; `period` names the
     period outright.
     """
-    settings = load_settings(config)
+    settings = load_settings(settings_path(plan, config))
     schedule = settings.schedule
     when = run_time(at, schedule.zone)
     if period:

@@ -14,6 +14,7 @@ from flows.delivery import send_with_retries
 from flows.intake_check import refresh_chase_list, run_time
 from reporting.automation.mail import reminder
 from reporting.automation.schedule import local_date, reminders_due
+from reporting.installation import settings_path
 from reporting.layout import OutputLayout
 from reporting.settings import load_settings
 
@@ -23,10 +24,11 @@ def reminders(
     inputs: str | None = None,
     outputs: str | None = None,
     config: str | None = None,
+    plan: str | None = None,
     at: str | None = None,
 ) -> list[str]:
     """Send the reminders due on the run's date; give the addresses reminded."""
-    settings = load_settings(config)
+    settings = load_settings(settings_path(plan, config))
     schedule = settings.schedule
     today = local_date(run_time(at, schedule.zone), schedule.zone)
     logger = get_run_logger()

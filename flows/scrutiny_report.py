@@ -27,6 +27,7 @@ from reporting.automation.lock import RunInProgress, acquire
 from reporting.automation.mail import papers
 from reporting.automation.schedule import period_reported_on
 from reporting.cadence import Cadence
+from reporting.installation import settings_path
 from reporting.layout import DOCUMENT_KINDS, OutputLayout
 from reporting.period import Period
 from reporting.render.flags import flag_rows
@@ -64,11 +65,10 @@ def render_documents(model, fingerprint: str) -> dict[str, bytes]:
 def _run_name() -> str:
     """Name a run as a performance team looks for it: "Corporate Plan 2024-28: six-monthly,
     2022/23 Q2" (a scheduled run with no period says so), not Prefect's random two words."""
-    from reporting.settings import load_settings
-
     parameters = flow_run.parameters
     try:
-        plan = load_settings(parameters.get("config")).plan_title
+        plan = load_settings(settings_path(parameters.get("plan"),
+                                           parameters.get("config"))).plan_title
     except Exception:  # a broken settings file: the run itself reports why, with the file
         plan = "Scrutiny report"
     period = parameters.get("period") or "scheduled period"
@@ -82,6 +82,7 @@ def scrutiny_report(
     inputs: str | None = None,
     outputs: str | None = None,
     config: str | None = None,
+    plan: str | None = None,
     wait_for_other_run_seconds: float = 1800,
     settle_seconds: float | None = None,
 ) -> dict[str, str]:
@@ -91,9 +92,11 @@ def scrutiny_report(
     at its scheduled time reports on. Only one run per period and cadence goes at a time: a
     second one waits for the first, up to `wait_for_other_run_seconds`, then fails saying why.
     A return modified in the last `settle_seconds` (default: the `[intake]` setting) may
-    still be copying: it is left for the next run and flagged.
+    still be copying: it is left for the next run and flagged. `plan` names a plan of an
+    installation with several (plans/NAME/reporting.toml in the working folder); `config`,
+    a settings file, wins over it.
     """
-    settings = load_settings(config)
+    settings = load_settings(settings_path(plan, config))
     the_cadence = Cadence.parse(cadence)
     if period:
         the_period = Period.parse(period)

@@ -7,8 +7,11 @@ missing is added; nothing is ever overwritten.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from reporting.errors import ReportingError
 from reporting.settings import DEFAULT_CONFIG_NAME
 
 SETTINGS_TEMPLATE = """\
@@ -110,3 +113,64 @@ def init_installation(folder: Path) -> tuple[list[Path], list[Path]]:
     except FileExistsError:
         kept.append(settings)
     return made, kept
+
+
+# -- Several plans in one installation ---------------------------------------------------
+#
+# An installation serves one plan (a reporting.toml at its top) or several: plans/NAME/,
+# each with its own reporting.toml, inputs and outputs. Both may be there at once.
+
+PLANS_FOLDER = "plans"
+_PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class InstalledPlan:
+    """One plan of an installation: its folder name (None for the plan whose settings are at
+    the installation's top) and its settings file."""
+
+    name: str | None
+    settings: Path
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The tags its runs carry in the Prefect UI: ("plan:corporate",), or none for the
+        plan of a single-plan installation."""
+        return (f"plan:{self.name}",) if self.name else ()
+
+
+def plan_settings(name: str, project: Path = Path(".")) -> Path:
+    """Give plans/NAME/reporting.toml; a name that is not there is a ReportingError naming
+    the plans that are."""
+    path = Path(project) / PLANS_FOLDER / name / DEFAULT_CONFIG_NAME
+    if not _PLAN_NAME.fullmatch(name) or not path.is_file():
+        there = [plan.name for plan in installed_plans(project) if plan.name]
+        raise ReportingError(
+            f"{Path(PLANS_FOLDER) / name / DEFAULT_CONFIG_NAME}: no such plan; the plans "
+            "here are " + (", ".join(there) if there else f"none (no {PLANS_FOLDER}/*/)"))
+    return path
+
+
+def installed_plans(project: Path = Path(".")) -> list[InstalledPlan]:
+    """Every plan of the installation in `project`: the top one first, then plans/ by name.
+
+    A folder under plans/ whose name could not be a deployment's (spaces, dots) is skipped:
+    `reporting plan check` and the other commands name it when asked for it.
+    """
+    project = Path(project)
+    found = []
+    if (project / DEFAULT_CONFIG_NAME).is_file():
+        found.append(InstalledPlan(None, project / DEFAULT_CONFIG_NAME))
+    for settings in sorted((project / PLANS_FOLDER).glob(f"*/{DEFAULT_CONFIG_NAME}")):
+        if _PLAN_NAME.fullmatch(settings.parent.name):
+            found.append(InstalledPlan(settings.parent.name, settings))
+    return found
+
+
+def settings_path(plan: str | None, config: str | Path | None,
+                  project: Path = Path(".")) -> Path | None:
+    """The settings file a run is given: `config` when given, else the named plan's, else
+    None (the default, reporting.toml in the working folder)."""
+    if config:
+        return Path(config)
+    return plan_settings(plan, project) if plan else None

@@ -182,29 +182,79 @@ def test_a_port_in_use_is_refused_before_starting(tmp_path):
 
 # -- prefect.yaml and the served deployments declare the same schedules ----------------
 
-def test_prefect_yaml_declares_the_deployments_reporting_serve_serves():
+def test_the_bundled_prefect_yaml_is_the_one_its_settings_write():
+    from reporting.automation.prefect_yaml import prefect_yaml
+    from reporting.installation import installed_plans
+
+    assert (ROOT / "prefect.yaml").read_text() == prefect_yaml(installed_plans(ROOT)), (
+        "prefect.yaml is out of step with reporting.toml: run `reporting prefect-yaml`")
+
+
+def _served_and_declared(plans):
     import yaml
 
     from flows.deployments import deployments
+    from reporting.automation.prefect_yaml import prefect_yaml
 
-    declared = {d["name"]: d for d in yaml.safe_load((ROOT / "prefect.yaml").read_text())
-                ["deployments"]}
-    served = {d.name: d for d in deployments(ROOT / "reporting.toml")}
-    assert set(declared) == set(served) == {
-        "quarterly-report", "six-monthly-report", "intake-check", "reminders"}
+    declared = {d["name"]: d for d in yaml.safe_load(prefect_yaml(plans))["deployments"]}
+    served = {d.name: d for d in deployments(plans)}
+    return served, declared
+
+
+def _assert_in_step(served, declared):
+    import importlib
+
+    assert set(declared) == set(served)
     for name, deployment in served.items():
         yaml_schedule = declared[name]["schedules"][0]
         schedule = deployment.schedules[0].schedule
-        assert yaml_schedule["timezone"] == schedule.timezone == "Europe/London"
+        assert yaml_schedule["timezone"] == schedule.timezone
         if "cron" in yaml_schedule:
             assert yaml_schedule["cron"] == schedule.cron
         else:
             assert yaml_schedule["interval"] == schedule.interval.total_seconds()
+            assert schedule.anchor_date.isoformat().startswith(yaml_schedule["anchor_date"])
+        # Served runs get the settings file's full path; otherwise the parameters agree.
         params = {k: v for k, v in deployment.parameters.items() if k != "config"}
         assert {k: v for k, v in declared[name]["parameters"].items() if k != "config"} == params
-        file, _, function = declared[name]["entrypoint"].partition(":")
-        assert deployment.entrypoint == file.removesuffix(".py").replace("/", ".") + "." + function
-        assert (ROOT / file).exists()
+        assert sorted(deployment.tags) == sorted(declared[name]["tags"])
+        assert deployment.entrypoint == declared[name]["entrypoint"]
+        module, _, function = declared[name]["entrypoint"].rpartition(".")
+        assert getattr(importlib.import_module(module), function).name == deployment.flow_name
+
+
+def test_a_single_plan_installation_serves_the_four_deployments_prefect_yaml_declares():
+    from reporting.installation import installed_plans
+
+    served, declared = _served_and_declared(installed_plans(ROOT))
+    assert set(served) == {"quarterly-report", "six-monthly-report", "intake-check", "reminders"}
+    _assert_in_step(served, declared)
+    assert served["six-monthly-report"].parameters == {
+        "config": str(ROOT / "reporting.toml"), "cadence": "six-monthly"}
+
+
+def test_each_plan_of_several_is_served_as_prefect_yaml_declares_it(tmp_path):
+    import shutil
+
+    from reporting.installation import installed_plans
+
+    for name, cron in (("corporate", "0 7 15 1,4,7,10 *"), ("climate", "30 6 20 2,5,8,11 *")):
+        folder = tmp_path / "plans" / name
+        folder.mkdir(parents=True)
+        text = (ROOT / "reporting.toml").read_text()
+        shutil.copy(ROOT / "reporting.toml", folder / "reporting.toml")
+        (folder / "reporting.toml").write_text(
+            text.replace('quarterly_cron = "0 7 15 1,4,7,10 *"', f'quarterly_cron = "{cron}"'))
+    plans = installed_plans(tmp_path)
+    served, declared = _served_and_declared(plans)
+    _assert_in_step(served, declared)
+    assert served["climate-quarterly-report"].schedules[0].schedule.cron == "30 6 20 2,5,8,11 *"
+    assert served["corporate-quarterly-report"].schedules[0].schedule.cron == "0 7 15 1,4,7,10 *"
+    for plan in ("corporate", "climate"):
+        report = served[f"{plan}-six-monthly-report"]
+        assert f"plan:{plan}" in report.tags
+        assert report.parameters["plan"] == plan
+        assert report.parameters["config"] == str(tmp_path / "plans" / plan / "reporting.toml")
 
 
 # -- the cache key of a report's documents ---------------------------------------------

@@ -36,3 +36,61 @@ def test_an_unknown_plan_names_the_plans_there(tmp_path, monkeypatch, capsys):
         "reporting: plans/housing/reporting.toml: no such plan; the plans here are "
         "climate, health")
     assert main(["plan", "check", "--plan", "health", "--config", "x.toml"]) == 2
+
+
+def test_an_installation_lists_its_top_plan_then_its_plans_by_name(tmp_path):
+    from reporting.installation import installed_plans, settings_path
+
+    _two_plans(tmp_path)
+    (tmp_path / "plans" / "not a name").mkdir()
+    (tmp_path / "plans" / "not a name" / "reporting.toml").write_text("")
+    assert [p.name for p in installed_plans(tmp_path)] == ["climate", "health"]
+    shutil.copy(ROOT / "reporting.toml", tmp_path / "reporting.toml")
+    plans = installed_plans(tmp_path)
+    assert [(p.name, p.tags) for p in plans] == [
+        (None, ()), ("climate", ("plan:climate",)), ("health", ("plan:health",))]
+    assert settings_path("health", None, tmp_path) == plans[2].settings
+    assert settings_path("health", "other.toml", tmp_path).name == "other.toml"
+    assert settings_path(None, None, tmp_path) is None
+
+
+def test_schedule_shows_every_plan_or_the_one_named(tmp_path, monkeypatch, capsys):
+    _two_plans(tmp_path)
+    path = tmp_path / "plans" / "climate" / "reporting.toml"
+    path.write_text(path.read_text().replace('six_monthly_cron = "0 7 15 4,10 *"',
+                                             'six_monthly_cron = "0 9 20 5,11 *"'))
+    monkeypatch.chdir(tmp_path)
+    assert main(["schedule", "--from", "2022-09-01", "--count", "1"]) == 0
+    out = capsys.readouterr().out
+    climate, health = out.split("== health: The health plan ==")
+    assert climate.startswith("== climate: The climate plan ==")
+    assert "[0 9 20 5,11 *]" in climate and "[0 7 15 4,10 *]" in health
+    assert main(["schedule", "--plan", "health", "--count", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "== health" in out and "climate" not in out
+
+
+def test_prefect_yaml_is_written_from_the_plans_and_checked(tmp_path, monkeypatch, capsys):
+    import yaml
+
+    _two_plans(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["prefect-yaml", "--check"]) == 2
+    assert "not in step" in capsys.readouterr().err
+    assert main(["prefect-yaml"]) == 0
+    assert main(["prefect-yaml", "--check"]) == 0
+    declared = yaml.safe_load((tmp_path / "prefect.yaml").read_text())
+    assert declared["pull"] == [{"prefect.deployments.steps.set_working_directory": {
+        "directory": "{{ $SCRUTINY_REPORTING_HOME }}"}}]
+    assert str(tmp_path) not in (tmp_path / "prefect.yaml").read_text()
+    by_name = {d["name"]: d for d in declared["deployments"]}
+    assert sorted(by_name) == sorted(f"{plan}-{kind}" for plan in ("climate", "health") for kind in (
+        "quarterly-report", "six-monthly-report", "intake-check", "reminders"))
+    assert by_name["climate-six-monthly-report"]["parameters"] == {
+        "plan": "climate", "cadence": "six-monthly"}
+    assert by_name["health-reminders"]["tags"] == ["chasing", "plan:health"]
+    # A settings change makes the file stale until it is written again.
+    path = tmp_path / "plans" / "health" / "reporting.toml"
+    path.write_text(path.read_text().replace('quarterly_cron = "0 7 15 1,4,7,10 *"',
+                                             'quarterly_cron = "0 7 16 1,4,7,10 *"'))
+    assert main(["prefect-yaml", "--check"]) == 2

@@ -1,0 +1,88 @@
+"""The scheduled deployments of an installation, said once, without Prefect.
+
+Each plan has four: its quarterly and six-monthly reports, the intake check and the
+reminders, with the schedules and time zone of its `[schedule]` settings. `reporting serve`
+serves them (`flows/deployments.py`) and `reporting prefect-yaml` writes them into
+`prefect.yaml` for a Prefect server with work pools; both are built from this list, so
+they cannot drift.
+
+A plan of several (plans/NAME/) has its deployments named after it ("corporate-quarterly-
+report"), takes its name as the `plan` parameter and is tagged "plan:corporate"; the plan of
+a single-plan installation keeps the plain names ("quarterly-report").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reporting.installation import InstalledPlan
+from reporting.settings import Settings
+
+QUARTERLY, SIX_MONTHLY, INTAKE, REMINDERS = (
+    "quarterly-report", "six-monthly-report", "intake-check", "reminders")
+
+# The flows, by their Prefect names and module paths: a worker imports the installed
+# `flows` package, so the installation folder need not hold the code.
+FLOWS = {
+    "scrutiny-report": "flows.scrutiny_report.scrutiny_report",
+    "intake-check": "flows.intake_check.intake_check",
+    "reminders": "flows.reminders.reminders",
+}
+# The intake check's interval is counted from here, in the schedule's time zone.
+INTERVAL_ANCHOR = "2022-04-01T00:00:00"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A cron string or an interval in seconds, in a time zone."""
+
+    timezone: str
+    cron: str | None = None
+    interval_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Deployment:
+    name: str
+    flow: str  # the flow's Prefect name, a key of FLOWS
+    description: str
+    tags: tuple[str, ...]
+    schedule: Schedule
+    # What the run is given; `plan` for a plan of several, `config` (relative to the
+    # installation) for the plan at the top.
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def entrypoint(self) -> str:
+        return FLOWS[self.flow]
+
+
+def deployments_of(plan: InstalledPlan, settings: Settings) -> list[Deployment]:
+    """The four deployments of one plan."""
+    schedule = settings.schedule
+    zone = schedule.timezone
+    prefix = f"{plan.name}-" if plan.name else ""
+    which = {"plan": plan.name} if plan.name else {"config": plan.settings.name}
+    tags = plan.tags
+    return [
+        Deployment(
+            prefix + QUARTERLY, "scrutiny-report",
+            "The quarterly scrutiny report on the last quarter that ended.",
+            ("report", *tags), Schedule(zone, cron=schedule.quarterly_cron),
+            {**which, "cadence": "quarterly"}),
+        Deployment(
+            prefix + SIX_MONTHLY, "scrutiny-report",
+            "The six-monthly scrutiny report on the last half-year that ended.",
+            ("report", *tags), Schedule(zone, cron=schedule.six_monthly_cron),
+            {**which, "cadence": "six-monthly"}),
+        Deployment(
+            prefix + INTAKE, "intake-check",
+            "Reads dropped returns and refreshes the chase list while a period is open "
+            "for returns.",
+            ("intake", *tags),
+            Schedule(zone, interval_seconds=schedule.intake_check_minutes * 60), which),
+        Deployment(
+            prefix + REMINDERS, "reminders",
+            "Reminds service leads whose return is missing, before and after the deadline.",
+            ("chasing", *tags), Schedule(zone, cron=schedule.reminders_cron), which),
+    ]

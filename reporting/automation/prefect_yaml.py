@@ -1,0 +1,64 @@
+"""`prefect.yaml`, written from the plans' settings for a Prefect server with work pools.
+
+`prefect deploy --all`, run in the installation folder, reads it. It declares the same
+deployments `reporting serve` serves (both come from `reporting.automation.deployments`),
+and says where a worker finds the installation through the SCRUTINY_REPORTING_HOME
+environment variable, so no server's path is written into it.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from reporting.automation.deployments import INTERVAL_ANCHOR, Deployment, deployments_of
+from reporting.installation import InstalledPlan
+from reporting.settings import load_settings
+
+WORK_POOL = "scrutiny"
+HOME_VARIABLE = "SCRUTINY_REPORTING_HOME"
+
+HEADER = f"""\
+# Written by `reporting prefect-yaml` from the plans' settings: do not edit it by hand;
+# change a plan's reporting.toml and run `reporting prefect-yaml` again (a test checks the
+# bundled one is in step). For a Prefect server with work pools (see docs/operations.md):
+#
+#   export {HOME_VARIABLE}=/path/to/this/installation    # here and on every worker
+#   prefect work-pool create {WORK_POOL} --type process
+#   prefect deploy --all
+#   prefect worker start --pool {WORK_POOL}
+"""
+
+
+def _schedule(deployment: Deployment) -> dict:
+    schedule = deployment.schedule
+    if schedule.cron:
+        return {"cron": schedule.cron, "timezone": schedule.timezone}
+    return {"interval": schedule.interval_seconds, "anchor_date": INTERVAL_ANCHOR,
+            "timezone": schedule.timezone}
+
+
+def prefect_yaml(plans: list[InstalledPlan]) -> str:
+    """Give the text of prefect.yaml declaring every plan's deployments."""
+    declared = []
+    for plan in plans:
+        for deployment in deployments_of(plan, load_settings(plan.settings)):
+            declared.append({
+                "name": deployment.name,
+                "description": deployment.description,
+                "entrypoint": deployment.entrypoint,
+                "tags": list(deployment.tags),
+                "parameters": dict(deployment.parameters),
+                "schedules": [_schedule(deployment)],
+                "work_pool": {"name": WORK_POOL, "work_queue_name": "default"},
+            })
+    document = {
+        "name": "scrutiny-reporting",
+        "build": None,
+        "push": None,
+        # Each run starts in the installation folder, where the plans' settings are.
+        "pull": [{"prefect.deployments.steps.set_working_directory": {
+            "directory": "{{ $" + HOME_VARIABLE + " }}"}}],
+        "deployments": declared,
+    }
+    return HEADER + "\n" + yaml.safe_dump(document, sort_keys=False, width=100,
+                                          allow_unicode=True)
