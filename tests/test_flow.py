@@ -434,3 +434,48 @@ def test_runs_are_named_by_plan_cadence_and_period(runs):
         names = {run.name for run in client.read_flow_runs()}
     for cadence in ("quarterly", "six-monthly"):
         assert f"Health & Wellbeing Action Plan 2022/23: {cadence}, 2022/23 Q2" in names
+
+
+def test_two_workers_running_one_plan_and_period_at_once_take_turns_and_mail_once(
+        prefect_harness, inputs, tmp_path, smtp_server):
+    """Three processes, as two or three workers would run them, against one Prefect API:
+    two six-monthly runs of one plan and period, and its quarterly run, all at once."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
+    from prefect.settings import PREFECT_API_URL
+
+    port, inbox = smtp_server()
+    plan = tmp_path / "plans" / "health"
+    shutil.copytree(inputs, plan / "inputs")  # keeps the files' times (a day back)
+    _settings_file(plan, port)
+    environment = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
+    command = [str(Path(sys.executable).with_name("reporting")), "--plan", "health", "run",
+               "--period", "2022/23 Q2", "--cadence"]
+    runs = [subprocess.Popen(command + [cadence], cwd=tmp_path, env=environment, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            for cadence in ("six-monthly", "six-monthly", "quarterly")]
+    said = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], said
+    # One six-monthly run waited for the other, then reused its documents.
+    waited = [text for text in said[:2] if "six-monthly report is in progress" in text]
+    assert len(waited) == 1, said
+    outputs = plan / "outputs"
+    assert _manifest(outputs, "six-monthly")["documents_reused"] is True
+    for cadence in ("quarterly", "six-monthly"):
+        pdf = outputs / "2022-23-Q2" / cadence / f"scrutiny-report-2022-23-Q2-{cadence}.pdf"
+        assert "Health & Wellbeing Action Plan 2022/23" in _pdf_text(pdf)
+    # Each paper went to each member once: four messages, whichever run sent them.
+    sent = sorted((to, mail["Subject"]) for (to,), mail in inbox.messages)
+    assert len(sent) == 4 and len(set(sent)) == 4, sent
+    record = json.loads((outputs / "2022-23-Q2" / "email-sent.json").read_text())
+    assert len(record["sent"]) == 4 and record["failed"] == {}
+    # The receipts the three runs share are whole, with nothing half-written beside them.
+    receipts = outputs / "2022-23-Q2" / "receipts"
+    assert sorted(p.suffix for p in receipts.iterdir()) and not list(receipts.glob("*.tmp*"))
+    for receipt in receipts.glob("*.html"):
+        assert receipt.read_text().rstrip().endswith("</html>")
+    # The runs carry their plan's tag, as its scheduled runs do.
+    with get_client(sync_client=True) as client:
+        tagged = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            tags=FlowRunFilterTags(all_=["plan:health"])))
+    assert len(tagged) == 3
