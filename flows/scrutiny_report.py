@@ -64,15 +64,23 @@ def render_documents(model, fingerprint: str) -> dict[str, bytes]:
 
 def _run_name() -> str:
     """Name a run as a performance team looks for it: "Corporate Plan 2024-28: six-monthly,
-    2022/23 Q2" (a scheduled run with no period says so), not Prefect's random two words."""
+    2022/23 Q2", not Prefect's random two words. A scheduled run is named by the period its
+    scheduled time reports on."""
     parameters = flow_run.parameters
+    cadence = parameters.get("cadence", "quarterly")
     try:
-        plan = load_settings(settings_path(parameters.get("plan"),
-                                           parameters.get("config"))).plan_title
+        settings = load_settings(settings_path(parameters.get("plan"), parameters.get("config")))
     except Exception:  # a broken settings file: the run itself reports why, with the file
-        plan = "Scrutiny report"
-    period = parameters.get("period") or "scheduled period"
-    return f"{plan}: {parameters.get('cadence', 'quarterly')}, {period}"
+        return f"Scrutiny report: {cadence}, {parameters.get('period') or 'scheduled period'}"
+    period = parameters.get("period")
+    if not period:
+        try:
+            when = flow_run.scheduled_start_time or datetime.now().astimezone()
+            period = period_reported_on(Cadence.parse(cadence), when,
+                                        settings.schedule.zone).label
+        except Exception:  # an unknown cadence: the run says so
+            period = "scheduled period"
+    return f"{settings.plan_title}: {cadence}, {period}"
 
 
 @flow(name="scrutiny-report", log_prints=True, flow_run_name=_run_name)

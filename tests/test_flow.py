@@ -227,7 +227,8 @@ def test_a_scheduled_deployment_run_through_the_api_reports_on_the_last_quarter(
     from prefect.deployments import run_deployment
     from prefect.runner import Runner
 
-    from flows.deployments import QUARTERLY, deployments
+    from flows.deployments import deployments
+    from reporting.automation.deployments import QUARTERLY
 
     quarterly = next(d for d in deployments(BUNDLED_INPUTS.parent / "reporting.toml")
                      if d.name == QUARTERLY)
@@ -240,8 +241,10 @@ def test_a_scheduled_deployment_run_through_the_api_reports_on_the_last_quarter(
         scheduled_time=datetime(2022, 10, 15, 7, tzinfo=ZoneInfo(LONDON)))
     asyncio.run(runner.start(run_once=True))
     with get_client(sync_client=True) as client:
-        state = client.read_flow_run(flow_run.id).state
-    assert state.is_completed(), state
+        ran = client.read_flow_run(flow_run.id)
+    assert ran.state.is_completed(), ran.state
+    # Named by the period its scheduled time reports on, not "scheduled period".
+    assert ran.name == "Health & Wellbeing Action Plan 2022/23: quarterly, 2022/23 Q2"
     pdf = tmp_path / "2022-23-Q2" / "quarterly" / "scrutiny-report-2022-23-Q2-quarterly.pdf"
     assert "2022/23 Q2 (July to September 2022)" in _pdf_text(pdf)
 
