@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 
-.PHONY: report test bench plan returns clean
+.PHONY: report test bench plan returns clean scale-out
 
 $(BIN)/.installed: pyproject.toml scripts/ensure-system-packages.sh
 	bash scripts/ensure-system-packages.sh
@@ -40,6 +40,14 @@ returns: $(BIN)/.installed
 # `make bench QUICK=1` runs only the two smallest sizes.
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
+
+# Prefect's distributed set-up, run for real on this machine (issue 13; not part of make test):
+# PostgreSQL, a Prefect server, a process work pool and workers, all in a temporary folder;
+# the six-monthly report of six plans by one worker, then by two; every paper checked. The
+# last line is `plans=6 workers=2 wall_s=<s> papers_ok=<n>`. See docs/operations.md.
+scale-out: $(BIN)/.installed
+	bash scripts/ensure-system-packages.sh --scale-out
+	$(BIN)/python scripts/scale_out.py
 
 clean:
 	rm -rf $(VENV) .prefect outputs/2*

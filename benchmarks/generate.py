@@ -13,7 +13,12 @@ identical inputs. The shape follows the bundled Harborough plan and returns, sca
   actions not in the plan, repeated rows, per-milestone rows, long pasted updates, and
   characters that must be escaped (`&`, `<`, quotes, `=` at the start of a cell).
 
+The returns are for 2022/23 Q4 unless `period` names another quarter (`generate(...,
+period="2022/23-Q2")`): the returns folder, each workbook's Period cell, the actions' due
+dates and the settings' meeting date then follow that quarter.
+
 Run: python -m benchmarks.generate FOLDER --actions 1000 --services 60 [--seed 6]
+     [--period 2022/23-Q2]
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from reporting.intake.returns import RETURN_COLUMNS  # noqa: E402
+from reporting.period import Period  # noqa: E402
 from reporting.plan import PLAN_COLUMNS  # noqa: E402
 
 # The report the benchmark asks for: six-monthly at Q4 covers quarterly, six-monthly and
@@ -179,10 +185,11 @@ class Generated:
     no_return: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     rows: int = 0
+    period: Period = Period.parse(PERIOD_PATH)
 
     @property
     def returns_folder(self) -> Path:
-        return self.folder / "returns" / PERIOD_PATH
+        return self.folder / "returns" / self.period.path
 
 
 def _priorities(actions: int) -> list[int]:
@@ -195,8 +202,8 @@ def _priorities(actions: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(count)]
 
 
-def write_plan(path: Path, actions: int, services: list[str], rng: random.Random
-               ) -> list[PlannedAction]:
+def write_plan(path: Path, actions: int, services: list[str], rng: random.Random,
+               period_end: date = PERIOD_END) -> list[PlannedAction]:
     """Write the plan workbook and give the actions it holds."""
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -217,7 +224,7 @@ def write_plan(path: Path, actions: int, services: list[str], rng: random.Random
             n += 1
             partners = ", ".join(rng.sample(_PARTNERS, rng.randint(0, 3)))
             # A plan over several years: a few actions fall due by the report's period end.
-            due = PERIOD_END + timedelta(days=rng.randint(-60, 1100))
+            due = period_end + timedelta(days=rng.randint(-60, 1100))
             milestones = [] if rng.random() < SHARE_NO_MILESTONE else [
                 _words(rng, 4, 12, noise=0).rstrip(".") for _ in range(rng.randint(1, 3))]
             cadence = _pick(rng, CADENCES)
@@ -334,8 +341,8 @@ def write_returns(folder: Path, planned: list[PlannedAction], services: list[str
             workbook = Workbook()
             ws = workbook.active
             ws.title = "Return"
-            completed = PERIOD_END + timedelta(days=rng.randint(3, 20))
-            for label, value in (("Service area", service), ("Period", PERIOD_LABEL),
+            completed = generated.period.end + timedelta(days=rng.randint(3, 20))
+            for label, value in (("Service area", service), ("Period", generated.period.label),
                                  ("Completed by", f"{_words(rng, 2, 2, 0)[:-1]}, Officer"),
                                  ("Approved by", f"{_words(rng, 2, 2, 0)[:-1]}, Manager"),
                                  ("Date completed", completed)):
@@ -371,20 +378,30 @@ inputs = "."
 outputs = "outputs"
 
 [meetings]
-"2022-23-Q4" = 2023-06-12
+"{period}" = {meeting}
 """
 
+# The committee meets this long after the quarter ends (2023-06-12 for 2022/23 Q4).
+MEETING_AFTER_PERIOD_END = timedelta(days=73)
 
-def generate(folder: Path, actions: int, services: int, seed: int = SEED) -> Generated:
-    """Write `folder`/plan/plan.xlsx, `folder`/returns/<period>/ and `folder`/reporting.toml."""
+
+def generate(folder: Path, actions: int, services: int, seed: int = SEED,
+             period: str = PERIOD_PATH) -> Generated:
+    """Write `folder`/plan/plan.xlsx, `folder`/returns/<period>/ and `folder`/reporting.toml,
+    with the returns of the quarter `period` (default 2022/23 Q4)."""
     folder = Path(folder)
+    quarter = Period.parse(period)
+    if quarter.kind != "Q":
+        raise ValueError(f"returns are for a quarter, not {quarter.label}")
     rng = random.Random(f"{seed}-{actions}-{services}")
     names = service_areas(services)
     plan_path = folder / "plan" / f"corporate-plan-{actions}.xlsx"
-    planned = write_plan(plan_path, actions, names, rng)
-    generated = Generated(folder, actions, services, plan_path)
+    planned = write_plan(plan_path, actions, names, rng, quarter.end)
+    generated = Generated(folder, actions, services, plan_path, period=quarter)
     write_returns(generated.returns_folder, planned, names, rng, generated)
-    (folder / "reporting.toml").write_text(_SETTINGS.format(actions=actions), encoding="utf-8")
+    (folder / "reporting.toml").write_text(_SETTINGS.format(
+        actions=actions, period=quarter.path,
+        meeting=(quarter.end + MEETING_AFTER_PERIOD_END).isoformat()), encoding="utf-8")
     return generated
 
 
@@ -394,8 +411,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--actions", type=int, default=1000)
     parser.add_argument("--services", type=int, default=60)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--period", default=PERIOD_PATH, help="the quarter of the returns")
     args = parser.parse_args(argv)
-    g = generate(args.folder, args.actions, args.services, args.seed)
+    g = generate(args.folder, args.actions, args.services, args.seed, args.period)
     print(f"{g.plan}: {g.actions} actions; {len(g.returns)} return files "
           f"({len(g.unreadable)} unreadable), {len(g.no_return)} service areas sent none, "
           f"{g.rows} rows")

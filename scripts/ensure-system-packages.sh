@@ -5,6 +5,8 @@
 #                  (pdftotext, pdftoppm) and LibreOffice Writer (converts the DOCX); and
 #                  to check the published HTML (tests/test_axe.py): Chromium, and npm's
 #                  axe-core (pinned below) in .cache/axe-core, which git ignores
+#   --scale-out    also PostgreSQL for `make scale-out` (scripts/scale_out.py), installed
+#                  without a default cluster: the script makes its own in a temporary folder
 set -euo pipefail
 
 AXE_CORE_VERSION=4.14.1
@@ -18,19 +20,35 @@ if [[ "${1:-}" == "--test" ]]; then
   command -v npm >/dev/null 2>&1 || needed+=(nodejs npm)
 fi
 
+if [[ $(id -u) -ne 0 ]]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+if [[ "${1:-}" == "--scale-out" ]] && ! installed postgresql; then
+  # Debian's postgresql package creates and starts a cluster "main" unless
+  # postgresql-common's createcluster.conf says not to: install that first and say so.
+  echo "Installing PostgreSQL (no default cluster)"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends postgresql-common >/dev/null
+  conf=/etc/postgresql-common/createcluster.conf
+  grep -qE '^\s*create_main_cluster\s*=\s*false' "$conf" \
+    || echo "create_main_cluster = false" | $SUDO tee -a "$conf" >/dev/null
+  needed+=(postgresql)
+fi
+
 missing=()
 for package in "${needed[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$package")
+  installed "$package" || missing+=("$package")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
   echo "Installing system packages: ${missing[*]}"
-  if [[ $(id -u) -ne 0 ]]; then
-    SUDO=sudo
-  else
-    SUDO=
-  fi
-  export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
