@@ -13,15 +13,21 @@ from cli.common import fail, prefect_environment
 from reporting.automation.deployments import deployments_of
 from reporting.automation.prefect_yaml import prefect_yaml
 from reporting.automation.schedule import (
-    Cron,
     period_open_for_returns,
     planned_reminders,
     planned_report_runs,
     returns_deadline,
 )
 from reporting.cadence import Cadence
+from reporting.cron import Cron
 from reporting.errors import ReportingError
-from reporting.installation import PLANS_FOLDER, InstalledPlan, installed_plans
+from reporting.installation import (
+    PLAN_NAME_RULE,
+    PLANS_FOLDER,
+    InstalledPlan,
+    installed_plans,
+    misnamed_plans,
+)
 from reporting.publish import write_atomic
 from reporting.settings import DEFAULT_CONFIG_NAME, load_settings
 
@@ -50,28 +56,71 @@ def register(commands: argparse._SubParsersAction) -> None:
     prefect_yaml.set_defaults(handler=prefect_yaml_command)
 
 
-def plans_asked_for(args: argparse.Namespace) -> list[InstalledPlan]:
-    """The plan named by --plan or --config, else every plan of the installation here."""
+def plans_asked_for(args: argparse.Namespace) -> tuple[list[InstalledPlan], list[str]]:
+    """The plan named by --plan or --config, else every plan of the installation here that
+    can be read. One plan's broken settings or folder name is said in a line on stderr and
+    that plan left out, so one council's typo never stops every other council's papers.
+    Gives (the plans, why each one left out was)."""
     if getattr(args, "plan", None):
-        return [InstalledPlan(args.plan, args.config)]
+        load_settings(args.config)  # a plan asked for by name fails in its own one line
+        return [InstalledPlan(args.plan, args.config)], []
     if args.config is not None:
-        return [InstalledPlan(None, args.config)]
-    plans = installed_plans(Path("."))
-    if not plans:
-        raise ReportingError(f"no {DEFAULT_CONFIG_NAME} here and no {PLANS_FOLDER}/*/"
-                             f"{DEFAULT_CONFIG_NAME}: run the command in an installation "
-                             "folder, or give --config")
-    return plans
+        load_settings(args.config)
+        return [InstalledPlan(None, args.config)], []
+    readable, left_out = [], []
+    for plan in installed_plans(Path(".")):
+        try:
+            load_settings(plan.settings)
+            readable.append(plan)
+        except ReportingError as error:
+            left_out.append(str(error).splitlines()[0])
+    left_out += [f"{folder}: {PLAN_NAME_RULE}; rename the folder"
+                 for folder in misnamed_plans(Path("."))]
+    for why in left_out:
+        print(f"reporting: left out {why}", file=sys.stderr, flush=True)
+    if not readable:
+        raise ReportingError(f"no plan here to read: no {DEFAULT_CONFIG_NAME} here, and no "
+                             f"readable {PLANS_FOLDER}/*/{DEFAULT_CONFIG_NAME}; run the command "
+                             "in an installation folder, or give --config")
+    return readable, left_out
+
+
+def _deployments_differ(current: str, wanted: str) -> list[str]:
+    """Say, deployment by deployment, how prefect.yaml's text differs from what is wanted."""
+    import yaml
+
+    def by_name(text: str) -> dict:
+        return {d.get("name"): d for d in (yaml.safe_load(text) or {}).get("deployments") or []}
+
+    try:
+        have, want = by_name(current), by_name(wanted)
+    except (yaml.YAMLError, AttributeError):
+        return ["it is not the YAML `reporting prefect-yaml` writes"]
+    said = [f"{name}: missing" for name in want if name not in have]
+    said += [f"{name}: not in any plan's settings" for name in have if name not in want]
+    said += [f"{name}: its {', '.join(k for k in want[name] if want[name][k] != have[name].get(k))}"
+             " differ" for name in want if name in have and want[name] != have[name]]
+    return said or ["its comments or layout differ"]
 
 
 def prefect_yaml_command(args: argparse.Namespace) -> int:
-    plans = plans_asked_for(args)
+    if getattr(args, "plan", None) or args.config is not None:
+        return fail("prefect.yaml holds the deployments of every plan of the installation: "
+                    "run `reporting prefect-yaml` in its folder without --plan or --config")
+    plans, left_out = plans_asked_for(args)
+    if left_out:
+        return fail(f"{args.out} not written: {len(left_out)} plan(s) could not be read "
+                    "(above); mend them, or move them out of plans/, and run it again")
     text = prefect_yaml(plans)
     if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
+        if not args.out.is_file():
+            return fail(f"{args.out} does not exist: run `reporting prefect-yaml` to write it")
+        current = args.out.read_text(encoding="utf-8")
         if current != text:
-            return fail(f"{args.out} is not in step with the plans' settings: run "
-                        "`reporting prefect-yaml` to write it again")
+            for line in _deployments_differ(current, text):
+                print(f"  {line}", file=sys.stderr)
+            return fail(f"{args.out} is not in step with the plans' settings (above): run "
+                        "`reporting prefect-yaml` to write it again, then deploy it")
         print(f"{args.out} is in step with the plans' settings")
         return 0
     write_atomic(args.out, text.encode("utf-8"))
@@ -87,9 +136,9 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    plans = plans_asked_for(args)
+    plans, _ = plans_asked_for(args)  # the others are named on stderr; serve the rest
     print("Deployments to serve:")
-    for plan in plans:  # a broken settings file fails in one line now, not in a run
+    for plan in plans:
         names = [d.name for d in deployments_of(plan, load_settings(plan.settings))]
         print(f"  {plan.name or plan.settings}: {', '.join(names)}")
     prefect_environment(Path(plans[0].settings).resolve().parent
@@ -130,23 +179,24 @@ def _start(text: str | None, zone) -> datetime:
 
 def schedule_command(args: argparse.Namespace) -> int:
     """Every plan's schedule in turn (a single plan's alone when there is one, or when named)."""
-    plans = plans_asked_for(args)
+    plans, left_out = plans_asked_for(args)
     for number, plan in enumerate(plans):
         settings = load_settings(plan.settings)
-        if plan.name:
-            print(f"{'' if number == 0 else chr(10)}== {plan.name}: {settings.plan_title} ==")
+        if plan.name or len(plans) > 1:
+            print(f"{'' if number == 0 else chr(10)}== {plan.name or plan.settings}: "
+                  f"{settings.plan_title} ==")
         try:
-            _print_schedule(settings.schedule, args.start, args.count)
+            start = _start(args.start, settings.schedule.zone)
         except ValueError:
             return fail(f"{args.start!r} is not a date or time: write it as 2023-01-15 or "
                         "2023-01-15T07:00")
+        _print_schedule(settings.schedule, start, args.count)
     sys.stdout.flush()
-    return 0
+    return 1 if left_out else 0
 
 
-def _print_schedule(schedule, start_text: str | None, count: int) -> None:
+def _print_schedule(schedule, start: datetime, count: int) -> None:
     zone = schedule.zone
-    start = _start(start_text, zone)
     days, nation = schedule.returns_deadline_working_days, schedule.bank_holidays
 
     def when(moment: datetime) -> str:

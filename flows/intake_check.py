@@ -15,9 +15,11 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from flows.run_names import intake_run_name
 from reporting import pipeline
 from reporting.automation.chase import Chase, chase_csv, chase_list, chase_rows
-from reporting.automation.schedule import Cron, local_date, period_open_for_returns
+from reporting.automation.schedule import local_date, period_open_for_returns
+from reporting.cron import Cron
 from reporting.installation import settings_path
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -57,7 +59,7 @@ def refresh_chase_list(settings: Settings, period: Period, today: date, inputs: 
     return chases
 
 
-@flow(name="intake-check", log_prints=True)
+@flow(name="intake-check", log_prints=True, flow_run_name=intake_run_name)
 def intake_check(
     period: str | None = None,
     inputs: str | None = None,

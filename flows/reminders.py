@@ -12,6 +12,7 @@ from prefect import flow, get_run_logger
 
 from flows.delivery import send_with_retries
 from flows.intake_check import refresh_chase_list, run_time
+from flows.run_names import reminders_run_name
 from reporting.automation.mail import reminder
 from reporting.automation.schedule import local_date, reminders_due
 from reporting.installation import settings_path
@@ -19,7 +20,7 @@ from reporting.layout import OutputLayout
 from reporting.settings import load_settings
 
 
-@flow(name="reminders", log_prints=True)
+@flow(name="reminders", log_prints=True, flow_run_name=reminders_run_name)
 def reminders(
     inputs: str | None = None,
     outputs: str | None = None,

@@ -22,6 +22,7 @@ from prefect.runtime import flow_run
 
 from flows.caching import inputs_fingerprint
 from flows.delivery import send_with_retries
+from flows.run_names import report_run_name
 from reporting import pipeline
 from reporting.automation.lock import RunInProgress, acquire
 from reporting.automation.mail import papers
@@ -62,28 +63,7 @@ def render_documents(model, fingerprint: str) -> dict[str, bytes]:
     return pipeline.render_documents(model)
 
 
-def _run_name() -> str:
-    """Name a run as a performance team looks for it: "Corporate Plan 2024-28: six-monthly,
-    2022/23 Q2", not Prefect's random two words. A scheduled run is named by the period its
-    scheduled time reports on."""
-    parameters = flow_run.parameters
-    cadence = parameters.get("cadence", "quarterly")
-    try:
-        settings = load_settings(settings_path(parameters.get("plan"), parameters.get("config")))
-    except Exception:  # a broken settings file: the run itself reports why, with the file
-        return f"Scrutiny report: {cadence}, {parameters.get('period') or 'scheduled period'}"
-    period = parameters.get("period")
-    if not period:
-        try:
-            when = flow_run.scheduled_start_time or datetime.now().astimezone()
-            period = period_reported_on(Cadence.parse(cadence), when,
-                                        settings.schedule.zone).label
-        except Exception:  # an unknown cadence: the run says so
-            period = "scheduled period"
-    return f"{settings.plan_title}: {cadence}, {period}"
-
-
-@flow(name="scrutiny-report", log_prints=True, flow_run_name=_run_name)
+@flow(name="scrutiny-report", log_prints=True, flow_run_name=report_run_name)
 def scrutiny_report(
     period: str | None = None,
     cadence: str = "quarterly",

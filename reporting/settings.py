@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reporting.cadence import Cadence, CadenceError
+from reporting.cron import Cron
 from reporting.errors import ReportingError
 from reporting.period import Period, PeriodError
 from reporting.services import service_key
@@ -229,9 +230,13 @@ class _Table:
 
     def cron(self, key: str, default: str) -> str:
         value = self.text(key, default)
-        if len(value.split()) != 5:
-            raise self.error(key, 'a cron string of five fields, such as "0 7 15 1,4,7,10 *"',
-                             value)
+        try:
+            Cron.parse(value)
+        except ValueError as error:
+            wanted = 'a cron string of five fields, such as "0 7 15 1,4,7,10 *"'
+            if len(value.split()) == 5:  # say which field is out of range
+                wanted += f" ({str(error).partition(': ')[2]})"
+            raise self.error(key, wanted, value) from None
         return value
 
 

@@ -53,7 +53,7 @@ LAYERS: tuple[Layer, ...] = (
         "reporting",  # the package's own __init__
         "reporting.period", "reporting.cadence", "reporting.status", "reporting.wording",
         "reporting.services", "reporting.errors", "reporting.settings", "reporting.layout",
-        "reporting.working_days", "reporting.cells",
+        "reporting.working_days", "reporting.cells", "reporting.cron",
     ), peers=True),
     Layer("files", ("reporting.publish", "reporting.installation")),
     Layer("plan", ("reporting.plan",)),

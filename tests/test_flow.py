@@ -428,6 +428,12 @@ def test_the_intake_check_writes_the_chase_list_and_reminders_go_once(
     assert sorted(to for (to,), _ in inbox.messages) == sorted(reminded)
     housing = next(m for (to,), m in inbox.messages if to == "housing@harborough.gov.uk")
     assert housing["Subject"] == "Reminder: Housing return for 2022/23 Q2 due 14 October"
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:  # named by plan and day, not "giga-oxpecker"
+        names = {run.name for run in client.read_flow_runs()}
+    plan = "Health & Wellbeing Action Plan 2022/23"
+    assert {f"{plan}: intake check, 11 Oct 2022", f"{plan}: reminders, 12 Oct 2022"} <= names
 
 
 def test_runs_are_named_by_plan_cadence_and_period(runs):

@@ -75,8 +75,6 @@ def test_prefect_yaml_is_written_from_the_plans_and_checked(tmp_path, monkeypatc
 
     _two_plans(tmp_path)
     monkeypatch.chdir(tmp_path)
-    assert main(["prefect-yaml", "--check"]) == 2
-    assert "not in step" in capsys.readouterr().err
     assert main(["prefect-yaml"]) == 0
     assert main(["prefect-yaml", "--check"]) == 0
     declared = yaml.safe_load((tmp_path / "prefect.yaml").read_text())
@@ -94,3 +92,55 @@ def test_prefect_yaml_is_written_from_the_plans_and_checked(tmp_path, monkeypatc
     path.write_text(path.read_text().replace('quarterly_cron = "0 7 15 1,4,7,10 *"',
                                              'quarterly_cron = "0 7 16 1,4,7,10 *"'))
     assert main(["prefect-yaml", "--check"]) == 2
+
+
+def test_one_plan_that_cannot_be_read_is_named_and_the_others_go_on(tmp_path, monkeypatch,
+                                                                    capsys):
+    _two_plans(tmp_path)
+    shutil.copytree(tmp_path / "plans" / "health", tmp_path / "plans" / "Rutland.Climate")
+    (tmp_path / "plans" / "broken").mkdir()
+    (tmp_path / "plans" / "broken" / "reporting.toml").write_text("[council]\nname = \n")
+    (tmp_path / "plans" / "two words").mkdir()
+    shutil.copy(tmp_path / "plans" / "health" / "reporting.toml", tmp_path / "plans" / "two words")
+    climate = tmp_path / "plans" / "climate" / "reporting.toml"
+    climate.write_text(climate.read_text().replace('quarterly_cron = "0 7 15 1,4,7,10 *"',
+                                                   'quarterly_cron = "0 7 35 1,4,7,10 *"'))
+    monkeypatch.chdir(tmp_path)
+    assert main(["schedule", "--count", "1"]) == 1  # shown, but not all of them
+    out, err = capsys.readouterr()
+    assert [line for line in out.splitlines() if line.startswith("==")] == [
+        "== Rutland.Climate: The health plan ==", "== health: The health plan =="]
+    assert err.splitlines() == [
+        "reporting: left out plans/broken/reporting.toml: Invalid value (at line 2, column 8)",
+        "reporting: left out plans/climate/reporting.toml: [schedule] quarterly_cron must be "
+        "a cron string of five fields, such as \"0 7 15 1,4,7,10 *\" ('35' is not a day of "
+        "month (1-31)), not '0 7 35 1,4,7,10 *'",
+        "reporting: left out plans/two words: a plan's folder name starts with a letter or "
+        "digit and holds only letters, digits, '.', '-' and '_' (it names the plan's "
+        "deployments); rename the folder"]
+    # prefect.yaml is all the plans or nothing: a file missing a plan would be deployed.
+    assert main(["prefect-yaml"]) == 2
+    assert "prefect.yaml not written: 3 plan(s) could not be read" in capsys.readouterr().err
+    assert not (tmp_path / "prefect.yaml").exists()
+    assert main(["schedule", "--plan", "two words"]) == 2
+    assert "plans/two words: a plan's folder name" in capsys.readouterr().err
+
+
+def test_prefect_yaml_check_says_which_deployments_differ(tmp_path, monkeypatch, capsys):
+    _two_plans(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["prefect-yaml", "--check"]) == 2
+    assert "prefect.yaml does not exist" in capsys.readouterr().err
+    assert main(["prefect-yaml", "--plan", "health"]) == 2  # it is every plan or none
+    assert "without --plan or --config" in capsys.readouterr().err
+    assert main(["prefect-yaml"]) == 0
+    shutil.copytree(tmp_path / "plans" / "health", tmp_path / "plans" / "housing")
+    health = tmp_path / "plans" / "health" / "reporting.toml"
+    health.write_text(health.read_text().replace('timezone = "Europe/London"',
+                                                 'timezone = "Europe/Dublin"'))
+    shutil.rmtree(tmp_path / "plans" / "climate")
+    assert main(["prefect-yaml", "--check"]) == 2
+    err = capsys.readouterr().err
+    for said in ("housing-quarterly-report: missing", "climate-reminders: not in any plan's "
+                 "settings", "health-six-monthly-report: its schedules differ"):
+        assert f"  {said}\n" in err

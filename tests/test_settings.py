@@ -159,3 +159,17 @@ def test_init_makes_an_installation_to_fill_in_and_overwrites_nothing(tmp_path, 
     assert cli.main(["init", str(folder)]) == 0
     assert (folder / "reporting.toml").read_text() == filled
     assert "kept" in capsys.readouterr().out
+
+
+def test_a_cron_out_of_range_is_refused_when_the_settings_are_read(tmp_path):
+    import pytest
+
+    from reporting.errors import ReportingError
+    from reporting.settings import load_settings
+
+    path = tmp_path / "reporting.toml"
+    text = (ROOT / "reporting.toml").read_text()
+    path.write_text(text.replace("[schedule]\n", '[schedule]\nreminders_cron = "0 8 * * 1-8"\n'))
+    with pytest.raises(ReportingError, match=r"reminders_cron must be a cron string of five "
+                       r"fields, such as .*\('1-8' is not a day of week \(0-7\)\)"):
+        load_settings(path)

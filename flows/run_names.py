@@ -1,0 +1,61 @@
+"""Runs named as a performance team looks for them in the Prefect UI, not Prefect's random
+two words: "Corporate Plan 2024-28: six-monthly, 2022/23 Q2", "Corporate Plan 2024-28:
+intake check, 15 Oct 2022". Each is given to its flow as `flow_run_name`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from prefect.runtime import flow_run
+
+from reporting.automation.schedule import period_reported_on
+from reporting.cadence import Cadence
+from reporting.installation import settings_path
+from reporting.settings import Settings, load_settings
+
+
+def _settings() -> Settings | None:
+    parameters = flow_run.parameters
+    try:
+        return load_settings(settings_path(parameters.get("plan"), parameters.get("config")))
+    except Exception:  # a broken settings file: the run itself reports why, with the file
+        return None
+
+
+def _when(settings: Settings | None) -> datetime:
+    at = flow_run.parameters.get("at")
+    when = datetime.fromisoformat(at) if at else (flow_run.scheduled_start_time
+                                                    or datetime.now().astimezone())
+    return when.astimezone(settings.schedule.zone) if settings and when.tzinfo else when
+
+
+def report_run_name() -> str:
+    """A report run by its plan, cadence and period; a scheduled run by the period its
+    scheduled time reports on."""
+    settings = _settings()
+    cadence = flow_run.parameters.get("cadence", "quarterly")
+    period = flow_run.parameters.get("period")
+    if not period and settings:
+        try:
+            period = period_reported_on(Cadence.parse(cadence), _when(settings),
+                                        settings.schedule.zone).label
+        except Exception:  # an unknown cadence: the run says so
+            period = None
+    title = settings.plan_title if settings else "Scrutiny report"
+    return f"{title}: {cadence}, {period or 'scheduled period'}"
+
+
+def _dated(what: str) -> str:
+    settings = _settings()
+    title = settings.plan_title if settings else "Scrutiny reporting"
+    period = flow_run.parameters.get("period")
+    return f"{title}: {what}, {period or f'{_when(settings):%d %b %Y}'}"
+
+
+def intake_run_name() -> str:
+    return _dated("intake check")
+
+
+def reminders_run_name() -> str:
+    return _dated("reminders")
