@@ -131,6 +131,28 @@ def test_the_chart_alt_text_states_every_number():
         Status.OFF_TRACK, Status.NO_UPDATE, Status.ON_TRACK]
 
 
+def test_with_many_priorities_the_chart_is_one_bar_whose_alt_text_states_every_number():
+    from reporting.report.model import (
+        CHART_MAX_PRIORITIES,
+        STATUS_ORDER,
+        PrioritySummary,
+        status_chart,
+    )
+
+    def priority(n: int) -> PrioritySummary:
+        counts = tuple(1 if s in (Status.ON_TRACK, Status.AT_RISK) else 0 for s in STATUS_ORDER)
+        return PrioritySummary(f"Priority {n}", counts, 2)
+
+    few = tuple(priority(n) for n in range(CHART_MAX_PRIORITIES))
+    assert len(status_chart(few, 2 * len(few)).categories) == CHART_MAX_PRIORITIES
+    many = (*few, priority(99))
+    chart = status_chart(many, 2 * len(many))
+    assert chart.categories == (f"All {len(many)} priorities",)
+    assert [(s.status, s.counts) for s in chart.series] == [
+        (Status.AT_RISK, (len(many),)), (Status.ON_TRACK, (len(many),))]
+    assert f"{len(many)} at risk and {len(many)} on track" in chart.alt_text
+
+
 def test_the_paper_says_which_actions_it_leaves_out_and_when_they_report():
     from reporting.cadence import Cadence
 

@@ -196,6 +196,21 @@ def test_an_action_with_nothing_reported_says_so_in_words(html):
     assert "No update received." in _row(html, "6.c")
 
 
+def test_only_a_long_row_may_break_across_pages(model):
+    """A row whose update is long is marked "long" (report.css lets it break across pages);
+    every other row is kept whole."""
+    section = model.sections[0]
+    long = dataclasses.replace(section.actions[0], progress_update="word " * 200)
+    html = render_html(dataclasses.replace(model, sections=(
+        dataclasses.replace(section, actions=(long, *section.actions[1:])),
+        *model.sections[1:])))
+    marked = re.findall(r'<tr class="long"><th scope="row" class="action-id">([^<]+)</th>', html)
+    assert marked == [long.id]
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    assert "tr { break-inside: avoid; }" in css
+    assert "table.actions tr.long, table.exceptions tr.long { break-inside: auto; }" in css
+
+
 def test_a_report_with_no_exceptions_says_so(model):
     html = render_html(dataclasses.replace(model, exceptions=()))
     assert WORDS["no_exceptions"] in html

@@ -518,8 +518,32 @@ def _travel_phrase(counts: dict[Travel, int]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+# Up to this many priorities the chart draws a bar for each; with more, one A4 page cannot
+# hold a bar per priority at a readable size (and the chart alone took seconds to typeset),
+# so it draws one bar for all priorities together, the table above giving each priority.
+CHART_MAX_PRIORITIES = 12
+
+
 def status_chart(by_priority: tuple[PrioritySummary, ...], total: int) -> StatusChart:
-    """Give the chart of statuses per priority, its alternative text stating every number."""
+    """Give the chart of statuses per priority, its alternative text stating every number.
+
+    With more than CHART_MAX_PRIORITIES priorities, one bar gives all priorities together.
+    """
+    if len(by_priority) > CHART_MAX_PRIORITIES:
+        counts = tuple(sum(row.counts[i] for row in by_priority)
+                       for i in range(len(STATUS_ORDER)))
+        together = f"All {len(by_priority)} priorities"
+        return StatusChart(
+            caption="Chart: actions by status, all priorities together (the same numbers as "
+                    "the total row of the table above)",
+            alt_text=(f"Bar chart of the {plural(total, 'action')} covered, one bar for all "
+                      f"{len(by_priority)} priorities together, divided by status: "
+                      f"{_status_phrase(dict(zip(STATUS_ORDER, counts)))}."),
+            axis_label="Number of actions",
+            categories=(together,),
+            series=tuple(ChartSeries(status, (counts[i],))
+                         for i, status in enumerate(STATUS_ORDER) if counts[i]),
+        )
     lines = []
     for row in by_priority:
         counts = dict(zip(STATUS_ORDER, row.counts))
