@@ -273,8 +273,8 @@ _WIDTHS: dict[str, tuple[float, ...]] = {
 }
 # The actions table's columns vary (a six-monthly paper's quarters, a forecast column only
 # when a return gave one): widths by column, shared out over the 17 cm.
-_ACTION_WIDTHS = {"action-id": 1.1, "objective": 3.4, "service-area": 2.4, "earlier": 2.0,
-                  "status": 2.0, "forecast": 2.0, "travel": 2.2, "message": 4.3}
+_ACTION_WIDTHS = {"action-id": 1.1, "objective": 4.1, "earlier": 2.0,
+                  "status": 2.0, "forecast": 2.0, "travel": 2.2, "message": 5.9}
 # The wide tables are set a point smaller than the text, as in the PDF.
 _SMALL_TABLES = frozenset({"exceptions", "returns", "actions", "by_priority", "status_key",
                            "travel_key", "glossary"})

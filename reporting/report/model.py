@@ -64,7 +64,7 @@ COLUMNS = {
     "status_key": ("Status", "Meaning"),
     "travel_key": ("Direction of travel", "Meaning"),
     "glossary": ("Abbreviation", "Meaning"),
-    "actions": ("Ref", "Action", "Lead", "Status", "Year-end forecast",
+    "actions": ("Ref", "Action and lead", "Status", "Year-end forecast",
                 "Direction of travel", "Progress update"),
 }
 
@@ -89,8 +89,8 @@ TABLES = {
     "travel_key": ("Direction of travel key",
                    "What each direction of travel word in this report means."),
     "glossary": ("Abbreviations", "Each abbreviation used in this report and what it stands for."),
-    "actions": ("Actions", "Each action of the priority: its reference, what it is, the service "
-                           "that leads it, its status, the status forecast for the year end, "
+    "actions": ("Actions", "Each action of the priority: its reference, what it is and the "
+                           "service that leads it, its status, the status forecast for the year end, "
                            "its direction of travel and the progress update."),
 }
 
@@ -103,6 +103,7 @@ WORDS = {
     "contents": "Contents",
     "total": "Total",
     "priority": "Priority",
+    "lead": "Lead",
     "no_exceptions": "No action is off track, at risk, overdue, slipped or unreported.",
     "no_milestone": "No milestone set in the plan.",
     "whole_return": "Whole return",
@@ -292,6 +293,11 @@ class ActionEntry:
     earlier_status: str = ""  # the status word last quarter ("" when not compared)
 
     @property
+    def action_and_lead(self) -> str:
+        """The action, then its lead service on a line of its own: "…\nLead: Housing"."""
+        return f"{self.objective}\n{WORDS['lead']}: {self.lead}"
+
+    @property
     def update_with_milestones(self) -> str:
         """The update, led by the dated milestones' lines where the plan dates any."""
         if not self.milestone_lines:
@@ -360,19 +366,20 @@ class PrioritySection:
                 (Column(f"{now} status", "status", badge=STATUS_BADGE), lambda a: a.status.value)]
         else:
             status_columns = [
-                (Column(COLUMNS["actions"][3], "status", badge=STATUS_BADGE),
+                (Column(COLUMNS["actions"][2], "status", badge=STATUS_BADGE),
                  lambda a: a.status.value)]
-        forecast = [(Column(COLUMNS["actions"][4], "forecast", badge=STATUS_BADGE),
+        forecast = [(Column(COLUMNS["actions"][3], "forecast", badge=STATUS_BADGE),
                      lambda a: a.forecast.value if a.forecast else WORDS["no_forecast"])] \
             if self.forecasts else []
         travel = [] if self.quarters or not self.travel else [
-            (Column(COLUMNS["actions"][5], "travel", badge=TRAVEL_BADGE),
+            (Column(COLUMNS["actions"][4], "travel", badge=TRAVEL_BADGE),
              lambda a: a.travel.value if a.travel else WORDS["no_travel"])]
+        # The lead is a line under the action, not a column of its own: the width goes to
+        # the update, which is what makes a large plan's appendix long.
         cells = [(Column(COLUMNS["actions"][0], "action-id"), lambda a: a.id),
-                 (Column(COLUMNS["actions"][1], "objective"), lambda a: a.objective),
-                 (Column(COLUMNS["actions"][2], "service-area"), lambda a: a.lead),
+                 (Column(COLUMNS["actions"][1], "objective"), lambda a: a.action_and_lead),
                  *status_columns, *forecast, *travel,
-                 (Column(COLUMNS["actions"][6], "message"), lambda a: a.update_with_milestones)]
+                 (Column(COLUMNS["actions"][5], "message"), lambda a: a.update_with_milestones)]
         rows = [tuple(value(a) for _, value in cells) for a in self.actions]
         table = _table("actions", tuple(column for column, _ in cells), rows)
         return replace(table, caption=self.heading)
