@@ -201,7 +201,7 @@ def test_every_table_repeats_its_header_row_and_has_alternative_text(
 def test_table_headers_use_the_report_words(document: DocxDocument, model: ReportModel) -> None:
     headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
     assert ["Priority", *[s.value for s in model.status_columns], "Total"] in headers
-    assert ["Action", "Lead", "The problem", "What is being done", "By when"] in headers
+    assert ["Action and lead", "The problem", "What is being done", "By when"] in headers
     # No officer's name and no file: a committee paper is published.
     assert ["Service area", "Return", "Date completed", "Actions covered", "Actions updated",
             "Outstanding"] in headers

@@ -265,7 +265,7 @@ def _caption(doc: DocxDocument, text: str, keep_with_next: bool = True) -> Parag
 # Column widths of each table in cm (every page is portrait: 17 cm between the margins).
 _WIDTHS: dict[str, tuple[float, ...]] = {
     "front": (5.0, 12.0),
-    "exceptions": (4.2, 2.3, 3.7, 4.8, 2.0),
+    "exceptions": (5.2, 4.1, 5.7, 2.0),
     "returns": (4.1, 2.0, 3.1, 2.4, 2.4, 3.0),
     "status_key": (3.5, 13.5),
     "travel_key": (4.5, 12.5),

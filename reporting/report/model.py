@@ -58,7 +58,7 @@ _SECTION_EXCEPTIONS = HEADINGS["exceptions"].split(".")[0]
 # Column headings of each table, shared by both documents (`ReportModel.tables`).
 COLUMNS = {
     "front": ("Item", "Detail"),
-    "exceptions": ("Action", "Lead", "The problem", "What is being done", "By when"),
+    "exceptions": ("Action and lead", "The problem", "What is being done", "By when"),
     "returns": ("Service area", "Return", "Date completed", "Actions covered",
                 "Actions updated", "Outstanding"),
     "status_key": ("Status", "Meaning"),
@@ -444,9 +444,9 @@ class ReportModel:
                          self.total_actions)]),
             "exceptions": _table(
                 "exceptions",
-                _columns("exceptions", "action-id", "service-area", "problem", "message",
-                         "by-when"),
-                [(f"{e.action_id} {e.action}", e.lead, e.problem, e.being_done, e.by_when)
+                _columns("exceptions", "action-id", "problem", "message", "by-when"),
+                [(f"{e.action_id} {e.action}\n{WORDS['lead']}: {e.lead}", e.problem,
+                  e.being_done, e.by_when)
                  for e in self.exceptions]),
             "returns": _table(
                 "returns",
