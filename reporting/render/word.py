@@ -22,7 +22,6 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from reporting.render.chart import chart_png
 from reporting.report.model import (
     STATUS_BADGE,
     TRAVEL_BADGE,
@@ -347,11 +346,18 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
     return grid
 
 
-def _add_chart(doc: DocxDocument, chart: StatusChart) -> None:
-    """Add the chart as a picture whose alternative text states every number, then its caption."""
+def _add_chart(doc: DocxDocument, chart: StatusChart, picture: bytes | None) -> None:
+    """Add the chart as a picture whose alternative text states every number, then its caption.
+
+    `picture` is the chart already drawn as PNG, else it is drawn here (matplotlib is
+    imported only then: the Word child is given the picture and stays small)."""
+    if picture is None:
+        from reporting.render.chart import chart_png
+
+        picture = chart_png(chart)
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.keep_with_next = True
-    shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(chart)), width=Cm(12.5))
+    shape = paragraph.add_run().add_picture(io.BytesIO(picture), width=Cm(12.5))
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", _text(chart.alt_text))
     doc_pr.set("title", _text(chart.caption))
@@ -439,13 +445,13 @@ def _implications_and_papers(doc: DocxDocument, model: ReportModel) -> None:
         doc.add_paragraph(_text(paper), style="List Bullet")
 
 
-def _summary(doc: DocxDocument, model: ReportModel) -> None:
+def _summary(doc: DocxDocument, model: ReportModel, chart_picture: bytes | None) -> None:
     doc.add_heading(model.headings["summary"], level=2)
     for text in model.summary:
         doc.add_paragraph(_text(text))
     _add_table(doc, model.tables["by_priority"])
     if model.chart is not None:
-        _add_chart(doc, model.chart)
+        _add_chart(doc, model.chart, chart_picture)
 
 
 def _exceptions(doc: DocxDocument, model: ReportModel) -> None:
@@ -484,8 +490,9 @@ def _appendices(doc: DocxDocument, model: ReportModel) -> None:
         _add_table(doc, model.tables["glossary"])
 
 
-def render_docx(model: ReportModel) -> bytes:
-    """Give the report as the bytes of a Word document, laid out from `model` alone.
+def render_docx(model: ReportModel, chart_picture: bytes | None = None) -> bytes:
+    """Give the report as the bytes of a Word document, laid out from `model` alone
+    (`chart_picture`: its chart already drawn as PNG, if it was).
 
     Exceptions and returns sit on landscape pages so their wide tables stay readable at
     11pt; everything else is A4 portrait.
@@ -497,7 +504,7 @@ def render_docx(model: ReportModel) -> bytes:
 
     _front_sheet(doc, model)
     _purpose_and_recommendation(doc, model)
-    _summary(doc, model)
+    _summary(doc, model, chart_picture)
     _exceptions(doc, model)
     _returns(doc, model)
     _implications_and_papers(doc, model)

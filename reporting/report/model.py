@@ -16,14 +16,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Protocol
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting.merge import Merged
 from reporting.period import Period
-from reporting.plan import Plan
 from reporting.report.travel import (
     TRAVEL_ORDER,
     PreviousPeriod,
@@ -36,6 +32,10 @@ from reporting.settings import Settings
 from reporting.status import NO_STATUS, STATUS_ORDER, Status
 from reporting.wording import cut_words, long_date, plural
 from reporting.working_days import add_working_days
+
+if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas nor the plan
+    from reporting.merge import Merged
+    from reporting.plan import Plan
 
 # Section headings, in the order UK scrutiny papers use. Both renderers take them from here.
 HEADINGS = {
@@ -595,6 +595,8 @@ def summarise_priorities(sections) -> tuple[PrioritySummary, ...]:
     The counts are a crosstab of priority against status, every status a column even when
     no action is at it.
     """
+    import pandas as pd
+
     actions = pd.DataFrame([(n, a.status) for n, s in enumerate(sections) for a in s.actions],
                            columns=["section", "status"])
     counts = pd.crosstab(actions["section"], actions["status"]).reindex(

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from reporting.intake.returns import Return, choose_returns
-from reporting.merge import Merged
 from reporting.period import Period
 from reporting.status import NO_STATUS, Status, worse_of
+
+if TYPE_CHECKING:  # imported where used: the model's readers need neither (nor pandas)
+    from reporting.intake.returns import Return
+    from reporting.merge import Merged
 
 
 class Travel(str, Enum):
@@ -71,6 +74,8 @@ def previous_period(returns: Iterable[Return], period: Period) -> PreviousPeriod
     Every action a usable return gave a status counts, whatever cadence it reports on; an
     action with several rows takes the worse of their statuses, as in the merge.
     """
+    from reporting.intake.returns import choose_returns
+
     found: dict[str, list[Status]] = {}
     for ret in choose_returns(list(returns)).values():
         for row in ret.rows:
@@ -81,6 +86,8 @@ def previous_period(returns: Iterable[Return], period: Period) -> PreviousPeriod
 
 def as_previous_period(previous: PreviousPeriod | Merged | Mapping[str, Status]) -> PreviousPeriod:
     """Give `previous` as a PreviousPeriod (a Merged gives the status of each action it covered)."""
+    from reporting.merge import Merged
+
     if isinstance(previous, PreviousPeriod):
         return previous
     if isinstance(previous, Merged):
