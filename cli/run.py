@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -47,28 +48,41 @@ def _send_what_is_queued() -> None:
 
 
 @contextmanager
-def prefect_api():
+def prefect_api(while_it_starts: Callable[[], None] | None = None):
     """Give the run a Prefect API: the one configured, else a local server of its own.
 
-    The server is tied to this process: it stops when the run ends however it ends, by an
-    error, Ctrl-C, SIGTERM or even kill -9, so no server is left running after a run.
+    The local server is launched first and `while_it_starts` (importing the flow, a few
+    seconds) runs while it boots. It is tied to this process: it stops when the run ends
+    however it ends, by an error, Ctrl-C, SIGTERM or even kill -9, so no server is left
+    running after a run.
     """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    if PREFECT_API_URL.value():
-        yield
-        return
-    from flows.local_server import LocalPrefectServer, free_port
-
+    server = None
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        with LocalPrefectServer(Path(os.environ["PREFECT_HOME"]), port=free_port(),
-                                tied=True) as url, temporary_settings({PREFECT_API_URL: url}):
+        if not os.environ.get("PREFECT_API_URL"):
+            from flows.local_server import LocalPrefectServer, free_port
+
+            server = LocalPrefectServer(Path(os.environ["PREFECT_HOME"]), port=free_port(),
+                                        tied=True)
+            server.launch()
+        if while_it_starts is not None:
+            while_it_starts()
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        if PREFECT_API_URL.value():  # configured in the environment or Prefect's profile
+            if server is not None:
+                server.stop()
+                server = None
+            yield
+            return
+        with temporary_settings({PREFECT_API_URL: server.wait_until_ready()}):
             try:
                 yield
             finally:
                 _send_what_is_queued()
     finally:
+        if server is not None:
+            server.stop()
         signal.signal(signal.SIGTERM, previous)
 
 
@@ -84,24 +98,31 @@ def run_command(args: argparse.Namespace) -> int:
     outputs = Path(args.outputs or settings.outputs)
     outputs.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails now, in a line
     prefect_environment(settings.source.parent)
-    from prefect import tags
-
     from flows.local_server import ServerError
-    from flows.scrutiny_report import scrutiny_report
+
+    flows = {}
+
+    def import_the_flow() -> None:  # while the local server boots
+        from flows.scrutiny_report import scrutiny_report
+
+        flows["report"] = scrutiny_report
 
     plan = getattr(args, "plan", None)
     try:
-        # A plan of several is tagged as its scheduled runs are, to be found in the UI.
-        with prefect_api(), tags(*InstalledPlan(plan, settings.source).tags):
-            paths = scrutiny_report(
-                period=period.label,
-                cadence=args.cadence,
-                inputs=str(inputs),
-                outputs=str(outputs),
-                config=str(settings.source),
-                plan=plan,
-                settle_seconds=args.settle_seconds,
-            )
+        with prefect_api(import_the_flow):
+            from prefect import tags
+
+            # A plan of several is tagged as its scheduled runs are, to be found in the UI.
+            with tags(*InstalledPlan(plan, settings.source).tags):
+                paths = flows["report"](
+                    period=period.label,
+                    cadence=args.cadence,
+                    inputs=str(inputs),
+                    outputs=str(outputs),
+                    config=str(settings.source),
+                    plan=plan,
+                    settle_seconds=args.settle_seconds,
+                )
     except ServerError as error:
         return fail(str(error))
     print(f"{period.description}, {args.cadence} report:")

@@ -60,6 +60,12 @@ class LocalPrefectServer:
 
     def start(self) -> str:
         """Start the server and wait until it is healthy; give its API URL."""
+        self.launch()
+        return self.wait_until_ready()
+
+    def launch(self) -> None:
+        """Start the server process without waiting for it (`wait_until_ready` waits): the
+        caller can do its own work, such as importing Prefect, while the server boots."""
         if not port_is_free(self.host, self.port):
             raise ServerError(f"port {self.port} on {self.host} is in use: give another with "
                               "--port, or set PREFECT_API_URL to use the server already there")
@@ -74,6 +80,10 @@ class LocalPrefectServer:
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             start_new_session=True,
                                             preexec_fn=die_with_parent if self.tied else None)
+
+    def wait_until_ready(self) -> str:
+        """Wait until the launched server is healthy; give its API URL (stopping it and
+        raising ServerError if it is not)."""
         try:
             self._wait_until_healthy()
         except BaseException:
