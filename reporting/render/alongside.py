@@ -13,6 +13,7 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from reporting.report.model import ReportModel
@@ -26,6 +27,8 @@ class WordAlongside:
     def __init__(self, model: ReportModel, command: list[str] | None = None) -> None:
         self.model = model
         self.child: subprocess.Popen | None = None
+        self._reader: threading.Thread | None = None
+        self._output = b""
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(Path(__file__).resolve().parents[2]),
                         os.environ.get("PYTHONPATH", "")) if p)}
@@ -45,8 +48,19 @@ class WordAlongside:
             self.child.stdin.write(pickle.dumps((model, picture),
                                                 protocol=pickle.HIGHEST_PROTOCOL))
             self.child.stdin.close()
+            # Take its output as it comes, so the child ends (and gives back its memory) as
+            # soon as it is done, instead of waiting on a full pipe until the PDF is.
+            self._reader = threading.Thread(target=self._collect, args=(self.child.stdout,),
+                                            daemon=True)
+            self._reader.start()
         except OSError:  # it could not start, or stopped before it had the model
             self._stop()
+
+    def _collect(self, stream) -> None:
+        try:
+            self._output = stream.read()
+        except (OSError, ValueError):  # closed when the child was stopped
+            self._output = b""
 
     def _stop(self) -> None:
         if self.child is not None and self.child.poll() is None:
@@ -57,7 +71,8 @@ class WordAlongside:
     def result(self) -> bytes:
         """Give the .docx bytes: the child's, or (if it failed) rendered here."""
         if self.child is not None:
-            data = self.child.stdout.read()
+            self._reader.join()
+            data = self._output
             self.child.stdout.close()
             if self.child.wait() == 0 and data.startswith(b"PK"):
                 return data
