@@ -264,7 +264,7 @@ def _caption(doc: DocxDocument, text: str, keep_with_next: bool = True) -> Parag
 # Column widths of each table in cm (every page is portrait: 17 cm between the margins).
 _WIDTHS: dict[str, tuple[float, ...]] = {
     "front": (5.0, 12.0),
-    "exceptions": (5.2, 4.1, 5.7, 2.0),
+    "exceptions": (5.2, 4.0, 5.5, 2.3),
     "returns": (4.1, 2.0, 3.1, 2.4, 2.4, 3.0),
     "status_key": (3.5, 13.5),
     "travel_key": (4.5, 12.5),
@@ -274,13 +274,14 @@ _WIDTHS: dict[str, tuple[float, ...]] = {
 # when a return gave one): widths by column, shared out over the 17 cm.
 _ACTION_WIDTHS = {"action-id": 1.1, "objective": 4.1, "earlier": 2.0,
                   "status": 2.0, "forecast": 2.0, "travel": 2.2, "message": 5.9}
-# The wide tables are set a point smaller than the text, as in the PDF.
-_SMALL_TABLES = frozenset({"exceptions", "returns", "actions", "by_priority", "status_key",
-                           "travel_key", "glossary"})
+# The wide tables' type size in points, as in the PDF: the exceptions and the appendix,
+# which hold every action of a large plan, at 9; the others a point smaller than the text.
+_SMALL_TABLES = {"exceptions": 9, "actions": 9, "returns": 10, "by_priority": 10,
+                 "status_key": 10, "travel_key": 10, "glossary": 10}
 
 # Cell margins left and right in twips, where not the usual 85: narrow for the by-priority
-# table, so a bold "Complete" fits its count column at 11pt.
-_SIDE_MARGINS = {"by_priority": 57}
+# table, so a bold "Complete" (1.61 cm at 10pt) fits its count column whole.
+_SIDE_MARGINS = {"by_priority": 45}
 
 
 def _widths(table: Table) -> tuple[float, ...]:
@@ -292,7 +293,7 @@ def _widths(table: Table) -> tuple[float, ...]:
         return tuple(w * 17.0 / sum(widths) for w in widths)
     # A row heading, then counts sharing 12 cm, then a total (the by-priority table).
     counts = max(len(table.columns) - 2, 1)
-    return (3.7, *[12.0 / counts] * counts, 1.3)
+    return (3.2, *[12.6 / counts] * counts, 1.2)
 
 
 def _cell_text(column: Column, value: str) -> str:
@@ -333,7 +334,7 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
             paragraph.paragraph_format.keep_with_next = row_index < keep_rows_with_next
             run = paragraph.add_run(_text(value))
             if table.key in _SMALL_TABLES:
-                run.font.size = Pt(10)
+                run.font.size = Pt(_SMALL_TABLES[table.key])
             if is_header:
                 run.bold = True
                 _shade(cell, HEADER_FILL)
