@@ -86,7 +86,8 @@ def _figure(chart: StatusChart) -> Figure:
     handles = [Patch(facecolor=_LOOK[s.status][0], hatch=_LOOK[s.status][1],
                      hatchcolor=_LOOK[s.status][2], edgecolor="#0b0c0c", linewidth=0.8,
                      label=s.status.value) for s in chart.series]
-    figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6),
+    # At most four keys a row: six ran wider than the figure and lost the outer ones.
+    figure.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 4),
                   frameon=False, handlelength=2.2, handleheight=1.2)
     return figure
 
