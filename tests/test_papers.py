@@ -55,3 +55,26 @@ def test_the_data_quality_note_holds_everything_else_with_its_file_and_cell():
     assert all(not line.startswith("=") for line in csv.splitlines())
     [plan_gap] = [f for f in data if f.code == "MILESTONE_UNDEFINED"]
     assert plan_gap.officer == "the plan gives 1.c no target" and plan_gap.fix
+
+
+def test_the_status_key_explains_the_other_words_the_status_columns_print():
+    from reporting.cadence import Cadence
+
+    def key(cadence, *actions, rows):
+        q1 = make_return("Regulatory Services", make_row("1.a", "On track"))
+        report = prepare(make_plan(*actions), [make_return("Regulatory Services", *rows)],
+                         cadence=cadence, previous=[q1])
+        return [word for word, _ in report.model.status_key]
+
+    statuses = [s.value for s in Status if s in set(Status)]
+    # A quarterly paper where every row gave a forecast prints neither word.
+    forecast = dataclasses.replace(make_row("1.a", "On track"), forecast_status=Status.AT_RISK)
+    plain = key(Cadence.QUARTERLY, make_action("1.a"), rows=[forecast])
+    assert "Not due" not in plain and "Not given" not in plain
+    # A six-monthly paper with a six-monthly action (not due in Q1) and a row with no
+    # forecast explains both, after the statuses.
+    both = key(Cadence.SIX_MONTHLY, make_action("1.a"),
+               make_action("1.b", cadence=Cadence.SIX_MONTHLY),
+               rows=[forecast, make_row("1.b", "On track")])
+    assert both[-2:] == ["Not due", "Not given"]
+    assert set(both[:-2]) <= set(statuses)

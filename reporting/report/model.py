@@ -589,6 +589,23 @@ def _used_abbreviations(glossary: Mapping[str, str], text: str) -> tuple[tuple[s
     return tuple((term, glossary[term]) for term in sorted(used, key=str.lower))
 
 
+# Words in the appendix's status columns that are not statuses, explained in the key where
+# the paper prints them.
+_OTHER_KEY_WORDS = (
+    (WORDS["not_due"], "The action does not report in that quarter: it reports six-monthly "
+                       "or yearly."),
+    (WORDS["no_forecast"], "The return gave no forecast for the year end."),
+)
+
+
+def _status_key(sections: Sequence[PrioritySection]) -> tuple[tuple[str, str], ...]:
+    """Each status and what it means, then the other words the status columns print."""
+    printed = {cell for section in sections for row in section.table.rows
+               for column, cell in zip(section.table.columns, row) if column.badge}
+    return (tuple((s.value, s.meaning) for s in STATUS_ORDER)
+            + tuple(line for line in _OTHER_KEY_WORDS if line[0] in printed))
+
+
 def summarise_priorities(sections) -> tuple[PrioritySummary, ...]:
     """Give each priority section's counts by status (in STATUS_ORDER) and its total.
 
@@ -1007,7 +1024,7 @@ def build_report_model(
         ),
         returns=returns,
         sections=sections,
-        status_key=tuple((s.value, s.meaning) for s in STATUS_ORDER),
+        status_key=_status_key(sections),
         chart=status_chart(by_priority, total) if total else None,
         # The six-monthly paper shows each quarter's status instead of a direction.
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
