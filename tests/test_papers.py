@@ -78,3 +78,18 @@ def test_the_status_key_explains_the_other_words_the_status_columns_print():
                rows=[forecast, make_row("1.b", "On track")])
     assert both[-2:] == ["Not due", "Not given"]
     assert set(both[:-2]) <= set(statuses)
+
+
+def test_the_returns_table_puts_missing_returns_first_and_says_when_no_date_was_given():
+    plan = make_plan(make_action("1.a"), make_action("1.b", lead_service_area="Housing"),
+                     make_action("1.c", lead_service_area="Leisure"))
+    undated = make_return("Regulatory Services", make_row("1.a", "On track"), date_completed=None)
+    from datetime import date
+
+    leisure = make_return("Leisure", make_row("1.c", "On track"),
+                          date_completed=date(2022, 10, 7))
+    returns = prepare(plan, [undated, leisure]).model.returns
+    assert [(r.service_area, r.received) for r in returns] == [
+        ("Housing", "Missing"), ("Regulatory Services", "Received"), ("Leisure", "Received")]
+    assert returns[1].date_completed == "Not stated"
+    assert returns[2].date_completed == "7 October 2022"

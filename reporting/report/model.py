@@ -111,6 +111,7 @@ WORDS = {
     "no_travel": "Not compared",
     # An earlier quarter's status where no return then gave one.
     "not_in_return": Status.NO_UPDATE.value,
+    "not_stated": "Not stated",  # a return without its date of completion
     "not_due": "Not due",  # the action was not due to report that quarter
     "skip_link": "Skip to main content",
 }
@@ -936,12 +937,14 @@ def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
         lines.append(ReturnLine(
             service_area=service,
             received="Received" if ret else "Missing",
-            date_completed=long_date(ret.date_completed) if ret else "",
+            date_completed=(long_date(ret.date_completed) if ret.date_completed
+                            else WORDS["not_stated"]) if ret else "",
             actions_covered=len(owned),
             actions_updated=len(updated),
             outstanding=", ".join(outstanding) or "None",
         ))
-    return tuple(lines)
+    # The missing returns first, where a councillor looks; then the plan's order.
+    return tuple(sorted(lines, key=lambda line: line.received != "Missing"))
 
 
 def _received(returns: tuple[ReturnLine, ...]) -> int:
