@@ -93,3 +93,21 @@ def test_the_returns_table_puts_missing_returns_first_and_says_when_no_date_was_
         ("Housing", "Missing"), ("Regulatory Services", "Received"), ("Leisure", "Received")]
     assert returns[1].date_completed == "Not stated"
     assert returns[2].date_completed == "7 October 2022"
+
+
+def test_an_exception_gives_the_officers_reason_beside_the_problem_and_their_next_steps():
+    from datetime import date
+
+    plan = make_plan(make_action("1.a"), make_action("1.b"))
+    slipped = make_row("1.a", "At risk", revised_date=date(2023, 9, 30),
+                       reason_for_revised_date="Waiting for the NPPF",
+                       next_steps="Report the new timetable in December.")
+    reason_only = make_row("1.b", "At risk", revised_date=date(2023, 6, 30),
+                           reason_for_revised_date="Contractor went bust")
+    lines = {e.action_id: e for e in prepare(plan, [make_return("Regulatory Services", slipped,
+                                                                reason_only)]).model.exceptions}
+    assert lines["1.a"].problem.endswith("(reason given: Waiting for the NPPF)")
+    assert lines["1.a"].being_done == "Report the new timetable in December."
+    # With no next steps, the reason is what is being done, and is not said twice.
+    assert "reason given" not in lines["1.b"].problem
+    assert lines["1.b"].being_done == "Contractor went bust"

@@ -912,6 +912,8 @@ def _exceptions(merged: Merged, codes: dict[str, list[str]], limit: int,
         if not found:
             continue
         problem = "; ".join(_problem(code, p, merged.period.end) for code in found)
+        if p.next_steps and p.reason_for_revised_date:  # the why, where the return says it
+            problem += f" (reason given: {p.reason_for_revised_date})"
         done = p.next_steps or p.reason_for_revised_date or (
             "No return was received." if "NO_RETURN" in found else "Not stated in the return.")
         lines.append((_SERIOUSNESS.index(found[0]), ExceptionLine(
