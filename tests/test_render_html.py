@@ -349,3 +349,12 @@ def test_pages_carry_the_running_title_and_page_numbers(model, pdf):
     second = re.sub(r"\s+", " ", reader.pages[1].extract_text())
     assert model.running_title in second
     assert f"Page 2 of {total}" in second
+
+
+def test_each_actions_lead_is_set_apart_under_it(model, html):
+    import html as entities
+
+    for action in (a for s in model.sections for a in s.actions):
+        assert (f'<span class="lead-line">Lead: {entities.escape(action.lead, quote=True)}'
+                '</span>') in html
+    assert ".lead-line { color: #505a5f; }" in html

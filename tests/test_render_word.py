@@ -367,3 +367,13 @@ def test_word_renders_in_a_child_alongside_the_pdf_and_falls_back_here(model: Re
     assert _paragraph_texts(docx.Document(io.BytesIO(crashed.result()))) == expected
     missing = WordAlongside(model, command=["/nonexistent/python"])
     assert _paragraph_texts(docx.Document(io.BytesIO(missing.result()))) == expected
+
+
+def test_each_actions_lead_is_a_grey_line_under_it(document: DocxDocument,
+                                                    model: ReportModel) -> None:
+    leads = [run for table in document.tables for row in table.rows[1:] for cell in row.cells
+             for run in cell.paragraphs[0].runs if run.text.startswith("\nLead: ")]
+    actions = [a for s in model.sections for a in s.actions]
+    assert [run.text for run in leads][-len(actions):] == [f"\nLead: {a.lead}" for a in actions]
+    assert {str(run.font.color.rgb) for run in leads} == {"505A5F"}
+    assert _contrast_on_white("505A5F") >= 4.5

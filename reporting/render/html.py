@@ -24,7 +24,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reporting.render.chart import chart_svg
 from reporting.render.pdf_tags import mend_structure, record_sources
-from reporting.report.model import STATUS_BADGE, TRAVEL_BADGE, WORDS, ReportModel
+from reporting.report.model import (
+    LEAD_LINE,
+    STATUS_BADGE,
+    TRAVEL_BADGE,
+    WORDS,
+    ReportModel,
+)
 from reporting.report.travel import Travel
 from reporting.status import Status
 
@@ -61,6 +67,7 @@ def render_html(model: ReportModel, templates: Path = TEMPLATES) -> str:
         badges={"status": STATUS_BADGE, "travel": TRAVEL_BADGE},
         statuses={status.value: status for status in Status},
         travels={travel.value: travel for travel in Travel},
+        lead_line=LEAD_LINE,
         css=Markup(css),
         # Drawn from the model's numbers and cleaned of all but shapes (see chart.py).
         chart_svg=Markup(chart_svg(model.chart)) if model.chart else "",

@@ -23,6 +23,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
 from reporting.report.model import (
+    LEAD_LINE,
     STATUS_BADGE,
     TRAVEL_BADGE,
     WORDS,
@@ -332,9 +333,16 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.paragraph_format.keep_with_next = row_index < keep_rows_with_next
-            run = paragraph.add_run(_text(value))
+            text, lead = _text(value), ""
+            if not is_header and LEAD_LINE in text:
+                text, lead = text.rsplit(LEAD_LINE, 1)
+            run = paragraph.add_run(text)
+            if lead:  # the lead service under an action, set apart in grey as in the PDF
+                lead_run = paragraph.add_run(f"{LEAD_LINE}{lead}")
+                lead_run.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
             if table.key in _SMALL_TABLES:
-                run.font.size = Pt(_SMALL_TABLES[table.key])
+                for each in paragraph.runs:
+                    each.font.size = Pt(_SMALL_TABLES[table.key])
             if is_header:
                 run.bold = True
                 _shade(cell, HEADER_FILL)

@@ -53,6 +53,10 @@ HEADINGS = {
     "glossary": "Appendix C: glossary of abbreviations",
 }
 
+# Where a cell gives an action's lead service on a line under it; the documents set that
+# line apart (grey), the words being the same in each.
+LEAD_LINE = "\nLead: "
+
 _SECTION_EXCEPTIONS = HEADINGS["exceptions"].split(".")[0]
 
 # Column headings of each table, shared by both documents (`ReportModel.tables`).
@@ -103,7 +107,6 @@ WORDS = {
     "contents": "Contents",
     "total": "Total",
     "priority": "Priority",
-    "lead": "Lead",
     "no_exceptions": "No action is off track, at risk, overdue, slipped or unreported.",
     "no_milestone": "No milestone set in the plan.",
     "whole_return": "Whole return",
@@ -296,7 +299,7 @@ class ActionEntry:
     @property
     def action_and_lead(self) -> str:
         """The action, then its lead service on a line of its own: "…\nLead: Housing"."""
-        return f"{self.objective}\n{WORDS['lead']}: {self.lead}"
+        return f"{self.objective}{LEAD_LINE}{self.lead}"
 
     @property
     def update_with_milestones(self) -> str:
@@ -446,7 +449,7 @@ class ReportModel:
             "exceptions": _table(
                 "exceptions",
                 _columns("exceptions", "action-id", "problem", "message", "by-when"),
-                [(f"{e.action_id} {e.action}\n{WORDS['lead']}: {e.lead}", e.problem,
+                [(f"{e.action_id} {e.action}{LEAD_LINE}{e.lead}", e.problem,
                   e.being_done, e.by_when)
                  for e in self.exceptions]),
             "returns": _table(
