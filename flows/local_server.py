@@ -42,6 +42,15 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+def answers_health(api_url: str) -> bool:
+    """Whether the Prefect API at `api_url` answers its health check now."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as answer:
+            return answer.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
 class LocalPrefectServer:
     """`prefect server start` as a child process; use as a context manager giving the API URL."""
 
@@ -97,12 +106,8 @@ class LocalPrefectServer:
             if self.process.poll() is not None:
                 raise ServerError(f"the Prefect server exited with status "
                                   f"{self.process.returncode}; see {self.log}")
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
+            if answers_health(self.api_url):
+                return
             time.sleep(0.5)
         raise ServerError(f"the Prefect server did not answer its health check within "
                           f"{self.startup_timeout:g} s; see {self.log}")

@@ -47,8 +47,6 @@ import sys
 import tempfile
 import time
 import traceback
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +56,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
+from flows.local_server import answers_health  # noqa: E402
 from reporting.settings import load_settings  # noqa: E402
 
 BIN = Path(sys.executable).parent  # the project's .venv/bin: prefect, reporting
@@ -504,12 +503,8 @@ class ScaleOut:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             self.children.check_alive()
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
+            if answers_health(url):
+                break
             time.sleep(0.5)
         else:
             raise StepFailed("server", "no answer from /api/health in 180 s", log)
