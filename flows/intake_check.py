@@ -6,16 +6,14 @@ A scheduled check between collection rounds does nothing and says so.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 
-from flows.run_names import intake_run_name
+from flows.run_names import intake_run_name, run_time
 from reporting import pipeline
 from reporting.automation.chase import Chase, chase_csv, chase_list, chase_rows
 from reporting.automation.schedule import local_date, period_open_for_returns
@@ -91,10 +89,3 @@ def intake_check(
                        Path(inputs) if inputs else settings.inputs, layout)
     return str(layout.chase_list(the_period))
 
-
-def run_time(at: str | None, zone: ZoneInfo) -> datetime:
-    """Give the time a run stands for: `at`, else its scheduled time, else now."""
-    if at:
-        when = datetime.fromisoformat(at)
-        return when if when.tzinfo else when.replace(tzinfo=zone)
-    return flow_run.scheduled_start_time or datetime.now(zone)

@@ -11,8 +11,8 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from flows.delivery import send_with_retries
-from flows.intake_check import refresh_chase_list, run_time
-from flows.run_names import reminders_run_name
+from flows.intake_check import refresh_chase_list
+from flows.run_names import reminders_run_name, run_time
 from reporting.automation.mail import reminder
 from reporting.automation.schedule import local_date, reminders_due
 from reporting.installation import settings_path

@@ -1,11 +1,13 @@
-"""Runs named as a performance team looks for them in the Prefect UI, not Prefect's random
-two words: "Corporate Plan 2024-28: six-monthly, 2022/23 Q2", "Corporate Plan 2024-28:
-intake check, 15 Oct 2022". Each is given to its flow as `flow_run_name`.
+"""The time a run stands for (`run_time`), and runs named as a performance team looks for
+them in the Prefect UI, not Prefect's random two words: "Corporate Plan 2024-28:
+six-monthly, 2022/23 Q2", "Corporate Plan 2024-28: intake check, 15 Oct 2022". Each name is
+given to its flow as `flow_run_name`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from prefect.runtime import flow_run
 
@@ -23,11 +25,19 @@ def _settings() -> Settings | None:
         return None
 
 
+def run_time(at: str | None, zone: ZoneInfo | None) -> datetime:
+    """Give the time a run stands for: `at`, else its scheduled time, else now."""
+    if at:
+        when = datetime.fromisoformat(at)
+        return when if when.tzinfo else when.replace(tzinfo=zone)
+    return flow_run.scheduled_start_time or datetime.now(zone)
+
+
 def _when(settings: Settings | None) -> datetime:
-    at = flow_run.parameters.get("at")
-    when = datetime.fromisoformat(at) if at else (flow_run.scheduled_start_time
-                                                    or datetime.now().astimezone())
-    return when.astimezone(settings.schedule.zone) if settings and when.tzinfo else when
+    """The time the run stands for, in its plan's time zone where the settings read."""
+    zone = settings.schedule.zone if settings else None
+    when = run_time(flow_run.parameters.get("at"), zone)
+    return when.astimezone(zone) if zone and when.tzinfo else when
 
 
 def report_run_name() -> str:
