@@ -29,7 +29,7 @@ from reporting.installation import (
     misnamed_plans,
 )
 from reporting.publish import write_atomic
-from reporting.settings import DEFAULT_CONFIG_NAME, load_settings
+from reporting.settings import DEFAULT_CONFIG_NAME, Settings, load_settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -56,22 +56,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     prefect_yaml.set_defaults(handler=prefect_yaml_command)
 
 
-def plans_asked_for(args: argparse.Namespace) -> tuple[list[InstalledPlan], list[str]]:
+def plans_asked_for(args: argparse.Namespace
+                    ) -> tuple[list[tuple[InstalledPlan, Settings]], list[str]]:
     """The plan named by --plan or --config, else every plan of the installation here that
     can be read. One plan's broken settings or folder name is said in a line on stderr and
     that plan left out, so one council's typo never stops every other council's papers.
-    Gives (the plans, why each one left out was)."""
-    if getattr(args, "plan", None):
-        load_settings(args.config)  # a plan asked for by name fails in its own one line
-        return [InstalledPlan(args.plan, args.config)], []
-    if args.config is not None:
-        load_settings(args.config)
-        return [InstalledPlan(None, args.config)], []
+    Gives (each plan with its settings, why each one left out was)."""
+    if getattr(args, "plan", None) or args.config is not None:
+        # A plan asked for by name or file fails in its own one line.
+        plan = InstalledPlan(getattr(args, "plan", None), args.config)
+        return [(plan, load_settings(plan.settings))], []
     readable, left_out = [], []
     for plan in installed_plans(Path(".")):
         try:
-            load_settings(plan.settings)
-            readable.append(plan)
+            readable.append((plan, load_settings(plan.settings)))
         except ReportingError as error:
             left_out.append(str(error).splitlines()[0])
     left_out += [f"{folder}: {PLAN_NAME_RULE}; rename the folder"
@@ -111,7 +109,7 @@ def prefect_yaml_command(args: argparse.Namespace) -> int:
     if left_out:
         return fail(f"{args.out} not written: {len(left_out)} plan(s) could not be read "
                     "(above); mend them, or move them out of plans/, and run it again")
-    text = prefect_yaml(plans)
+    text = prefect_yaml([plan for plan, _ in plans])
     if args.check:
         if not args.out.is_file():
             return fail(f"{args.out} does not exist: run `reporting prefect-yaml` to write it")
@@ -136,11 +134,12 @@ def _stop_on_sigterm(signum, frame) -> None:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    plans, _ = plans_asked_for(args)  # the others are named on stderr; serve the rest
+    readable, _ = plans_asked_for(args)  # the others are named on stderr; serve the rest
     print("Deployments to serve:")
-    for plan in plans:
-        names = [d.name for d in deployments_of(plan, load_settings(plan.settings))]
+    for plan, settings in readable:
+        names = [d.name for d in deployments_of(plan, settings)]
         print(f"  {plan.name or plan.settings}: {', '.join(names)}")
+    plans = [plan for plan, _ in readable]
     prefect_environment(Path(plans[0].settings).resolve().parent
                         if plans[0].name is None else Path(".").resolve())
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -180,8 +179,7 @@ def _start(text: str | None, zone) -> datetime:
 def schedule_command(args: argparse.Namespace) -> int:
     """Every plan's schedule in turn (a single plan's alone when there is one, or when named)."""
     plans, left_out = plans_asked_for(args)
-    for number, plan in enumerate(plans):
-        settings = load_settings(plan.settings)
+    for number, (plan, settings) in enumerate(plans):
         if plan.name or len(plans) > 1:
             print(f"{'' if number == 0 else chr(10)}== {plan.name or plan.settings}: "
                   f"{settings.plan_title} ==")
