@@ -18,11 +18,10 @@ from prefect.artifacts import (
     create_table_artifact,
 )
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
 
 from flows.caching import inputs_fingerprint
 from flows.delivery import send_with_retries
-from flows.run_names import report_run_name
+from flows.run_names import report_run_name, run_time
 from reporting import pipeline
 from reporting.automation.lock import RunInProgress, acquire
 from reporting.automation.mail import papers
@@ -89,8 +88,8 @@ def scrutiny_report(
     if period:
         the_period = Period.parse(period)
     else:
-        when = flow_run.scheduled_start_time or datetime.now().astimezone()
-        the_period = period_reported_on(the_cadence, when, settings.schedule.zone)
+        zone = settings.schedule.zone
+        the_period = period_reported_on(the_cadence, run_time(None, zone), zone)
     intake = settings.intake if settle_seconds is None else \
         replace(settings.intake, settle_seconds=settle_seconds)
     layout = OutputLayout(Path(outputs) if outputs else settings.outputs)
