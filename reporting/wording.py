@@ -16,6 +16,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def possessive(name: str) -> str:
+    """Give a name as owning something: "Housing's", "Regulatory Services'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 # Characters that reorder or hide text (right-to-left overrides and isolates): a return's
 # words are shown as typed, never turned round in a paper or a file name.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")

@@ -6,7 +6,7 @@ import dataclasses
 
 from conftest import make_action, make_plan, make_return, make_row, prepare
 
-from reporting.checks.finding import DELIVERY_CODES
+from reporting.checks.codes import CODES, Reader
 from reporting.render.flags import data_quality_csv, data_quality_html
 from reporting.status import Status
 
@@ -31,7 +31,11 @@ def test_the_paper_holds_delivery_exceptions_in_words_and_no_code_or_cell():
         assert finding.code not in model_text
     assert "Return!" not in model_text and "regulatory-services.xlsx" not in model_text
     lines = {e.action_id: e for e in report.model.exceptions}
-    assert set(lines) == {"1.b", "1.d"}
+    # Every action not reported is an exception, whatever form the gap takes (issue 19).
+    assert set(lines) == {"1.a", "1.b", "1.c", "1.d"}
+    assert lines["1.a"].problem == ("Not reported: the return gives the status 'Purple', "
+                                    "which is not one this report uses")
+    assert lines["1.c"].problem == "Not reported: Regulatory Services' return has no row for it"
     assert lines["1.b"].problem == "At risk; forecast off track at the year end"
     assert lines["1.b"].being_done == "Bid again in May."
     assert lines["1.d"].problem == "Not reported: Housing sent no return"
@@ -42,14 +46,16 @@ def test_the_paper_holds_delivery_exceptions_in_words_and_no_code_or_cell():
 def test_the_data_quality_note_holds_everything_else_with_its_file_and_cell():
     report = _careless_quarter()
     findings = list(report.findings)
-    data = [f for f in findings if not f.delivery]
+    data = [f for f in findings if f.data_quality]
     assert {f.code for f in data} >= {"MISSING_STATUS", "UNKNOWN_ACTION", "UNAPPROVED_RETURN",
                                       "MILESTONE_UNDEFINED"}
     html = data_quality_html(findings, "<Plan> & title").decode()
     assert "&lt;Plan&gt; &amp; title" in html and "<main>" in html
     for f in data:
         assert f.code in html
-    assert not any(code in html for code in DELIVERY_CODES)
+    committee_only = {c for c in CODES.values() if Reader.DATA_QUALITY not in c.readers}
+    assert committee_only >= {"OFF_TRACK", "NO_RETURN"}
+    assert not any(code in html for code in committee_only)
     csv = data_quality_csv(findings).decode("utf-8-sig")
     assert "Return!D8" in csv and "'=HYPERLINK" not in csv  # the update is not quoted here
     assert all(not line.startswith("=") for line in csv.splitlines())

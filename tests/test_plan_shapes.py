@@ -216,7 +216,7 @@ def test_a_milestone_of_another_action_means_a_mistyped_reference(plan, tmp_path
     assert "'Consultation closes', is 1.10's" in finding.message
     assert not next(p for p in report.merged.progress if p.action.id == "1.1").rows
     [receipt] = report.check.receipts
-    assert "Not used: its milestone is 1.10's, not 1.1's; check the Action ID" in \
+    assert "Not used: its milestone, 'Consultation closes', is 1.10's, not 1.1's" in \
         [line.fate for line in receipt.rows]
 
 

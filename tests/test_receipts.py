@@ -104,7 +104,7 @@ def test_a_row_for_an_action_not_in_the_plan_is_not_accepted_silently(tmp_path):
     receipt = build_receipt(ret)
     text = receipt_text(receipt)
     assert receipt.outcome == "Accepted with problems"
-    assert "- Return!A9: 4.d: Not used: no such action in the plan." in text
+    assert "- Return!A9: 4.d: Not used: the action '4.d' is not in the plan." in text
     assert "[UNKNOWN_ACTION]" in text and "Problems: none" not in text
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reporting.checks.finding import Finding, Severity
+from reporting.checks import codes
+from reporting.checks.finding import Finding
 from reporting.merge import Merged, Progress
+from reporting.services import service_key
 from reporting.status import NO_STATUS, Status, worse_of
-from reporting.wording import cut_words, long_date
+from reporting.wording import cut_words, long_date, possessive
 
 
 def _plan(action_id: str, **values) -> dict:
@@ -28,7 +30,7 @@ def _plan_gaps(merged: Merged) -> Iterator[Finding]:
         gaps = p.action.gaps
         if gaps:
             yield Finding(
-                "MILESTONE_UNDEFINED", Severity.MEDIUM, p.action.id, p.action.lead_service_area,
+                codes.MILESTONE_UNDEFINED, p.action.id, p.action.lead_service_area,
                 f"The plan leaves {p.action.id} without {' or '.join(gaps)}: progress cannot "
                 "be judged until the plan defines it.", **_plan(
                     p.action.id, officer=f"the plan gives {p.action.id} no "
@@ -36,15 +38,31 @@ def _plan_gaps(merged: Merged) -> Iterator[Finding]:
                     fix="agree it with the lead service and add it to the plan workbook"))
 
 
+def unread_return(merged: Merged, service: str):
+    """Give the file a service sent that could not be used (or was still copying), if any."""
+    key = service_key(service)
+    return next((r for r in merged.returns
+                 if not r.usable and service_key(r.service_area) == key), None)
+
+
 def _missing(merged: Merged) -> Iterator[Finding]:
     folder = f"returns/{merged.period.path}"  # within the inputs folder, wherever that is
     for service in merged.service_areas:
         if merged.return_for(service) is None:
-            outstanding = [p.action.id for p in merged.progress if service in p.action.leads]
+            outstanding = tuple(p.action.id for p in merged.progress
+                                if service in p.action.leads and not p.rows)
+            unread = unread_return(merged, service)
+            if unread is None:
+                came = f"{service} sent no return"
+            elif unread.settling:
+                came = f"{possessive(service)} return was still arriving when the report was made"
+            else:
+                came = f"{possessive(service)} return could not be read"
             yield Finding(
-                "NO_RETURN", Severity.HIGH, "", service,
-                f"{service} sent no usable return for {merged.period.label}; "
-                f"no update on {', '.join(outstanding)}.", file=folder)
+                codes.NO_RETURN, "", service,
+                f"{came} for {merged.period.label}; no update on {', '.join(outstanding)}.",
+                file=unread.file if unread else folder, actions=outstanding,
+                paper=f"not reported: {came}")
     for p in merged.progress:
         if p.rows:
             continue
@@ -52,10 +70,11 @@ def _missing(merged: Merged) -> Iterator[Finding]:
             ret = merged.return_for(lead)
             if ret is not None:  # without any return, NO_RETURN already names this action
                 yield Finding(
-                    "MISSING_UPDATE", Severity.MEDIUM, p.action.id, lead,
+                    codes.MISSING_UPDATE, p.action.id, lead,
                     f"{lead}'s return has no row for {p.action.id}.",
                     file=ret.file, officer=f"the return has no row for {p.action.id}",
-                    fix=f"add a row for {p.action.id} with its status and progress update")
+                    fix=f"add a row for {p.action.id} with its status and progress update",
+                    paper=f"not reported: {possessive(lead)} return has no row for it")
 
 
 def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
@@ -65,36 +84,38 @@ def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:
         said = cut_words(p.progress_update, limit, f"cut at {limit} words") \
             or "no explanation given."
         if p.rows and p.status is Status.OFF_TRACK:
-            yield Finding("OFF_TRACK", Severity.HIGH, a.id, service,
-                          f"{a.id} is off track: {said}",
-                          **_row(p, "Status"))
+            yield Finding(codes.OFF_TRACK, a.id, service, f"{a.id} is off track: {said}",
+                          paper="off track", **_row(p, "Status"))
         elif p.rows and p.status is Status.AT_RISK:
-            yield Finding("AT_RISK", Severity.MEDIUM, a.id, service,
-                          f"{a.id} is at risk: {said}",
-                          **_row(p, "Status"))
+            yield Finding(codes.AT_RISK, a.id, service, f"{a.id} is at risk: {said}",
+                          paper="at risk", **_row(p, "Status"))
         if p.forecast and p.status not in NO_STATUS and p.forecast is not p.status \
                 and worse_of([p.forecast, p.status]) is p.forecast:
             yield Finding(
-                "FORECAST_WORSE", Severity.MEDIUM, a.id, service,
+                codes.FORECAST_WORSE, a.id, service,
                 f"{a.id} is {p.status.value.lower()} now, but its return forecasts it "
                 f"{p.forecast.value.lower()} at the year end.",
+                paper=f"forecast {p.forecast.value.lower()} at the year end",
                 **_row(p, "Forecast year-end status"))
         if p.slipped:
             reason = cut_words(p.reason_for_revised_date, limit, f"cut at {limit} words") \
                 or "no reason given"
             yield Finding(
-                "DATE_SLIPPED", Severity.MEDIUM, a.id, service,
+                codes.DATE_SLIPPED, a.id, service,
                 f"{a.id} has slipped from {a.due} to "
-                f"{long_date(p.revised_date)}: {reason}.", **_row(p, "Revised date"))
+                f"{long_date(p.revised_date)}: {reason}.",
+                paper=f"date slipped from {a.due} to {long_date(p.revised_date)}",
+                **_row(p, "Revised date"))
     for p in merged.progress:
         yield from _milestones(p, end, limit)
     for p in merged.progress:
         if p.overdue(end):
             where = _row(p, "Revised date") if p.revised_date else _plan(p.action.id)
             yield Finding(
-                "OVERDUE", Severity.HIGH, p.action.id, p.action.lead_service_area,
+                codes.OVERDUE, p.action.id, p.action.lead_service_area,
                 f"{p.action.id} was due by {p.due_words} and is not complete "
-                f"(status: {p.status.value}).", **where)
+                f"(status: {p.status.value}).", paper=f"overdue (due by {p.due_words})",
+                **where)
 
 
 def _milestones(p, end, limit: int) -> Iterator[Finding]:
@@ -108,14 +129,17 @@ def _milestones(p, end, limit: int) -> Iterator[Finding]:
             reason = cut_words(m.reason_for_revised_date, limit, f"cut at {limit} words") \
                 or "no reason given"
             yield Finding(
-                "DATE_SLIPPED", Severity.MEDIUM, a.id, m.milestone.lead or a.lead_service_area,
+                codes.DATE_SLIPPED, a.id, m.milestone.lead or a.lead_service_area,
                 f"{named} has slipped from {m.milestone.due} to "
-                f"{long_date(m.revised_date)}: {reason}.", **where)
+                f"{long_date(m.revised_date)}: {reason}.",
+                paper=f"milestone '{m.milestone.text}' slipped from {m.milestone.due} to "
+                      f"{long_date(m.revised_date)}", **where)
         if m.overdue(end):
             yield Finding(
-                "OVERDUE", Severity.HIGH, a.id, m.milestone.lead or a.lead_service_area,
+                codes.OVERDUE, a.id, m.milestone.lead or a.lead_service_area,
                 f"{named} was due by {m.due_words} and is not complete "
-                f"(status: {m.status.value}).", **where)
+                f"(status: {m.status.value}).",
+                paper=f"milestone '{m.milestone.text}' overdue (due by {m.due_words})", **where)
 
 
 def check_progress(merged: Merged, long_update_words: int = 150) -> list[Finding]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from reporting.cells import parse_period
-from reporting.checks.finding import Finding, Severity
+from reporting.checks import codes
+from reporting.checks.codes import Code
+from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch, words_in
 from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
 from reporting.merge import Fate, PeriodUpdates, RowFate, milestone_owner, plan_service
@@ -27,9 +29,9 @@ def service_name(updates: PeriodUpdates, name: str) -> str:
     return plan_service(updates.plan, name)
 
 
-def _file_finding(updates: PeriodUpdates, ret: Return, code: str, severity: Severity,
+def _file_finding(updates: PeriodUpdates, ret: Return, code: Code,
                   message: str, officer: str, fix: str, field: str = "") -> Finding:
-    return Finding(code, severity, "", service_name(updates, ret.service_area), message,
+    return Finding(code, "", service_name(updates, ret.service_area), message,
                    file=ret.file, cell=ret.field_cells.get(field, "") if field else "",
                    officer=officer, fix=fix)
 
@@ -41,14 +43,14 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
         if ret.settling:
             problem = ret.problems[0]
             yield _file_finding(
-                updates, ret, "UNREADABLE_RETURN", Severity.HIGH,
+                updates, ret, codes.UNREADABLE_RETURN,
                 f"The return {ret.file} was not read this run: it changed moments before the "
                 "run and may still have been copying; it will be read on the next run.",
                 problem.message, problem.fix)
         elif not ret.usable:
             fatal = [p for p in ret.problems if p.fatal]
             yield _file_finding(
-                updates, ret, "UNREADABLE_RETURN", Severity.HIGH,
+                updates, ret, codes.UNREADABLE_RETURN,
                 f"The return {ret.file} could not be used: "
                 f"{'; '.join(p.text for p in fatal)}.",
                 "; ".join(p.message for p in fatal), "; ".join(p.fix for p in fatal if p.fix))
@@ -65,13 +67,13 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
             officer = ""
         if officer:
             yield _file_finding(
-                updates, ret, "WRONG_PERIOD", Severity.MEDIUM,
+                updates, ret, codes.WRONG_PERIOD,
                 f"{ret.file} says its period is '{ret.period_text}', but it was sent for "
                 f"{period.label}; its updates were used: check they are this period's.",
                 officer, fix, "Period")
         if not ret.approved_by:
             yield _file_finding(
-                updates, ret, "UNAPPROVED_RETURN", Severity.MEDIUM,
+                updates, ret, codes.UNAPPROVED_RETURN,
                 f"{ret.file} does not say who approved it.",
                 "no one is named as having approved the return",
                 "ask your head of service to approve it and put their name in 'Approved by'",
@@ -81,23 +83,21 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
     for ret in updates.returns:
         if id(ret) in old:
             yield _file_finding(
-                updates, ret, "OLD_RETURN", Severity.HIGH,
+                updates, ret, codes.OLD_RETURN,
                 f"{ret.file} repeats {service_name(updates, ret.service_area)}'s return for "
                 f"{period.previous().label} word for word, so it was taken as last period's "
                 "return and not used.",
-                f"this file repeats last period's ({period.previous().label}) return word for "
-                "word, so it was taken as last period's and not used",
+                f"{_repeats(updates)}, so it was taken as last period's and not used",
                 f"send the {period.label} return, saying what has happened since the last one")
         elif ret.usable and id(ret) not in used:
             newer = updates.return_for(ret.service_area)
             when = f", completed {long_date(newer.date_completed)}" \
                 if newer.date_completed else ""
             yield _file_finding(
-                updates, ret, "SUPERSEDED_RETURN", Severity.LOW,
+                updates, ret, codes.SUPERSEDED_RETURN,
                 f"{ret.service_area} sent more than one return: {newer.file} (the newest{when}) "
                 f"was used; {ret.file} was superseded and is kept on record.",
-                f"{newer.file} from the same service area is newer and is the one used, so "
-                "no row of this file was used",
+                f"{_newer(updates, ret)}, so no row of this file was used",
                 f"send one return per service area; if this file is the right one, save it "
                 f"again with a later 'Date completed' than {newer.file}")
 
@@ -108,12 +108,46 @@ def _reference(updates: PeriodUpdates, row) -> str:
     return action.id if action else (row.raw_action_id or row.action_id)
 
 
-def _row_finding(updates: PeriodUpdates, fate: RowFate, code: str, severity: Severity,
-                 column: str, message: str, officer: str, fix: str) -> Finding:
+def _row_finding(updates: PeriodUpdates, fate: RowFate, code: Code, column: str,
+                 message: str, officer: str, fix: str, paper: str = "") -> Finding:
     row = fate.row
-    return Finding(code, severity, _reference(updates, row),
+    return Finding(code, _reference(updates, row),
                    service_name(updates, fate.ret.service_area), message,
-                   file=fate.ret.file, cell=row.where(column), officer=officer, fix=fix)
+                   file=fate.ret.file, cell=row.where(column), officer=officer, fix=fix,
+                   paper=paper)
+
+
+def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
+    """Say why a row was not used ("the action '4.d' is not in the plan"): the words the
+    row's finding and the receipt's line for the row both give; "" for a row used."""
+    row = fate.row
+    ref = _reference(updates, row)
+    if fate.fate is Fate.UNKNOWN_ACTION:
+        return f"the action '{row.raw_action_id or '(blank)'}' is not in the plan"
+    if fate.fate is Fate.NOT_LEAD:
+        return f"{ref} is led by {updates.plan.action(row.action_id).lead_service_area}"
+    if fate.fate is Fate.ELSEWHERE:
+        other = milestone_owner(updates.plan, row.action_id, row.milestone).id
+        return f"its milestone, '{row.milestone}', is {other}'s, not {ref}'s"
+    if fate.fate is Fate.DUPLICATE:
+        milestone = f" ({row.milestone})" if row.milestone else ""
+        return f"it is a second row for {ref}{milestone}, and the first ({fate.first_place}) counts"
+    if fate.fate is Fate.OLD:
+        return _repeats(updates)
+    if fate.fate is Fate.SUPERSEDED:
+        return _newer(updates, fate.ret)
+    return ""
+
+
+def _repeats(updates: PeriodUpdates) -> str:
+    return (f"the file repeats last period's ({updates.period.previous().label}) return word "
+            "for word")
+
+
+def _newer(updates: PeriodUpdates, ret: Return) -> str:
+    newer = updates.return_for(ret.service_area)
+    return (f"{newer.file if newer else 'a newer file'} from the same service area is newer "
+            "and is the one used")
 
 
 def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
@@ -124,10 +158,10 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
         if fate.fate is Fate.UNKNOWN_ACTION:
             shown = row.raw_action_id or "(blank)"
             yield _row_finding(
-                updates, fate, "UNKNOWN_ACTION", Severity.LOW, "Action ID",
+                updates, fate, codes.UNKNOWN_ACTION, "Action ID",
                 f"{file} has a row for action '{shown}', which is not in the plan; its update "
                 "was not used.",
-                f"the action '{shown}' is not in the plan, so this row was not used",
+                f"{why_not_used(updates, fate)}, so this row was not used",
                 "check the action ID against the return template")
         elif fate.fate is Fate.NOT_LEAD:
             action = updates.plan.action(row.action_id)
@@ -135,11 +169,11 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
             lead_return = next(filter(None, map(updates.return_for, action.leads)), None)
             sender = service_name(updates, fate.ret.service_area)
             yield Finding(
-                "NOT_LEAD_SERVICE", Severity.MEDIUM, ref, sender,
+                codes.NOT_LEAD_SERVICE, ref, sender,
                 f"{file} ({sender}) has a row for {ref}, which {lead} leads; it was "
                 f"not used: only {lead}'s return reports on {ref}.",
                 file=file, cell=row.where("Action ID"),
-                officer=f"{ref} is led by {lead}, so this row was not used",
+                officer=f"{why_not_used(updates, fate)}, so this row was not used",
                 fix=f"send anything {lead} should know to them, for their return, and take "
                     "the row out of yours",
                 copy_to=lead_return.file if lead_return else "",
@@ -149,22 +183,20 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
         elif fate.fate is Fate.ELSEWHERE:
             other = milestone_owner(updates.plan, row.action_id, row.milestone).id
             yield _row_finding(
-                updates, fate, "MILESTONE_ELSEWHERE", Severity.MEDIUM, "Action ID",
+                updates, fate, codes.MILESTONE_ELSEWHERE, "Action ID",
                 f"{file} has a row for {ref} whose milestone, '{row.milestone}', is {other}'s; "
                 "its update was not used for either action.",
-                f"the milestone '{row.milestone}' belongs to {other}, not {ref}, so this row "
-                "was not used",
+                f"{why_not_used(updates, fate)}, so this row was not used",
                 f"check the Action ID: if the row is about {other}, write {other} (typed into "
                 "a number cell, 1.10 becomes 1.1: format the cell as text)")
         elif fate.fate is Fate.DUPLICATE:
             milestone = f" ({row.milestone})" if row.milestone else ""
             first = fate.first_place
             yield _row_finding(
-                updates, fate, "DUPLICATE_UPDATE", Severity.LOW, "Action ID",
+                updates, fate, codes.DUPLICATE_UPDATE, "Action ID",
                 f"{file} has a second row for {ref}{milestone}; the first "
                 f"({first}) was used.",
-                f"a second row for {ref}{milestone}: the first ({first}) was used "
-                "and this one was not",
+                f"{why_not_used(updates, fate)}, so this row was not used",
                 "put everything about the action in one row, or name a different milestone")
 
 
@@ -201,13 +233,13 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
                                  ("Date achieved", row.date_achieved_text, row.date_achieved)):
         if typed and value is None:
             yield _row_finding(
-                updates, fate, "UNREADABLE_DATE", Severity.LOW, column,
+                updates, fate, codes.UNREADABLE_DATE, column,
                 f"The {column.lower()} '{typed}' given for {ref} is not a date the "
                 "report can read, so it was not used.",
                 f"'{typed}' is not a date", "write it as 31/03/2023")
     if row.forecast_text and row.forecast_status is None:
         yield _row_finding(
-            updates, fate, "UNREADABLE_FORECAST", Severity.LOW, "Forecast year-end status",
+            updates, fate, codes.UNREADABLE_FORECAST, "Forecast year-end status",
             f"The forecast '{row.forecast_text}' given for {ref} is not a status, so "
             "it was not used.",
             f"'{row.forecast_text}' is not a status", f"use one of {_STATUSES}")
@@ -225,15 +257,18 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
             first_typed = next((f for f in fates if f.row.status_text), first)
             said = _rows_lack(name, len(fates), "gives", "a status", "no status")
             yield _row_finding(
-                updates, first_typed, "MISSING_STATUS", Severity.MEDIUM, "Status",
+                updates, first_typed, codes.MISSING_STATUS, "Status",
                 f"The status '{typed}' for {name} is not one the report recognises." if typed
                 else f"{said[0].upper()}{said[1:]}.",
                 f"'{typed}' is not a status" if typed else said,
-                f"use one of {_STATUSES}")
+                f"use one of {_STATUSES}",
+                paper=f"not reported: the return gives the status '{typed}', which is not "
+                      "one this report uses" if typed else "not reported: the return gives "
+                                                          "no status")
         if name and not any(f.row.progress_update for f in fates):
             said = _rows_lack(name, len(fates), "has", "a progress update", "no progress update")
             yield _row_finding(
-                updates, first, "MISSING_UPDATE", Severity.MEDIUM, "Progress update",
+                updates, first, codes.MISSING_UPDATE, "Progress update",
                 f"{said[0].upper()}{said[1:]}.", said,
                 "say briefly what has happened this period")
     for fate in updates.used_rows():
@@ -242,7 +277,7 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
         count = words_in(row.progress_update)
         if count > intake.long_update_words:
             yield _row_finding(
-                updates, fate, "LONG_UPDATE", Severity.LOW, "Progress update",
+                updates, fate, codes.LONG_UPDATE, "Progress update",
                 f"The update on {name} is {count} words; committee papers need it in "
                 f"{intake.long_update_words} or fewer.",
                 f"the update on {name} is {count} words long",
@@ -251,7 +286,7 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
         word = status_mismatch(row.status, row.progress_update)
         if word:
             yield _row_finding(
-                updates, fate, "STATUS_MISMATCH", Severity.MEDIUM, "Status",
+                updates, fate, codes.STATUS_MISMATCH, "Status",
                 f"{name} is reported {row.status.value}, but its update says '{word}': check "
                 "the status.",
                 f"the status is {row.status.value} but the update says '{word}'",
@@ -260,7 +295,7 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
         old = before.get(key + (row.milestone.lower(),), before.get(key, ""))
         if row.action_id and same_words(row.progress_update, old):
             yield _row_finding(
-                updates, fate, "STALE_UPDATE", Severity.LOW, "Progress update",
+                updates, fate, codes.STALE_UPDATE, "Progress update",
                 f"The update on {name} is word for word the same as last period's.",
                 f"the update on {name} is word for word the same as last period's",
                 "say what has happened since the last return")

@@ -61,7 +61,7 @@ def data_quality_rows(findings: list[Finding]) -> list[dict[str, str]]:
     return [{"severity": f.severity.word, "code": f.code, "service_area": f.service_area,
              "action_id": f.action_id, "file": f.file, "cell": f.cell,
              "what_is_wrong": _bounded(f.officer or f.message), "what_to_do": _bounded(f.fix)}
-            for f in findings if not f.delivery]
+            for f in findings if f.data_quality]
 
 
 def data_quality_csv(findings: list[Finding]) -> bytes:

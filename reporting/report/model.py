@@ -115,6 +115,7 @@ WORDS = {
     # An earlier quarter's status where no return then gave one.
     "not_in_return": Status.NO_UPDATE.value,
     "not_stated": "Not stated",  # a return without its date of completion
+    "unreadable": "Could not be read",  # a return came but could not be used
     "not_due": "Not due",  # the action was not due to report that quarter
     "skip_link": "Skip to main content",
 }
@@ -132,14 +133,12 @@ TRAVEL_BADGE = "travel"
 
 
 class FlagLike(Protocol):
-    """What the model reads of a flag (the checks' Flag, or anything shaped like it)."""
+    """What the model reads of a flag (the checks' Finding, or anything shaped like it)."""
 
-    code: str
-    severity: Any  # an IntEnum whose `.word` is "High", "Medium" or "Low"
+    code: Any  # a declared code: `.exception` is its kind of delivery exception
     action_id: str  # "" when the flag is about a whole return
-    service_area: str
-    message: str
-    source: str
+    paper: str  # the committee's words for it, "" when the committee does not read it
+    actions: tuple[str, ...]  # the actions a whole-return flag leaves unreported
 
 
 @dataclass(frozen=True)
@@ -264,7 +263,7 @@ class ReturnLine:
     committee paper is published)."""
 
     service_area: str
-    received: str  # "Received" or "Missing"
+    received: str  # "Received", "Missing" or "Could not be read"
     date_completed: str
     actions_covered: int
     actions_updated: int
@@ -753,52 +752,28 @@ def _recommendation(settings: Settings, merged: Merged, covered: Period,
     )
 
 
-# Each delivery finding as the committee reads it beside an action (no codes in a paper).
-_DELIVERY_WORDS = {
-    "OFF_TRACK": "off track", "AT_RISK": "at risk", "OVERDUE": "overdue",
-    "DATE_SLIPPED": "date slipped", "NO_RETURN": "not reported",
-    "FORECAST_WORSE": "forecast to end worse",
-}
-# Most serious first: delivery known to be failing, then what is not known at all.
-_SERIOUSNESS = ("OFF_TRACK", "OVERDUE", "AT_RISK", "NO_RETURN", "DATE_SLIPPED",
-                "FORECAST_WORSE")
+def _delivery_findings(merged: Merged,
+                       flags: Sequence[FlagLike]) -> dict[str, list[FlagLike]]:
+    """Give each covered action's delivery findings (those the committee reads), most
+    serious first.
 
-
-def _delivery_codes(merged: Merged, flags: Sequence[FlagLike]) -> dict[str, list[str]]:
-    """Give each covered action's delivery findings, most serious first, each once.
-
-    A return that never came (NO_RETURN, about a service) is an exception on each action
-    that service leads and has no row for.
+    A finding about a whole return that never came, or could not be read, names the
+    actions it leaves unreported (`actions`): it is an exception on each of them.
     """
-    codes: dict[str, list[str]] = {}
-    missing = {f.service_area for f in flags if f.code == "NO_RETURN"}
-    for p in merged.progress:
-        if not p.rows and any(lead in missing for lead in p.action.leads):
-            codes.setdefault(p.action.id, []).append("NO_RETURN")
+    covered = merged.covered_ids
+    found: dict[str, list[FlagLike]] = {}
     for flag in flags:
-        if flag.action_id and flag.code in _DELIVERY_WORDS:
-            found = codes.setdefault(flag.action_id, [])
-            if flag.code not in found:
-                found.append(flag.code)
-    return {a: sorted(c, key=_SERIOUSNESS.index) for a, c in codes.items()}
+        if not flag.paper:
+            continue
+        for action_id in flag.actions or (flag.action_id,):
+            if action_id in covered:
+                found.setdefault(action_id, []).append(flag)
+    return {a: sorted(f, key=lambda flag: flag.code.exception.rank) for a, f in found.items()}
 
 
-def _problem(code: str, p, end: date) -> str:
-    if code == "OVERDUE":
-        parts = [f"overdue (due by {p.due_words})"] if p.overdue(end) else []
-        return "; ".join(parts + [f"milestone '{m.milestone.text}' overdue (due by "
-                                  f"{m.due_words})" for m in p.milestones if m.overdue(end)])
-    if code == "DATE_SLIPPED":
-        parts = [f"date slipped from {p.action.due} to {long_date(p.revised_date)}"] \
-            if p.slipped else []
-        return "; ".join(parts + [f"milestone '{m.milestone.text}' slipped from "
-                                  f"{m.milestone.due} to {long_date(m.revised_date)}"
-                                  for m in p.milestones if m.slipped])
-    if code == "NO_RETURN":
-        return f"not reported: {p.action.lead_service_area} sent no return"
-    if code == "FORECAST_WORSE" and p.forecast:
-        return f"forecast {p.forecast.value.lower()} at the year end"
-    return _DELIVERY_WORDS[code]
+def _kinds(found: Sequence[FlagLike]) -> tuple[str, ...]:
+    """The kinds of exception on an action, in words, most serious first, each once."""
+    return tuple(dict.fromkeys(flag.code.exception.value for flag in found))
 
 
 # Said where an update is cut in the paper (LONG_UPDATE names it for the policy officer).
@@ -815,7 +790,7 @@ def _milestone_line(m) -> str:
     return f"{m.milestone.text}: {m.status.value} ({due})"
 
 
-def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
+def _action_entry(progress, kinds: Sequence[str], before: PreviousPeriod | None,
                   limit: int, due_before: frozenset[Cadence] = frozenset()) -> ActionEntry:
     """Give one action's entry; `due_before` are the cadences last quarter's returns covered
     (an action of another cadence was not due to report then)."""
@@ -844,13 +819,13 @@ def _action_entry(progress, codes: Sequence[str], before: PreviousPeriod | None,
                                   CUT_NOTE.format(limit=limit)) or NO_UPDATE,
         next_steps=cut_words(progress.next_steps, limit,
                              CUT_NOTE.format(limit=limit)) or NO_NEXT_STEPS,
-        flags=tuple(codes),
+        flags=tuple(kinds),
         forecast=progress.forecast,
         **travel,
     )
 
 
-def _sections(plan: Plan, merged: Merged, codes: dict[str, list[str]],
+def _sections(plan: Plan, merged: Merged, found: dict[str, list[FlagLike]],
               before: PreviousPeriod | None, limit: int) -> tuple[PrioritySection, ...]:
     """Give each priority with covered actions, in plan order, and its actions' entries."""
     sections = []
@@ -863,7 +838,7 @@ def _sections(plan: Plan, merged: Merged, codes: dict[str, list[str]],
     forecasts = any(p.forecast for p in merged.progress)
     for priority in plan.priorities:
         entries = tuple(
-            _action_entry(p, [_DELIVERY_WORDS[c] for c in codes.get(p.action.id, ())],
+            _action_entry(p, _kinds(found.get(p.action.id, ())),
                           before, limit, due_before)
             for p in merged.progress if p.action.priority == priority.key
         )
@@ -906,20 +881,20 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     return tuple(summary)
 
 
-def _exceptions(merged: Merged, codes: dict[str, list[str]], limit: int,
+def _exceptions(merged: Merged, found: dict[str, list[FlagLike]], limit: int,
                 body: str = "the Committee") -> tuple[str, tuple[ExceptionLine, ...]]:
     """Give the delivery exceptions' introduction and one line per action, most serious first."""
     lines = []
     for p in merged.progress:
-        found = codes.get(p.action.id)
-        if not found:
+        flags = found.get(p.action.id)
+        if not flags:
             continue
-        problem = "; ".join(_problem(code, p, merged.period.end) for code in found)
+        problem = "; ".join(dict.fromkeys(flag.paper for flag in flags))
         if p.next_steps and p.reason_for_revised_date:  # the why, where the return says it
             problem += f" (reason given: {p.reason_for_revised_date})"
         done = p.next_steps or p.reason_for_revised_date or (
-            "No return was received." if "NO_RETURN" in found else "Not stated in the return.")
-        lines.append((_SERIOUSNESS.index(found[0]), ExceptionLine(
+            "No update was received." if not p.rows else "Not stated in the return.")
+        lines.append((flags[0].code.exception.rank, ExceptionLine(
             action_id=p.action.id, action=p.action.title, lead=p.action.lead_service_area,
             problem=problem[0].upper() + problem[1:],
             being_done=cut_words(done, limit, CUT_NOTE.format(limit=limit)),
@@ -933,6 +908,8 @@ def _exceptions(merged: Merged, codes: dict[str, list[str]], limit: int,
 
 def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
     """Give each service area leading a covered action: its return, or that it is missing."""
+    from reporting.checks.progress import unread_return  # the Word child needs no merge
+
     lines = []
     for service in merged.service_areas:
         ret = merged.return_for(service)
@@ -941,7 +918,8 @@ def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
         outstanding = [p.action.id for p in owned if p not in updated]
         lines.append(ReturnLine(
             service_area=service,
-            received="Received" if ret else "Missing",
+            received="Received" if ret else (
+                WORDS["unreadable"] if unread_return(merged, service) else "Missing"),
             date_completed=(long_date(ret.date_completed) if ret.date_completed
                             else WORDS["not_stated"]) if ret else "",
             actions_covered=len(owned),
@@ -949,7 +927,7 @@ def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
             outstanding=", ".join(outstanding) or "None",
         ))
     # The missing returns first, where a councillor looks; then the plan's order.
-    return tuple(sorted(lines, key=lambda line: line.received != "Missing"))
+    return tuple(sorted(lines, key=lambda line: line.received == "Received"))
 
 
 def _received(returns: tuple[ReturnLine, ...]) -> int:
@@ -997,12 +975,12 @@ def build_report_model(
     title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
     total = len(merged.progress)
     limit = settings.intake.long_update_words
-    codes = _delivery_codes(merged, flags)
-    sections = _sections(plan, merged, codes, before, limit)
+    found = _delivery_findings(merged, flags)
+    sections = _sections(plan, merged, found, before, limit)
     by_priority = summarise_priorities(sections)
     returns = _returns(merged)
     exceptions_intro, exceptions = _exceptions(
-        merged, codes, limit, meeting_body(settings.committee_for(cadence).name))
+        merged, found, limit, meeting_body(settings.committee_for(cadence).name))
     model = ReportModel(
         title=title,
         running_title=f"{settings.council}: {settings.plan_title}, {period.label} "

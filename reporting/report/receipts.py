@@ -13,10 +13,11 @@ from html import escape
 from pathlib import Path
 
 from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
-from reporting.checks import Finding
+from reporting.checks import Finding, codes
+from reporting.checks.returns import why_not_used
 from reporting.intake.returns import Note, Return
 from reporting.layout import safe_name
-from reporting.merge import Fate, PeriodUpdates, RowFate, milestone_owner
+from reporting.merge import Fate, PeriodUpdates, RowFate
 from reporting.publish import write_atomic
 from reporting.wording import long_date, plural
 
@@ -70,23 +71,9 @@ def _coverage(updates: PeriodUpdates, action_id: str) -> str:
 
 def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
     row = fate.row
-    if fate.used:
-        text = "Used" + _coverage(updates, row.action_id)
-    elif fate.fate is Fate.UNKNOWN_ACTION:
-        text = "Not used: no such action in the plan"
-    elif fate.fate is Fate.NOT_LEAD:
-        action = updates.plan.action(row.action_id)
-        text = f"Not used: {action.id} is led by {action.lead_service_area}"
-    elif fate.fate is Fate.ELSEWHERE:
-        other = milestone_owner(updates.plan, row.action_id, row.milestone)
-        text = (f"Not used: its milestone is {other.id}'s, not "
-                f"{updates.plan.action(row.action_id).id}'s; check the Action ID")
-    elif fate.fate is Fate.DUPLICATE:
-        text = f"Not used: the row at {fate.first_place} on the same action counts"
-    elif fate.fate is Fate.OLD:
-        text = "Not used: the file repeats last period's return"
-    else:
-        text = "Not used: a newer return from the same service area was used"
+    # Why a row was not used is worded once, by the checks, for its finding and for here.
+    text = ("Used" + _coverage(updates, row.action_id)) if fate.used else \
+        f"Not used: {why_not_used(updates, fate)}"
     # The reference as the plan writes it ("GB1"), not the key it was matched by ("gb.1").
     action = updates.plan.action(row.action_id) if updates.plan and row.action_id else None
     return RowLine(row.where("Action ID"), row.raw_action_id or "(blank)",
@@ -105,8 +92,8 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding]) 
              if f.copy_to and f.copy_to == ret.file]
     fates = updates.fates_of(ret)
     superseded = any(f.fate is Fate.SUPERSEDED for f in fates) or any(
-        f.code == "SUPERSEDED_RETURN" for f in mine)
-    problems = tuple(f for f in mine if f.code != "SUPERSEDED_RETURN")
+        f.code == codes.SUPERSEDED_RETURN for f in mine)
+    problems = tuple(f for f in mine if f.code != codes.SUPERSEDED_RETURN)
     if ret.settling:
         outcome = "Not read yet"
         summary = "This file was still changing when the run started, so it was not read this run."

@@ -1,0 +1,170 @@
+"""Every finding code, declared once: its severity, who reads it, and its words for each.
+
+A check raises a code from here; the receipts, flags.csv, the data-quality note, the
+committee paper and the README's flag table take everything else about it from this
+declaration. Adding a finding means declaring it here and raising it in one check.
+
+Who reads a finding:
+- the officer who sent the return reads it on their receipt (a finding with a file);
+- the policy officer reads every finding in flags.csv, and the data-quality note lists
+  those that are not about delivery;
+- the committee reads the delivery findings, as exceptions in the paper, in words and never
+  by code. Each delivery code names its kind of exception (`ExceptionKind`); the kinds are
+  declared in the order of seriousness the paper follows.
+"""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum
+
+
+class Severity(IntEnum):
+    """How urgently the finding needs attention; lower sorts first."""
+
+    HIGH = 1
+    MEDIUM = 2
+    LOW = 3
+
+    @property
+    def word(self) -> str:
+        return self.name.capitalize()
+
+
+class Reader(Enum):
+    """Who reads a finding, besides flags.csv, which lists every finding."""
+
+    OFFICER = "officer"  # the receipt of the file the finding is about
+    DATA_QUALITY = "policy officer"  # the data-quality note
+    COMMITTEE = "committee"  # the paper's delivery exceptions
+
+
+class ExceptionKind(Enum):
+    """A kind of delivery exception, as the committee reads it; most serious first.
+
+    An action with several is counted once, under the most serious.
+    """
+
+    OFF_TRACK = "off track"
+    OVERDUE = "overdue"
+    AT_RISK = "at risk"
+    NOT_REPORTED = "not reported"
+    DATE_SLIPPED = "date slipped"
+    FORECAST_WORSE = "forecast to end worse"
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+
+class Code(str):
+    """A finding code ("OFF_TRACK"): a string, carrying its declaration.
+
+    It compares, hashes, prints and pickles as its name, so flags.csv, JSON and a cached
+    result hold the plain code; everything else about it is read from here.
+    """
+
+    severity: Severity
+    readers: frozenset[Reader]
+    when: str  # when it is raised, as the README's flag table says
+    exception: ExceptionKind | None  # the committee's kind of exception; None: not delivery
+
+    def __new__(cls, name: str, severity: Severity, when: str,
+                exception: ExceptionKind | None = None,
+                readers: frozenset[Reader] = frozenset({Reader.OFFICER, Reader.DATA_QUALITY}),
+                ) -> Code:
+        code = super().__new__(cls, name)
+        code.severity = severity
+        code.when = when
+        code.exception = exception
+        code.readers = readers | ({Reader.COMMITTEE} if exception else frozenset())
+        return code
+
+    def __reduce__(self):
+        return (code_named, (str(self),))
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    @property
+    def delivery(self) -> bool:
+        """Whether the committee may read it: a finding of this code is a delivery exception
+        where it gives the paper's words (MISSING_UPDATE does for an action with no row,
+        not for a row with an empty update)."""
+        return self.exception is not None
+
+
+K = ExceptionKind  # short names for the declarations below
+H, M, L = Severity.HIGH, Severity.MEDIUM, Severity.LOW
+COMMITTEE_ONLY = frozenset()  # a delivery finding: flags.csv and the paper
+DATA_ONLY = frozenset({Reader.DATA_QUALITY})  # about the plan: no officer's file
+
+# The declarations, in the order flags.csv and the README list them.
+NO_RETURN = Code(
+    "NO_RETURN", H, "a service area leading covered actions sent no usable return (the paper "
+    "says whether none came or the one that came could not be read)", K.NOT_REPORTED,
+    COMMITTEE_ONLY)
+UNREADABLE_RETURN = Code(
+    "UNREADABLE_RETURN", H, "a file in the returns folder could not be used at all")
+MISSING_UPDATE = Code(
+    "MISSING_UPDATE", M, "a covered action with no row (not reported, in the paper too), or "
+    "an empty progress update", K.NOT_REPORTED)
+MISSING_STATUS = Code(
+    "MISSING_STATUS", M, "a row with no recognisable status (not reported, in the paper too)",
+    K.NOT_REPORTED)
+MILESTONE_UNDEFINED = Code(
+    "MILESTONE_UNDEFINED", M, "the plan gives an action no milestone, target, \"what we will "
+    "do\", due date or lead service", readers=DATA_ONLY)
+OFF_TRACK = Code("OFF_TRACK", H, "a row's status is Off track", K.OFF_TRACK, COMMITTEE_ONLY)
+AT_RISK = Code("AT_RISK", M, "a row's status is At risk", K.AT_RISK, COMMITTEE_ONLY)
+OVERDUE = Code(
+    "OVERDUE", H, "the due (or revised) date of an action, or of a milestone the plan dates, "
+    "passed by the period's end and it is not complete", K.OVERDUE, COMMITTEE_ONLY)
+DATE_SLIPPED = Code(
+    "DATE_SLIPPED", M, "a revised date later than the plan's, for an action or a dated "
+    "milestone, with the reason if given", K.DATE_SLIPPED, COMMITTEE_ONLY)
+FORECAST_WORSE = Code(
+    "FORECAST_WORSE", M, "the year-end forecast is worse than the status now",
+    K.FORECAST_WORSE, COMMITTEE_ONLY)
+UNKNOWN_ACTION = Code("UNKNOWN_ACTION", L, "a row naming no action in the plan")
+NOT_LEAD_SERVICE = Code(
+    "NOT_LEAD_SERVICE", M, "a row for an action another service leads: not used, and told to "
+    "both services (an action with no lead named takes any service's row, labelled)")
+DUPLICATE_UPDATE = Code("DUPLICATE_UPDATE", L, "two rows for the same action (and milestone)")
+MILESTONE_ELSEWHERE = Code(
+    "MILESTONE_ELSEWHERE", M, "a row whose milestone is another action's, none of its own: a "
+    "mistyped reference (1.10 typed into a number cell reads 1.1); not used")
+UNREADABLE_DATE = Code(
+    "UNREADABLE_DATE", L, "a revised date or date achieved that is not a date (the cell is "
+    "not used)")
+UNREADABLE_FORECAST = Code(
+    "UNREADABLE_FORECAST", L, "a forecast year-end status that is not a status")
+WRONG_PERIOD = Code(
+    "WRONG_PERIOD", M, "the return's Period field disagrees with the folder it is in")
+UNAPPROVED_RETURN = Code("UNAPPROVED_RETURN", M, "no one is named under `Approved by`")
+SUPERSEDED_RETURN = Code(
+    "SUPERSEDED_RETURN", L, "two files from one service: the one for this period (by its "
+    "`Period`), then the newest (by `Date completed`, then file time) is used")
+OLD_RETURN = Code(
+    "OLD_RETURN", H, "a file whose updates nearly all repeat last period's return: last "
+    "period's, left in this period's folder; not used")
+STALE_UPDATE = Code("STALE_UPDATE", L, "the same words as last period")
+LONG_UPDATE = Code(
+    "LONG_UPDATE", L, "an update over `long_update_words` (150 unless set) words: committee "
+    "papers need it shorter")
+STATUS_MISMATCH = Code(
+    "STATUS_MISMATCH", M, "On track or Complete while the update says the work is delayed, "
+    "paused or behind")
+
+CODES: dict[str, Code] = {
+    str(value): value for value in list(globals().values()) if isinstance(value, Code)}
+DELIVERY_CODES = frozenset(code for code in CODES.values() if code.delivery)
+
+
+def code_named(name: str) -> Code:
+    """Give the declared code called `name`; a name not declared is a programming error."""
+    try:
+        return CODES[name]
+    except KeyError:
+        raise ValueError(f"{name!r} is not a finding code declared in reporting.checks.codes")\
+            from None
