@@ -22,6 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
+from reporting.report import outline
 from reporting.report.model import (
     LEAD_LINE,
     STATUS_BADGE,
@@ -430,81 +431,57 @@ def _table_of_contents(doc: DocxDocument, headings: list[str]) -> None:
         later.addprevious(update)
 
 
-def _purpose_and_recommendation(doc: DocxDocument, model: ReportModel) -> None:
-    heading = doc.add_heading(model.headings["purpose"], level=2)
-    heading.paragraph_format.page_break_before = True  # the front sheet stands alone
-    for text in model.purpose:
-        doc.add_paragraph(_text(text))
-    doc.add_heading(model.headings["recommendation"], level=2)
-    doc.add_paragraph(_text(model.recommendation))
-    for key, texts in (("reasons", model.reasons), ("background", model.background)):
-        doc.add_heading(model.headings[key], level=2)
-        for text in texts:
-            doc.add_paragraph(_text(text))
+def _paragraph(doc: DocxDocument, block: outline.Paragraph) -> None:
+    paragraph = doc.add_paragraph()
+    if block.number:
+        paragraph.add_run(f"{block.number}\t")
+        # The number hangs in the margin's first 1.1 cm, the text aligned after it.
+        paragraph.paragraph_format.left_indent = Cm(1.1)
+        paragraph.paragraph_format.first_line_indent = Cm(-1.1)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(1.1))
+    if block.label:
+        paragraph.add_run(_text(block.label) + " ").bold = True
+    paragraph.add_run(_text(block.text))
+    if block.style == "intro":
+        # The intro stays with its table, so a table that moves to the next page takes its
+        # heading with it instead of leaving it alone at the foot of a page.
+        paragraph.paragraph_format.keep_with_next = True
 
 
-def _implications_and_papers(doc: DocxDocument, model: ReportModel) -> None:
-    doc.add_heading(model.headings["implications"], level=2)
-    for heading, words in model.implications:
-        paragraph = doc.add_paragraph()
-        paragraph.add_run(_text(f"{heading}.")).bold = True
-        paragraph.add_run(" " + _text(words))
-    doc.add_heading(model.headings["background_papers"], level=2)
-    for paper in model.background_papers:
-        doc.add_paragraph(_text(paper), style="List Bullet")
+def _blocks(doc: DocxDocument, blocks, chart_picture: bytes | None, level: int) -> None:
+    """Draw each block of a section in order, each kind one way."""
+    after_table = False
+    for block in blocks:
+        if block.kind == "paragraph":
+            _paragraph(doc, block)
+        elif block.kind == "table":
+            if after_table:
+                doc.add_paragraph()  # two tables with nothing between them would merge
+            _add_table(doc, block.table)
+        elif block.kind == "chart":
+            _add_chart(doc, block.chart, chart_picture)
+        elif block.kind == "items":
+            for item in block.items:
+                doc.add_paragraph(_text(item), style="List Bullet")
+        elif block.kind == "subsection":
+            doc.add_heading(_text(block.heading), level=level + 1)
+            _blocks(doc, block.blocks, chart_picture, level + 1)
+        after_table = block.kind == "table"
 
 
-def _summary(doc: DocxDocument, model: ReportModel, chart_picture: bytes | None) -> None:
-    doc.add_heading(model.headings["summary"], level=2)
-    for text in model.summary:
-        doc.add_paragraph(_text(text))
-    _add_table(doc, model.tables["by_priority"])
-    if model.chart is not None:
-        _add_chart(doc, model.chart, chart_picture)
-
-
-def _exceptions(doc: DocxDocument, model: ReportModel) -> None:
-    doc.add_heading(model.headings["exceptions"], level=2)
-    # The intro stays with the table, so a table that moves to the next page takes its
-    # heading with it instead of leaving it alone at the foot of a page.
-    doc.add_paragraph(_text(model.exceptions_intro)).paragraph_format.keep_with_next = True
-    if "exceptions" in model.tables:
-        _add_table(doc, model.tables["exceptions"])
-    else:
-        doc.add_paragraph(WORDS["no_exceptions"])
-
-
-def _returns(doc: DocxDocument, model: ReportModel) -> None:
-    doc.add_heading(model.headings["returns"], level=2)
-    doc.add_paragraph(_text(model.returns_intro)).paragraph_format.keep_with_next = True
-    if "returns" in model.tables:
-        _add_table(doc, model.tables["returns"])
-
-
-def _actions(doc: DocxDocument, model: ReportModel) -> None:
-    doc.add_heading(model.headings["actions"], level=2)
-    for section in model.sections:
-        doc.add_heading(_text(section.heading), level=3)
-        _add_table(doc, section.table)
-
-
-def _appendices(doc: DocxDocument, model: ReportModel) -> None:
-    doc.add_heading(model.headings["status_key"], level=2)
-    _add_table(doc, model.tables["status_key"])
-    if "travel_key" in model.tables:
-        doc.add_paragraph()  # two tables with nothing between them would merge into one
-        _add_table(doc, model.tables["travel_key"])
-    if "glossary" in model.tables:
-        doc.add_heading(model.headings["glossary"], level=2)
-        _add_table(doc, model.tables["glossary"])
+def _sections(doc: DocxDocument, model: ReportModel, chart_picture: bytes | None) -> None:
+    """Draw the paper's sections in the model's order."""
+    for section in model.outline:
+        heading = doc.add_heading(_text(section.heading), level=2)
+        heading.paragraph_format.page_break_before = section.page_break
+        _blocks(doc, section.blocks, chart_picture, level=2)
 
 
 def render_docx(model: ReportModel, chart_picture: bytes | None = None) -> bytes:
     """Give the report as the bytes of a Word document, laid out from `model` alone
     (`chart_picture`: its chart already drawn as PNG, if it was).
 
-    Exceptions and returns sit on landscape pages so their wide tables stay readable at
-    11pt; everything else is A4 portrait.
+    Every page is A4 portrait; the wide tables are set small enough to fit it (_WIDTHS).
     """
     doc = Document()
     _set_styles(doc)
@@ -512,13 +489,7 @@ def render_docx(model: ReportModel, chart_picture: bytes | None = None) -> bytes
     _set_properties(doc, model)
 
     _front_sheet(doc, model)
-    _purpose_and_recommendation(doc, model)
-    _summary(doc, model, chart_picture)
-    _exceptions(doc, model)
-    _returns(doc, model)
-    _implications_and_papers(doc, model)
-    _actions(doc, model)
-    _appendices(doc, model)
+    _sections(doc, model, chart_picture)
 
     buffer = io.BytesIO()
     doc.save(buffer)

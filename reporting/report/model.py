@@ -20,6 +20,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from reporting.cadence import Cadence, cadences_covered
 from reporting.period import Period
+from reporting.report.outline import (
+    ChartBlock,
+    Draft,
+    Items,
+    Paragraph,
+    Section,
+    Subsection,
+    TableBlock,
+    number_sections,
+    paragraphs,
+)
 from reporting.report.travel import (
     TRAVEL_ORDER,
     PreviousPeriod,
@@ -37,27 +48,9 @@ if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas no
     from reporting.merge import Merged
     from reporting.plan import Plan
 
-# Section headings, in the order UK scrutiny papers use. Both renderers take them from here.
-HEADINGS = {
-    "purpose": "1. Purpose of the report",
-    "recommendation": "2. Recommendation",
-    "reasons": "3. Reasons for the recommendation",
-    "background": "4. Background",
-    "summary": "5. Summary of progress",
-    "exceptions": "6. Delivery exceptions",
-    "returns": "7. Returns received and missing",
-    "implications": "8. Implications",
-    "background_papers": "9. Background papers",
-    "actions": "Appendix A: progress on each action",
-    "status_key": "Appendix B: status key",
-    "glossary": "Appendix C: glossary of abbreviations",
-}
-
 # Where a cell gives an action's lead service on a line under it; the documents set that
 # line apart (grey), the words being the same in each.
 LEAD_LINE = "\nLead: "
-
-_SECTION_EXCEPTIONS = HEADINGS["exceptions"].split(".")[0]
 
 # Column headings of each table, shared by both documents (`ReportModel.tables`).
 COLUMNS = {
@@ -418,14 +411,57 @@ class ReportModel:
     background_papers: tuple[str, ...] = ()
 
     @property
+    def outline(self) -> tuple[Section, ...]:
+        """The paper's sections in the order UK committee reports use, each with what it
+        holds: the one list every renderer walks, and where every number comes from.
+
+        A section with nothing to show (the glossary when it explains nothing) is left out.
+        """
+        tables = self.tables
+
+        def table(key: str) -> tuple[TableBlock, ...]:
+            return (TableBlock(tables[key]),) if key in tables else ()
+
+        chart = (ChartBlock(self.chart),) if self.chart else ()
+        return number_sections((
+            Draft("purpose", "Purpose of the report", paragraphs(self.purpose),
+                  page_break=True),
+            Draft("recommendation", "Recommendation",
+                  paragraphs([self.recommendation], "recommendation")),
+            Draft("reasons", "Reasons for the recommendation", paragraphs(self.reasons)),
+            Draft("background", "Background", paragraphs(self.background)),
+            Draft("summary", "Summary of progress",
+                  (*paragraphs(self.summary), *table("by_priority"), *chart)),
+            Draft("exceptions", "Delivery exceptions",
+                  (Paragraph(self.exceptions_intro if self.exceptions else WORDS["no_exceptions"],
+                             style="intro"), *table("exceptions"))),
+            Draft("returns", "Returns received and missing",
+                  (Paragraph(self.returns_intro, style="intro"), *table("returns"))),
+            Draft("implications", "Implications",
+                  tuple(Paragraph(words, label=f"{heading}.")
+                        for heading, words in self.implications)),
+            Draft("background_papers", "Background papers",
+                  (Items(self.background_papers),) if self.background_papers else ()),
+            Draft("actions", "progress on each action",
+                  tuple(Subsection(s.heading, (TableBlock(s.table),)) for s in self.sections),
+                  appendix=True),
+            Draft("status_key", "status key", (*table("status_key"), *table("travel_key")),
+                  appendix=True),
+            Draft("glossary", "glossary of abbreviations", table("glossary"), appendix=True),
+        ))
+
+    @property
     def headings(self) -> dict[str, str]:
-        return HEADINGS
+        """Each section's heading as printed ("6. Delivery exceptions"), by key."""
+        return {section.key: section.heading for section in self.outline}
 
     @property
     def contents(self) -> tuple[tuple[str, str], ...]:
         """The (key, heading) of each numbered section and appendix, in reading order."""
-        return tuple((key, heading) for key, heading in HEADINGS.items()
-                     if key != "glossary" or self.glossary)
+        return tuple((section.key, section.heading) for section in self.outline)
+
+    def section_number(self, key: str) -> str:
+        return next(section.number for section in self.outline if section.key == key)
 
     @property
     def tables(self) -> dict[str, Table]:
@@ -740,10 +776,10 @@ def _background_papers(settings: Settings, period: Period, cadence: Cadence) -> 
 
 
 def _recommendation(settings: Settings, merged: Merged, covered: Period,
-                    exceptions: tuple[ExceptionLine, ...]) -> str:
+                    exceptions: tuple[ExceptionLine, ...], section: str) -> str:
     name = settings.committee_for(merged.cadence).name
     considered = (f"considers the {plural(len(exceptions), 'action')} with delivery "
-                  f"exceptions set out in section {_SECTION_EXCEPTIONS}, " if exceptions else "")
+                  f"exceptions set out in section {section}, " if exceptions else "")
     asks = ("identifies any action it wishes to scrutinise further" if _scrutiny(name) else
             "agrees any further action needed where delivery is at risk")
     return (
@@ -849,8 +885,8 @@ def _sections(plan: Plan, merged: Merged, found: dict[str, list[FlagLike]],
 
 
 def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tuple[ReturnLine, ...],
-             before: PreviousPeriod | None,
-             exceptions: tuple[ExceptionLine, ...]) -> tuple[str, ...]:
+             before: PreviousPeriod | None, exceptions: tuple[ExceptionLine, ...],
+             section: str) -> tuple[str, ...]:
     """Give the paragraphs that lead the summary: exceptions, statuses, travel, forecasts,
     returns."""
     counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
@@ -858,7 +894,7 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     if exceptions:  # the actions that need attention, by name, before any count
         named = "; ".join(f"{e.action_id} {e.action} ({e.problem[0].lower()}{e.problem[1:]})"
                           for e in exceptions[:8])
-        more = (f"; and {len(exceptions) - 8} more in section {_SECTION_EXCEPTIONS}"
+        more = (f"; and {len(exceptions) - 8} more in section {section}"
                 if len(exceptions) > 8 else "")
         summary.append(f"Needing attention: {named}{more}.")
     summary.append(f"Of the {plural(len(merged.progress), 'action')} covered, "
@@ -989,12 +1025,12 @@ def build_report_model(
         period_label=period.label,
         front=_front_sheet(settings, title, period, covered, cadence),
         purpose=_purpose(settings, covered, cadence),
-        recommendation=_recommendation(settings, merged, covered, exceptions),
+        recommendation="",  # these two name a section by its number: see below
         reasons=_reasons(settings, cadence),
         background=_background(settings, plan, merged, any(s.quarters for s in sections)),
         implications=settings.implications,
         background_papers=_background_papers(settings, period, cadence),
-        summary=_summary(merged, sections, returns, before, exceptions),
+        summary=(),
         # Every delivery status is a column; "Not reported" and "Status not given" only
         # where an action is at one.
         status_columns=tuple(s for s in STATUS_ORDER if s not in NO_STATUS or any(
@@ -1016,4 +1052,8 @@ def build_report_model(
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
                     if before is not None and not any(s.quarters for s in sections) else ()),
     )
+    section = model.section_number("exceptions")
+    model = replace(
+        model, recommendation=_recommendation(settings, merged, covered, exceptions, section),
+        summary=_summary(merged, sections, returns, before, exceptions, section))
     return _with_glossary(model, glossary)

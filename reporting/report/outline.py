@@ -1,0 +1,125 @@
+"""The paper's outline: its sections in reading order, each a list of blocks.
+
+Every renderer walks the outline and draws each kind of block one way (a paragraph, a
+table, the chart, a list, a priority's sub-section); none of them knows which sections a
+paper has or in what order. Numbers come from a section's place in the list, never from
+its title: sections 1, 2, 3 ..., appendices A, B, C, and in the numbered sections every
+paragraph its own number (1.1, 1.2 ...) for members to cite, the same in every document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from string import ascii_uppercase
+from typing import Any, ClassVar, Union
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    label: str = ""  # a bold lead-in, such as "Financial."
+    style: str = ""  # "recommendation", "intro": how the documents set it apart
+    number: str = ""  # "5.2", given by `number_sections`
+    kind: ClassVar[str] = "paragraph"
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    table: Any  # a reporting.report.tables.Table
+    kind: ClassVar[str] = "table"
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    chart: Any  # a reporting.report.model.StatusChart
+    kind: ClassVar[str] = "chart"
+
+
+@dataclass(frozen=True)
+class Items:
+    """A bulleted list (the background papers)."""
+
+    items: tuple[str, ...]
+    kind: ClassVar[str] = "items"
+
+
+@dataclass(frozen=True)
+class Subsection:
+    """A heading one level down and what follows it (a priority in Appendix A)."""
+
+    heading: str
+    blocks: tuple[Block, ...]
+    kind: ClassVar[str] = "subsection"
+
+
+Block = Union[Paragraph, TableBlock, ChartBlock, Items, Subsection]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A section before numbering: its key (its anchor in the HTML), title and blocks."""
+
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+    appendix: bool = False
+    page_break: bool = False  # the Word file starts it on a new page
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    number: str  # "1" ... for a section, "A" ... for an appendix
+    appendix: bool
+    blocks: tuple[Block, ...]
+    page_break: bool = False
+
+    @property
+    def heading(self) -> str:
+        """The heading as printed: "6. Delivery exceptions", "Appendix A: status key"."""
+        if self.appendix:
+            return f"Appendix {self.number}: {self.title}"
+        return f"{self.number}. {self.title}"
+
+    @property
+    def anchor(self) -> str:
+        return self.key.replace("_", "-")
+
+
+def paragraphs(texts: Iterable[str], style: str = "") -> tuple[Paragraph, ...]:
+    return tuple(Paragraph(text, style=style) for text in texts)
+
+
+def _numbered(blocks: Sequence[Block], section: str) -> tuple[Block, ...]:
+    count = 0
+    numbered = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            count += 1
+            block = replace(block, number=f"{section}.{count}")
+        numbered.append(block)
+    return tuple(numbered)
+
+
+def number_sections(drafts: Iterable[Draft]) -> tuple[Section, ...]:
+    """Give the sections numbered in order, leaving out any with nothing in it.
+
+    Sections take 1, 2, 3 ... and their paragraphs 1.1, 1.2 ...; appendices take A, B, C
+    and their paragraphs no numbers.
+    """
+    sections = []
+    numbers = iter(range(1, 1000))
+    letters = iter(ascii_uppercase)
+    for draft in drafts:
+        if not draft.blocks:
+            continue
+        if draft.appendix:
+            number, blocks = next(letters), draft.blocks
+        else:
+            number = str(next(numbers))
+            blocks = _numbered(draft.blocks, number)
+        sections.append(Section(draft.key, draft.title, number, draft.appendix, blocks,
+                                draft.page_break))
+    return tuple(sections)
