@@ -45,10 +45,8 @@ publish_report = step(pipeline.publish_report)
 
 
 @step
-def fingerprint_inputs(period: Period, cadence: Cadence, inputs: Path,
-                       settings: Settings) -> str:
-    return inputs_fingerprint(period.path, period.previous().path, cadence.value, inputs,
-                              settings.source)
+def fingerprint_inputs(inputs: pipeline.PeriodInputs, cadence: Cadence, settings: Settings) -> str:
+    return inputs_fingerprint(inputs, cadence.value, settings.source)
 
 
 def _by_fingerprint(context, parameters: dict) -> str:
@@ -114,7 +112,7 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
     report = prepare_report(settings, inputs, cadence, started)
     if report.late:
         get_run_logger().warning(report.late)
-    fingerprint = fingerprint_inputs(period, cadence, inputs_dir, settings)
+    fingerprint = fingerprint_inputs(inputs, cadence, settings)
     rendered = render_documents(report.model, fingerprint, return_state=True)
     reused = rendered.name == "Cached"
     if reused:

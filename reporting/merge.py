@@ -2,11 +2,15 @@
 
 Two steps, both plain functions:
 
-- `sort_updates` decides, once for the period, what becomes of every row of every return:
+- `decide_fates` decides, once for the period, what becomes of every row of every return:
   used, or not used and why (its file was superseded, it names no action in the plan, it
   repeats an earlier row). Receipts, checks and every report of the period read the same
   decision, so a receipt can never say "accepted" about a row a paper ignored.
 - `merge` joins the plan's actions a report covers with the rows used for them.
+
+Last period's returns are boiled down once, by `digest_last_period`, into a `LastPeriod`
+that rides on the period's decision: the fates (a file repeating last period's words is
+last period's return), the STALE_UPDATE check and the direction of travel all read it.
 
 The rows are handled as a pandas DataFrame (one row per return row, with its file and
 cell); the join of actions and rows is a left join on the action ID.
@@ -17,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import cached_property
 
 import pandas as pd
 
@@ -65,6 +70,70 @@ class RowFate:
 
 
 @dataclass(frozen=True)
+class LastSaid:
+    """What one row of last period's chosen return for a service said."""
+
+    service: str  # service_key of the plan's name for the service area
+    action_id: str
+    milestone: str  # in lower case; "" for a row on the action as a whole
+    status: Status | None
+    update: str
+
+
+@dataclass(frozen=True)
+class LastPeriod:
+    """Last period's returns boiled down: what each service's chosen return said, row by row.
+
+    Made once a period by `digest_last_period`; every reader of last period reads this.
+    """
+
+    period: Period  # the period these returns were for
+    said: tuple[LastSaid, ...] = ()  # in file and row order
+
+    @cached_property
+    def _first_words(self) -> dict[tuple[str, ...], str]:
+        found: dict[tuple[str, ...], str] = {}
+        for row in self.said:
+            found.setdefault((row.service, row.action_id, row.milestone), row.update)
+            found.setdefault((row.service, row.action_id), row.update)
+        return found
+
+    def update(self, service: str, action_id: str, milestone: str | None = None) -> str:
+        """Give the words `service` gave last period on the action's `milestone` (any case),
+        else on its first row for the action; "" when it said nothing."""
+        words = self._first_words
+        action = words.get((service, action_id), "")
+        return action if milestone is None else \
+            words.get((service, action_id, milestone.lower()), action)
+
+    def updates_of(self, service: str) -> dict[str, str]:
+        """Give {action ID: the words of `service`'s first row on it} from last period."""
+        return {key[1]: words for key, words in self._first_words.items()
+                if len(key) == 2 and key[0] == service}
+
+    def statuses(self) -> dict[str, Status]:
+        """Give each action's status last period: the worse of the statuses its rows gave,
+        whichever service gave them (an action with none given is left out)."""
+        found: dict[str, list[Status]] = {}
+        for row in self.said:
+            if row.status is not None and row.action_id:
+                found.setdefault(row.action_id, []).append(row.status)
+        return {key: worse_of(value) for key, value in found.items()}
+
+
+def digest_last_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
+                       period: Period) -> LastPeriod:
+    """Give last period's `returns` (for `period`) boiled down: one return per service (as
+    the period chose them: its Period field, then the latest completed), each row's service,
+    action, milestone, status and words."""
+    service = lambda name: service_key(plan_service(plan, name))  # noqa: E731
+    chosen = choose_returns(list(returns), period, service)
+    return LastPeriod(period, tuple(
+        LastSaid(key, row.action_id, row.milestone.lower(), row.status, row.progress_update)
+        for key, ret in chosen.items() for row in ret.rows))
+
+
+@dataclass(frozen=True)
 class PeriodUpdates:
     """Every return of a period, the one used for each service, and each row's fate."""
 
@@ -73,6 +142,11 @@ class PeriodUpdates:
     returns: tuple[Return, ...]  # every return read, usable or not
     received: dict[str, Return]  # service_key(service area) -> the usable return used for it
     fates: tuple[RowFate, ...]  # every row of every usable return, in file order
+    last_period: LastPeriod | None = None  # last period's returns boiled down, if given
+
+    def service_of(self, ret: Return) -> str:
+        """Give the key of the plan's service area `ret` is from (as `received` is keyed)."""
+        return service_key(plan_service(self.plan, ret.service_area))
 
     def return_for(self, service_area: str) -> Return | None:
         """Give the return used for `service_area`, or None when none usable came in."""
@@ -261,35 +335,23 @@ def _repeats_last_period(ret: Return, before: dict[str, str], period: Period) ->
         len(repeated) >= _REPEATED_SHARE * len(said)
 
 
-def _last_periods_words(plan: Plan | None, previous: list[Return],
-                        period: Period) -> dict[str, dict[str, str]]:
-    """Give {service key: {action ID: update}} from last period's returns."""
-    found: dict[str, dict[str, str]] = {}
-    for key, ret in choose_returns(previous, period.previous(),
-                                   lambda name: service_key(plan_service(plan, name))).items():
-        words = found.setdefault(key, {})
-        for row in ret.rows:
-            words.setdefault(row.action_id, row.progress_update)
-    return found
-
-
-def sort_updates(plan: Plan | None, returns: list[Return], period: Period,
-                 previous: list[Return] | None = None) -> PeriodUpdates:
+def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
+                 last: LastPeriod | None = None) -> PeriodUpdates:
     """Give the period's returns with the fate of every row decided.
 
     One usable return counts per service area (the newest; the others are superseded). In
     it, a row naming no action in the plan is not used; nor is a row for an action another
     service leads (a service never speaks for another; an action with no lead named takes
     any service's row); a second row from one service for the same action and milestone is
-    not used (the first one counts). With no plan, every row of a used return is taken as
-    it stands.
+    not used (the first one counts). A file whose words nearly all repeat what its service
+    said `last` period (`digest_last_period`) is last period's return, left in this period's
+    folder: not used. With no plan, every row of a used return is taken as it stands.
     """
     returns = tuple(returns)
     service = lambda name: service_key(plan_service(plan, name))  # noqa: E731
-    before = _last_periods_words(plan, previous or [], period)
     old = {id(r) for r in returns
-           if r.usable and _repeats_last_period(r, before.get(service(r.service_area), {}),
-                                                period)}
+           if r.usable and last is not None
+           and _repeats_last_period(r, last.updates_of(service(r.service_area)), period)}
     chosen = choose_returns([r for r in returns if id(r) not in old], period, service)
     frame = _rows_frame(returns, chosen, plan, old)
     known = frame["action_id"].isin(plan.keys) if plan else \
@@ -319,7 +381,7 @@ def sort_updates(plan: Plan | None, returns: list[Return], period: Period,
             first_ret = returns[int(origin["ret"])]
             first, first_file = first_ret.rows[int(origin["row"])], first_ret.file
         fates.append(RowFate(ret, ret.rows[record.row], fate, first, first_file))
-    return PeriodUpdates(period, plan, returns, chosen, tuple(fates))
+    return PeriodUpdates(period, plan, returns, chosen, tuple(fates), last)
 
 
 def _combine(action: Action, found: list[RowFate]) -> Progress:
@@ -402,7 +464,7 @@ def merge(plan: Plan, returns: list[Return] | PeriodUpdates, report: Cadence,
     decided (so every report of a period shares one decision).
     """
     updates = returns if isinstance(returns, PeriodUpdates) else \
-        sort_updates(plan, returns, period)
+        decide_fates(plan, returns, period)
     used = updates.used_rows()
     actions = pd.DataFrame({"action_id": [a.key for a in covered_actions(plan, report, period)]})
     rows = pd.DataFrame({"action_id": [f.row.action_id for f in used],

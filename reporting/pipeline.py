@@ -2,7 +2,8 @@
 documents out. The flow, the command line, the tests and the benchmark all call these
 functions, so the report is made one way wherever it is made.
 
-    inputs = read_period(settings, period)                     # plan, returns, last period's
+    inputs = read_period(settings, period)                     # plan, returns, last period's,
+                                                               # and the record of that read
     report = prepare_report(settings, inputs, cadence, now)    # merge, checks, receipts, model
     documents = render_documents(report.model)                 # HTML, PDF, Word
     paths = publish_report(OutputLayout(...), inputs, report, documents, now)
@@ -16,13 +17,13 @@ from pathlib import Path
 
 from reporting.cadence import Cadence
 from reporting.checks import Finding, check_returns, report_findings
-from reporting.intake.folder import read_returns
+from reporting.intake.folder import input_file, read_returns
 from reporting.intake.returns import Return
 from reporting.layout import DATA_QUALITY_NAMES, DOCUMENT_KINDS, OutputLayout
-from reporting.merge import Merged, PeriodUpdates, merge, sort_updates
+from reporting.merge import Merged, PeriodUpdates, decide_fates, digest_last_period, merge
 from reporting.period import Period
 from reporting.plan import Plan, find_plan, load_plan
-from reporting.publish import archive_inputs, publish_run
+from reporting.publish import InputFile, InputsRead, archive_inputs, publish_run
 from reporting.render.flags import data_quality_csv, data_quality_html, flags_csv
 from reporting.report.model import ReportModel, build_report_model, publication_date
 from reporting.report.receipts import Receipt, build_receipts, receipt_files
@@ -31,23 +32,58 @@ from reporting.settings import IntakeSettings, Settings
 from reporting.wording import long_date
 
 
+class Reading:
+    """One read of a run's inputs, keeping the record of every file it comes to.
+
+    Every file `read_period` uses is taken through one (its bytes by `bytes_of`, returns
+    read in the reading child by `returns`), so the record, and the archive, the manifest
+    and the cache key made from it, hold every input, of whatever kind, and nothing else.
+    """
+
+    def __init__(self) -> None:
+        self._files: list[InputFile] = []
+
+    def bytes_of(self, kind: str, path: Path) -> bytes:
+        """Give the bytes of the file at `path`, read as `kind` ("plan", ...), and record them."""
+        data = Path(path).read_bytes()
+        self._files.append(InputFile(kind, Path(path), content=data))
+        return data
+
+    def returns(self, kind: str, returns: list[Return]) -> tuple[Return, ...]:
+        """Record what became of each of `returns` (read, settling, refused, unreadable) and
+        give them back."""
+        self._files.extend(input_file(ret, kind) for ret in returns)
+        return tuple(returns)
+
+    @property
+    def record(self) -> InputsRead:
+        return InputsRead(tuple(self._files))
+
+
 @dataclass(frozen=True)
 class PeriodInputs:
-    """What a period's report is made from: the plan, the returns and last period's returns."""
+    """What a period's report is made from: the plan, the returns and last period's returns,
+    with the record of the read that gave them (`read`: every file, its bytes' sha256, and
+    what was skipped and why), from which the archive, the manifest and the cache key come.
+    """
 
     period: Period
     plan: Plan
     returns: tuple[Return, ...]
     previous_returns: tuple[Return, ...]
     inputs: Path  # the folder holding plan/ and returns/
+    # Inputs made by hand (in a test) record the plan's file, if it has one, and their
+    # returns as they were read.
+    read: InputsRead | None = None
 
-    @property
-    def files(self) -> list[Path | tuple[Path, bytes]]:
-        """Every input read, for the manifest and the archive: the plan's file, and each
-        return's bytes as they were read (an entry refused unread, such as a link or a
-        folder, has none and is not archived)."""
-        return [self.plan.source, *((r.path, r.content) for r in self.returns if r.content),
-                *((r.path, r.content) for r in self.previous_returns if r.content)]
+    def __post_init__(self) -> None:
+        if self.read is None:
+            reading = Reading()
+            if self.plan.source and Path(self.plan.source).is_file():
+                reading.bytes_of("plan", self.plan.source)
+            reading.returns("return", list(self.returns))
+            reading.returns("previous return", list(self.previous_returns))
+            object.__setattr__(self, "read", reading.record)
 
 
 @dataclass(frozen=True)
@@ -75,29 +111,32 @@ def returns_folder(inputs: Path, period: Period) -> Path:
     return Path(inputs) / "returns" / period.path
 
 
-def read_plan(settings: Settings, inputs: Path | None = None) -> Plan:
-    """Give the plan in `inputs/plan` (default: the settings' inputs folder)."""
-    folder = Path(inputs or settings.inputs) / "plan"
-    return load_plan(find_plan(folder), settings.default_cadence)
+def read_plan(settings: Settings, inputs: Path | None = None,
+              reading: Reading | None = None) -> Plan:
+    """Give the plan in `inputs/plan` (default: the settings' inputs folder), its bytes
+    recorded in `reading` when given."""
+    path = find_plan(Path(inputs or settings.inputs) / "plan")
+    if reading is not None:
+        reading.bytes_of("plan", path)
+    return load_plan(path, settings.default_cadence)
 
 
 def read_period(settings: Settings, period: Period, inputs: Path | None = None,
                 intake: IntakeSettings | None = None) -> PeriodInputs:
-    """Read the plan, the period's returns and last period's returns.
+    """Read the plan, the period's returns and last period's returns, with the record of
+    every file read (a new kind of input is read through the same `Reading`).
 
     `intake` overrides the settings' `[intake]` (a person running a report now passes
     `settle_seconds=0`); last period's returns are long settled and read at once.
     """
     inputs = Path(inputs or settings.inputs)
     intake = intake or settings.intake
-    return PeriodInputs(
-        period=period,
-        plan=read_plan(settings, inputs),
-        returns=tuple(read_returns(returns_folder(inputs, period), intake)),
-        previous_returns=tuple(read_returns(returns_folder(inputs, period.previous()),
-                                            replace(intake, settle_seconds=0))),
-        inputs=inputs,
-    )
+    reading = Reading()
+    plan = read_plan(settings, inputs, reading)
+    returns = reading.returns("return", read_returns(returns_folder(inputs, period), intake))
+    previous = reading.returns("previous return", read_returns(
+        returns_folder(inputs, period.previous()), replace(intake, settle_seconds=0)))
+    return PeriodInputs(period, plan, returns, previous, inputs, reading.record)
 
 
 def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
@@ -108,8 +147,10 @@ def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
     With no plan (a file checked on its own), the checks that need the plan are skipped and
     each receipt says so.
     """
-    updates = sort_updates(plan, list(returns), period, list(previous_returns))
-    findings = check_returns(updates, list(previous_returns), intake)
+    # Last period is digested once: the fates, STALE_UPDATE and travel all read this one.
+    last = digest_last_period(plan, list(previous_returns), period.previous())
+    updates = decide_fates(plan, list(returns), period, last)
+    findings = check_returns(updates, intake=intake)
     return PeriodCheck(updates, tuple(findings), tuple(build_receipts(updates, findings)))
 
 
@@ -125,8 +166,8 @@ def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
     findings = report_findings(merged, list(check.findings),
                                settings.intake.long_update_words)
     # With no returns last period (a plan's first period) there is nothing to compare with.
-    before = previous_period(inputs.previous_returns, inputs.period.previous()) \
-        if inputs.previous_returns else None
+    last = check.updates.last_period
+    before = previous_period(last) if inputs.previous_returns and last else None
     model = build_report_model(settings, inputs.plan, merged, findings, produced,
                                previous=before, glossary=settings.glossary)
     published = publication_date(settings, inputs.period, cadence)
@@ -158,7 +199,7 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
     period, cadence = inputs.period, report.cadence
     # The receipts are published with the papers, in one step: both or neither.
     receipts = receipt_files(list(report.check.receipts), layout.receipts(period))
-    archived = archive_inputs(inputs.files, layout.archive, inputs.inputs)
+    archived = archive_inputs(inputs.read, layout.archive, inputs.inputs)
     stem = layout.document_stem(period, cadence)
     files = {f"{stem}.{kind}": documents[kind] for kind in DOCUMENT_KINDS}
     files[layout.flags(period, cadence).name] = flags_csv(list(report.findings))
@@ -173,6 +214,6 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
         extra={"period": period.label, "cadence": cadence.value,
                "receipts": [str(p.relative_to(layout.root)) for p in receipts],
                **(extra or {})},
-        alongside=receipts)
+        alongside=receipts, skipped=inputs.read.skipped, root=inputs.inputs)
     paths = {kind: layout.document(period, cadence, kind) for kind in DOCUMENT_KINDS}
     return {**paths, "flags": layout.flags(period, cadence), "manifest": manifest}

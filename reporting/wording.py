@@ -26,9 +26,21 @@ def possessive(name: str) -> str:
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 
 
+# A file name that is not UTF-8 (b"Comunicaci\xf3n.xlsx", as a Windows share or an old zip
+# can leave it) comes from os.listdir with each stray byte as a lone surrogate, which no
+# page, receipt or file can hold: shown instead as the byte it was ("Comunicaci\xf3n.xlsx").
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _shown_byte(match: re.Match) -> str:
+    code = ord(match[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
 def without_controls(text: str) -> str:
-    """Give `text` without the characters that reorder it (U+202E and its kin)."""
-    return _BIDI_CONTROLS.sub("", text)
+    """Give `text` without the characters that reorder it (U+202E and its kin), and with
+    any byte of a name that was not UTF-8 shown as its escape (\\xf3)."""
+    return _SURROGATES.sub(_shown_byte, _BIDI_CONTROLS.sub("", text))
 
 
 def cut_words(text: str, limit: int, note: str) -> str:

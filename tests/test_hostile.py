@@ -389,11 +389,15 @@ def test_what_is_archived_is_what_was_read_and_nothing_a_link_points_to(tmp_path
     with open(real, "ab") as handle:  # changed after it was read, before it is archived
         handle.write(b"later")
     # The archive is given the plan's file and the bytes each return had when it was read;
-    # a link, a folder and a broken link give nothing (and cannot stop the run).
-    files = inputs.files
-    assert files[0] == source
-    assert [(Path(p).name, data) for p, data in files[1:]] == [
+    # a link, a folder and a broken link give nothing (and cannot stop the run), and the
+    # record says each was refused.
+    archived = inputs.read.archived
+    assert archived[0].path == source and archived[0].content == b"plan"
+    assert [(Path(f.path).name, f.content) for f in archived[1:]] == [
         ("planning-policy.xlsx", original)]
+    assert sorted((Path(f.path).name, f.outcome.value) for f in inputs.read.skipped) == [
+        ("gone.csv", "refused"), ("housing.xlsx", "refused"),
+        ("regulatory-services-v2.csv", "refused")]
     assert real.read_bytes() != original  # the file itself has moved on
 
 

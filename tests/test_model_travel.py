@@ -15,6 +15,7 @@ from conftest import (
     prepare,
 )
 
+from reporting.merge import digest_last_period
 from reporting.period import Period
 from reporting.report.travel import Travel, direction, previous_period
 from reporting.status import Status
@@ -60,11 +61,9 @@ def _model(*rows, previous=(), **settings):
 
 
 def test_the_previous_period_is_read_from_its_returns():
-    before = previous_period(
-        [make_return("Regulatory Services", make_row("1.a", "Amber"), make_row("1.b", "Green"),
-                     make_row("1.c", ""))],
-        Q1,
-    )
+    before = previous_period(digest_last_period(
+        PLAN, [make_return("Regulatory Services", make_row("1.a", "Amber"),
+                           make_row("1.b", "Green"), make_row("1.c", ""))], Q1))
     assert before.label == "2022/23 Q1"
     assert dict(before.statuses) == {"1.a": Status.AT_RISK, "1.b": Status.ON_TRACK}
 

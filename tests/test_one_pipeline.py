@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # The steps only `reporting/pipeline.py` puts together.
-STEPS = {"sort_updates", "check_returns", "report_findings", "build_report_model",
+STEPS = {"decide_fates", "check_returns", "report_findings", "build_report_model",
          "build_receipts", "archive_inputs", "publish_run"}
 # Unit tests of one step may call that step; this is the one helper that does.
 ALLOWED = {("tests/conftest.py", "raise_flags")}
@@ -53,9 +53,9 @@ def test_the_check_finds_a_test_that_wires_the_pipeline(tmp_path):
         "def test_it():\n    model = build_report_model(s, plan, merged, flags, now)\n")
     (tmp_path / "benchmarks").mkdir()
     (tmp_path / "benchmarks" / "m.py").write_text(
-        "import reporting.merge as m\n\ndef run():\n    return m.sort_updates(p, r, q)\n")
+        "import reporting.merge as m\n\ndef run():\n    return m.decide_fates(p, r, q)\n")
     assert wiring(tmp_path) == [
-        "benchmarks/m.py:4 calls sort_updates in run",
+        "benchmarks/m.py:4 calls decide_fates in run",
         "tests/test_x.py:2 calls build_report_model in test_it",
     ]
 

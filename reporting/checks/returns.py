@@ -13,9 +13,9 @@ from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch, words_in
-from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
-from reporting.merge import Fate, PeriodUpdates, RowFate, milestone_owner, plan_service
-from reporting.services import service_key
+from reporting.intake.returns import STATUS_WORDS, Return
+from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_last_period,
+                             milestone_owner, plan_service)
 from reporting.settings import IntakeSettings
 from reporting.wording import long_date, same_words
 
@@ -216,14 +216,12 @@ def _rows_lack(name: str, count: int, verb: str, thing: str, no_thing: str) -> s
     return f"none of the {count} rows for {name} {verb} {thing}"
 
 
-def _previous_updates(previous: list[Return]) -> dict[tuple, str]:
-    found: dict[tuple, str] = {}
-    for ret in choose_returns(previous).values():
-        service = service_key(ret.service_area)
-        for row in ret.rows:
-            found.setdefault((service, row.action_id, row.milestone.lower()), row.progress_update)
-            found.setdefault((service, row.action_id), row.progress_update)
-    return found
+def _last_period(updates: PeriodUpdates, previous: list[Return]) -> LastPeriod:
+    """Give last period as the period's decision digested it (or `previous`, when a caller
+    checks without one)."""
+    if updates.last_period is not None and not previous:
+        return updates.last_period
+    return digest_last_period(updates.plan, previous, updates.period.previous())
 
 
 def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Finding]:
@@ -248,7 +246,7 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
 def _used_rows(updates: PeriodUpdates, previous: list[Return],
                intake: IntakeSettings) -> Iterator[Finding]:
     """Findings about what the used rows say: status, update, dates, wording."""
-    before = _previous_updates(previous)
+    before = _last_period(updates, previous)
     for (file, key), fates in _by_action(updates.used_rows()).items():
         name = _reference(updates, fates[0].row) if key else key
         first = fates[0]
@@ -291,8 +289,7 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
                 "the status.",
                 f"the status is {row.status.value} but the update says '{word}'",
                 "check the status; use At risk or Off track if the work is behind")
-        key = (service_key(fate.ret.service_area), row.action_id)
-        old = before.get(key + (row.milestone.lower(),), before.get(key, ""))
+        old = before.update(updates.service_of(fate.ret), row.action_id, row.milestone)
         if row.action_id and same_words(row.progress_update, old):
             yield _row_finding(
                 updates, fate, codes.STALE_UPDATE, "Progress update",

@@ -12,14 +12,30 @@ from reporting.intake.files import (
 )
 from reporting.intake.isolated import read_isolated
 from reporting.intake.returns import Problem, Return, read_return, settling_return
+from reporting.publish import InputFile, Outcome
 from reporting.services import service_area_from_name
 from reporting.settings import READ_NOW, IntakeSettings
+from reporting.wording import without_controls
 
 
 def unusable_return(path: Path, why: Unreadable) -> Return:
     """Give the Return for an entry that cannot be read at all, saying why and what to do."""
     return Return(path=path, service_area=service_area_from_name(path),
-                  problems=(Problem(path.name, "", why.message, fatal=True, fix=why.fix),))
+                  problems=(Problem(without_controls(path.name), "", why.message, fatal=True,
+                                    fix=why.fix),))
+
+
+def input_file(ret: Return, kind: str = "return") -> InputFile:
+    """Give the record of what the read made of one return file: read (with its bytes),
+    left settling, refused unread, or read and unreadable."""
+    if ret.settling:
+        outcome = Outcome.SETTLING
+    elif ret.usable:
+        outcome = Outcome.READ
+    else:
+        outcome = Outcome.UNREADABLE if ret.content else Outcome.REFUSED
+    why = "; ".join(p.message for p in ret.problems if p.fatal)
+    return InputFile(kind, ret.path, outcome, why, ret.content)
 
 
 def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,

@@ -1,22 +1,21 @@
 """Direction of travel: how each action's status moved since the previous period.
 
-The previous period is given as the statuses its returns reported (`PreviousPeriod`), so a
-report can compare with last quarter whatever cadence either report covered.
+The previous period is given as the statuses its returns reported (`PreviousPeriod`, from
+the one digest of last period's returns), so a report can compare with last quarter
+whatever cadence either report covered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from reporting.period import Period
-from reporting.status import NO_STATUS, Status, worse_of
+from reporting.status import NO_STATUS, Status
 
 if TYPE_CHECKING:  # imported where used: the model's readers need neither (nor pandas)
-    from reporting.intake.returns import Return
-    from reporting.merge import Merged
+    from reporting.merge import LastPeriod, Merged
 
 
 class Travel(str, Enum):
@@ -68,20 +67,14 @@ class PreviousPeriod:
     statuses: Mapping[str, Status] = field(default_factory=dict)
 
 
-def previous_period(returns: Iterable[Return], period: Period) -> PreviousPeriod:
-    """Give the status each action had in `period`, from that period's `returns`.
+def previous_period(last: LastPeriod) -> PreviousPeriod:
+    """Give the status each action had last period, from last period's digest
+    (`reporting.merge.digest_last_period`, the one the period's fates were decided with).
 
-    Every action a usable return gave a status counts, whatever cadence it reports on; an
+    Every action a chosen return gave a status counts, whatever cadence it reports on; an
     action with several rows takes the worse of their statuses, as in the merge.
     """
-    from reporting.intake.returns import choose_returns
-
-    found: dict[str, list[Status]] = {}
-    for ret in choose_returns(list(returns)).values():
-        for row in ret.rows:
-            if row.status is not None and row.action_id:
-                found.setdefault(row.action_id, []).append(row.status)
-    return PreviousPeriod(period.label, {key: worse_of(value) for key, value in found.items()})
+    return PreviousPeriod(last.period.label, last.statuses())
 
 
 def as_previous_period(previous: PreviousPeriod | Merged | Mapping[str, Status]) -> PreviousPeriod:
