@@ -135,6 +135,7 @@ def plain_floor(model) -> bytes:
     table row as one paragraph, on A4 at 11pt, with no tables, badges or tagging. What
     typesetting the same words costs at the least, and how many pages they need."""
     import html as escape
+
     import weasyprint
 
     from reporting.report.model import printed_text

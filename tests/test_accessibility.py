@@ -25,7 +25,8 @@ from reporting.render.html import (  # noqa: E402
     render_pdf,
 )
 from reporting.render.word import render_docx  # noqa: E402
-from reporting.report.model import ExceptionLine, ReportModel  # noqa: E402
+from reporting.report.exceptions import ExceptionLine  # noqa: E402
+from reporting.report.model import ReportModel  # noqa: E402
 from reporting.status import Status  # noqa: E402
 
 

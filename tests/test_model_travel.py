@@ -131,12 +131,8 @@ def test_the_chart_alt_text_states_every_number():
 
 
 def test_with_many_priorities_the_chart_is_one_bar_whose_alt_text_states_every_number():
-    from reporting.report.model import (
-        CHART_MAX_PRIORITIES,
-        STATUS_ORDER,
-        PrioritySummary,
-        status_chart,
-    )
+    from reporting.report.by_priority import CHART_MAX_PRIORITIES, PrioritySummary, status_chart
+    from reporting.status import STATUS_ORDER
 
     def priority(n: int) -> PrioritySummary:
         counts = tuple(1 if s in (Status.ON_TRACK, Status.AT_RISK) else 0 for s in STATUS_ORDER)

@@ -19,9 +19,7 @@ from sample_model import sample_model  # noqa: E402
 
 from reporting.render import html as html_view  # noqa: E402
 from reporting.render.html import TEMPLATES, render_html, render_pdf  # noqa: E402
-from reporting.report.model import (  # noqa: E402
-    WORDS,
-)
+from reporting.report.words import WORDS  # noqa: E402
 
 HOSTILE = '<b>bold</b> & <script>alert(1)</script> <img src="http://example.com/x.png">'
 

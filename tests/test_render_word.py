@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sample_model import sample_model  # noqa: E402
 
 from reporting.render.word import render_docx  # noqa: E402
-from reporting.report.model import WORDS, ReportModel  # noqa: E402
+from reporting.report.model import ReportModel  # noqa: E402
+from reporting.report.words import WORDS  # noqa: E402
 from reporting.status import Status  # noqa: E402
 
 HOSTILE = "<b>bold</b> & <script>alert(1)</script>"

@@ -20,7 +20,8 @@ from sample_model import sample_model  # noqa: E402
 
 from reporting.render.html import render_html, render_pdf  # noqa: E402
 from reporting.render.word import render_docx  # noqa: E402
-from reporting.report.model import COLUMNS, ReportModel  # noqa: E402
+from reporting.report.model import ReportModel  # noqa: E402
+from reporting.report.tables import COLUMNS  # noqa: E402
 
 
 def _letters(text: str) -> str:

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from reporting.report.model import StatusChart
+from reporting.report.by_priority import StatusChart
 from reporting.status import Status
 
 SVG = "http://www.w3.org/2000/svg"

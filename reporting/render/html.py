@@ -24,14 +24,10 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reporting.render.chart import chart_svg
 from reporting.render.pdf_tags import mend_structure, record_sources
-from reporting.report.model import (
-    LEAD_LINE,
-    STATUS_BADGE,
-    TRAVEL_BADGE,
-    WORDS,
-    ReportModel,
-)
+from reporting.report.model import ReportModel
+from reporting.report.tables import LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE
 from reporting.report.travel import Travel
+from reporting.report.words import WORDS
 from reporting.status import Status
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -23,17 +23,11 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
 from reporting.report import outline
-from reporting.report.model import (
-    LEAD_LINE,
-    STATUS_BADGE,
-    TRAVEL_BADGE,
-    WORDS,
-    Column,
-    ReportModel,
-    StatusChart,
-    Table,
-)
+from reporting.report.by_priority import StatusChart
+from reporting.report.model import ReportModel
+from reporting.report.tables import LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, Table
 from reporting.report.travel import Travel
+from reporting.report.words import WORDS
 from reporting.status import Status
 
 FONT = "Arial"

@@ -1,0 +1,121 @@
+"""The paper's tables as every document shows them: columns, captions, alternative text.
+
+Each table gives its header, body rows and footer rows, all text, so a renderer is one loop
+over each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Where a cell gives an action's lead service on a line under it; the documents set that
+# line apart (grey), the words being the same in each.
+LEAD_LINE = "\nLead: "
+
+
+# Column headings of each table, shared by both documents (`ReportModel.tables`).
+COLUMNS = {
+    "front": ("Item", "Detail"),
+    "exceptions": ("Action and lead", "The problem", "What is being done", "By when"),
+    "returns": ("Service area", "Return", "Date completed", "Actions covered",
+                "Actions updated", "Outstanding"),
+    "status_key": ("Status", "Meaning"),
+    "travel_key": ("Direction of travel", "Meaning"),
+    "glossary": ("Abbreviation", "Meaning"),
+    "actions": ("Ref", "Action and lead", "Status", "Year-end forecast",
+                "Direction of travel", "Progress update"),
+}
+
+
+# Each table's caption and description (alternative text), shared by both documents. Where
+# a table's section heading already names it, the caption is not shown on the page.
+TABLES = {
+    "front": ("Report details",
+              "The committee, meeting date, title, period covered, lead member, author, "
+              "contact and date of this report."),
+    "by_priority": ("Actions by priority and status",
+                    "For each priority, how many of its actions are at each status, and its "
+                    "total; the last row gives the totals for all priorities."),
+    "exceptions": ("Delivery exceptions",
+                   "Each action off track, at risk, overdue, slipped, forecast to end worse or "
+                   "not reported, most serious first: the action, its lead, the problem, what "
+                   "is being done and by when."),
+    "returns": ("Returns received and missing",
+                "For each service area: whether its return was received and when it was "
+                "completed, how many actions it covered and updated, and which actions are "
+                "still outstanding."),
+    "status_key": ("Status key", "What each status word in this report means."),
+    "travel_key": ("Direction of travel key",
+                   "What each direction of travel word in this report means."),
+    "glossary": ("Abbreviations", "Each abbreviation used in this report and what it stands for."),
+    "actions": ("Actions", "Each action of the priority: its reference, what it is and the "
+                           "service that leads it, its status, the status forecast for the year end, "
+                           "its direction of travel and the progress update."),
+}
+
+
+# The tables whose caption is printed above them; the others' section headings name them,
+# so their caption is alternative text only.
+_CAPTIONS_SHOWN = frozenset({"by_priority", "status_key", "travel_key"})
+
+
+# What a field or a table cell holding a status or a direction of travel is drawn as: a
+# badge that always carries the word (colour, symbol and arrow only repeat it).
+STATUS_BADGE = "status"
+
+
+TRAVEL_BADGE = "travel"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its heading, and what its cells hold."""
+
+    heading: str
+    name: str  # what the cells hold, one lower-case word or two joined by "-" ("service-area")
+    number: bool = False  # a count, aligned right
+    badge: str = ""  # STATUS_BADGE or TRAVEL_BADGE when each body cell is such a word
+    marks_row: bool = False  # a row is told apart by its cell here ("High" severity, "Missing")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table as both documents show it: header, body rows and footer rows, all text."""
+
+    key: str  # a key of TABLES
+    caption: str
+    description: str  # alternative text: what the table holds
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    footer: tuple[tuple[str, ...], ...] = ()  # totals, after the body
+    row_headers: bool = True  # the first cell of each row names the row
+    caption_shown: bool = False  # printed above the table, not only alternative text
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(column.heading for column in self.columns)
+
+
+def make_table(key: str, columns: tuple[Column, ...], rows, footer=(), row_headers=True) -> Table:
+    caption, description = TABLES[key]
+    return Table(
+        key=key,
+        caption=caption,
+        description=description,
+        columns=columns,
+        rows=tuple(tuple(str(value) for value in row) for row in rows),
+        footer=tuple(tuple(str(value) for value in row) for row in footer),
+        row_headers=row_headers,
+        caption_shown=key in _CAPTIONS_SHOWN,
+    )
+
+
+def table_columns(key: str, *names: str, numbers: tuple[str, ...] = (), badge: str = "",
+             marks_row: str = "") -> tuple[Column, ...]:
+    """Give the Columns of table `key`: its COLUMNS headings with `names` (the first column
+    is the `badge` one, if any)."""
+    return tuple(
+        Column(heading, name, number=name in numbers, badge=badge if i == 0 else "",
+               marks_row=name == marks_row)
+        for i, (heading, name) in enumerate(zip(COLUMNS[key], names, strict=True))
+    )

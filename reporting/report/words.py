@@ -1,0 +1,40 @@
+"""The fixed phrases the documents print where the model has nothing else to say."""
+
+from __future__ import annotations
+
+from reporting.status import Status
+
+# Fixed phrases both documents use where the model has nothing to say.
+WORDS = {
+    "contents": "Contents",
+    "total": "Total",
+    "priority": "Priority",
+    "no_exceptions": "No action is off track, at risk, overdue, slipped or unreported.",
+    "no_milestone": "No milestone set in the plan.",
+    "whole_return": "Whole return",
+    "no_forecast": "Not given",
+    "no_travel": "Not compared",
+    # An earlier quarter's status where no return then gave one.
+    "not_in_return": Status.NO_UPDATE.value,
+    "not_stated": "Not stated",  # a return without its date of completion
+    "unreadable": "Could not be read",  # a return came but could not be used
+    "not_due": "Not due",  # the action was not due to report that quarter
+    "skip_link": "Skip to main content",
+}
+
+
+# What a field of an action says when it is empty.
+NO_TARGET = "No target set in the plan."
+
+
+NO_UPDATE = "No update received."
+
+
+NO_NEXT_STEPS = "No next steps given."
+
+
+NO_PARTNERS = "None named"
+
+
+# Said where an update is cut in the paper (LONG_UPDATE names it for the policy officer).
+CUT_NOTE = "cut at {limit} words: the full update is in the return, archived with this paper"
