@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from cli.common import fail, prefect_environment
+from cli.common import fail
 from reporting.automation.deployments import deployments_of
 from reporting.automation.prefect_yaml import prefect_yaml
 from reporting.automation.schedule import (
@@ -96,8 +94,11 @@ def _deployments_differ(current: str, wanted: str) -> list[str]:
         return ["it is not the YAML `reporting prefect-yaml` writes"]
     said = [f"{name}: missing" for name in want if name not in have]
     said += [f"{name}: not in any plan's settings" for name in have if name not in want]
-    said += [f"{name}: its {', '.join(k for k in want[name] if want[name][k] != have[name].get(k))}"
-             " differ" for name in want if name in have and want[name] != have[name]]
+    for name in (n for n in want if n in have and want[n] != have[n]):
+        keys = [k for k in want[name] if want[name][k] != have[name].get(k)]
+        verb = "differs" if keys == ["version"] or keys == ["description"] else "differ"
+        why = " (its flow's parameters changed)" if "version" in keys else ""
+        said.append(f"{name}: its {', '.join(keys)} {verb}{why}")
     return said or ["its comments or layout differ"]
 
 
@@ -109,7 +110,9 @@ def prefect_yaml_command(args: argparse.Namespace) -> int:
     if left_out:
         return fail(f"{args.out} not written: {len(left_out)} plan(s) could not be read "
                     "(above); mend them, or move them out of plans/, and run it again")
-    text = prefect_yaml([plan for plan, _ in plans])
+    from flows.deployments import parameter_versions  # Prefect's schemas of the flows
+
+    text = prefect_yaml([plan for plan, _ in plans], parameter_versions())
     if args.check:
         if not args.out.is_file():
             return fail(f"{args.out} does not exist: run `reporting prefect-yaml` to write it")
@@ -117,20 +120,15 @@ def prefect_yaml_command(args: argparse.Namespace) -> int:
         if current != text:
             for line in _deployments_differ(current, text):
                 print(f"  {line}", file=sys.stderr)
-            return fail(f"{args.out} is not in step with the plans' settings (above): run "
-                        "`reporting prefect-yaml` to write it again, then deploy it")
-        print(f"{args.out} is in step with the plans' settings")
+            return fail(f"{args.out} is not in step with the plans' settings and the flows' "
+                        "parameters (above): run `reporting prefect-yaml` to write it again, "
+                        "then deploy it")
+        print(f"{args.out} is in step with the plans' settings and the flows' parameters")
         return 0
     write_atomic(args.out, text.encode("utf-8"))
     print(f"Wrote {args.out}: the deployments of {len(plans)} plan(s); deploy them with "
           "`prefect deploy --all`")
     return 0
-
-
-def _stop_on_sigterm(signum, frame) -> None:
-    # Until the deployments are served (they handle SIGTERM themselves), leave through
-    # the `with` blocks so the local server is stopped too.
-    raise SystemExit(128 + signum)
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -139,33 +137,14 @@ def serve_command(args: argparse.Namespace) -> int:
     for plan, settings in readable:
         names = [d.name for d in deployments_of(plan, settings)]
         print(f"  {plan.name or plan.settings}: {', '.join(names)}")
-    plans = [plan for plan, _ in readable]
-    prefect_environment(Path(plans[0].settings).resolve().parent
-                        if plans[0].name is None else Path(".").resolve())
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    if os.environ.get("PREFECT_API_URL"):
-        print(f"Serving against the Prefect server at {os.environ['PREFECT_API_URL']}")
-        from flows.deployments import serve_deployments
+    from flows.launch import serve_plans  # here: the other commands do without it
+    from flows.local_server import ServerError
 
-        serve_deployments(plans)
-        return 0
-    from flows.local_server import LocalPrefectServer, ServerError
-
-    server = LocalPrefectServer(Path(os.environ["PREFECT_HOME"]), port=args.port, tied=True)
-    print(f"Starting a local Prefect server (SQLite in {server.home}, log {server.log}) ...",
-          flush=True)
     try:
-        with server as api_url:
-            os.environ["PREFECT_API_URL"] = api_url
-            print(f"Prefect UI: {api_url.removesuffix('/api')}", flush=True)
-            from flows.deployments import serve_deployments
-
-            serve_deployments(plans)
+        serve_plans([plan for plan, _ in readable], port=args.port,
+                    say=lambda line: print(line, flush=True))
     except ServerError as error:
         return fail(str(error))
-    except KeyboardInterrupt:
-        pass
-    print("Stopped the schedules and the local Prefect server.")
     return 0
 
 

@@ -1,7 +1,8 @@
 """The `reporting` command: parses arguments and hands them to one subcommand.
 
-Each subcommand lives in its own module of `cli/`. Prefect is imported only by the commands
-that run a flow, so quick commands (such as checking a return) stay quick.
+Each subcommand lives in its own module of `cli/`. Prefect is never imported here: the
+commands that run a flow call a plain function of `flows/` (`flows/launch.py`), imported
+only when they run, so quick commands (such as checking a return) stay quick.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """The scheduled deployments (`reporting.automation.deployments`) as Prefect's, and serving
 them in one process. `prefect.yaml`, for a Prefect server with work pools, is written from
-the same list by `reporting prefect-yaml`.
+the same list by `reporting prefect-yaml`, with the same versions (`parameter_versions`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +26,18 @@ FLOWS = {"scrutiny-report": scrutiny_report, "intake-check": intake_check,
          "reminders": reminders}
 
 
+def parameter_versions() -> dict[str, str]:
+    """Each flow's deployments' version, by the flow's name: a hash of the parameter schema
+    Prefect builds from its signature and docstring (the UI form, and what the server
+    validates a run's parameters against). A change to a flow's parameters changes it, so
+    prefect.yaml changes with it and says that the deployments need deploying again."""
+    versions = {}
+    for name, flow in FLOWS.items():
+        schema = json.dumps(flow.parameters.model_dump_for_openapi(), sort_keys=True)
+        versions[name] = "parameters-" + hashlib.sha256(schema.encode()).hexdigest()[:12]
+    return versions
+
+
 def _schedule(schedule: planned.Schedule) -> Cron | Interval:
     if schedule.cron:
         return Cron(schedule.cron, timezone=schedule.timezone)
@@ -37,7 +51,7 @@ def deployments(plans: Path | list[InstalledPlan]) -> list[RunnerDeployment]:
     """Give every plan's deployments; a settings file alone is a single-plan installation."""
     if isinstance(plans, (str, Path)):
         plans = [InstalledPlan(None, Path(plans))]
-    made = []
+    made, versions = [], parameter_versions()
     for plan in plans:
         config = Path(plan.settings).resolve()
         for deployment in planned.deployments_of(plan, load_settings(config)):
@@ -47,6 +61,7 @@ def deployments(plans: Path | list[InstalledPlan]) -> list[RunnerDeployment]:
                 # folder; the runs import the installed `flows` package by module path.
                 parameters={**deployment.parameters, "config": str(config)},
                 tags=list(deployment.tags), description=deployment.description,
+                version=versions[deployment.flow],
                 entrypoint_type=EntrypointType.MODULE_PATH))
     return made
 

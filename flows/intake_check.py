@@ -6,13 +6,14 @@ A scheduled check between collection rounds does nothing and says so.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.parameters import PeriodParameter, PlanName
 from flows.run_names import intake_run_name, run_time
 from reporting import pipeline
 from reporting.automation.chase import Chase, chase_csv, chase_list, chase_rows
@@ -59,33 +60,40 @@ def refresh_chase_list(settings: Settings, period: Period, today: date, inputs: 
 
 @flow(name="intake-check", log_prints=True, flow_run_name=intake_run_name)
 def intake_check(
-    period: str | None = None,
-    inputs: str | None = None,
-    outputs: str | None = None,
-    config: str | None = None,
-    plan: str | None = None,
-    at: str | None = None,
+    period: PeriodParameter | None = None,
+    inputs: Path | None = None,
+    outputs: Path | None = None,
+    config: Path | None = None,
+    plan: PlanName | None = None,
+    at: datetime | None = None,
 ) -> str | None:
     """Refresh the chase list of the period open for returns; give its path (None when none is open).
 
-    `at` (an ISO date or time) stands in for the run's scheduled time; `period` names the
-    period outright.
+    Args:
+        period: The period whose returns are checked, e.g. 2022/23 Q2. Empty for the
+            period open for returns at the run's time (none between collection rounds).
+        inputs: The folder holding plan/ and returns/ (default: the settings' [paths]).
+        outputs: The folder the receipts and the chase list are written under (default:
+            the settings').
+        config: The settings file (reporting.toml); wins over `plan`.
+        plan: A plan of an installation with several: plans/NAME/reporting.toml in the
+            working folder.
+        at: The date or time the run stands for (default: its scheduled time, else now);
+            without a time zone, the plan's.
     """
     settings = load_settings(settings_path(plan, config))
     schedule = settings.schedule
     when = run_time(at, schedule.zone)
-    if period:
-        the_period = Period.parse(period)
-    else:
-        the_period = period_open_for_returns(
+    if period is None:
+        period = period_open_for_returns(
             when, schedule.zone, schedule.returns_deadline_working_days,
             Cron.parse(schedule.quarterly_cron), schedule.bank_holidays)
-        if the_period is None:
+        if period is None:
             get_run_logger().info("No period is open for returns on %s: nothing to check.",
                                   f"{local_date(when, schedule.zone):%d %B %Y}")
             return None
-    layout = OutputLayout(Path(outputs) if outputs else settings.outputs)
-    refresh_chase_list(settings, the_period, local_date(when, schedule.zone),
-                       Path(inputs) if inputs else settings.inputs, layout)
-    return str(layout.chase_list(the_period))
+    layout = OutputLayout(outputs or settings.outputs)
+    refresh_chase_list(settings, period, local_date(when, schedule.zone),
+                       inputs or settings.inputs, layout)
+    return str(layout.chase_list(period))
 

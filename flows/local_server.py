@@ -1,8 +1,13 @@
-"""A local Prefect server run as a child process, for `reporting serve` on one machine.
+"""A Prefect API for a command to run against: the one configured, else a local Prefect
+server run as a child process (`prefect_api`), for `reporting run` and `reporting serve`.
 
-Prefect's ephemeral API does not run schedules, so serving needs a real server. This one
-keeps its SQLite database in the project's PREFECT_HOME, is ready once its health check
-answers, and is stopped (with everything it started) when the serving process ends.
+Prefect's ephemeral API does not run schedules, and a server it starts for a run outlives
+a run that is killed, so the commands start a real server of their own. It keeps its
+SQLite database in the project's PREFECT_HOME, is ready once its health check answers, and
+is stopped (with everything it started) when the command ends, however it ends.
+
+Nothing here imports Prefect at the top: `prefect_environment` must run before Prefect is
+imported, and a command imports its flow while the server boots.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from reporting.intake.isolated import die_with_parent
@@ -22,6 +29,17 @@ from reporting.intake.isolated import die_with_parent
 
 class ServerError(RuntimeError):
     """The local Prefect server could not be started."""
+
+
+def prefect_environment(project: Path) -> None:
+    """Keep Prefect's state inside the project and give its local API time to start.
+
+    Call before importing Prefect; settings already in the environment win.
+    """
+    os.environ.setdefault("PREFECT_HOME", str(project / ".prefect"))
+    # The ephemeral API takes about 15 s to start on a 2-core machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -136,3 +154,73 @@ class LocalPrefectServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    # Leave through the `with` blocks, which stop the server (systemd stops a service so).
+    raise SystemExit(128 + signum)
+
+
+def _send_what_is_queued() -> None:
+    """Send the run's queued logs and events while the server is still there to take them."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=15)
+        except Exception:  # noqa: BLE001  (a log not sent must not fail a published run)
+            pass
+
+
+@contextmanager
+def prefect_api(project: Path, port: int | None = None,
+                while_it_starts: Callable[[], None] | None = None,
+                say: Callable[[str], None] | None = None) -> Iterator[LocalPrefectServer | None]:
+    """Give the block a Prefect API: the one configured, else a local server of its own.
+
+    Prefect's state is kept in `project`/.prefect unless PREFECT_HOME says otherwise. With
+    PREFECT_API_URL unset, a local server is launched on `port` (default: a free one) and
+    `while_it_starts` (importing the flows, a few seconds) runs while it boots; if Prefect's
+    profile names a server after all, that one is used and the local one stopped. The local
+    server is tied to this process: it stops when the block ends however it ends, by an
+    error, Ctrl-C, SIGTERM (which leaves the block as SystemExit) or even kill -9. Its API
+    is given to this process and to the processes it starts (served runs); the run's
+    queued logs are sent before it stops. Gives the local server, or None. `say` is told
+    when a local server is being started (it takes a while).
+    """
+    prefect_environment(project)
+    server = None
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        if not os.environ.get("PREFECT_API_URL"):
+            server = LocalPrefectServer(Path(os.environ["PREFECT_HOME"]),
+                                        port=port or free_port(), tied=True)
+            if say is not None:
+                say(f"Starting a local Prefect server (SQLite in {server.home}, "
+                    f"log {server.log}) ...")
+            server.launch()
+        if while_it_starts is not None:
+            while_it_starts()
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        if PREFECT_API_URL.value():  # configured in the environment or Prefect's profile
+            if server is not None:
+                server.stop()
+                server = None
+            yield None
+            return
+        api_url = server.wait_until_ready()
+        os.environ["PREFECT_API_URL"] = api_url  # for the processes it starts
+        try:
+            with temporary_settings({PREFECT_API_URL: api_url}):
+                try:
+                    yield server
+                finally:
+                    _send_what_is_queued()
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
+    finally:
+        if server is not None:
+            server.stop()
+        signal.signal(signal.SIGTERM, previous)

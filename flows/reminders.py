@@ -6,12 +6,14 @@ Scheduled every working morning; on most days no reminder is due and the run say
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger
 
 from flows.delivery import send_with_retries
 from flows.intake_check import refresh_chase_list
+from flows.parameters import PlanName
 from flows.run_names import reminders_run_name, run_time
 from reporting.automation.mail import reminder
 from reporting.automation.schedule import local_date, reminders_due
@@ -22,13 +24,24 @@ from reporting.settings import load_settings
 
 @flow(name="reminders", log_prints=True, flow_run_name=reminders_run_name)
 def reminders(
-    inputs: str | None = None,
-    outputs: str | None = None,
-    config: str | None = None,
-    plan: str | None = None,
-    at: str | None = None,
+    inputs: Path | None = None,
+    outputs: Path | None = None,
+    config: Path | None = None,
+    plan: PlanName | None = None,
+    at: datetime | None = None,
 ) -> list[str]:
-    """Send the reminders due on the run's date; give the addresses reminded."""
+    """Send the reminders due on the run's date; give the addresses reminded.
+
+    Args:
+        inputs: The folder holding plan/ and returns/ (default: the settings' [paths]).
+        outputs: The folder the chase lists and the sent record are written under
+            (default: the settings').
+        config: The settings file (reporting.toml); wins over `plan`.
+        plan: A plan of an installation with several: plans/NAME/reporting.toml in the
+            working folder.
+        at: The date or time the run stands for (default: its scheduled time, else now);
+            without a time zone, the plan's.
+    """
     settings = load_settings(settings_path(plan, config))
     schedule = settings.schedule
     today = local_date(run_time(at, schedule.zone), schedule.zone)
@@ -38,12 +51,12 @@ def reminders(
     if not due:
         logger.info("No reminders are due on %s.", f"{today:%d %B %Y}")
         return []
-    layout = OutputLayout(Path(outputs) if outputs else settings.outputs)
+    layout = OutputLayout(outputs or settings.outputs)
     reminded = []
     for due_reminder in due:
         period = due_reminder.period
         chases = refresh_chase_list(settings, period, today,
-                                    Path(inputs) if inputs else settings.inputs, layout)
+                                    inputs or settings.inputs, layout)
         messages = []
         for chase in chases:
             message = reminder(chase, period, due_reminder.kind)

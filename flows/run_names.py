@@ -7,6 +7,7 @@ given to its flow as `flow_run_name`.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from prefect.runtime import flow_run
@@ -14,6 +15,7 @@ from prefect.runtime import flow_run
 from reporting.automation.schedule import period_reported_on
 from reporting.cadence import Cadence
 from reporting.installation import settings_path
+from reporting.period import Period
 from reporting.settings import Settings, load_settings
 
 
@@ -25,11 +27,11 @@ def _settings() -> Settings | None:
         return None
 
 
-def run_time(at: str | None, zone: ZoneInfo | None) -> datetime:
-    """Give the time a run stands for: `at`, else its scheduled time, else now."""
-    if at:
-        when = datetime.fromisoformat(at)
-        return when if when.tzinfo else when.replace(tzinfo=zone)
+def run_time(at: datetime | None, zone: ZoneInfo | None) -> datetime:
+    """Give the time a run stands for: `at` (in `zone` when it has none), else its scheduled
+    time, else now."""
+    if at is not None:
+        return at if at.tzinfo else at.replace(tzinfo=zone)
     return flow_run.scheduled_start_time or datetime.now(zone)
 
 
@@ -40,18 +42,36 @@ def _when(settings: Settings | None) -> datetime:
     return when.astimezone(zone) if zone and when.tzinfo else when
 
 
+def _period() -> str | None:
+    """The period the run was given, as people write it."""
+    period = flow_run.parameters.get("period")
+    return period.label if isinstance(period, Period) else period
+
+
+def _named(fallback: str):
+    """A run's name never fails the run: with parameters Prefect refused (the run fails
+    saying why), the name is `fallback`."""
+    def decorate(name):
+        @wraps(name)
+        def safely() -> str:
+            try:
+                return name()
+            except Exception:  # noqa: BLE001
+                return fallback
+        return safely
+    return decorate
+
+
+@_named("Scrutiny report")
 def report_run_name() -> str:
     """A report run by its plan, cadence and period; a scheduled run by the period its
     scheduled time reports on."""
     settings = _settings()
-    cadence = flow_run.parameters.get("cadence", "quarterly")
-    period = flow_run.parameters.get("period")
+    cadence = flow_run.parameters.get("cadence", Cadence.QUARTERLY.value)
+    period = _period()
     if not period and settings:
-        try:
-            period = period_reported_on(Cadence.parse(cadence), _when(settings),
-                                        settings.schedule.zone).label
-        except Exception:  # an unknown cadence: the run says so
-            period = None
+        period = period_reported_on(Cadence(cadence), _when(settings),
+                                    settings.schedule.zone).label
     title = settings.plan_title if settings else "Scrutiny report"
     return f"{title}: {cadence}, {period or 'scheduled period'}"
 
@@ -59,13 +79,14 @@ def report_run_name() -> str:
 def _dated(what: str) -> str:
     settings = _settings()
     title = settings.plan_title if settings else "Scrutiny reporting"
-    period = flow_run.parameters.get("period")
-    return f"{title}: {what}, {period or f'{_when(settings):%d %b %Y}'}"
+    return f"{title}: {what}, {_period() or f'{_when(settings):%d %b %Y}'}"
 
 
+@_named("Intake check")
 def intake_run_name() -> str:
     return _dated("intake check")
 
 
+@_named("Reminders")
 def reminders_run_name() -> str:
     return _dated("reminders")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Annotated
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -18,9 +19,11 @@ from prefect.artifacts import (
     create_table_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from pydantic import Field
 
 from flows.caching import inputs_fingerprint
 from flows.delivery import send_with_retries
+from flows.parameters import PeriodParameter, PlanName, ReportCadence
 from flows.run_names import report_run_name, run_time
 from reporting import pipeline
 from reporting.automation.lock import RunInProgress, acquire
@@ -62,46 +65,53 @@ def render_documents(model, fingerprint: str) -> dict[str, bytes]:
 
 @flow(name="scrutiny-report", log_prints=True, flow_run_name=report_run_name)
 def scrutiny_report(
-    period: str | None = None,
-    cadence: str = "quarterly",
-    inputs: str | None = None,
-    outputs: str | None = None,
-    config: str | None = None,
-    plan: str | None = None,
-    wait_for_other_run_seconds: float = 1800,
-    settle_seconds: float | None = None,
+    period: PeriodParameter | None = None,
+    cadence: ReportCadence = "quarterly",
+    inputs: Path | None = None,
+    outputs: Path | None = None,
+    config: Path | None = None,
+    plan: PlanName | None = None,
+    wait_for_other_run_seconds: Annotated[float, Field(ge=0)] = 1800,
+    settle_seconds: Annotated[float, Field(ge=0)] | None = None,
 ) -> dict[str, str]:
     """Produce the scrutiny report on `period` for the `cadence` and give the paths written.
 
-    With no `period` (a scheduled run), the report is on the period the schedule says a run
-    at its scheduled time reports on. Only one run per period and cadence goes at a time: a
-    second one waits for the first, up to `wait_for_other_run_seconds`, then fails saying why.
-    A return modified in the last `settle_seconds` (default: the `[intake]` setting) may
-    still be copying: it is left for the next run and flagged. `plan` names a plan of an
-    installation with several (plans/NAME/reporting.toml in the working folder); `config`,
-    a settings file, wins over it.
+    Only one run per period and cadence goes at a time: a second one waits for the first,
+    then fails saying why.
+
+    Args:
+        period: The quarter (or half) reported on, e.g. 2022/23 Q2 or 2022-23-Q2. Empty
+            for the period the run's scheduled time reports on (the last one that ended).
+        cadence: The paper: quarterly, or six-monthly (made at Q2 and Q4).
+        inputs: The folder holding plan/ and returns/ (default: the settings' [paths]).
+        outputs: The folder the documents are written under (default: the settings').
+        config: The settings file (reporting.toml); wins over `plan`.
+        plan: A plan of an installation with several: plans/NAME/reporting.toml in the
+            working folder.
+        wait_for_other_run_seconds: How long to wait for another run of the same report
+            to finish before failing.
+        settle_seconds: A return modified this recently may still be copying: it is left
+            for the next run and flagged (default: the [intake] setting).
     """
     settings = load_settings(settings_path(plan, config))
-    the_cadence = Cadence.parse(cadence)
-    if period:
-        the_period = Period.parse(period)
-    else:
+    the_cadence = Cadence(cadence)
+    if period is None:
         zone = settings.schedule.zone
-        the_period = period_reported_on(the_cadence, run_time(None, zone), zone)
+        period = period_reported_on(the_cadence, run_time(None, zone), zone)
     intake = settings.intake if settle_seconds is None else \
         replace(settings.intake, settle_seconds=settle_seconds)
-    layout = OutputLayout(Path(outputs) if outputs else settings.outputs)
-    inputs_dir = Path(inputs) if inputs else settings.inputs
-    what = f"the {the_period.label} {the_cadence.value} report"
-    lock = layout.lock(the_period, the_cadence)
+    layout = OutputLayout(outputs or settings.outputs)
+    inputs_dir = inputs or settings.inputs
+    what = f"the {period.label} {the_cadence.value} report"
+    lock = layout.lock(period, the_cadence)
     try:
         held = acquire(lock, what)
     except RunInProgress as busy:
         get_run_logger().warning("%s; waiting up to %g s", busy, wait_for_other_run_seconds)
         held = acquire(lock, what, wait_for_other_run_seconds)
     with held:
-        paths = _report(settings, the_period, the_cadence, inputs_dir, layout, intake)
-    _deliver(settings, the_period, the_cadence, layout, paths)
+        paths = _report(settings, period, the_cadence, inputs_dir, layout, intake)
+    _deliver(settings, period, the_cadence, layout, paths)
     return {kind: str(path) for kind, path in paths.items()}
 
 

@@ -5,6 +5,8 @@ and every import is collected: top-level ones, ones inside functions, `if TYPE_C
 blocks and try/except, and relative ones. Then:
 
 - the library (`reporting`) never imports prefect, `flows` or `cli`; `flows` never imports `cli`;
+- the command line (`cli`) never imports prefect: Prefect is used only in `flows/`, which
+  the commands call as plain functions;
 - no import cycles between the library's modules, nor between its packages (each sub-package
   such as `reporting.intake` counted as one node, each top-level module as its own node);
 - the library's packages respect the layer order in LAYERS (the same table as the doc);
@@ -34,6 +36,7 @@ PACKAGES = ("reporting", "flows", "cli")
 LIBRARY = "reporting"
 NEVER_IN_LIBRARY = ("prefect", "flows", "cli")
 NEVER_IN_FLOWS = ("cli",)
+NEVER_IN_CLI = ("prefect",)
 DOC = ROOT / "docs" / "architecture.md"
 
 
@@ -267,6 +270,12 @@ def test_flows_never_import_cli(tree):
     assert not found, "flows/ must not import the command line (cli/).\n" + listing(tree, found)
 
 
+def test_cli_never_imports_prefect(tree):
+    found = forbidden_imports(tree, "cli", NEVER_IN_CLI)
+    assert not found, ("cli/ must not import prefect: call a plain function of flows/ "
+                       "(flows/launch.py), which does.\n" + listing(tree, found))
+
+
 def test_no_import_cycle_between_library_modules(tree):
     graph = import_graph(tree, collapse=False)
     cycle = find_cycle(graph)
@@ -354,6 +363,7 @@ def fake(tmp_path) -> Tree:
         "flows/things.py": "def g():\n    from cli.main import main\n",
         "cli/__init__.py": "",
         "cli/main.py": "import flows.things\n",
+        "cli/run.py": "def run():\n    from prefect.settings import PREFECT_API_URL\n",
     }))
 
 
@@ -370,6 +380,8 @@ def test_fake_tree_forbidden_imports_are_found(fake):
     assert library == {("reporting.status", "prefect"), ("reporting.gadget", "flows.things")}
     flows = {(i.importer, i.target) for i in forbidden_imports(fake, "flows", NEVER_IN_FLOWS)}
     assert flows == {("flows.things", "cli.main")}
+    cli = {(i.importer, i.target) for i in forbidden_imports(fake, "cli", NEVER_IN_CLI)}
+    assert cli == {("cli.run", "prefect.settings")}  # imported inside a function
 
 
 def test_fake_tree_cycles_are_found(fake):

@@ -4,6 +4,7 @@ the local server child process (with a stub in place of Prefect), and prefect.ya
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -180,23 +181,119 @@ def test_a_port_in_use_is_refused_before_starting(tmp_path):
         assert server.process is None
 
 
+def test_sigterm_leaves_a_run_through_its_local_server_which_is_stopped(tmp_path, monkeypatch):
+    import flows.local_server as local
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    stub, pids, port = tmp_path / "stub.py", tmp_path / "pids", free_port()
+    stub.write_text(STUB)
+
+    class StubServer(local.LocalPrefectServer):
+        def __init__(self, home, port, tied):
+            super().__init__(home, port=port, tied=tied, startup_timeout=20,
+                             command=[sys.executable, str(stub), str(port), str(pids)])
+
+    monkeypatch.setattr(local, "LocalPrefectServer", StubServer)
+    monkeypatch.setattr(local, "free_port", lambda: port)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    before = signal.getsignal(signal.SIGTERM)
+    started = []
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):  # no server configured
+        with pytest.raises(SystemExit) as stopped:
+            with local.prefect_api(tmp_path, while_it_starts=lambda: started.append(1)) as server:
+                assert started == [1]
+                assert PREFECT_API_URL.value() == f"http://127.0.0.1:{port}/api"
+                assert os.environ["PREFECT_API_URL"] == PREFECT_API_URL.value()  # for children
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(10)  # the handler raises SystemExit here
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert server.process.returncode == -signal.SIGTERM  # stopped on the way out
+    assert "PREFECT_API_URL" not in os.environ
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 # -- prefect.yaml and the served deployments declare the same schedules ----------------
 
 def test_the_bundled_prefect_yaml_is_the_one_its_settings_write():
+    from flows.deployments import parameter_versions
     from reporting.automation.prefect_yaml import prefect_yaml
     from reporting.installation import installed_plans
 
-    assert (ROOT / "prefect.yaml").read_text() == prefect_yaml(installed_plans(ROOT)), (
-        "prefect.yaml is out of step with reporting.toml: run `reporting prefect-yaml`")
+    written = prefect_yaml(installed_plans(ROOT), parameter_versions())
+    assert (ROOT / "prefect.yaml").read_text() == written, (
+        "prefect.yaml is out of step with reporting.toml or the flows' parameters: run "
+        "`reporting prefect-yaml`")
+
+
+def test_a_change_to_a_flows_parameters_changes_its_version_in_prefect_yaml(monkeypatch):
+    import yaml
+
+    import flows.deployments as served
+    from prefect import flow
+
+    from reporting.automation.prefect_yaml import prefect_yaml
+    from reporting.installation import installed_plans
+
+    before = served.parameter_versions()
+    assert len(set(before.values())) == 3  # each flow takes its own parameters
+
+    @flow(name="reminders")
+    def reminders(config: str | None = None, at: str | None = None) -> list[str]:
+        return []  # the reminders as they were, every parameter a string
+
+    monkeypatch.setitem(served.FLOWS, "reminders", reminders)
+    after = served.parameter_versions()
+    assert after["reminders"] != before["reminders"]
+    assert {k: v for k, v in after.items() if k != "reminders"} == \
+        {k: v for k, v in before.items() if k != "reminders"}
+    declared = yaml.safe_load(prefect_yaml(installed_plans(ROOT), after))["deployments"]
+    assert {d["name"]: d["version"] for d in declared}["reminders"] == after["reminders"]
+
+
+def test_the_report_flows_form_offers_the_two_papers_and_refuses_a_bad_period():
+    from prefect.exceptions import ParameterTypeError
+    from prefect.utilities.schema_tools import validate
+
+    from flows.scrutiny_report import scrutiny_report
+    from reporting.cadence import REPORT_CADENCES
+    from reporting.period import Period
+
+    schema = scrutiny_report.parameters.model_dump_for_openapi()
+    fields = schema["properties"]
+    assert fields["cadence"]["enum"] == [c.value for c in REPORT_CADENCES]
+    assert fields["cadence"]["default"] == "quarterly"
+    assert "six-monthly (made at Q2 and Q4)" in fields["cadence"]["description"]
+    assert "2022/23 Q2" in fields["period"]["description"]
+    assert schema.get("required", []) == []  # a scheduled run gives none of them
+    # Prefect reads the text into the library's own types, once, before the run starts.
+    given = scrutiny_report.validate_parameters(
+        {"period": "2022-23-Q2", "cadence": "six-monthly", "inputs": "inputs"})
+    assert given["period"] == Period(2022, "Q", 2) and given["inputs"] == Path("inputs")
+    assert scrutiny_report.validate_parameters({})["period"] is None  # the scheduled period
+    for bad, why in (({"period": "2022/24 Q2"}, "not a financial year"),
+                     ({"period": "Q2"}, "not a period"),
+                     ({"period": "2022/23 Q5"}, "Q5 is not a period"),
+                     ({"cadence": "annual"}, "'quarterly' or 'six-monthly'"),
+                     ({"plan": "two words"}, "plan"),
+                     ({"wait_for_other_run_seconds": -1}, "greater than or equal to 0")):
+        with pytest.raises(ParameterTypeError, match=re.escape(why)):
+            scrutiny_report.validate_parameters(bad)
+    # The server, given the schema at deployment, refuses them too, from its JSON Schema.
+    assert validate({"period": "2022/23 Q2", "cadence": "quarterly"}, schema,
+                    raise_on_error=False) == []
+    for bad in ({"period": "Q2"}, {"period": "2022/23 Q2 and Q3"}, {"cadence": "annual"}):
+        assert validate(bad, schema, raise_on_error=False), bad
 
 
 def _served_and_declared(plans):
     import yaml
 
-    from flows.deployments import deployments
+    from flows.deployments import deployments, parameter_versions
     from reporting.automation.prefect_yaml import prefect_yaml
 
-    declared = {d["name"]: d for d in yaml.safe_load(prefect_yaml(plans))["deployments"]}
+    declared = {d["name"]: d for d in yaml.safe_load(
+        prefect_yaml(plans, parameter_versions()))["deployments"]}
     served = {d.name: d for d in deployments(plans)}
     return served, declared
 
@@ -218,6 +315,7 @@ def _assert_in_step(served, declared):
         params = {k: v for k, v in deployment.parameters.items() if k != "config"}
         assert {k: v for k, v in declared[name]["parameters"].items() if k != "config"} == params
         assert sorted(deployment.tags) == sorted(declared[name]["tags"])
+        assert deployment.version == declared[name]["version"]
         assert deployment.entrypoint == declared[name]["entrypoint"]
         module, _, function = declared[name]["entrypoint"].rpartition(".")
         assert getattr(importlib.import_module(module), function).name == deployment.flow_name

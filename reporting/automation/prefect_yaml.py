@@ -4,9 +4,16 @@
 deployments `reporting serve` serves (both come from `reporting.automation.deployments`),
 and says where a worker finds the installation through the SCRUTINY_REPORTING_HOME
 environment variable, so no server's path is written into it.
+
+Each deployment's `version` is given by the caller (`flows.deployments.parameter_versions`,
+a hash of its flow's parameter schema): a change to what a flow takes shows as a change
+to this file, `reporting prefect-yaml --check` fails until it is written again, and the
+deployments are deployed again so that the server's form and validation follow.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import yaml
 
@@ -37,13 +44,15 @@ def _schedule(deployment: Deployment) -> dict:
             "timezone": schedule.timezone}
 
 
-def prefect_yaml(plans: list[InstalledPlan]) -> str:
-    """Give the text of prefect.yaml declaring every plan's deployments."""
+def prefect_yaml(plans: list[InstalledPlan], versions: Mapping[str, str]) -> str:
+    """Give the text of prefect.yaml declaring every plan's deployments, each with the
+    version of its flow in `versions` (by the flow's Prefect name)."""
     declared = []
     for plan in plans:
         for deployment in deployments_of(plan, load_settings(plan.settings)):
             declared.append({
                 "name": deployment.name,
+                "version": versions[deployment.flow],
                 "description": deployment.description,
                 "entrypoint": deployment.entrypoint,
                 "tags": list(deployment.tags),
