@@ -49,7 +49,8 @@ def _preferred(metadata, preferred: str) -> str:
 
 def _calamine_sheet(workbook, name: str, settings: IntakeSettings, scan) -> Sheet:
     sheet = workbook.get_sheet_by_name(name)
-    height, width = sheet.total_height, sheet.total_width
+    # calamine gives the last row's and column's 0-based index, one less than their number.
+    height, width = sheet.total_height + 1, sheet.total_width + 1
     if height > settings.max_rows + SPARE_ROWS or width > settings.max_columns:
         raise Unreadable(
             f"the sheet '{name}' spans {height:,} rows and {width:,} columns, far more than a "
