@@ -58,7 +58,7 @@ LAYERS: tuple[Layer, ...] = (
         "reporting.services", "reporting.errors", "reporting.settings", "reporting.layout",
         "reporting.working_days", "reporting.cells", "reporting.cron",
     ), peers=True),
-    Layer("files", ("reporting.publish", "reporting.installation")),
+    Layer("files", ("reporting.publish", "reporting.installation", "reporting.sheets")),
     Layer("plan", ("reporting.plan",)),
     Layer("intake", ("reporting.intake",)),
     Layer("merge", ("reporting.merge",)),

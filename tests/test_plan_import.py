@@ -19,14 +19,10 @@ from docx import Document
 from openpyxl import Workbook
 
 from reporting.cells import natural_key, parse_date
-from reporting.intake.plan_import import (
-    Decision,
-    bodies_in,
-    dated_milestone,
-    import_plan,
-    milestone_lines,
-    theme_of,
-)
+from reporting.intake.plan_import import import_plan
+from reporting.plan.importing import Decision
+from reporting.plan.importing.headings import theme_of
+from reporting.plan.importing.phrases import bodies_in, dated_milestone, milestone_lines
 from reporting.plan import PlanError, load_plan
 from reporting.settings import READ_NOW, IntakeSettings
 
@@ -343,12 +339,13 @@ def test_what_cannot_be_imported_is_refused_and_left_as_it_was(tmp_path, make, n
 
 ABORT = """
 import os
-from reporting.intake import isolated, plan_import
+from reporting.intake import isolated
+from reporting.plan.importing import tables
 
 def read(path, settings):
     os.abort()  # as a native library might
 
-plan_import.read_tables = read
+tables.read_tables = read
 isolated.serve()
 """
 

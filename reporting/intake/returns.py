@@ -2,21 +2,19 @@
 
 A return is a workbook (`.xlsx`, sheet `Return`, else the first visible sheet) or a `.csv`.
 Above the table, label and value pairs (`Service area`, `Period`, `Completed by`,
-`Approved by`, `Date completed`); then a header row, anywhere in the first 20 rows, naming
+`Approved by`, `Date completed`); then a header row, anywhere in the first 30 rows, naming
 the columns in the officer's own words (`Ref`, `RAG`, `Commentary` ...). What cannot be used
 becomes a Problem (with the cell, what is wrong and what to do), never an exception; what
 was understood but worth saying (an ignored column, "Amber/Red" read as the worse) is a Note.
 
-Workbooks are checked first by `reporting.intake.files` (size, kind, rows, zip bomb), then read
-with calamine: several times faster than openpyxl and the same values (cached formula
-results, real dates); merged cells and hidden rows come from the intake check's own pass.
+Files are read through the bounded reader (`reporting.sheets`), as a published plan is:
+checked first (size, kind, rows, zip bomb), then read with calamine, several times faster
+than openpyxl and the same values (cached formula results, real dates); merged cells and
+hidden rows come from the check's own pass. What is here is what makes the grid a return.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,18 +27,19 @@ from reporting.cells import (
     parse_period,
     read_status,
 )
-from reporting.intake.files import (
-    READ_NOW,
-    IntakeSettings,
-    Unreadable,
-    WorkbookScan,
-    check_archive,
-    check_workbook,
-    column_letter,
-    identify,
-)
 from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
+from reporting.settings import READ_NOW, IntakeSettings
+from reporting.sheets.bounds import Unreadable, check_cells, column_letter, identify
+from reporting.sheets.delimited import csv_rows
+from reporting.sheets.headings import (
+    ACTION_ID_HEADINGS,
+    HEADER_SEARCH_ROWS,
+    Headings,
+    find_header,
+    heading_key,
+)
+from reporting.sheets.workbooks import Sheet, read_sheets
 from reporting.status import NO_STATUS, Status, parse_status
 from reporting.wording import without_controls
 
@@ -66,12 +65,12 @@ REFERENCE_COLUMNS = (
     "Who will deliver", "Priority", "By when", "Partners",
 )
 PREFERRED_SHEET = "Return"
-HEADER_SEARCH_ROWS = 20
 STATUS_WORDS = tuple(s.value for s in Status if s not in NO_STATUS)
 
-_COLUMN_ALIASES = {
-    "Action ID": ("Action ID", "ID", "Ref", "Reference", "Action ref", "Action reference",
-                  "No.", "No", "Number", "Action no", "Action number", "Ref no"),
+# The headings officers write over each column a return is read by (the plan import has its
+# own table, for the plan's columns, in `reporting.plan.importing.headings`).
+COLUMNS = Headings({
+    "Action ID": ACTION_ID_HEADINGS,
     "Action": ("Action", "What we will do", "Action description", "Description"),
     "Milestone": ("Milestone", "Milestones"),
     "Status": ("Status", "RAG", "RAG status", "RAG rating", "Rating", "Current status",
@@ -90,25 +89,21 @@ _COLUMN_ALIASES = {
                    "Actions next quarter"),
     "Forecast year-end status": ("Forecast year-end status", "Forecast", "Year-end forecast",
                                  "Forecast status", "Forecast year end status"),
-}
-_FIELD_ALIASES = {
+})
+# The labels of the fields above the table.
+FIELDS = Headings({
     "Service area": ("Service area", "Service", "Team", "Service team"),
     "Period": ("Period", "Quarter", "Reporting period", "Return period"),
     "Completed by": ("Completed by", "Prepared by", "Author", "Completed"),
     "Approved by": ("Approved by", "Signed off by", "Sign off", "Approver", "Approved"),
     "Date completed": ("Date completed", "Date", "Completed on", "Date of return"),
-}
+})
 # Long text columns: a vertically merged cell is read once, not copied to each row.
 _TEXT_COLUMNS = ("Progress update", "Reason for revised date", "Evidence", "Next steps")
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(text).lower())
-
-
-_COLUMN_KEYS = {_key(a): name for name, aliases in _COLUMN_ALIASES.items() for a in aliases}
-_REFERENCE_KEYS = {_key(name) for name in REFERENCE_COLUMNS}
-_FIELD_KEYS = {_key(a): name for name, aliases in _FIELD_ALIASES.items() for a in aliases}
+_REFERENCE_KEYS = {heading_key(name) for name in REFERENCE_COLUMNS}
+# A row with "Action ID" itself is the header even if nothing else in it is known, so that
+# the officer is told which required column it lacks.
+_ACTION_ID_ITSELF = Headings({"Action ID": ("Action ID",)})
 
 
 @dataclass(frozen=True)
@@ -219,14 +214,10 @@ class Return:
 
 
 def _find_header(grid: list[list[object]]) -> int | None:
-    fallback = None
-    for r, values in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        names = {_COLUMN_KEYS.get(_key(cell_text(v))) for v in values} - {None}
-        if "Action ID" in names and len(names) >= 2:
-            return r
-        if fallback is None and any(_key(cell_text(v)) == "actionid" for v in values):
-            fallback = r
-    return fallback
+    """Give the index of the header row: the first naming Action ID and another column,
+    else the first holding "Action ID" itself; None if neither is in the first rows."""
+    found = find_header(grid, COLUMNS, lambda names: "Action ID" in names and len(names) >= 2)
+    return found if found is not None else find_header(grid, _ACTION_ID_ITSELF, bool)
 
 
 def _fields_above(grid, header_at, address) -> tuple[dict[str, object], dict[str, str]]:
@@ -239,7 +230,7 @@ def _fields_above(grid, header_at, address) -> tuple[dict[str, object], dict[str
         if not filled:
             continue
         c, label = filled[0]
-        name = _FIELD_KEYS.get(_key(cell_text(label)))
+        name = FIELDS.column(label)
         if name and name not in fields:
             value = filled[1] if len(filled) > 1 else (c + 1, None)
             fields[name] = value[1]
@@ -262,20 +253,22 @@ def _fill_merged(grid, merged, columns: dict[str, int], header_at: int) -> None:
 
 def _table(
     path: Path, grid: list[list[object]], address, problems: list[Problem], notes: list[Note],
-    merged=(), hidden=(),
+    merged=(), hidden=(), sheet: str = "",
 ) -> tuple[dict[str, object], dict[str, str], list[ReturnRow]]:
     """Read header fields and rows from a grid of cell values.
 
-    `address(row_index, column_index)` names a cell for messages ("Return!D12", "line 5, column D").
+    `address(row_index, column_index)` names a cell for messages ("Return!D12", "line 5, column D");
+    `sheet` is the sheet the grid is ("" for a CSV file).
     """
     name_of_file = path.name
     header_at = _find_header(grid)
     if header_at is None:
         fields, cells = _fields_above(grid, min(len(grid), HEADER_SEARCH_ROWS), address)
+        where = f"rows of the sheet '{sheet}'" if sheet else "lines"
         problems.append(Problem(
             name_of_file, "",
             f"no header row naming an 'Action ID' column was found in the first "
-            f"{HEADER_SEARCH_ROWS} rows", fatal=True,
+            f"{HEADER_SEARCH_ROWS} {where}", fatal=True,
             fix="use the return template, whose table starts with Action ID, Status and "
                 "Progress update"))
         return fields, cells, []
@@ -285,10 +278,10 @@ def _table(
         heading = cell_text(value)
         if not heading:
             continue
-        name = _COLUMN_KEYS.get(_key(heading))
+        name = COLUMNS.column(heading)
         if name and name not in columns:
             columns[name] = c
-        elif _key(heading) not in _REFERENCE_KEYS:
+        elif heading_key(heading) not in _REFERENCE_KEYS:
             notes.append(Note(name_of_file, address(header_at, c),
                               f"the column '{heading}' is not one the report reads; it was ignored"))
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
@@ -365,104 +358,15 @@ def _table(
 # Reading files
 
 
-def _chosen_sheet(workbook) -> str:
-    """Give the sheet named Return (any case), else the first visible one."""
-    sheets = workbook.sheets_metadata
-    if not sheets:
-        raise Unreadable("the workbook has no worksheet",
-                         "save the return from Excel as an .xlsx workbook and send it again")
-    for sheet in sheets:
-        if sheet.name.strip().lower() == PREFERRED_SHEET.lower():
-            return sheet.name
-    visible = [s.name for s in sheets if "hidden" not in str(s.visible).lower()]
-    return (visible or [s.name for s in sheets])[0]
+def _read_workbook(data: bytes, settings: IntakeSettings, kind: str = "xlsx") -> Sheet:
+    """Give the return's sheet (named Return, else the first visible) of a workbook of `kind`.
 
-
-def _read_workbook(data: bytes, settings: IntakeSettings, kind: str = "xlsx"):
-    """Give (sheet name, grid, scan) for a workbook of `kind` that passed the intake check.
-
-    An .xlsx is streamed through the intake check first (size, rows, columns, merged cells,
+    An .xlsx is streamed through the bounds check first (size, rows, columns, merged cells,
     XML); .ods and .xlsb are checked for their expanded size, and .xls (a legacy binary that
     cannot be streamed) for its file size; every kind is read in the child process whose
     memory limit contains what the checks cannot see.
     """
-    scan = check_workbook(io.BytesIO(data), settings, PREFERRED_SHEET) \
-        if kind == "xlsx" else None
-    if kind in ("ods", "xlsb"):
-        check_archive(io.BytesIO(data), settings)
-    from python_calamine import (
-        CalamineWorkbook,  # imported here: only workbooks need it
-    )
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        try:
-            name = scan.sheet if scan else _chosen_sheet(workbook)
-            sheet = workbook.get_sheet_by_name(name)
-            merged = scan.merged if scan else tuple(
-                (r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or ()))
-            height, width = sheet.total_height, sheet.total_width
-            if height > settings.max_rows + 100 or width > settings.max_columns:
-                raise Unreadable(
-                    f"the sheet spans {height:,} rows and {width:,} columns, far more than a "
-                    "return table", "delete everything outside the table, save and send it "
-                    "again")
-            grid = sheet.to_python(skip_empty_area=False)
-        finally:
-            workbook.close()
-    except Unreadable:
-        raise
-    except Exception as error:  # calamine raises its own kinds for a damaged part
-        raise Unreadable("the workbook is damaged and cannot be opened",
-                         "save the return from Excel as an .xlsx workbook and send it again") \
-            from error
-    if scan is None:
-        scan = WorkbookScan(name, len(grid), (), merged)
-    return name, [list(row) for row in grid], scan
-
-
-def _decode(raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
-        return raw.decode("utf-16", errors="replace")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-def _read_csv(data: bytes, settings: IntakeSettings) -> list[list[object]]:
-    text = _decode(data)
-    sample = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS + 5] if line.strip()]
-    commas = sum(line.count(",") for line in sample)
-    semicolons = sum(line.count(";") for line in sample)
-    delimiter = ";" if semicolons > commas else ","
-    grid = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            grid.append(list(row))
-            if len(grid) > settings.max_rows + HEADER_SEARCH_ROWS:
-                raise Unreadable(
-                    f"the file has more than {settings.max_rows:,} rows, far more than a "
-                    "return can have", "delete the rows below the table, save and send it again")
-            if len(row) > settings.max_columns:
-                raise Unreadable(
-                    f"line {len(grid)} has {len(row)} columns, far more than a return table "
-                    "has", "save the return table alone as CSV and send it again")
-    except csv.Error as error:  # a field past the csv module's own limit, or a stray NUL
-        raise Unreadable(f"line {len(grid) + 1} cannot be read as CSV ({error})",
-                         "save the return from Excel as .xlsx and send that instead") from error
-    return grid
-
-
-def _bounded(grid: list[list[object]], settings: IntakeSettings, address) -> None:
-    """Refuse a cell longer than a spreadsheet cell can be (Excel holds 32,767 characters)."""
-    for r, values in enumerate(grid):
-        for c, value in enumerate(values):
-            if isinstance(value, str) and len(value) > settings.max_field_chars:
-                raise Unreadable(
-                    f"the cell {address(r, c)} holds {len(value):,} characters, more than "
-                    f"the {settings.max_field_chars:,} a return cell may hold",
-                    "shorten it to a paragraph or two, save and send it again")
+    return read_sheets(data, kind, settings, PREFERRED_SHEET)[0]
 
 
 def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
@@ -482,18 +386,18 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
         # Read once: the bytes parsed are the bytes archived, whatever happens to the file.
         data = path.read_bytes()
         if kind == "csv":
-            grid = _read_csv(data, settings)
+            grid = csv_rows(data, settings)
 
             def address(r: int, c: int | None) -> str:
                 return f"line {r + 1}" + ("" if c is None else f", column {column_letter(c)}")
         else:
-            sheet, grid, scan = _read_workbook(data, settings, kind)
-            merged, hidden = scan.merged, scan.hidden_rows
+            read = _read_workbook(data, settings, kind)
+            sheet, grid, merged, hidden = read.name, read.rows, read.merged, read.hidden_rows
 
             def address(r: int, c: int | None) -> str:
                 return f"{sheet}!{column_letter(c)}{r + 1}" if c is not None \
                     else f"{sheet}, row {r + 1}"
-        _bounded(grid, settings, address)
+        check_cells(grid, settings, address)
     except Unreadable as error:
         if _stamp(path) != before:  # damaged only because it is still arriving
             return settling_return(path, 0, while_read=True)
@@ -507,7 +411,8 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
                       problems=tuple(problems))
     if _stamp(path) != before:
         return settling_return(path, 0, while_read=True)
-    fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden)
+    fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden,
+                                       sheet)
     return Return(
         path=path,
         service_area=cell_text(fields.get("Service area")) or service_area_from_name(path),

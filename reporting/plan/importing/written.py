@@ -1,0 +1,79 @@
+"""The last step of the import: the plan workbook written, and read back as a run will read it.
+
+What was imported is written with the Instructions sheet listing every decision, no cell a
+spreadsheet would run as a formula. It is then read back by `reporting.plan.workbook`: a
+problem a run would find that no decision has already named is added as one, and a workbook
+that does not read back at all is the importer's own fault, said as such.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+from reporting.cadence import cadence_from_wording
+from reporting.plan.importing.decision import Decision
+from reporting.plan.importing.rows import PlanRows
+from reporting.plan.model import Plan, PlanError
+from reporting.plan.workbook import plan_workbook, read_plan_workbook
+
+
+def workbook_bytes(rows: PlanRows, source: Path, decisions: list[Decision]) -> bytes:
+    """Give the plan workbook's bytes: its sheets, and Instructions naming the source and
+    listing what a person must decide."""
+    instructions = [f"Imported from {source.name} by `reporting plan import`",
+                    "Check these sheets against the published plan before a run uses them; "
+                    "`reporting plan check` lists what is still to fix."]
+    if decisions:
+        instructions += ["", "For a person to decide:"] + [f"• {d}" for d in decisions]
+    workbook = plan_workbook(rows.priorities, rows.actions, rows.milestones, instructions)
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":  # text that starts "=" stays text, never a formula
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cadences_read(plan: Plan) -> list[Decision]:
+    """Say where a milestone's wording decides how often an action reports ("Annual report
+    published" makes it annual): a person should confirm it."""
+    found = []
+    for action in plan.actions:
+        cadence = cadence_from_wording([m.text for m in action.milestones])
+        if cadence is not None:
+            words = next(m.text for m in action.milestones
+                         if cadence_from_wording([m.text]) is cadence)
+            found.append(Decision(
+                f"action {action.id}",
+                f"reports {cadence.label.lower()}, because its milestone '{words}' says so; "
+                "if it should not, write its cadence (quarterly, six-monthly or annual) in "
+                "the Actions sheet's Cadence column"))
+    return found
+
+
+def read_back(data: bytes, source: Path, decisions: list[Decision]) -> list[Decision]:
+    """Read the written workbook as a run will; give the problems a person should see that
+    `decisions` do not already say. Raises PlanError if it does not read back."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.xlsx"
+        path.write_bytes(data)
+        plan, problems = read_plan_workbook(path)
+    blocking = [p for p in problems if p.blocking]
+    if plan is None or blocking:
+        raise PlanError(f"{source.name}: the imported plan workbook does not read back "
+                        f"({blocking[0] if blocking else 'no plan'}); this is a fault in the "
+                        "importer: please report it with the file")
+    said = " ".join(d.message for d in decisions)
+    found = _cadences_read(plan)
+    for problem in problems:
+        covered = ("has no lead service area" in problem.message and "lead" in said) or \
+            ("is not a date" in problem.message and "is not a date" in said)
+        if not covered:
+            found.append(Decision(f"plan workbook, sheet '{problem.sheet}'"
+                                  + (f", row {problem.row}" if problem.row else ""),
+                                  f"{problem.message}; {problem.fix}"))
+    return found
