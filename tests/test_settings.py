@@ -171,5 +171,5 @@ def test_a_cron_out_of_range_is_refused_when_the_settings_are_read(tmp_path):
     text = (ROOT / "reporting.toml").read_text()
     path.write_text(text.replace("[schedule]\n", '[schedule]\nreminders_cron = "0 8 * * 1-8"\n'))
     with pytest.raises(ReportingError, match=r"reminders_cron must be a cron string of five "
-                       r"fields, such as .*\('1-8' is not a day of week \(0-7\)\)"):
+                       r"fields, such as .*\('1-8' is not a day of week \(0-7, or SUN-SAT\)\)"):
         load_settings(path)
