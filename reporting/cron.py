@@ -1,43 +1,80 @@
 """Cron strings, as Prefect reads them: which days and times a five-field cron names.
 
-In the vocabulary row so that a settings file's cron is checked when it is read, not when a
-schedule first tries to use it.
+Parsed and stepped through by `cronsim` (installed with Prefect, whose pydocket needs it;
+maintained; reads ranges, steps, lists and names as Debian's cron does). Prefect's scheduler
+reads the same strings with its own copy of croniter, so this module keeps to what both read
+alike (five fields; no L, W, # or ?; no * step beside a day of week), and
+tests/test_cron.py holds its runs to the scheduler's. In the vocabulary row so that a
+settings file's cron is checked when it is read, not when a schedule first tries to use it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
+
+from cronsim import CronSim, CronSimError
 
 _FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12),
            ("day of week", 0, 7))
+# cronsim's name for each field, in its "Bad day-of-month" errors.
+_CRONSIM_NAMES = {"minute": 0, "hour": 1, "day-of-month": 2, "month": 3, "day-of-week": 4}
+# Numbers, `*` and three-letter names (MON, JAN), joined by `,` `-` `/`. cronsim also reads
+# L, LW, 5L and MON#2, but Prefect's reader writes some of them differently (L5), so a
+# schedule using them would run on other days than this module says.
+_PLAIN_TERM = re.compile(r"\*|\d+|[A-Za-z]{3}")
+_ANY_TIME = datetime(2000, 1, 1)
 
 
-def _parse_field(text: str, name: str, low: int, high: int) -> frozenset[int]:
-    values: set[int] = set()
-    for part in text.split(","):
-        body, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if body == "*":
-            start, stop = low, high
-        elif "-" in body:
-            start, stop = (int(x) for x in body.split("-", 1))
-        else:
-            start = stop = int(body)
-            if step_text:
-                stop = high
-        if step < 1 or not low <= start <= stop <= high:
-            raise ValueError(f"{part!r} is not a {name} ({low}-{high})")
-        values.update(range(start, stop + 1, step))
-    return frozenset(values)
+def _refused(text: str, index: int, part: str, plain: bool = True) -> ValueError:
+    name, low, high = _FIELDS[index]
+    names = {3: ", or JAN-DEC", 4: ", or SUN-SAT"}.get(index, "")
+    extensions = "" if plain else "; L, W, # and ? are not used"
+    article = "an" if name == "hour" else "a"
+    return ValueError(f"{text!r} is not a cron string: {part!r} is not {article} {name} "
+                      f"({low}-{high}{names}{extensions})")
+
+
+def _parsed(text: str) -> CronSim:
+    """Give cronsim's reading of `text`, or a ValueError naming the field that is wrong."""
+    parts = str(text).split()
+    if len(parts) != 5:
+        raise ValueError(f"{text!r} is not a cron string: it needs five fields")
+    for index, part in enumerate(parts):
+        if not all(_PLAIN_TERM.fullmatch(term) for term in re.split(r"[,/-]", part)):
+            raise _refused(text, index, part, plain=False)
+    if parts[2] != "*" and parts[4] != "*" and "*" in parts[2][:1] + parts[4][:1]:
+        # With both day fields given, cron takes a day matching either, but a field that
+        # starts with * (*/2) makes cron take days matching both, where Prefect takes either.
+        raise ValueError(f"{text!r} is not a cron string: with both day fields given, write "
+                         "the days out (1-31/2, not */2): Prefect and cron read a * step there "
+                         "differently")
+    try:
+        return CronSim(" ".join(parts), _ANY_TIME)
+    except CronSimError as error:
+        index = _CRONSIM_NAMES.get(str(error).removeprefix("Bad "), 0)
+        if index == 2 and _days_fit_some_month(parts):
+            raise ValueError(f"{text!r} is not a cron string: no month {parts[3]!r} names has "
+                             f"a day {parts[2]!r}") from None
+        raise _refused(text, index, parts[index]) from None
+
+
+def _days_fit_some_month(parts: list[str]) -> bool:
+    """Whether the day of month is a day at all: cronsim also refuses 31 in February."""
+    try:
+        CronSim(" ".join([*parts[:3], "*", parts[4]]), _ANY_TIME)
+    except CronSimError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
 class Cron:
     """A five-field cron string (minute hour day-of-month month day-of-week), as Prefect reads it.
 
-    Numbers, `*`, ranges, lists and steps; when both day fields are restricted a day
+    Numbers, names, `*`, ranges, lists and steps; when both day fields are restricted a day
     matching either counts (cron's usual rule).
     """
 
@@ -47,52 +84,44 @@ class Cron:
     days: frozenset[int]
     months: frozenset[int]
     weekdays: frozenset[int]  # 0 = Sunday
-    any_day: bool
-    any_weekday: bool
+    either_day: bool  # both day fields restricted: a day matching either one runs
 
     @classmethod
     def parse(cls, text: str) -> Cron:
         """Give the cron for `text`, such as "0 7 15 1,4,7,10 *"."""
-        parts = str(text).split()
-        if len(parts) != 5:
-            raise ValueError(f"{text!r} is not a cron string: it needs five fields")
-        try:
-            sets = [_parse_field(p, *spec) for p, spec in zip(parts, _FIELDS)]
-        except ValueError as error:
-            raise ValueError(f"{text!r} is not a cron string: {error}") from None
-        weekdays = frozenset(d % 7 for d in sets[4])
-        return cls(text, sets[0], sets[1], sets[2], sets[3], weekdays,
-                   parts[2] == "*", parts[4] == "*")
+        sim, parts = _parsed(text), str(text).split()
+        weekdays = frozenset(int(d) % 7 for d in sim.weekdays)
+        either = not (parts[2].startswith("*") or parts[4].startswith("*"))  # cron's rule
+        return cls(str(text), frozenset(sim.minutes), frozenset(sim.hours),
+                   frozenset(sim.days), frozenset(sim.months), weekdays, either)
 
     def matches_day(self, day: date) -> bool:
+        """Give whether the cron runs at some time on `day`."""
         if day.month not in self.months:
             return False
         on_day = day.day in self.days
         on_weekday = (day.weekday() + 1) % 7 in self.weekdays
-        if self.any_day or self.any_weekday:
-            return on_day and on_weekday
-        return on_day or on_weekday
+        return (on_day or on_weekday) if self.either_day else (on_day and on_weekday)
 
     def next_runs(self, after: datetime, zone: ZoneInfo, count: int = 1) -> list[datetime]:
         """Give the next `count` times after `after` (aware), as aware times in `zone`.
 
         A wall-clock time that does not exist that day (the hour the clocks go forward) is
         skipped; one that happens twice (the hour they go back) runs once, the first time.
+        (Prefect 3.9's scheduler runs a skipped time an hour later instead; no bundled cron
+        falls in that hour.)
         """
         after = after.astimezone(zone)
         found: list[datetime] = []
-        day = after.date()
-        for _ in range(366 * 8):
-            if self.matches_day(day):
-                for hour in sorted(self.hours):
-                    for minute in sorted(self.minutes):
-                        when = datetime.combine(day, time(hour, minute), zone)
-                        if not _exists(when) or when <= after:
-                            continue
-                        found.append(when)
-                        if len(found) == count:
-                            return found
-            day += timedelta(days=1)
+        # cronsim steps through wall-clock times (a naive start, so none of Debian cron's
+        # clock-change catching up); the rule above is applied to each time it gives.
+        for wall in CronSim(self.text, after.replace(tzinfo=None)):
+            when = wall.replace(tzinfo=zone)  # fold=0: the first of a repeated time
+            if not _exists(when) or when <= after:
+                continue
+            found.append(when)
+            if len(found) == count:
+                break
         return found
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from cli import main as cli
 from reporting.cadence import Cadence
-from reporting.settings import ConfigError, load_settings
+from reporting.settings import ConfigError, declared_settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = '[council]\nname = "Anytown District Council"\ncommittee = "Scrutiny Panel"\n' \
@@ -63,6 +64,8 @@ def test_a_missing_required_setting_is_named_and_not_filled_in(tmp_path, missing
     ('[intake]\nmax_rows = "lots"', r"\[intake\] max_rows must be a whole number"),
     ('[intake]\nsettle_seconds = -5', r"\[intake\] settle_seconds must be a number"),
     ('[schedule]\nquarterly_cron = "0 7 15"', "five fields"),
+    ('[schedule]\nquarterly_cron = "0 7 35 * *"',
+     r"\[schedule\] quarterly_cron must be a cron string .*'35' is not a day of month"),
     ('[schedule]\ntimezone = "Europe/Londres"', "known time zone"),
     ('[schedule]\nreminder_working_days_before = "three"', "whole number"),
     ('[email]\nenabled = "yes"', r"\[email\] enabled must be true or false"),
@@ -171,5 +174,166 @@ def test_a_cron_out_of_range_is_refused_when_the_settings_are_read(tmp_path):
     text = (ROOT / "reporting.toml").read_text()
     path.write_text(text.replace("[schedule]\n", '[schedule]\nreminders_cron = "0 8 * * 1-8"\n'))
     with pytest.raises(ReportingError, match=r"reminders_cron must be a cron string of five "
-                       r"fields, such as .*\('1-8' is not a day of week \(0-7\)\)"):
+                       r"fields, such as .*\('1-8' is not a day of week \(0-7, or SUN-SAT\)\)"):
         load_settings(path)
+
+
+# -- One declared schema: what the loader refuses and accepts comes from the dataclasses --
+
+SCHEMA = declared_settings()
+
+
+def _toml(tables: dict[str, dict[str, str]]) -> str:
+    """Write `tables` (table -> key -> a TOML value as written) as a settings file."""
+    return "".join(f"[{table}]\n" + "".join(f"{key} = {value}\n" for key, value in keys.items())
+                   for table, keys in tables.items())
+
+
+def _minimal_with(table: str, key: str, value: str) -> str:
+    """The minimal settings, and `key = value` in `table` (a named table's required name too)."""
+    tables = {"council": {"name": '"A"', "committee": '"C"'}, "plan": {"title": '"T"'}}
+    table = table.replace("<name>", '"Housing"')
+    tables.setdefault(table, {})
+    if table.startswith("committees.") and key != "name":
+        tables[table]["name"] = '"Cabinet"'
+    tables[table][key] = value
+    return _toml(tables)
+
+
+def _every_key():
+    return [(table, key) for table, keys in SCHEMA.items() for key in keys]
+
+
+@pytest.mark.parametrize("table", [t for t, keys in SCHEMA.items() if keys])
+def test_an_unknown_key_in_any_table_is_refused_naming_it_and_what_the_table_holds(
+        tmp_path, table):
+    path = _write(tmp_path, _minimal_with(table, "colour", '"blue"'))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    named = table.replace("<name>", "Housing")
+    assert str(caught.value).startswith(f"{path}: [{named}] colour is not a setting; ")
+    assert ", ".join(sorted(SCHEMA[table])) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[intak]\nmax_rows = 10", r"\[intak\] is not a settings table \(did you mean intake\?\)"),
+    ("[committees.weekly]\nname = \"Cabinet\"",
+     r"\[committees\] weekly is not a setting; \[committees\] holds quarterly, six-monthly"),
+    ("[email]\nretry_delay_seconds = [60]",
+     r"\[email\] retry_delay_seconds is not a setting \(did you mean retry_delays_seconds\?\)"),
+    ('[contacts]\n"Waste & Recycling" = { officer = "A", phone = "01234" }',
+     r'\[contacts\."Waste & Recycling"\] phone is not a setting; .* holds email, officer'),
+    ("[contacts]\nHousing = \"housing@example.gov.uk\"",
+     r"\[contacts\] 'Housing' must be \{ officer = \"...\", email = \"...\" \}"),
+])
+def test_an_unknown_table_committee_or_contact_setting_is_refused(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(_write(tmp_path, MINIMAL + text + "\n"))
+
+
+@pytest.mark.parametrize("table, key", _every_key())
+def test_a_value_of_the_wrong_kind_is_refused_naming_the_setting(tmp_path, table, key):
+    # A list of lists is no kind of value any setting takes.
+    path = _write(tmp_path, _minimal_with(table, key, "[[1]]"))
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    named = table.replace("<name>", "Housing")
+    said = str(caught.value)
+    assert said.startswith(f"{path}: [{named}") and key in said and "must be" in said, said
+    assert "\n" not in said
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[glossary]\nSEND = 3', r"\[glossary\] SEND must be text in quotes, not 3"),
+    ('[implications]\nfinancial = ""', r"\[implications\] financial must be the words"),
+    ('[publication]\nbackground_papers = [1]', r"background_papers must be a list of titles"),
+    ('[email]\nretry_delays_seconds = [60, -1]', r"retry_delays_seconds must be a list of secon"),
+    ('[intake]\nreturns_deadline_working_days = 5',
+     r"\[intake\] returns_deadline_working_days is not a setting"),  # it is under [schedule]
+])
+def test_a_council_s_own_keys_and_lists_are_checked_too(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_settings(_write(tmp_path, MINIMAL + text + "\n"))
+
+
+def test_the_returns_deadline_is_set_once_under_schedule_and_read_by_the_intake(tmp_path):
+    text = MINIMAL + "[schedule]\nreturns_deadline_working_days = 7\nbank_holidays = \"scotland\"\n"
+    settings = load_settings(_write(tmp_path, text))
+    assert settings.intake.returns_deadline_working_days == 7
+    assert settings.intake.bank_holidays == "scotland"
+
+
+def test_paths_are_taken_from_the_settings_file_s_folder_whether_given_or_not(tmp_path):
+    settings = load_settings(_write(tmp_path, MINIMAL + '[paths]\noutputs = "papers"\n'))
+    assert settings.inputs == tmp_path / "inputs" and settings.outputs == tmp_path / "papers"
+
+
+def _uncommented(text: str) -> str:
+    """`text` with each commented-out setting (`# key = value`) put back in."""
+    return re.sub(r"(?m)^# ?([A-Za-z_]\w* *= *\S)", r"\1", text)
+
+
+def test_every_setting_the_bundled_file_shows_is_accepted_also_those_commented_out(tmp_path):
+    text = (ROOT / "reporting.toml").read_text()
+    assert _uncommented(text) != text
+    settings = load_settings(_write(tmp_path, _uncommented(text)))
+    assert settings.committee == "Overview and Scrutiny Committee"
+    assert settings.schedule.reminders_cron == "0 8 * * 1-5"
+    assert settings.email.retry_delays_seconds == (60.0, 300.0, 900.0)
+
+
+def test_every_setting_a_new_installation_s_file_shows_is_accepted(tmp_path):
+    from reporting.installation import SETTINGS_TEMPLATE
+
+    filled = SETTINGS_TEMPLATE.replace('name = ""', 'name = "Anytown"') \
+        .replace('title = ""', 'title = "Council Plan"')
+    settings = load_settings(_write(tmp_path, filled))
+    assert settings.committee_for(Cadence.QUARTERLY).name == "Anytown"
+    # Those it shows commented out are settings of their table too (or the council's own).
+    for table, key in _settings_shown(SETTINGS_TEMPLATE):
+        assert table in SCHEMA, f"the new installation's file shows [{table}]"
+        assert not SCHEMA[table] or key in SCHEMA[table] + ("",), f"[{table}] {key}"
+
+
+_HEADER = re.compile(r"#? *\[([\w.-]+)\]")
+_SHOWN = re.compile(r'#? *("[^"]*"|[A-Za-z_]\w*) *= *\S')  # key = value, or "Key" = value
+
+
+def _settings_shown(text: str) -> set[tuple[str, str]]:
+    """Each (table, key) a settings file shows, set or commented out, and (table, "") for
+    each table; the keys inside a table the council names are under "<table>.<name>".
+
+    A block of comments directly above a table's header documents that table (unless it
+    holds a commented-out header of its own); any other comment, the table it is in.
+    """
+    lines = text.splitlines()
+    documents: dict[int, str] = {}  # line number -> the table a comment above it documents
+    start = 0
+    for number, line in enumerate(lines + [""]):
+        if line.startswith("#"):
+            continue
+        block, start = range(start, number), number + 1
+        if (header := _HEADER.fullmatch(line)) and not any(
+                _HEADER.fullmatch(lines[n]) for n in block):
+            documents.update(dict.fromkeys(block, header[1]))
+    shown, table = set(), ""
+    for number, line in enumerate(lines):
+        if header := _HEADER.fullmatch(line):
+            table = header[1]
+            shown.add((table, ""))
+        elif found := _SHOWN.match(line):
+            where = documents.get(number, table)
+            if found[1].startswith('"'):  # "Housing" = { officer = "...", email = "..." }
+                shown.update((f"{where}.<name>", key)
+                             for key in re.findall(r"[{,] *([A-Za-z_]\w*) *=", line))
+            else:
+                shown.add((where, found[1]))
+    return shown
+
+
+def test_the_bundled_settings_file_documents_every_setting_the_schema_declares():
+    shown = _settings_shown((ROOT / "reporting.toml").read_text())
+    missing = [f"[{table}] {key}" for table, keys in SCHEMA.items() for key in keys or ("",)
+               if (table, key) not in shown]
+    assert missing == [], f"reporting.toml does not show (set or commented out): {missing}"
