@@ -243,6 +243,16 @@ class Settings:
         table="implications", read=_implications)
     background_papers: tuple[str, ...] = _setting(
         (), within="publication", wanted="a list of titles in quotes")
+    # Days the council adds to those a paper's clear days leave out (its own closure
+    # between Christmas and New Year, a day of mourning), besides weekends, bank holidays
+    # and the Christmas and Easter breaks.
+    closed_days: tuple[date, ...] = _setting((), within="publication")
+    # The report's own sections; each reads in standard words for a report to note when
+    # the council gives none ([report], [statutory_officers]).
+    alternative_options: str = _setting("", within="report")
+    consultation: str = _setting("", within="report")
+    finance_comments: str = _setting("", within="statutory_officers", key="finance")
+    monitoring_comments: str = _setting("", within="statutory_officers", key="monitoring")
     source: Path | None = None  # the settings file these came from
 
     def committee_for(self, cadence: Cadence) -> Committee:
@@ -375,6 +385,12 @@ def _numbers(raw: object, at: _At, rule: dict) -> tuple[float, ...]:
     return tuple(float(x) for x in raw)
 
 
+def _dates(raw: object, at: _At, rule: dict) -> tuple[date, ...]:
+    if not isinstance(raw, list) or not all(isinstance(x, date) for x in raw):
+        raise at.wrong("a list of dates such as [2022-12-29, 2022-12-30]", raw)
+    return tuple(sorted(set(raw)))
+
+
 def _meetings(raw: object, at: _At, rule: dict) -> dict[str, date]:
     """Read a table of period = meeting date ([meetings], [committees.<cadence>] meetings)."""
     at = at.inner()
@@ -401,6 +417,7 @@ def _words(raw: object, at: _At, rule: dict) -> dict[str, str]:
 _READERS: dict[object, Callable[[object, _At, dict], object]] = {
     str: _text, int: _whole, float: _number, bool: _flag, Path: _folder, Cadence: _cadence,
     tuple[str, ...]: _texts, tuple[float, ...]: _numbers, dict[str, date]: _meetings,
+    tuple[date, ...]: _dates,
     dict[str, str]: _words,
 }
 

@@ -175,11 +175,13 @@ def test_every_action_status_code_and_heading_is_in_the_pdf(model, pdf_text):
 
 def test_sections_come_in_reading_order(model, html):
     assert [key for key, _heading in model.contents] == [
-        "purpose", "recommendation", "reasons", "background", "summary", "exceptions",
-        "returns", "implications", "background_papers", "actions", "status_key", "glossary"]
-    assert [heading for _key, heading in model.contents][5:] == [
-        "6. Delivery exceptions", "7. Returns received and missing", "8. Implications",
-        "9. Background papers", "Appendix A: progress on each action",
+        "purpose", "recommendation", "reasons", "alternative_options", "background",
+        "summary", "exceptions", "returns", "consultation", "implications",
+        "statutory_officers", "background_papers", "actions", "status_key", "glossary"]
+    assert [heading for _key, heading in model.contents][6:] == [
+        "7. Delivery exceptions", "8. Returns received and missing", "9. Consultation",
+        "10. Implications", "11. Comments of the statutory officers",
+        "12. Background papers", "Appendix A: progress on each action",
         "Appendix B: status key", "Appendix C: glossary of abbreviations"]
     positions = [html.index(f">{heading}</h2>") for _key, heading in model.contents]
     assert positions == sorted(positions)

@@ -115,8 +115,9 @@ def test_sections_come_in_the_order_of_the_report(document: DocxDocument,
     h2 = [text for level, text in _headings(document) if level == 2]
     assert h2 == [
         model.headings[key]
-        for key in ("purpose", "recommendation", "reasons", "background", "summary",
-                    "exceptions", "returns", "implications", "background_papers", "actions",
+        for key in ("purpose", "recommendation", "reasons", "alternative_options",
+                    "background", "summary", "exceptions", "returns", "consultation",
+                    "implications", "statutory_officers", "background_papers", "actions",
                     "status_key", "glossary")
     ]
 
@@ -263,7 +264,7 @@ def test_pages_are_a4_with_2cm_margins(document: DocxDocument) -> None:
 def test_no_exceptions_are_reported_in_words_not_an_empty_table(model: ReportModel) -> None:
     quiet = dataclasses.replace(model, exceptions=())
     document = docx.Document(io.BytesIO(render_docx(quiet)))
-    assert f"6.1\t{WORDS['no_exceptions']}" in _paragraph_texts(document)
+    assert f"7.1\t{WORDS['no_exceptions']}" in _paragraph_texts(document)
     assert len(document.tables) == 6 + len(model.sections)
 
 

@@ -128,3 +128,19 @@ def test_every_meeting_leaves_exactly_the_clear_days_asked_for(nation: str):
             assert is_clear_day(published, nation, closed), (meeting, count)
             assert len(_clear_days_between(published, meeting, nation, closed)) == count, (
                 meeting, count)
+
+
+def test_the_bundled_papers_are_dated_by_the_clear_days_rule():
+    """Cabinet meets Monday 7 November 2022: published Friday 28 October, not Monday 31
+    October (which left four clear days); the Scrutiny Commission meets Monday 14 November."""
+    from pathlib import Path
+
+    from reporting.cadence import Cadence
+    from reporting.period import Period
+    from reporting.report.front_matter import publication_date
+    from reporting.settings import load_settings
+
+    settings = load_settings(Path(__file__).resolve().parent.parent / "reporting.toml")
+    q2 = Period.parse("2022/23 Q2")
+    assert publication_date(settings, q2, Cadence.QUARTERLY) == date(2022, 10, 28)
+    assert publication_date(settings, q2, Cadence.SIX_MONTHLY) == date(2022, 11, 4)

@@ -14,7 +14,7 @@ from reporting.cadence import Cadence, cadences_covered
 from reporting.period import Period
 from reporting.settings import Settings
 from reporting.wording import long_date, plural
-from reporting.working_days import add_working_days
+from reporting.working_days import latest_publication_day
 
 if TYPE_CHECKING:
     from reporting.merge import Merged
@@ -59,13 +59,16 @@ class FrontSheet:
 
 def publication_date(settings: Settings, period: Period,
                      cadence: Cadence | None = None) -> date | None:
-    """Give the day the paper is published: the meeting's date less the clear working days
-    the council's rules require, or None while the meeting date is not set."""
+    """Give the day the paper is published, or None while the meeting date is not set: the
+    latest day that leaves `[publication] clear_working_days` whole working days before the
+    meeting, neither day counted (s100B, Local Government Act 1972), stepping over
+    weekends, the nation's bank holidays, the Christmas and Easter breaks and the council's
+    own `closed_days`."""
     meeting = settings.meeting_date(period, cadence)
     if meeting is None:
         return None
-    return add_working_days(meeting, -settings.clear_working_days,
-                            settings.schedule.bank_holidays)
+    return latest_publication_day(meeting, settings.clear_working_days,
+                                  settings.schedule.bank_holidays, settings.closed_days)
 
 
 def front_sheet(settings: Settings, title: str, period: Period, covered: Period,
@@ -182,4 +185,42 @@ def recommendation(settings: Settings, merged: Merged, covered: Period,
     return (
         f"That {meeting_body(name)} notes the progress made on the {settings.plan_title} in "
         f"{covered.description}, {considered}and {asks}."
+    )
+
+
+def alternative_options(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
+    """The alternative options considered: the council's words, else those of a report to
+    note."""
+    if settings.alternative_options:
+        return (settings.alternative_options,)
+    body = meeting_body(settings.committee_for(cadence).name)
+    return (f"None. This report asks {body} to note progress and makes no decision, so "
+            "there are no alternative options to consider. Not reporting progress would "
+            f"leave {body} unable to monitor the delivery of the {settings.plan_title}.",)
+
+
+def consultation(settings: Settings, period: Period, returns_section: str) -> tuple[str, ...]:
+    """Who was consulted: the council's words, else the returns this report rests on."""
+    if settings.consultation:
+        return (settings.consultation,)
+    return (f"Each service area leading an action in the plan was asked for its return for "
+            f"{period.label}; section {returns_section} shows which were received. As a "
+            "report for noting, it needed no wider consultation.",)
+
+
+# Who the statutory officers are, as a report names them.
+FINANCE_OFFICER = "Chief Finance Officer (Section 151 Officer)"
+MONITORING_OFFICER = "Monitoring Officer"
+
+
+def statutory_comments(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """The statutory officers' comments, (officer, words): the council's words, else the
+    standard words for a report to note, which ask them to confirm nothing."""
+    return (
+        (FINANCE_OFFICER, settings.finance_comments or
+         "This report is for noting. It asks for no spending and no change to the budget; "
+         "any financial implications are set out in the implications section."),
+        (MONITORING_OFFICER, settings.monitoring_comments or
+         "This report is for noting and makes no decision, so it raises no legal matters "
+         "beyond those set out in the implications section."),
     )

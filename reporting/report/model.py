@@ -221,6 +221,9 @@ class ReportModel:
     glossary: tuple[tuple[str, str], ...] = ()  # (abbreviation, meaning) used in the report
     implications: tuple[tuple[str, str], ...] = ()  # (heading, words), from the settings
     background_papers: tuple[str, ...] = ()
+    alternative_options: tuple[str, ...] = ()  # paragraphs
+    consultation: tuple[str, ...] = ()  # paragraphs
+    statutory_comments: tuple[tuple[str, str], ...] = ()  # (officer, words)
 
     @property
     def outline(self) -> tuple[Section, ...]:
@@ -241,6 +244,8 @@ class ReportModel:
             Draft("recommendation", "Recommendation",
                   paragraphs([self.recommendation], "recommendation")),
             Draft("reasons", "Reasons for the recommendation", paragraphs(self.reasons)),
+            Draft("alternative_options", "Alternative options considered",
+                  paragraphs(self.alternative_options)),
             Draft("background", "Background", paragraphs(self.background)),
             Draft("summary", "Summary of progress",
                   (*paragraphs(self.summary), *shown("by_priority"), *chart)),
@@ -249,9 +254,13 @@ class ReportModel:
                              style="intro"), *shown("exceptions"))),
             Draft("returns", "Returns received and missing",
                   (Paragraph(self.returns_intro, style="intro"), *shown("returns"))),
+            Draft("consultation", "Consultation", paragraphs(self.consultation)),
             Draft("implications", "Implications",
                   tuple(Paragraph(words, label=f"{heading}.")
                         for heading, words in self.implications)),
+            Draft("statutory_officers", "Comments of the statutory officers",
+                  tuple(Paragraph(words, label=f"{officer}.")
+                        for officer, words in self.statutory_comments)),
             Draft("background_papers", "Background papers",
                   (Items(self.background_papers),) if self.background_papers else ()),
             Draft("actions", "progress on each action",
@@ -537,7 +546,9 @@ def printed_text(model: ReportModel) -> str:
     """Give the words the documents print (not the model's unprinted plan fields)."""
     texts = [model.title, *model.purpose, model.recommendation, *model.reasons,
              *model.background, *model.summary, model.exceptions_intro, model.returns_intro,
-             *(f"{heading} {words}" for heading, words in model.implications),
+             *model.alternative_options, *model.consultation,
+             *(f"{heading} {words}" for heading, words in
+               (*model.implications, *model.statutory_comments)),
              *model.background_papers]
     for table in model.tables_in_order:
         texts += [cell for row in (*table.rows, *table.footer) for cell in row]
@@ -585,6 +596,8 @@ def build_report_model(
         reasons=front_matter.reasons(settings, cadence),
         background=front_matter.background(settings, plan, merged, any(s.quarters for s in sections)),
         implications=settings.implications,
+        alternative_options=front_matter.alternative_options(settings, cadence),
+        statutory_comments=front_matter.statutory_comments(settings),
         background_papers=front_matter.background_papers(settings, period, cadence),
         summary=(),
         # Every delivery status is a column; "Not reported" and "Status not given" only
@@ -610,6 +623,10 @@ def build_report_model(
     )
     section = model.section_number("exceptions")
     model = replace(
-        model, recommendation=front_matter.recommendation(settings, merged, covered, exceptions, section),
-        summary=_summary(merged, sections, returns, before, exceptions, section))
+        model,
+        recommendation=front_matter.recommendation(settings, merged, covered, exceptions,
+                                                   section),
+        summary=_summary(merged, sections, returns, before, exceptions, section),
+        consultation=front_matter.consultation(settings, period,
+                                               model.section_number("returns")))
     return _with_glossary(model, glossary)
