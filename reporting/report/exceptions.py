@@ -37,6 +37,7 @@ class ExceptionLine:
     problem: str  # "Off track; overdue (due by 31 March 2023)"
     being_done: str  # the officer's next steps, or the reason for a new date
     by_when: str  # the revised date, else the plan's due date
+    kinds: str = ""  # the kinds of exception, most serious first ("at risk; date slipped")
 
 
 def delivery_findings(merged: Merged,
@@ -80,7 +81,8 @@ def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int
             action_id=p.action.id, action=p.action.title, lead=p.action.lead_service_area,
             problem=problem[0].upper() + problem[1:],
             being_done=cut_words(done, limit, CUT_NOTE.format(limit=limit)),
-            by_when=long_date(p.revised_date) if p.revised_date else p.action.due)))
+            by_when=long_date(p.revised_date) if p.revised_date else p.action.due,
+            kinds="; ".join(kinds_of(flags)))))
     ordered = tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
     intro = (f"{plural(len(ordered), 'action needs', 'actions need')} {body}'s "
              "attention: off track, at risk, overdue, slipped, forecast to end worse or not "

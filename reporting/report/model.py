@@ -482,7 +482,8 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
     summary = []
     if exceptions:  # the actions that need attention, by name, before any count
-        named = "; ".join(f"{e.action_id} {e.action} ({e.problem[0].lower()}{e.problem[1:]})"
+        # The kinds, not the problem in full: the table gives the detail and the reasons.
+        named = "; ".join(f"{e.action_id} {e.action} ({e.kinds or e.problem.lower()})"
                           for e in exceptions[:8])
         more = (f"; and {len(exceptions) - 8} more in section {section}"
                 if len(exceptions) > 8 else "")
