@@ -40,9 +40,10 @@ from reporting.settings import IntakeSettings
 # How long one file may take to read before it is given up as built to hurt.
 SECONDS_PER_FILE = 120
 # The child's start: `-I` leaves out PYTHON* variables, the user's site-packages and the
-# working folder, so the folder holding `reporting` comes as its argument. (`-S`, skipping
-# site-packages' start-up, saved nothing measurable: what it skips the reader imports anyway.)
-_BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
+# working folder, so the folder holding `reporting` (and any PYTHONPATH folders) come as its
+# arguments. (`-S`, skipping site-packages' start-up, saved nothing measurable: what it
+# skips, the reader imports anyway.)
+_BOOT = ("import sys; sys.path[:0] = sys.argv[1:]; "
          "from reporting.intake.isolated import serve; serve()")
 CHILD = [sys.executable, "-I", "-c", _BOOT, str(Path(__file__).resolve().parents[2])]
 _FRAME = struct.Struct(">Q")
@@ -169,12 +170,14 @@ class IsolatedReader:
             return
         import subprocess
 
+        # A command of a test's own finds `reporting` through PYTHONPATH; ours is told.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(Path(__file__).resolve().parents[2]),
                         os.environ.get("PYTHONPATH", "")) if p)}
-        self.child = subprocess.Popen(self.command or CHILD, stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, env=env,
-                                      preexec_fn=die_with_parent)
+        command = self.command or [
+            *CHILD, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)]
+        self.child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      env=env, preexec_fn=die_with_parent)
         _send(self.child.stdin, self.settings)
 
     def _stop(self, kill: bool = False) -> None:
@@ -190,10 +193,7 @@ class IsolatedReader:
                 stream.close()
             except OSError:
                 pass
-        if isinstance(self.child, _Forked):
-            self.child.wait_up_to(1 if kill else 5)
-        else:
-            _wait_up_to(self.child, 1 if kill else 5)
+        _wait_up_to(self.child, 1 if kill else 5)
         if self.child.poll() is None:
             self.child.kill()
             self.child.wait(5)
@@ -238,6 +238,7 @@ class IsolatedReader:
 
 
 def _wait_up_to(child, seconds: float) -> None:
+    """Wait up to `seconds` for a Popen or a _Forked to end."""
     import subprocess
 
     try:
@@ -284,15 +285,13 @@ class _Forked:
                 self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
-    def wait_up_to(self, seconds: float) -> None:
+    def wait(self, seconds: float) -> int | None:
+        """Wait up to `seconds` for the child to end; give its exit status (None: running)."""
         import time
 
         deadline = time.monotonic() + seconds
         while self.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
-
-    def wait(self, seconds: float) -> int | None:
-        self.wait_up_to(seconds)
         return self.returncode
 
     def kill(self) -> None:
