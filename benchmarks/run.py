@@ -3,14 +3,16 @@
 For each size it generates a seeded plan and returns, then, each in a fresh process:
 the library stages one by one (with the floor: WeasyPrint alone on the same HTML and
 python-docx alone on the same text, in the same process), and the Prefect flow against a
-server that is already running. Prefect's own start-up, `reporting check FILE` and a re-run
-with unchanged inputs are measured on their own lines. Prints one table, writes
-`benchmarks/results/<date>.md`, and ends with one line per size:
+server that is already running. Prefect's own start-up, `reporting check FILE`
+(`benchmarks/check.py`) and a re-run with unchanged inputs are measured on their own
+lines. Prints one table, writes `benchmarks/results/<date>.md`, and ends with one line per
+size:
 
     size=1000 returns=60 pipeline_s=41.2 floor_s=35.0 ratio=1.18 peak_mb=640
 
 Run: make bench            (all four sizes; several minutes)
      make bench QUICK=1    (25 and 250 actions only)
+     make bench CHECK=1    (`reporting check` alone: benchmarks/check.py)
      python -m benchmarks.run --sizes 1000 --no-startup
 """
 
@@ -36,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.check import measure_check, report_lines as check_lines  # noqa: E402
 from benchmarks.generate import SEED, SIZES, generate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -243,34 +246,6 @@ class PrefectServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-# ---- `reporting check FILE` ---------------------------------------------------------------
-
-
-def check_command(return_file: Path, reps: int = 3) -> dict:
-    """Time `reporting check FILE` in a fresh process; skip when there is no such subcommand."""
-    command = [sys.executable, "-m", "cli.main"]
-    env = _environment()
-    helped = subprocess.run([*command, "--help"], cwd=ROOT, env=env, capture_output=True,
-                            text=True)
-    if "check" not in helped.stdout:
-        return {"skipped": "the `reporting` command has no `check` subcommand yet"}
-    times, status = [], None
-    for _ in range(reps):
-        started = time.perf_counter()
-        done = subprocess.run([*command, "check", str(return_file)], cwd=ROOT, env=env,
-                              capture_output=True, text=True)
-        times.append(time.perf_counter() - started)
-        status = done.returncode
-    probe = ("import sys; from cli.main import main\n"
-             "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-             "print('PREFECT-IMPORTED' if 'prefect' in sys.modules else 'PREFECT-NOT-IMPORTED')")
-    imported = subprocess.run([sys.executable, "-c", probe, str(return_file)], cwd=ROOT,
-                              env=env, capture_output=True, text=True).stdout
-    return {"best_s": round(min(times), 3), "median_s": round(statistics.median(times), 3),
-            "exit_status": status, "imports_prefect": "PREFECT-IMPORTED" in imported,
-            "file": return_file.name}
-
-
 # ---- the run ------------------------------------------------------------------------------
 
 
@@ -334,11 +309,8 @@ def run(sizes: list[tuple[int, int]], *, seed: int, flow: bool, startup: bool,
                         ["flow", str(inputs), str(work / f"out-flow-{actions}")], flow_env)
             results[actions] = (services, lib, flow_result)
             _say("  " + _summary(actions, services, lib, flow_result))
-        check = check_command(next(
-            (p for p in sorted(generated[sizes[0][0]].returns_folder.glob("*.xlsx"))
-             if generated[sizes[0][0]].returns and p.name[:-5] not in
-             {n.lower() for n in generated[sizes[0][0]].unreadable}),
-            generated[sizes[0][0]].returns[0]))
+        _say("reporting check, 10 fresh processes ...")
+        check = measure_check()
     finally:
         if server:
             server.stop()
@@ -482,14 +454,7 @@ def _report(info, sizes, results, startup_rows, server, check, rerun_size, seed,
     else:
         lines.append("Not measured (--no-startup).")
 
-    lines += ["", "## `reporting check FILE`", ""]
-    if "skipped" in check:
-        lines.append(f"Skipped: {check['skipped']}.")
-    else:
-        lines.append(f"{check['file']}: best {check['best_s']:.2f} s, median "
-                     f"{check['median_s']:.2f} s of 3 fresh processes (exit status "
-                     f"{check['exit_status']}); imports Prefect: "
-                     f"{'yes' if check['imports_prefect'] else 'no'}. Target: under 1 s.")
+    lines += ["", "## `reporting check FILE`", "", *check_lines(check)]
 
     lines += ["", "## Re-run with unchanged inputs", ""]
     rerun = next((fr.get("rerun") for a, (_, _, fr) in results.items()

@@ -47,12 +47,12 @@ def init_command(args: argparse.Namespace) -> int:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    # Imported here, and only these: `check` answers while the officer waits, so it loads
+    # neither Prefect, pandas nor Jinja (it prints the receipts as text).
     from cli.common import fail
     from reporting.intake.files import refusal
     from reporting.intake.folder import unusable_return
-    from reporting.intake.returns import read_return
-    from reporting.pipeline import check_period, read_plan
-    from reporting.report.receipts import receipt_text
+    from reporting.intake.isolated import IsolatedReader, read_isolated
     from reporting.settings import DEFAULT_CONFIG_NAME, READ_NOW, load_settings
 
     missing = [str(f) for f in args.files if not f.exists() and not f.is_symlink()]
@@ -60,19 +60,28 @@ def check_command(args: argparse.Namespace) -> int:
         return fail(f"no such file: {', '.join(missing)}")
     # The plan is found through the settings, as `reporting run` finds it; with no settings
     # file at all (and none named), each file is checked on its own.
-    if args.config is None and not Path(DEFAULT_CONFIG_NAME).exists():
-        settings, plan, intake = None, None, READ_NOW
-    else:
-        settings = load_settings(args.config)
-        plan, intake = read_plan(settings, args.inputs), settings.intake
-    intake = replace(intake, settle_seconds=0)  # a person checking a file means it now
-    # A link or a folder is refused as a run refuses it, never followed.
-    returns = [unusable_return(f, refused) if (refused := refusal(f)) else read_return(f, intake)
-               for f in args.files]
-    receipts = []
-    for folder, period, group in _by_period(returns):
-        previous = _previous_returns(folder, period, intake)
-        receipts += check_period(plan, group, previous, period, intake).receipts
+    settings = None if args.config is None and not Path(DEFAULT_CONFIG_NAME).exists() \
+        else load_settings(args.config)
+    intake = replace(settings.intake if settings else READ_NOW,
+                     settle_seconds=0)  # a person checking a file means it now
+    # One reading child for the files and last period's, as a run has. This command is one
+    # thread, so the child is forked (ready at once), and started before the plan is read.
+    with IsolatedReader(intake, fork=True) as reader:
+        reader.start()
+        from reporting.pipeline import check_period, read_plan
+        from reporting.report.receipts import receipt_text
+
+        plan = read_plan(settings, args.inputs) if settings else None
+        # A link or a folder is refused as a run refuses it, never followed.
+        refused = {f: why for f in args.files if (why := refusal(f))}
+        read = iter(read_isolated([f for f in args.files if f not in refused], intake,
+                                  unusable_return, reader))
+        returns = [unusable_return(f, refused[f]) if f in refused else next(read)
+                   for f in args.files]
+        receipts = []
+        for folder, period, group in _by_period(returns):
+            previous = _previous_returns(folder, period, intake, reader)
+            receipts += check_period(plan, group, previous, period, intake).receipts
     for n, receipt in enumerate(receipts):
         if n:
             print()
@@ -100,13 +109,14 @@ def _by_period(returns: list) -> list[tuple[Path, object, list]]:
     return found
 
 
-def _previous_returns(folder: Path, period, intake) -> list:
-    """Give last period's returns when the files sit in a period folder (for STALE_UPDATE)."""
+def _previous_returns(folder: Path, period, intake, reader) -> list:
+    """Give last period's returns when the files sit in a period folder (for STALE_UPDATE),
+    read by the command's reading child."""
     from reporting.intake.folder import read_returns
 
     if folder.name != period.path:
         return []
-    return read_returns(folder.parent / period.previous().path, intake)
+    return read_returns(folder.parent / period.previous().path, intake, reader=reader)
 
 
 def templates_command(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ from reporting.installation import settings_path
 from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.publish import write_atomic
-from reporting.report.receipts import write_receipts
+from reporting.render.receipts import write_receipts
 from reporting.settings import Settings, load_settings
 from reporting.working_days import returns_deadline
 

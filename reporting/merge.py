@@ -12,8 +12,9 @@ Last period's returns are boiled down once, by `digest_last_period`, into a `Las
 that rides on the period's decision: the fates (a file repeating last period's words is
 last period's return), the STALE_UPDATE check and the direction of travel all read it.
 
-The rows are handled as a pandas DataFrame (one row per return row, with its file and
-cell); the join of actions and rows is a left join on the action ID.
+Both are plain loops over the rows (no pandas: `reporting check` decides fates too, and
+must not pay pandas' import for a few hundred rows); the join of actions and rows keeps
+the plan's order, as a left join on the action ID would.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from functools import cached_property
-
-import pandas as pd
 
 from reporting.cadence import Cadence, cadences_covered
 from reporting.intake.returns import Return, ReturnRow, choose_returns
@@ -273,22 +272,19 @@ def _owns(plan: Plan | None, service: str, action_id: str) -> bool:
     return not leads or any(same_service(service, lead) for lead in leads)
 
 
-def _rows_frame(returns: tuple[Return, ...], chosen: dict[str, Return],
-                plan: Plan | None, old: set[int]) -> pd.DataFrame:
-    """Give one DataFrame row per row of every usable return, in file and row order."""
-    used = {id(r) for r in chosen.values()}
-    records = [
-        {"ret": n, "row": i, "action_id": row.action_id, "milestone": row.milestone.lower(),
-         "service": service_key(plan_service(plan, ret.service_area)),
-         "chosen": id(ret) in used, "old": id(ret) in old,
-         "owned": _owns(plan, ret.service_area, row.action_id),
-         "elsewhere": bool(milestone_owner(plan, row.action_id, row.milestone))}
-        for n, ret in enumerate(returns) if ret.usable
-        for i, row in enumerate(ret.rows)
-    ]
-    return pd.DataFrame.from_records(
-        records, columns=["ret", "row", "action_id", "milestone", "service", "chosen", "old",
-                          "owned", "elsewhere"])
+def _first_fate(plan: Plan | None, ret: Return, row: ReturnRow, chosen: bool, old: bool) -> Fate:
+    """Give a row's fate before repeats are looked for: its file's, else its action's."""
+    if old:
+        return Fate.OLD
+    if not chosen:
+        return Fate.SUPERSEDED
+    if plan and row.action_id not in plan.keys:
+        return Fate.UNKNOWN_ACTION
+    if milestone_owner(plan, row.action_id, row.milestone):
+        return Fate.ELSEWHERE
+    if not _owns(plan, ret.service_area, row.action_id):
+        return Fate.NOT_LEAD
+    return Fate.USED
 
 
 def milestone_owner(plan: Plan | None, reference: str, milestone: str) -> Action | None:
@@ -353,34 +349,27 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
            if r.usable and last is not None
            and _repeats_last_period(r, last.updates_of(service(r.service_area)), period)}
     chosen = choose_returns([r for r in returns if id(r) not in old], period, service)
-    frame = _rows_frame(returns, chosen, plan, old)
-    known = frame["action_id"].isin(plan.keys) if plan else \
-        pd.Series(True, index=frame.index)
-    # Fates are kept as their codes in the frame, and made Fate again row by row.
-    frame["fate"] = Fate.USED.value
-    frame.loc[~frame["chosen"], "fate"] = Fate.SUPERSEDED.value
-    frame.loc[frame["old"], "fate"] = Fate.OLD.value
-    frame.loc[frame["chosen"] & ~known, "fate"] = Fate.UNKNOWN_ACTION.value
-    frame.loc[frame["chosen"] & known & frame["elsewhere"], "fate"] = Fate.ELSEWHERE.value
-    frame.loc[frame["chosen"] & known & ~frame["elsewhere"] & ~frame["owned"], "fate"] = \
-        Fate.NOT_LEAD.value
+    used = {id(r) for r in chosen.values()}
     # Each service's first row on an action (and milestone) counts: with several leads (or
     # none named) each service's row is kept, and labelled by service in the paper.
-    key = ["action_id", "milestone", "service"]
-    counted = frame[frame["fate"] == Fate.USED.value]
-    repeats = counted.index[counted.duplicated(subset=key, keep="first")]
-    frame.loc[repeats, "fate"] = Fate.DUPLICATE.value
-    firsts = (frame[frame["fate"] == Fate.USED.value]
-              .drop_duplicates(subset=key).set_index(key))
+    firsts: dict[tuple[str, str, str], tuple[Return, ReturnRow]] = {}
     fates = []
-    for record in frame.itertuples(index=False):
-        ret, fate = returns[record.ret], Fate(record.fate)
-        first, first_file = None, ""
-        if fate is Fate.DUPLICATE:
-            origin = firsts.loc[(record.action_id, record.milestone, record.service)]
-            first_ret = returns[int(origin["ret"])]
-            first, first_file = first_ret.rows[int(origin["row"])], first_ret.file
-        fates.append(RowFate(ret, ret.rows[record.row], fate, first, first_file))
+    for ret in returns:
+        if not ret.usable:
+            continue
+        who = service(ret.service_area)
+        for row in ret.rows:
+            fate = _first_fate(plan, ret, row, id(ret) in used, id(ret) in old)
+            first, first_file = None, ""
+            if fate is Fate.USED:
+                key = (row.action_id, row.milestone.lower(), who)
+                if key in firsts:
+                    fate = Fate.DUPLICATE
+                    first_ret, first = firsts[key]
+                    first_file = first_ret.file
+                else:
+                    firsts[key] = (ret, row)
+            fates.append(RowFate(ret, row, fate, first, first_file))
     return PeriodUpdates(period, plan, returns, chosen, tuple(fates), last)
 
 
@@ -466,12 +455,9 @@ def merge(plan: Plan, returns: list[Return] | PeriodUpdates, report: Cadence,
     updates = returns if isinstance(returns, PeriodUpdates) else \
         decide_fates(plan, returns, period)
     used = updates.used_rows()
-    actions = pd.DataFrame({"action_id": [a.key for a in covered_actions(plan, report, period)]})
-    rows = pd.DataFrame({"action_id": [f.row.action_id for f in used],
-                         "used": range(len(used))})
-    joined = actions.merge(rows, on="action_id", how="left", sort=False)
-    progress = [
-        _combine(plan.action(action_id), [used[int(i)] for i in group["used"].dropna()])
-        for action_id, group in joined.groupby("action_id", sort=False)
-    ]
+    rows: dict[str, list[RowFate]] = {}
+    for fate in used:
+        rows.setdefault(fate.row.action_id, []).append(fate)
+    keys = dict.fromkeys(a.key for a in covered_actions(plan, report, period))
+    progress = [_combine(plan.action(key), rows.get(key, [])) for key in keys]
     return Merged(period=period, cadence=report, progress=tuple(progress), updates=updates)

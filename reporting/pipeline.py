@@ -25,9 +25,10 @@ from reporting.period import Period
 from reporting.plan import Plan, find_plan, load_plan
 from reporting.publish import InputFile, InputsRead, archive_inputs, publish_run
 from reporting.render.flags import data_quality_csv, data_quality_html, flags_csv
+from reporting.render.receipts import receipt_files
 from reporting.report.front_matter import publication_date
 from reporting.report.model import ReportModel, build_report_model
-from reporting.report.receipts import Receipt, build_receipts, receipt_files
+from reporting.report.receipts import Receipt, build_receipts
 from reporting.report.travel import previous_period
 from reporting.settings import IntakeSettings, Settings
 from reporting.wording import long_date

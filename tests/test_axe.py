@@ -32,7 +32,7 @@ from reporting.period import Period
 from reporting.pipeline import check_period, prepare_report, read_period
 from reporting.render.flags import data_quality_html
 from reporting.render.html import render_html
-from reporting.report.receipts import receipt_html
+from reporting.render.receipts import receipt_html
 from reporting.settings import READ_NOW, load_settings
 
 AXE = ROOT / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"

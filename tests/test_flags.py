@@ -1,6 +1,9 @@
 """Each flag fires where it should and stays quiet where it should not."""
 
+import csv
+import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import make_action, make_plan, make_return, make_row, raise_flags
@@ -305,3 +308,23 @@ def test_a_settling_return_is_said_to_be_unread_not_broken():
     flags = flags_for(plan, [settling_return(Path("regulatory-services.xlsx"), 5)])
     assert sorted(codes(flags)) == ["NO_RETURN", "UNREADABLE_RETURN"]
     assert "not read this run" in next(f for f in flags if f.code == "UNREADABLE_RETURN").message
+
+
+def test_script_and_javascript_in_a_return_cell_are_inert_in_the_data_quality_note():
+    from test_receipts import SCRIPTED, inert
+
+    from reporting.render.flags import data_quality_csv, data_quality_html
+
+    plan = make_plan(make_action("1.a"))
+    # An unrecognised status is a data-quality finding that quotes the cell back.
+    ret = make_return("Regulatory Services", make_row("1.a", status=SCRIPTED),
+                      make_row("javascript:alert(5)", row=9), path=Path(f"{SCRIPTED}.xlsx"))
+    flags = flags_for(plan, [ret])
+    assert {"MISSING_STATUS", "UNKNOWN_ACTION"} <= set(codes(flags))
+    html = data_quality_html(flags, f"Plan {SCRIPTED}", late=SCRIPTED).decode()
+    inert(html, SCRIPTED, "javascript:alert(5)")
+    assert "default-src 'none'" in html
+    # The CSV keeps the text as it was typed, for a person to read in a spreadsheet.
+    cells = [c for row in csv.reader(io.StringIO(data_quality_csv(flags).decode("utf-8-sig")))
+             for c in row]
+    assert any(SCRIPTED in c for c in cells)

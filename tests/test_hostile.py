@@ -144,7 +144,7 @@ def test_a_long_file_name_gets_its_receipt(tmp_path):
     ret = make_return("Planning Policy", make_row("1.a"), path=tmp_path / name)
     receipt = check_period(make_plan(make_action("1.a", lead_service_area="Planning Policy")),
                            [ret], [], Q2, READ_NOW).receipts[0]
-    from reporting.report.receipts import write_receipts
+    from reporting.render.receipts import write_receipts
 
     written = write_receipts([receipt], tmp_path / "receipts")
     assert all(len(p.name.encode()) <= MAX_NAME_BYTES + 5 for p in written)

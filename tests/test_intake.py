@@ -27,7 +27,8 @@ from reporting.intake.files import is_ignored
 from reporting.intake.folder import read_returns
 from reporting.intake.returns import read_return
 from reporting.period import Period
-from reporting.report.receipts import receipt_text, write_receipts
+from reporting.render.receipts import write_receipts
+from reporting.report.receipts import receipt_text
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings, load_settings
 from reporting.working_days import add_working_days

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html.parser import HTMLParser
 
 from bad_returns import FOLDER, workbook_bytes, write
 from conftest import make_action, make_plan, make_return, make_row
@@ -11,7 +12,8 @@ from reporting.cadence import Cadence
 from reporting.intake.returns import read_return
 from reporting.period import Period
 from reporting.pipeline import check_period
-from reporting.report.receipts import receipt_html, receipt_text, write_receipts
+from reporting.render.receipts import receipt_html, write_receipts
+from reporting.report.receipts import receipt_text
 from reporting.settings import READ_NOW
 
 PLAN = make_plan(make_action("1.a"), make_action("1.b"))
@@ -79,14 +81,73 @@ def test_a_superseded_return_says_which_file_was_used(tmp_path):
     assert second.outcome == "Accepted"
 
 
+class _Page(HTMLParser):
+    """What a browser would make of a page: its elements with their attributes, its text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def inert(html: str, *hostile: str) -> None:
+    """Fail unless each hostile text is on the page as text, and nothing on it can run:
+    no script element, no event handler, no javascript: address, nothing fetched."""
+    page = _Page(html)
+    tags = [tag for tag, _ in page.elements]
+    assert "script" not in tags and "img" not in tags and "a" not in tags, tags
+    for tag, attrs in page.elements:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            assert "javascript:" not in value.lower(), (tag, name, value)
+            assert name not in ("src", "href"), (tag, name, value)
+    text = "".join(page.text)
+    for words in hostile:
+        assert words in text
+
+
 def test_text_from_a_return_is_never_markup_in_the_html_receipt(tmp_path):
     ret = _read(tmp_path, [["1.a", "", "", HOSTILE, HOSTILE]],
                 fields=(("Service area", HOSTILE), ("Approved by", "x")))
     html = receipt_html(build_receipt(ret))
     assert "<script" not in html and "<img" not in html
-    assert "&lt;script&gt;" in html and "&lt;img src=&quot;http://evil" in html
+    assert "&lt;script&gt;" in html and "&lt;img src=" in html
+    inert(html, HOSTILE)
     assert "{{ 7*7 }}" in html  # never evaluated as a template
     assert "default-src 'none'" in html  # and the page may fetch nothing at all
+
+
+# A link an officer pasted (or an attacker typed) into a cell: shown, never followed or run.
+SCRIPTED = ('<a href="javascript:alert(1)" onclick="alert(2)">javascript:alert(3)</a>'
+            "<script>alert(4)</script>")
+
+
+def test_script_and_javascript_links_in_a_return_cell_come_out_inert(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", SCRIPTED, None, SCRIPTED],
+                           ["javascript:alert(5)", "", "", "Green", "Fine."]],
+                fields=(("Service area", "Regulatory Services"), ("Approved by", SCRIPTED)))
+    receipt = build_receipt(ret)
+    assert SCRIPTED in receipt_text(receipt)  # the officer sees what they typed
+    html = receipt_html(receipt)
+    inert(html, SCRIPTED, "javascript:alert(5)")
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in html
+
+
+def test_the_inertness_check_fails_on_a_live_script_or_link():
+    for live in ("<p><script>alert(1)</script></p>", '<p><a href="javascript:x">x</a></p>',
+                 '<p onclick="x">x</p>'):
+        try:
+            inert(live)
+        except AssertionError:
+            continue
+        raise AssertionError(f"{live} passed as inert")
 
 
 def test_receipts_are_written_whole_as_text_and_html(tmp_path):

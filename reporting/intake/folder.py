@@ -10,7 +10,7 @@ from reporting.intake.files import (
     refusal,
     seconds_since_modified,
 )
-from reporting.intake.isolated import read_isolated
+from reporting.intake.isolated import IsolatedReader, read_isolated
 from reporting.intake.returns import Problem, Return, read_return, settling_return
 from reporting.publish import InputFile, Outcome
 from reporting.services import service_area_from_name
@@ -39,14 +39,15 @@ def input_file(ret: Return, kind: str = "return") -> InputFile:
 
 
 def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
-                 now: float | None = None, isolated: bool = True) -> list[Return]:
+                 now: float | None = None, isolated: bool = True,
+                 reader: IsolatedReader | None = None) -> list[Return]:
     """Give a Return for every candidate file in `folder`, in file name order.
 
     Lock, hidden and temporary files are passed over without a word. A file modified in
     the last `settings.settle_seconds` is not read (it may still be copying) but is listed
     as a settling Return, so the receipt and the report say so. An absent folder gives none.
     The files are read in a child process (`isolated`), so one that crashes the reader is
-    refused and the rest are still read.
+    refused and the rest are still read (by `reader`, when the caller has one running).
     """
     folder = Path(folder)
     found: dict[Path, Return] = {}
@@ -62,7 +63,7 @@ def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
         else:
             to_read.append(path)
     if isolated and to_read:
-        read = read_isolated(to_read, settings, unusable_return)
+        read = read_isolated(to_read, settings, unusable_return, reader)
     else:
         read = [read_return(path, settings) for path in to_read]
     found.update(zip(to_read, read))

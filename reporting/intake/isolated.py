@@ -7,9 +7,18 @@ kills it, that file is refused as unsafe to read, a new child takes the files af
 and the run goes on and publishes. One child for all of a run's files, so sixty returns
 cost one start-up, not sixty.
 
-The child is a fresh interpreter running this module (`python -m reporting.intake.isolated`),
-spoken to in pickled frames over its stdin and stdout: it needs nothing of the caller's own
-program, so it works the same under a flow, the command line, a notebook or a test.
+The child is a fresh interpreter running `serve()` (`python -I -c ...`, given the folder
+holding `reporting` on its command line: isolated from the caller's environment, its user
+site-packages and its working folder, whose files cannot shadow a module), spoken to in
+pickled frames over its stdin and stdout: it needs nothing of the caller's own program, so
+it works the same under a flow, the command line, a notebook or a test. It imports only
+what it reads with (`reporting.intake.returns` and calamine), never pandas or Prefect.
+
+A caller that is one thread and has already imported the reader (`reporting check`) may
+ask for a forked child instead (`IsolatedReader(settings, fork=True)`): the same serve()
+behind the same pipes and memory limit, ready in milliseconds instead of a new
+interpreter's start. A run keeps the fresh interpreter: a flow has threads, which a fork
+must not copy.
 
 Each frame names one file: a plain path is a return, read with `read_return`; a frame
 `(reader, path, what)` has it read by `reader(path, settings)` instead, a module-level
@@ -22,7 +31,6 @@ from __future__ import annotations
 import os
 import pickle
 import struct
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,7 +39,13 @@ from reporting.settings import IntakeSettings
 
 # How long one file may take to read before it is given up as built to hurt.
 SECONDS_PER_FILE = 120
-CHILD = [sys.executable, "-m", "reporting.intake.isolated"]
+# The child's start: `-I` leaves out PYTHON* variables, the user's site-packages and the
+# working folder, so the folder holding `reporting` (and any PYTHONPATH folders) come as its
+# arguments. (`-S`, skipping site-packages' start-up, saved nothing measurable: what it
+# skips, the reader imports anyway.)
+_BOOT = ("import sys; sys.path[:0] = sys.argv[1:]; "
+         "from reporting.intake.isolated import serve; serve()")
+CHILD = [sys.executable, "-I", "-c", _BOOT, str(Path(__file__).resolve().parents[2])]
 _FRAME = struct.Struct(">Q")
 # What the officer is told to do with a file the child could not read, by the kind of job.
 _FIX = {
@@ -100,15 +114,18 @@ def _run(reader, path: Path, settings: IntakeSettings):
     return returns.read_return(path, settings)
 
 
-def serve(stdin=None, stdout=None) -> None:
-    """The child: read each file it is sent and send back the Return or tables (or why not)."""
+def serve(stdin=None, stdout=None, inherited_mb: int = 0) -> None:
+    """The child: read each file it is sent and send back the Return or tables (or why not).
+
+    `inherited_mb` is the address space a forked child starts with, which its memory limit
+    allows on top of the settings' figure."""
     stdin = stdin or sys.stdin.buffer
     if stdout is None:
         # The frames go out on a copy of stdout; anything a library prints goes to stderr.
         stdout = os.fdopen(os.dup(1), "wb")
         os.dup2(2, 1)
     settings: IntakeSettings = _receive(stdin)
-    _limit_memory(settings.reader_memory_mb)
+    _limit_memory(settings.reader_memory_mb + inherited_mb)
     while True:
         try:
             request = _receive(stdin)
@@ -131,18 +148,36 @@ class IsolatedReader:
     `read(path, reader, "plan")` has the child read the file with `reader` (a module-level
     function taking the path and the settings) and gives its answer instead."""
 
-    def __init__(self, settings: IntakeSettings, command: list[str] | None = None) -> None:
+    def __init__(self, settings: IntakeSettings, command: list[str] | None = None,
+                 fork: bool = False) -> None:
         self.settings = settings
-        self.command = command or CHILD  # what the child runs (a test may give one that crashes)
-        self.child: subprocess.Popen | None = None
+        self.command = command  # what the child runs (a test may give one that crashes)
+        self.fork = fork
+        self.child = None  # a subprocess.Popen, or a _Forked
+
+    def start(self) -> None:
+        """Start the child now (else the first read does), so that it gets ready while
+        the caller does other work."""
+        if self.child is None:
+            self._start()
 
     def _start(self) -> None:
+        import threading
+
+        if self.fork and self.command is None and hasattr(os, "fork") \
+                and threading.active_count() == 1:
+            self.child = _Forked(self.settings)
+            return
+        import subprocess
+
+        # A command of a test's own finds `reporting` through PYTHONPATH; ours is told.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(Path(__file__).resolve().parents[2]),
                         os.environ.get("PYTHONPATH", "")) if p)}
-        self.child = subprocess.Popen(self.command, stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, env=env,
-                                      preexec_fn=die_with_parent)
+        command = self.command or [
+            *CHILD, *(p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p)]
+        self.child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      env=env, preexec_fn=die_with_parent)
         _send(self.child.stdin, self.settings)
 
     def _stop(self, kill: bool = False) -> None:
@@ -158,10 +193,7 @@ class IsolatedReader:
                 stream.close()
             except OSError:
                 pass
-        try:
-            self.child.wait(1 if kill else 5)
-        except subprocess.TimeoutExpired:
-            pass
+        _wait_up_to(self.child, 1 if kill else 5)
         if self.child.poll() is None:
             self.child.kill()
             self.child.wait(5)
@@ -205,16 +237,96 @@ class IsolatedReader:
         self._stop()
 
 
-def read_isolated(paths: list[Path], settings: IntakeSettings, refused) -> list:
+def _wait_up_to(child, seconds: float) -> None:
+    """Wait up to `seconds` for a Popen or a _Forked to end."""
+    import subprocess
+
+    try:
+        child.wait(seconds)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+class _Forked:
+    """A forked child serving reads, with as much of Popen's face as IsolatedReader uses."""
+
+    def __init__(self, settings: IntakeSettings) -> None:
+        to_child, from_parent = os.pipe()[::-1]
+        from_child, to_parent = os.pipe()
+        # Buffered output in the parent would be written twice, once by each process.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: serve, then leave without running the parent's exit hooks
+            code = 0
+            try:
+                os.close(to_child)
+                os.close(from_child)
+                die_with_parent()
+                # The file's reading gets the room a fresh child has, over what it inherited.
+                serve(os.fdopen(from_parent, "rb"), os.fdopen(to_parent, "wb"),
+                      inherited_mb=_address_space_mb())
+            except BaseException:  # noqa: BLE001  (anything: the parent sees the child stop)
+                code = 70
+            finally:
+                os._exit(code)
+        os.close(from_parent)
+        os.close(to_parent)
+        self.pid = pid
+        self.returncode: int | None = None
+        self.stdin = os.fdopen(to_child, "wb")
+        self.stdout = os.fdopen(from_child, "rb")
+        _send(self.stdin, settings)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, seconds: float) -> int | None:
+        """Wait up to `seconds` for the child to end; give its exit status (None: running)."""
+        import time
+
+        deadline = time.monotonic() + seconds
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return self.returncode
+
+    def kill(self) -> None:
+        import signal
+
+        if self.poll() is None:
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def _address_space_mb() -> int:
+    """Give this process's address space in MB (0 where /proc cannot say)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def read_isolated(paths: list[Path], settings: IntakeSettings, refused,
+                  reader: IsolatedReader | None = None) -> list:
     """Give the Return of each path, read in one child process; a file that kills the
-    reader (or takes too long) becomes `refused(path, why)`, and the others are still read."""
+    reader (or takes too long) becomes `refused(path, why)`, and the others are still read.
+
+    `reader` is a reader the caller already holds (and stops itself), else one is started
+    for these files and stopped after them."""
+    if reader is None:
+        with IsolatedReader(settings) as own:
+            return read_isolated(paths, settings, refused, own)
     found = []
-    with IsolatedReader(settings) as reader:
-        for path in paths:
-            result = reader.read(path)
-            found.append(refused(path, result) if isinstance(result, Unreadable) else result)
+    for path in paths:
+        result = reader.read(path)
+        found.append(refused(path, result) if isinstance(result, Unreadable) else result)
     return found
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # `python -m reporting.intake.isolated`, as before
     serve()

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from html import escape
 
 from reporting.checks import Finding
 from reporting.publish import safe_cell
-from reporting.report.receipts import scrolling
+from reporting.render.pages import render_page
 
 FLAG_COLUMNS = ("code", "severity", "action_id", "service_area", "message", "source")
 # No value in flags.csv runs past this; the archived return holds the whole of any text.
@@ -71,32 +70,9 @@ def data_quality_csv(findings: list[Finding]) -> bytes:
 
 def data_quality_html(findings: list[Finding], title: str, late: str = "") -> bytes:
     """Give the data-quality note as a self-contained, accessible HTML page for the policy
-    officer (every value escaped, nothing fetched); `late` leads it when the paper is late."""
-    rows = data_quality_rows(findings)
-    e = escape
-    body = "".join(
-        "<tr>" + "".join(f"<td>{e(row[c])}</td>" for c in DATA_QUALITY_COLUMNS) + "</tr>"
-        for row in rows)
-    table = scrolling("Findings", (
-        f"<table><caption>{len(rows)} findings about the returns and the plan</caption>"
-        "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in _HEADINGS)
-        + f"</tr></thead><tbody>{body}</tbody></table>")) if rows \
-        else "<p>No findings about the returns or the plan.</p>"
-    page = (
-        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'\">"
-        f"<title>Data-quality note: {e(title)}</title><style>{_STYLE}</style></head><body>"
-        f"<main><h1>Data-quality note: {e(title)}</h1>"
-        + (f'<p class="late">{e(late)}</p>' if late else "")
-        + "<p>For the policy officer: what to put right in the returns and the plan. The "
-          "committee paper shows only delivery exceptions; flags.csv lists every finding.</p>"
-        + table + "</main></body></html>\n")
+    officer (`templates/data-quality.html.j2`: every value escaped, nothing fetched); `late`
+    leads it when the paper is late."""
+    page = render_page("data-quality.html.j2", title=title, late=late,
+                       rows=data_quality_rows(findings), columns=DATA_QUALITY_COLUMNS,
+                       headings=_HEADINGS)
     return page.encode("utf-8")
-
-
-_STYLE = ("body{font-family:Arial,Helvetica,sans-serif;margin:2em;color:#111}"
-          ".table-scroll{overflow-x:auto}.table-scroll:focus{outline:3px solid #111}"
-          "table{border-collapse:collapse}td,th{border:1px solid #666;padding:.3em .5em;"
-          "text-align:left;vertical-align:top}.late{font-weight:bold}")

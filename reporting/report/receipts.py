@@ -1,24 +1,19 @@
 """Receipts: for every return file read, what was accepted and what the officer should fix.
 
-One receipt per file, as plain text (for `reporting check` and email) and as a small HTML
-page (`outputs/<period>/receipts/<file name>.txt` and `.html`). Everything in a receipt
-that came from the file is escaped; the page loads nothing from anywhere.
+One receipt per file, decided here and given as plain text (for `reporting check` and
+email); `reporting.render.receipts` lays the same Receipt out as a small HTML page and
+writes both (`outputs/<period>/receipts/<file name>.txt` and `.html`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
-from html import escape
-from pathlib import Path
 
 from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
 from reporting.checks import Finding, codes
 from reporting.checks.returns import why_not_used
 from reporting.intake.returns import Note, Return
-from reporting.layout import safe_name
 from reporting.merge import Fate, PeriodUpdates, RowFate
-from reporting.publish import write_atomic
 from reporting.wording import long_date, plural
 
 
@@ -36,7 +31,7 @@ class RowLine:
 
 @dataclass(frozen=True)
 class Receipt:
-    """What one receipt says, already decided; `text` and `html` only lay it out."""
+    """What one receipt says, already decided; the text and the page only lay it out."""
 
     file: str
     outcome: str  # "Accepted", "Accepted with problems", "Not used", "Not read yet", "Superseded"
@@ -157,88 +152,7 @@ PLAN_SKIPPED = ("No settings file or plan was found, so this file was checked on
                 "whether each action ID is in the plan, and which report covers it, was not "
                 "checked.")
 
-_STYLE = """body{font-family:Arial,Helvetica,sans-serif;max-width:52em;margin:2em auto;color:#111;
-padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .5em;
-text-align:left;vertical-align:top}.outcome{font-weight:bold}
-.table-scroll{overflow-x:auto;margin:0 0 1em}.table-scroll:focus{outline:3px solid #111}"""
-
-
-def scrolling(label: str, table: str) -> str:
-    """A table in its own box, which scrolls sideways on a phone instead of the page."""
-    return (f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
-            f"{table}</div>")
-
-
-def _head(*headings: str) -> str:
-    """A table's header row, each heading marked as heading its column."""
-    return "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in headings) \
-        + "</tr></thead>"
-
-
-def receipt_html(receipt: Receipt) -> str:
-    """Give the receipt as a self-contained HTML page (every value escaped, nothing fetched)."""
-    e = escape
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en-GB"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        # Even if something slipped through escaping, the page may load and run nothing.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'\">",
-        f"<title>Receipt for {e(receipt.file)}</title><style>{_STYLE}</style></head><body>",
-        # Everything but the footer in the main landmark: a screen reader's user can jump to
-        # it, and nothing is left outside a landmark (WCAG 1.3.1; axe's "region" rule).
-        f"<main><h1>Receipt for {e(receipt.file)}</h1>",
-        f"<p class=\"outcome\">Outcome: {e(receipt.outcome)}</p><p>{e(receipt.summary)}</p>",
-    ]
-    if receipt.details:
-        parts.append(scrolling("The return's details", "<table>" + "".join(
-            f"<tr><th scope=\"row\">{e(k)}</th><td>{e(v)}</td></tr>" for k, v in receipt.details)
-            + "</table>"))
-    if not receipt.plan_checked:
-        parts.append(f"<p>{e(PLAN_SKIPPED)}</p>")
-    if receipt.rows:
-        parts.append("<h2>Rows</h2>" + scrolling("Rows", "<table>" + _head(
-            "Where", "Action", "What became of it") + "<tbody>" + "".join(
-                f"<tr><td>{e(r.where)}</td><td>{e(r.action)}</td><td>{e(r.fate)}</td></tr>"
-                for r in receipt.rows) + "</tbody></table>"))
-    if receipt.problems:
-        parts.append(f"<h2>Problems ({len(receipt.problems)})</h2>" + scrolling(
-            "Problems", "<table>" + _head("Where", "What is wrong", "What to do", "Report flag")
-            + "<tbody>" + "".join(
-                f"<tr><td>{e(p.cell or 'whole file')}</td><td>{e(p.officer)}</td>"
-                f"<td>{e(p.fix)}</td><td>{e(p.code)}</td></tr>" for p in receipt.problems)
-            + "</tbody></table>"))
-    else:
-        parts.append("<h2>Problems</h2><p>None.</p>")
-    if receipt.notes:
-        parts.append("<h2>Notes</h2><ul>" + "".join(
-            f"<li>{e(n.where + ': ' if n.where else '')}{e(n.message)}</li>"
-            for n in receipt.notes) + "</ul>")
-    parts.append("</main><footer><p><small>Produced "
-                 f"{e(datetime.now().strftime('%d/%m/%Y %H:%M'))}</small></p></footer>"
-                 "</body></html>")
-    return "\n".join(parts) + "\n"
-
 
 def build_receipts(updates: PeriodUpdates, findings: list[Finding]) -> list[Receipt]:
     """Give a Receipt for each return of the period, in file order."""
     return [build_receipt(ret, updates, findings) for ret in updates.returns]
-
-
-def receipt_files(receipts: list[Receipt], folder: Path) -> dict[Path, bytes]:
-    """Give each receipt's `<file name>.txt` and `.html` in `folder`, with their bytes.
-
-    `folder` is the period's receipts folder (`outputs/<period>/receipts`); a name too long
-    or strange for a file system is made safe (`reporting.layout.safe_name`).
-    """
-    files = {}
-    for receipt in receipts:
-        name = safe_name(receipt.file)
-        files[Path(folder) / f"{name}.txt"] = receipt_text(receipt).encode("utf-8")
-        files[Path(folder) / f"{name}.html"] = receipt_html(receipt).encode("utf-8")
-    return files
-
-
-def write_receipts(receipts: list[Receipt], folder: Path) -> list[Path]:
-    """Write each receipt's text and HTML into `folder`; give the paths written."""
-    return [write_atomic(path, data) for path, data in receipt_files(receipts, folder).items()]
