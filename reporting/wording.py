@@ -16,6 +16,12 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def and_list(parts: list[str] | tuple[str, ...]) -> str:
+    """Join words as a sentence lists them: "a", "a and b", "a, b and c" ("" for none)."""
+    *most, last = parts or [""]
+    return f"{', '.join(most)} and {last}" if most else last
+
+
 def possessive(name: str) -> str:
     """Give a name as owning something: "Housing's", "Regulatory Services'"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -40,7 +40,10 @@ def test_the_paper_holds_delivery_exceptions_in_words_and_no_code_or_cell():
     assert lines["1.b"].being_done == "Bid again in May."
     assert lines["1.d"].problem == "Not reported: Housing sent no return"
     # Delivery known to be at risk comes before what was not reported at all.
-    assert report.model.summary[0].startswith("Needing attention: 1.b ")
+    assert report.model.summary[0] == ("Of the 4 delivery exceptions, each action counted once "
+                                       "under its most serious problem: 1 at risk and 3 not "
+                                       "reported.")
+    assert report.model.summary[1].startswith("Needing attention: 1.b ")
 
 
 def test_the_data_quality_note_holds_everything_else_with_its_file_and_cell():

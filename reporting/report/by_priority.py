@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reporting.status import STATUS_ORDER, Status
-from reporting.wording import plural
+from reporting.wording import and_list, plural
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,7 @@ def status_phrase(counts: dict[Status, int]) -> str:
         Status.COMPLETE: "complete",
     }
     parts = [f"{counts[s]} {verbs[s]}" for s in STATUS_ORDER if counts.get(s)]
-    if not parts:
-        return "none"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_list(parts) or "none"
 
 
 # Up to this many priorities the chart draws a bar for each; with more, one A4 page cannot

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from reporting.cadence import Cadence, cadences_covered
 from reporting.period import Period
 from reporting.settings import Settings
-from reporting.wording import long_date, plural
+from reporting.wording import and_list, long_date, plural
 from reporting.working_days import latest_publication_day
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _not_covered(plan: Plan, merged: Merged) -> str:
 def _covered_phrase(cadences: frozenset[Cadence]) -> str:
     words = [c.value for c in (Cadence.QUARTERLY, Cadence.SIX_MONTHLY, Cadence.ANNUAL)
              if c in cadences]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return and_list(words)
 
 
 # Bodies a paper names without "the": "Cabinet notes", not "the Cabinet notes".

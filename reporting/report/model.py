@@ -75,7 +75,7 @@ from reporting.report.words import (
 )
 from reporting.settings import Settings
 from reporting.status import NO_STATUS, STATUS_ORDER, Status
-from reporting.wording import cut_words, long_date, plural
+from reporting.wording import and_list, cut_words, long_date, plural
 
 if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas nor the plan
     from reporting.merge import Merged
@@ -364,8 +364,7 @@ def _travel_phrase(counts: dict[Travel, int]) -> str:
     words = {Travel.WORSE: "worse", Travel.NO_CHANGE: "unchanged",
              Travel.IMPROVED: "improved", Travel.NOT_COMPARED: "not compared (no status "
                                                                 "in one of the two)"}
-    parts = [f"{counts[t]} {words[t]}" for t in TRAVEL_ORDER if counts.get(t)]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return and_list([f"{counts[t]} {words[t]}" for t in TRAVEL_ORDER if counts.get(t)])
 
 
 def _used_abbreviations(glossary: Mapping[str, str], text: str) -> tuple[tuple[str, str], ...]:
@@ -474,9 +473,20 @@ def _sections(plan: Plan, merged: Merged, found: dict[str, list[FlagLike]],
     return tuple(sections)
 
 
+def _exception_counts(exceptions: tuple[ExceptionLine, ...],
+                      found: Mapping[str, Sequence[FlagLike]]) -> str:
+    """Give the exceptions' count made up by kind, each action counted once under its most
+    serious problem, so the parts add up to the number in the recommendation."""
+    kinds = [found[e.action_id][0].code.exception for e in exceptions]
+    parts = [f"{kinds.count(kind)} {kind.value}"
+             for kind in sorted(set(kinds), key=lambda kind: kind.rank)]
+    return (f"Of the {plural(len(exceptions), 'delivery exception')}, each action counted "
+            f"once under its most serious problem: {and_list(parts)}.")
+
+
 def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tuple[ReturnLine, ...],
              before: PreviousPeriod | None, exceptions: tuple[ExceptionLine, ...],
-             section: str) -> tuple[str, ...]:
+             section: str, found: Mapping[str, Sequence[FlagLike]]) -> tuple[str, ...]:
     """Give the paragraphs that lead the summary: exceptions, statuses, travel, forecasts,
     returns."""
     counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
@@ -487,6 +497,7 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
                           for e in exceptions[:8])
         more = (f"; and {len(exceptions) - 8} more in section {section}"
                 if len(exceptions) > 8 else "")
+        summary.append(_exception_counts(exceptions, found))
         summary.append(f"Needing attention: {named}{more}.")
     summary.append(f"Of the {plural(len(merged.progress), 'action')} covered, "
                    f"{status_phrase(counts)}.")
@@ -627,7 +638,7 @@ def build_report_model(
         model,
         recommendation=front_matter.recommendation(settings, merged, covered, exceptions,
                                                    section),
-        summary=_summary(merged, sections, returns, before, exceptions, section),
+        summary=_summary(merged, sections, returns, before, exceptions, section, found),
         consultation=front_matter.consultation(settings, period,
                                                model.section_number("returns")))
     return _with_glossary(model, glossary)
