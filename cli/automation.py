@@ -8,14 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
-from reporting.automation.deployments import deployments_of
-from reporting.automation.prefect_yaml import prefect_yaml
-from reporting.automation.schedule import (
-    period_open_for_returns,
-    planned_reminders,
-    planned_report_runs,
-    returns_deadline,
-)
 from reporting.cadence import Cadence
 from reporting.cron import Cron
 from reporting.errors import ReportingError
@@ -103,6 +95,8 @@ def _deployments_differ(current: str, wanted: str) -> list[str]:
 
 
 def prefect_yaml_command(args: argparse.Namespace) -> int:
+    from reporting.automation.prefect_yaml import prefect_yaml
+
     if getattr(args, "plan", None) or args.config is not None:
         return fail("prefect.yaml holds the deployments of every plan of the installation: "
                     "run `reporting prefect-yaml` in its folder without --plan or --config")
@@ -132,6 +126,8 @@ def prefect_yaml_command(args: argparse.Namespace) -> int:
 
 
 def serve_command(args: argparse.Namespace) -> int:
+    from reporting.automation.deployments import deployments_of
+
     readable, _ = plans_asked_for(args)  # the others are named on stderr; serve the rest
     print("Deployments to serve:")
     for plan, settings in readable:
@@ -173,6 +169,13 @@ def schedule_command(args: argparse.Namespace) -> int:
 
 
 def _print_schedule(schedule, start: datetime, count: int) -> None:
+    from reporting.automation.schedule import (
+        period_open_for_returns,
+        planned_reminders,
+        planned_report_runs,
+        returns_deadline,
+    )
+
     zone = schedule.zone
     days, nation = schedule.returns_deadline_working_days, schedule.bank_holidays
 

@@ -13,12 +13,11 @@ Three sheets; `docs/plan-format.md` describes every column. Only `Actions` is re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING
 
 from reporting.cadence import Cadence, cadence_from_wording
 from reporting.cells import (
@@ -29,6 +28,11 @@ from reporting.cells import (
     parse_date,
 )
 from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority
+from reporting.settings import READ_NOW
+from reporting.sheets.bounds import Unreadable, check_workbook, column_letter
+
+if TYPE_CHECKING:  # openpyxl only writes a plan; calamine reads it (every run and check)
+    from openpyxl import Workbook
 
 PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
     "Priorities": ("Priority", "Title"),
@@ -93,22 +97,20 @@ def leads_in(text: str) -> tuple[str, ...]:
 class _Sheet:
     """One plan sheet's rows as {column name: value}, with the column letters for messages."""
 
-    def __init__(self, workbook, name: str, problems: list[PlanProblem]):
+    def __init__(self, name: str, rows: Iterator[Sequence[object]] | None,
+                 problems: list[PlanProblem]):
         self.name = name
         self.rows: list[tuple[int, dict[str, object]]] = []
         self.letters: dict[str, str] = {}
-        self.present = name in workbook.sheetnames
-        if not self.present:
+        self.exists = self.present = rows is not None
+        if rows is None:
             return
-        ws = workbook[name]
-        # Bounded: one stray value in XFD1048576 must not make a million rows of 16,384 cells.
-        rows = ws.iter_rows(values_only=True, max_row=MAX_PLAN_ROWS + 1, max_col=MAX_PLAN_COLUMNS)
         header = [_text(v).lower() for v in next(rows, ())]
         columns = {}
         for column in PLAN_COLUMNS[name]:
             if column.lower() in header:
                 columns[column] = header.index(column.lower())
-                self.letters[column] = f"{get_column_letter(columns[column] + 1)} ({column})"
+                self.letters[column] = f"{column_letter(columns[column])} ({column})"
             elif column in REQUIRED_COLUMNS[name]:
                 problems.append(PlanProblem(
                     name, 1, "", f"there is no '{column}' column",
@@ -134,23 +136,62 @@ class _Sheet:
         return self.letters.get(column, column)
 
 
+# A plan sheet read with calamine makes a grid from A1 to its farthest value, so the sheets
+# are first streamed to check their values lie within a plan's rows and columns.
+_PLAN_BOUNDS = replace(READ_NOW, max_rows=MAX_PLAN_ROWS, max_columns=MAX_PLAN_COLUMNS)
+
+
+@contextmanager
+def _plan_sheets(path: Path) -> Iterator[Callable[[str], Iterator[Sequence[object]] | None]]:
+    """Give a function of a sheet's name to its rows from A1 (None: no such sheet), each cut
+    to the plan's columns, at most MAX_PLAN_ROWS + 1 of them.
+
+    Read by calamine, quickly (every run and every `reporting check` reads the plan), when
+    every sheet's values lie within the plan's rows and columns; else (a stray value in
+    XFD1048576) by openpyxl, which streams a sheet and stops at the bounds.
+    """
+    try:
+        for name in PLAN_COLUMNS:
+            check_workbook(path, _PLAN_BOUNDS, name)
+    except Unreadable:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            yield lambda name: workbook[name].iter_rows(
+                values_only=True, max_row=MAX_PLAN_ROWS + 1, max_col=MAX_PLAN_COLUMNS
+            ) if name in workbook.sheetnames else None
+        finally:
+            workbook.close()
+        return
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    try:
+        yield lambda name: (
+            row[:MAX_PLAN_COLUMNS] for row in workbook.get_sheet_by_name(name).to_python(
+                skip_empty_area=False, nrows=MAX_PLAN_ROWS + 1)
+        ) if name in workbook.sheet_names else None
+    finally:
+        workbook.close()
+
+
 def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY
                        ) -> tuple[Plan | None, list[PlanProblem]]:
     """Give the Plan in the workbook at `path` (None if a problem blocks it) and every problem."""
     path = Path(path)
     problems: list[PlanProblem] = []
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a bad file
+        with _plan_sheets(path) as rows_of:
+            sheets = {name: _Sheet(name, rows_of(name), problems) for name in PLAN_COLUMNS}
+    except PlanError:
+        raise
+    except Exception as error:  # each reader raises its own kinds for a bad file
         raise PlanError(f"{path}: cannot be opened as an Excel workbook ({error}); save the "
                         "plan as .xlsx (`reporting plan import` reads Word, CSV and others)"
                         ) from error
-    try:
-        sheets = {name: _Sheet(workbook, name, problems) for name in PLAN_COLUMNS}
-    finally:
-        workbook.close()
     if not sheets["Actions"].present:
-        if "Actions" not in workbook.sheetnames:
+        if not sheets["Actions"].exists:
             problems.append(PlanProblem("Actions", None, "", "the workbook has no 'Actions' sheet",
                                         "add one (see `reporting plan template`)"))
         return None, problems
@@ -346,6 +387,9 @@ def find_plan(folder: Path) -> Path:
 def plan_workbook(priorities: list[Priority], actions: list[dict[str, str]],
                   milestones: list[dict[str, str]], instructions: list[str] = ()) -> Workbook:
     """Give a plan workbook of these rows (column name -> text), with an Instructions sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook()
     first = workbook.active
     if instructions:
@@ -366,7 +410,7 @@ def plan_workbook(priorities: list[Priority], actions: list[dict[str, str]],
         ws = workbook.create_sheet(name)
         for c, column in enumerate(columns, start=1):
             ws.cell(1, c, column).font = Font(bold=True)
-            ws.column_dimensions[get_column_letter(c)].width = widths.get(column, 32)
+            ws.column_dimensions[column_letter(c - 1)].width = widths.get(column, 32)
         ws.freeze_panes = "A2"
         for r, values in enumerate(rows[name], start=2):
             for c, column in enumerate(columns, start=1):
