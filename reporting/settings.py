@@ -208,6 +208,32 @@ def _implications(raw: object, at: "_At", rule: dict) -> tuple[tuple[str, str], 
     return tuple(found.items())
 
 
+def _flag_or_unset(raw: object, at: "_At", rule: dict) -> bool:
+    """Read true or false for a setting whose default is None (left out: decided elsewhere)."""
+    return _flag(raw, at, rule)  # _flag is defined with the other readers, below
+
+
+def _roles(raw: object, at: "_At", rule: dict) -> tuple[str, ...]:
+    roles = _texts(raw, at, rule)
+    if not roles:
+        raise at.wrong(rule["wanted"], raw)
+    return tuple(dict.fromkeys(roles))
+
+
+@dataclass(frozen=True)
+class ClearanceSettings:
+    """Who clears a paper before it is published and mailed to members ([clearance])."""
+
+    # None (the key left out): required exactly when [email] enabled is true.
+    required: bool | None = _setting(None, read=_flag_or_unset)
+    roles: tuple[str, ...] = _setting(
+        ("Head of Service",), read=_roles, wanted='a list of roles in order, such as ["Head of Service", '
+                                     '"Portfolio Holder"]')
+    expires_days: int = _setting(14, minimum=1)  # a draft waiting longer ends its run
+    # The paper's front sheet says who cleared it ("Cleared by: Head of Service").
+    show_in_paper: bool = _setting(False)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Everything a run needs to know that is not in the plan or the returns."""
@@ -231,6 +257,7 @@ class Settings:
     intake: IntakeSettings = _setting(IntakeSettings(), table="intake")
     schedule: ScheduleSettings = _setting(ScheduleSettings(), table="schedule")
     email: EmailSettings = _setting(EmailSettings(), table="email")
+    clearance: ClearanceSettings = _setting(ClearanceSettings(), table="clearance")
     contacts: tuple[Contact, ...] = _setting((), table="contacts")
     # A paper is published this many working days before its meeting ([publication]).
     clear_working_days: int = _setting(5, within="publication")
@@ -254,6 +281,12 @@ class Settings:
     finance_comments: str = _setting("", within="statutory_officers", key="finance")
     monitoring_comments: str = _setting("", within="statutory_officers", key="monitoring")
     source: Path | None = None  # the settings file these came from
+
+    @property
+    def clearance_required(self) -> bool:
+        """Whether papers wait for clearance: `[clearance] required`, else `[email] enabled`."""
+        required = self.clearance.required
+        return self.email.enabled if required is None else required
 
     def committee_for(self, cadence: Cadence) -> Committee:
         """Give the committee that receives `cadence`'s paper."""

@@ -1,0 +1,195 @@
+"""Clearance: a paper is cleared, role by role, before it is published and mailed to members.
+
+With `[clearance]` required, a run publishes drafts (every page marked "Draft: not for
+publication") in `outputs/<period>/<cadence>/draft/` beside `clearance.json`, the record of
+that draft: what it was made from (its fingerprint: the inputs read and the paper's model),
+the roles that clear it, in order, and each decision (role, name, time, comments, the
+documents' sha256). When every role has cleared, the same paper is published without the
+mark and mailed, once. A clearance is for the exact draft: a draft made from other inputs
+starts again from the first role, and "changes needed" ends the round.
+
+This module decides; the flow (a form in Prefect's UI) and `reporting clear` (the command
+line) only ask and record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from reporting.errors import ReportingError
+from reporting.publish import write_atomic
+
+RECORD_NAME = "clearance.json"
+DRAFT_FOLDER = "draft"
+DRAFT_MARK = "Draft: not for publication"
+
+CLEARED = "cleared"
+CHANGES_NEEDED = "changes needed"
+
+
+class ClearanceError(ReportingError):
+    """A sign-off that cannot be taken: no draft, the wrong role, a draft already decided."""
+
+
+def model_fingerprint(inputs_fingerprint: str, model: object) -> str:
+    """Give the fingerprint of the exact draft: the inputs read and every word of its model.
+
+    Not the documents' bytes: the draft mark and the documents' timestamps make those differ
+    between the draft and the paper published from it.
+    """
+    words = repr(model).encode("utf-8", "surrogateescape")
+    return hashlib.sha256(inputs_fingerprint.encode("ascii") + b"\0" + words).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One role's sign-off of a draft. The name stays in this record, never in the paper."""
+
+    role: str
+    outcome: str  # CLEARED or CHANGES_NEEDED
+    by: str
+    at: str  # ISO time
+    comments: str = ""
+    documents: dict[str, str] = field(default_factory=dict)  # file name -> sha256 cleared
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The record of one draft paper and its clearance so far."""
+
+    period: str  # "2022/23 Q2"
+    cadence: str  # "quarterly"
+    fingerprint: str
+    made: str  # ISO time the draft was made
+    roles: tuple[str, ...]
+    documents: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+    decisions: tuple[Decision, ...] = ()
+    flow_run: str = ""  # the suspended deployment run waiting on it, if any
+
+    @property
+    def changes_needed(self) -> Decision | None:
+        return next((d for d in self.decisions if d.outcome == CHANGES_NEEDED), None)
+
+    @property
+    def cleared_by(self) -> tuple[str, ...]:
+        return tuple(d.role for d in self.decisions if d.outcome == CLEARED)
+
+    @property
+    def next_role(self) -> str | None:
+        """The role whose sign-off the draft waits for; None when decided either way."""
+        if self.changes_needed:
+            return None
+        return next((r for r in self.roles if r not in self.cleared_by), None)
+
+    @property
+    def cleared(self) -> bool:
+        return not self.changes_needed and self.next_role is None
+
+    @property
+    def state(self) -> str:
+        if self.changes_needed:
+            return CHANGES_NEEDED
+        return CLEARED if self.cleared else f"waiting for the {self.next_role}"
+
+    def expires(self, days: int) -> datetime:
+        return datetime.fromisoformat(self.made) + timedelta(days=days)
+
+    def since(self) -> str:
+        """When the draft began waiting for its next role (the last sign-off, else made)."""
+        return self.decisions[-1].at if self.decisions else self.made
+
+
+def record_path(papers: Path) -> Path:
+    """The clearance record of the paper published in the folder `papers`."""
+    return Path(papers) / DRAFT_FOLDER / RECORD_NAME
+
+
+def read_draft(path: Path) -> Draft | None:
+    """Give the draft recorded at `path`, or None when there is none."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        decisions = tuple(Decision(**d) for d in data.pop("decisions", ()))
+        return Draft(**{**data, "roles": tuple(data["roles"]), "decisions": decisions})
+    except (ValueError, TypeError, KeyError) as error:
+        raise ClearanceError(f"{path}: the clearance record cannot be read ({error}); make a "
+                             "new draft with `reporting run`") from error
+
+
+def write_draft(path: Path, draft: Draft) -> Draft:
+    write_atomic(Path(path), json.dumps(asdict(draft), indent=2).encode("utf-8"))
+    return draft
+
+
+def start_draft(previous: Draft | None, *, period: str, cadence: str, fingerprint: str,
+                roles: tuple[str, ...], documents: dict[str, str], now: datetime) -> Draft:
+    """Give the record of the draft just made.
+
+    The sign-offs of the draft before it stand only if it is the exact same draft, with the
+    same roles, and no role asked for changes; any other draft is cleared again from the
+    first role.
+    """
+    if (previous is not None and previous.fingerprint == fingerprint
+            and previous.roles == tuple(roles) and not previous.changes_needed):
+        return replace(previous, documents=documents)
+    return Draft(period=period, cadence=cadence, fingerprint=fingerprint,
+                 made=now.isoformat(timespec="seconds"), roles=tuple(roles),
+                 documents=documents)
+
+
+def _role_named(draft: Draft, role: str) -> str:
+    wanted = " ".join(role.split()).casefold()
+    for known in draft.roles:
+        if known.casefold() == wanted:
+            return known
+    raise ClearanceError(f"'{role}' is not a role that clears this paper; the roles, in "
+                         f"order, are: {', '.join(draft.roles)} ([clearance] roles)")
+
+
+def decide(draft: Draft, role: str, by: str, now: datetime, *, changes: str = "",
+           comments: str = "") -> Draft:
+    """Give `draft` with `role`'s sign-off: cleared, or changes needed when `changes` says what.
+
+    Roles clear in order: a role that is not the next is refused, saying whose turn it is.
+    """
+    role = _role_named(draft, role)
+    if draft.changes_needed:
+        raise ClearanceError(
+            f"the {draft.changes_needed.role} asked for changes to this draft: make a new "
+            "draft with `reporting run` once the returns are fixed, and it is cleared again "
+            "from the first role")
+    if draft.cleared:
+        raise ClearanceError(f"this draft is already cleared by every role "
+                             f"({', '.join(draft.roles)})")
+    if role != draft.next_role:
+        raise ClearanceError(f"the draft waits for the {draft.next_role} first; roles clear "
+                             f"in order: {', '.join(draft.roles)}")
+    by = " ".join(by.split())
+    if not by:
+        raise ClearanceError("say who signs off (--by NAME): the name stays in the record, "
+                             "never in the paper")
+    changes = changes.strip()
+    decision = Decision(role=role, outcome=CHANGES_NEEDED if changes else CLEARED, by=by,
+                        at=now.isoformat(timespec="seconds"),
+                        comments=changes or comments.strip(), documents=dict(draft.documents))
+    return replace(draft, decisions=(*draft.decisions, decision))
+
+
+def clearance_line(draft: Draft) -> str:
+    """The paper's clearance line: the roles that cleared it, never their names."""
+    return "Cleared by: " + ", ".join(draft.cleared_by) if draft.cleared_by else ""
+
+
+def drafts_under(outputs: Path) -> Iterator[tuple[Path, Draft]]:
+    """Every draft recorded under the outputs folder, oldest period first."""
+    for path in sorted(Path(outputs).glob(f"*/*/{DRAFT_FOLDER}/{RECORD_NAME}")):
+        draft = read_draft(path)
+        if draft is not None:
+            yield path, draft
