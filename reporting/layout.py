@@ -11,6 +11,8 @@
         <cadence>/                        quarterly or six-monthly
           scrutiny-report-<period>-<cadence>.pdf, .docx, .html
           flags.csv, manifest.json
+          draft/                          the paper waiting for clearance, marked "Draft"
+            (the same files), clearance.json   who has cleared it, and what they cleared
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ SENT_RECORD_NAME = "email-sent.json"
 FLAGS_NAME = "flags.csv"
 DATA_QUALITY_NAMES = ("data-quality.html", "data-quality.csv")
 MANIFEST_NAME = "manifest.json"
+DRAFT_FOLDER = "draft"
+CLEARANCE_NAME = "clearance.json"
 DOCUMENT_KINDS = ("pdf", "docx", "html")
 # File systems allow 255 bytes a name; a receipt adds ".html" to the return's own name.
 MAX_NAME_BYTES = 200
@@ -65,8 +69,20 @@ class OutputLayout:
         """Give the file name (without suffix) of a report's documents."""
         return f"scrutiny-report-{period.path}-{cadence.value}"
 
-    def document(self, period: Period, cadence: Cadence, kind: str) -> Path:
-        return self.papers(period, cadence) / f"{self.document_stem(period, cadence)}.{kind}"
+    def document(self, period: Period, cadence: Cadence, kind: str, draft: bool = False) -> Path:
+        folder = self.draft(period, cadence) if draft else self.papers(period, cadence)
+        return folder / f"{self.document_stem(period, cadence)}.{kind}"
+
+    def draft(self, period: Period, cadence: Cadence) -> Path:
+        """The folder of the paper waiting for clearance."""
+        return self.papers(period, cadence) / DRAFT_FOLDER
+
+    def clearance_record(self, period: Period, cadence: Cadence) -> Path:
+        return self.draft(period, cadence) / CLEARANCE_NAME
+
+    def clearance_records(self) -> list[Path]:
+        """Every draft's clearance record under the outputs folder, oldest period first."""
+        return sorted(self.root.glob(f"*/*/{DRAFT_FOLDER}/{CLEARANCE_NAME}"))
 
     def flags(self, period: Period, cadence: Cadence) -> Path:
         return self.papers(period, cadence) / FLAGS_NAME

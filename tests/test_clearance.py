@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import make_settings
 
-from reporting.clearance import (
+from reporting.automation.clearance import (
     CHANGES_NEEDED,
     ClearanceError,
     clearance_line,
@@ -15,10 +15,12 @@ from reporting.clearance import (
     drafts_under,
     model_fingerprint,
     read_draft,
-    record_path,
     start_draft,
     write_draft,
 )
+from reporting.cadence import Cadence
+from reporting.layout import OutputLayout
+from reporting.period import Period
 from reporting.settings import ClearanceSettings, EmailSettings
 
 NOW = datetime(2022, 10, 20, 9, 0).astimezone()
@@ -81,15 +83,17 @@ def test_an_unknown_role_or_no_name_is_refused_saying_what_to_give():
 
 
 def test_the_record_reads_back_and_drafts_are_found_under_the_outputs(tmp_path):
-    papers = tmp_path / "2022-23-Q2" / "quarterly"
+    layout = OutputLayout(tmp_path)
+    record = layout.clearance_record(Period.parse("2022/23 Q2"), Cadence.QUARTERLY)
     draft = decide(_draft(), "Head of Service", "A. Smith", NOW, comments="Fine")
-    write_draft(record_path(papers), draft)
-    assert read_draft(record_path(papers)) == draft
-    assert [d for _, d in drafts_under(tmp_path)] == [draft]
+    write_draft(record, draft)
+    assert record == tmp_path / "2022-23-Q2" / "quarterly" / "draft" / "clearance.json"
+    assert read_draft(record) == draft
+    assert [d for _, d in drafts_under(layout)] == [draft]
     assert read_draft(tmp_path / "nothing.json") is None
-    record_path(papers).write_text("{not json")
+    record.write_text("{not json")
     with pytest.raises(ClearanceError, match="cannot be read"):
-        read_draft(record_path(papers))
+        read_draft(record)
 
 
 def test_clearance_follows_email_unless_the_council_says():

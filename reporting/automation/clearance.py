@@ -1,7 +1,8 @@
 """Clearance: a paper is cleared, role by role, before it is published and mailed to members.
 
 With `[clearance]` required, a run publishes drafts (every page marked "Draft: not for
-publication") in `outputs/<period>/<cadence>/draft/` beside `clearance.json`, the record of
+publication") in `outputs/<period>/<cadence>/draft/` beside `clearance.json` (see
+`reporting.layout`), the record of
 that draft: what it was made from (its fingerprint: the inputs read and the paper's model),
 the roles that clear it, in order, and each decision (role, name, time, comments, the
 documents' sha256). When every role has cleared, the same paper is published without the
@@ -22,10 +23,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from reporting.errors import ReportingError
+from reporting.layout import OutputLayout
 from reporting.publish import write_atomic
 
-RECORD_NAME = "clearance.json"
-DRAFT_FOLDER = "draft"
 DRAFT_MARK = "Draft: not for publication"
 
 CLEARED = "cleared"
@@ -102,11 +102,6 @@ class Draft:
     def since(self) -> str:
         """When the draft began waiting for its next role (the last sign-off, else made)."""
         return self.decisions[-1].at if self.decisions else self.made
-
-
-def record_path(papers: Path) -> Path:
-    """The clearance record of the paper published in the folder `papers`."""
-    return Path(papers) / DRAFT_FOLDER / RECORD_NAME
 
 
 def read_draft(path: Path) -> Draft | None:
@@ -187,9 +182,9 @@ def clearance_line(draft: Draft) -> str:
     return "Cleared by: " + ", ".join(draft.cleared_by) if draft.cleared_by else ""
 
 
-def drafts_under(outputs: Path) -> Iterator[tuple[Path, Draft]]:
+def drafts_under(layout: OutputLayout) -> Iterator[tuple[Path, Draft]]:
     """Every draft recorded under the outputs folder, oldest period first."""
-    for path in sorted(Path(outputs).glob(f"*/*/{DRAFT_FOLDER}/{RECORD_NAME}")):
+    for path in layout.clearance_records():
         draft = read_draft(path)
         if draft is not None:
             yield path, draft
