@@ -15,15 +15,33 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from reporting.automation.clearance import Draft, read_draft, start_draft, write_draft
 from reporting.cadence import Cadence
 from reporting.checks import Finding, check_returns, report_findings
 from reporting.intake.folder import input_file, read_returns
 from reporting.intake.returns import Return
-from reporting.layout import DATA_QUALITY_NAMES, DOCUMENT_KINDS, OutputLayout
-from reporting.merge import Merged, PeriodUpdates, decide_fates, digest_last_period, merge
+from reporting.layout import (
+    DATA_QUALITY_NAMES,
+    DOCUMENT_KINDS,
+    FLAGS_NAME,
+    OutputLayout,
+)
+from reporting.merge import (
+    Merged,
+    PeriodUpdates,
+    decide_fates,
+    digest_last_period,
+    merge,
+)
 from reporting.period import Period
 from reporting.plan import Plan, find_plan, load_plan
-from reporting.publish import InputFile, InputsRead, archive_inputs, publish_run
+from reporting.publish import (
+    InputFile,
+    InputsRead,
+    archive_inputs,
+    publish_run,
+    sha256_of,
+)
 from reporting.render.flags import data_quality_csv, data_quality_html, flags_csv
 from reporting.render.receipts import receipt_files
 from reporting.report.front_matter import publication_date
@@ -195,16 +213,21 @@ def render_documents(model: ReportModel) -> dict[str, bytes]:
 
 def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedReport,
                    documents: dict[str, bytes], started: datetime,
-                   extra: dict | None = None) -> dict[str, Path]:
+                   extra: dict | None = None, draft: bool = False) -> dict[str, Path]:
     """Write the receipts, archive the inputs, then publish the documents, flags.csv and the
-    manifest; give the path of each ("pdf", "docx", "html", "flags", "manifest")."""
+    manifest; give the path of each ("pdf", "docx", "html", "flags", "manifest").
+
+    A `draft` (documents marked as such, waiting for clearance) goes in the paper's draft
+    folder, leaving the published paper, if any, as it was; receipts go out either way.
+    """
     period, cadence = inputs.period, report.cadence
+    folder = layout.draft(period, cadence) if draft else layout.papers(period, cadence)
     # The receipts are published with the papers, in one step: both or neither.
     receipts = receipt_files(list(report.check.receipts), layout.receipts(period))
     archived = archive_inputs(inputs.read, layout.archive, inputs.inputs)
     stem = layout.document_stem(period, cadence)
     files = {f"{stem}.{kind}": documents[kind] for kind in DOCUMENT_KINDS}
-    files[layout.flags(period, cadence).name] = flags_csv(list(report.findings))
+    files[FLAGS_NAME] = flags_csv(list(report.findings))
     # The policy officer's data-quality note: what the committee paper leaves out.
     html_name, csv_name = DATA_QUALITY_NAMES
     files[html_name] = data_quality_html(list(report.findings), report.model.title, report.late)
@@ -212,10 +235,23 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
     counts = {"actions": len(report.merged.progress), "returns": len(inputs.returns),
               "flags": len(report.findings)}
     manifest = publish_run(
-        layout.papers(period, cadence), files, archived, counts, started,
+        folder, files, archived, counts, started,
         extra={"period": period.label, "cadence": cadence.value,
                "receipts": [str(p.relative_to(layout.root)) for p in receipts],
                **(extra or {})},
         alongside=receipts, skipped=inputs.read.skipped, root=inputs.inputs)
-    paths = {kind: layout.document(period, cadence, kind) for kind in DOCUMENT_KINDS}
-    return {**paths, "flags": layout.flags(period, cadence), "manifest": manifest}
+    paths = {kind: layout.document(period, cadence, kind, draft) for kind in DOCUMENT_KINDS}
+    return {**paths, "flags": folder / FLAGS_NAME, "manifest": manifest}
+
+
+def record_draft(layout: OutputLayout, settings: Settings, report: PreparedReport,
+                 period: Period, fingerprint: str, now: datetime) -> Draft:
+    """Record the draft just published (its documents' sha256, read back from the files) and
+    give it, with the sign-offs that still stand for this exact draft."""
+    path = layout.clearance_record(period, report.cadence)
+    documents = {p.name: sha256_of(p) for p in (
+        layout.document(period, report.cadence, kind, draft=True) for kind in DOCUMENT_KINDS)}
+    draft = start_draft(read_draft(path), period=period.label, cadence=report.cadence.value,
+                        fingerprint=fingerprint, roles=settings.clearance.roles,
+                        documents=documents, now=now)
+    return write_draft(path, draft)
