@@ -70,6 +70,7 @@ class Draft:
     documents: dict[str, str] = field(default_factory=dict)  # file name -> sha256
     decisions: tuple[Decision, ...] = ()
     flow_run: str = ""  # the suspended deployment run waiting on it, if any
+    api: str = ""  # the Prefect API that run is on
 
     @property
     def changes_needed(self) -> Decision | None:

@@ -1,0 +1,130 @@
+"""`reporting clear`: sign off a draft paper from the command line, or list those waiting.
+
+The same sign-off as the form in Prefect's UI: a draft made by `reporting run` is cleared
+here, and a deployment run suspended for clearance is resumed with the same decision. When
+the last role clears, the paper is published without the draft mark and mailed, through the
+same run (and sent record) as every other paper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from datetime import datetime
+from pathlib import Path
+
+from cli.common import fail
+from reporting.cadence import REPORT_CADENCES, Cadence
+from reporting.layout import OutputLayout
+from reporting.period import Period
+from reporting.settings import load_settings
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    clear = commands.add_parser(
+        "clear", help="clear a draft paper for publication (or ask for changes), role by role")
+    clear.add_argument("--status", action="store_true",
+                       help="list each draft waiting, for whom and since when")
+    clear.add_argument("--period", help="the draft's period, e.g. 2022/23 Q2")
+    clear.add_argument("--cadence", choices=[c.value for c in REPORT_CADENCES],
+                       default=Cadence.QUARTERLY.value)
+    clear.add_argument("--as", dest="role", metavar="ROLE",
+                       help="the role signing off, as [clearance] roles names it")
+    clear.add_argument("--by", metavar="NAME",
+                       help="who signs off (kept in the record, never in the paper; default: "
+                            "your login name)")
+    clear.add_argument("--changes", metavar="TEXT",
+                       help="ask for changes instead of clearing: what must change")
+    clear.add_argument("--comments", metavar="TEXT", default="",
+                       help="comments kept with a clearance")
+    clear.add_argument("--inputs", type=Path, help="folder holding plan/ and returns/")
+    clear.add_argument("--outputs", type=Path, help="folder the papers are written under")
+    clear.set_defaults(handler=clear_command)
+
+
+def _status(layout: OutputLayout) -> int:
+    from reporting.automation.clearance import drafts_under
+
+    found = list(drafts_under(layout))
+    if not found:
+        print(f"No draft is waiting for clearance under {layout.root}.")
+        return 0
+    for path, draft in found:
+        print(f"{draft.period} {draft.cadence}: {draft.state}, since {draft.since()} "
+              f"({path.parent})")
+        if draft.changes_needed:
+            print(f"  changes asked by the {draft.changes_needed.role}: "
+                  f"{draft.changes_needed.comments}")
+    return 0
+
+
+def clear_command(args: argparse.Namespace) -> int:
+    from reporting.automation.clearance import (
+        ClearanceError,
+        clearance_line,
+        decide,
+        read_draft,
+        write_draft,
+    )
+
+    settings = load_settings(args.config)
+    layout = OutputLayout(Path(args.outputs or settings.outputs))
+    if args.status:
+        return _status(layout)
+    if not args.period or not args.role:
+        return fail("give --period and --as ROLE to sign off a draft, or --status to list them")
+    period, cadence = Period.parse(args.period), Cadence(args.cadence)
+    record = layout.clearance_record(period, cadence)
+    draft = read_draft(record)
+    if draft is None:
+        return fail(f"no draft of the {period.label} {cadence.value} paper is waiting "
+                    f"(no {record}); make one with `reporting run --period \"{period.label}\" "
+                    f"--cadence {cadence.value}`")
+    try:
+        draft = decide(draft, args.role, args.by or getpass.getuser(),
+                       datetime.now().astimezone(), changes=args.changes or "",
+                       comments=args.comments)
+    except ClearanceError as error:
+        return fail(str(error))
+    write_draft(record, draft)
+    decision = draft.decisions[-1]
+    if draft.flow_run:  # a deployment run waits on this draft: it resumes with the decision
+        from flows.clearance import resume_with
+
+        resume_with(draft, decision)
+        print(f"{decision.role}: {decision.outcome}; the suspended run {draft.flow_run} "
+              "goes on with it")
+        return 0
+    if draft.changes_needed:
+        print(f"{decision.role}: changes needed, recorded with the draft. Nothing is "
+              "published or sent; once the returns are fixed, `reporting run` makes a new "
+              "draft and clearance starts again from the first role.")
+        return 0
+    if not draft.cleared:
+        print(f"{decision.role}: cleared. The draft now waits for the {draft.next_role}: "
+              f"reporting clear --period \"{period.label}\" --cadence {cadence.value} "
+              f"--as \"{draft.next_role}\"")
+        return 0
+    print(f"{clearance_line(draft)}. Publishing the paper without the draft mark:")
+    return _publish(args, settings, period, cadence, layout)
+
+
+def _publish(args, settings, period: Period, cadence: Cadence, layout: OutputLayout) -> int:
+    """Run the report once more: it finds this exact draft cleared and publishes and mails it,
+    or, if the inputs changed since, makes a new draft to clear instead."""
+    from flows.launch import run_report
+    from flows.local_server import ServerError
+    from reporting.automation.clearance import read_draft
+
+    try:
+        paths = run_report(settings, period, cadence, Path(args.inputs or settings.inputs),
+                           layout.root, plan=getattr(args, "plan", None), settle_seconds=0)
+    except ServerError as error:
+        return fail(str(error))
+    draft = read_draft(layout.clearance_record(period, cadence))
+    if draft is not None and not draft.cleared:
+        return fail(f"the inputs changed since the draft was cleared: nothing was published; "
+                    f"a new draft waits for the {draft.next_role} ({paths['pdf']})")
+    for kind in ("pdf", "docx", "html", "manifest"):
+        print(f"  {kind:9} {paths[kind]}")
+    return 0
