@@ -40,6 +40,9 @@ def prefect_environment(project: Path) -> None:
     # The ephemeral API takes about 15 s to start on a 2-core machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # A server that answers 500 for a moment (its database restarting) is asked again, as
+    # Prefect always does for 429, 502 and 503, so a published run is not left Running.
+    os.environ.setdefault("PREFECT_CLIENT_RETRY_EXTRA_CODES", "500,504")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -97,9 +100,7 @@ class LocalPrefectServer:
             raise ServerError(f"port {self.port} on {self.host} is in use: give another with "
                               "--port, or set PREFECT_API_URL to use the server already there")
         self.home.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "PREFECT_HOME": str(self.home),
-               "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-        env.pop("PREFECT_API_URL", None)
+        env = self.environment()
         with self.log.open("ab") as log:
             # Its own session: Ctrl-C in the terminal reaches only us, and we stop the
             # server after the deployments have stopped using it.
@@ -107,6 +108,16 @@ class LocalPrefectServer:
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             start_new_session=True,
                                             preexec_fn=die_with_parent if self.tied else None)
+
+    def environment(self) -> dict[str, str]:
+        """The server's environment: its home, and its host and port told to the UI too
+        (else the UI served on --port 4322 would call an API on 4200)."""
+        env = {**os.environ, "PREFECT_HOME": str(self.home),
+               "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+               "PREFECT_SERVER_API_HOST": self.host, "PREFECT_SERVER_API_PORT": str(self.port),
+               "PREFECT_UI_API_URL": self.api_url}
+        env.pop("PREFECT_API_URL", None)
+        return env
 
     def wait_until_ready(self) -> str:
         """Wait until the launched server is healthy; give its API URL (stopping it and
@@ -156,6 +167,10 @@ class LocalPrefectServer:
         self.stop()
 
 
+# The signals that stop a command as its `with` blocks end: systemd's stop, a closed terminal.
+_STOPPING = (signal.SIGTERM, signal.SIGHUP)
+
+
 def _stop_on_sigterm(signum, frame) -> None:
     # Leave through the `with` blocks, which stop the server (systemd stops a service so).
     raise SystemExit(128 + signum)
@@ -184,14 +199,15 @@ def prefect_api(project: Path, port: int | None = None,
     `while_it_starts` (importing the flows, a few seconds) runs while it boots; if Prefect's
     profile names a server after all, that one is used and the local one stopped. The local
     server is tied to this process: it stops when the block ends however it ends, by an
-    error, Ctrl-C, SIGTERM (which leaves the block as SystemExit) or even kill -9. Its API
+    error, Ctrl-C, SIGTERM or SIGHUP (an SSH session closed: each leaves the block as
+    SystemExit) or even kill -9. Its API
     is given to this process and to the processes it starts (served runs); the run's
     queued logs are sent before it stops. Gives the local server, or None. `say` is told
     when a local server is being started (it takes a while).
     """
     prefect_environment(project)
     server = None
-    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    previous = {signum: signal.signal(signum, _stop_on_sigterm) for signum in _STOPPING}
     try:
         if not os.environ.get("PREFECT_API_URL"):
             server = LocalPrefectServer(Path(os.environ["PREFECT_HOME"]),
@@ -223,4 +239,5 @@ def prefect_api(project: Path, port: int | None = None,
     finally:
         if server is not None:
             server.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -181,7 +181,10 @@ def test_a_port_in_use_is_refused_before_starting(tmp_path):
         assert server.process is None
 
 
-def test_sigterm_leaves_a_run_through_its_local_server_which_is_stopped(tmp_path, monkeypatch):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_leaves_a_run_through_its_local_server_which_is_stopped(
+        tmp_path, monkeypatch, signum):
+    """systemd's stop (SIGTERM) and a closed SSH session (SIGHUP) end the command cleanly."""
     import flows.local_server as local
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -197,7 +200,7 @@ def test_sigterm_leaves_a_run_through_its_local_server_which_is_stopped(tmp_path
     monkeypatch.setattr(local, "free_port", lambda: port)
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
-    before = signal.getsignal(signal.SIGTERM)
+    before = signal.getsignal(signum)
     started = []
     with temporary_settings(restore_defaults={PREFECT_API_URL}):  # no server configured
         with pytest.raises(SystemExit) as stopped:
@@ -205,12 +208,22 @@ def test_sigterm_leaves_a_run_through_its_local_server_which_is_stopped(tmp_path
                 assert started == [1]
                 assert PREFECT_API_URL.value() == f"http://127.0.0.1:{port}/api"
                 assert os.environ["PREFECT_API_URL"] == PREFECT_API_URL.value()  # for children
-                os.kill(os.getpid(), signal.SIGTERM)
+                os.kill(os.getpid(), signum)
                 time.sleep(10)  # the handler raises SystemExit here
-    assert stopped.value.code == 128 + signal.SIGTERM
+    assert stopped.value.code == 128 + signum
     assert server.process.returncode == -signal.SIGTERM  # stopped on the way out
     assert "PREFECT_API_URL" not in os.environ
-    assert signal.getsignal(signal.SIGTERM) is before
+    assert signal.getsignal(signum) is before
+
+
+def test_the_local_servers_ui_calls_the_api_on_the_servers_own_port(tmp_path, monkeypatch):
+    from flows.local_server import LocalPrefectServer
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://elsewhere:4200/api")
+    env = LocalPrefectServer(tmp_path, port=4322).environment()
+    assert env["PREFECT_UI_API_URL"] == "http://127.0.0.1:4322/api"
+    assert env["PREFECT_SERVER_API_PORT"] == "4322"
+    assert "PREFECT_API_URL" not in env  # the server is not a client of another one
 
 
 # -- prefect.yaml and the served deployments declare the same schedules ----------------
