@@ -15,19 +15,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import reporting
+from reporting import CODE, TEMPLATES
 from reporting.pipeline import PeriodInputs
-from reporting.publish import sha256_of
-from reporting.render.html import TEMPLATES
+from reporting.publish import code_fingerprint, sha256_of, source_fingerprint
 
-CODE = Path(reporting.__file__).resolve().parent
-
-
-def _files(folder: Path, pattern: str = "*") -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob(pattern)
-                  if p.is_file() and not p.name.startswith((".", "~")) and "__pycache__" not in p.parts)
+# Taken as the flows are imported, with the code the run will run: a `git pull` later in
+# the run changes neither its cache key nor (see reporting.render.alongside) its papers.
+code_fingerprint()
 
 
 def _line(*parts: str) -> bytes:
@@ -35,14 +29,18 @@ def _line(*parts: str) -> bytes:
 
 
 def inputs_fingerprint(inputs: PeriodInputs, cadence: str, config: Path | None,
-                       templates: Path = TEMPLATES, code: Path = CODE) -> str:
-    """Give the hex sha256 naming the documents the `cadence` report on `inputs` produces."""
+                       templates: Path | None = None, code: Path | None = None) -> str:
+    """Give the hex sha256 naming the documents the `cadence` report on `inputs` produces.
+
+    The code is the code this run runs (`code_fingerprint`, taken at its start), unless
+    other `templates` or `code` folders are given.
+    """
     digest = hashlib.sha256(_line(inputs.period.path, cadence))
     for line in inputs.read.fingerprint_lines(inputs.inputs):
         digest.update(b"read\0" + line)
     if config and Path(config).is_file():
         digest.update(_line("config", Path(config).name, sha256_of(config)))
-    for group, root in (("templates", Path(templates)), ("code", Path(code))):
-        for path in _files(root, "*.py" if group == "code" else "*"):
-            digest.update(_line(group, str(path.relative_to(root)), sha256_of(path)))
+    code_is = (code_fingerprint() if templates is None and code is None else
+               source_fingerprint(code or CODE, templates or TEMPLATES))
+    digest.update(_line("code", code_is))
     return digest.hexdigest()

@@ -13,6 +13,7 @@ that record, so none of them can see a file the read did not, or miss one it did
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
+
+from reporting import CODE, TEMPLATES
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,6 +81,35 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _source_files(folder: Path, pattern: str) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob(pattern) if p.is_file()
+                  and not p.name.startswith((".", "~")) and "__pycache__" not in p.parts)
+
+
+def source_fingerprint(code: Path = CODE, templates: Path = TEMPLATES) -> str:
+    """Give the hex sha256 of the `reporting` package's source and the templates on disk."""
+    digest = hashlib.sha256()
+    for group, root, pattern in (("code", code, "*.py"), ("templates", templates, "*")):
+        for path in _source_files(Path(root), pattern):
+            digest.update(b"\0".join((group.encode(), os.fsencode(path.relative_to(root)),
+                                      sha256_of(path).encode())) + b"\n")
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Give the fingerprint of the code this process runs: its source and templates as they
+    were when first asked (a run asks at its start; once a process).
+
+    A child process a run starts (the Word file's) compares its own and refuses to render
+    with other code, so a `git pull` during a run cannot mix two versions in one set of
+    papers, and the run's cache key names the code it ran.
+    """
+    return source_fingerprint()
 
 
 def safe_cell(value: object) -> str:

@@ -5,6 +5,10 @@ child process (a fresh interpreter running this module, given the pickled model 
 stdin and giving the .docx bytes on its stdout) renders the Word file while the parent
 typesets the PDF. If the child cannot start or fails, the Word file is rendered in the
 parent instead: the papers are the same either way, only slower.
+
+The child is a fresh interpreter, so it imports the code on disk now: if that is not the
+code the parent runs (a `git pull` during the run), it refuses to render, and the parent
+renders the Word file with its own code, so one set of papers is made by one version.
 """
 
 from __future__ import annotations
@@ -16,9 +20,13 @@ import sys
 import threading
 from pathlib import Path
 
+from reporting.publish import code_fingerprint
 from reporting.report.model import ReportModel
 
 CHILD = [sys.executable, "-m", "reporting.render.alongside"]
+# The parent's code_fingerprint, which the child's must equal.
+CODE_VARIABLE = "REPORTING_CODE_FINGERPRINT"
+OTHER_CODE = 3  # the child's exit status when it refuses
 
 
 class WordAlongside:
@@ -29,9 +37,11 @@ class WordAlongside:
         self.child: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
         self._output = b""
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (str(Path(__file__).resolve().parents[2]),
-                        os.environ.get("PYTHONPATH", "")) if p)}
+        self.child_status: int | None = None  # how the child ended (OTHER_CODE: refused)
+        env = {**os.environ, CODE_VARIABLE: code_fingerprint(),
+               "PYTHONPATH": os.pathsep.join(
+                   p for p in (str(Path(__file__).resolve().parents[2]),
+                               os.environ.get("PYTHONPATH", "")) if p)}
         try:
             # Its errors are not kept: a child that fails is replaced by rendering here,
             # where any error is raised with its traceback.
@@ -74,7 +84,8 @@ class WordAlongside:
             self._reader.join()
             data = self._output
             self.child.stdout.close()
-            if self.child.wait() == 0 and data.startswith(b"PK"):
+            self.child_status = self.child.wait()
+            if self.child_status == 0 and data.startswith(b"PK"):
                 return data
             self._stop()
         from reporting.render.word import render_docx
@@ -85,6 +96,9 @@ class WordAlongside:
 def serve() -> None:
     """The child: read a pickled (ReportModel, chart PNG or None) on stdin, write the .docx
     bytes to stdout."""
+    expected = os.environ.get(CODE_VARIABLE)
+    if expected and expected != code_fingerprint():
+        sys.exit(OTHER_CODE)  # the code changed on disk since the run started
     from reporting.render.word import render_docx
 
     model, picture = pickle.loads(sys.stdin.buffer.read())  # noqa: S301  (our own parent)

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reporting import TEMPLATES
 from reporting.render.chart import chart_svg
 from reporting.render.pdf_tags import mend_structure, record_sources
 from reporting.report.model import ReportModel
@@ -29,8 +30,6 @@ from reporting.report.tables import LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE
 from reporting.report.travel import Travel
 from reporting.report.words import WORDS
 from reporting.status import Status
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 _TEMPLATE = "report.html.j2"
 _STYLESHEET = "report.css"
