@@ -224,6 +224,8 @@ class ReportModel:
     alternative_options: tuple[str, ...] = ()  # paragraphs
     consultation: tuple[str, ...] = ()  # paragraphs
     statutory_comments: tuple[tuple[str, str], ...] = ()  # (officer, words)
+    # "Draft: not for publication" on every page of a draft awaiting clearance, else "".
+    draft_mark: str = ""
 
     @property
     def outline(self) -> tuple[Section, ...]:
