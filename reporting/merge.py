@@ -215,6 +215,8 @@ class Progress(_Dated):
     forecast: Status | None = None  # the year-end status the rows forecast (the worse)
     # Each milestone the plan dates on its own, in plan order (none when it dates none).
     milestones: tuple[MilestoneProgress, ...] = ()
+    # Why the rows say it is at risk or off track (the return's optional column), "" if not said.
+    status_reason: str = ""
 
     @property
     def planned(self):
@@ -395,12 +397,13 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
         return ": ".join([*parts, text])
 
     if len(rows) == 1:
-        update, steps = rows[0].progress_update, rows[0].next_steps
+        update, steps, why = rows[0].progress_update, rows[0].next_steps, rows[0].status_reason
     else:
         update = "\n".join(label(f, f.row.progress_update) for f in found
                            if f.row.progress_update)
         steps = "\n".join(label(f, f.row.next_steps) if several else f.row.next_steps
                           for f in found if f.row.next_steps)
+        why = "\n".join(label(f, f.row.status_reason) for f in found if f.row.status_reason)
     dated = [m for m in action.milestones if m.due_date]
     # Where the plan dates any milestone, each is reported on its own (an undated one too,
     # so none of the action's milestones is missing from its list).
@@ -421,6 +424,7 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
         forecast=worse_of(forecasts) if (forecasts := [r.forecast_status for r in rows
                                                         if r.forecast_status]) else None,
         milestones=milestones,
+        status_reason=why,
     )
 
 

@@ -83,7 +83,9 @@ def test_a_status_drop_down_date_validation_and_instructions():
     validations = {v.type: v for v in wb["Return"].data_validations.dataValidation}
     assert validations["list"].formula1 == '"Complete,On track,At risk,Off track,Not started"'
     assert str(validations["list"].sqref) == "G9:G11"
-    assert "I9:I11" in str(validations["date"].sqref) and "K9:K11" in str(validations["date"].sqref)
+    for heading in ("Revised date", "Date achieved"):
+        letter = chr(ord("A") + COLUMN[heading] - 1)
+        assert f"{letter}9:{letter}11" in str(validations["date"].sqref)
     text = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
     assert "14 October 2022" in text
     for status in Status:
@@ -100,6 +102,7 @@ def test_a_returned_template_reads_back_with_no_problems(tmp_path):
         ws.cell(r, COLUMN["Progress update"]).value = f"Update {r}."
     ws.cell(10, COLUMN["Revised date"]).value = date(2023, 6, 30)
     ws.cell(10, COLUMN["Reason for revised date"]).value = "Contractor"
+    ws.cell(10, COLUMN["Why is it at risk or off track?"]).value = "The contractor went bust."
     folder = tmp_path / FOLDER
     folder.mkdir()
     wb.save(folder / "Regulatory Services.xlsx")
@@ -109,6 +112,7 @@ def test_a_returned_template_reads_back_with_no_problems(tmp_path):
         ("1.a", "First", Status.ON_TRACK), ("1.a", "Second", Status.AT_RISK),
         ("1.b", "", Status.COMPLETE)]
     assert ret.rows[1].revised_date == date(2023, 6, 30)
+    assert [r.status_reason for r in ret.rows] == ["", "The contractor went bust.", ""]
     assert (ret.service_area, ret.approved_by, ret.date_completed) == (
         "Regulatory Services", "B. Manager", date(2022, 10, 10))
 
@@ -136,6 +140,30 @@ def test_a_file_name_for_any_service_area():
 def test_the_reader_knows_the_template_columns(tmp_path):
     header = [h for h, _, _ in TEMPLATE_COLUMNS]
     row = ["1.a", "Do", "First", date(2023, 3, 31), "On track", "Old", "On track", "New",
-           None, "", None, "", ""]
+           "Why", None, "", None, "", ""]
     ret = read_return(write(tmp_path / "r.xlsx", workbook_bytes(rows=[row], header=header)))
     assert ret.notes == () and ret.rows[0].progress_update == "New"
+    assert ret.rows[0].status_reason == "Why"
+
+
+def test_the_reason_sits_beside_status_and_update_and_may_be_left_out(tmp_path):
+    assert COLUMN["Why is it at risk or off track?"] == COLUMN["Progress update"] + 1
+    assert COLUMN["Progress update"] == COLUMN["Status"] + 1
+    # A return made before the column existed is read as it always was.
+    header = [h for h, _, _ in TEMPLATE_COLUMNS if h != "Why is it at risk or off track?"]
+    row = ["1.a", "Do", "First", date(2023, 3, 31), "On track", "Old", "At risk", "New",
+           None, "", None, "", ""]
+    ret = read_return(write(tmp_path / "r.xlsx", workbook_bytes(rows=[row], header=header)))
+    assert ret.notes == () and ret.problems == ()
+    assert (ret.rows[0].status, ret.rows[0].status_reason) == (Status.AT_RISK, "")
+
+
+@pytest.mark.parametrize("heading", ["Why is it at risk or off track?", "Reason for status",
+                                     "why at risk or off track"])
+def test_the_reason_column_is_read_under_the_headings_officers_write(tmp_path, heading):
+    header = ["Action ID", "Status", "Progress update", heading, "Reason for revised date"]
+    row = ["1.a", "Red", "Paused.", "Two volunteers left.", "Venue closed"]
+    ret = read_return(write(tmp_path / "r.xlsx", workbook_bytes(rows=[row], header=header)))
+    assert ret.notes == ()
+    assert ret.rows[0].status_reason == "Two volunteers left."
+    assert ret.rows[0].reason_for_revised_date == "Venue closed"

@@ -55,6 +55,7 @@ RETURN_COLUMNS = (
     "Evidence",
     "Next steps",
     "Forecast year-end status",
+    "Why is it at risk or off track?",  # optional: the officer's reason, for the committee
 )
 REQUIRED_COLUMNS = ("Action ID", "Status", "Progress update")
 HEADER_FIELDS = ("Service area", "Period", "Completed by", "Approved by", "Date completed")
@@ -89,6 +90,10 @@ COLUMNS = Headings({
                    "Actions next quarter"),
     "Forecast year-end status": ("Forecast year-end status", "Forecast", "Year-end forecast",
                                  "Forecast status", "Forecast year end status"),
+    "Why is it at risk or off track?": (
+        "Why is it at risk or off track?", "Why at risk or off track", "Why off track",
+        "Why at risk", "Reason for status", "Reason for rating", "Reason for RAG",
+        "Reason for RAG status", "Explanation", "Explanation of status"),
 })
 # The labels of the fields above the table.
 FIELDS = Headings({
@@ -99,7 +104,8 @@ FIELDS = Headings({
     "Date completed": ("Date completed", "Date", "Completed on", "Date of return"),
 })
 # Long text columns: a vertically merged cell is read once, not copied to each row.
-_TEXT_COLUMNS = ("Progress update", "Reason for revised date", "Evidence", "Next steps")
+_TEXT_COLUMNS = ("Progress update", "Reason for revised date", "Evidence", "Next steps",
+                 "Why is it at risk or off track?")
 _REFERENCE_KEYS = {heading_key(name) for name in REFERENCE_COLUMNS}
 # A row with "Action ID" itself is the header even if nothing else in it is known, so that
 # the officer is told which required column it lacks.
@@ -161,6 +167,8 @@ class ReturnRow:
     date_achieved_text: str = ""
     forecast_text: str = ""
     combined_status: bool = False  # the status named two statuses; the worse was taken
+    # Why the officer says it is at risk or off track ("" when the return has no such column).
+    status_reason: str = ""
 
     def where(self, column: str = "Action ID") -> str:
         return self.cells.get(column) or self.cells.get("Action ID", "")
@@ -350,6 +358,7 @@ def _table(
             date_achieved_text=achieved_text,
             forecast_text=forecast_text,
             combined_status=combined,
+            status_reason=cell_text(cell(values, "Why is it at risk or off track?")),
         ))
     return fields, field_cells, rows
 

@@ -39,6 +39,9 @@ TEMPLATE_COLUMNS = (
     ("Last period's update", 45, False),
     ("Status", 14, True),
     ("Progress update", 60, True),
+    # Beside the status and update, so the reason is written with them; read by the report
+    # for the committee's "The problem" (left empty where the action is on track).
+    ("Why is it at risk or off track?", 40, True),
     ("Revised date", 13, True),
     ("Reason for revised date", 30, True),
     ("Date achieved", 13, True),
@@ -178,8 +181,10 @@ def _instructions(ws, service_area: str, period: Period, deadline: date) -> None
         ("", False),
         ("On the Return sheet, fill in Completed by, Approved by and Date completed, then "
          "one row per action or milestone: Status (choose from the list), Progress update, "
-         "and where they apply Revised date (with the reason), Date achieved, Evidence and "
-         "Next steps.", False),
+         "and where they apply Why is it at risk or off track?, Revised date (with the "
+         "reason), Date achieved, Evidence and Next steps.", False),
+        ("For an action at risk or off track, say why in a sentence or two, and what is being "
+         "done under Next steps: the committee reads both beside the action.", False),
         ("The grey cells are the plan's own words and last period's return, for reference; "
          "they cannot be changed here.", False),
         ("Keep each progress update short (150 words or fewer): it goes into the committee "
