@@ -36,7 +36,7 @@ def test_the_paper_holds_delivery_exceptions_in_words_and_no_code_or_cell():
     assert lines["1.a"].problem == ("Not reported: the return gives the status 'Purple', "
                                     "which is not one this report uses")
     assert lines["1.c"].problem == "Not reported: Regulatory Services' return has no row for it"
-    assert lines["1.b"].problem == "At risk; forecast off track at the year end"
+    assert lines["1.b"].problem == "At risk; forecast off track at the year end. Why: Funding late."
     assert lines["1.b"].being_done == "Bid again in May."
     assert lines["1.d"].problem == "Not reported: Housing sent no return"
     # Delivery known to be at risk comes before what was not reported at all.
@@ -115,8 +115,11 @@ def test_an_exception_gives_the_officers_reason_beside_the_problem_and_their_nex
                            reason_for_revised_date="Contractor went bust")
     lines = {e.action_id: e for e in prepare(plan, [make_return("Regulatory Services", slipped,
                                                                 reason_only)]).model.exceptions}
-    assert lines["1.a"].problem.endswith("(reason given: Waiting for the NPPF)")
+    assert lines["1.a"].problem.endswith(". Why: Going well.")
     assert lines["1.a"].being_done == "Report the new timetable in December."
-    # With no next steps, the reason is what is being done, and is not said twice.
-    assert "reason given" not in lines["1.b"].problem
-    assert lines["1.b"].being_done == "Contractor went bust"
+    # The reason for a new date goes with the date, and is not said twice.
+    assert lines["1.a"].by_when == "30 September 2023 (reason: Waiting for the NPPF)"
+    assert "NPPF" not in lines["1.a"].problem + lines["1.a"].being_done
+    assert lines["1.b"].by_when == "30 June 2023 (reason: Contractor went bust)"
+    # The update is the why; with no next steps, the paper says so, never "Not stated".
+    assert lines["1.b"].being_done == "No next steps given beyond the update quoted under The problem."

@@ -7,15 +7,27 @@ words on what is being done and by when.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from reporting.report.words import CUT_NOTE, WORDS
+from reporting.report.words import (
+    CUT_NOTE,
+    DATE_WITH_REASON,
+    NO_NEW_DATE,
+    NO_UPDATE,
+    NOT_STATED,
+    NOTHING_BEYOND_UPDATE,
+    PROBLEM_WHY,
+    WORDS,
+)
+from reporting.status import NO_STATUS
 from reporting.wording import cut_words, long_date, plural
 
 if TYPE_CHECKING:
-    from reporting.merge import Merged
+    from reporting.merge import Merged, Progress
 
 
 class FlagLike(Protocol):
@@ -34,9 +46,9 @@ class ExceptionLine:
     action_id: str
     action: str  # the objective, as the plan words it
     lead: str  # the service area that leads it
-    problem: str  # "Off track; overdue (due by 31 March 2023)"
-    being_done: str  # the officer's next steps, or the reason for a new date
-    by_when: str  # the revised date, else the plan's due date
+    problem: str  # "Off track; overdue (due by 31 March 2023). Why: two volunteers left"
+    being_done: str  # the officer's next steps, else what the update says is being done
+    by_when: str  # the new date and its reason; "No new date given"; else the plan's date
     kinds: str = ""  # the kinds of exception, most serious first ("at risk; date slipped")
 
 
@@ -64,24 +76,87 @@ def kinds_of(found: Sequence[FlagLike]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(flag.code.exception.value for flag in found))
 
 
+# A sentence of an update that says what is being done, or will be ("will", "is being").
+_DOING = re.compile(
+    r"\b(will|shall|is being|are being|being (?:arranged|prepared|recruited|sought)|plans? to|"
+    r"planning to|intends? to|aims? to|arranged|scheduled|working (?:with|on|to)|"
+    r"next steps?|in hand|under way|underway|now being|to be (?:\w+ed))\b", re.IGNORECASE)
+
+
+def _one_paragraph(text: str) -> str:
+    """Give an officer's lines as one paragraph (a table cell of the paper is one)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " ".join(line if line[-1] in ".!?;:" else f"{line}." for line in lines) \
+        if len(lines) > 1 else "".join(lines)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+
+
+def officer_words(p: Progress) -> tuple[str, str]:
+    """Give the officer's why and what is being done, in their own words ("" where unsaid).
+
+    The why is the return's reason column, else its update; what is being done is its next
+    steps, else the update's sentences that say what is being done (the update whole when
+    the reason column gave the why), so the same words are never shown twice.
+    """
+    reason, steps = _one_paragraph(p.status_reason), _one_paragraph(p.next_steps)
+    update = _one_paragraph(p.progress_update)
+    doing = [s for s in _sentences(update) if _DOING.search(s)]
+    if reason:
+        return reason, steps or " ".join(doing) or update
+    if steps:
+        return update, steps
+    rest = [s for s in _sentences(update) if s not in doing]
+    return " ".join(rest), " ".join(doing)
+
+
+def _being_done(p: Progress, why: str, done: str) -> str:
+    if done:
+        return done
+    if not p.rows:
+        return NO_UPDATE
+    return NOTHING_BEYOND_UPDATE if why and not p.status_reason else NOT_STATED
+
+
+def _by_when(p: Progress, end: date, limit: int) -> str:
+    """The new date with its reason; for an overdue action, never the date already missed."""
+    if p.overdue(end):  # whatever date it has is already past
+        return NO_NEW_DATE
+    if not p.revised_date:
+        return p.action.due
+    reason = cut_words(_one_paragraph(p.reason_for_revised_date), limit,
+                       CUT_NOTE.format(limit=limit))
+    return DATE_WITH_REASON.format(date=long_date(p.revised_date), reason=reason) if reason \
+        else long_date(p.revised_date)
+
+
 def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int,
                 body: str = "the Committee") -> tuple[str, tuple[ExceptionLine, ...]]:
-    """Give the delivery exceptions' introduction and one line per action, most serious first."""
+    """Give the delivery exceptions' introduction and one line per action, most serious first.
+
+    Each line says the problem (its kinds, then the officer's why), what is being done and
+    by when, in the officer's words where the return gives them, each cut at `limit` words.
+    """
     lines = []
+    cut = CUT_NOTE.format(limit=limit)
     for p in merged.progress:
         flags = found.get(p.action.id)
         if not flags:
             continue
         problem = "; ".join(dict.fromkeys(flag.paper for flag in flags))
-        if p.next_steps and p.reason_for_revised_date:  # the why, where the return says it
-            problem += f" (reason given: {p.reason_for_revised_date})"
-        done = p.next_steps or p.reason_for_revised_date or (
-            "No update was received." if not p.rows else "Not stated in the return.")
+        why, done = officer_words(p)
+        # An update with no status does not explain a problem: only a stated reason does.
+        if p.status in NO_STATUS and not p.status_reason:
+            why, done = "", done or why
+        if why:
+            problem = PROBLEM_WHY.format(problem=problem, why=cut_words(why, limit, cut))
         lines.append((flags[0].code.exception.rank, ExceptionLine(
             action_id=p.action.id, action=p.action.title, lead=p.action.lead_service_area,
             problem=problem[0].upper() + problem[1:],
-            being_done=cut_words(done, limit, CUT_NOTE.format(limit=limit)),
-            by_when=long_date(p.revised_date) if p.revised_date else p.action.due,
+            being_done=cut_words(_being_done(p, why, done), limit, cut),
+            by_when=_by_when(p, merged.period.end, limit),
             kinds="; ".join(kinds_of(flags)))))
     ordered = tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
     intro = (f"{plural(len(ordered), 'action needs', 'actions need')} {body}'s "

@@ -36,5 +36,17 @@ NO_NEXT_STEPS = "No next steps given."
 NO_PARTNERS = "None named"
 
 
+# The delivery exceptions' words where the return is silent, each said once here.
+# "The problem": the kinds, then the officer's why (the return's reason column, else the update).
+PROBLEM_WHY = "{problem}. Why: {why}"
+# "What is being done", where a return came but says nothing of it.
+NOT_STATED = "Not stated in the return."
+# ... and where its only words are the update, already shown as the why.
+NOTHING_BEYOND_UPDATE = "No next steps given beyond the update quoted under The problem."
+# "By when": a new date with the reason for it; an overdue action with no date still ahead.
+DATE_WITH_REASON = "{date} (reason: {reason})"
+NO_NEW_DATE = "No new date given"
+
+
 # Said where an update is cut in the paper (LONG_UPDATE names it for the policy officer).
 CUT_NOTE = "cut at {limit} words: the full update is in the return, archived with this paper"
