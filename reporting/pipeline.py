@@ -46,7 +46,7 @@ from reporting.render.flags import data_quality_csv, data_quality_html, flags_cs
 from reporting.render.receipts import receipt_files
 from reporting.report.front_matter import publication_date
 from reporting.report.model import ReportModel, build_report_model
-from reporting.report.receipts import Receipt, build_receipts
+from reporting.report.receipts import Paper, Receipt, build_receipts, reports_on
 from reporting.report.travel import previous_period
 from reporting.settings import IntakeSettings, Settings
 from reporting.wording import long_date
@@ -113,6 +113,7 @@ class PeriodCheck:
     updates: PeriodUpdates
     findings: tuple[Finding, ...]
     receipts: tuple[Receipt, ...]
+    papers: tuple[Paper, ...] = ()  # each report of the period, as its paper presents it
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,20 @@ def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
     last = digest_last_period(plan, list(previous_returns), period.previous())
     updates = decide_fates(plan, list(returns), period, last)
     findings = check_returns(updates, intake=intake)
-    return PeriodCheck(updates, tuple(findings), tuple(build_receipts(updates, findings)))
+    # Each report's paper is decided here, once, so that a receipt names the exceptions each
+    # paper will show, whichever report a run makes.
+    papers = tuple(_paper(plan, updates, findings, report, intake.long_update_words)
+                   for report in reports_on(period)) if plan is not None else ()
+    return PeriodCheck(updates, tuple(findings),
+                       tuple(build_receipts(updates, findings, papers)), papers)
+
+
+def _paper(plan: Plan, updates: PeriodUpdates, findings: list[Finding] | tuple[Finding, ...],
+           report: Cadence, long_update_words: int) -> Paper:
+    """Give one report of the period: its merge and the findings its paper presents."""
+    merged = merge(plan, updates, report, updates.period)
+    return Paper(report, merged, tuple(report_findings(merged, list(findings),
+                                                       long_update_words)))
 
 
 def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
@@ -182,9 +196,9 @@ def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
     """
     check = check or check_period(inputs.plan, inputs.returns, inputs.previous_returns,
                                   inputs.period, settings.intake)
-    merged = merge(inputs.plan, check.updates, cadence, inputs.period)
-    findings = report_findings(merged, list(check.findings),
-                               settings.intake.long_update_words)
+    paper = next((p for p in check.papers if p.cadence is cadence), None) or _paper(
+        inputs.plan, check.updates, check.findings, cadence, settings.intake.long_update_words)
+    merged, findings = paper.merged, paper.findings
     # With no returns last period (a plan's first period) there is nothing to compare with.
     last = check.updates.last_period
     before = previous_period(last) if inputs.previous_returns and last else None

@@ -27,7 +27,9 @@ def test_check_prints_the_receipt_and_exits_0_for_a_usable_file(tmp_path, capsys
     path = write(tmp_path / "regulatory-services.xlsx", workbook_bytes(rows=rows))
     assert _run(["check", str(path)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Receipt for regulatory-services.xlsx\nOutcome: Accepted\n")
+    # The bundled plan's other Regulatory Services actions are left out: the receipt says so.
+    assert out.startswith("Receipt for regulatory-services.xlsx\nOutcome: Accepted with problems\n")
+    assert "It has no row for 1.c, 1.d and 6.f, which Regulatory Services leads" in out
 
 
 def test_check_finds_the_plan_and_refuses_a_row_for_another_services_action(tmp_path, capsys):

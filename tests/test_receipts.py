@@ -73,12 +73,15 @@ def test_a_long_or_stale_update_is_in_the_receipt(tmp_path):
 def test_a_superseded_return_says_which_file_was_used(tmp_path):
     older = make_return("Regulatory Services", make_row("1.a"), path=tmp_path / "a.xlsx",
                         date_completed=date(2022, 10, 1))
-    newer = make_return("Regulatory Services", make_row("1.a"), path=tmp_path / "b.xlsx",
-                        date_completed=date(2022, 10, 9))
+    newer = make_return("Regulatory Services", make_row("1.a"), make_row("1.b", row=9),
+                        path=tmp_path / "b.xlsx", date_completed=date(2022, 10, 9))
     first, second = _receipts([older, newer])
     assert first.outcome == "Superseded" and "b.xlsx from the same service area is newer" \
         in first.summary
     assert second.outcome == "Accepted"
+    # The older file speaks for nothing: 1.b is left out of it, but the newer one has it.
+    assert first.left_out == () and second.left_out == ()
+    assert all(not paper.covered for paper in first.papers)
 
 
 class _Page(HTMLParser):
@@ -222,3 +225,76 @@ def test_an_action_with_no_lead_takes_every_services_row_labelled(tmp_path):
                          path=tmp_path / "b.xlsx")
     [progress] = prepare(plan, [first, second]).merged.progress
     assert progress.progress_update == "Housing: Homes found.\nCommunications: Campaign run."
+
+
+SIX_MONTHLY_PLAN = make_plan(make_action("1.a"), make_action("1.b"),
+                             make_action("2.a", cadence=Cadence.SIX_MONTHLY),
+                             make_action("3.a", lead_service_area="Housing"))
+
+
+def test_a_receipt_names_each_papers_exceptions_and_why(tmp_path):
+    slipped = make_row("1.a", "At risk", revised_date=date(2023, 9, 30),
+                       reason_for_revised_date="Waiting for national policy")
+    ret = make_return("Regulatory Services", slipped, make_row("1.b", row=9),
+                      make_row("2.a", "Off track", row=10))
+    [receipt] = _receipts([ret], plan=SIX_MONTHLY_PLAN)
+    quarterly, six_monthly = receipt.papers
+    assert quarterly.heading == "The quarterly report for 2022/23 Q2"
+    assert [(e.action_id, e.kinds) for e in quarterly.exceptions] == [
+        ("1.a", "at risk; date slipped")]
+    # The six-monthly paper also covers the six-monthly action 2.a (in plan order here).
+    assert [(e.action_id, e.kinds) for e in six_monthly.exceptions] == [
+        ("1.a", "at risk; date slipped"), ("2.a", "off track")]
+    text = receipt_text(receipt)
+    assert ("- The quarterly report for 2022/23 Q2, 1 delivery exception:\n"
+            "  - 1.a: at risk; date slipped from 31 March 2023 to 30 September 2023.") in text
+    # The file has nothing to fix, but that is never said above an exception.
+    assert "Problems: none." in text
+    assert text.index("Problems: none.") > text.index("1.a: at risk")
+    # Another service's action (3.a, not reported) is not this receipt's.
+    assert "3.a" not in text
+
+
+def test_a_receipt_agrees_with_the_papers_exceptions(tmp_path):
+    from conftest import prepare
+
+    returns = [make_return("Regulatory Services", make_row("1.a", "Off track"),
+                           make_row("2.a", "At risk", row=9))]
+    receipts = _receipts(returns, plan=SIX_MONTHLY_PLAN)
+    for n, cadence in enumerate((Cadence.QUARTERLY, Cadence.SIX_MONTHLY)):
+        paper = prepare(SIX_MONTHLY_PLAN, returns, cadence).model.exceptions
+        on_receipts = {e.action_id for r in receipts for e in r.papers[n].exceptions}
+        # 3.a is Housing's, which sent nothing: no receipt speaks for it.
+        assert on_receipts == {e.action_id for e in paper} - {"3.a"}
+
+
+def test_a_receipt_names_the_services_actions_its_return_left_out(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."]])
+    [receipt] = _receipts([ret], plan=SIX_MONTHLY_PLAN)
+    assert receipt.left_out == ("1.b", "2.a")
+    assert receipt.outcome == "Accepted with problems"
+    assert "It has no row for 1.b and 2.a, which Regulatory Services leads: the papers show " \
+           "them as not reported." in receipt.summary
+    text = receipt_text(receipt)
+    assert "- whole file: the return has no row for 2.a. [MISSING_UPDATE]" in text
+    assert "  - 2.a: not reported: Regulatory Services' return has no row for it." in text
+    html = receipt_html(receipt)
+    assert "<h2>For the committee</h2>" in html and "1.b" in html
+
+
+def test_an_unreadable_returns_receipt_says_its_actions_are_not_reported(tmp_path):
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    ret = read_return(write(folder / "regulatory-services.xlsx", b"PK\x03\x04 not a workbook"))
+    [receipt] = _receipts([ret], plan=PLAN)
+    assert receipt.outcome == "Not used"
+    [quarterly] = [p for p in receipt.papers if "quarterly" in p.heading]
+    assert [e.action_id for e in quarterly.exceptions] == ["1.a", "1.b"]
+    assert all(e.words.startswith("not reported") for e in quarterly.exceptions)
+
+
+def test_a_quarter_with_no_six_monthly_report_names_one_paper():
+    ret = make_return("Regulatory Services", make_row("1.a", "At risk"), make_row("1.b"))
+    [receipt] = list(check_period(PLAN, [ret], (), Period.parse("2022/23 Q3"),
+                                  READ_NOW).receipts)
+    assert [p.heading for p in receipt.papers] == ["The quarterly report for 2022/23 Q3"]

@@ -3,18 +3,72 @@
 One receipt per file, decided here and given as plain text (for `reporting check` and
 email); `reporting.render.receipts` lays the same Receipt out as a small HTML page and
 writes both (`outputs/<period>/receipts/<file name>.txt` and `.html`).
+
+Receipts are made per period, exceptions per paper: a receipt says, paper by paper, which
+of its actions the committee will read as delivery exceptions, and why, from the same
+findings the paper presents (`Paper`), and which of its service's actions it left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
+from reporting.cadence import REPORT_CADENCES, Cadence, CadenceError, cadences_covered
 from reporting.checks import Finding, codes
 from reporting.checks.returns import why_not_used
 from reporting.intake.returns import Note, Return
-from reporting.merge import Fate, PeriodUpdates, RowFate
-from reporting.wording import long_date, plural
+from reporting.merge import Fate, Merged, PeriodUpdates, RowFate
+from reporting.period import Period
+from reporting.report.exceptions import delivery_findings
+from reporting.services import service_key
+from reporting.wording import and_list, long_date, plural
+
+
+def reports_on(period: Period) -> tuple[Cadence, ...]:
+    """Give the reports made on `period`: the quarterly, and the six-monthly at Q2 and Q4."""
+    made = []
+    for report in REPORT_CADENCES:
+        try:
+            cadences_covered(report, period)
+        except CadenceError:  # no six-monthly report this quarter
+            continue
+        made.append(report)
+    return tuple(made)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One report of the period as its paper presents it: the merge and its findings."""
+
+    cadence: Cadence
+    merged: Merged
+    findings: tuple[Finding, ...]  # what the paper presents (`reporting.checks.report_findings`)
+
+
+@dataclass(frozen=True)
+class PaperException:
+    """One of the return's actions that a paper shows as a delivery exception."""
+
+    action_id: str
+    kinds: str  # "at risk; date slipped", most serious first
+    words: str  # the paper's words for it: "at risk; date slipped from 2022/23 to ..."
+
+
+@dataclass(frozen=True)
+class PaperLine:
+    """What one paper of the period shows of the return's actions."""
+
+    heading: str  # "The quarterly report for 2022/23 Q2"
+    covered: int  # how many of the return's actions the paper covers
+    exceptions: tuple[PaperException, ...]
+
+    @property
+    def text(self) -> str:
+        """The paper's line when it shows no exception of the return's."""
+        if not self.covered:
+            return f"{self.heading} covers none of this return's actions."
+        return f"{self.heading}: none of this return's actions is a delivery exception."
 
 
 @dataclass(frozen=True)
@@ -42,6 +96,9 @@ class Receipt:
     usable: bool
     rows: tuple[RowLine, ...] = ()
     plan_checked: bool = True  # False when the file was checked without the plan
+    # Paper by paper, the return's actions the committee reads as delivery exceptions.
+    papers: tuple[PaperLine, ...] = ()
+    left_out: tuple[str, ...] = ()  # the service's actions the return has no row for
 
 
 def _coverage(updates: PeriodUpdates, action_id: str) -> str:
@@ -50,13 +107,8 @@ def _coverage(updates: PeriodUpdates, action_id: str) -> str:
         if updates.plan else None
     if action is None:
         return ""
-    left_out = []
-    for report in REPORT_CADENCES:
-        try:
-            if action.cadence not in cadences_covered(report, updates.period):
-                left_out.append(report.value)
-        except CadenceError:  # no six-monthly report this quarter
-            continue
+    left_out = [report.value for report in reports_on(updates.period)
+                if action.cadence not in cadences_covered(report, updates.period)]
     if not left_out:
         return ""
     article = "an" if action.cadence.value[0] in "aeiou" else "a"
@@ -75,13 +127,54 @@ def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
                    action.id if action else row.action_id, fate.used, text, fate.fate.value)
 
 
-def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding]) -> Receipt:
-    """Give the Receipt for one return: what became of each row, and the findings on it.
+def _speaks_for(ret: Return, updates: PeriodUpdates) -> bool:
+    """Tell whether the paper's words on its service's actions come from `ret`: it is the
+    return used for its service, or no usable return of its service came (so its actions
+    are not reported). A superseded file speaks for nothing: the newer one's receipt does."""
+    used = updates.return_for(ret.service_area)
+    return used is ret or used is None
 
-    `findings` are the period's findings from `reporting.checks.check_returns`; the
-    receipt shows those about this file, and judges nothing itself.
+
+def _paper_line(ret: Return, updates: PeriodUpdates, paper: Paper) -> PaperLine:
+    """Give what `paper` shows of the actions `ret` speaks for: those its used rows are on,
+    and those its service leads."""
+    service = updates.service_of(ret)
+    rows = {f.row.action_id for f in updates.fates_of(ret) if f.used}
+    mine = [p.action.id for p in paper.merged.progress if p.action.key in rows
+            or any(service_key(lead) == service for lead in p.action.leads)] \
+        if _speaks_for(ret, updates) else []
+    found = delivery_findings(paper.merged, paper.findings)
+    exceptions = tuple(
+        PaperException(action_id, "; ".join(dict.fromkeys(
+            f.code.exception.value for f in found[action_id])),
+            "; ".join(dict.fromkeys(f.paper for f in found[action_id])))
+        for action_id in mine if action_id in found)
+    report = paper.cadence.value
+    return PaperLine(f"The {report} report for {updates.period.label}", len(mine), exceptions)
+
+
+def _left_out(ret: Return, papers: Sequence[Paper]) -> tuple[Finding, ...]:
+    """Give, once an action, the findings that the return has no row for an action its
+    service leads (each paper covering the action raises one)."""
+    found: dict[str, Finding] = {}
+    for paper in papers:
+        for f in paper.findings:
+            if f.code == codes.MISSING_UPDATE and f.paper and f.file == ret.file:
+                found.setdefault(f.action_id, f)
+    return tuple(found.values())
+
+
+def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
+                  papers: Sequence[Paper] = ()) -> Receipt:
+    """Give the Receipt for one return: what became of each row, the findings on it and,
+    paper by paper, which of its actions go to the committee as exceptions, and why.
+
+    `findings` are the period's findings from `reporting.checks.check_returns`; `papers`
+    are the period's reports as their papers present them. The receipt shows what is
+    about this file, and judges nothing itself.
     """
-    mine = [f for f in findings if f.file == ret.file]
+    left_out = _left_out(ret, papers) if ret.usable else ()
+    mine = [f for f in findings if f.file == ret.file] + list(left_out)
     mine += [replace(f, file=ret.file, cell="", officer=f.copy_words,
                      fix="nothing, if your own row is right") for f in findings
              if f.copy_to and f.copy_to == ret.file]
@@ -118,9 +211,15 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding]) 
         ("Completed by", ret.completed_by), ("Approved by", ret.approved_by),
         ("Date completed", long_date(ret.date_completed)), ("Sheet", ret.sheet),
     ) if value)
+    if left_out:
+        ids = [f.action_id for f in left_out]
+        summary += (f" It has no row for {and_list(ids)}, which {ret.service_area} leads: "
+                    f"the papers show {'it' if len(ids) == 1 else 'them'} as not reported.")
     return Receipt(ret.file, outcome, summary, details, problems, ret.notes, ret.usable,
                    tuple(_row_line(updates, f) for f in fates),
-                   plan_checked=updates.plan is not None)
+                   plan_checked=updates.plan is not None,
+                   papers=tuple(_paper_line(ret, updates, p) for p in papers),
+                   left_out=tuple(f.action_id for f in left_out))
 
 
 def receipt_text(receipt: Receipt) -> str:
@@ -132,6 +231,15 @@ def receipt_text(receipt: Receipt) -> str:
     if receipt.rows:
         lines += ["", "Rows:"]
         lines += [f"- {r.where}: {r.action}: {r.fate}." for r in receipt.rows]
+    if receipt.papers:
+        lines += ["", "For the committee:"]
+        for paper in receipt.papers:
+            if not paper.exceptions:
+                lines.append(f"- {paper.text}")
+                continue
+            lines.append(f"- {paper.heading}, "
+                         f"{plural(len(paper.exceptions), 'delivery exception')}:")
+            lines += [f"  - {e.action_id}: {e.words}." for e in paper.exceptions]
     if receipt.problems:
         lines += ["", f"Problems ({len(receipt.problems)}):"]
         for p in receipt.problems:
@@ -153,6 +261,8 @@ PLAN_SKIPPED = ("No settings file or plan was found, so this file was checked on
                 "checked.")
 
 
-def build_receipts(updates: PeriodUpdates, findings: list[Finding]) -> list[Receipt]:
-    """Give a Receipt for each return of the period, in file order."""
-    return [build_receipt(ret, updates, findings) for ret in updates.returns]
+def build_receipts(updates: PeriodUpdates, findings: list[Finding],
+                   papers: Sequence[Paper] = ()) -> list[Receipt]:
+    """Give a Receipt for each return of the period, in file order; `papers` are the
+    period's reports, each as its paper presents it."""
+    return [build_receipt(ret, updates, findings, papers) for ret in updates.returns]
