@@ -33,6 +33,16 @@ def test_without_the_reason_column_the_update_is_the_why():
     assert lines["1.a"].being_done == "Bid again in May."
 
 
+def test_from_the_update_the_why_is_the_sentence_that_gives_a_cause():
+    lines = _lines(make_row("1.a", "At risk",
+                            update="Warm Homes continues. The retrofit bid was unsuccessful, so "
+                                   "work waits for the next round. Leaflets went out.",
+                            next_steps="Bid again."))
+    # The whole update is in the appendix: the paper quotes the sentence that says why.
+    assert lines["1.a"].problem == ("At risk. Why: The retrofit bid was unsuccessful, so work "
+                                    "waits for the next round.")
+
+
 def test_with_no_next_steps_the_update_says_what_is_being_done():
     lines = _lines(
         make_row("1.a", "At risk", update="The bid failed. We will bid again in May."),

@@ -122,4 +122,4 @@ def test_an_exception_gives_the_officers_reason_beside_the_problem_and_their_nex
     assert "NPPF" not in lines["1.a"].problem + lines["1.a"].being_done
     assert lines["1.b"].by_when == "30 June 2023 (reason: Contractor went bust)"
     # The update is the why; with no next steps, the paper says so, never "Not stated".
-    assert lines["1.b"].being_done == "No next steps given beyond the update quoted under The problem."
+    assert lines["1.b"].being_done == "No next steps given beyond the progress update."

@@ -94,22 +94,29 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
 
 
+# A sentence of an update that gives a cause ("because", "delayed", "not yet").
+_CAUSE = re.compile(
+    r"\b(because|due to|owing to|as a result|so that|delay(?:ed|s)?|behind|paused|postponed|"
+    r"put back|slipped|unsuccessful|failed|not yet|cannot|can't|unable|awaiting|waiting|"
+    r"short(?:age|fall)?|lack|left|vacan(?:t|cy)|pressure|risk|until)\b", re.IGNORECASE)
+
+
 def officer_words(p: Progress) -> tuple[str, str]:
     """Give the officer's why and what is being done, in their own words ("" where unsaid).
 
-    The why is the return's reason column, else its update; what is being done is its next
-    steps, else the update's sentences that say what is being done (the update whole when
-    the reason column gave the why), so the same words are never shown twice.
+    The why is the return's reason column, else the update's sentence that gives a cause
+    (else its first): the update itself is in the appendix, so the paper quotes it only so
+    far. What is being done is the next steps, else the update's sentences that say what is
+    being done (the update whole when the reason column gave the why).
     """
     reason, steps = _one_paragraph(p.status_reason), _one_paragraph(p.next_steps)
     update = _one_paragraph(p.progress_update)
     doing = [s for s in _sentences(update) if _DOING.search(s)]
     if reason:
         return reason, steps or " ".join(doing) or update
-    if steps:
-        return update, steps
-    rest = [s for s in _sentences(update) if s not in doing]
-    return " ".join(rest), " ".join(doing)
+    rest = [s for s in _sentences(update) if steps or s not in doing]
+    why = next((s for s in rest if _CAUSE.search(s)), rest[0] if rest else "")
+    return why, steps or " ".join(doing)
 
 
 def _being_done(p: Progress, why: str, done: str) -> str:

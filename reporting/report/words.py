@@ -41,8 +41,8 @@ NO_PARTNERS = "None named"
 PROBLEM_WHY = "{problem}. Why: {why}"
 # "What is being done", where a return came but says nothing of it.
 NOT_STATED = "Not stated in the return."
-# ... and where its only words are the update, already shown as the why.
-NOTHING_BEYOND_UPDATE = "No next steps given beyond the update quoted under The problem."
+# ... and where its update says why but not what is being done.
+NOTHING_BEYOND_UPDATE = "No next steps given beyond the progress update."
 # "By when": a new date with the reason for it; an overdue action with no date still ahead.
 DATE_WITH_REASON = "{date} (reason: {reason})"
 NO_NEW_DATE = "No new date given"
