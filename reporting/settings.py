@@ -1,10 +1,10 @@
 """The settings of one installation, read once from `reporting.toml` into one Settings object.
 
-Who the report is from and for ([council], [plan]), where files live ([paths]), when the
-committee meets ([meetings], [committees.<cadence>]), how returns are read ([intake]), when
-runs happen ([schedule]), how mail is sent ([email]), whom to chase ([contacts]), what the
-paper says of implications and background papers ([implications], [publication]) and the
-abbreviations the plan uses ([glossary]).
+Who the report is from and for, and where the plan is published ([council], [plan]), where
+files live ([paths]), when the committee meets ([meetings], [committees.<cadence>]), how
+returns are read ([intake]), when runs happen ([schedule]), how mail is sent ([email]), whom
+to chase ([contacts]), what the paper says of implications and background papers
+([implications], [publication]) and the abbreviations the plan uses ([glossary]).
 
 The dataclasses below are the file's one schema: each setting is a field, declared once with
 its type, its default and any rule (`_setting`), and the loader walks those fields. A table
@@ -67,6 +67,10 @@ def _a_time_zone(text: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         return "a known time zone such as \"Europe/London\""
     return ""
+
+
+def _some_words(text: str) -> str:
+    return "" if text else "a web address or words such as \"the council's website\""
 
 
 def _a_nation(text: str) -> str:
@@ -250,6 +254,10 @@ class Settings:
     key_decision: str = _setting("No", within="council")
     exempt: str = _setting("No", within="council")
     default_cadence: Cadence = _setting(Cadence.QUARTERLY, within="plan")
+    # Where the whole plan is published, for a paper too large to give every action's
+    # promise in Appendix A: a web address, or words that follow "published on".
+    plan_published_at: str = _setting("the council's website", within="plan",
+                                      key="published_at", check=_some_words)
     inputs: Path = _setting(Path("inputs"), within="paths")
     outputs: Path = _setting(Path("outputs"), within="paths")
     meetings: dict[str, date] = _setting(factory=dict, table="meetings")

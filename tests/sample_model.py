@@ -5,13 +5,8 @@ from __future__ import annotations
 from reporting.report.by_priority import StatusCount, status_chart, summarise_priorities
 from reporting.report.exceptions import ExceptionLine
 from reporting.report.front_matter import FrontSheet
-from reporting.report.model import (
-    ActionEntry,
-    PrioritySection,
-    ReportModel,
-    ReturnLine,
-    TravelKeyLine,
-)
+from reporting.report.appendix import ActionEntry, PrioritySection
+from reporting.report.model import ReportModel, ReturnLine, TravelKeyLine
 from reporting.report.travel import Travel, travel_meanings
 from reporting.report.words import NO_TARGET, NO_UPDATE
 from reporting.status import STATUS_ORDER, Status

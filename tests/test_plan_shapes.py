@@ -130,6 +130,7 @@ def test_each_dated_milestone_is_reported_flagged_and_shown_on_its_own(plan):
         in line.problem
     entry = next(a for s in report.model.sections for a in s.actions if a.id == "1.10")
     assert entry.milestone_lines == (
+        "Milestones:",
         "Consultation closes: At risk (due September 2025, now 15 December 2025)",
         "Traders signed up: Complete (due Summer 2025)",
         "Stalls built: Complete (due Summer 2025)",
@@ -242,5 +243,5 @@ def test_where_the_plan_dates_any_milestone_each_is_listed_on_its_own():
     report = prepare_report(SETTINGS, inputs, Cadence.QUARTERLY, PRODUCED)
     entry = report.model.sections[0].actions[0]
     # The untouched row for the undated milestone is "Not reported", not "Status not given".
-    assert entry.milestone_lines == ("Survey: Complete (due 31 August 2025)",
-                                     f"Report to Cabinet: {Status.NO_UPDATE.value}")
+    assert entry.milestone_lines == ("Milestones:", "Survey: Complete (due 31 August 2025)",
+                                     f"Report to Cabinet: {Status.NO_UPDATE.value} (undated)")

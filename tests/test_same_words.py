@@ -121,13 +121,14 @@ def _sections(text: str, model: ReportModel, contents_page_numbers: bool) -> dic
     return sections
 
 
-def _without_repeated_headers(text: str) -> str:
+def _without_repeated_headers(text: str, model: ReportModel) -> str:
     """Drop the header row a table repeats at the top of each page it runs on to.
 
     WeasyPrint draws (and so tags) the repeated row as content; Word repeats it on screen
-    only. Only a second and later copy of a whole header row is dropped.
+    only. Only a second and later copy of a whole header row is dropped. The header rows
+    are the model's (an appendix without a forecast column has a shorter one).
     """
-    for header in COLUMNS.values():
+    for header in {*COLUMNS.values(), *(t.headings for t in model.tables_in_order)}:
         row = _letters("".join(header))
         first = text.find(row)
         if first >= 0:
@@ -161,12 +162,12 @@ def _compare(model: ReportModel) -> None:
     word_text = _docx_text(docx.Document(io.BytesIO(render_docx(model))))
     in_pdf = _sections(pdf_text, model, contents_page_numbers=True)
     for section, text in in_pdf.items():
-        in_pdf[section] = _without_repeated_headers(text)
+        in_pdf[section] = _without_repeated_headers(text, model)
     in_word = _sections(word_text, model, contents_page_numbers=False)
     # Each priority's table has the same header row: compare with one copy of it on each
     # side, whatever a page break repeated in the PDF.
     for section, text in in_word.items():
-        in_word[section] = _without_repeated_headers(text)
+        in_word[section] = _without_repeated_headers(text, model)
     assert list(in_pdf) == list(in_word)
     for section in in_pdf:
         assert in_pdf[section] == in_word[section], section

@@ -6,7 +6,7 @@ table gives its header and rows (`ReportModel.tables_in_order`, every action a r
 priority's table), so a renderer is one loop over each.
 
 `build_report_model` puts the model together from a few builders, one per part of the paper:
-front sheet, purpose and recommendation, sections of actions, summary, exceptions, returns
+front sheet, purpose and recommendation, sections of actions (`reporting.report.appendix`), summary, exceptions, returns
 and glossary.
 """
 
@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from reporting.cadence import Cadence, cadences_covered
+from reporting.cadence import Cadence
 from reporting.report import front_matter
+from reporting.report.appendix import PrioritySection, appendix_intro, appendix_sections
 from reporting.report.by_priority import (
     PrioritySummary,
     StatusChart,
@@ -33,7 +34,6 @@ from reporting.report.exceptions import (
     FlagLike,
     delivery_findings,
     exception_lines,
-    kinds_of,
 )
 from reporting.report.front_matter import FrontSheet
 from reporting.report.outline import (
@@ -48,7 +48,6 @@ from reporting.report.outline import (
     paragraphs,
 )
 from reporting.report.tables import (
-    COLUMNS,
     LEAD_LINE,
     STATUS_BADGE,
     TRAVEL_BADGE,
@@ -62,20 +61,12 @@ from reporting.report.travel import (
     PreviousPeriod,
     Travel,
     as_previous_period,
-    direction,
     travel_meanings,
 )
-from reporting.report.words import (
-    CUT_NOTE,
-    NO_NEXT_STEPS,
-    NO_PARTNERS,
-    NO_TARGET,
-    NO_UPDATE,
-    WORDS,
-)
+from reporting.report.words import WORDS
 from reporting.settings import Settings
 from reporting.status import NO_STATUS, STATUS_ORDER, Status
-from reporting.wording import and_list, cut_words, long_date, plural
+from reporting.wording import and_list, long_date, plural
 
 if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas nor the plan
     from reporting.merge import Merged
@@ -96,101 +87,9 @@ class ReturnLine:
 
 
 @dataclass(frozen=True)
-class ActionEntry:
-    """One covered action with this period's progress."""
-
-    id: str
-    objective: str
-    what_we_will_do: str
-    lead: str
-    partners: str
-    cadence: str
-    due_date: str
-    revised_date: str  # "" when not revised
-    milestones: tuple[str, ...]
-    target: str
-    status: Status
-    progress_update: str
-    next_steps: str
-    flags: tuple[str, ...]  # the delivery exceptions on this action, in words ("off track")
-    forecast: Status | None = None  # year-end status the return forecast, if it gave one
-    travel: Travel | None = None  # None when the report is not compared with a period
-    travel_detail: str = ""  # "was At risk in 2022/23 Q1"
-    # Each milestone the plan dates on its own, with its status ("Launch: Complete (due ...)")
-    milestone_lines: tuple[str, ...] = ()
-    earlier_status: str = ""  # the status word last quarter ("" when not compared)
-
-    @property
-    def action_and_lead(self) -> str:
-        """The action, then its lead service on a line of its own: "…\nLead: Housing"."""
-        return f"{self.objective}{LEAD_LINE}{self.lead}"
-
-    @property
-    def update_with_milestones(self) -> str:
-        """The update, led by the dated milestones' lines where the plan dates any."""
-        if not self.milestone_lines:
-            return self.progress_update
-        return "\n".join(("Milestones:", *self.milestone_lines, "", self.progress_update))
-
-    @property
-    def status_word(self) -> str:
-        return self.status.value
-
-    @property
-    def travel_text(self) -> str:
-        """The direction of travel as read: "Improved (was At risk in 2022/23 Q1)"."""
-        if self.travel is None:
-            return ""
-        return f"{self.travel.value} ({self.travel_detail})" if self.travel_detail else self.travel.value
-
-
-@dataclass(frozen=True)
 class TravelKeyLine:
     travel: Travel
     meaning: str
-
-
-@dataclass(frozen=True)
-class PrioritySection:
-    heading: str
-    actions: tuple[ActionEntry, ...]
-    # A six-monthly paper shows each quarter of its half: ("Q1", "Q2"); else ().
-    quarters: tuple[str, ...] = ()
-    forecasts: bool = True  # False: no return gave a forecast, so the column is left out
-    travel: bool = True  # False: nothing to compare with (a plan's first period)
-
-    @property
-    def table(self) -> Table:
-        """The priority's actions, one row each (no card per action: a paper stays short).
-
-        A six-monthly paper gives each action's status in each quarter of the half, where a
-        quarterly one gives its status and its direction of travel since last quarter.
-        """
-        if self.quarters:
-            first, now = self.quarters
-            status_columns = [
-                (Column(f"{first} status", "earlier", badge=STATUS_BADGE),
-                 lambda a: a.earlier_status or WORDS["not_in_return"]),
-                (Column(f"{now} status", "status", badge=STATUS_BADGE), lambda a: a.status.value)]
-        else:
-            status_columns = [
-                (Column(COLUMNS["actions"][2], "status", badge=STATUS_BADGE),
-                 lambda a: a.status.value)]
-        forecast = [(Column(COLUMNS["actions"][3], "forecast", badge=STATUS_BADGE),
-                     lambda a: a.forecast.value if a.forecast else WORDS["no_forecast"])] \
-            if self.forecasts else []
-        travel = [] if self.quarters or not self.travel else [
-            (Column(COLUMNS["actions"][4], "travel", badge=TRAVEL_BADGE),
-             lambda a: a.travel.value if a.travel else WORDS["no_travel"])]
-        # The lead is a line under the action, not a column of its own: the width goes to
-        # the update, which is what makes a large plan's appendix long.
-        cells = [(Column(COLUMNS["actions"][0], "action-id"), lambda a: a.id),
-                 (Column(COLUMNS["actions"][1], "objective"), lambda a: a.action_and_lead),
-                 *status_columns, *forecast, *travel,
-                 (Column(COLUMNS["actions"][5], "message"), lambda a: a.update_with_milestones)]
-        rows = [tuple(value(a) for _, value in cells) for a in self.actions]
-        table = make_table("actions", tuple(column for column, _ in cells), rows)
-        return replace(table, caption=self.heading)
 
 
 @dataclass(frozen=True)
@@ -226,6 +125,8 @@ class ReportModel:
     statutory_comments: tuple[tuple[str, str], ...] = ()  # (officer, words)
     # "Draft: not for publication" on every page of a draft awaiting clearance, else "".
     draft_mark: str = ""
+    # Leads Appendix A where a large paper leaves the plan's promise to the plan itself.
+    appendix_intro: tuple[str, ...] = ()  # paragraphs
 
     @property
     def outline(self) -> tuple[Section, ...]:
@@ -266,7 +167,8 @@ class ReportModel:
             Draft("background_papers", "Background papers",
                   (Items(self.background_papers),) if self.background_papers else ()),
             Draft("actions", "progress on each action",
-                  tuple(Subsection(s.heading, (TableBlock(s.table),)) for s in self.sections),
+                  (*paragraphs(self.appendix_intro, "intro"),
+                   *(Subsection(s.heading, (TableBlock(s.table),)) for s in self.sections)),
                   appendix=True),
             Draft("status_key", "status key", (*shown("status_key"), *shown("travel_key")),
                   appendix=True),
@@ -353,15 +255,6 @@ class ReportModel:
         return sum(c.count for c in self.overall)
 
 
-def _travel(previous: PreviousPeriod, action_id: str, now: Status) -> tuple[Travel, str]:
-    """Give the direction of travel of one action, and what it is measured from."""
-    before = previous.statuses.get(action_id)
-    travel = direction(before, now)
-    if before is None:
-        return travel, f"no status in {previous.label}"
-    return travel, f"was {before.value} in {previous.label}"
-
-
 def _travel_phrase(counts: dict[Travel, int]) -> str:
     words = {Travel.WORSE: "worse", Travel.NO_CHANGE: "unchanged",
              Travel.IMPROVED: "improved", Travel.NOT_COMPARED: "not compared (no status "
@@ -405,74 +298,6 @@ def _status_key(sections: Sequence[PrioritySection]) -> tuple[tuple[str, str], .
 
 
 # --- the builders behind build_report_model ----------------------------------------------
-
-
-def _milestone_line(m) -> str:
-    """One dated milestone as its action's row shows it: "Launch: Complete (due Autumn 2025)"."""
-    if not m.milestone.due_date:
-        return f"{m.milestone.text}: {m.status.value}" + (
-            f" (now due {long_date(m.revised_date)})" if m.revised_date else "")
-    due = f"due {m.milestone.due}" + (f", now {long_date(m.revised_date)}" if m.revised_date
-                                       and m.revised_date != m.milestone.due_date else "")
-    return f"{m.milestone.text}: {m.status.value} ({due})"
-
-
-def _action_entry(progress, kinds: Sequence[str], before: PreviousPeriod | None,
-                  limit: int, due_before: frozenset[Cadence] = frozenset()) -> ActionEntry:
-    """Give one action's entry; `due_before` are the cadences last quarter's returns covered
-    (an action of another cadence was not due to report then)."""
-    action = progress.action
-    travel = {}
-    if before is not None:
-        direction_, detail = _travel(before, action.key, progress.status)
-        earlier = before.statuses.get(action.key)
-        word = earlier.value if earlier else (
-            WORDS["not_in_return"] if action.cadence in due_before else WORDS["not_due"])
-        travel = {"travel": direction_, "travel_detail": detail, "earlier_status": word}
-    return ActionEntry(
-        id=action.id,
-        objective=action.title,  # the objective, else what we will do: never blank
-        what_we_will_do=action.what_we_will_do,
-        lead=action.lead_service_area,
-        partners=action.partners or NO_PARTNERS,
-        cadence=action.cadence.label,
-        due_date=action.due,
-        revised_date=long_date(progress.revised_date),
-        milestones=tuple(m.text for m in action.milestones),
-        milestone_lines=tuple(_milestone_line(m) for m in progress.milestones),
-        target=action.target or NO_TARGET,
-        status=progress.status,
-        progress_update=cut_words(progress.progress_update, limit,
-                                  CUT_NOTE.format(limit=limit)) or NO_UPDATE,
-        next_steps=cut_words(progress.next_steps, limit,
-                             CUT_NOTE.format(limit=limit)) or NO_NEXT_STEPS,
-        flags=tuple(kinds),
-        forecast=progress.forecast,
-        **travel,
-    )
-
-
-def _sections(plan: Plan, merged: Merged, found: dict[str, list[FlagLike]],
-              before: PreviousPeriod | None, limit: int) -> tuple[PrioritySection, ...]:
-    """Give each priority with covered actions, in plan order, and its actions' entries."""
-    sections = []
-    now = merged.period
-    # The six-monthly paper shows both quarters of its half, when the first one reported.
-    quarters = (f"{now.previous().kind}{now.previous().number}", f"{now.kind}{now.number}") \
-        if merged.cadence is Cadence.SIX_MONTHLY and before is not None else ()
-    due_before = frozenset(cadences_covered(Cadence.QUARTERLY, now.previous())) \
-        if quarters else frozenset()
-    forecasts = any(p.forecast for p in merged.progress)
-    for priority in plan.priorities:
-        entries = tuple(
-            _action_entry(p, kinds_of(found.get(p.action.id, ())),
-                          before, limit, due_before)
-            for p in merged.progress if p.action.priority == priority.key
-        )
-        if entries:
-            sections.append(PrioritySection(priority.heading, entries, quarters, forecasts,
-                                            travel=before is not None))
-    return tuple(sections)
 
 
 def _exception_counts(exceptions: tuple[ExceptionLine, ...],
@@ -563,7 +388,7 @@ def printed_text(model: ReportModel) -> str:
              *model.alternative_options, *model.consultation,
              *(f"{heading} {words}" for heading, words in
                (*model.implications, *model.statutory_comments)),
-             *model.background_papers]
+             *model.background_papers, *model.appendix_intro]
     for table in model.tables_in_order:
         texts += [cell for row in (*table.rows, *table.footer) for cell in row]
     return "\n".join(texts)
@@ -593,7 +418,7 @@ def build_report_model(
     total = len(merged.progress)
     limit = settings.intake.long_update_words
     found = delivery_findings(merged, flags)
-    sections = _sections(plan, merged, found, before, limit)
+    sections = appendix_sections(plan, merged, found, before, limit)
     by_priority = summarise_priorities(sections)
     returns = _returns(merged)
     exceptions_intro, exceptions = exception_lines(
@@ -629,6 +454,9 @@ def build_report_model(
         ),
         returns=returns,
         sections=sections,
+        appendix_intro=appendix_intro(
+            total, sum(a.shows_promise for s in sections for a in s.actions),
+            settings.plan_published_at),
         status_key=_status_key(sections),
         chart=status_chart(by_priority, total) if total else None,
         # The six-monthly paper shows each quarter's status instead of a direction.

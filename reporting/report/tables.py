@@ -23,7 +23,7 @@ COLUMNS = {
     "travel_key": ("Direction of travel", "Meaning"),
     "glossary": ("Abbreviation", "Meaning"),
     "actions": ("Ref", "Action and lead", "Status", "Year-end forecast",
-                "Direction of travel", "Progress update"),
+                "Direction of travel", "Target, milestones and update"),
 }
 
 
@@ -48,9 +48,10 @@ TABLES = {
     "travel_key": ("Direction of travel key",
                    "What each direction of travel word in this report means."),
     "glossary": ("Abbreviations", "Each abbreviation used in this report and what it stands for."),
-    "actions": ("Actions", "Each action of the priority: its reference, what it is and the "
-                           "service that leads it, its status, the status forecast for the year end, "
-                           "its direction of travel and the progress update."),
+    "actions": ("Actions", "Each action of the priority: its reference, what it is, what the "
+                           "plan says we will do and the service that leads it, its status, the "
+                           "status forecast for the year end, its direction of travel, and the "
+                           "plan's target and milestones with the progress update."),
 }
 
 

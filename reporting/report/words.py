@@ -11,6 +11,18 @@ WORDS = {
     "priority": "Priority",
     "no_exceptions": "No action is off track, at risk, overdue, slipped or unreported.",
     "no_milestone": "No milestone set in the plan.",
+    # Appendix A's lines of what the plan promised (reporting.report.appendix).
+    "we_will": "We will:",
+    "target": "Target:",
+    "milestone": "Milestone:",
+    "milestones": "Milestones:",
+    "milestones_undated": "Milestones (undated):",
+    "milestones_together": "Milestones (undated), reported together:",
+    "milestones_each": "Milestones (undated), each {status}:",
+    "no_milestone_date": "undated",
+    "update": "Update:",  # the officer's words, after the milestones
+    "forecast": "Year-end forecast:",  # where the appendix has no forecast column
+    "no_target_line": "Target: none set in the plan.",
     "whole_return": "Whole return",
     "no_forecast": "Not given",
     "no_travel": "Not compared",
@@ -50,3 +62,11 @@ NO_NEW_DATE = "No new date given"
 
 # Said where an update is cut in the paper (LONG_UPDATE names it for the policy officer).
 CUT_NOTE = "cut at {limit} words: the full update is in the return, archived with this paper"
+
+
+# Said where a large paper's Appendix A cuts an update (its introduction says where the rest is).
+SHORT_CUT_NOTE = "cut at {limit} words"
+
+
+# Said where a plan's own words are cut in an Appendix A row (the plan keeps them whole).
+PLAN_CUT_NOTE = "cut at {limit} words: the plan gives it in full"
