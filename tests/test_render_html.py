@@ -209,7 +209,8 @@ def test_only_a_long_row_may_break_across_pages(model):
     html = render_html(dataclasses.replace(model, sections=(
         dataclasses.replace(section, actions=(long, *section.actions[1:])),
         *model.sections[1:])))
-    marked = re.findall(r'<tr class="long"><th scope="row" class="action-id">([^<]+)</th>', html)
+    marked = re.findall(r'<tr id="[^"]+" class="long"><th scope="row" class="action-id">([^<]+)</th>',
+                        html)
     assert marked == [long.id]
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     assert "tr { break-inside: avoid; }" in css
@@ -314,13 +315,15 @@ def test_the_models_tables_are_the_html_tables_cell_by_cell(model, read):
 def test_a_table_with_nothing_to_list_is_left_out(model):
     bare = dataclasses.replace(model, exceptions=(), travel_key=(), glossary=())
     assert list(bare.tables) == ["front", "by_priority", "returns", "status_key"]
-    assert list(model.tables) == ["front", "by_priority", "exceptions", "returns",
-                                  "status_key", "travel_key", "glossary"]
+    assert list(model.tables) == ["front", "by_priority", "returns", "status_key",
+                                  "travel_key", "glossary"]
     by_priority = model.tables["by_priority"]
     # The totals row counts each status over every priority, then all the actions.
     assert by_priority.footer == (("Total", *(str(c.count) for c in model.overall),
                                    str(model.total_actions)),)
-    assert by_priority.caption_shown and not model.tables["exceptions"].caption_shown
+    assert by_priority.caption_shown
+    exceptions = [t for t in model.tables_in_order if t.key == "exceptions"]
+    assert exceptions and not any(t.caption_shown for t in exceptions)
 
 def test_the_stylesheet_is_inlined(html):
     assert "<style>" in html and "@page" in html
@@ -363,3 +366,138 @@ def test_each_actions_lead_is_set_apart_under_it(model, html):
         assert (f'<span class="lead-line">Lead: {entities.escape(action.lead, quote=True)}'
                 '</span>') in html
     assert ".lead-line { color: #505a5f; }" in html
+
+
+# --- finding one's way in a large paper (issue 19) ---------------------------------------
+
+
+def test_anchor_names_are_html_ids_and_word_bookmark_names_for_any_reference():
+    from reporting.report.outline import anchor
+
+    references = ["1.a", "1.10", "16", "1_a", "1 a", "1.A", "HW1.a", "1.ä", "ü", "Ünter 1",
+                  "x" * 60, "x" * 60 + "y", "", "1/a", "<1>"]
+    names = [anchor("action", reference) for reference in references]
+    # A Word bookmark: a letter first, then letters, digits and "_", at most 40 characters.
+    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,39}", name) for name in names), names
+    # No two references share one, even where Word does not tell capitals apart.
+    assert len({name.lower() for name in names}) == len(references)
+    assert anchor("action", "1.a") == "action_1_a" and anchor("action", "16") == "action_16"
+    assert anchor("action", "1.a") == anchor("action", "1.a")  # the same every run
+
+
+def _ids_and_links(html: str) -> tuple[set[str], list[tuple[str, str]]]:
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    links = re.findall(r'<a href="#([^"]+)">([^<]*)</a>', html)
+    return ids, links
+
+
+def test_each_exceptions_reference_links_to_its_actions_row_in_appendix_a(model, html):
+    from reporting.report.model import action_anchor
+
+    ids, links = _ids_and_links(html)
+    assert all(target in ids for target, _text in links), "a link to nothing"
+    # Each action's row in Appendix A is an anchor...
+    for action in (a for s in model.sections for a in s.actions):
+        assert re.search(rf'<tr id="{action_anchor(action.id)}"[^>]*><th scope="row" '
+                         rf'class="action-id">{re.escape(action.id)}</th>', html)
+    # ...and an exception's reference links to it, where its action has a row (1.e has none).
+    exceptions = html[html.index('id="exceptions"'):html.index('id="returns"')]
+    assert _ids_and_links(exceptions)[1] == [(action_anchor("1.b"), "1.b"),
+                                             (action_anchor("6.c"), "6.c")]
+    assert "1.e Build services" in exceptions
+
+
+def test_exceptions_are_grouped_under_appendix_as_priorities_each_in_the_contents(model, html):
+    section = next(s for s in model.outline if s.key == "exceptions")
+    groups = [b for b in section.blocks if b.kind == "subsection"]
+    # Appendix A's headings, in its order; an exception on an action in no priority last.
+    assert [g.heading for g in groups] == [*(s.heading for s in model.sections), "Other actions"]
+    rows = [[row[0].split(" ")[0] for row in g.blocks[0].table.rows] for g in groups]
+    assert rows == [["1.b"], ["6.c"], ["1.e"]]
+    # The contents list each priority under section 7 and under Appendix A, linked.
+    lines = [(line.level, line.heading) for line in model.contents_lines]
+    exceptions_at = lines.index((1, model.headings["exceptions"]))
+    assert lines[exceptions_at + 1:exceptions_at + 4] == [(2, g.heading) for g in groups]
+    appendix_at = lines.index((1, model.headings["actions"]))
+    assert lines[appendix_at + 1:appendix_at + 3] == [(2, s.heading) for s in model.sections]
+    contents = html[html.index('<nav class="contents"'):html.index("</nav>")]
+    ids, links = _ids_and_links(html)
+    assert [text for _target, text in _ids_and_links(contents)[1]] == [
+        line.heading for line in model.contents_lines]
+    assert all(target in ids for target, _text in _ids_and_links(contents)[1])
+    # The HTML contents give no page numbers: the PDF's come from the stylesheet, for print.
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    assert re.search(r"@media print \{[^@]*\.contents a::after \{ content: leader\(\"\.\"\) "
+                     r"\" \" target-counter\(attr\(href\), page\); \}", css)
+
+
+def test_the_pdf_links_each_exception_to_its_row_and_gives_each_prioritys_page(pdf):
+    from reporting.report.model import action_anchor
+
+    reader = PdfReader(io.BytesIO(pdf))
+    destinations = reader.named_destinations
+    page_of = {name: reader.get_destination_page_number(d) for name, d in destinations.items()}
+    links = {}
+    for number, page in enumerate(reader.pages):
+        for annotation in page.get("/Annots") or ():
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                links.setdefault(str(annotation["/Dest"]), number)
+    # 1.b's reference in section 7 jumps to its row in Appendix A, further on.
+    target = action_anchor("1.b")
+    assert target in links and target in page_of and page_of[target] > links[target]
+    assert page_of[target] == next(i for i, p in enumerate(reader.pages)
+                                   if "Inspections paused." in p.extract_text())
+    # The printed contents give each priority's page, under section 7 and Appendix A.
+    front = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    for name in ("exceptions_1", "actions_1", "actions_2"):
+        assert links.get(name) == 0, name
+    appendix_page = page_of["actions_2"] + 1
+    assert re.search(rf"Priority 6: Physical Activity\W*{appendix_page}\b", front), front
+
+
+def test_the_totals_row_is_printed_once_at_the_tables_end_not_on_every_page(model):
+    from reporting.report.by_priority import summarise_priorities
+    from reporting.report.model import PrioritySection
+
+    # Sixty priorities: the table of actions by priority runs over more than one page.
+    sections = tuple(PrioritySection(f"Priority {n}: Theme {n}", model.sections[n % 2].actions)
+                     for n in range(1, 61))
+    many = dataclasses.replace(model, sections=sections,
+                               by_priority=summarise_priorities(sections))
+    html = render_html(many)
+    # Still the table's footer (<tfoot>) for a screen reader...
+    table = html[html.index('<table class="by-priority'):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tfoot>") == 1 and table.index("<tfoot>") > table.index("</tbody>")
+    reader = PdfReader(io.BytesIO(render_pdf(html)))
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+    [footer] = many.tables["by_priority"].footer
+    total = " ".join(footer)
+    # A priority's row in the table gives its counts after its heading (Appendix A's
+    # heading over its actions gives "Ref").
+    row = {n: re.compile(rf"Priority {n}: Theme {n} \d") for n in (1, 60)}
+    first, last = (next(i for i, text in enumerate(pages) if row[n].search(text)) for n in (1, 60))
+    assert last > first, "the table fitted one page: the test shows nothing"
+    # ...printed once, after the last priority, not at the foot of every page.
+    assert [i for i, text in enumerate(pages) if total in text] == [last]
+    assert row[60].search(pages[last]).start() < pages[last].index(total)
+
+
+def test_every_data_cell_carries_its_columns_heading_for_a_phone(model, html):
+    """On a phone a wide table's rows stack, each cell led by its column's heading."""
+    for table in model.tables_in_order:
+        key = table.key.replace("_", "-")
+        if key == "front":
+            continue
+        start = html.index(f'<table class="{key}')
+        drawn = html[start:html.index("</table>", start)]
+        body = drawn[drawn.index("<tbody>"):]
+        labels = re.findall(r'<td data-label="([^"]*)"', body)
+        cells_per_row = len(table.columns) - (1 if table.row_headers else 0)
+        assert labels == [c.heading for c in table.columns[-cells_per_row:]] * (
+            len(table.rows) + len(table.footer)), table.key
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    phone = css[css.index("@media screen and (max-width: 40em)"):]
+    assert 'content: attr(data-label) ": " / "";' in phone
+    assert "overflow-x" not in css and "table-scroll" not in html

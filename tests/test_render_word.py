@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sample_model import sample_model  # noqa: E402
 
 from reporting.render.word import render_docx  # noqa: E402
-from reporting.report.model import ReportModel  # noqa: E402
+from reporting.report.model import ReportModel, action_anchor  # noqa: E402
 from reporting.report.words import WORDS  # noqa: E402
 from reporting.status import Status  # noqa: E402
 
@@ -79,7 +79,8 @@ def test_render_docx_gives_a_word_file_that_reads_back_as_the_report(
     texts = _paragraph_texts(document)
     assert texts[:2] == [model.front.council, model.title]
     # The front sheet's table comes between the title and the contents list.
-    assert texts[2:3 + len(model.contents)] == ["Contents", *(h for _k, h in model.contents)]
+    lines = model.contents_lines
+    assert texts[2:3 + len(lines)] == ["Contents", *(line.heading for line in lines)]
     assert [h for _level, h in _headings(document)][:2] == [model.title, model.headings["purpose"]]
     # Each paragraph of a numbered section carries its number, for members to cite.
     assert f"1.1\t{model.purpose[0]}" in texts and f"2.1\t{model.recommendation}" in texts
@@ -169,8 +170,8 @@ def test_status_is_written_as_a_word_in_a_dark_enough_colour(
     document: DocxDocument, model: ReportModel
 ) -> None:
     actions = [a for s in model.sections for a in s.actions]
-    status_cells = [row.cells[2] for table in document.tables[4:4 + len(model.sections)]
-                    for row in table.rows[1:]]
+    appendix = [i for i, table in enumerate(model.tables_in_order) if table.key == "actions"]
+    status_cells = [row.cells[2] for i in appendix for row in document.tables[i].rows[1:]]
     assert [c.text for c in status_cells] == [a.status.value for a in actions]
     for cell in status_cells:
         for run in cell.paragraphs[0].runs:
@@ -181,9 +182,9 @@ def test_status_is_written_as_a_word_in_a_dark_enough_colour(
 def test_every_table_repeats_its_header_row_and_has_alternative_text(
     document: DocxDocument, model: ReportModel
 ) -> None:
-    # front sheet, summary by priority, exceptions, returns, a table per priority, status
-    # key, travel key, glossary
-    assert len(document.tables) == 7 + len(model.sections)
+    # front sheet, summary by priority, the exceptions of each priority (and of 1.e, in no
+    # priority of this model), returns, a table per priority, status key, travel key, glossary
+    assert len(document.tables) == 6 + (len(model.sections) + 1) + len(model.sections)
     for table in document.tables:
         tbl_pr = table._tbl.tblPr
         for tag in ("w:tblCaption", "w:tblDescription"):
@@ -343,10 +344,18 @@ def test_contents_is_a_toc_field_word_fills_in_and_the_cover_has_no_running_head
     assert any(i.strip().startswith("TOC") for i in instructions)
     kinds = [c.get(qn("w:fldCharType")) for c in body.iter(qn("w:fldChar"))]
     assert kinds[:2] == ["begin", "separate"] and "end" in kinds
-    # Until Word updates it, the field shows every heading of the contents.
+    # The contents take the sections (Heading 2) and the priorities under them (Heading 3).
+    [toc] = [i for i in instructions if i.strip().startswith("TOC")]
+    assert '\\o "2-3"' in toc
+    # Until Word updates it, the field shows every heading of the contents, a priority
+    # indented under its section.
     texts = _paragraph_texts(document)
     start = texts.index(WORDS["contents"]) + 1
-    assert texts[start:start + len(model.contents)] == [h for _, h in model.contents]
+    lines = model.contents_lines
+    assert texts[start:start + len(lines)] == [line.heading for line in lines]
+    indents = [p.paragraph_format.left_indent for p in document.paragraphs[start:start + len(lines)]]
+    assert [bool(indent) for indent in indents] == [line.level == 2 for line in lines]
+    assert {line.level for line in lines} == {1, 2}
     update = document.settings.element.find(qn("w:updateFields"))
     assert update is not None and update.get(qn("w:val")) == "true"
     section = document.sections[0]
@@ -381,3 +390,44 @@ def test_each_actions_lead_is_a_grey_line_under_it(document: DocxDocument,
     assert [run.text for run in leads][-len(actions):] == [f"\nLead: {a.lead}" for a in actions]
     assert {str(run.font.color.rgb) for run in leads} == {"505A5F"}
     assert _contrast_on_white("505A5F") >= 4.5
+
+
+def _bookmarks(document: DocxDocument) -> dict[str, str]:
+    """Give each bookmark's name and the text of the paragraph it marks."""
+    return {start.get(qn("w:name")): "".join(t.text for t in start.getparent().iter(qn("w:t")))
+            for start in document.element.body.iter(qn("w:bookmarkStart"))}
+
+
+def test_each_exceptions_reference_links_to_its_actions_bookmarked_row(
+        document: DocxDocument, model: ReportModel) -> None:
+    marks = _bookmarks(document)
+    # Every action's row in Appendix A is a bookmark on its reference, and every bookmark
+    # opens and closes around it.
+    actions = [a for s in model.sections for a in s.actions]
+    assert {name: text for name, text in marks.items()} == {
+        action_anchor(a.id): a.id for a in actions}
+    body = document.element.body
+    starts = [b.get(qn("w:id")) for b in body.iter(qn("w:bookmarkStart"))]
+    assert sorted(starts) == sorted(b.get(qn("w:id")) for b in body.iter(qn("w:bookmarkEnd")))
+    assert len(set(starts)) == len(starts)
+    # An exception's reference is an internal hyperlink to its action's bookmark; 1.e has
+    # no row in this model's Appendix A, so it links nowhere.
+    links = [(h.get(qn("w:anchor")), "".join(t.text for t in h.iter(qn("w:t"))))
+             for h in body.iter(qn("w:hyperlink"))]
+    assert links == [(action_anchor("1.b"), "1.b"), (action_anchor("6.c"), "6.c")]
+    assert all(anchor in marks for anchor, _text in links)
+    cells = _cell_texts(document)
+    assert any(text.startswith("1.b Improve living accommodation") for text in cells)
+
+
+def test_the_totals_are_the_last_row_once_and_marked_as_the_total_row(
+        document: DocxDocument, model: ReportModel) -> None:
+    index = list(model.tables_in_order).index(model.tables["by_priority"])
+    table = document.tables[index]
+    assert [c.text for c in table.rows[-1].cells] == list(model.tables["by_priority"].footer[0])
+    assert sum(row.cells[0].text == "Total" for row in table.rows) == 1
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    assert look.get(qn("w:lastRow")) == "1" and int(look.get(qn("w:val")), 16) & 0x0040
+    # A table with no totals has no total row.
+    returns = document.tables[list(model.tables_in_order).index(model.tables["returns"])]
+    assert returns._tbl.tblPr.find(qn("w:tblLook")).get(qn("w:lastRow")) == "0"

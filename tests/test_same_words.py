@@ -103,9 +103,11 @@ def _docx_text(document: DocxDocument) -> str:
 def _sections(text: str, model: ReportModel, contents_page_numbers: bool) -> dict[str, str]:
     """Split `text` at each section heading, after the front sheet's contents list."""
     headings = [_letters(heading) for _key, heading in model.contents]
-    # In the PDF each entry is followed by its page number; the last one by the first section.
+    # In the PDF each entry (a section, or a priority under it) is followed by its page
+    # number; the last one by the first section.
     contents = _letters("Contents") + "".join(
-        re.escape(heading) + (r"\d+" if contents_page_numbers else "") for heading in headings
+        re.escape(_letters(line.heading)) + (r"\d+" if contents_page_numbers else "")
+        for line in model.contents_lines
     ) + f"(?={re.escape(headings[0])})"
     found = re.search(contents, text)
     assert found, "the contents list is missing or out of order"

@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph
 from reporting.report import outline
 from reporting.report.by_priority import StatusChart
 from reporting.report.model import ReportModel
-from reporting.report.tables import LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, Table
+from reporting.report.tables import LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, Link, Table
 from reporting.report.travel import Travel
 from reporting.report.words import WORDS
 from reporting.status import Status
@@ -36,6 +36,7 @@ BODY_SIZE = Pt(11)
 HEADING_COLOUR = RGBColor(0x1F, 0x38, 0x64)  # dark navy, 12:1 on white
 QUIET_COLOUR = RGBColor(0x59, 0x59, 0x59)  # dark grey, 7:1 on white
 HEADER_FILL = "D9D9D9"  # table header rows: black text on light grey
+LINK_COLOUR = RGBColor(0x1D, 0x70, 0xB8)  # the PDF's link blue, 5.2:1 on white
 
 # Colour for a status word in a table. Each is at least 4.5:1 on white and the
 # word is always printed, so colour never carries the meaning alone.
@@ -241,6 +242,48 @@ def _set_cell_margins(table: DocxTable, side_twips: int) -> None:
         table._tbl.tblPr.append(margins)
 
 
+def _mark_total_row(table: DocxTable) -> None:
+    """Mark the last row as the table's total row (Word's "Total Row" table style option),
+    as <tfoot> marks it in the HTML."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    look.set(qn("w:lastRow"), "1")
+    if look.get(qn("w:val")):  # the legacy bit mask says the same: 0x0040 is the last row
+        look.set(qn("w:val"), f"{int(look.get(qn('w:val')), 16) | 0x0040:04X}")
+
+
+def _bookmark(paragraph: Paragraph, name: str, number: int) -> None:
+    """Make `paragraph`'s text (its runs so far) the bookmark `name`, which internal
+    hyperlinks jump to."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    properties = paragraph._p.pPr
+    if properties is not None:
+        properties.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def _add_link(paragraph: Paragraph, link: Link):
+    """Add `link.text` to `paragraph` as an internal hyperlink to the bookmark `link.anchor`;
+    give its run (python-docx has no API for an internal hyperlink)."""
+    run = paragraph.add_run(_text(link.text))
+    run.font.color.rgb = LINK_COLOUR
+    run.font.underline = True
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("w:anchor"), link.anchor)
+    hyperlink.set(qn("w:history"), "1")
+    run._r.addprevious(hyperlink)
+    hyperlink.append(run._r)
+    return run
+
+
 def _describe_table(table: DocxTable, caption: str, description: str) -> None:
     """Give the table alternative text; caption and description must come last in tblPr."""
     tbl_pr = table._tbl.tblPr
@@ -299,12 +342,14 @@ def _cell_text(column: Column, value: str) -> str:
     return value
 
 
-def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
+def _add_table(doc: DocxDocument, table: Table, bookmarks: list[str]) -> DocxTable:
     """Add `table` gridded, with a bold, shaded header row that repeats on every page.
 
     Its caption and description are its alternative text; a shown caption is printed above
-    it too. Footer rows follow the body. A short table is kept on one page; a long one at
-    least keeps its header with its first row.
+    it too. Footer rows (the totals) follow the body once, the last marked as the total row.
+    A short table is kept on one page; a long one at least keeps its header with its first
+    row. A row's anchor is a bookmark on its first cell (`bookmarks`: the names so far, which
+    give each its number), and a row's link a hyperlink at the start of its first cell.
     """
     if table.caption_shown:
         _caption(doc, table.caption)
@@ -331,6 +376,13 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
             text, lead = _text(value), ""
             if not is_header and LEAD_LINE in text:
                 text, lead = text.rsplit(LEAD_LINE, 1)
+            first_of_body_row = column is table.columns[0] and 0 < row_index <= len(table.rows)
+            link = table.link_of(row_index - 1) if first_of_body_row else None
+            if link is not None and text.startswith(link.text):
+                linked = _add_link(paragraph, link)
+                if table.key in _SMALL_TABLES:
+                    linked.font.size = Pt(_SMALL_TABLES[table.key])
+                text = text[len(link.text):]
             run = paragraph.add_run(text)
             if lead:  # the lead service under an action, set apart in grey as in the PDF
                 lead_run = paragraph.add_run(f"{LEAD_LINE}{lead}")
@@ -338,6 +390,9 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
             if table.key in _SMALL_TABLES:
                 for each in paragraph.runs:
                     each.font.size = Pt(_SMALL_TABLES[table.key])
+            if first_of_body_row and table.anchor_of(row_index - 1):
+                bookmarks.append(table.anchor_of(row_index - 1))
+                _bookmark(paragraph, bookmarks[-1], len(bookmarks))
             if is_header:
                 run.bold = True
                 _shade(cell, HEADER_FILL)
@@ -346,6 +401,8 @@ def _add_table(doc: DocxDocument, table: Table) -> DocxTable:
                 run.bold = True
                 run.font.color.rgb = STATUS_COLOURS[_STATUSES[value]]
 
+    if table.footer:
+        _mark_total_row(grid)
     _describe_table(grid, _text(table.caption), _text(table.description))
     return grid
 
@@ -371,11 +428,11 @@ def _add_chart(doc: DocxDocument, chart: StatusChart, picture: bytes | None) -> 
 def _front_sheet(doc: DocxDocument, model: ReportModel) -> None:
     doc.add_paragraph(_text(model.front.council), style="Title")
     doc.add_heading(_text(model.title), level=1)
-    _add_table(doc, model.tables["front"])
+    _add_table(doc, model.tables["front"], [])
     contents = doc.add_paragraph()
     contents.paragraph_format.space_before = Pt(18)
     contents.add_run(WORDS["contents"]).bold = True
-    _table_of_contents(doc, [_text(heading) for _key, heading in model.contents])
+    _table_of_contents(doc, model.contents_lines)
 
 
 def _field_char(kind: str) -> OxmlElement:
@@ -395,22 +452,30 @@ _AFTER_UPDATE = frozenset({
     "decimalSymbol", "listSeparator"})
 
 
-def _table_of_contents(doc: DocxDocument, headings: list[str]) -> None:
-    """A TOC field over the section headings, which Word fills in with page numbers when
-    the file is opened; until then (and in readers that do not update fields) it shows the
-    headings themselves."""
-    paragraphs = [doc.add_paragraph() for _ in headings]
+# The contents list the sections (Heading 2) and the priorities under them (Heading 3).
+_CONTENTS_LEVELS = (2, 3)
+
+
+def _table_of_contents(doc: DocxDocument, lines) -> None:
+    """A TOC field over the section headings and the priorities under them, which Word
+    fills in with page numbers when the file is opened; until then (and in readers that do
+    not update fields) it shows the headings themselves, a priority indented under its
+    section."""
+    first_level, last_level = _CONTENTS_LEVELS
+    paragraphs = [doc.add_paragraph() for _ in lines]
     first = paragraphs[0]._p
     first.append(_field_char("begin"))
     instruction = OxmlElement("w:r")
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
-    text.text = ' TOC \\o "2-2" \\h \\z \\u '
+    text.text = f' TOC \\o "{first_level}-{last_level}" \\h \\z \\u '
     instruction.append(text)
     first.append(instruction)
     first.append(_field_char("separate"))
-    for paragraph, heading in zip(paragraphs, headings):
-        paragraph.add_run(heading)
+    for paragraph, line in zip(paragraphs, lines):
+        paragraph.add_run(_text(line.heading))
+        if line.level > 1:
+            paragraph.paragraph_format.left_indent = Cm(0.6 * (line.level - 1))
     paragraphs[-1]._p.append(_field_char("end"))
     # Ask Word to update the fields (the contents' page numbers) as it opens the file.
     settings = doc.settings.element
@@ -442,8 +507,10 @@ def _paragraph(doc: DocxDocument, block: outline.Paragraph) -> None:
         paragraph.paragraph_format.keep_with_next = True
 
 
-def _blocks(doc: DocxDocument, blocks, chart_picture: bytes | None, level: int) -> None:
-    """Draw each block of a section in order, each kind one way."""
+def _blocks(doc: DocxDocument, blocks, chart_picture: bytes | None, level: int,
+            bookmarks: list[str]) -> None:
+    """Draw each block of a section in order, each kind one way (`bookmarks`: the rows'
+    bookmarks so far)."""
     after_table = False
     for block in blocks:
         if block.kind == "paragraph":
@@ -451,7 +518,7 @@ def _blocks(doc: DocxDocument, blocks, chart_picture: bytes | None, level: int) 
         elif block.kind == "table":
             if after_table:
                 doc.add_paragraph()  # two tables with nothing between them would merge
-            _add_table(doc, block.table)
+            _add_table(doc, block.table, bookmarks)
         elif block.kind == "chart":
             _add_chart(doc, block.chart, chart_picture)
         elif block.kind == "items":
@@ -459,16 +526,17 @@ def _blocks(doc: DocxDocument, blocks, chart_picture: bytes | None, level: int) 
                 doc.add_paragraph(_text(item), style="List Bullet")
         elif block.kind == "subsection":
             doc.add_heading(_text(block.heading), level=level + 1)
-            _blocks(doc, block.blocks, chart_picture, level + 1)
+            _blocks(doc, block.blocks, chart_picture, level + 1, bookmarks)
         after_table = block.kind == "table"
 
 
 def _sections(doc: DocxDocument, model: ReportModel, chart_picture: bytes | None) -> None:
     """Draw the paper's sections in the model's order."""
+    bookmarks: list[str] = []
     for section in model.outline:
         heading = doc.add_heading(_text(section.heading), level=2)
         heading.paragraph_format.page_break_before = section.page_break
-        _blocks(doc, section.blocks, chart_picture, level=2)
+        _blocks(doc, section.blocks, chart_picture, 2, bookmarks)
 
 
 def render_docx(model: ReportModel, chart_picture: bytes | None = None) -> bytes:

@@ -38,12 +38,15 @@ from reporting.report.exceptions import (
 from reporting.report.front_matter import FrontSheet
 from reporting.report.outline import (
     ChartBlock,
+    ContentsLine,
     Draft,
     Items,
     Paragraph,
     Section,
     Subsection,
     TableBlock,
+    anchor,
+    contents_lines,
     number_sections,
     paragraphs,
 )
@@ -52,6 +55,7 @@ from reporting.report.tables import (
     STATUS_BADGE,
     TRAVEL_BADGE,
     Column,
+    Link,
     Table,
     make_table,
     table_columns,
@@ -84,6 +88,17 @@ class ReturnLine:
     actions_covered: int
     actions_updated: int
     outstanding: str  # action IDs with no usable update, "None" when all are in
+
+
+@dataclass(frozen=True)
+def action_anchor(action_id: str) -> str:
+    """Give the anchor of an action's row in Appendix A, which its exception links to."""
+    return anchor("action", action_id)
+
+
+# The heading over exceptions on actions that no priority of Appendix A holds (only a model
+# built by hand has any).
+_OTHER_ACTIONS = "Other actions"
 
 
 @dataclass(frozen=True)
@@ -154,7 +169,7 @@ class ReportModel:
                   (*paragraphs(self.summary), *shown("by_priority"), *chart)),
             Draft("exceptions", "Delivery exceptions",
                   (Paragraph(self.exceptions_intro if self.exceptions else WORDS["no_exceptions"],
-                             style="intro"), *shown("exceptions"))),
+                             style="intro"), *self._exceptions_by_priority())),
             Draft("returns", "Returns received and missing",
                   (Paragraph(self.returns_intro, style="intro"), *shown("returns"))),
             Draft("consultation", "Consultation", paragraphs(self.consultation)),
@@ -168,12 +183,42 @@ class ReportModel:
                   (Items(self.background_papers),) if self.background_papers else ()),
             Draft("actions", "progress on each action",
                   (*paragraphs(self.appendix_intro, "intro"),
-                   *(Subsection(s.heading, (TableBlock(s.table),)) for s in self.sections)),
+                   *(Subsection(s.heading, (TableBlock(replace(
+                       s.table, anchors=tuple(action_anchor(a.id) for a in s.actions))),),
+                       anchor=anchor("actions", str(n)))
+                       for n, s in enumerate(self.sections, 1))),
                   appendix=True),
             Draft("status_key", "status key", (*shown("status_key"), *shown("travel_key")),
                   appendix=True),
             Draft("glossary", "glossary of abbreviations", shown("glossary"), appendix=True),
         ))
+
+    def _exceptions_by_priority(self) -> tuple[Subsection, ...]:
+        """Give the delivery exceptions under their priorities, in Appendix A's order and
+        with its headings, the most serious first under each (as `exceptions` come).
+
+        Each action's reference links to its row in Appendix A.
+        """
+        priority_of = {a.id: n for n, s in enumerate(self.sections, 1) for a in s.actions}
+        headings = {n: s.heading for n, s in enumerate(self.sections, 1)}
+        groups: dict[int, list[ExceptionLine]] = {}
+        for line in self.exceptions:
+            groups.setdefault(priority_of.get(line.action_id, 0), []).append(line)
+        columns = table_columns("exceptions", "action-id", "problem", "message", "by-when")
+        blocks = []
+        for n in sorted(groups, key=lambda n: n or len(headings) + 1):
+            heading = headings.get(n, _OTHER_ACTIONS)
+            lines = groups[n]
+            table = make_table("exceptions", columns,
+                               [(f"{e.action_id} {e.action}{LEAD_LINE}{e.lead}", e.problem,
+                                 e.being_done, e.by_when) for e in lines])
+            table = replace(
+                table, caption=f"{table.caption}: {heading}",
+                links=tuple(Link(e.action_id, action_anchor(e.action_id))
+                            if e.action_id in priority_of else None for e in lines))
+            blocks.append(Subsection(heading, (TableBlock(table),),
+                                     anchor=anchor("exceptions", str(n))))
+        return tuple(blocks)
 
     @property
     def headings(self) -> dict[str, str]:
@@ -185,6 +230,12 @@ class ReportModel:
         """The (key, heading) of each numbered section and appendix, in reading order."""
         return tuple((section.key, section.heading) for section in self.outline)
 
+    @property
+    def contents_lines(self) -> tuple[ContentsLine, ...]:
+        """The printed contents: each section, and each priority under the delivery
+        exceptions and Appendix A, with its anchor."""
+        return contents_lines(self.outline)
+
     def section_number(self, key: str) -> str:
         return next(section.number for section in self.outline if section.key == key)
 
@@ -192,9 +243,9 @@ class ReportModel:
     def tables(self) -> dict[str, Table]:
         """The tables the documents show, by key (of TABLES), in reading order.
 
-        A table with nothing to list is left out: exceptions when none were raised (the
-        documents say so in words), the travel key when the report is not compared with a
-        period, the glossary when it explains nothing.
+        A table with nothing to list is left out: the travel key when the report is not
+        compared with a period, the glossary when it explains nothing. The delivery
+        exceptions are a table per priority, in the outline.
         """
         tables = {
             "front": make_table("front", table_columns("front", "item", "detail"),
@@ -207,12 +258,6 @@ class ReportModel:
                 [(row.heading, *self._shown(row.counts), row.total) for row in self.by_priority],
                 footer=[(WORDS["total"], *self._shown([line.count for line in self.overall]),
                          self.total_actions)]),
-            "exceptions": make_table(
-                "exceptions",
-                table_columns("exceptions", "action-id", "problem", "message", "by-when"),
-                [(f"{e.action_id} {e.action}{LEAD_LINE}{e.lead}", e.problem,
-                  e.being_done, e.by_when)
-                 for e in self.exceptions]),
             "returns": make_table(
                 "returns",
                 table_columns("returns", "service-area", "received", "date-completed",
@@ -237,13 +282,20 @@ class ReportModel:
 
     @property
     def tables_in_order(self) -> tuple[Table, ...]:
-        """Every table both documents show, in reading order (each priority's actions after
-        the returns, the appendices last)."""
-        tables = self.tables
-        before = [tables[k] for k in ("front", "by_priority", "exceptions", "returns")
-                  if k in tables]
-        after = [tables[k] for k in ("status_key", "travel_key", "glossary") if k in tables]
-        return (*before, *(section.table for section in self.sections), *after)
+        """Every table both documents show, in reading order: the front sheet's, then each
+        table of the outline (a priority's exceptions, its actions in Appendix A)."""
+
+        def within(blocks) -> list[Table]:
+            found = []
+            for block in blocks:
+                if isinstance(block, TableBlock):
+                    found.append(block.table)
+                elif isinstance(block, Subsection):
+                    found += within(block.blocks)
+            return found
+
+        return (self.tables["front"],
+                *(table for section in self.outline for table in within(section.blocks)))
 
     def _shown(self, counts) -> tuple:
         """The counts (in STATUS_ORDER) of the statuses the tables show."""

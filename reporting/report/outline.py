@@ -5,10 +5,15 @@ table, the chart, a list, a priority's sub-section); none of them knows which se
 paper has or in what order. Numbers come from a section's place in the list, never from
 its title: sections 1, 2, 3 ..., appendices A, B, C, and in the numbered sections every
 paragraph its own number (1.1, 1.2 ...) for members to cite, the same in every document.
+
+Where a reader can jump is decided here too: every anchor (a section's, a priority's, an
+action's row) is named by `anchor`, and the contents are `contents_lines` of the outline.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from string import ascii_uppercase
@@ -50,6 +55,7 @@ class Subsection:
 
     heading: str
     blocks: tuple[Block, ...]
+    anchor: str = ""  # where the contents link to it, "" when they do not list it
     kind: ClassVar[str] = "subsection"
 
 
@@ -86,6 +92,49 @@ class Section:
     @property
     def anchor(self) -> str:
         return self.key.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class ContentsLine:
+    """One line of the contents: a section (level 1) or a priority under it (level 2)."""
+
+    anchor: str
+    heading: str
+    level: int
+
+
+# A Word bookmark name is at most 40 characters, letters, digits and "_", starting with a
+# letter, and Word does not tell capitals apart; an HTML id may hold all of those.
+_BOOKMARK_LENGTH = 40
+# References that keep their own spelling in an anchor ("1.a" -> "action_1_a"): any other
+# (capitals, spaces, other letters, a "_" of their own) gets a digest, so no two collide.
+_PLAIN_REFERENCE = re.compile(r"[0-9a-z]+(?:\.[0-9a-z]+)*")
+
+
+def anchor(kind: str, name: str) -> str:
+    """Give the anchor of `name` (an action's reference, a priority's number) among the
+    `kind` ("action"): an HTML id and a Word bookmark name alike, whatever the text.
+
+    "1.a" gives "action_1_a"; a name with capitals, spaces or non-ASCII letters ("HW 1",
+    "1.ä") is spelled out as far as it can be and ends in a digest of its own text.
+    """
+    slug = re.sub(r"[^0-9A-Za-z]+", "_", name).strip("_")
+    plain = f"{kind}_{slug}"
+    if _PLAIN_REFERENCE.fullmatch(name) and len(plain) <= _BOOKMARK_LENGTH:
+        return plain
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"{plain[:_BOOKMARK_LENGTH - len(digest) - 1].rstrip('_')}_{digest}"
+
+
+def contents_lines(sections: Iterable[Section]) -> tuple[ContentsLine, ...]:
+    """Give the contents: each section, and under it each sub-section it gives an anchor
+    (a priority of the delivery exceptions and of Appendix A)."""
+    lines = []
+    for section in sections:
+        lines.append(ContentsLine(section.anchor, section.heading, 1))
+        lines += [ContentsLine(block.anchor, block.heading, 2) for block in section.blocks
+                  if isinstance(block, Subsection) and block.anchor]
+    return tuple(lines)
 
 
 def paragraphs(texts: Iterable[str], style: str = "") -> tuple[Paragraph, ...]:

@@ -1,7 +1,9 @@
 """The paper's tables as every document shows them: columns, captions, alternative text.
 
 Each table gives its header, body rows and footer rows, all text, so a renderer is one loop
-over each.
+over each. A row may carry an anchor (an action's row in Appendix A) and its first cell a
+link to one (an exception's reference, to that row); the footer is the totals, shown once
+at the table's end.
 """
 
 from __future__ import annotations
@@ -37,9 +39,9 @@ TABLES = {
                     "For each priority, how many of its actions are at each status, and its "
                     "total; the last row gives the totals for all priorities."),
     "exceptions": ("Delivery exceptions",
-                   "Each action off track, at risk, overdue, slipped, forecast to end worse or "
-                   "not reported, most serious first: the action, its lead, the problem, what "
-                   "is being done and by when."),
+                   "Each action of the priority off track, at risk, overdue, slipped, forecast "
+                   "to end worse or not reported, most serious first: the action, its lead, the "
+                   "problem, what is being done and by when."),
     "returns": ("Returns received and missing",
                 "For each service area: whether its return was received and when it was "
                 "completed, how many actions it covered and updated, and which actions are "
@@ -80,6 +82,14 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Link:
+    """The start of a row's first cell (`text`, an action's reference) as a link to `anchor`."""
+
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class Table:
     """One table as both documents show it: header, body rows and footer rows, all text."""
 
@@ -88,13 +98,23 @@ class Table:
     description: str  # alternative text: what the table holds
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
-    footer: tuple[tuple[str, ...], ...] = ()  # totals, after the body
+    footer: tuple[tuple[str, ...], ...] = ()  # totals, once after the body (not on every page)
     row_headers: bool = True  # the first cell of each row names the row
     caption_shown: bool = False  # printed above the table, not only alternative text
+    anchors: tuple[str, ...] = ()  # each body row's anchor ("" for none), or () for none at all
+    links: tuple[Link | None, ...] = ()  # each body row's link from its first cell, or ()
 
     @property
     def headings(self) -> tuple[str, ...]:
         return tuple(column.heading for column in self.columns)
+
+    def anchor_of(self, row: int) -> str:
+        """Give body row `row`'s anchor, "" when it has none."""
+        return self.anchors[row] if row < len(self.anchors) else ""
+
+    def link_of(self, row: int) -> Link | None:
+        """Give the link from body row `row`'s first cell, None when it has none."""
+        return self.links[row] if row < len(self.links) else None
 
 
 def make_table(key: str, columns: tuple[Column, ...], rows, footer=(), row_headers=True) -> Table:
