@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
 from reporting.cadence import REPORT_CADENCES, Cadence
-from reporting.intake.returns import latest_period_with_returns
+from reporting.automation.run_period import choose_period
 from reporting.period import Period
 from reporting.settings import load_settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="produce the scrutiny report for a period")
-    run.add_argument("--period", help="e.g. 2022/23 Q2 (default: latest with a returns folder)")
+    run.add_argument("--period", help="e.g. 2022/23 Q2 (default: the latest with a returns "
+                                      "folder, if it has ended and its returns are in)")
     run.add_argument("--cadence", choices=[c.value for c in REPORT_CADENCES],
                      default=Cadence.QUARTERLY.value)
     run.add_argument("--inputs", type=Path, help="folder holding plan/ and returns/")
@@ -32,9 +34,12 @@ def run_command(args: argparse.Namespace) -> int:
     if args.period:
         period = Period.parse(args.period)
     else:
-        period = latest_period_with_returns(inputs / "returns")
-        if period is None:
-            return fail(f"no period folder under {inputs / 'returns'}; give --period")
+        zone = settings.schedule.zone
+        choice = choose_period(Cadence(args.cadence), inputs / "returns", datetime.now(zone),
+                               zone)
+        if not choice.ok:
+            return fail(f"no report run: {choice}; give --period to choose one")
+        period = choice.period
     outputs = Path(args.outputs or settings.outputs)
     outputs.mkdir(parents=True, exist_ok=True)  # a folder that cannot be made fails now, in a line
     from flows.launch import run_report  # here: the other commands do without it
@@ -45,6 +50,9 @@ def run_command(args: argparse.Namespace) -> int:
                            plan=getattr(args, "plan", None), settle_seconds=args.settle_seconds)
     except ServerError as error:
         return fail(str(error))
+    if "no_paper" in paths:
+        return fail(f"no {args.cadence} paper for {period.label}: {paths['no_paper']} "
+                    f"(the chase list is {paths['chase_list']})")
     print(f"{period.description}, {args.cadence} report:")
     for kind in ("pdf", "docx", "html", "flags", "manifest"):
         print(f"  {kind:9} {paths[kind]}")

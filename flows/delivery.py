@@ -1,65 +1,147 @@
-"""Sending mail from a flow: retried with back-off, never twice, and never failing the run.
+"""Sending mail from a flow: retried with back-off, each message at most once, and never
+silently not sent.
 
-The messages and the sent record come from `reporting.automation.mail`; this module only says how the
-sending is run. A send that still fails after its retries is logged as an error and shown
-as an artifact; the documents are already published by then.
+The messages and the sent record come from `reporting.automation.mail`; this module only
+says how the sending is run: the SMTP retries (a task's retries, the only retries delivery
+has), the switch that stops all mail (the Prefect Variable `reporting_mail_stopped`, or
+`[email] stopped`), the log and the "Not sent" artifact. `raise_if_not_delivered` ends a
+run Failed, naming the recipients not reached, once everything has been attempted.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.variables import Variable
 
 from reporting.automation.mail import Delivery, Outgoing, SentRecord, deliver
+from reporting.errors import ReportingError
 from reporting.settings import EmailSettings
 
+# Set it to true (`prefect variable set reporting_mail_stopped true`) to stop every send.
+MAIL_STOPPED = "reporting_mail_stopped"
 
-class DeliveryFailed(RuntimeError):
-    """Some messages could not be sent (the successful ones are recorded)."""
+
+class DeliveryFailed(ReportingError, RuntimeError):
+    """Some messages are not known to have been sent and recorded (the rest are recorded);
+    a ReportingError, so the command says it in one line."""
+
+    def __init__(self, message: str, delivery: Delivery | None = None) -> None:
+        super().__init__(message)
+        self.delivery = delivery
 
 
-@task(cache_policy=NO_CACHE)
+def mail_stopped() -> str:
+    """Say why all mail is stopped by the Prefect Variable ("" when it is not)."""
+    try:
+        value = Variable.get(MAIL_STOPPED, default=False)
+    except Exception as error:  # noqa: BLE001 - an API that cannot say: do not send
+        return f"the Prefect Variable {MAIL_STOPPED} could not be read ({error})"
+    if isinstance(value, str):
+        value = value.strip().lower() in ("true", "yes", "1", "on")
+    return f"the Prefect Variable {MAIL_STOPPED} is true" if value is True else ""
+
+
+def _retry_refusals(task, task_run, state) -> bool:
+    """Retry only messages the server refused or could not take: never an unknown one."""
+    try:
+        state.result()
+    except DeliveryFailed as failure:
+        return bool(failure.delivery and failure.delivery.failed)
+    except Exception:  # noqa: BLE001
+        return False
+    return False
+
+
+@task(cache_policy=NO_CACHE, retry_condition_fn=_retry_refusals)
 def send_mail(email: EmailSettings, messages: list[Outgoing], record: Path) -> Delivery:
-    """Send what has not been sent yet; raise (so Prefect retries) when anything failed."""
+    """Send what has not been sent yet; raise (so Prefect retries) when the server refused
+    or could not take a message."""
     delivery = deliver(email, messages, SentRecord(record))
     logger = get_run_logger()
     for outgoing in delivery.sent:
         logger.info("Sent %r to %s", outgoing.subject, outgoing.to)
     for outgoing in delivery.already_sent:
         logger.info("Already sent %r to %s; not sending it again", outgoing.subject, outgoing.to)
+    for outgoing in delivery.notices:
+        logger.warning("Told the policy officer (%s) of messages whose outcome is unknown",
+                       outgoing.to)
+    for line in delivery.problems():
+        logger.error("%s", line)
     if delivery.failed:
-        raise DeliveryFailed("; ".join(f"{o.to}: {reason}" for o, reason in delivery.failed))
+        raise DeliveryFailed("; ".join(delivery.problems()), delivery)
     return delivery
 
 
+def _not_sent_artifact(what: str, key: str, delivery: Delivery, record: Path) -> None:
+    rows = ([("not reached", o, why) for o, why in delivery.failed]
+            + [("outcome unknown (not sent again)", o, why) for o, why in delivery.unknown]
+            + [("sent, not recorded", o, why) for o, why in delivery.unrecorded])
+    create_markdown_artifact(
+        key=key,
+        markdown="\n".join([f"# Not sent: {what}", "", "| To | Subject | What happened | Why |",
+                            "| --- | --- | --- | --- |",
+                            *(f"| {o.to} | {o.subject} | {kind} | {why} |"
+                              for kind, o, why in rows),
+                            "", f"Sent record: `{record}`"]),
+        description=f"Email not delivered: {what}",
+    )
+
+
 def send_with_retries(email: EmailSettings, messages: list[Outgoing], record: Path,
-                      what: str, key: str) -> bool:
-    """Send `messages` with the configured back-off; give whether all of them are sent."""
+                      what: str, key: str) -> Delivery:
+    """Send `messages` with the configured back-off; give what became of them.
+
+    Email off, or stopped, sends nothing and says so. Whatever is not known to be sent and
+    recorded after the retries is logged and shown as a "Not sent" artifact; the caller
+    ends the run Failed with `raise_if_not_delivered` after its other sends.
+    """
     logger = get_run_logger()
     if not email.enabled:
         logger.info("Email is off ([email] enabled = false): %s not sent (%d messages)",
                     what, len(messages))
-        return False
+        return Delivery(disabled=True, withheld=list(messages))
+    why_stopped = "[email] stopped = true" if email.stopped else mail_stopped()
+    if why_stopped:
+        logger.warning("Mail is stopped (%s): %s not sent (%d messages: %s)", why_stopped,
+                       what, len(messages), ", ".join(m.to for m in messages) or "none")
+        stopped = deliver(replace(email, stopped=True), messages, SentRecord(record))
+        create_markdown_artifact(
+            key=key, description=f"Email stopped: {what}",
+            markdown="\n".join([f"# Not sent: {what}", "", f"Mail is stopped ({why_stopped}).",
+                                "Nothing was sent to:", "",
+                                *(f"- {m.to}: {m.subject}" for m in messages)]))
+        if why_stopped.endswith("could not be read"):  # not an operator's choice: a failure
+            stopped.failed = [(m, f"not sent: {why_stopped}") for m in messages]
+        return stopped
     if not messages:
-        return True
+        return Delivery()
     delays = list(email.retry_delays_seconds)
     attempt = send_mail.with_options(name=f"send {what}", retries=len(delays),
                                      retry_delay_seconds=delays or 0)
     state = attempt(email, messages, record, return_state=True)
-    if state.is_completed():
-        return True
-    failed = SentRecord(record).read()["failed"]
-    rows = [f"| {v['to']} | {v['subject']} | {v['attempts']} | {v['error']} |"
-            for k, v in sorted(failed.items()) if any(k == m.key for m in messages)]
-    logger.error("Could not send the %s after %d attempts; see %s", what, len(delays) + 1, record)
-    create_markdown_artifact(
-        key=key,
-        markdown="\n".join([f"# Not sent: {what}", "",
-                            "| To | Subject | Attempts | Error |", "| --- | --- | --- | --- |",
-                            *rows, "", f"Sent record: `{record}`"]),
-        description=f"Email failures: {what}",
-    )
-    return False
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, Delivery):
+        delivery = outcome
+    elif isinstance(outcome, DeliveryFailed) and outcome.delivery is not None:
+        delivery = outcome.delivery
+    else:  # the task itself broke: nothing is known of these messages beyond the record
+        delivery = Delivery(failed=[(m, f"the send failed: {outcome}") for m in messages])
+    if not delivery.ok:
+        logger.error("The %s are not all delivered after %d attempts: %s; see %s", what,
+                     len(delays) + 1, "; ".join(delivery.problems()), record)
+        _not_sent_artifact(what, key, delivery, record)
+    return delivery
+
+
+def raise_if_not_delivered(deliveries: list[tuple[str, Delivery]]) -> None:
+    """End the run Failed, naming each recipient not known to be reached, if any delivery
+    of `(what, delivery)` is not whole."""
+    problems = [f"{what}: {line}" for what, delivery in deliveries
+                for line in delivery.problems()]
+    if problems:
+        raise DeliveryFailed("Email not delivered. " + "; ".join(problems))

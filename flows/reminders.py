@@ -11,7 +11,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from flows.delivery import send_with_retries
+from flows.delivery import raise_if_not_delivered, send_with_retries
 from flows.intake_check import refresh_chase_list
 from flows.parameters import PlanName
 from flows.run_names import reminders_run_name, run_time
@@ -52,7 +52,7 @@ def reminders(
         logger.info("No reminders are due on %s.", f"{today:%d %B %Y}")
         return []
     layout = OutputLayout(outputs or settings.outputs)
-    reminded = []
+    reminded, deliveries = [], []
     for due_reminder in due:
         period = due_reminder.period
         chases = refresh_chase_list(settings, period, today,
@@ -65,7 +65,9 @@ def reminders(
             else:
                 messages.append(message)
         what = f"{due_reminder.kind}-deadline reminders for {period.label}"
-        if send_with_retries(settings.email, messages, layout.sent_record(period),
-                             what, f"reminders-{period.path.lower()}-{due_reminder.kind}"):
-            reminded += [m.to for m in messages]
+        delivery = send_with_retries(settings.email, messages, layout.sent_record(period),
+                                     what, f"reminders-{period.path.lower()}-{due_reminder.kind}")
+        deliveries.append((what, delivery))
+        reminded += [m.to for m in delivery.delivered]
+    raise_if_not_delivered(deliveries)  # after every reminder due has been tried
     return reminded

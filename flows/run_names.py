@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from prefect.runtime import flow_run
 
-from reporting.automation.schedule import period_reported_on
+from reporting.automation.run_period import choose_period, report_cron
 from reporting.cadence import Cadence
 from reporting.installation import settings_path
 from reporting.period import Period
@@ -69,9 +69,10 @@ def report_run_name() -> str:
     settings = _settings()
     cadence = flow_run.parameters.get("cadence", Cadence.QUARTERLY.value)
     period = _period()
-    if not period and settings:
-        period = period_reported_on(Cadence(cadence), _when(settings),
-                                    settings.schedule.zone).label
+    if not period and settings:  # chosen as the run will choose it
+        schedule, the_cadence = settings.schedule, Cadence(cadence)
+        period = choose_period(the_cadence, settings.inputs / "returns", _when(settings),
+                               schedule.zone, report_cron(schedule, the_cadence)).period.label
     title = settings.plan_title if settings else "Scrutiny report"
     return f"{title}: {cadence}, {period or 'scheduled period'}"
 

@@ -22,13 +22,15 @@ from prefect.cache_policies import NO_CACHE
 from pydantic import Field
 
 from flows.caching import inputs_fingerprint
-from flows.delivery import send_with_retries
+from flows.delivery import raise_if_not_delivered, send_with_retries
+from flows.intake_check import refresh_chase_list
 from flows.parameters import PeriodParameter, PlanName, ReportCadence
 from flows.run_names import report_run_name, run_time
 from reporting import pipeline
 from reporting.automation.lock import RunInProgress, acquire
 from reporting.automation.mail import papers
-from reporting.automation.schedule import period_reported_on
+from reporting.automation.run_period import choose_period, no_paper_reason, report_cron
+from reporting.automation.schedule import local_date
 from reporting.cadence import Cadence
 from reporting.installation import settings_path
 from reporting.layout import DOCUMENT_KINDS, OutputLayout
@@ -77,11 +79,14 @@ def scrutiny_report(
     """Produce the scrutiny report on `period` for the `cadence` and give the paths written.
 
     Only one run per period and cadence goes at a time: a second one waits for the first,
-    then fails saying why.
+    then fails saying why. A period with no usable returns makes no paper and mails no one
+    (the chase list is still written). A paper not delivered to every member ends the run
+    Failed, naming who was not reached.
 
     Args:
         period: The quarter (or half) reported on, e.g. 2022/23 Q2 or 2022-23-Q2. Empty
-            for the period the run's scheduled time reports on (the last one that ended).
+            for the period the schedule's latest run (at or before this run's scheduled
+            time) reports on; a Quick run takes that too.
         cadence: The paper: quarterly, or six-monthly (made at Q2 and Q4).
         inputs: The folder holding plan/ and returns/ (default: the settings' [paths]).
         outputs: The folder the documents are written under (default: the settings').
@@ -95,13 +100,12 @@ def scrutiny_report(
     """
     settings = load_settings(settings_path(plan, config))
     the_cadence = Cadence(cadence)
+    inputs_dir = inputs or settings.inputs
     if period is None:
-        zone = settings.schedule.zone
-        period = period_reported_on(the_cadence, run_time(None, zone), zone)
+        period = _scheduled_period(settings, the_cadence, inputs_dir)
     intake = settings.intake if settle_seconds is None else \
         replace(settings.intake, settle_seconds=settle_seconds)
     layout = OutputLayout(outputs or settings.outputs)
-    inputs_dir = inputs or settings.inputs
     what = f"the {period.label} {the_cadence.value} report"
     lock = layout.lock(period, the_cadence)
     try:
@@ -111,14 +115,44 @@ def scrutiny_report(
         held = acquire(lock, what, wait_for_other_run_seconds)
     with held:
         paths = _report(settings, period, the_cadence, inputs_dir, layout, intake)
+    if "no_paper" in paths:
+        return {kind: str(path) for kind, path in paths.items()}
     _deliver(settings, period, the_cadence, layout, paths)
     return {kind: str(path) for kind, path in paths.items()}
 
 
+def _scheduled_period(settings: Settings, cadence: Cadence, inputs_dir: Path) -> Period:
+    """The period a run given none reports on: its deployment's latest scheduled run's."""
+    schedule = settings.schedule
+    choice = choose_period(cadence, Path(inputs_dir) / "returns", run_time(None, schedule.zone),
+                           schedule.zone, report_cron(schedule, cadence))
+    get_run_logger().info("No period given: reporting on %s", choice)
+    return choice.period
+
+
+def _no_paper(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Path,
+              layout: OutputLayout, why: str) -> dict[str, Path | str]:
+    """Make no paper and mail no one on `period`, saying why; write its chase list."""
+    get_run_logger().warning("No %s paper for %s, and nothing mailed to members: %s. The "
+                             "chase list is written.", cadence.value, period.label, why)
+    today = local_date(datetime.now().astimezone(), settings.schedule.zone)
+    refresh_chase_list(settings, period, today, inputs_dir, layout)
+    create_markdown_artifact(
+        key=f"scrutiny-report-{period.path.lower()}-{cadence.value}",
+        markdown=(f"# No paper: {period.label} {cadence.value}\n\nNo paper was made and "
+                  f"nothing was mailed to members: {why}.\n\nThe chase list is at "
+                  f"`{layout.chase_list(period)}`.\n"),
+        description=f"Scrutiny report, {period.label} {cadence.value}: no paper")
+    return {"no_paper": why, "chase_list": layout.chase_list(period)}
+
+
 def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Path,
-            layout: OutputLayout, intake) -> dict[str, Path]:
+            layout: OutputLayout, intake) -> dict[str, Path | str]:
     started = datetime.now().astimezone()
     inputs = read_period(settings, period, inputs_dir, intake)
+    why = no_paper_reason(period, inputs.returns, Path(inputs_dir) / "returns")
+    if why:
+        return _no_paper(settings, period, cadence, inputs_dir, layout, why)
     report = prepare_report(settings, inputs, cadence, started)
     if report.late:
         get_run_logger().warning(report.late)
@@ -156,6 +190,7 @@ def _deliver(settings: Settings, period: Period, cadence: Cadence, layout: Outpu
     messages = papers(period, cadence.value, f"{settings.plan_title} monitoring report",
                       settings.committee_for(cadence).name, settings.email.committee,
                       (paths["pdf"], paths["docx"]))
-    send_with_retries(settings.email, messages, layout.sent_record(period),
-                      f"{cadence.value} papers for {period.label}",
-                      f"delivery-{period.path.lower()}-{cadence.value}")
+    what = f"{cadence.value} papers for {period.label}"
+    delivery = send_with_retries(settings.email, messages, layout.sent_record(period), what,
+                                 f"delivery-{period.path.lower()}-{cadence.value}")
+    raise_if_not_delivered([(what, delivery)])

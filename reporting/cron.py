@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim, CronSimError
@@ -123,6 +123,20 @@ class Cron:
             if len(found) == count:
                 break
         return found
+
+    def last_run(self, at: datetime, zone: ZoneInfo) -> datetime | None:
+        """Give the latest time at or before `at` (aware) that the cron runs, in `zone`, by
+        the rules of `next_runs`; None when it has not run in the year before `at`."""
+        # A plain datetime: a subclass (Prefect's) may step or replace otherwise.
+        at = datetime.fromtimestamp(at.timestamp(), zone)
+        start = (at + timedelta(minutes=1)).replace(tzinfo=None, second=0, microsecond=0)
+        for wall in CronSim(self.text, start, reverse=True):  # times before `start`
+            when = wall.replace(tzinfo=zone)
+            if at - when > timedelta(days=366):
+                return None
+            if _exists(when) and when <= at:
+                return when
+        return None
 
 
 def _exists(when: datetime) -> bool:

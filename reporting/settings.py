@@ -77,6 +77,43 @@ def _a_nation(text: str) -> str:
     return "" if text in NATIONS else " or ".join(f'"{n}"' for n in NATIONS)
 
 
+# An address as the mail server takes it: printable ASCII with no spaces or specials before
+# the @, a host name of dotted labels after it. Display names ("A <a@b>") are not taken: a
+# setting holds the address alone.
+_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")  # a one-label host ("localhost") too
+
+
+def address_problem(address: str) -> str:
+    """Give what is wrong with an email address, or "" when a mail server would take it.
+
+    The one check of an address: settings are read through it, and the mail code checks
+    each recipient with it again before building a message.
+    """
+    if not isinstance(address, str) or not address:
+        return "an email address such as \"name@council.gov.uk\" (it is empty)"
+    if any(ord(c) < 32 or ord(c) == 127 for c in address):
+        return ("an email address on one line, with no control characters "
+                "(it holds a line break, tab or other control character)")
+    local, at, domain = address.rpartition("@")
+    if not at or not local:
+        return "an email address such as \"name@council.gov.uk\" (it has no name before an @)"
+    if (not _LOCAL_PART.fullmatch(local) or local.startswith(".") or local.endswith(".")
+            or ".." in local or len(local) > 64):
+        return ("an email address such as \"name@council.gov.uk\" (the part before the @ "
+                "holds a space or a character an address cannot)")
+    if not _DOMAIN.fullmatch(domain) or len(domain) > 253:
+        return ("an email address such as \"name@council.gov.uk\" (the part after the @ is "
+                "not a domain)")
+    return ""
+
+
+def _an_address(text: str) -> str:
+    """A setting's rule: "" (no address: the setting is unset) or an address."""
+    return address_problem(text) if text else ""
+
+
 def _setting(default: Any = MISSING, *, factory: Any = MISSING, **rules: Any) -> Any:
     """Declare a field a setting, with its default and its rules, which the loader reads:
 
@@ -154,8 +191,15 @@ class EmailSettings:
     starttls: bool = _setting(False)
     username: str = _setting("")
     password_env: str = _setting("REPORTING_SMTP_PASSWORD")
-    sender: str = _setting("performance@example.gov.uk")
-    committee: tuple[str, ...] = _setting((), wanted="a list of email addresses")
+    sender: str = _setting("performance@example.gov.uk", check=_an_address)
+    committee: tuple[str, ...] = _setting((), wanted="a list of email addresses",
+                                          check=_an_address)
+    # Told of each message whose outcome is unknown (recorded as sending, never as sent or
+    # failed): it is never sent again, so a person must find out whether it arrived.
+    policy_officer: str = _setting("", check=_an_address)
+    # Nothing is sent while true (a run says so); a Prefect Variable `reporting_mail_stopped`
+    # does the same for runs against a server.
+    stopped: bool = _setting(False)
     timeout_seconds: float = _setting(30.0, minimum=1)
     # A send that fails is tried again after each of these waits (the back-off).
     retry_delays_seconds: tuple[float, ...] = _setting(
@@ -168,7 +212,7 @@ class Contact:
 
     service_area: str = _setting(from_key=True)
     officer: str = _setting("")
-    email: str = _setting("")
+    email: str = _setting("", check=_an_address)
 
 
 @dataclass(frozen=True)
@@ -417,7 +461,11 @@ def _texts(raw: object, at: _At, rule: dict) -> tuple[str, ...]:
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
         raise at.wrong(rule.get("wanted", "a list of text in quotes"), raw)
-    return tuple(x.strip() for x in items if x.strip())
+    found = tuple(x.strip() for x in items if x.strip())
+    for number, item in enumerate(found, 1):
+        if "check" in rule and (wanted := rule["check"](item)):
+            raise at.error(f"item {number} must be {wanted}, not {item!r}")
+    return found
 
 
 def _numbers(raw: object, at: _At, rule: dict) -> tuple[float, ...]:

@@ -381,8 +381,15 @@ def test_papers_reach_the_committee_once_and_a_refusing_server_does_not_stop_pub
     arguments = dict(period="2022/23 Q2", cadence="six-monthly", inputs=str(inputs),
                      outputs=str(outputs))
     port, refusing = smtp_server(refuse=True)
-    paths = scrutiny_report(**arguments, config=str(_settings_file(tmp_path, port)))
-    assert Path(paths["pdf"]).exists()  # published all the same
+    state = scrutiny_report(**arguments, config=str(_settings_file(tmp_path, port)),
+                            return_state=True)
+    # Published all the same, and the run ends Failed naming the members not reached.
+    assert state.is_failed()
+    said = str(state.result(raise_on_failure=False))
+    assert "not reached: member.one@example.gov.uk" in said
+    assert "not reached: member.two@example.gov.uk" in said
+    assert (outputs / "2022-23-Q2" / "six-monthly" /
+            "scrutiny-report-2022-23-Q2-six-monthly.pdf").exists()
     record = json.loads((outputs / "2022-23-Q2" / "email-sent.json").read_text())
     assert record["sent"] == {}
     failed = record["failed"]["papers/2022-23-Q2/six-monthly/member.one@example.gov.uk"]
@@ -399,6 +406,80 @@ def test_papers_reach_the_committee_once_and_a_refusing_server_does_not_stop_pub
         "scrutiny-report-2022-23-Q2-six-monthly.pdf", "scrutiny-report-2022-23-Q2-six-monthly.docx"}
     record = json.loads((outputs / "2022-23-Q2" / "email-sent.json").read_text())
     assert len(record["sent"]) == 2 and record["failed"] == {}
+
+
+def test_a_record_unwritable_mid_delivery_mails_each_member_at_most_once_and_fails_the_run(
+        prefect_harness, inputs, tmp_path, smtp_server, monkeypatch):
+    import reporting.automation.mail as mail
+    from flows.scrutiny_report import scrutiny_report
+
+    port, inbox = smtp_server()
+    writes, real = [], mail.write_atomic
+
+    def full_after_the_first_intent(path, data):  # the disk fills once member one's is written
+        writes.append(path)
+        if len(writes) > 1:
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(mail, "write_atomic", full_after_the_first_intent)
+    outputs = tmp_path / "outputs"
+    state = scrutiny_report(period="2022/23 Q2", cadence="quarterly", inputs=str(inputs),
+                            outputs=str(outputs), config=str(_settings_file(tmp_path, port)),
+                            return_state=True)
+    assert state.is_failed()
+    said = str(state.result(raise_on_failure=False))
+    assert "not reached: member.two@example.gov.uk" in said
+    # Member one's paper went (its outcome was never recorded): the retries did not resend it.
+    assert "outcome unknown, not sent again: member.one@example.gov.uk" in said
+    assert [to for (to,), _ in inbox.messages] == ["member.one@example.gov.uk"]
+    assert len(writes) > 3  # the SMTP retries tried again, and wrote nothing
+    record = json.loads((outputs / "2022-23-Q2" / "email-sent.json").read_text())
+    assert list(record["sending"]) == ["papers/2022-23-Q2/quarterly/member.one@example.gov.uk"]
+    assert record["sent"] == {}
+
+
+def test_a_run_with_no_period_for_a_period_without_returns_mails_no_one(
+        prefect_harness, inputs, tmp_path, smtp_server):
+    from flows.scrutiny_report import scrutiny_report
+
+    port, inbox = smtp_server()
+    outputs = tmp_path / "outputs"
+    # Run now, with no period: the schedule's latest run reports on a quarter years after
+    # the bundled returns, which has no returns folder.
+    result = scrutiny_report(cadence="quarterly", inputs=str(inputs), outputs=str(outputs),
+                             config=str(_settings_file(tmp_path, port)))
+    assert "has no returns folder" in result["no_paper"]
+    assert inbox.messages == []
+    assert not list(outputs.rglob("*.pdf")) and not list(outputs.rglob("email-sent.json"))
+    chase = Path(result["chase_list"])
+    assert chase.exists() and "Housing" in chase.read_text(encoding="utf-8-sig")
+
+
+def test_the_mail_stopped_variable_holds_back_every_message(
+        prefect_harness, inputs, tmp_path, smtp_server):
+    from prefect import flow
+    from prefect.variables import Variable
+
+    from flows.delivery import MAIL_STOPPED, send_with_retries
+    from reporting.automation.mail import Outgoing
+    from reporting.settings import load_settings
+
+    port, inbox = smtp_server()
+    email = load_settings(_settings_file(tmp_path, port)).email
+    message = Outgoing("k/1", "member.one@example.gov.uk", "Papers", "Body")
+
+    @flow
+    def send() -> object:
+        return send_with_retries(email, [message], tmp_path / "sent.json", "papers", "papers")
+
+    Variable.set(MAIL_STOPPED, True, overwrite=True)
+    try:
+        stopped = send()
+    finally:
+        Variable.unset(MAIL_STOPPED)
+    assert stopped.stopped and stopped.withheld == [message] and inbox.messages == []
+    assert send().sent == [message] and len(inbox.messages) == 1
 
 
 def test_the_intake_check_writes_the_chase_list_and_reminders_go_once(

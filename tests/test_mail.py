@@ -127,3 +127,191 @@ def test_a_message_another_process_is_sending_is_not_sent_again(smtp_server, tmp
     first.join(10)
     second.join(10)
     assert results[0].already_sent == [message] and len(inbox.messages) == 1
+
+
+# -- at most once, never silently not sent ------------------------------------------------
+
+MEMBERS = ("one@example.gov.uk", "two@example.gov.uk", "three@example.gov.uk")
+
+
+def _papers_to(members, tmp_path):
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.7 pretend")
+    return papers(Q2, "quarterly", "Action Plan monitoring report", "Scrutiny Commission",
+                  tuple(members), (pdf,))
+
+
+def _failing_writes(monkeypatch, after: int) -> list[str]:
+    """Make every write of the sent record after the first `after` fail, as a full disk
+    would; give the list of writes tried."""
+    import reporting.automation.mail as mail
+
+    tried, real = [], mail.write_atomic
+
+    def write(path, data):
+        tried.append(path)
+        if len(tried) > after:
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(mail, "write_atomic", write)
+    return tried
+
+
+def test_the_intent_is_on_disk_before_the_server_has_the_message(smtp_server, tmp_path):
+    from reporting.automation.mail import send_message
+
+    port, inbox = smtp_server()
+    record = SentRecord(tmp_path / "email-sent.json")
+    seen = []
+
+    def send(settings, mail):
+        seen.append(SentRecord(record.path).read()["sending"])  # read afresh, from disk
+        send_message(settings, mail)
+
+    message = reminder(CHASE, Q2, "before")
+    assert deliver(_email(port), [message], record, send).ok
+    assert seen == [{message.key: {"to": message.to, "subject": message.subject,
+                                   "since": seen[0][message.key]["since"]}}]
+    assert record.read()["sending"] == {} and message.key in record.read()["sent"]
+
+
+def test_a_record_that_cannot_be_written_mid_delivery_sends_no_one_twice(
+        smtp_server, tmp_path, monkeypatch):
+    port, inbox = smtp_server()
+    record = SentRecord(tmp_path / "email-sent.json")
+    messages = _papers_to(MEMBERS, tmp_path)
+    # The first member's intent is written; from the record of its outcome on, no write works.
+    _failing_writes(monkeypatch, after=1)
+    first = deliver(_email(port), messages, record)
+    assert [to for (to,), _ in inbox.messages] == ["one@example.gov.uk"]
+    assert [o.to for o, _ in first.unrecorded] == ["one@example.gov.uk"]
+    assert [o.to for o, _ in first.failed] == ["two@example.gov.uk", "three@example.gov.uk"]
+    assert all("No space left on device" in why for _, why in first.failed)
+    assert not first.ok
+    # A retry (the disk still full, then free) never sends the first member's paper again.
+    again = deliver(_email(port), messages, record)
+    monkeypatch.undo()
+    later = deliver(_email(port), messages, record)
+    assert [o.to for o, _ in again.unknown] == [o.to for o, _ in later.unknown] == [
+        "one@example.gov.uk"]
+    assert sorted(to for (to,), _ in inbox.messages) == sorted(MEMBERS)
+    assert [o.to for o in later.sent] == ["two@example.gov.uk", "three@example.gov.uk"]
+    assert "one@example.gov.uk" in record.read()["sending"][messages[0].key]["to"]
+
+
+def test_a_message_with_no_outcome_is_never_resent_and_the_policy_officer_is_told_once(
+        smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    record = SentRecord(tmp_path / "email-sent.json")
+    message = reminder(CHASE, Q2, "after")
+    with record.hold():  # a run that stopped between handing it over and recording it
+        record.mark_sending(message)
+    settings = _email(port, policy_officer="policy@example.gov.uk")
+    first = deliver(settings, [message], record)
+    second = deliver(settings, [message], record)
+    assert [o for o, _ in first.unknown] == [o for o, _ in second.unknown] == [message]
+    assert "with no outcome" in first.unknown[0][1]
+    assert not first.ok and first.problems() == [
+        f"outcome unknown, not sent again: housing@example.gov.uk ({first.unknown[0][1]})"]
+    (to, notice), = inbox.messages  # the notice alone, once; not the reminder
+    assert to == ("policy@example.gov.uk",) and [n.to for n in first.notices] == [to[0]]
+    assert second.notices == []
+    body = notice.get_body().get_content()
+    assert "housing@example.gov.uk" in body and "will not be sent again" in body
+
+
+def test_a_connection_lost_while_the_server_holds_the_message_is_not_retried(tmp_path):
+    from reporting.automation.mail import OutcomeUnknown
+
+    record = SentRecord(tmp_path / "email-sent.json")
+    message = reminder(CHASE, Q2, "before")
+
+    def cut_off(settings, mail):
+        raise OutcomeUnknown("SMTPServerDisconnected while handing the message to the server")
+
+    first = deliver(_email(free_port()), [message], record, cut_off)
+    again = deliver(_email(free_port()), [message], record, cut_off)
+    assert "SMTPServerDisconnected" in first.unknown[0][1]
+    assert "with no outcome" in again.unknown[0][1]  # not tried again
+    assert message.key in record.read()["sending"] and record.read()["failed"] == {}
+
+
+def test_a_bad_second_address_does_not_stop_the_third(smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    record = SentRecord(tmp_path / "email-sent.json")
+    members = ("one@example.gov.uk", "two@example\n.gov.uk", "three@example.gov.uk")
+    result = deliver(_email(port), _papers_to(members, tmp_path), record)
+    assert sorted(to for (to,), _ in inbox.messages) == [
+        "one@example.gov.uk", "three@example.gov.uk"]
+    (bad, why), = result.failed
+    assert bad.to == members[1] and "line break" in why
+    failed = record.read()["failed"]
+    assert [v["to"] for v in failed.values()] == [members[1]] and record.read()["sending"] == {}
+
+
+def test_a_server_refusing_one_recipient_does_not_stop_the_next(smtp_server, tmp_path):
+    from conftest import Inbox
+
+    port, inbox = smtp_server()
+
+    class RefusesTwo(Inbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address.startswith("two@"):
+                return "550 5.1.1 No such mailbox"
+            return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    from aiosmtpd.controller import Controller
+
+    handler = RefusesTwo()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        record = SentRecord(tmp_path / "email-sent.json")
+        result = deliver(_email(controller.port), _papers_to(MEMBERS, tmp_path), record)
+    finally:
+        controller.stop()
+    assert sorted(to for (to,), _ in handler.messages) == [
+        "one@example.gov.uk", "three@example.gov.uk"]
+    assert [o.to for o, _ in result.failed] == ["two@example.gov.uk"]
+    assert "No such mailbox" in result.failed[0][1]
+    assert record.read()["sending"] == {}
+
+
+def test_nothing_is_sent_while_mail_is_stopped(smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    messages = _papers_to(MEMBERS, tmp_path)
+    result = deliver(_email(port, stopped=True), messages, SentRecord(tmp_path / "s.json"))
+    assert result.stopped and result.withheld == messages and result.sent == []
+    assert inbox.messages == [] and not (tmp_path / "s.json").exists()
+
+
+def test_a_bad_address_in_the_settings_is_one_line_naming_the_setting(tmp_path):
+    import pytest
+
+    from reporting.settings import ConfigError, address_problem, load_settings
+
+    assert address_problem("member.one@example.gov.uk") == ""
+    for bad in ("member\n.two@example.gov.uk", "two example@x.gov.uk", "@x.gov.uk",
+                "two@", "two@exa_mple.gov.uk", "two@x..gov.uk", "two@x.gov.uk\x00"):
+        assert address_problem(bad), bad
+    base = ('[council]\nname = "Anytown District Council"\ncommittee = "Scrutiny"\n'
+            '[plan]\ntitle = "Corporate Plan"\n')
+    cases = {
+        '[email]\ncommittee = ["one@example.gov.uk", "two@example\\n.gov.uk"]\n':
+            "[email] committee item 2 must be an email address on one line",
+        '[email]\npolicy_officer = "policy officer@example.gov.uk"\n':
+            "[email] policy_officer must be an email address",
+        '[contacts]\n"Housing" = { officer = "H", email = "housing@" }\n':
+            "[contacts.Housing] email must be an email address",
+    }
+    for text, said in cases.items():
+        path = tmp_path / "reporting.toml"
+        path.write_text(base + text)
+        with pytest.raises(ConfigError) as refused:
+            load_settings(path)
+        message = str(refused.value)
+        assert said in message and len(message.splitlines()) == 1, message
+    path.write_text(base + '[email]\npolicy_officer = "policy@example.gov.uk"\nstopped = true\n')
+    email = load_settings(path).email
+    assert email.policy_officer == "policy@example.gov.uk" and email.stopped

@@ -1,19 +1,28 @@
 """Email over SMTP: reminders to service leads, published papers to the committee.
 
-Off unless `[email] enabled = true`. Every message has a key saying what it is (which
-reminder, which papers, to whom); once a message is sent its key is written to the
-period's sent record, so a retry or a re-run never sends it twice. A server that refuses
-or is down is recorded as a failure and left for the caller to retry.
+Off unless `[email] enabled = true`, and nothing goes while `[email] stopped = true`. Every
+message has a key saying what it is (which reminder, which papers, to whom), and the
+period's sent record holds what became of each key. Sending is the one step that cannot be
+undone, so each message is sent at most once and never silently not sent:
+
+- its intent ("sending", to, subject, time) is written to the record, durably, before the
+  message is handed to the server, and its outcome (sent, or failed and why) after; a
+  message whose intent cannot be written is not sent;
+- a message recorded as sending with no outcome (a crash, or a failed write, between the
+  two) is never sent again: it is reported as outcome unknown, to `[email] policy_officer`
+  and in the result, for a person to find out whether it arrived;
+- one bad message (a bad address, a refusal) is recorded as failed and the rest still go.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import os
 import smtplib
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -22,9 +31,10 @@ from typing import Callable
 
 from reporting.automation.chase import Chase
 from reporting.automation.lock import RunLock, acquire
+from reporting.errors import ReportingError
 from reporting.period import Period
 from reporting.publish import write_atomic
-from reporting.settings import EmailSettings
+from reporting.settings import EmailSettings, address_problem
 
 
 @dataclass(frozen=True)
@@ -40,16 +50,51 @@ class Outgoing:
 
 @dataclass
 class Delivery:
-    """What happened to a batch of messages."""
+    """What happened to a batch of messages.
+
+    `failed`: not sent (refused, a bad address, the server down, the record not writable);
+    `unknown`: perhaps sent, never to be sent again (recorded as sending with no outcome);
+    `unrecorded`: accepted by the server, but the record of it could not be written.
+    `withheld` are the messages not tried because email is off or stopped.
+    """
 
     sent: list[Outgoing] = field(default_factory=list)
     already_sent: list[Outgoing] = field(default_factory=list)
     failed: list[tuple[Outgoing, str]] = field(default_factory=list)
+    unknown: list[tuple[Outgoing, str]] = field(default_factory=list)
+    unrecorded: list[tuple[Outgoing, str]] = field(default_factory=list)
+    notices: list[Outgoing] = field(default_factory=list)  # outcome-unknown notices sent
+    withheld: list[Outgoing] = field(default_factory=list)
     disabled: bool = False
+    stopped: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        """Whether every message is known to have reached its server and been recorded."""
+        return not (self.failed or self.unknown or self.unrecorded)
+
+    @property
+    def delivered(self) -> list[Outgoing]:
+        """The messages known to be sent, now or by an earlier run."""
+        return self.sent + self.already_sent + [o for o, _ in self.unrecorded]
+
+    def problems(self) -> list[str]:
+        """Give one line per message not known to be delivered and recorded, naming its
+        recipient."""
+        return ([f"not reached: {o.to} ({why})" for o, why in self.failed]
+                + [f"outcome unknown, not sent again: {o.to} ({why})" for o, why in self.unknown]
+                + [f"sent but not recorded: {o.to} ({why})" for o, why in self.unrecorded])
+
+    def add(self, other: Delivery) -> None:
+        """Take in what happened to another batch (the notices of this one)."""
+        self.notices += other.sent
+        self.failed += other.failed
+        self.unknown += other.unknown
+        self.unrecorded += other.unrecorded
+
+
+class OutcomeUnknown(ReportingError):
+    """The connection failed while the server held the message: it may have been accepted."""
 
 
 def _fmt(day: date) -> str:
@@ -110,27 +155,49 @@ def build_message(sender: str, outgoing: Outgoing) -> EmailMessage:
 
 
 def send_message(settings: EmailSettings, message: EmailMessage) -> None:
-    """Send `message` through the configured server (STARTTLS and login when set)."""
-    with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds) as smtp:
+    """Send `message` through the configured server (STARTTLS and login when set).
+
+    A refusal, or a failure before the message is handed over, raises as smtplib does: the
+    message was not sent. A connection lost while handing it over raises OutcomeUnknown.
+    """
+    smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
+    try:
         if settings.starttls:
             smtp.starttls(context=ssl.create_default_context())
         if settings.username:
             smtp.login(settings.username, os.environ.get(settings.password_env, ""))
-        smtp.send_message(message)
+        try:
+            smtp.send_message(message)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException,
+                smtplib.SMTPNotSupportedError):
+            raise  # the server answered no: not sent
+        except OSError as error:  # cut off mid-transfer: the server may have taken it
+            raise OutcomeUnknown(f"{type(error).__name__} while handing the message to "
+                                 f"the server: {error}") from error
+    finally:
+        try:
+            smtp.quit()  # the message is the server's once it has answered; quit may fail
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 class SentRecord:
-    """What has been sent for a period (a JSON file in its outputs), keyed by message key."""
+    """What has become of each message for a period (a JSON file in its outputs), by key:
+    `sending` (the intent, written before the message goes), `sent`, `failed`."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
     def read(self) -> dict:
         if not self.path.exists():
-            return {"sent": {}, "failed": {}}
+            return {"sent": {}, "failed": {}, "sending": {}}
         data = json.loads(self.path.read_text(encoding="utf-8"))
-        data.setdefault("sent", {})
-        data.setdefault("failed", {})
+        for part in ("sent", "failed", "sending"):
+            data.setdefault(part, {})
         return data
 
     def was_sent(self, key: str) -> bool:
@@ -150,51 +217,134 @@ class SentRecord:
         change(data)
         write_atomic(self.path, json.dumps(data, indent=2, sort_keys=True).encode("utf-8"))
 
-    # mark_sent and mark_failed are called while holding the record (see `hold`).
-    def mark_sent(self, outgoing: Outgoing) -> None:
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-
+    # The marks are made while holding the record (see `hold`); each is on disk (fsync'd)
+    # when it returns, and raises OSError when it is not.
+    def mark_sending(self, outgoing: Outgoing) -> None:
         def change(data: dict) -> None:
+            data["sending"][outgoing.key] = {"to": outgoing.to, "subject": outgoing.subject,
+                                             "since": _now()}
+
+        self._update(change)
+
+    def mark_sent(self, outgoing: Outgoing) -> None:
+        def change(data: dict) -> None:
+            data["sending"].pop(outgoing.key, None)
             data["sent"][outgoing.key] = {"to": outgoing.to, "subject": outgoing.subject,
-                                          "at": stamp}
+                                          "at": _now()}
             data["failed"].pop(outgoing.key, None)
 
         self._update(change)
 
     def mark_failed(self, outgoing: Outgoing, error: str) -> None:
-        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-
         def change(data: dict) -> None:
+            data["sending"].pop(outgoing.key, None)
             failure = data["failed"].get(outgoing.key, {"attempts": 0})
             data["failed"][outgoing.key] = {"to": outgoing.to, "subject": outgoing.subject,
-                                            "error": error, "at": stamp,
+                                            "error": error, "at": _now(),
                                             "attempts": failure["attempts"] + 1}
 
         self._update(change)
 
 
+def _unwritable(error: BaseException) -> str:
+    return f"the sent record cannot be written ({type(error).__name__}: {error})"
+
+
+def _send_one(settings: EmailSettings, outgoing: Outgoing, record: SentRecord,
+              send: Callable[[EmailSettings, EmailMessage], None], result: Delivery) -> None:
+    """Send `outgoing` unless its key is in `record`, recording intent and outcome; the
+    record is held by the caller."""
+    try:
+        data = record.read()
+    except (OSError, ValueError) as error:
+        result.failed.append((outgoing, f"not sent: the sent record cannot be read ({error})"))
+        return
+    if outgoing.key in data["sent"]:
+        result.already_sent.append(outgoing)
+        return
+    if outgoing.key in data["sending"]:
+        since = data["sending"][outgoing.key].get("since", "an earlier run")
+        result.unknown.append((outgoing, f"recorded as sending since {since}, with no outcome"))
+        return
+
+    def failed(reason: str) -> None:
+        try:
+            record.mark_failed(outgoing, reason)
+        except OSError as error:  # still "sending" if that was written: reported, not resent
+            reason += f"; {_unwritable(error)}"
+        result.failed.append((outgoing, reason))
+
+    problem = address_problem(outgoing.to)
+    if problem:
+        return failed(f"not an address: it must be {problem}")
+    try:
+        message = build_message(settings.sender, outgoing)
+    except (ValueError, TypeError, OSError) as error:  # a header it refuses, a lost attachment
+        return failed(f"the message could not be made ({type(error).__name__}: {error})")
+    try:
+        record.mark_sending(outgoing)
+    except OSError as error:
+        result.failed.append((outgoing, f"not sent: {_unwritable(error)}"))
+        return
+    try:
+        send(settings, message)
+    except OutcomeUnknown as error:
+        result.unknown.append((outgoing, str(error)))
+        return
+    except (OSError, smtplib.SMTPException) as error:
+        return failed(f"{type(error).__name__}: {error}")
+    try:
+        record.mark_sent(outgoing)
+    except OSError as error:
+        result.unrecorded.append((outgoing, _unwritable(error)))
+        return
+    result.sent.append(outgoing)
+
+
+def unknown_notice(policy_officer: str, unknown: list[tuple[Outgoing, str]],
+                   record: SentRecord) -> Outgoing:
+    """Give the notice telling the policy officer of messages whose outcome is unknown; its
+    key names that set of messages, so each set is told once."""
+    keys = sorted(o.key for o, _ in unknown)
+    digest = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
+    lines = "".join(f"  To {o.to}: {o.subject}\n    ({why})\n" for o, why in unknown)
+    body = (
+        "These messages were handed, or about to be handed, to the mail server, but what "
+        "became of them was not recorded (the run stopped, or the sent record could not be "
+        "written, in between):\n\n"
+        f"{lines}\n"
+        "They will not be sent again. Please check with each recipient whether it arrived, "
+        "and send it by hand if not. To have a run send one again, remove its entry from "
+        f"\"sending\" in {record.path}.\n\n"
+        "Policy and Performance\n"
+    )
+    return Outgoing(f"outcome-unknown/{digest}", policy_officer,
+                    f"Email outcome unknown: {len(unknown)} message"
+                    f"{'s' if len(unknown) != 1 else ''} not confirmed", body)
+
+
 def deliver(settings: EmailSettings, messages: list[Outgoing], record: SentRecord,
             send: Callable[[EmailSettings, EmailMessage], None] = send_message) -> Delivery:
-    """Send each message not yet in `record`, recording each success and failure.
+    """Send each message not yet in `record`, at most once, recording intent and outcome.
 
-    Nothing is sent when email is off (the result says so). A failure does not stop the
-    other messages going.
+    Nothing is sent when email is off or stopped (the result says so). A failure does not
+    stop the other messages going. Messages whose outcome is unknown are not sent again;
+    the policy officer, when set, is sent one notice of them.
     """
-    result = Delivery(disabled=not settings.enabled)
-    if not settings.enabled:
+    result = Delivery(disabled=not settings.enabled, stopped=settings.stopped)
+    if result.disabled or result.stopped:
+        result.withheld = list(messages)
         return result
     for outgoing in messages:
-        with record.hold():
-            if record.was_sent(outgoing.key):
-                result.already_sent.append(outgoing)
-                continue
-            try:
-                send(settings, build_message(settings.sender, outgoing))
-            except (OSError, smtplib.SMTPException) as error:
-                reason = f"{type(error).__name__}: {error}"
-                record.mark_failed(outgoing, reason)
-                result.failed.append((outgoing, reason))
-                continue
-            record.mark_sent(outgoing)
-            result.sent.append(outgoing)
+        try:
+            held = record.hold()
+        except (OSError, ReportingError) as error:
+            result.failed.append((outgoing, f"not sent: the sent record cannot be locked "
+                                            f"({error})"))
+            continue
+        with held:
+            _send_one(settings, outgoing, record, send, result)
+    if result.unknown and settings.policy_officer:
+        notice = unknown_notice(settings.policy_officer, result.unknown, record)
+        result.add(deliver(replace(settings, policy_officer=""), [notice], record, send))
     return result
