@@ -73,9 +73,12 @@ class WordAlongside:
             self._output = b""
 
     def _stop(self) -> None:
-        if self.child is not None and self.child.poll() is None:
-            self.child.kill()
-            self.child.wait(5)
+        if self.child is not None:
+            if self.child.poll() is None:
+                self.child.kill()
+            # Kept, killed or not: a child that refused other code (OTHER_CODE) may have
+            # ended before it was sent the model.
+            self.child_status = self.child.wait(5)
         self.child = None
 
     def result(self) -> bytes:

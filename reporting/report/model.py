@@ -90,7 +90,6 @@ class ReturnLine:
     outstanding: str  # action IDs with no usable update, "None" when all are in
 
 
-@dataclass(frozen=True)
 def action_anchor(action_id: str) -> str:
     """Give the anchor of an action's row in Appendix A, which its exception links to."""
     return anchor("action", action_id)
