@@ -132,9 +132,11 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
                             inputs: pipeline.PeriodInputs, report: pipeline.PreparedReport,
                             inputs_fingerprint: str, started: datetime,
                             render: Callable[..., dict[str, bytes]],
-                            publish: Callable[..., dict[str, Path]]) -> bool:
-    """Publish the report as a draft and see it cleared, role by role; give whether every
-    role has cleared this exact draft (then the caller publishes it and mails it).
+                            publish: Callable[..., dict[str, Path]]
+                            ) -> tuple[Draft, dict[str, Path]]:
+    """Publish the report as a draft and see it cleared, role by role; give the draft's
+    record and paths. When every role has cleared this exact draft (`Draft.cleared`), the
+    caller publishes it without the mark and mails it; otherwise nothing more is done.
 
     In a deployment run each role is asked by a form in Prefect's UI: the run suspends and
     Prefect reruns it from the top when the form is filled in, replaying each answer by its
@@ -172,7 +174,7 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
                 "every role has cleared it: reporting clear --period \"%s\" --cadence %s "
                 "--as \"%s\"", where, draft.next_role, period.label, cadence.value,
                 draft.next_role)
-            return False
+            return draft, paths
         from prefect.settings import PREFECT_API_URL
 
         draft = write_draft(record, replace(draft, flow_run=str(run.id),
@@ -197,5 +199,4 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
         logger.warning("The %s asked for changes: %s. Nothing was published or sent; the "
                        "next run makes a new draft and asks again from the first role.",
                        draft.changes_needed.role, draft.changes_needed.comments)
-        return False
-    return True
+    return draft, paths
