@@ -167,6 +167,9 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
         if not draft.cleared:
             return {**draft_paths, "draft": draft.state}
         cleared = {"clearance": asdict(draft)}
+        if settings.clearance.show_in_paper:  # the roles, never the names
+            front = replace(report.model.front, cleared_by=", ".join(draft.cleared_by))
+            report = replace(report, model=replace(report.model, front=front))
         get_run_logger().info("%s: publishing the paper cleared, without the draft mark",
                               clearance_line(draft))
     elif settings.email.enabled:
