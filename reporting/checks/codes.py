@@ -152,6 +152,9 @@ STALE_UPDATE = Code("STALE_UPDATE", L, "the same words as last period")
 LONG_UPDATE = Code(
     "LONG_UPDATE", L, "an update over `long_update_words` (150 unless set) words: committee "
     "papers need it shorter")
+WITHDRAWN_RETURN = Code(
+    "WITHDRAWN_RETURN", L, "a file an earlier run gave a receipt is no longer in the returns "
+    "folder: its receipt is removed", readers=DATA_ONLY)
 STATUS_MISMATCH = Code(
     "STATUS_MISMATCH", M, "On track or Complete while the update says the work is delayed, "
     "paused or behind")

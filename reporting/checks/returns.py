@@ -7,6 +7,7 @@ exactly these, and each report of the period shows those about the actions it co
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from reporting.cells import parse_period
 from reporting.checks import codes
@@ -16,6 +17,7 @@ from reporting.checks.words import status_mismatch, words_in
 from reporting.intake.returns import STATUS_WORDS, Return
 from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_last_period,
                              milestone_owner, plan_service)
+from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
 from reporting.wording import long_date, same_words
 
@@ -308,3 +310,13 @@ def check_returns(updates: PeriodUpdates, previous: list[Return] | None = None,
     intake = intake or IntakeSettings()
     return [*_documents(updates), *_not_used(updates),
             *_used_rows(updates, previous or [], intake)]
+
+
+def withdrawn_returns(files: list[str]) -> list[Finding]:
+    """Give a WITHDRAWN_RETURN for each file an earlier run gave a receipt that is no longer
+    in the returns folder (its receipt is removed, so the policy officer is told here)."""
+    return [Finding(codes.WITHDRAWN_RETURN, "", service_area_from_name(Path(name)),
+                    f"{name} is no longer in the returns folder, so its receipt was removed.",
+                    file=name, officer="this file is no longer in the returns folder",
+                    fix="nothing, if it was taken out on purpose; otherwise put it back")
+            for name in files]

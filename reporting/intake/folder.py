@@ -15,13 +15,13 @@ from reporting.intake.returns import Problem, Return, read_return, settling_retu
 from reporting.publish import InputFile, Outcome
 from reporting.services import service_area_from_name
 from reporting.settings import READ_NOW, IntakeSettings
-from reporting.wording import without_controls
+from reporting.wording import shown_name
 
 
 def unusable_return(path: Path, why: Unreadable) -> Return:
     """Give the Return for an entry that cannot be read at all, saying why and what to do."""
     return Return(path=path, service_area=service_area_from_name(path),
-                  problems=(Problem(without_controls(path.name), "", why.message, fatal=True,
+                  problems=(Problem(shown_name(path.name), "", why.message, fatal=True,
                                     fix=why.fix),))
 
 

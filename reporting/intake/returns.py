@@ -41,7 +41,7 @@ from reporting.sheets.headings import (
 )
 from reporting.sheets.workbooks import Sheet, read_sheets
 from reporting.status import NO_STATUS, Status, parse_status
-from reporting.wording import without_controls
+from reporting.wording import shown_name
 
 RETURN_COLUMNS = (
     "Action ID",
@@ -188,8 +188,8 @@ class Return:
 
     @property
     def file(self) -> str:
-        """The file's name as shown to people (characters that reorder text taken out)."""
-        return without_controls(self.path.name)
+        """The file's name as shown to people (`wording.shown_name`: anything invisible escaped)."""
+        return shown_name(self.path.name)
 
     @property
     def usable(self) -> bool:
@@ -260,7 +260,7 @@ def _table(
     `address(row_index, column_index)` names a cell for messages ("Return!D12", "line 5, column D");
     `sheet` is the sheet the grid is ("" for a CSV file).
     """
-    name_of_file = path.name
+    name_of_file = shown_name(path.name)
     header_at = _find_header(grid)
     if header_at is None:
         fields, cells = _fields_above(grid, min(len(grid), HEADER_SEARCH_ROWS), address)
@@ -401,11 +401,11 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     except Unreadable as error:
         if _stamp(path) != before:  # damaged only because it is still arriving
             return settling_return(path, 0, while_read=True)
-        problems.append(Problem(path.name, "", error.message, fatal=True, fix=error.fix))
+        problems.append(Problem(shown_name(path.name), "", error.message, fatal=True, fix=error.fix))
         return Return(path=path, service_area=service_area_from_name(path),
                       problems=tuple(problems), content=data)
     except OSError as error:  # held open, vanished or not permitted
-        problems.append(Problem(path.name, "", f"the file could not be opened ({error.strerror})",
+        problems.append(Problem(shown_name(path.name), "", f"the file could not be opened ({error.strerror})",
                                 fatal=True, fix="close it in Excel and it will be read next run"))
         return Return(path=path, service_area=service_area_from_name(path),
                       problems=tuple(problems))
@@ -445,13 +445,13 @@ def settling_return(path: Path, seconds: float, while_read: bool = False) -> Ret
         return Return(
             path=path, service_area=service_area_from_name(path), settling=True,
             problems=(Problem(
-                path.name, "", "the file changed while it was being read, so it may still be "
+                shown_name(path.name), "", "the file changed while it was being read, so it may still be "
                 "copying; it was not read this run", fatal=True,
                 fix="nothing: it will be read on the next run"),))
     return Return(
         path=path, service_area=service_area_from_name(path), settling=True,
         problems=(Problem(
-            path.name, "",
+            shown_name(path.name), "",
             f"the file changed {max(seconds, 0):.0f} seconds before this run and may still "
             "be copying, so it was not read this run", fatal=True,
             fix="nothing: it will be read on the next run"),))

@@ -1,0 +1,90 @@
+"""Round three of what an officer's file can still do to a run (issue 22): each case is a
+file, or a cell, that once broke a receipt, a paper or the screen."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import unicodedata
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from bad_returns import workbook_bytes, write
+from conftest import make_action, make_plan, make_return, make_row, make_settings, prepare
+
+from reporting.cells import cell_text, normalise_action_id
+from reporting.layout import OutputLayout
+from reporting.period import Period
+from reporting.pipeline import PeriodInputs, check_period, prepare_report, publish_report
+from reporting.render.receipts import receipt_files, write_receipts
+from reporting.settings import READ_NOW
+from reporting.wording import TextBounds, bounded, cut_words, shown_name, without_controls
+
+Q2 = Period.parse("2022/23 Q2")
+PLAN = make_plan(make_action("1.a"), make_action("1.c"))
+
+
+def _receipts(*names: str, folder: Path = Path(".")):
+    returns = [make_return("Regulatory Services", make_row("1.a"), path=folder / name)
+               for name in names]
+    return list(check_period(PLAN, returns, [], Q2, READ_NOW).receipts)
+
+
+# ---------------------------------------------------------------------------------------
+# 1. Two names never share a receipt; a file gone loses its receipt
+
+
+@pytest.mark.parametrize("one, other", [
+    ("housing.xlsx", "hous\u200eing.xlsx"), ("a_b.csv", "a\nb.csv"),
+    ("a_b.csv", "a\\b.csv"), ("housing.xlsx", "housing.xlsx\u202e"),
+    ("Comunicaci\\xf3n.xlsx", "Comunicaci\udcf3n.xlsx"),
+])
+def test_two_names_never_share_a_receipt(tmp_path, one, other):
+    receipts = _receipts(one, other)
+    assert receipts[0].file != receipts[1].file  # told apart on the screen too
+    files = receipt_files(receipts, tmp_path)
+    assert len(files) == 4
+    for path in files:  # and each one a file can be called
+        assert "\n" not in path.name and "\u200e" not in path.name and "\\" not in path.name
+        path.write_bytes(b"")
+
+
+def test_a_name_with_invisible_marks_is_shown_with_them_escaped():
+    assert shown_name("hous\u200eing.xlsx") == "hous\\u200eing.xlsx"
+    assert shown_name("a\nb.csv") == "a\\nb.csv"
+    assert shown_name("Comunicaci\udcf3n.xlsx") == "Comunicaci\\xf3n.xlsx"
+    assert shown_name("Housing Q2 (final).xlsx") == "Housing Q2 (final).xlsx"
+
+
+def test_a_file_gone_from_the_folder_loses_its_receipt_and_is_listed_as_withdrawn(tmp_path):
+    folder = tmp_path / "receipts"
+    write_receipts(_receipts("housing.xlsx", "hous\u200eing.xlsx"), folder)
+    assert len(list(folder.glob("*.txt"))) == 2
+    write_receipts(_receipts("housing.xlsx"), folder)
+    assert [p.name for p in folder.glob("*.txt")] == ["housing.xlsx.txt"]
+    assert len(list(folder.glob("*.html"))) == 1
+
+    # A run's data-quality note and flags.csv name it, though the intake check removed it.
+    source = tmp_path / "plan.txt"
+    source.write_text("plan")
+    ret = make_return("Regulatory Services", make_row("1.a"), path=write(
+        tmp_path / "housing.xlsx", workbook_bytes()))
+    inputs = PeriodInputs(Q2, replace(PLAN, source=source), (ret,), (), tmp_path)
+    now = datetime.now().astimezone()
+    settings = make_settings()
+    layout = OutputLayout(tmp_path / "out")
+    write_receipts(_receipts("housing.xlsx", "old-housing.xlsx"), layout.receipts(Q2))
+    report = prepare_report(settings, inputs, settings.default_cadence, now)
+    documents = {"html": b"<html></html>", "pdf": b"%PDF-1.7", "docx": b"PK"}
+    paths = publish_report(layout, inputs, report, documents, now)
+    note = paths["flags"].with_name("data-quality.csv").read_text("utf-8-sig")
+    [row] = [r for r in csv.DictReader(io.StringIO(note)) if r["code"] == "WITHDRAWN_RETURN"]
+    assert row["file"] == "old-housing.xlsx"
+    assert not layout.receipt(Q2, "old-housing.xlsx", "txt").exists()
+    assert layout.receipt(Q2, "housing.xlsx", "txt").exists()
+    # Put back, it is no longer withdrawn.
+    write_receipts(_receipts("housing.xlsx", "old-housing.xlsx"), layout.receipts(Q2))
+    assert (layout.receipts(Q2) / "withdrawn.json").read_text() == "[]"
