@@ -110,6 +110,10 @@ class TextBounds:
     chars: int = LONG_UPDATE_CHARS
     lines: int = LONG_UPDATE_LINES
 
+    def __str__(self) -> str:
+        # Shown as its word limit, as a paper's note names it ("cut at 150 words").
+        return str(self.words)
+
     def over(self, text: str) -> str:
         """Say how `text` runs past the bounds ("31,900 characters", "2 lines and 160
         words"), or "" when it is within them."""

@@ -88,3 +88,58 @@ def test_a_file_gone_from_the_folder_loses_its_receipt_and_is_listed_as_withdraw
     # Put back, it is no longer withdrawn.
     write_receipts(_receipts("housing.xlsx", "old-housing.xlsx"), layout.receipts(Q2))
     assert (layout.receipts(Q2) / "withdrawn.json").read_text() == "[]"
+
+
+# ---------------------------------------------------------------------------------------
+# 2. Officer text bounded in characters and lines as well as words, before layout
+
+
+def _entry(report):
+    [entry] = [a for s in report.model.sections for a in s.actions if a.id == "1.a"]
+    return entry
+
+
+def test_an_unbroken_string_is_cut_in_characters_and_the_receipt_says_so():
+    token = "data:image/png;base64," + "A" * 31878
+    report = prepare(PLAN, [make_return("Regulatory Services",
+                                        make_row("1.a", "Red", update=token, next_steps=token))])
+    entry = _entry(report)
+    assert len(entry.progress_update) < 2200 and len(entry.next_steps) < 2200
+    assert "cut at 2000 characters: the full update is in the return" in entry.progress_update
+    [off] = [f for f in report.findings if f.code == "OFF_TRACK"]
+    assert len(off.message) < 2200
+    long = [f for f in report.check.findings if f.code == "LONG_UPDATE"]
+    assert [f.cell for f in long] == ["Return!E8", "Return!A8"]  # (no Next steps cell: its row)
+    assert "31,900 characters" in long[0].officer and "cut at 2000 characters" in long[0].fix
+    assert report.merged.progress[0].progress_update == token  # the data keeps it whole
+
+
+def test_thousands_of_line_breaks_are_cut_in_lines():
+    update = "Started.\n" + "\n" * 30000 + "Finished."
+    report = prepare(PLAN, [make_return("Regulatory Services", make_row("1.a", update=update))])
+    assert _entry(report).progress_update.count("\n") <= 25
+    [long] = [f for f in report.check.findings if f.code == "LONG_UPDATE"]
+    assert "30,002 lines" in long.officer and "cut at 25 lines" in long.fix
+
+
+def test_the_bounds_are_settings_and_one_function_applies_them(tmp_path):
+    from reporting.settings import load_settings
+
+    path = tmp_path / "reporting.toml"
+    path.write_text('[council]\nname = "A"\ncommittee = "B"\n[plan]\ntitle = "C"\n'
+                    "[intake]\nlong_update_chars = 300\nlong_update_lines = 4\n")
+    bounds = load_settings(path).intake.text_bounds
+    assert (bounds.words, bounds.chars, bounds.lines) == (150, 300, 4)
+    kept, cut = bounded("z" * 1000, bounds)
+    assert (len(kept), cut) == (300, "cut at 300 characters")
+    assert bounded("a\nb\nc\nd\ne", bounds) == ("a\nb\nc\nd", "cut at 4 lines")
+    assert bounded("short and sweet", bounds) == ("short and sweet", "")
+    # A cut by characters falls at a space where there is one near.
+    assert bounded("word " * 100, bounds)[0].endswith("word")
+    # A caller giving only a word limit is still bounded in characters.
+    assert len(cut_words("q" * 50000, 150, "cut at 150 words: see the return")) < 2100
+    assert cut_words("q" * 50000, bounds, "cut at 150 words: see the return").endswith(
+        "[cut at 300 characters: see the return]")
+    # The bundled settings document both.
+    bundled = (Path(__file__).parents[1] / "reporting.toml").read_text()
+    assert "long_update_chars = " in bundled and "long_update_lines = " in bundled

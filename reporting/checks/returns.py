@@ -13,13 +13,13 @@ from reporting.cells import parse_period
 from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
-from reporting.checks.words import status_mismatch, words_in
+from reporting.checks.words import status_mismatch
 from reporting.intake.returns import STATUS_WORDS, Return
 from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_last_period,
                              milestone_owner, plan_service)
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
-from reporting.wording import long_date, same_words
+from reporting.wording import bounded, long_date, same_words
 
 _STATUSES = ", ".join(STATUS_WORDS)
 
@@ -274,15 +274,7 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
     for fate in updates.used_rows():
         row, name = fate.row, _reference(updates, fate.row)
         yield from _unreadable_values(updates, fate)
-        count = words_in(row.progress_update)
-        if count > intake.long_update_words:
-            yield _row_finding(
-                updates, fate, codes.LONG_UPDATE, "Progress update",
-                f"The update on {name} is {count} words; committee papers need it in "
-                f"{intake.long_update_words} or fewer.",
-                f"the update on {name} is {count} words long",
-                f"shorten it to {intake.long_update_words} words or fewer: committee papers "
-                "need it shorter")
+        yield from _long_text(updates, fate, name, intake)
         word = status_mismatch(row.status, row.progress_update)
         if word:
             yield _row_finding(
@@ -298,6 +290,27 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
                 f"The update on {name} is word for word the same as last period's.",
                 f"the update on {name} is word for word the same as last period's",
                 "say what has happened since the last return")
+
+
+def _long_text(updates: PeriodUpdates, fate: RowFate, name: str,
+               intake: IntakeSettings) -> Iterator[Finding]:
+    """LONG_UPDATE for an update or next steps past the paper's bounds (words, characters,
+    lines), saying what the paper cut it at."""
+    bounds = intake.text_bounds
+    for column, what, text in (("Progress update", "update", fate.row.progress_update),
+                               ("Next steps", "next steps", fate.row.next_steps)):
+        over = bounds.over(text)
+        if not over:
+            continue
+        cut = bounded(text, bounds)[1]
+        yield _row_finding(
+            updates, fate, codes.LONG_UPDATE, column,
+            f"The {what} on {name} is {over}; committee papers need it in "
+            f"{bounds.words} words, {bounds.chars:,} characters and {bounds.lines} lines or "
+            f"fewer, so the paper shows it {cut}.",
+            f"the {what} on {name} is {over} long",
+            f"shorten it to {bounds.words} words, {bounds.chars:,} characters and "
+            f"{bounds.lines} lines or fewer: the paper shows it {cut}")
 
 
 def check_returns(updates: PeriodUpdates, previous: list[Return] | None = None,
