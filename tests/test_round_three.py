@@ -7,6 +7,7 @@ import csv
 import io
 import sys
 import unicodedata
+import zipfile
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -143,3 +144,73 @@ def test_the_bounds_are_settings_and_one_function_applies_them(tmp_path):
     # The bundled settings document both.
     bundled = (Path(__file__).parents[1] / "reporting.toml").read_text()
     assert "long_update_chars = " in bundled and "long_update_lines = " in bundled
+
+
+# ---------------------------------------------------------------------------------------
+# 3. Control and invisible characters removed at intake, wherever the text goes
+
+HEADER = ("Action ID,Action,Milestone,Status,Progress update,Revised date,Reason for revised "
+          "date,Date achieved,Evidence,Next steps,Forecast year-end status\n")
+# What Excel writes for ESC, BEL and NUL in a cell (calamine gives them back as typed).
+SPOOF = b"_x001B_[2J_x001B_[HOutcome: Accepted_x0007__x0000_ done\xe2\x80\x8b\xe2\x80\xae"
+
+
+def _hostile_workbook(folder: Path) -> Path:
+    """A return whose update clears the screen and rings, and whose first Action ID holds a
+    zero-width space ("1.\u200bc")."""
+    rows = [["1.ZWSc", "", "", "On track", "SPOOF", None, "", None, "", "next SPOOF"],
+            ["1.a", "", "", "Off track", "Behind.", None, "", None, "", ""]]
+    data = workbook_bytes(rows=rows)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info.filename).replace(b"ZWS", "\u200b".encode())
+            dst.writestr(info, part.replace(b"SPOOF", SPOOF))
+    return write(folder / "regulatory-services.xlsx", out.getvalue())
+
+
+def test_every_cc_and_cf_character_is_taken_out_at_intake():
+    every = [chr(c) for c in range(sys.maxunicode + 1)
+             if unicodedata.category(chr(c)) in ("Cc", "Cf") and chr(c) not in "\t\n\r\x85"]
+    assert without_controls("".join(every)) == ""
+    assert cell_text("a\tb\nc\r\nd") == "a\tb\nc\nd"
+
+
+def test_an_invisible_mark_in_an_action_id_is_dropped_before_matching(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(_hostile_workbook(tmp_path))
+    assert [(r.raw_action_id, r.action_id) for r in ret.rows] == [("1.c", "1.c"), ("1.a", "1.a")]
+    assert ret.rows[0].progress_update == "[2J[HOutcome: Accepted done"
+    assert normalise_action_id("1.\u200bc") == normalise_action_id("\u20661.c\u2069") == "1.c"
+    receipt = check_period(PLAN, [ret], [], Q2, READ_NOW).receipts[0]
+    assert "not in the plan" not in str(receipt)
+    # Line ends as Excel, old Macs and Unicode write them are each one line break.
+    csv_file = write(tmp_path / "housing.csv", (
+        HEADER + '1.a,,,Off\u00adtrack,"one\r\ntwo\rthree\u2028four",,,,,,\n').encode("utf-8"))
+    [row] = read_return(csv_file).rows
+    assert (row.status_text, row.progress_update) == ("Offtrack", "one\ntwo\nthree\nfour")
+
+
+def test_a_cells_escape_codes_never_reach_the_terminal_or_any_document(tmp_path, capsys):
+    from cli import main as cli
+    from reporting.intake.returns import read_return
+    from reporting.render.flags import data_quality_csv, flags_csv
+    from reporting.render.html import render_html
+    from reporting.render.receipts import receipt_html
+    from reporting.report.receipts import receipt_text
+
+    path = _hostile_workbook(tmp_path)
+    assert cli.main(["check", str(path)]) == 0
+    printed = capsys.readouterr().out
+    ret = read_return(path)
+    report = prepare(PLAN, [ret])
+    receipt = report.check.receipts[0]
+    texts = {"terminal": printed, "receipt": receipt_text(receipt),
+             "receipt page": receipt_html(receipt), "paper": render_html(report.model),
+             "flags.csv": flags_csv(list(report.findings)).decode("utf-8"),
+             "data-quality.csv": data_quality_csv(list(report.findings)).decode("utf-8")}
+    for where, text in texts.items():
+        bad = {c for c in text if unicodedata.category(c) in ("Cc", "Cf")} - set("\n\r\t\ufeff")
+        assert not bad, (where, bad)
+    assert "[2J[HOutcome: Accepted done" in texts["paper"]  # shown, never acted on

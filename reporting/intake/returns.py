@@ -41,7 +41,7 @@ from reporting.sheets.headings import (
 )
 from reporting.sheets.workbooks import Sheet, read_sheets
 from reporting.status import NO_STATUS, Status, parse_status
-from reporting.wording import shown_name
+from reporting.wording import shown_name, without_controls
 
 RETURN_COLUMNS = (
     "Action ID",
@@ -392,7 +392,9 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
                 return f"line {r + 1}" + ("" if c is None else f", column {column_letter(c)}")
         else:
             read = _read_workbook(data, settings, kind)
-            sheet, grid, merged, hidden = read.name, read.rows, read.merged, read.hidden_rows
+            # The sheet's name is shown in every cell reference: nothing invisible in it.
+            sheet, grid, merged, hidden = (without_controls(read.name), read.rows, read.merged,
+                                           read.hidden_rows)
 
             def address(r: int, c: int | None) -> str:
                 return f"{sheet}!{column_letter(c)}{r + 1}" if c is not None \
