@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from reporting.automation.mail import Delivery, Outgoing, SentRecord, deliver
 from reporting.settings import EmailSettings
+from reporting.wording import markdown_text
 
 
 class DeliveryFailed(RuntimeError):
@@ -52,14 +53,15 @@ def send_with_retries(email: EmailSettings, messages: list[Outgoing], record: Pa
     if state.is_completed():
         return True
     failed = SentRecord(record).read()["failed"]
-    rows = [f"| {v['to']} | {v['subject']} | {v['attempts']} | {v['error']} |"
+    rows = ["| " + " | ".join(markdown_text(v[name]) for name in ("to", "subject", "attempts", "error"))
+            + " |"
             for k, v in sorted(failed.items()) if any(k == m.key for m in messages)]
     logger.error("Could not send the %s after %d attempts; see %s", what, len(delays) + 1, record)
     create_markdown_artifact(
         key=key,
-        markdown="\n".join([f"# Not sent: {what}", "",
+        markdown="\n".join([f"# Not sent: {markdown_text(what)}", "",
                             "| To | Subject | Attempts | Error |", "| --- | --- | --- | --- |",
-                            *rows, "", f"Sent record: `{record}`"]),
+                            *rows, "", f"Sent record: {markdown_text(record)}"]),
         description=f"Email failures: {what}",
     )
     return False

@@ -170,6 +170,25 @@ def cut_words(text: str, limit: int | TextBounds, note: str) -> str:
     return f"{kept} ... [{re.sub(r'^cut at [0-9,]+ words', cut, note)}]"
 
 
+# Every ASCII punctuation character may be backslash-escaped in Markdown (CommonMark 2.4),
+# and each escaped one is shown as itself: no link, image, HTML tag, emphasis, table cell
+# end, heading or autolinked URL ("https\\://") can then be made of the text.
+_MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def markdown_text(text: object) -> str:
+    """Give `text` as Markdown that shows exactly it, on one line, and never as markup: the
+    one escaping of officer and plan text for the Prefect UI (artifacts, forms, tables)."""
+    flat = " ".join(without_controls(str(text)).split())
+    return _MARKDOWN_PUNCTUATION.sub(lambda m: "\\" + m[0], flat)
+
+
+def markdown_rows(rows: list[dict[str, object]]) -> list[dict[str, str]]:
+    """Give a table's rows with every value as `markdown_text` (a Prefect table artifact's
+    cells are shown as Markdown)."""
+    return [{key: markdown_text(value) for key, value in row.items()} for row in rows]
+
+
 def same_words(a: str, b: str) -> bool:
     """Tell whether two updates say the same words (ignoring case, spacing and punctuation)."""
     def norm(t: str) -> str:

@@ -214,3 +214,50 @@ def test_a_cells_escape_codes_never_reach_the_terminal_or_any_document(tmp_path,
         bad = {c for c in text if unicodedata.category(c) in ("Cc", "Cf")} - set("\n\r\t\ufeff")
         assert not bad, (where, bad)
     assert "[2J[HOutcome: Accepted done" in texts["paper"]  # shown, never acted on
+
+
+# ---------------------------------------------------------------------------------------
+# 4. Markdown sent to Prefect is escaped: no officer text is live markup in the UI
+
+LIVE = ("Behind. [click](javascript:alert(1)) ![x](http://127.0.0.1:9/pixel.png) "
+        "<img src=x onerror=alert(1)> https://evil.example/a_b *loud* | cell\n# heading")
+
+
+def _rendered(markdown: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(markdown)
+
+
+def _live(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<(?:a|img|script|em|b)\b[^>]*>|<h1>heading", html)
+
+
+def test_officer_text_is_shown_as_itself_in_markdown():
+    from reporting.wording import markdown_text
+
+    html = _rendered(markdown_text(LIVE))
+    assert not _live(html)
+    assert "[click](javascript:alert(1))" in html and "&lt;img src=x" in html
+
+
+def test_the_runs_artifacts_hold_no_live_markup(monkeypatch, tmp_path):
+    import flows.scrutiny_report as flow
+
+    made = []
+    monkeypatch.setattr(flow, "create_markdown_artifact", lambda **kw: made.append(kw))
+    monkeypatch.setattr(flow, "create_table_artifact", lambda **kw: made.append(kw))
+    monkeypatch.setattr(flow, "create_link_artifact", lambda **kw: None)
+    report = prepare(PLAN, [make_return("Regulatory Services <b>", make_row(
+        "1.a", "Red", update=LIVE), path=tmp_path / "[x](javascript:1).xlsx")])
+    assert any(f.code == "OFF_TRACK" and "javascript:" in f.message for f in report.findings)
+    paths = {kind: tmp_path / f"paper.{kind}" for kind in ("pdf", "docx", "html")}
+    flow._artifacts(Q2, report.cadence, report, paths, reused=False)
+    summary, table = made[0]["markdown"], made[1]["table"]
+    assert not _live(_rendered(summary))
+    header = "| " + " | ".join(table[0]) + " |\n|" + " --- |" * len(table[0]) + "\n"
+    rows = "".join("| " + " | ".join(row.values()) + " |\n" for row in table)
+    html = _rendered(header + rows)
+    assert not _live(html) and html.count("<tr>") == len(table) + 1  # no cell split open
