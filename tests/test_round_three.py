@@ -261,3 +261,115 @@ def test_the_runs_artifacts_hold_no_live_markup(monkeypatch, tmp_path):
     rows = "".join("| " + " | ".join(row.values()) + " |\n" for row in table)
     html = _rendered(header + rows)
     assert not _live(html) and html.count("<tr>") == len(table) + 1  # no cell split open
+
+
+# ---------------------------------------------------------------------------------------
+# 5. The sheet read is the visible one holding the return; TSV; error cells named
+
+
+def _two_sheets(first_hidden: bool = True, second_table: bool = True) -> bytes:
+    from openpyxl import load_workbook
+
+    old = workbook_bytes(rows=[["1.a", "", "", "On track", "Old words."]], sheet="Return")
+    wb = load_workbook(io.BytesIO(old))
+    new = wb.create_sheet("Return (2)")
+    if second_table:
+        for row in load_workbook(io.BytesIO(workbook_bytes(
+                rows=[["1.a", "", "", "Off track", "New words."]])))["Return"].iter_rows(
+                values_only=True):
+            new.append(list(row))
+    else:
+        new.append(["Notes for the officer"])
+    if first_hidden:
+        wb["Return"].sheet_state = "hidden"
+        wb.active = 1
+    saved = io.BytesIO()
+    wb.save(saved)
+    return saved.getvalue()
+
+
+def test_a_hidden_sheet_is_never_preferred_and_the_receipt_names_the_sheet_read(tmp_path):
+    from reporting.intake.returns import read_return
+    from reporting.report.receipts import receipt_text
+
+    ret = read_return(write(tmp_path / "regulatory-services.xlsx", _two_sheets()))
+    assert ret.sheet == "Return (2)"
+    assert [r.status_text for r in ret.rows] == ["Off track"]
+    assert ret.rows[0].cells["Status"] == "Return (2)!D8"
+    text = receipt_text(check_period(PLAN, [ret], [], Q2, READ_NOW).receipts[0])
+    assert "Sheet: Return (2)" in text
+    assert "the hidden sheet 'Return' also holds a table; it was not read" in text
+
+
+def test_both_visible_the_sheet_named_return_is_read_and_the_other_named(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(write(tmp_path / "r.xlsx", _two_sheets(first_hidden=False)))
+    assert ret.sheet == "Return" and [r.status_text for r in ret.rows] == ["On track"]
+    assert ["sheet 'Return (2)' also holds a table" in n.message for n in ret.notes] == [True]
+
+
+def test_a_table_only_on_a_hidden_sheet_is_read_and_said(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(write(tmp_path / "r.xlsx", _two_sheets(second_table=False)))
+    assert ret.usable and ret.sheet == "Return"
+    assert any("read from the hidden sheet 'Return'" in n.message for n in ret.notes)
+
+
+def _with_cells(data: bytes, cells: dict[str, str]) -> bytes:
+    """Give the workbook with each cell ref replaced by the XML given, as Excel saves it."""
+    import re
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for ref, xml in cells.items():
+                    body, n = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(), xml.encode(),
+                                      body, count=1)
+                    assert n == 1, ref
+            dst.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_an_error_cell_or_an_uncomputed_formula_is_named_not_called_empty(tmp_path):
+    from reporting.intake.returns import read_return
+
+    data = _with_cells(workbook_bytes(), {
+        "D8": '<c r="D8" t="e"><v>#REF!</v></c>',
+        "D9": '<c r="D9"><f>VLOOKUP(A9,Lists!A:B,2,0)</f></c>',
+        "E9": '<c r="E9" t="e"><f>A1/0</f><v>#N/A</v></c>',
+        "J8": '<c r="J8" t="e"><v>#NAME?</v></c>'})
+    ret = read_return(write(tmp_path / "regulatory-services.xlsx", data))
+    assert ret.rows[0].unshown == {"Status": "the error #REF!", "Next steps": "the error #NAME?"}
+    plan = make_plan(make_action("1.a"), make_action("1.b"))
+    check = check_period(plan, [ret], [], Q2, READ_NOW)
+    said = {(f.code, f.cell): f.officer for f in check.findings}
+    assert said[("MISSING_STATUS", "Return!D8")] == "the Status cell holds the error #REF!, not a status"
+    assert said[("MISSING_STATUS", "Return!D9")] == (
+        "the Status cell holds a formula with no saved result (=VLOOKUP(A9,Lists!A:B,2,0)), "
+        "not a status")
+    assert said[("MISSING_UPDATE", "Return!E9")] == (
+        "the Progress update cell for 1.b holds the error #N/A, not an update")
+    assert any("Next steps cell holds the error #NAME?" in n.message for n in ret.notes)
+
+
+def test_a_csv_saved_with_error_words_names_them_too(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(write(tmp_path / "housing.csv", (HEADER + "1.a,,,#N/A,Done.\n").encode()))
+    assert ret.rows[0].unshown == {"Status": "the error #N/A"} and ret.rows[0].status_text == ""
+
+
+def test_a_tab_separated_file_is_read_and_a_refusal_names_the_delimiter(tmp_path):
+    from reporting.intake.returns import read_return
+
+    tsv = HEADER.replace(",", "\t") + "1.a\t\t\tOff track\tBehind, as planned.\n"
+    for name in ("housing.csv", "housing.tsv"):
+        ret = read_return(write(tmp_path / name, tsv.encode("utf-16")))
+        assert [(r.action_id, r.status_text, r.progress_update) for r in ret.rows] == [
+            ("1.a", "Off track", "Behind, as planned.")]
+    ret = read_return(write(tmp_path / "notes.csv", b"a;b;c\nd;e;f\n"))
+    assert "(read as cells separated by semicolons)" in ret.problems[0].message

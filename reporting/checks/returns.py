@@ -245,6 +245,32 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
             f"'{row.forecast_text}' is not a status", f"use one of {_STATUSES}")
 
 
+def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate]) -> Finding:
+    """MISSING_STATUS for an action none of whose rows gives a status it can use, saying
+    what was typed, or what the cell holds instead (an error, a formula), or that it is empty."""
+    typed = next((f.row.status_text for f in fates if f.row.status_text), "")
+    first_typed = next((f for f in fates if f.row.status_text), fates[0])
+    held = next((f for f in fates if "Status" in f.row.unshown), None)
+    if held is not None and not typed:
+        holds = held.row.unshown["Status"]
+        return _row_finding(
+            updates, held, codes.MISSING_STATUS, "Status",
+            f"The Status cell for {name} holds {holds} instead of a status.",
+            f"the Status cell holds {holds}, not a status",
+            f"type one of {_STATUSES} into the cell, rather than a formula",
+            paper="not reported: the return gives no status")
+    said = _rows_lack(name, len(fates), "gives", "a status", "no status")
+    return _row_finding(
+        updates, first_typed, codes.MISSING_STATUS, "Status",
+        f"The status '{typed}' for {name} is not one the report recognises." if typed
+        else f"{said[0].upper()}{said[1:]}.",
+        f"'{typed}' is not a status" if typed else said,
+        f"use one of {_STATUSES}",
+        paper=f"not reported: the return gives the status '{typed}', which is not "
+              "one this report uses" if typed else "not reported: the return gives "
+                                                  "no status")
+
+
 def _used_rows(updates: PeriodUpdates, previous: list[Return],
                intake: IntakeSettings) -> Iterator[Finding]:
     """Findings about what the used rows say: status, update, dates, wording."""
@@ -253,24 +279,18 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
         name = _reference(updates, fates[0].row) if key else key
         first = fates[0]
         if name and not any(f.row.status for f in fates):
-            typed = next((f.row.status_text for f in fates if f.row.status_text), "")
-            first_typed = next((f for f in fates if f.row.status_text), first)
-            said = _rows_lack(name, len(fates), "gives", "a status", "no status")
-            yield _row_finding(
-                updates, first_typed, codes.MISSING_STATUS, "Status",
-                f"The status '{typed}' for {name} is not one the report recognises." if typed
-                else f"{said[0].upper()}{said[1:]}.",
-                f"'{typed}' is not a status" if typed else said,
-                f"use one of {_STATUSES}",
-                paper=f"not reported: the return gives the status '{typed}', which is not "
-                      "one this report uses" if typed else "not reported: the return gives "
-                                                          "no status")
+            yield _no_status(updates, name, fates)
         if name and not any(f.row.progress_update for f in fates):
+            held = next((f for f in fates if "Progress update" in f.row.unshown), None)
             said = _rows_lack(name, len(fates), "has", "a progress update", "no progress update")
+            if held is not None:
+                said = (f"the Progress update cell for {name} holds "
+                        f"{held.row.unshown['Progress update']}, not an update")
             yield _row_finding(
-                updates, first, codes.MISSING_UPDATE, "Progress update",
+                updates, held or first, codes.MISSING_UPDATE, "Progress update",
                 f"{said[0].upper()}{said[1:]}.", said,
-                "say briefly what has happened this period")
+                "say briefly what has happened this period" + (
+                    ", typed into the cell rather than a formula" if held else ""))
     for fate in updates.used_rows():
         row, name = fate.row, _reference(updates, fate.row)
         yield from _unreadable_values(updates, fate)
