@@ -97,6 +97,8 @@ class IntakeSettings:
     settle_seconds: float = _setting(60.0)
     max_file_mb: float = _setting(20.0, minimum=0.001)
     max_rows: int = _setting(5000, minimum=1)
+    # A returns folder holding more files than this has the rest refused, each saying why.
+    max_files: int = _setting(500, minimum=1)
     long_update_words: int = _setting(150, minimum=1)
     # An update, next steps or reason is also cut at this many characters and lines before
     # it is laid out (a pasted link has no space; a cell can hold 30,000 line breaks).

@@ -373,3 +373,62 @@ def test_a_tab_separated_file_is_read_and_a_refusal_names_the_delimiter(tmp_path
             ("1.a", "Off track", "Behind, as planned.")]
     ret = read_return(write(tmp_path / "notes.csv", b"a;b;c\nd;e;f\n"))
     assert "(read as cells separated by semicolons)" in ret.problems[0].message
+
+
+# ---------------------------------------------------------------------------------------
+# 6. A file still growing is left for the next run, whatever its type
+
+
+def test_a_file_still_growing_is_left_for_the_next_run_whatever_its_type(tmp_path, monkeypatch):
+    import reporting.intake.folder as folder
+
+    csv_file = tmp_path / "housing.csv"
+    csv_file.write_bytes((HEADER + "1.a,,,On track,Done.\n").encode())  # just now
+    steady = tmp_path / "planning-policy.csv"
+    steady.write_bytes((HEADER + "1.a,,,On track,Done.\n").encode())
+    old = write(tmp_path / "regulatory-services.xlsx", workbook_bytes())  # long settled
+    waits = []
+
+    def copy_goes_on(seconds):
+        waits.append(seconds)
+        with csv_file.open("ab") as handle:
+            handle.write(b"1.b,,,On track,More.\n")
+
+    monkeypatch.setattr(folder, "_pause", copy_goes_on)
+    returns = {r.path.name: r for r in folder.read_returns(tmp_path, READ_NOW, isolated=False)}
+    assert waits == [2.0]  # one look again for the whole folder
+    assert returns["housing.csv"].settling and "still growing" in str(returns["housing.csv"].problems[0])
+    assert returns["planning-policy.csv"].usable and returns[old.name].usable
+
+
+def test_a_settled_folder_costs_no_wait(tmp_path, monkeypatch):
+    import reporting.intake.folder as folder
+
+    write(tmp_path / "regulatory-services.xlsx", workbook_bytes())
+    monkeypatch.setattr(folder, "_pause", lambda s: pytest.fail("waited for a settled file"))
+    assert [r.usable for r in folder.read_returns(tmp_path, READ_NOW, isolated=False)] == [True]
+
+
+# ---------------------------------------------------------------------------------------
+# 7. [intake] max_files refuses the excess; a folder's checks are linear in its files
+
+
+def test_past_max_files_the_rest_of_the_folder_is_refused_with_a_word(tmp_path):
+    import os
+    import time
+
+    from reporting.intake.folder import read_returns
+
+    then = time.time() - 3600
+    for i in range(501):
+        path = tmp_path / f"service-{i:03d}.xlsx"
+        path.write_bytes(b"")
+        os.utime(path, (then, then))
+    returns = read_returns(tmp_path, READ_NOW, isolated=False)
+    assert len(returns) == 501 and not any(r.usable for r in returns)
+    assert all("empty" in r.problems[0].message for r in returns[:500])
+    assert returns[500].problems[0].message == (
+        "the folder holds 501 files, more than the 500 a run reads ([intake] max_files), so "
+        "this one was not read")
+    receipts = check_period(PLAN, returns, [], Q2, READ_NOW).receipts
+    assert len(receipts) == 501 and "max_files" in str(receipts[-1].problems[0].officer)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -190,7 +191,7 @@ class Return:
     # The bytes read, as read: what is archived with the papers ("" when nothing was read).
     content: bytes = field(default=b"", repr=False, compare=False)
 
-    @property
+    @cached_property
     def file(self) -> str:
         """The file's name as shown to people (`wording.shown_name`: anything invisible escaped)."""
         return shown_name(self.path.name)
@@ -514,9 +515,17 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def settling_return(path: Path, seconds: float, while_read: bool = False) -> Return:
+def settling_return(path: Path, seconds: float, while_read: bool = False,
+                    growing: bool = False) -> Return:
     """Give the Return for a file still being copied: not read this run, and saying so."""
     path = Path(path)
+    if growing:
+        return Return(
+            path=path, service_area=service_area_from_name(path), settling=True,
+            problems=(Problem(
+                shown_name(path.name), "", "the file was still growing when this run looked "
+                "at it, so it may still be copying; it was not read this run", fatal=True,
+                fix="nothing: it will be read on the next run"),))
     if while_read:
         return Return(
             path=path, service_area=service_area_from_name(path), settling=True,

@@ -155,4 +155,11 @@ PLAN_SKIPPED = ("No settings file or plan was found, so this file was checked on
 
 def build_receipts(updates: PeriodUpdates, findings: list[Finding]) -> list[Receipt]:
     """Give a Receipt for each return of the period, in file order."""
-    return [build_receipt(ret, updates, findings) for ret in updates.returns]
+    # Each receipt is given its own file's findings, so a folder of many files costs
+    # time in proportion to them, not to their square.
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        for file in dict.fromkeys((f.file, f.copy_to)):
+            if file:
+                by_file.setdefault(file, []).append(f)
+    return [build_receipt(ret, updates, by_file.get(ret.file, [])) for ret in updates.returns]
