@@ -520,26 +520,17 @@ def settling_return(path: Path, seconds: float, while_read: bool = False,
     """Give the Return for a file still being copied: not read this run, and saying so."""
     path = Path(path)
     if growing:
-        return Return(
-            path=path, service_area=service_area_from_name(path), settling=True,
-            problems=(Problem(
-                shown_name(path.name), "", "the file was still growing when this run looked "
-                "at it, so it may still be copying; it was not read this run", fatal=True,
-                fix="nothing: it will be read on the next run"),))
-    if while_read:
-        return Return(
-            path=path, service_area=service_area_from_name(path), settling=True,
-            problems=(Problem(
-                shown_name(path.name), "", "the file changed while it was being read, so it may still be "
-                "copying; it was not read this run", fatal=True,
-                fix="nothing: it will be read on the next run"),))
+        why = "the file was still growing when this run looked at it, so it may still be copying"
+    elif while_read:
+        why = "the file changed while it was being read, so it may still be copying"
+    else:
+        why = (f"the file changed {max(seconds, 0):.0f} seconds before this run and may still "
+               "be copying, so")
     return Return(
         path=path, service_area=service_area_from_name(path), settling=True,
-        problems=(Problem(
-            shown_name(path.name), "",
-            f"the file changed {max(seconds, 0):.0f} seconds before this run and may still "
-            "be copying, so it was not read this run", fatal=True,
-            fix="nothing: it will be read on the next run"),))
+        problems=(Problem(shown_name(path.name), "",
+                          f"{why}{'' if why.endswith('so') else ';'} it was not read this run",
+                          fatal=True, fix="nothing: it will be read on the next run"),))
 
 
 def choose_returns(returns: list[Return], period: Period | None = None,
