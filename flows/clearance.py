@@ -38,6 +38,7 @@ from reporting.automation.clearance import (
 from reporting.errors import ReportingError
 from reporting.layout import DATA_QUALITY_NAMES, OutputLayout
 from reporting.settings import Settings
+from reporting.wording import markdown_text
 
 
 class ClearanceForm(RunInput):
@@ -51,22 +52,17 @@ class ClearanceForm(RunInput):
     comments: str = Field("", description="Comments; with changes needed, what must change.")
 
 
-def _escaped(text: str) -> str:
-    """Officer and plan text shown in the form's markdown, never live markup."""
-    return "".join(f"\\{c}" if c in "\\`*_{}[]()<>#+-.!|~" else c for c in text)
-
-
 def form_description(draft: Draft, role: str, documents: dict[str, str],
                      exceptions: list[str], data_quality: str) -> str:
     """The form's description: the drafts by path (Prefect serves no files), the delivery
     exceptions and the data-quality summary, so the approver can decide from the run page."""
-    lines = [f"## Clearance: {_escaped(draft.period)} {_escaped(draft.cadence)} paper",
-             "", f"Waiting for the **{_escaped(role)}** (roles, in order: "
-                 f"{_escaped(', '.join(draft.roles))}).", "", "### The drafts", ""]
+    lines = [f"## Clearance: {markdown_text(draft.period)} {markdown_text(draft.cadence)} paper",
+             "", f"Waiting for the **{markdown_text(role)}** (roles, in order: "
+                 f"{markdown_text(', '.join(draft.roles))}).", "", "### The drafts", ""]
     lines += [f"- {kind.upper()}: `{path.replace('`', '')}`" for kind, path in documents.items()]
     lines += ["", f"### Delivery exceptions ({len(exceptions)})", ""]
-    lines += [f"- {_escaped(line)}" for line in exceptions] or ["None."]
-    lines += ["", "### Data quality", "", _escaped(data_quality)]
+    lines += [f"- {markdown_text(line)}" for line in exceptions] or ["None."]
+    lines += ["", "### Data quality", "", markdown_text(data_quality)]
     return "\n".join(lines)
 
 

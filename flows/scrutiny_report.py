@@ -40,6 +40,7 @@ from reporting.period import Period
 from reporting.render.flags import flag_rows
 from reporting.report.summary import summary_markdown
 from reporting.settings import Settings, load_settings
+from reporting.wording import markdown_rows
 
 # Steps pass plain in-memory objects; caching by content is configured where it is wanted.
 step = task(cache_policy=NO_CACHE)
@@ -195,7 +196,7 @@ def _artifacts(period: Period, cadence: Cadence, report: pipeline.PreparedReport
         summary += "\nThe inputs were unchanged since an earlier run: its documents were reused.\n"
     create_markdown_artifact(key=f"scrutiny-report-{key}", markdown=summary,
                              description=f"Scrutiny report, {period.label} {cadence.value}")
-    create_table_artifact(key=f"flags-{key}", table=flag_rows(list(report.findings)),
+    create_table_artifact(key=f"flags-{key}", table=markdown_rows(flag_rows(list(report.findings))),
                           description=f"Flags, {period.label} {cadence.value}")
     for kind in DOCUMENT_KINDS:
         create_link_artifact(key=f"{kind}-{key}", link=paths[kind].resolve().as_uri(),
