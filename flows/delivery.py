@@ -4,7 +4,8 @@ silently not sent.
 The messages and the sent record come from `reporting.automation.mail`; this module only
 says how the sending is run: the SMTP retries (a task's retries, the only retries delivery
 has), the switch that stops all mail (the Prefect Variable `reporting_mail_stopped`, or
-`[email] stopped`), the log and the "Not sent" artifact. `raise_if_not_delivered` ends a
+`[email] stopped`), the SMTP password (from a Prefect Secret block, or the environment), the
+log and the "Not sent" artifact. `raise_if_not_delivered` ends a
 run Failed, naming the recipients not reached, once everything has been attempted.
 """
 
@@ -18,7 +19,14 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.variables import Variable
 
-from reporting.automation.mail import Delivery, Outgoing, SentRecord, deliver
+from reporting.automation.mail import (
+    CredentialsRefused,
+    Delivery,
+    Outgoing,
+    SentRecord,
+    deliver,
+    smtp_sender,
+)
 from reporting.errors import ReportingError
 from reporting.settings import EmailSettings
 from reporting.wording import markdown_text
@@ -58,11 +66,40 @@ def _retry_refusals(task, task_run, state) -> bool:
     return False
 
 
+def secret_password(email: EmailSettings) -> str | None:
+    """Give the password in the Prefect Secret block `[email] password_secret` names (None
+    when it names none: the environment's is used); raise CredentialsRefused, naming the
+    setting, when the block cannot be read or is empty."""
+    name = email.password_secret.strip()
+    if not name:
+        return None
+    from prefect.blocks.system import Secret
+
+    try:
+        value = Secret.load(name).get()
+    except Exception as error:  # noqa: BLE001 - no block, or no API: refuse, naming it
+        raise CredentialsRefused(f"[email] password_secret names the Prefect Secret block "
+                                 f"{name!r}, which could not be read ({type(error).__name__}: "
+                                 f"{error}): create it (prefect block create secret) or fix "
+                                 "the name") from None
+    if not isinstance(value, str) or not value:
+        raise CredentialsRefused(f"[email] password_secret names the Prefect Secret block "
+                                 f"{name!r}, which is empty: no mail is sent without a password")
+    return value
+
+
 @task(cache_policy=NO_CACHE, retry_condition_fn=_retry_refusals)
 def send_mail(email: EmailSettings, messages: list[Outgoing], record: Path) -> Delivery:
     """Send what has not been sent yet; raise (so Prefect retries) when the server refused
-    or could not take a message."""
-    delivery = deliver(email, messages, SentRecord(record))
+    or could not take a message. A password that is not there is not retried: each message
+    is recorded as failed, saying which setting to mend."""
+    refused = ""
+    try:
+        # Read here, never passed as a parameter, so the password is in no task's inputs.
+        send = smtp_sender(email, secret_password(email))
+    except CredentialsRefused as error:
+        send, refused = None, str(error)
+    delivery = deliver(email, messages, SentRecord(record), send, refused)
     logger = get_run_logger()
     for outgoing in delivery.sent:
         logger.info("Sent %r to %s", outgoing.subject, outgoing.to)
@@ -73,7 +110,7 @@ def send_mail(email: EmailSettings, messages: list[Outgoing], record: Path) -> D
                        outgoing.to)
     for line in delivery.problems():
         logger.error("%s", line)
-    if delivery.failed:
+    if delivery.failed and not refused:  # a retry cannot mend a missing password
         raise DeliveryFailed("; ".join(delivery.problems()), delivery)
     return delivery
 

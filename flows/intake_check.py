@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.artifact_keys import artifact_key, plan_key
 from flows.parameters import PeriodParameter, PlanName
 from flows.run_names import intake_run_name, run_time
 from reporting import pipeline
@@ -38,8 +39,11 @@ def write_chase_list(path: Path, chases: list[Chase]) -> Path:
 
 
 def refresh_chase_list(settings: Settings, period: Period, today: date, inputs: Path,
-                       layout: OutputLayout) -> list[Chase]:
-    """Read the period's returns, write their receipts and the chase list; give the chase list."""
+                       layout: OutputLayout, plan: str) -> list[Chase]:
+    """Read the period's returns, write their receipts and the chase list; give the chase list.
+
+    `plan` is the plan's part of the artifact's key (`flows.artifact_keys.plan_key`).
+    """
     read = read_period(settings, period, inputs)
     check = pipeline.check_period(read.plan, read.returns, read.previous_returns, period,
                                   settings.intake)
@@ -49,7 +53,7 @@ def refresh_chase_list(settings: Settings, period: Period, today: date, inputs: 
     chases = chase_list(read.plan, list(read.returns), period, deadline, today, settings)
     path = write_chase_list(layout.chase_list(period), chases)
     create_table_artifact(
-        key=f"chase-list-{period.path.lower()}",
+        key=artifact_key("chase-list", plan, period.path),
         table=markdown_rows(chase_rows(chases)),
         description=f"Returns still missing for {period.label} on {today:%d %B %Y} "
                     f"(deadline {deadline:%d %B %Y})",
@@ -95,6 +99,6 @@ def intake_check(
             return None
     layout = OutputLayout(outputs or settings.outputs)
     refresh_chase_list(settings, period, local_date(when, schedule.zone),
-                       inputs or settings.inputs, layout)
+                       inputs or settings.inputs, layout, plan_key(plan, settings))
     return str(layout.chase_list(period))
 

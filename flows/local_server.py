@@ -43,6 +43,9 @@ def prefect_environment(project: Path) -> None:
     # A server that answers 500 for a moment (its database restarting) is asked again, as
     # Prefect always does for 429, 502 and 503, so a published run is not left Running.
     os.environ.setdefault("PREFECT_CLIENT_RETRY_EXTRA_CODES", "500,504")
+    # Runs send a heartbeat every 30 s, so that a run whose process was killed outright
+    # (SIGKILL after systemd's stop timeout) can be seen and marked Crashed.
+    os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "30")
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
+from flows.artifact_keys import artifact_key, plan_key
 from flows.delivery import raise_if_not_delivered, send_with_retries
 from flows.intake_check import refresh_chase_list
 from flows.parameters import PlanName
@@ -52,11 +53,12 @@ def reminders(
         logger.info("No reminders are due on %s.", f"{today:%d %B %Y}")
         return []
     layout = OutputLayout(outputs or settings.outputs)
+    key = plan_key(plan, settings)
     reminded, deliveries = [], []
     for due_reminder in due:
         period = due_reminder.period
         chases = refresh_chase_list(settings, period, today,
-                                    inputs or settings.inputs, layout)
+                                    inputs or settings.inputs, layout, key)
         messages = []
         for chase in chases:
             message = reminder(chase, period, due_reminder.kind)
@@ -66,7 +68,8 @@ def reminders(
                 messages.append(message)
         what = f"{due_reminder.kind}-deadline reminders for {period.label}"
         delivery = send_with_retries(settings.email, messages, layout.sent_record(period),
-                                     what, f"reminders-{period.path.lower()}-{due_reminder.kind}")
+                                     what, artifact_key("reminders", key, period.path,
+                                                        due_reminder.kind))
         deliveries.append((what, delivery))
         reminded += [m.to for m in delivery.delivered]
     raise_if_not_delivered(deliveries)  # after every reminder due has been tried

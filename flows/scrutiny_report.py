@@ -13,14 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import (
-    create_link_artifact,
-    create_markdown_artifact,
-    create_table_artifact,
-)
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from pydantic import Field
 
+from flows.artifact_keys import artifact_key, plan_key
 from flows.caching import inputs_fingerprint
 from flows.clearance import clear_before_publishing
 from flows.delivery import raise_if_not_delivered, send_with_retries
@@ -35,7 +32,7 @@ from reporting.automation.run_period import choose_period, no_paper_reason, repo
 from reporting.automation.schedule import local_date
 from reporting.cadence import Cadence
 from reporting.installation import settings_path
-from reporting.layout import DOCUMENT_KINDS, OutputLayout
+from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.render.flags import flag_rows
 from reporting.report.summary import summary_markdown
@@ -116,11 +113,12 @@ def scrutiny_report(
     except RunInProgress as busy:
         get_run_logger().warning("%s; waiting up to %g s", busy, wait_for_other_run_seconds)
         held = acquire(lock, what, wait_for_other_run_seconds)
+    key = plan_key(plan, settings)
     with held:
-        paths = _report(settings, period, the_cadence, inputs_dir, layout, intake)
+        paths = _report(settings, period, the_cadence, inputs_dir, layout, intake, key)
     if "no_paper" in paths or "draft" in paths:  # nothing for members: none, or not cleared
         return {kind: str(path) for kind, path in paths.items()}
-    _deliver(settings, period, the_cadence, layout, paths)
+    _deliver(settings, period, the_cadence, layout, paths, key)
     return {kind: str(path) for kind, path in paths.items()}
 
 
@@ -134,14 +132,14 @@ def _scheduled_period(settings: Settings, cadence: Cadence, inputs_dir: Path) ->
 
 
 def _no_paper(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Path,
-              layout: OutputLayout, why: str) -> dict[str, Path | str]:
+              layout: OutputLayout, why: str, plan: str) -> dict[str, Path | str]:
     """Make no paper and mail no one on `period`, saying why; write its chase list."""
     get_run_logger().warning("No %s paper for %s, and nothing mailed to members: %s. The "
                              "chase list is written.", cadence.value, period.label, why)
     today = local_date(datetime.now().astimezone(), settings.schedule.zone)
-    refresh_chase_list(settings, period, today, inputs_dir, layout)
+    refresh_chase_list(settings, period, today, inputs_dir, layout, plan)
     create_markdown_artifact(
-        key=f"scrutiny-report-{period.path.lower()}-{cadence.value}",
+        key=artifact_key("scrutiny-report", plan, period.path, cadence.value),
         markdown=(f"# No paper: {period.label} {cadence.value}\n\nNo paper was made and "
                   f"nothing was mailed to members: {why}.\n\nThe chase list is at "
                   f"`{layout.chase_list(period)}`.\n"),
@@ -150,12 +148,12 @@ def _no_paper(settings: Settings, period: Period, cadence: Cadence, inputs_dir: 
 
 
 def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Path,
-            layout: OutputLayout, intake) -> dict[str, Path | str]:
+            layout: OutputLayout, intake, plan: str) -> dict[str, Path | str]:
     started = datetime.now().astimezone()
     inputs = read_period(settings, period, inputs_dir, intake)
     why = no_paper_reason(period, inputs.returns, Path(inputs_dir) / "returns")
     if why:
-        return _no_paper(settings, period, cadence, inputs_dir, layout, why)
+        return _no_paper(settings, period, cadence, inputs_dir, layout, why, plan)
     report = prepare_report(settings, inputs, cadence, started)
     if report.late:
         get_run_logger().warning(report.late)
@@ -184,32 +182,31 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
     paths = publish_report(layout, inputs, report, rendered.result(), started,
                            {"inputs_fingerprint": fingerprint, "documents_reused": reused,
                             **cleared})
-    _artifacts(period, cadence, report, paths, reused)
+    _artifacts(period, cadence, report, paths, reused, plan)
     return paths
 
 
 def _artifacts(period: Period, cadence: Cadence, report: pipeline.PreparedReport,
-               paths: dict[str, Path], reused: bool) -> None:
-    key = f"{period.path.lower()}-{cadence.value}"
+               paths: dict[str, Path], reused: bool, plan: str) -> None:
+    # The documents' paths are in the summary as text: a file:// link is one a browser
+    # will not open from the UI's http page, and nothing serves outputs/ over http.
     summary = summary_markdown(report.model, {k: str(v) for k, v in paths.items()})
     if reused:
         summary += "\nThe inputs were unchanged since an earlier run: its documents were reused.\n"
-    create_markdown_artifact(key=f"scrutiny-report-{key}", markdown=summary,
-                             description=f"Scrutiny report, {period.label} {cadence.value}")
-    create_table_artifact(key=f"flags-{key}", table=markdown_rows(flag_rows(list(report.findings))),
+    create_markdown_artifact(
+        key=artifact_key("scrutiny-report", plan, period.path, cadence.value),
+        markdown=summary, description=f"Scrutiny report, {period.label} {cadence.value}")
+    create_table_artifact(key=artifact_key("flags", plan, period.path, cadence.value),
+                          table=markdown_rows(flag_rows(list(report.findings))),
                           description=f"Flags, {period.label} {cadence.value}")
-    for kind in DOCUMENT_KINDS:
-        create_link_artifact(key=f"{kind}-{key}", link=paths[kind].resolve().as_uri(),
-                             link_text=paths[kind].name,
-                             description=f"The {kind.upper()} of the {cadence.value} report")
 
 
 def _deliver(settings: Settings, period: Period, cadence: Cadence, layout: OutputLayout,
-             paths: dict[str, Path]) -> None:
+             paths: dict[str, Path], plan: str) -> None:
     messages = papers(period, cadence.value, f"{settings.plan_title} monitoring report",
                       settings.committee_for(cadence).name, settings.email.committee,
                       (paths["pdf"], paths["docx"]))
     what = f"{cadence.value} papers for {period.label}"
     delivery = send_with_retries(settings.email, messages, layout.sent_record(period), what,
-                                 f"delivery-{period.path.lower()}-{cadence.value}")
+                                 artifact_key("delivery", plan, period.path, cadence.value))
     raise_if_not_delivered([(what, delivery)])

@@ -106,39 +106,60 @@ class Cron:
     def next_runs(self, after: datetime, zone: ZoneInfo, count: int = 1) -> list[datetime]:
         """Give the next `count` times after `after` (aware), as aware times in `zone`.
 
-        A wall-clock time that does not exist that day (the hour the clocks go forward) is
-        skipped; one that happens twice (the hour they go back) runs once, the first time.
-        (Prefect 3.9's scheduler runs a skipped time an hour later instead; no bundled cron
-        falls in that hour.)
+        Clock changes as Prefect's scheduler takes them: a wall-clock time that does not
+        exist that day (the hour the clocks go forward) runs as much later as the clocks
+        jumped (01:30 on the spring-forward day runs at 02:30 BST), once even if another
+        time of the cron lands there too; one that happens twice (the hour they go back)
+        runs once, the first time.
         """
         after = after.astimezone(zone)
         found: list[datetime] = []
+        # Compared as moments: times in one zone compare by wall clock, which would put
+        # 01:30 BST after 01:10 GMT on the day the clocks go back.
+        moments: set[float] = set()
         # cronsim steps through wall-clock times (a naive start, so none of Debian cron's
-        # clock-change catching up); the rule above is applied to each time it gives.
-        for wall in CronSim(self.text, after.replace(tzinfo=None)):
-            when = wall.replace(tzinfo=zone)  # fold=0: the first of a repeated time
-            if not _exists(when) or when <= after:
+        # clock-change catching up). It starts a little before `after`, since a skipped
+        # time just before it may run after it.
+        start = after.replace(tzinfo=None) - _LONGEST_JUMP
+        for wall in CronSim(self.text, start):
+            when = _run_time(wall, zone)
+            if when.timestamp() <= after.timestamp() or when.timestamp() in moments:
                 continue
             found.append(when)
+            moments.add(when.timestamp())
             if len(found) == count:
                 break
-        return found
+        return sorted(found, key=datetime.timestamp)
 
     def last_run(self, at: datetime, zone: ZoneInfo) -> datetime | None:
         """Give the latest time at or before `at` (aware) that the cron runs, in `zone`, by
         the rules of `next_runs`; None when it has not run in the year before `at`."""
         # A plain datetime: a subclass (Prefect's) may step or replace otherwise.
         at = datetime.fromtimestamp(at.timestamp(), zone)
-        start = (at + timedelta(minutes=1)).replace(tzinfo=None, second=0, microsecond=0)
-        for wall in CronSim(self.text, start, reverse=True):  # times before `start`
-            when = wall.replace(tzinfo=zone)
-            if at - when > timedelta(days=366):
-                return None
-            if _exists(when) and when <= at:
-                return when
-        return None
+        # From a little after `at`: on the day the clocks go back, a wall time later than
+        # `at`'s (01:30, run at its first, BST) may be earlier than `at` (01:10 GMT).
+        start = (at.replace(tzinfo=None) + timedelta(minutes=1) + _LONGEST_JUMP).replace(
+            second=0, microsecond=0)
+        latest: datetime | None = None
+        for wall in CronSim(self.text, start, reverse=True):  # wall times before `start`
+            if latest is not None and wall < latest.replace(tzinfo=None) - _LONGEST_JUMP:
+                return latest  # no earlier wall time can run later than this one
+            when = _run_time(wall, zone)
+            if at.timestamp() - when.timestamp() > timedelta(days=366).total_seconds():
+                return latest
+            if when.timestamp() <= at.timestamp() and (
+                    latest is None or when.timestamp() > latest.timestamp()):
+                latest = when
+        return latest
 
 
-def _exists(when: datetime) -> bool:
-    back = when.astimezone(timezone.utc).astimezone(when.tzinfo)
-    return back.replace(tzinfo=None) == when.replace(tzinfo=None)
+# The most a clock change moves the wall clock in any zone (Europe/London's is an hour).
+_LONGEST_JUMP = timedelta(hours=3)
+
+
+def _run_time(wall: datetime, zone: ZoneInfo) -> datetime:
+    """Give the moment a cron's wall-clock time `wall` runs in `zone`, as Prefect resolves
+    it: the first of a repeated time; a skipped time as late as the clocks jumped."""
+    # fold=0 reads a skipped time with the offset before the change (01:30 GMT, that is
+    # 02:30 BST) and a repeated one as its first, as `whenever`'s "compatible" does.
+    return wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc).astimezone(zone)

@@ -203,7 +203,11 @@ class EmailSettings:
     port: int = _setting(25, minimum=1)
     starttls: bool = _setting(False)
     username: str = _setting("")
+    # The login's password (with `username` set): from the Prefect Secret block named by
+    # `password_secret` when given (read by the flows), else from the environment variable
+    # named by `password_env`. Unset or empty, nothing is sent, and the run says which.
     password_env: str = _setting("REPORTING_SMTP_PASSWORD")
+    password_secret: str = _setting("")
     sender: str = _setting("performance@example.gov.uk", check=_an_address)
     committee: tuple[str, ...] = _setting((), wanted="a list of email addresses",
                                           check=_an_address)

@@ -249,12 +249,11 @@ def test_the_runs_artifacts_hold_no_live_markup(monkeypatch, tmp_path):
     made = []
     monkeypatch.setattr(flow, "create_markdown_artifact", lambda **kw: made.append(kw))
     monkeypatch.setattr(flow, "create_table_artifact", lambda **kw: made.append(kw))
-    monkeypatch.setattr(flow, "create_link_artifact", lambda **kw: None)
     report = prepare(PLAN, [make_return("Regulatory Services <b>", make_row(
         "1.a", "Red", update=LIVE), path=tmp_path / "[x](javascript:1).xlsx")])
     assert any(f.code == "OFF_TRACK" and "javascript:" in f.message for f in report.findings)
     paths = {kind: tmp_path / f"paper.{kind}" for kind in ("pdf", "docx", "html")}
-    flow._artifacts(Q2, report.cadence, report, paths, reused=False)
+    flow._artifacts(Q2, report.cadence, report, paths, reused=False, plan="a-plan")
     summary, table = made[0]["markdown"], made[1]["table"]
     assert not _live(_rendered(summary))
     header = "| " + " | ".join(table[0]) + " |\n|" + " --- |" * len(table[0]) + "\n"

@@ -83,10 +83,11 @@ def test_the_planned_runs_name_their_period_and_warn_when_they_beat_the_deadline
     assert runs[1].note == ""
 
 
-def test_a_wall_clock_time_the_clocks_skip_is_skipped_and_a_repeated_one_runs_once():
+def test_a_wall_clock_time_the_clocks_skip_runs_an_hour_later_and_a_repeated_one_once():
     cron = Cron.parse("30 1 * * *")
     spring = cron.next_runs(datetime(2023, 3, 25, 12, tzinfo=LONDON), LONDON, 2)
-    assert [r.date() for r in spring] == [date(2023, 3, 27), date(2023, 3, 28)]
+    assert [r.date() for r in spring] == [date(2023, 3, 26), date(2023, 3, 27)]
+    assert spring[0].astimezone(timezone.utc) == utc(2023, 3, 26, 1, 30)  # 02:30 BST
     autumn = cron.next_runs(datetime(2023, 10, 28, 12, tzinfo=LONDON), LONDON, 2)
     assert [r.date() for r in autumn] == [date(2023, 10, 29), date(2023, 10, 30)]
     assert autumn[0].astimezone(timezone.utc) == utc(2023, 10, 29, 0, 30)  # the BST one

@@ -23,6 +23,7 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -154,8 +155,46 @@ def build_message(sender: str, outgoing: Outgoing) -> EmailMessage:
     return message
 
 
-def send_message(settings: EmailSettings, message: EmailMessage) -> None:
-    """Send `message` through the configured server (STARTTLS and login when set).
+class CredentialsRefused(ReportingError):
+    """The mail server's password is not there (unset or empty): nothing is sent."""
+
+
+def env_password(settings: EmailSettings) -> str:
+    """Give the password in the environment variable `[email] password_env` names; raise
+    CredentialsRefused, in one line naming the setting, when it is unset or empty."""
+    name = settings.password_env.strip()
+    if not name:
+        raise CredentialsRefused("[email] password_env is empty, and [email] username is "
+                                 f"{settings.username!r}: name the environment variable that "
+                                 "holds the mail server's password (or give [email] "
+                                 "password_secret)")
+    if not os.environ.get(name):
+        state = "empty" if name in os.environ else "not set"
+        raise CredentialsRefused(f"[email] password_env names the environment variable "
+                                 f"{name}, which is {state}: set it to the mail server's "
+                                 f"password for {settings.username!r} (no mail is sent "
+                                 "without it)")
+    return os.environ[name]
+
+
+def smtp_sender(settings: EmailSettings, password: str | None = None
+                ) -> Callable[[EmailSettings, EmailMessage], None]:
+    """Give the `send` that logs in with `password` (when `[email] username` is set; by
+    default the one from the environment, `env_password`). Raises CredentialsRefused when
+    the password is unset or empty: a login with an empty password is never tried."""
+    if not settings.username:
+        return send_message
+    if password is None:
+        password = env_password(settings)
+    if not password:
+        raise CredentialsRefused("the mail server's password for [email] username "
+                                 f"{settings.username!r} is empty: no mail is sent without it")
+    return partial(send_message, password=password)
+
+
+def send_message(settings: EmailSettings, message: EmailMessage, password: str = "") -> None:
+    """Send `message` through the configured server (STARTTLS, and a login with `password`
+    when `[email] username` is set).
 
     A refusal, or a failure before the message is handed over, raises as smtplib does: the
     message was not sent. A connection lost while handing it over raises OutcomeUnknown.
@@ -165,7 +204,7 @@ def send_message(settings: EmailSettings, message: EmailMessage) -> None:
         if settings.starttls:
             smtp.starttls(context=ssl.create_default_context())
         if settings.username:
-            smtp.login(settings.username, os.environ.get(settings.password_env, ""))
+            smtp.login(settings.username, password)
         try:
             smtp.send_message(message)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException,
@@ -251,9 +290,11 @@ def _unwritable(error: BaseException) -> str:
 
 
 def _send_one(settings: EmailSettings, outgoing: Outgoing, record: SentRecord,
-              send: Callable[[EmailSettings, EmailMessage], None], result: Delivery) -> None:
+              send: Callable[[EmailSettings, EmailMessage], None], result: Delivery,
+              refused: str = "") -> None:
     """Send `outgoing` unless its key is in `record`, recording intent and outcome; the
-    record is held by the caller."""
+    record is held by the caller. With `refused` (why nothing can be sent) it is recorded
+    as failed for that reason instead."""
     try:
         data = record.read()
     except (OSError, ValueError) as error:
@@ -274,6 +315,8 @@ def _send_one(settings: EmailSettings, outgoing: Outgoing, record: SentRecord,
             reason += f"; {_unwritable(error)}"
         result.failed.append((outgoing, reason))
 
+    if refused:
+        return failed(f"not sent: {refused}")
     problem = address_problem(outgoing.to)
     if problem:
         return failed(f"not an address: it must be {problem}")
@@ -324,17 +367,26 @@ def unknown_notice(policy_officer: str, unknown: list[tuple[Outgoing, str]],
 
 
 def deliver(settings: EmailSettings, messages: list[Outgoing], record: SentRecord,
-            send: Callable[[EmailSettings, EmailMessage], None] = send_message) -> Delivery:
+            send: Callable[[EmailSettings, EmailMessage], None] | None = None,
+            refused: str = "") -> Delivery:
     """Send each message not yet in `record`, at most once, recording intent and outcome.
 
     Nothing is sent when email is off or stopped (the result says so). A failure does not
     stop the other messages going. Messages whose outcome is unknown are not sent again;
-    the policy officer, when set, is sent one notice of them.
+    the policy officer, when set, is sent one notice of them. `send` is the SMTP send
+    (default: `smtp_sender` with the password from the environment); with `refused`, or
+    with no password to log in with, each message not yet sent is recorded as failed,
+    saying why.
     """
     result = Delivery(disabled=not settings.enabled, stopped=settings.stopped)
     if result.disabled or result.stopped:
         result.withheld = list(messages)
         return result
+    if send is None and not refused:
+        try:
+            send = smtp_sender(settings)
+        except CredentialsRefused as error:
+            refused = str(error)
     for outgoing in messages:
         try:
             held = record.hold()
@@ -343,8 +395,9 @@ def deliver(settings: EmailSettings, messages: list[Outgoing], record: SentRecor
                                             f"({error})"))
             continue
         with held:
-            _send_one(settings, outgoing, record, send, result)
+            _send_one(settings, outgoing, record, send, result, refused)
     if result.unknown and settings.policy_officer:
         notice = unknown_notice(settings.policy_officer, result.unknown, record)
-        result.add(deliver(replace(settings, policy_officer=""), [notice], record, send))
+        result.add(deliver(replace(settings, policy_officer=""), [notice], record, send,
+                           refused))
     return result

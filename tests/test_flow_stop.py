@@ -1,0 +1,94 @@
+"""A run never stays Running after its process is gone (issue 21): systemd's stop, SIGTERM to
+the whole process group of `reporting serve`, ends a served run Cancelled or Crashed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED_INPUTS, ROOT
+
+pytestmark = pytest.mark.flow
+
+SERVE = "import sys; from cli.main import main; sys.exit(main(sys.argv[1:]))"
+
+
+def _wait_for(what: str, check, seconds: float, serving: subprocess.Popen):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        assert serving.poll() is None, f"reporting serve ended before {what}"
+        time.sleep(0.5)
+    raise AssertionError(f"no {what} within {seconds} s")
+
+
+def _group_is_gone(group: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_sigterm_to_a_served_runs_process_group_ends_the_run_cancelled_or_crashed(
+        prefect_harness, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    from reporting.automation.deployments import QUARTERLY
+    from reporting.automation.lock import acquire
+
+    shutil.copytree(BUNDLED_INPUTS, tmp_path / "inputs")
+    config, outputs = tmp_path / "reporting.toml", tmp_path / "outputs"
+    shutil.copy(BUNDLED_INPUTS.parent / "reporting.toml", config)
+    # The run is held Running on the run lock, as behind another run of the same paper.
+    lock = acquire(outputs / "2022-23-Q2" / ".quarterly.lock", "the test holding the paper")
+    log = (tmp_path / "serve.log").open("w")
+    serving = subprocess.Popen(
+        [sys.executable, "-c", SERVE, "--config", str(config), "serve"], cwd=ROOT,
+        env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+             "PREFECT_RUNNER_POLL_FREQUENCY": "1"},
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # a unit's own group
+    try:
+        with get_client(sync_client=True) as client:
+            def served():  # this serve's deployment (an earlier test may have made one)
+                try:
+                    found = client.read_deployment_by_name(f"scrutiny-report/{QUARTERLY}")
+                except Exception:  # noqa: BLE001  (not there yet)
+                    return None
+                return found.parameters.get("config") == str(config.resolve())
+
+            _wait_for("served deployment", served, 120, serving)
+            flow_run = run_deployment(
+                f"scrutiny-report/{QUARTERLY}", timeout=0,
+                parameters={"period": "2022/23 Q2", "inputs": str(tmp_path / "inputs"),
+                            "outputs": str(outputs), "wait_for_other_run_seconds": 600})
+            _wait_for("Running run", lambda: client.read_flow_run(flow_run.id).state.is_running(),
+                      120, serving)
+            time.sleep(2)  # into the flow, waiting on the lock
+
+            os.killpg(serving.pid, signal.SIGTERM)  # systemd's KillMode=control-group stop
+            serving.wait(60)
+            assert _group_is_gone(serving.pid, 30), "a process of the group outlived the stop"
+            state = client.read_flow_run(flow_run.id).state
+    finally:
+        lock.release()
+        if serving.poll() is None:
+            os.killpg(serving.pid, signal.SIGKILL)
+            serving.wait()
+        log.close()
+    assert state.type in (StateType.CANCELLED, StateType.CRASHED), (
+        state, (tmp_path / "serve.log").read_text()[-3000:])
