@@ -8,9 +8,9 @@ an earlier sign-off. What the decisions mean is decided in `reporting.automation
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -75,35 +75,47 @@ def decision_of(answer: ClearanceForm, role: str, now: datetime) -> dict:
             "comments": "" if changes else answer.comments}
 
 
-@contextmanager
-def _api(url: str):
-    before = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = url
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = before
-
-
-def resume_with(draft: Draft, decision: Decision) -> None:
+def resume_with(draft: Draft, decision: Decision) -> bool:
     """Resume the deployment run suspended on `draft` with `decision`, through the Prefect
-    API the run is on; raise ReportingError, saying what to do, when it cannot be."""
-    from prefect.exceptions import PrefectException
+    API that run is on; give False when that run no longer waits (it ended, was cancelled
+    or is gone), and raise ReportingError, saying what to do, when the API cannot be asked.
+    """
+    import httpx
+    from prefect.exceptions import (
+        FlowPauseTimeout,
+        NotPausedError,
+        ObjectNotFound,
+        PrefectException,
+    )
     from prefect.flow_runs import resume_flow_run
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     answer = {"by": decision.by, "comments": decision.comments,
               "decision": CLEARED if decision.outcome == CLEARED else CHANGES_NEEDED}
+    # The run's own API, whatever this process's settings say: a command-line process has
+    # no API of its own (Prefect reads its settings once, so the environment is no use).
+    where = temporary_settings(updates={PREFECT_API_URL: draft.api}) if draft.api \
+        else nullcontext()
     try:
-        with _api(draft.api):
+        with where:
             resume_flow_run(UUID(draft.flow_run), run_input=answer)
-    except (PrefectException, RuntimeError, OSError, ValueError) as error:
+    except (NotPausedError, ObjectNotFound, FlowPauseTimeout):
+        return False
+    except (PrefectException, httpx.HTTPError, RuntimeError, OSError, ValueError) as error:
         raise ReportingError(
-            f"the sign-off is recorded, but the suspended run {draft.flow_run} on "
-            f"{draft.api} could not be resumed ({error}); resume it in Prefect's UI with the "
-            "same answer, or run `reporting run` for the period") from error
+            f"the suspended run {draft.flow_run} on {draft.api or 'Prefect'} could not be "
+            f"resumed ({error}), so nothing was recorded: with `reporting serve` (or the "
+            "Prefect server and its worker) running, try again, or answer the form on the "
+            "run's page") from error
+    return True
+
+
+def pause_key(draft: Draft, role: str, fingerprint: str) -> str:
+    """The key a role's suspend is saved and replayed under: the role (its place in the
+    order and its name) and the draft's fingerprint, in the lowercase letters, digits and
+    dashes Prefect allows in a run input's key."""
+    name = "-".join(re.findall(r"[a-z0-9]+", role.casefold())) or "role"
+    return f"{draft.roles.index(role) + 1}-{name}-{fingerprint}"
 
 
 class ClearanceExpired(ReportingError):
@@ -185,7 +197,7 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
                             f"{Path(where) / DATA_QUALITY_NAMES[0]}"))
         logger.info("Draft published in %s; waiting for the %s to clear it (the form on this "
                     "run's page, or `reporting clear`)", where, role)
-        answer = suspend_flow_run(wait_for_input=form, key=f"{role}-{fingerprint}",
+        answer = suspend_flow_run(wait_for_input=form, key=pause_key(draft, role, fingerprint),
                                   timeout=int(left))
         draft = write_draft(record, decide(draft, **decision_of(
             answer, role, datetime.now().astimezone())))
