@@ -83,7 +83,8 @@ def test_a_served_run_suspends_for_each_role_and_publishes_the_cleared_paper_onc
     assert MARK in _pdf_text(draft / f"{NAME}.pdf")
     form = _form(run)
     assert "Waiting for the **Head of Service**" in form
-    assert str(draft / f"{NAME}.pdf") in form and "### Delivery exceptions" in form
+    assert f"In `{draft}`" in form and f"- PDF: `{NAME}.pdf`" in form
+    assert "### Delivery exceptions (6)" in form and "### Data quality" in form
     assert not (served.papers / f"{NAME}.pdf").exists() and inbox.messages == []
     assert served.record()["flow_run"] == str(run.id)
 
