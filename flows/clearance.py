@@ -172,6 +172,11 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
             logger.warning("The last draft was sent back by the %s (%s): %s. This new draft "
                            "is cleared again from the first role.", asked.role, asked.at,
                            asked.comments)
+        elif before is not None and before.decisions and before.fingerprint != fingerprint:
+            logger.warning("The inputs or the program changed since the draft the %s cleared "
+                           "was made (a late or corrected return, or an upgrade): this new "
+                           "draft is cleared again from the first role.",
+                           ", ".join(before.cleared_by))
     where = paths["pdf"].parent
     while not (draft.cleared or draft.changes_needed):
         expires = draft.expires(settings.clearance.expires_days)

@@ -80,7 +80,8 @@ def test_a_served_run_suspends_for_each_role_and_publishes_the_cleared_paper_onc
     # Drafts written, the run suspended with the first role's form, nothing sent.
     assert run.state.name == "Suspended", run.state
     draft = served.papers / "draft"
-    assert MARK in _pdf_text(draft / f"{NAME}.pdf")
+    marked = _pdf_text(draft / f"{NAME}.pdf")
+    assert marked.count(MARK) > marked.count("\f")  # the cover's banner, and every page's foot
     form = _form(run)
     assert "Waiting for the **Head of Service**" in form
     assert f"In `{draft}`" in form and f"- PDF: `{NAME}.pdf`" in form
@@ -102,7 +103,9 @@ def test_a_served_run_suspends_for_each_role_and_publishes_the_cleared_paper_onc
                                        "comments": "Fine to go"})
     run = served.serve(run.id)
     assert run.state.is_completed(), run.state
-    assert MARK not in _pdf_text(served.papers / f"{NAME}.pdf")
+    paper = _pdf_text(served.papers / f"{NAME}.pdf")
+    assert MARK not in paper
+    assert paper.count("\f") == marked.count("\f")  # the draft's pages break as the paper's
     assert MARK not in _docx_text(served.papers / f"{NAME}.docx")
     assert (Document(str(served.papers / f"{NAME}.docx")).core_properties.content_status
             or "") != "Draft"
