@@ -163,3 +163,32 @@ def test_the_form_says_whose_turn_what_each_answer_does_and_shows_the_drafts_esc
     assert "### Data quality (3 findings)" in text
     assert text.index("- 2 unapproved return (Medium)") < text.index("- 1 stale update (Low)")
     assert "`data-quality.html`" in text
+
+
+def test_each_roles_suspend_key_is_its_own_and_one_prefect_accepts():
+    from flows.clearance import pause_key
+
+    draft = _draft(roles=("Head of Service", "Finance & Legal (S151)"))
+    keys = [pause_key(draft, role, "ab12") for role in draft.roles]
+    assert keys == ["1-head-of-service-ab12", "2-finance-legal-s151-ab12"]
+
+
+def test_reporting_clear_records_nothing_when_the_waiting_runs_api_cannot_be_reached(
+        tmp_path, capsys):
+    from dataclasses import replace
+    from uuid import uuid4
+
+    from conftest import free_port
+
+    from cli.main import main
+
+    record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
+                                                     Cadence.QUARTERLY)
+    waiting = write_draft(record, replace(_draft(), flow_run=str(uuid4()),
+                                          api=f"http://127.0.0.1:{free_port()}/api"))
+    assert main(["clear", "--config", str(ROOT / "reporting.toml"), "--period", "2022/23 Q2",
+                 "--outputs", str(tmp_path), "--as", "Head of Service", "--by", "A. Smith"]) == 2
+    said = capsys.readouterr().err
+    assert f"the suspended run {waiting.flow_run} on {waiting.api} could not be" in said
+    assert "nothing was recorded" in said
+    assert read_draft(record) == waiting  # the run still waits for the Head of Service
