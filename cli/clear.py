@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
 from reporting.cadence import REPORT_CADENCES, Cadence
+from reporting.errors import ReportingError
 from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.settings import load_settings
@@ -80,21 +82,30 @@ def clear_command(args: argparse.Namespace) -> int:
         return fail(f"no draft of the {period.label} {cadence.value} paper is waiting "
                     f"(no {record}); make one with `reporting run --period \"{period.label}\" "
                     f"--cadence {cadence.value}`")
+    before = draft
     try:
         draft = decide(draft, args.role, args.by or getpass.getuser(),
                        datetime.now().astimezone(), changes=args.changes or "",
                        comments=args.comments)
     except ClearanceError as error:
         return fail(str(error))
-    write_draft(record, draft)
     decision = draft.decisions[-1]
+    write_draft(record, draft)  # before the run resumes, so that its rerun finds it
     if draft.flow_run:  # a deployment run waits on this draft: it resumes with the decision
         from flows.clearance import resume_with
 
-        resume_with(draft, decision)
-        print(f"{decision.role}: {decision.outcome}; the suspended run {draft.flow_run} "
-              "goes on with it")
-        return 0
+        try:
+            resumed = resume_with(draft, decision)
+        except ReportingError as error:
+            write_draft(record, before)  # not taken: the run still waits for this role
+            return fail(str(error))
+        if resumed:
+            print(f"{decision.role}: {decision.outcome}; the suspended run {draft.flow_run} "
+                  "goes on with it")
+            return 0
+        print(f"The run {draft.flow_run} no longer waits on this draft (it ended or was "
+              "cancelled): the sign-off is taken here.")
+        draft = write_draft(record, replace(draft, flow_run="", api=""))
     if draft.changes_needed:
         print(f"{decision.role}: changes needed, recorded with the draft. Nothing is "
               "published or sent; once the returns are fixed, `reporting run` makes a new "

@@ -8,9 +8,9 @@ an earlier sign-off. What the decisions mean is decided in `reporting.automation
 
 from __future__ import annotations
 
-import os
+import re
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Literal
 from uuid import UUID
 
 from prefect import get_run_logger
+from prefect.artifacts import create_markdown_artifact
 from prefect.context import FlowRunContext
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
@@ -31,39 +32,29 @@ from reporting.automation.clearance import (
     Decision,
     Draft,
     decide,
+    form_description,
     model_fingerprint,
     read_draft,
     write_draft,
 )
 from reporting.errors import ReportingError
-from reporting.layout import DATA_QUALITY_NAMES, OutputLayout
+from reporting.layout import DOCUMENT_KINDS, OutputLayout
 from reporting.settings import Settings
-from reporting.wording import markdown_text
+
+
+DOCUMENT_WORDS = {"pdf": "PDF", "docx": "Word", "html": "Web page (HTML)"}
 
 
 class ClearanceForm(RunInput):
     """The sign-off form shown on the suspended run's page in Prefect's UI, for the role its
     description names."""
 
+    # No default: a Submit pressed without choosing clears nothing.
     decision: Literal["cleared", "changes needed"] = Field(
-        "cleared", description="Cleared for publication, or changes needed first.")
+        description="Cleared for publication, or changes needed first.")
     by: str = Field(description="Who signs off: kept in the clearance record, never in "
                                 "the paper.")
     comments: str = Field("", description="Comments; with changes needed, what must change.")
-
-
-def form_description(draft: Draft, role: str, documents: dict[str, str],
-                     exceptions: list[str], data_quality: str) -> str:
-    """The form's description: the drafts by path (Prefect serves no files), the delivery
-    exceptions and the data-quality summary, so the approver can decide from the run page."""
-    lines = [f"## Clearance: {markdown_text(draft.period)} {markdown_text(draft.cadence)} paper",
-             "", f"Waiting for the **{markdown_text(role)}** (roles, in order: "
-                 f"{markdown_text(', '.join(draft.roles))}).", "", "### The drafts", ""]
-    lines += [f"- {kind.upper()}: `{path.replace('`', '')}`" for kind, path in documents.items()]
-    lines += ["", f"### Delivery exceptions ({len(exceptions)})", ""]
-    lines += [f"- {markdown_text(line)}" for line in exceptions] or ["None."]
-    lines += ["", "### Data quality", "", markdown_text(data_quality)]
-    return "\n".join(lines)
 
 
 def decision_of(answer: ClearanceForm, role: str, now: datetime) -> dict:
@@ -75,53 +66,72 @@ def decision_of(answer: ClearanceForm, role: str, now: datetime) -> dict:
             "comments": "" if changes else answer.comments}
 
 
-@contextmanager
-def _api(url: str):
-    before = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = url
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = before
-
-
-def resume_with(draft: Draft, decision: Decision) -> None:
+def resume_with(draft: Draft, decision: Decision) -> bool:
     """Resume the deployment run suspended on `draft` with `decision`, through the Prefect
-    API the run is on; raise ReportingError, saying what to do, when it cannot be."""
-    from prefect.exceptions import PrefectException
+    API that run is on; give False when that run no longer waits (it ended, was cancelled
+    or is gone), and raise ReportingError, saying what to do, when the API cannot be asked.
+    """
+    import httpx
+    from prefect.exceptions import (
+        FlowPauseTimeout,
+        NotPausedError,
+        ObjectNotFound,
+        PrefectException,
+    )
     from prefect.flow_runs import resume_flow_run
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     answer = {"by": decision.by, "comments": decision.comments,
               "decision": CLEARED if decision.outcome == CLEARED else CHANGES_NEEDED}
+    # The run's own API, whatever this process's settings say: a command-line process has
+    # no API of its own (Prefect reads its settings once, so the environment is no use).
+    where = temporary_settings(updates={PREFECT_API_URL: draft.api}) if draft.api \
+        else nullcontext()
     try:
-        with _api(draft.api):
+        with where:
             resume_flow_run(UUID(draft.flow_run), run_input=answer)
-    except (PrefectException, RuntimeError, OSError, ValueError) as error:
+    except (NotPausedError, ObjectNotFound, FlowPauseTimeout):
+        return False
+    except (PrefectException, httpx.HTTPError, RuntimeError, OSError, ValueError) as error:
         raise ReportingError(
-            f"the sign-off is recorded, but the suspended run {draft.flow_run} on "
-            f"{draft.api} could not be resumed ({error}); resume it in Prefect's UI with the "
-            "same answer, or run `reporting run` for the period") from error
+            f"the suspended run {draft.flow_run} on {draft.api or 'Prefect'} could not be "
+            f"resumed ({error}), so nothing was recorded: with `reporting serve` (or the "
+            "Prefect server and its worker) running, try again, or answer the form on the "
+            "run's page") from error
+    return True
+
+
+def pause_key(draft: Draft, role: str, fingerprint: str) -> str:
+    """The key a role's suspend is saved and replayed under: the role (its place in the
+    order and its name) and the draft's fingerprint, in the lowercase letters, digits and
+    dashes Prefect allows in a run input's key."""
+    name = "-".join(re.findall(r"[a-z0-9]+", role.casefold())) or "role"
+    return f"{draft.roles.index(role) + 1}-{name}-{fingerprint}"
 
 
 class ClearanceExpired(ReportingError):
     """A draft waited longer than `[clearance] expires_days`: the run ends Failed."""
 
 
-def _cancel_older(draft: Draft, flow_run_id: str) -> None:
-    """Cancel the suspended run that waited on an earlier draft of the same paper."""
+def _cancel_older(flow_run_id: str) -> None:
+    """Cancel the run still suspended on an earlier draft of the same paper (one that has
+    ended is left as it ended)."""
     from prefect.client.orchestration import get_client
     from prefect.states import Cancelled
 
     try:
         with get_client(sync_client=True) as client:
+            older = client.read_flow_run(UUID(flow_run_id))
+            if older.state is None or not older.state.is_paused():
+                return
             client.set_flow_run_state(UUID(flow_run_id), Cancelled(
                 message="A new draft of this paper was made; it is cleared afresh"), force=True)
     except Exception as error:  # noqa: BLE001  (an old run left suspended harms nothing)
         get_run_logger().warning("Could not cancel the run %s waiting on the earlier draft: "
                                  "%s", flow_run_id, error)
+    else:
+        get_run_logger().info("Cancelled the run %s, suspended on an earlier draft of this "
+                              "paper", flow_run_id)
 
 
 def clear_before_publishing(settings: Settings, layout: OutputLayout,
@@ -148,13 +158,26 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
                     {"inputs_fingerprint": inputs_fingerprint, "draft": True}, draft=True)
     record = layout.clearance_record(period, cadence)
     before = read_draft(record)
-    draft = pipeline.record_draft(layout, settings, report, period, fingerprint,
-                                  datetime.now().astimezone())
     run = FlowRunContext.get().flow_run
-    if before is not None and before.flow_run and before.flow_run != str(run.id) \
-            and before.fingerprint != draft.fingerprint:
-        _cancel_older(before, before.flow_run)
-    where = f"{paths['pdf'].parent}"
+    if before is not None and before.flow_run == str(run.id) \
+            and before.fingerprint == fingerprint:
+        draft = before  # this run again, resumed: its record stands, whoever wrote it
+    else:
+        draft = pipeline.record_draft(layout, settings, report, period, fingerprint,
+                                      datetime.now().astimezone())
+        if before is not None and before.flow_run and before.flow_run != str(run.id):
+            _cancel_older(before.flow_run)
+        if before is not None and before.changes_needed:
+            asked = before.changes_needed
+            logger.warning("The last draft was sent back by the %s (%s): %s. This new draft "
+                           "is cleared again from the first role.", asked.role, asked.at,
+                           asked.comments)
+        elif before is not None and before.decisions and before.fingerprint != fingerprint:
+            logger.warning("The inputs or the program changed since the draft the %s cleared "
+                           "was made (a late or corrected return, or an upgrade): this new "
+                           "draft is cleared again from the first role.",
+                           ", ".join(before.cleared_by))
+    where = paths["pdf"].parent
     while not (draft.cleared or draft.changes_needed):
         expires = draft.expires(settings.clearance.expires_days)
         left = (expires - datetime.now().astimezone()).total_seconds()
@@ -164,28 +187,28 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
                 f"waited more than {settings.clearance.expires_days} days ([clearance] "
                 f"expires_days) for the {draft.next_role}: nothing was published or sent; "
                 "run the report again for a new draft")
+        role = draft.next_role
+        description = form_description(
+            draft, role, where, {DOCUMENT_WORDS[kind]: paths[kind].name for kind in DOCUMENT_KINDS},
+            [f"{e.action_id} {e.action}: {e.problem}" for e in report.model.exceptions],
+            list(report.findings))
+        create_markdown_artifact(
+            key=f"clearance-{period.path.lower()}-{cadence.value}", markdown=description,
+            description=f"Draft waiting for the {role}: {period.label} {cadence.value}")
         if run.deployment_id is None:
             logger.warning(
                 "Draft published in %s, waiting for the %s; nothing goes to members until "
                 "every role has cleared it: reporting clear --period \"%s\" --cadence %s "
-                "--as \"%s\"", where, draft.next_role, period.label, cadence.value,
-                draft.next_role)
+                "--as \"%s\"", where, role, period.label, cadence.value, role)
             return draft, paths
         from prefect.settings import PREFECT_API_URL
 
         draft = write_draft(record, replace(draft, flow_run=str(run.id),
                                             api=PREFECT_API_URL.value() or ""))
-        role = draft.next_role
-        exceptions = [f"{e.action_id} {e.action}: {e.problem}" for e in report.model.exceptions]
-        problems = sum(1 for f in report.findings if f.data_quality)
-        form = ClearanceForm.with_initial_data(
-            description=form_description(
-                draft, role, {k: str(v) for k, v in paths.items() if k in ("pdf", "docx", "html")},
-                exceptions, f"{problems} data-quality findings, listed in "
-                            f"{Path(where) / DATA_QUALITY_NAMES[0]}"))
+        form = ClearanceForm.with_initial_data(description=description)
         logger.info("Draft published in %s; waiting for the %s to clear it (the form on this "
                     "run's page, or `reporting clear`)", where, role)
-        answer = suspend_flow_run(wait_for_input=form, key=f"{role}-{fingerprint}",
+        answer = suspend_flow_run(wait_for_input=form, key=pause_key(draft, role, fingerprint),
                                   timeout=int(left))
         draft = write_draft(record, decide(draft, **decision_of(
             answer, role, datetime.now().astimezone())))

@@ -25,7 +25,7 @@ from flows.intake_check import refresh_chase_list
 from flows.parameters import PeriodParameter, PlanName, ReportCadence
 from flows.run_names import report_run_name, run_time
 from reporting import pipeline
-from reporting.automation.clearance import clearance_line
+from reporting.automation.clearance import clearance_line, uncleared_note
 from reporting.automation.lock import RunInProgress, acquire
 from reporting.automation.mail import papers
 from reporting.automation.run_period import choose_period, no_paper_reason, report_cron
@@ -172,7 +172,7 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
         get_run_logger().info("%s: publishing the paper cleared, without the draft mark",
                               clearance_line(draft))
     elif settings.email.enabled:
-        get_run_logger().info("Papers go to members uncleared: [clearance] required is false")
+        get_run_logger().warning(uncleared_note(settings))
     rendered = render_documents(report.model, fingerprint, return_state=True)
     reused = rendered.name == "Cached"
     if reused:

@@ -124,6 +124,8 @@ def _setting(default: Any = MISSING, *, factory: Any = MISSING, **rules: Any) ->
       `wanted` (a list's description), `read(raw, at, rules)` where its type does not say;
     - `example` for the error when a setting with no default is missing, and
       `required(data)` when it is needed in some files only;
+    - `absent`: a table's value when the file has no such table at all (which an empty
+      table is not);
     - `same_as`: not read from its own table but copied from the Settings field of that
       name (the returns deadline, set under [schedule]); `from_key`: the name its table has
       in its parent table ([contacts] "Housing").
@@ -297,6 +299,11 @@ class ClearanceSettings:
     expires_days: int = _setting(14, minimum=1)  # a draft waiting longer ends its run
     # The paper's front sheet says who cleared it ("Cleared by: Head of Service").
     show_in_paper: bool = _setting(False)
+    given: bool = True  # not a setting: False when the file has no [clearance] table
+
+
+# No [clearance] table (an installation from before clearance): papers go uncleared.
+NO_CLEARANCE_TABLE = ClearanceSettings(required=False, given=False)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -326,7 +333,8 @@ class Settings:
     intake: IntakeSettings = _setting(IntakeSettings(), table="intake")
     schedule: ScheduleSettings = _setting(ScheduleSettings(), table="schedule")
     email: EmailSettings = _setting(EmailSettings(), table="email")
-    clearance: ClearanceSettings = _setting(ClearanceSettings(), table="clearance")
+    clearance: ClearanceSettings = _setting(NO_CLEARANCE_TABLE, table="clearance",
+                                            absent=NO_CLEARANCE_TABLE)
     contacts: tuple[Contact, ...] = _setting((), table="contacts")
     # A paper is published this many working days before its meeting ([publication]).
     clear_working_days: int = _setting(5, within="publication")
@@ -638,7 +646,8 @@ def _read_settings(data: dict, path: Path) -> Settings:
         raw, at = data.get(table, {}), top.of(table)
         if "" in declared:  # one field is the whole table
             f, hint = declared[""]
-            found[f.name] = _read(hint, raw, at, _rule(f))
+            absent = table not in data and "absent" in _rule(f)
+            found[f.name] = _rule(f)["absent"] if absent else _read(hint, raw, at, _rule(f))
         else:
             found.update(_read_keys(declared, _table(raw, at), at.inner(), data))
     for name, value in found.items():  # a setting read in one table and used in another

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from conftest import make_settings
+from conftest import ROOT, make_settings
 
 from reporting.automation.clearance import (
     CHANGES_NEEDED,
@@ -13,9 +14,11 @@ from reporting.automation.clearance import (
     clearance_line,
     decide,
     drafts_under,
+    form_description,
     model_fingerprint,
     read_draft,
     start_draft,
+    uncleared_note,
     write_draft,
 )
 from reporting.cadence import Cadence
@@ -98,10 +101,33 @@ def test_the_record_reads_back_and_drafts_are_found_under_the_outputs(tmp_path):
 
 def test_clearance_follows_email_unless_the_council_says():
     assert not make_settings().clearance_required
-    assert make_settings(email=EmailSettings(enabled=True)).clearance_required
+    assert make_settings(email=EmailSettings(enabled=True),
+                         clearance=ClearanceSettings()).clearance_required
     assert not make_settings(email=EmailSettings(enabled=True),
                              clearance=ClearanceSettings(required=False)).clearance_required
     assert make_settings(clearance=ClearanceSettings(required=True)).clearance_required
+
+
+def _installation(folder, clearance: str):
+    from reporting.settings import load_settings
+
+    text = (ROOT / "reporting.toml").read_text().replace("enabled = false", "enabled = true")
+    table = text.index("[clearance]")
+    text = text[:table] + clearance + text[text.index("[glossary]"):]
+    (folder / "reporting.toml").write_text(text)
+    return load_settings(folder / "reporting.toml")
+
+
+def test_an_installation_from_before_clearance_mails_as_before_and_says_clearance_is_there(
+        tmp_path):
+    old = _installation(tmp_path, "")  # no [clearance] table: email on, papers uncleared
+    assert old.email.enabled and not old.clearance_required
+    assert "no [clearance] table. Clearance is available" in uncleared_note(old)
+    # A table without `required` follows [email] enabled; one that says false is obeyed.
+    assert _installation(tmp_path, "[clearance]\n").clearance_required
+    told = _installation(tmp_path, "[clearance]\nrequired = false\n")
+    assert not told.clearance_required
+    assert uncleared_note(told) == "Papers go to members uncleared: [clearance] required is false."
 
 
 def test_the_paper_names_the_roles_that_cleared_it_only_when_asked():
@@ -113,3 +139,56 @@ def test_the_paper_names_the_roles_that_cleared_it_only_when_asked():
     assert "Cleared by" not in dict(front.rows())
     shown = replace(front, cleared_by="Head of Service, Portfolio Holder")
     assert dict(shown.rows())["Cleared by"] == "Head of Service, Portfolio Holder"
+
+
+def test_the_form_says_whose_turn_what_each_answer_does_and_shows_the_drafts_escaped():
+    from reporting.checks import Finding, codes
+
+    sent_back = decide(_draft(), "Head of Service", "A. Smith", NOW, changes="1.c <b>wrong</b>")
+    draft = decide(_draft("f2", previous=sent_back), "Head of Service", "A. Smith", NOW,
+                   comments="[see](http://x.example)")
+    findings = [Finding(codes.UNAPPROVED_RETURN, "", "Housing", "No approver"),
+                Finding(codes.UNAPPROVED_RETURN, "", "Leisure", "No approver"),
+                Finding(codes.STALE_UPDATE, "1.a", "Housing", "Same words")]
+    text = form_description(draft, "Portfolio Holder", Path("/out/2022-23-Q2/quarterly/draft"),
+                            {"PDF": "paper.pdf"}, ["1.c *Housing*: Off track"], findings)
+    assert "Waiting for the **Portfolio Holder**" in text
+    assert "**changes needed** (say what in Comments) publishes and sends nothing" in text
+    assert "In `/out/2022-23-Q2/quarterly/draft`:" in text and "- PDF: `paper.pdf`" in text
+    # What the last draft was sent back for, and who has cleared this one, escaped.
+    assert r"sent the last draft back (A\. Smith, 20 Oct 2022 09\:00)" in text
+    assert r"1\.c \<b\>wrong\<\/b\>" in text and "<b>" not in text
+    assert r"\[see\]\(http\:\/\/x\.example\)" in text and "[see](" not in text
+    assert r"- 1\.c \*Housing\*\: Off track" in text
+    assert "### Data quality (3 findings)" in text
+    assert text.index("- 2 unapproved return (Medium)") < text.index("- 1 stale update (Low)")
+    assert "`data-quality.html`" in text
+
+
+def test_each_roles_suspend_key_is_its_own_and_one_prefect_accepts():
+    from flows.clearance import pause_key
+
+    draft = _draft(roles=("Head of Service", "Finance & Legal (S151)"))
+    keys = [pause_key(draft, role, "ab12") for role in draft.roles]
+    assert keys == ["1-head-of-service-ab12", "2-finance-legal-s151-ab12"]
+
+
+def test_reporting_clear_records_nothing_when_the_waiting_runs_api_cannot_be_reached(
+        tmp_path, capsys):
+    from dataclasses import replace
+    from uuid import uuid4
+
+    from conftest import free_port
+
+    from cli.main import main
+
+    record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
+                                                     Cadence.QUARTERLY)
+    waiting = write_draft(record, replace(_draft(), flow_run=str(uuid4()),
+                                          api=f"http://127.0.0.1:{free_port()}/api"))
+    assert main(["clear", "--config", str(ROOT / "reporting.toml"), "--period", "2022/23 Q2",
+                 "--outputs", str(tmp_path), "--as", "Head of Service", "--by", "A. Smith"]) == 2
+    said = capsys.readouterr().err
+    assert f"the suspended run {waiting.flow_run} on {waiting.api} could not be" in said
+    assert "nothing was recorded" in said
+    assert read_draft(record) == waiting  # the run still waits for the Head of Service

@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from reporting.errors import ReportingError
-from reporting.layout import OutputLayout
+from reporting.layout import DATA_QUALITY_NAMES, OutputLayout
 from reporting.publish import write_atomic
+from reporting.settings import Settings
+from reporting.wording import markdown_text, without_controls
 
 DRAFT_MARK = "Draft: not for publication"
 
@@ -71,6 +74,9 @@ class Draft:
     decisions: tuple[Decision, ...] = ()
     flow_run: str = ""  # the suspended deployment run waiting on it, if any
     api: str = ""  # the Prefect API that run is on
+    # Earlier drafts of this paper sent back ("changes needed"), oldest first: what they
+    # were asked to change stays with the draft that answers it.
+    sent_back: tuple[Decision, ...] = ()
 
     @property
     def changes_needed(self) -> Decision | None:
@@ -113,7 +119,9 @@ def read_draft(path: Path) -> Draft | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         decisions = tuple(Decision(**d) for d in data.pop("decisions", ()))
-        return Draft(**{**data, "roles": tuple(data["roles"]), "decisions": decisions})
+        sent_back = tuple(Decision(**d) for d in data.pop("sent_back", ()))
+        return Draft(**{**data, "roles": tuple(data["roles"]), "decisions": decisions,
+                        "sent_back": sent_back})
     except (ValueError, TypeError, KeyError) as error:
         raise ClearanceError(f"{path}: the clearance record cannot be read ({error}); make a "
                              "new draft with `reporting run`") from error
@@ -135,9 +143,11 @@ def start_draft(previous: Draft | None, *, period: str, cadence: str, fingerprin
     if (previous is not None and previous.fingerprint == fingerprint
             and previous.roles == tuple(roles) and not previous.changes_needed):
         return replace(previous, documents=documents)
+    sent_back = () if previous is None else previous.sent_back + tuple(
+        d for d in previous.decisions if d.outcome == CHANGES_NEEDED)
     return Draft(period=period, cadence=cadence, fingerprint=fingerprint,
                  made=now.isoformat(timespec="seconds"), roles=tuple(roles),
-                 documents=documents)
+                 documents=documents, sent_back=sent_back)
 
 
 def _role_named(draft: Draft, role: str) -> str:
@@ -178,9 +188,64 @@ def decide(draft: Draft, role: str, by: str, now: datetime, *, changes: str = ""
     return replace(draft, decisions=(*draft.decisions, decision))
 
 
+def uncleared_note(settings: Settings) -> str:
+    """Give what a run mailing its papers uncleared says, once: why, and, for an
+    installation with no `[clearance]` table (one from before clearance), that it is there
+    to be had."""
+    if settings.clearance.given:
+        return "Papers go to members uncleared: [clearance] required is false."
+    return ("Papers go to members uncleared: the settings have no [clearance] table. "
+            "Clearance is available: with [clearance] roles = [\"Head of Service\", ...] in "
+            "reporting.toml, each paper is published as a draft and mailed to members only "
+            "once every role has cleared it (docs/operations.md, Clearance).")
+
+
 def clearance_line(draft: Draft) -> str:
     """The paper's clearance line: the roles that cleared it, never their names."""
     return "Cleared by: " + ", ".join(draft.cleared_by) if draft.cleared_by else ""
+
+
+def _code(path: object) -> str:
+    """`path` as a Markdown code span (a path is copied, not read as prose)."""
+    return "`" + " ".join(without_controls(str(path)).replace("`", "").split()) + "`"
+
+
+def form_description(draft: Draft, role: str, folder: Path, documents: dict[str, str],
+                     exceptions: list[str], findings: list) -> str:
+    """Give the sign-off form's description, as Markdown with every word from a return,
+    the plan or a person escaped: whose turn it is and what each answer does, the drafts
+    by path (Prefect serves no files), the delivery exceptions and the data-quality
+    findings counted by kind, so the approver can decide from the run page.
+
+    `documents`: file name by kind ("PDF": "scrutiny-report-....pdf"), in `folder`.
+    """
+    text = markdown_text
+    lines = [f"## Clearance: {text(draft.period)} {text(draft.cadence)} paper", "",
+             f"Waiting for the **{text(role)}**; the roles clear in order: "
+             f"{text(', '.join(draft.roles))}.", "",
+             "**cleared** passes the draft on; the last role's clearance publishes it without "
+             "the mark and mails it to members. **changes needed** (say what in Comments) "
+             "publishes and sends nothing.", ""]
+    for earlier in (*draft.sent_back[-1:], *draft.decisions):
+        what = ("sent the last draft back" if earlier in draft.sent_back
+                else earlier.outcome)
+        when = datetime.fromisoformat(earlier.at).strftime("%d %b %Y %H:%M").lstrip("0")
+        lines.append(f"- The {text(earlier.role)} {text(what)} ({text(earlier.by)}, "
+                     f"{text(when)})" + (f": {text(earlier.comments)}"
+                                         if earlier.comments else ""))
+    lines += ["", "### The drafts", "", f"In {_code(folder)}:", ""]
+    lines += [f"- {text(kind)}: {_code(name)}" for kind, name in documents.items()]
+    lines += ["", f"### Delivery exceptions ({len(exceptions)})", ""]
+    lines += [f"- {text(line)}" for line in exceptions] or ["None."]
+    problems = [f for f in findings if f.data_quality]
+    lines += ["", f"### Data quality ({len(problems)} findings)", ""]
+    counts = Counter((f.severity, f.code.name) for f in problems)
+    lines += [f"- {count} {text(code.replace('_', ' ').lower())} ({severity.word})"
+              for (severity, code), count in sorted(counts.items())] or ["None."]
+    if problems:
+        lines += ["", f"Each with its file and cell in {_code(DATA_QUALITY_NAMES[0])}, "
+                      "beside the drafts."]
+    return "\n".join(lines)
 
 
 def drafts_under(layout: OutputLayout) -> Iterator[tuple[Path, Draft]]:
