@@ -308,6 +308,15 @@ def _update(text: str, limit: TextBounds, large: bool) -> str:
     return cut_words(text, short, SHORT_CUT_NOTE.format(limit=short)) or NO_UPDATE
 
 
+def _new_date_line(progress: Progress, limit: TextBounds) -> str:
+    """The new date the return gave, with its reason: "New date: 31 January 2024 (reason:
+    ...)", "New date given as 'when the contractor returns'"; "" when none was given."""
+    said = new_date_words(progress, limit)
+    if not said:
+        return ""
+    return f"New date: {said}" if progress.revised_date else said[0].upper() + said[1:]
+
+
 def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeriod | None,
                   limit: TextBounds, due_before: frozenset[Cadence] = frozenset(),
                   promised: bool = True, large: bool = False) -> ActionEntry:
@@ -342,8 +351,7 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
                              CUT_NOTE.format(limit=limit)) or NO_NEXT_STEPS,
         flags=tuple(kinds),
         forecast=progress.forecast,
-        new_date_line=(f"New date: {said}" if (said := new_date_words(progress, limit))
-                       else ""),
+        new_date_line=_new_date_line(progress, limit),
         **travel,
     )
 
