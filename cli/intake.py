@@ -28,20 +28,25 @@ def register(commands: argparse._SubParsersAction) -> None:
     init = commands.add_parser(
         "init", help="make a new installation: folders and a settings file to fill in")
     init.add_argument("folder", type=Path, nargs="?", default=Path("."), metavar="DIR")
+    init.add_argument("--committee", action="append", default=[], metavar="NAME",
+                      help="the committee that receives both papers; given twice, the first "
+                           "receives the quarterly paper and the second the six-monthly")
     init.set_defaults(handler=init_command)
 
 
 def init_command(args: argparse.Namespace) -> int:
     from reporting.installation import init_installation
 
-    made, kept = init_installation(args.folder)
+    made, kept = init_installation(args.folder, args.committee)
     for path in made:
         print(f"  made  {path}")
     for path in kept:
         print(f"  kept  {path} (already there, not changed)")
     settings = args.folder / "reporting.toml"
-    print(f"\nNext: fill in the council's name, committee and plan title in {settings}, put "
-          f"the plan workbook in {args.folder / 'inputs' / 'plan'}, then run "
+    committee = "" if args.committee else ", committee"
+    print(f"\nNext: fill in the council's name{committee} and plan title in {settings}, put "
+          f"the plan workbook in {args.folder / 'inputs' / 'plan'} (`reporting plan import` "
+          "reads the plan as the council publishes it), then run "
           "`reporting templates --period ...` for the officers' returns.")
     return 0
 

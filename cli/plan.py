@@ -67,7 +67,8 @@ def check_command(args: argparse.Namespace) -> int:
     if path is None:
         from reporting.settings import load_settings
 
-        settings = load_settings(args.config)
+        # Before its committees are named: the plan needs only where it is.
+        settings = load_settings(args.config, complete=False)
         inputs = args.inputs or settings.inputs
         path = find_plan(Path(inputs) / "plan")
     if not path.exists():
@@ -124,4 +125,5 @@ def _intake_settings(args: argparse.Namespace):
     """
     from reporting.settings import load_settings
 
-    return load_settings(args.config).intake if args.config is not None else None
+    return load_settings(args.config, complete=False).intake if args.config is not None \
+        else None

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from reporting.period import Period, PeriodError
 from reporting.status import Status, parse_status
-from reporting.wording import without_controls
+from reporting.wording import long_date, without_controls
 
 
 def cell_text(value: object) -> str:
@@ -77,6 +78,11 @@ def parse_period(value: object) -> Period | None:
         return period
     day = parse_date(value)
     return Period.quarter_containing(day) if day else None
+
+
+def named_period(value: object) -> Period | None:
+    """Give the period a cell names in words ("Q2 2022/23"), not through a date, or None."""
+    return _named_period(cell_text(value))
 
 
 def _named_period(text: str) -> Period | None:
@@ -186,6 +192,176 @@ def date_is_loose(value: object) -> bool:
     if isinstance(value, (date, datetime, int, float)) and not isinstance(value, bool):
         return False
     return parse_date(value) is not None and not _EXACT.search(cell_text(value))
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """What a date cell of a return says: the words typed, the day read from them (None
+    when they give no day), and, for words that are not one clear day, how they were read.
+
+    A loose reading is always stated to the officer with the exact form to write instead
+    (`stated`); only words with no reading at all are left for the checks to flag.
+    """
+
+    text: str  # what the officer typed, as they see it ("" for an empty cell)
+    day: date | None
+    how: str = ""  # "" for one clear day; else how it was read ("the end of the month")
+    meant: date | None = None  # another day the words may mean ("Jan 24": 24 January)
+
+    @property
+    def loose(self) -> bool:
+        return self.day is not None and bool(self.how)
+
+    @property
+    def stated(self) -> str:
+        """Say how loose words were read and what to write instead: "'Jan 24' was read as
+        31 January 2024 (the end of the month): if you meant 24 January, write 24/01/2024;
+        else write 31/01/2024" ("" for one clear day, or no day at all)."""
+        if not self.loose:
+            return ""
+        said = f"'{self.text}' was read as {long_date(self.day)} ({self.how})"
+        write = f"write {self.day:%d/%m/%Y}"
+        if self.meant:
+            return (f"{said}: if you meant {self.meant.day} {self.meant:%B}, write "
+                    f"{self.meant:%d/%m/%Y}; else {write}")
+        return f"{said}: {write} to give the day itself"
+
+
+# Words officers put around a date that change nothing of the day they mean.
+_FILLER = re.compile(
+    r"^(?:(?:by|before|due|due by|no later than|completed?|completed? by|achieved|"
+    r"achieved on|on|w/e|we|wk ending|week ending|w/ending|revised to|now|new date|"
+    r"expected|expected by|estimated|approx|approximately|around|about|circa|c|target|"
+    r"on or before|the)\b[.:]? *)+")
+_PART_OF_MONTH = {"early": 10, "mid": 15, "middle of": 15, "late": 0}
+
+
+def _without_filler(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.lower()).strip(" .,;:-")
+    text = _FILLER.sub("", text)
+    return re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).strip(" .,;:-")
+
+
+def _in_year(month: int, day: int | None, around: date, future: bool) -> date | None:
+    """Give the day (`day` None: the month's end) in the year that puts it nearest to
+    `around`, or (`future`) first on or after it."""
+    options = []
+    for year in (around.year - 1, around.year, around.year + 1):
+        try:
+            options.append(date(year, month, day) if day else _end_of_month(year, month))
+        except ValueError:
+            continue
+    if future:
+        return min((d for d in options if d >= around), default=None)
+    return min(options, key=lambda d: (abs((d - around).days), -d.toordinal()), default=None)
+
+
+def _yearless(text: str, around: date | None, future: bool) -> tuple[date, str] | None:
+    """Read a day or month written without its year ("13 Oct", "31/3", "end of March")."""
+    if around is None:
+        return None
+    text = re.sub(r"^(the )?end of (the )?", "", text)
+    match = re.fullmatch(r"(\d{1,2})[ \-/.]?([a-z]+)|([a-z]+) (\d{1,2})", text)
+    if match:
+        name, number = (match[2], match[1]) if match[1] else (match[3], match[4])
+        if name in _MONTHS:
+            day = _in_year(_MONTHS[name], int(number), around, future)
+            return (day, "the year taken from the period") if day else None
+    match = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})", text)
+    if match and 1 <= int(match[2]) <= 12:
+        day = _in_year(int(match[2]), int(match[1]), around, future)
+        return (day, "the year taken from the period") if day else None
+    if text in _MONTHS:
+        day = _in_year(_MONTHS[text], None, around, future)
+        return (day, "the end of the month, the year taken from the period") if day else None
+    return None
+
+
+def _part_of_month(text: str) -> tuple[date, str] | None:
+    """Read "mid March 2024", "early Jan 24", "late 2024" (a part of a month or year)."""
+    match = re.fullmatch(r"(early|mid|middle of|late)[ \-]*(.+)", text)
+    if not match:
+        return None
+    whole = parse_date(match[2])
+    if whole is None:
+        return None
+    if re.fullmatch(r"\d{4}", match[2].strip()):  # "late 2024": the year's end
+        return whole, "the end of the year"
+    if _PART_OF_MONTH[match[1]]:
+        return whole.replace(day=_PART_OF_MONTH[match[1]]), f"'{match[1]}' as the " \
+            f"{_PART_OF_MONTH[match[1]]}th of the month"
+    return whole, "the end of the month"
+
+
+_DAY_INSIDE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b"
+                         r"|\b\d{4}-\d{1,2}-\d{1,2}\b"
+                         r"|\b\d{1,2}(?:st|nd|rd|th)? [a-z]{3,9},? \d{4}\b", re.I)
+
+
+def _how_loose(text: str, day: date) -> tuple[str, date | None]:
+    """Say how words read by `parse_date` as a span were read, and any other day meant."""
+    words = _without_filler(text)
+    if re.search(r"\b(q|quarter|h|half)\s*[1-4]\b", words):
+        return "the end of the quarter", None
+    if re.fullmatch(r"(spring|summer|autumn|fall|winter).*", words):
+        return "the end of the season", None
+    if re.fullmatch(r"(fy\s*)?\d{4}\s*[/-]\s*\d{2,4}", words):
+        return "the end of the financial year", None
+    if re.fullmatch(r"\d{4}", words):
+        return "the end of the year", None
+    # "Jan 24": a two-digit year that could be a day of the month.
+    match = re.fullmatch(r"(?:(?:the )?end of (?:the )?)?([a-z]+)[ \-,]*(\d{2})", words)
+    meant = None
+    if match and not words.startswith(("end", "the end")) and 1 <= int(match[2]) <= 31:
+        try:
+            meant = date(day.year, day.month, int(match[2]))
+        except ValueError:
+            meant = None
+    return "the end of the month", meant
+
+
+def read_date(value: object, around: date | None = None, future: bool = False) -> DateReading:
+    """Give what a date cell says: the day, and how it was read where the words are not
+    one clear day.
+
+    One clear day is a real Excel date or a day written out whole (31/03/2023, 31/03/23,
+    2023-03-31, 31 March 2023, "by 31 Mar 2023"). Spans ("March 2024", "Jan 24", "Q3
+    2023/24", "Autumn 2025"), a day inside other words ("31/01/2024 subject to funding"),
+    parts of a month ("mid March 2024") and, given `around` (a day of the period the cell
+    is about), a day or month without its year ("wk ending 13th Oct", "end of March") are
+    read loosely and say how. `future`: a year left out is the first that puts the day on
+    or after `around` (a new date), else the nearest (a day something was done).
+    """
+    text = cell_text(value)
+    if value is None or text == "":
+        return DateReading("", None)
+    if isinstance(value, (datetime, date)):
+        return DateReading(text, parse_date(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        day = parse_date(value)
+        return DateReading(text, day, "a number Excel counts days by" if day else "")
+    day = parse_date(value)
+    if day is not None:
+        if _EXACT.fullmatch(_without_filler(text)) or _EXACT.fullmatch(
+                re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().lower())):
+            return DateReading(text, day)
+        how, meant = _how_loose(text, day)
+        return DateReading(text, day, how, meant)
+    words = _without_filler(text)
+    day = parse_date(words)
+    if day is not None:
+        if _EXACT.fullmatch(words):
+            return DateReading(text, day, "the words around the date left out")
+        how, meant = _how_loose(words, day)
+        return DateReading(text, day, how, meant)
+    for reading in (_part_of_month(words), _yearless(words, around, future)):
+        if reading:
+            return DateReading(text, *reading)
+    inside = _DAY_INSIDE.search(text)
+    if inside and parse_date(inside[0]):
+        return DateReading(text, parse_date(inside[0]), "the day in the words, the rest "
+                                                       "left out")
+    return DateReading(text, None)
 
 
 def read_status(text: str) -> tuple[Status | None, bool]:

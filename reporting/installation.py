@@ -14,13 +14,13 @@ from pathlib import Path
 from reporting.errors import ReportingError
 from reporting.settings import DEFAULT_CONFIG_NAME
 
-SETTINGS_TEMPLATE = """\
+_SETTINGS = """\
 # Settings for the scrutiny report. Paths are relative to this file.
 # Fill in the settings marked "required"; every other one may stay as it is.
 
 [council]
 name = ""              # required, e.g. "Anytown District Council"
-author_contact = ""    # e.g. "performance@anytown.gov.uk, 01234 567890" (a role, not a name)
+{council_committee}author_contact = ""    # e.g. "performance@anytown.gov.uk, 01234 567890" (a role, not a name)
 wards_affected = "All wards"
 key_decision = "No"
 exempt = "No"          # or the paragraph of Schedule 12A that applies
@@ -34,21 +34,7 @@ default_cadence = "quarterly"
 inputs = "inputs"      # holds plan/ (the plan workbook) and returns/<period>/
 outputs = "outputs"
 
-# Who receives each paper. The quarterly paper is a short performance update (often to
-# Cabinet); the six-monthly paper is the full one (often to Overview and Scrutiny).
-[committees.quarterly]
-name = ""              # required, e.g. "Cabinet"
-report_of = ""         # e.g. "Director of Corporate Services"
-portfolio_holder = ""  # e.g. "Portfolio Holder for Communities"
-# Meeting dates, by the period each report covers, e.g. "2025-26-Q2" = 2025-11-03
-meetings = {}
-
-[committees.six-monthly]
-name = ""              # required, e.g. "Overview and Scrutiny Committee"
-report_of = ""
-portfolio_holder = ""
-meetings = {}
-
+{committees}
 # The implications section of each paper. Each one left out reads "None arising directly
 # from this report." Others may be added, e.g. data_protection = "...".
 [implications]
@@ -86,7 +72,7 @@ sender = ""            # e.g. "performance@anytown.gov.uk"
 committee = []         # the addresses the papers go to
 
 # Lead officer and email for each service area's return, e.g.
-# "Housing" = { officer = "Housing Manager", email = "housing@anytown.gov.uk" }
+# "Housing" = {{ officer = "Housing Manager", email = "housing@anytown.gov.uk" }}
 [contacts]
 
 # Abbreviations the plan uses, explained in the paper's glossary, e.g.
@@ -94,11 +80,78 @@ committee = []         # the addresses the papers go to
 [glossary]
 """
 
+# One committee takes both papers: [council] committee, meeting on the [meetings] dates.
+_ONE_COMMITTEE = """\
+committee = {name}    # required: the committee that receives both papers, e.g. "Overview and Scrutiny Committee"
+report_author = ""     # the officer or director the report is "of"
+lead_member = ""       # e.g. "Portfolio Holder for Communities"
+"""
+_ONE_COMMITTEE_MEETS = """\
+# The committee's meeting dates, by the period each report covers, e.g.
+# "2025-26-Q2" = 2025-11-03
+[meetings]
+
+# A council whose quarterly and six-monthly papers go to two committees names each one
+# instead (`reporting init --committee NAME --committee NAME` writes them):
+# [committees.quarterly]
+# name = "Cabinet"
+# meetings = {{ "2025-26-Q2" = 2025-11-03 }}
+# [committees.six-monthly]
+# name = "Overview and Scrutiny Committee"
+# meetings = {{ "2025-26-Q2" = 2025-11-17 }}
+"""
+# Two committees, one a paper: the quarterly (a short performance update, often to
+# Cabinet) and the six-monthly (the full one, often to Overview and Scrutiny).
+_TWO_COMMITTEES = """\
+# Who receives each paper: the quarterly paper, a short performance update, and the
+# six-monthly paper, the full one.
+[committees.quarterly]
+name = {quarterly}
+report_of = ""         # e.g. "Director of Corporate Services"
+portfolio_holder = ""  # e.g. "Portfolio Holder for Communities"
+# Meeting dates, by the period each report covers, e.g. "2025-26-Q2" = 2025-11-03
+meetings = {{}}
+
+[committees.six-monthly]
+name = {six_monthly}
+report_of = ""
+portfolio_holder = ""
+meetings = {{}}
+"""
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def settings_text(committees: tuple[str, ...] | list[str] = ()) -> str:
+    """Give a new installation's reporting.toml: one committee taking both papers ([council]
+    committee, filled in when one is named), or, with two names, the quarterly paper's
+    committee and the six-monthly paper's."""
+    committees = tuple(committees)
+    if len(committees) > 2:
+        raise ReportingError("name one committee (it takes both papers) or two (the first "
+                             "takes the quarterly paper, the second the six-monthly)")
+    if len(committees) == 2:
+        return _SETTINGS.format(council_committee="", committees=_TWO_COMMITTEES.format(
+            quarterly=_quoted(committees[0]), six_monthly=_quoted(committees[1])))
+    one = _ONE_COMMITTEE.format(name=_quoted(committees[0]) if committees else '""')
+    return _SETTINGS.format(council_committee=one, committees=_ONE_COMMITTEE_MEETS.format())
+
+
+SETTINGS_TEMPLATE = settings_text()
+
 FOLDERS = ("inputs/plan", "inputs/returns", "outputs")
 
 
-def init_installation(folder: Path) -> tuple[list[Path], list[Path]]:
-    """Make `folder` an installation; give (what was made, what was there and kept)."""
+def init_installation(folder: Path, committees: tuple[str, ...] | list[str] = ()
+                      ) -> tuple[list[Path], list[Path]]:
+    """Make `folder` an installation; give (what was made, what was there and kept).
+
+    `committees`: none or one (that committee takes both papers) or two (the quarterly
+    paper's, then the six-monthly paper's); see `settings_text`.
+    """
+    text = settings_text(committees)
     folder = Path(folder)
     made, kept = [], []
     for name in FOLDERS:
@@ -108,7 +161,7 @@ def init_installation(folder: Path) -> tuple[list[Path], list[Path]]:
     settings = folder / DEFAULT_CONFIG_NAME
     try:
         with settings.open("x", encoding="utf-8") as out:  # never over an existing file
-            out.write(SETTINGS_TEMPLATE)
+            out.write(text)
         made.append(settings)
     except FileExistsError:
         kept.append(settings)

@@ -24,6 +24,7 @@ must start in under 0.3 s, and importing pydantic would take about 0.1 s of that
 import difflib
 import re
 import tomllib
+from contextvars import ContextVar
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from functools import cache
@@ -576,7 +577,7 @@ def _read_keys(declared: dict[str, tuple[Field, object]], values: dict, at: _At,
         elif hint is Path and f.default is not MISSING:
             found[f.name] = at.base / f.default  # relative to the file, given or not
         if f.default is MISSING and f.default_factory is MISSING and not found.get(f.name):
-            if rule["required"](data) if "required" in rule else True:
+            if not _PARTIAL.get() and (rule["required"](data) if "required" in rule else True):
                 raise at.of(key).error(
                     f"is required, for example {key} = \"{rule['example']}\"")
             found[f.name] = hint()  # needed in some files only: empty in this one
@@ -676,8 +677,11 @@ def declared_settings() -> dict[str, tuple[str, ...]]:
     return declared
 
 
-def load_settings(path: Path | str | None = None) -> Settings:
+def load_settings(path: Path | str | None = None, complete: bool = True) -> Settings:
     """Give the Settings in `path` (default `reporting.toml` in the working folder).
+
+    `complete=False`: for what a command needs before the council's details are filled in
+    (`reporting plan check` in a new installation), a required setting left out is empty.
 
     Relative paths in the file are taken from the file's own folder. A missing file, a file
     that is not TOML, a table or setting the schema does not declare, a missing required
@@ -694,5 +698,62 @@ def load_settings(path: Path | str | None = None) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from error
-    return _read_settings(data, path)
+        raise ConfigError(f"{path}: {toml_problem(text, error)}") from None
+    if complete:
+        return _read_settings(data, path)
+    token = _PARTIAL.set(True)
+    try:
+        return _read_settings(data, path)
+    finally:
+        _PARTIAL.reset(token)
+
+
+# Set while a file is read for what a command needs of it before the council's details
+# are filled in (`complete=False`): a required setting left out is read as empty.
+_PARTIAL: ContextVar[bool] = ContextVar("partial_settings", default=False)
+
+
+def _toml_line(text: str, error: tomllib.TOMLDecodeError) -> tuple[int, str, str]:
+    """Give the line number, the line and tomllib's own words for where the file broke."""
+    said = str(error)
+    match = re.search(r"\(at line (\d+), column \d+\)$", said)
+    words = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", said)
+    number = int(match[1]) if match else len(text.splitlines())
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    return number, line, words
+
+
+def toml_problem(text: str, error: tomllib.TOMLDecodeError) -> str:
+    """Say in plain words what is wrong at the line where `text` stops being TOML: "line
+    83: a name with '&' or a space must be in quotes: "B&B" = ..."."""
+    number, line, words = _toml_line(text, error)
+    at = f"line {number}"
+    stripped = line.split("#", 1)[0].strip()
+    key, equals, value = stripped.partition("=")
+    key, value = key.strip(), value.strip()
+    if key and not key.startswith(("[", '"', "'")) and not re.fullmatch(r"[A-Za-z0-9_.-]+", key):
+        odd = next((c for c in key if not re.fullmatch(r"[A-Za-z0-9_.-]", c)), " ")
+        odd = "a space" if odd.isspace() else f"'{odd}' or a space"
+        shown = f'"{key}" = {value or "..."}' if equals else f'"{key}" = ...'
+        return f"{at}: a name with {odd} must be in quotes: {shown}"
+    if key and equals and not value:
+        return f"{at}: '{key} =' needs a value after it, such as {key} = \"...\""
+    if key and equals and value and "Invalid value" in words:
+        return (f"{at}: the words after '{key} =' must be in quotes: "
+                f'{key} = "{value.strip(chr(34) + chr(39))}"')
+    if key and not equals and not stripped.startswith("["):
+        return f"{at}: '{stripped}' needs an '=' and a value, such as {key} = \"...\""
+    if "Unterminated string" in words or "Illegal character" in words:
+        return (f"{at}: a text is not closed, or holds a character TOML refuses: write it "
+                "in double quotes on one line, such as name = \"Anytown District Council\"")
+    twice = re.search(r"Cannot declare \((.*)\) twice", words)
+    if twice:
+        table = ".".join(part.strip(" '\"") for part in twice[1].split(",") if part.strip())
+        return (f"{at}: the table [{table}] is written twice: put its settings under the "
+                f"first [{table}] and delete this one")
+    if "Cannot overwrite a value" in words:
+        return f"{at}: '{key or stripped}' is set twice: keep one of them"
+    if "date" in words.lower():
+        return f"{at}: a date is written year-month-day, such as 2025-11-03"
+    return f"{at}: this line is not a setting TOML can read ({words[:1].lower()}{words[1:]})"

@@ -111,7 +111,8 @@ def test_one_plan_that_cannot_be_read_is_named_and_the_others_go_on(tmp_path, mo
     assert [line for line in out.splitlines() if line.startswith("==")] == [
         "== Rutland.Climate: The health plan ==", "== health: The health plan =="]
     assert err.splitlines() == [
-        "reporting: left out plans/broken/reporting.toml: Invalid value (at line 2, column 8)",
+        "reporting: left out plans/broken/reporting.toml: line 2: 'name =' needs a value after "
+            "it, such as name = \"...\"",
         "reporting: left out plans/climate/reporting.toml: [schedule] quarterly_cron must be "
         "a cron string of five fields, such as \"0 7 15 1,4,7,10 *\" ('35' is not a day of "
         "month (1-31)), not '0 7 35 1,4,7,10 *'",

@@ -46,7 +46,7 @@ def test_a_receipt_names_each_problem_with_its_cell_and_what_to_do(tmp_path):
     assert "Accepted 2 rows on 2 actions (1.a, 1.b)." in text
     assert "- Return!D8: 'Purple' is not a status. [MISSING_STATUS]" in text
     assert "  What to do: Use one of Complete, On track, At risk, Off track, Not started." in text
-    assert "- Return!F8: 'next year' is not a date. [UNREADABLE_DATE]" in text
+    assert "- Return!F8: the revised date 'next year' is not a date, so the paper gives the new date in these words. [UNREADABLE_DATE]" in text
     assert "- Return!D9: the status is On track but the update says 'Postponed'. [STATUS_MISMATCH]" \
         in text
 

@@ -147,16 +147,16 @@ def test_init_makes_an_installation_to_fill_in_and_overwrites_nothing(tmp_path, 
     # Filled in, it loads; run again, nothing that is there changes.
     filled = text.replace('name = ""', 'name = "Anytown District Council"', 1) \
         .replace('title = ""', 'title = "Council Plan"', 1)
-    # Each committee's name is required too, and says which is missing.
-    for name, committee in (("quarterly", "Cabinet"), ("six-monthly", "Scrutiny Panel")):
-        (folder / "reporting.toml").write_text(filled)
-        with pytest.raises(ConfigError, match=rf"\[committees.{name}\] name is required"):
-            load_settings(folder / "reporting.toml")
-        filled = filled.replace('name = ""', f'name = "{committee}"', 1)
+    # The one committee that takes both papers is required too, and says so.
+    (folder / "reporting.toml").write_text(filled)
+    with pytest.raises(ConfigError, match=r"\[council\] committee is required"):
+        load_settings(folder / "reporting.toml")
+    filled = filled.replace('committee = ""', 'committee = "Scrutiny Panel"', 1)
     (folder / "reporting.toml").write_text(filled)
     settings = load_settings(folder / "reporting.toml")
     assert settings.council == "Anytown District Council"
     assert settings.committee_for(Cadence.SIX_MONTHLY).name == "Scrutiny Panel"
+    assert settings.committee_for(Cadence.QUARTERLY).name == "Scrutiny Panel"
     assert settings.implications[0] == ("Financial", "None arising directly from this report.")
     capsys.readouterr()
     assert cli.main(["init", str(folder)]) == 0
@@ -287,9 +287,10 @@ def test_every_setting_a_new_installation_s_file_shows_is_accepted(tmp_path):
     from reporting.installation import SETTINGS_TEMPLATE
 
     filled = SETTINGS_TEMPLATE.replace('name = ""', 'name = "Anytown"') \
-        .replace('title = ""', 'title = "Council Plan"')
+        .replace('title = ""', 'title = "Council Plan"') \
+        .replace('committee = ""', 'committee = "Scrutiny Panel"')
     settings = load_settings(_write(tmp_path, filled))
-    assert settings.committee_for(Cadence.QUARTERLY).name == "Anytown"
+    assert settings.committee_for(Cadence.QUARTERLY).name == "Scrutiny Panel"
     # Those it shows commented out are settings of their table too (or the council's own).
     for table, key in _settings_shown(SETTINGS_TEMPLATE):
         assert table in SCHEMA, f"the new installation's file shows [{table}]"

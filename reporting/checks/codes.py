@@ -135,8 +135,10 @@ MILESTONE_ELSEWHERE = Code(
     "MILESTONE_ELSEWHERE", M, "a row whose milestone is another action's, none of its own: a "
     "mistyped reference (1.10 typed into a number cell reads 1.1); not used")
 UNREADABLE_DATE = Code(
-    "UNREADABLE_DATE", L, "a revised date or date achieved that is not a date (the cell is "
-    "not used)")
+    "UNREADABLE_DATE", L, "a revised date, date achieved or `Date completed` whose words give "
+    "no date at all: the officer's words are kept (a revised date's are in the paper); words "
+    "read loosely (\"Jan 24\", \"wk ending 13th Oct\") are not flagged, the receipt says how "
+    "they were read and what to write")
 UNREADABLE_FORECAST = Code(
     "UNREADABLE_FORECAST", L, "a forecast year-end status that is not a status")
 WRONG_PERIOD = Code(

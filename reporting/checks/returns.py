@@ -80,6 +80,15 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 "no one is named as having approved the return",
                 "ask your head of service to approve it and put their name in 'Approved by'",
                 "Approved by")
+    for ret in updates.returns:
+        if ret.usable and ret.date_completed_text and ret.date_completed is None:
+            yield _file_finding(
+                updates, ret, codes.UNREADABLE_DATE,
+                f"{ret.file} gives its Date completed as '{ret.date_completed_text}', which "
+                "is not a date the report can read.",
+                f"the Date completed '{ret.date_completed_text}' is not a date",
+                "write the day the return was completed as 31/03/2023 (day/month/year)",
+                "Date completed")
     used = {id(r) for r in updates.received.values()}
     old = {id(f.ret) for f in updates.fates if f.fate is Fate.OLD}
     for ret in updates.returns:
@@ -232,11 +241,14 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
     for column, typed, value in (("Revised date", row.revised_date_text, row.revised_date),
                                  ("Date achieved", row.date_achieved_text, row.date_achieved)):
         if typed and value is None:
+            kept = "the paper gives the new date in these words" if column == "Revised date" \
+                else "no date achieved was taken from it"
             yield _row_finding(
                 updates, fate, codes.UNREADABLE_DATE, column,
                 f"The {column.lower()} '{typed}' given for {ref} is not a date the "
-                "report can read, so it was not used.",
-                f"'{typed}' is not a date", "write it as 31/03/2023")
+                f"report can read: {kept}.",
+                f"the {column.lower()} '{typed}' is not a date, so {kept}",
+                "write the day as 31/03/2023 (day/month/year)")
     if row.forecast_text and row.forecast_status is None:
         yield _row_finding(
             updates, fate, codes.UNREADABLE_FORECAST, "Forecast year-end status",

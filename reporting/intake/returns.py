@@ -23,10 +23,13 @@ from datetime import date
 from pathlib import Path
 
 from reporting.cells import (
+    DateReading,
     cell_text,
+    named_period,
     normalise_action_id,
-    parse_date,
+    parse_date,  # noqa: F401 (tests read it from here)
     parse_period,
+    read_date,
     read_status,
 )
 from reporting.period import Period, PeriodError
@@ -189,6 +192,7 @@ class Return:
     completed_by: str = ""
     approved_by: str = ""
     date_completed: date | None = None
+    date_completed_text: str = ""  # what the officer typed in Date completed
     sheet: str = ""
     rows: tuple[ReturnRow, ...] = ()
     problems: tuple[Problem, ...] = ()
@@ -267,13 +271,15 @@ def _fill_merged(grid, merged, columns: dict[str, int], header_at: int) -> None:
 def _table(
     path: Path, grid: list[list[object]], address, problems: list[Problem], notes: list[Note],
     merged=(), hidden=(), sheet: str = "", delimiter: str = "",
-    unshown: dict[tuple[int, int], str] | None = None,
+    unshown: dict[tuple[int, int], str] | None = None, period: Period | None = None,
 ) -> tuple[dict[str, object], dict[str, str], list[ReturnRow]]:
     """Read header fields and rows from a grid of cell values.
 
     `address(row_index, column_index)` names a cell for messages ("Return!D12", "line 5, column D");
     `sheet` is the sheet the grid is ("" for a CSV file, whose `delimiter` is named);
-    `unshown` the cells holding an error or an uncomputed formula (see `Sheet.unshown`).
+    `unshown` the cells holding an error or an uncomputed formula (see `Sheet.unshown`);
+    `period` the period the return is for (its folder's), which gives a date written
+    without its year its year (else the return's own Period field does).
     """
     name_of_file = shown_name(path.name)
     header_at = _find_header(grid)
@@ -308,6 +314,16 @@ def _table(
             fix="add it (see the return template)"))
         return fields, field_cells, []
     _fill_merged(grid, merged, columns, header_at)
+    period = period or parse_period(fields.get("Period"))
+
+    def dated(values: list[object], name: str, where: str, future: bool) -> DateReading:
+        # A new date is ahead of the period's start; a day achieved is near its end.
+        around = (period.start if future else period.end) if period else None
+        reading = read_date(cell(values, name), around, future)
+        if reading.loose:
+            notes.append(Note(name_of_file, where,
+                              f"the {name.lower()} {reading.stated}"))
+        return reading
 
     held: dict[str, str] = {}  # this row's cells that show nothing to read
 
@@ -340,8 +356,8 @@ def _table(
             notes.append(Note(name_of_file, address(r, None),
                               "a row with no action ID, status or update was skipped"))
             continue
-        revised_text = cell_text(cell(values, "Revised date"))
-        achieved_text = cell_text(cell(values, "Date achieved"))
+        revised = dated(values, "Revised date", cells.get("Revised date", ""), True)
+        achieved = dated(values, "Date achieved", cells.get("Date achieved", ""), False)
         status, combined = read_status(status_text)
         if combined:
             notes.append(Note(name_of_file, cells["Status"],
@@ -361,15 +377,15 @@ def _table(
             status=status,
             status_text=status_text,
             progress_update=update,
-            revised_date=parse_date(cell(values, "Revised date")),
+            revised_date=revised.day,
             reason_for_revised_date=cell_text(cell(values, "Reason for revised date")),
-            date_achieved=parse_date(cell(values, "Date achieved")),
+            date_achieved=achieved.day,
             evidence=cell_text(cell(values, "Evidence")),
             next_steps=cell_text(cell(values, "Next steps")),
             cells=cells,
             forecast_status=forecast,
-            revised_date_text=revised_text,
-            date_achieved_text=achieved_text,
+            revised_date_text=revised.text,
+            date_achieved_text=achieved.text,
             forecast_text=forecast_text,
             combined_status=combined,
             status_reason=cell_text(cell(values, "Why is it at risk or off track?")),
@@ -497,15 +513,19 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
                       problems=tuple(problems))
     if _stamp(path) != before:
         return settling_return(path, 0, while_read=True)
+    folder = _folder_period(path)
     fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden,
-                                       sheet, "" if sheet else delimiter_of(data), unshown)
+                                       sheet, "" if sheet else delimiter_of(data), unshown,
+                                       folder)
+    completed = _header_dates(path, fields, field_cells, folder, notes)
     return Return(
         path=path,
         service_area=cell_text(fields.get("Service area")) or service_area_from_name(path),
         period_text=cell_text(fields.get("Period")),
         completed_by=cell_text(fields.get("Completed by")),
         approved_by=cell_text(fields.get("Approved by")),
-        date_completed=parse_date(fields.get("Date completed")),
+        date_completed=completed.day,
+        date_completed_text=completed.text,
         sheet=sheet,
         rows=tuple(rows),
         problems=tuple(problems),
@@ -513,6 +533,34 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
         field_cells=field_cells,
         content=data,
     )
+
+
+def _folder_period(path: Path) -> Period | None:
+    """Give the period a return's folder names (inputs/returns/2023-24-Q2/), or None."""
+    try:
+        return Period.parse(path.parent.name)
+    except PeriodError:
+        return None
+
+
+def _header_dates(path: Path, fields: dict[str, object], field_cells: dict[str, str],
+                  folder: Period | None, notes: list[Note]) -> DateReading:
+    """Read the header's Date completed (and say how its Period was read, where loosely):
+    words that are not one clear day are read and the reading stated, never dropped."""
+    file = shown_name(path.name)
+    period_text = cell_text(fields.get("Period"))
+    said = parse_period(fields.get("Period"))
+    if said is not None and period_text and said.label != period_text \
+            and named_period(period_text) is None:
+        notes.append(Note(file, field_cells.get("Period", ""),
+                          f"the Period '{period_text}' was read as {said.label}: write "
+                          f"{said.label}"))
+    around = (folder or said).end if (folder or said) else None
+    reading = read_date(fields.get("Date completed"), around)
+    if reading.loose:
+        notes.append(Note(file, field_cells.get("Date completed", ""),
+                          f"the Date completed {reading.stated}"))
+    return reading
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

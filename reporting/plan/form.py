@@ -18,7 +18,7 @@ SHEETS: dict[str, str] = {
 
 COLUMNS: dict[tuple[str, str], str] = {
     ("Priorities", "Priority"): "The priority's number (1, 2) or the theme's name (Greener "
-                                "Harborough). The Actions sheet names it the same way.",
+                                "Places). The Actions sheet names it the same way.",
     ("Priorities", "Title"): "The priority's title. A numbered priority is headed "
                              "'Priority 1: Title'; a named theme by its name alone.",
     ("Actions", "Action ID"): "The council's own reference, kept as written: 1.a, 16, 1.10, "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting.report.exceptions import FlagLike, kinds_of
+from reporting.report.exceptions import FlagLike, kinds_of, new_date_words
 from reporting.report.tables import COLUMNS, LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, \
     Table, make_table
 from reporting.report.travel import PreviousPeriod, Travel, direction
@@ -81,6 +81,9 @@ class ActionEntry:
     target_line: str = ""
     milestone_lines: tuple[str, ...] = ()
     earlier_status: str = ""  # the status word last quarter ("" when not compared)
+    # The new date the return gave, with its reason ("New date: 31 January 2024 (reason:
+    # ...)"), also for an action the plan gives no due date; "" when none was given.
+    new_date_line: str = ""
 
     @property
     def shows_promise(self) -> bool:
@@ -97,11 +100,13 @@ class ActionEntry:
         """The update, led by the target and the milestones where the row gives them: what
         the status is judged against, beside it."""
         measures = [line for line in (self.target_line, *self.milestone_lines) if line]
+        new_date = (f"\n{self.new_date_line}" if self.new_date_line.endswith(".")
+                    else f"\n{self.new_date_line}.") if self.new_date_line else ""
         if not measures:
-            return self.progress_update
+            return self.progress_update + new_date
         # One paragraph (each part ends a sentence), then the officer's words on their own.
         said = " ".join(m if m.endswith((".", "!", "?", ":")) else f"{m}." for m in measures)
-        return "\n".join((said, f"{WORDS['update']} {self.progress_update}"))
+        return "\n".join((said, f"{WORDS['update']} {self.progress_update}")) + new_date
 
     @property
     def promise_update_and_forecast(self) -> str:
@@ -200,7 +205,11 @@ def _plan_words(text: str) -> str:
 def _dated_line(m) -> str:
     """One milestone of a plan that dates its milestones: "Launch: Complete (due Autumn
     2025)", "Report to Cabinet: Not reported (no date set)"."""
-    if not m.milestone.due_date:
+    unread = m.row.revised_date_text if m.row and m.revised_date is None else ""
+    if unread:  # the officer's words for a new date that read as no date
+        when = f"due {m.milestone.due}, " if m.milestone.due_date else ""
+        when += f"new date given as '{unread}'"
+    elif not m.milestone.due_date:
         when = (f"now due {long_date(m.revised_date)}" if m.revised_date
                 else WORDS["no_milestone_date"])
     else:
@@ -299,6 +308,15 @@ def _update(text: str, limit: TextBounds, large: bool) -> str:
     return cut_words(text, short, SHORT_CUT_NOTE.format(limit=short)) or NO_UPDATE
 
 
+def _new_date_line(progress: Progress, limit: TextBounds) -> str:
+    """The new date the return gave, with its reason: "New date: 31 January 2024 (reason:
+    ...)", "New date given as 'when the contractor returns'"; "" when none was given."""
+    said = new_date_words(progress, limit)
+    if not said:
+        return ""
+    return f"New date: {said}" if progress.revised_date else said[0].upper() + said[1:]
+
+
 def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeriod | None,
                   limit: TextBounds, due_before: frozenset[Cadence] = frozenset(),
                   promised: bool = True, large: bool = False) -> ActionEntry:
@@ -333,6 +351,7 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
                              CUT_NOTE.format(limit=limit)) or NO_NEXT_STEPS,
         flags=tuple(kinds),
         forecast=progress.forecast,
+        new_date_line=_new_date_line(progress, limit),
         **travel,
     )
 

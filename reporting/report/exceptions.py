@@ -127,16 +127,45 @@ def _being_done(p: Progress, why: str, done: str) -> str:
     return NOTHING_BEYOND_UPDATE if why and not p.status_reason else NOT_STATED
 
 
+# A new date the officer wrote in words that give no date ("when the IT system is in").
+NEW_DATE_GIVEN_AS = "new date given as '{words}'"
+
+
+def unread_new_date(p: Progress) -> tuple[str, str]:
+    """Give the words of a new date the return gave for the action that read as no date,
+    and their reason (("", "") when none): the paper prints them rather than lose them."""
+    dated = {" ".join(m.text.lower().split()) for m in p.action.milestones if m.due_date}
+    for row in p.rows:
+        if row.revised_date_text and row.revised_date is None \
+                and " ".join(row.milestone.lower().split()) not in dated:
+            return row.revised_date_text, row.reason_for_revised_date
+    return "", ""
+
+
+def new_date_words(p: Progress, limit) -> str:
+    """The action's new date as the paper gives it, with its reason ("" for none): the
+    date read, else the officer's words for it (`NEW_DATE_GIVEN_AS`)."""
+    words, reason = unread_new_date(p)
+    if not p.revised_date and not words:
+        return ""
+    if p.revised_date:
+        reason = p.reason_for_revised_date
+    when = long_date(p.revised_date) if p.revised_date else NEW_DATE_GIVEN_AS.format(
+        words=words)
+    reason = cut_words(_one_paragraph(reason), limit, CUT_NOTE.format(limit=limit))
+    return DATE_WITH_REASON.format(date=when, reason=reason) if reason else when
+
+
 def _by_when(p: Progress, end: date, limit: int) -> str:
-    """The new date with its reason; for an overdue action, never the date already missed."""
-    if p.overdue(end):  # whatever date it has is already past
+    """The new date with its reason; for an overdue action, never the date already missed
+    (but the words of a new date that read as no date, which is not known to be missed)."""
+    unread, _ = unread_new_date(p)
+    if p.overdue(end) and not (unread and not p.revised_date):  # its date is already past
         return NO_NEW_DATE
-    if not p.revised_date:
+    said = new_date_words(p, limit)
+    if not said:
         return p.action.due
-    reason = cut_words(_one_paragraph(p.reason_for_revised_date), limit,
-                       CUT_NOTE.format(limit=limit))
-    return DATE_WITH_REASON.format(date=long_date(p.revised_date), reason=reason) if reason \
-        else long_date(p.revised_date)
+    return said[0].upper() + said[1:]
 
 
 def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int,

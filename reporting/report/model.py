@@ -412,7 +412,8 @@ def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
             received="Received" if ret else (
                 WORDS["unreadable"] if unread_return(merged, service) else "Missing"),
             date_completed=(long_date(ret.date_completed) if ret.date_completed
-                            else WORDS["not_stated"]) if ret else "",
+                            else f"given as '{ret.date_completed_text}'"
+                            if ret.date_completed_text else WORDS["not_stated"]) if ret else "",
             actions_covered=len(owned),
             actions_updated=len(updated),
             outstanding=", ".join(outstanding) or "None",

@@ -116,11 +116,28 @@ def _coverage(updates: PeriodUpdates, action_id: str) -> str:
     return f"; {article} {action.cadence.value} action, so not in {reports} for {updates.period.label}"
 
 
+def _dates_read(row) -> str:
+    """Say the dates a row gives as the report read them ("; new date 31 January 2024
+    (reason: new IT system); achieved 3 May 2023"), the officer's words where they give no
+    date: what the officer typed is never passed over in silence."""
+    said = []
+    for label, day, typed in (("new date", row.revised_date, row.revised_date_text),
+                              ("achieved", row.date_achieved, row.date_achieved_text)):
+        if day is not None:
+            said.append(f"{label} {long_date(day)}")
+        elif typed:
+            said.append(f"{label} given as '{typed}' (not a date)")
+        if label == "new date" and (day is not None or typed) and row.reason_for_revised_date:
+            said[-1] += f" (reason: {row.reason_for_revised_date})"
+    return "".join(f"; {part}" for part in said)
+
+
 def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
     row = fate.row
     # Why a row was not used is worded once, by the checks, for its finding and for here.
     text = ("Used" + _coverage(updates, row.action_id)) if fate.used else \
         f"Not used: {why_not_used(updates, fate)}"
+    text += _dates_read(row)
     # The reference as the plan writes it ("GB1"), not the key it was matched by ("gb.1").
     action = updates.plan.action(row.action_id) if updates.plan and row.action_id else None
     return RowLine(row.where("Action ID"), row.raw_action_id or "(blank)",
@@ -209,7 +226,9 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
     details = tuple((label, value) for label, value in (
         ("Service area", ret.service_area), ("Period", ret.period_text),
         ("Completed by", ret.completed_by), ("Approved by", ret.approved_by),
-        ("Date completed", long_date(ret.date_completed)), ("Sheet", ret.sheet),
+        ("Date completed", long_date(ret.date_completed) or (
+            f"'{ret.date_completed_text}' (not a date)" if ret.date_completed_text else "")),
+        ("Sheet", ret.sheet),
     ) if value)
     if left_out:
         ids = [f.action_id for f in left_out]
