@@ -105,9 +105,12 @@ def send_mail(email: EmailSettings, messages: list[Outgoing], record: Path) -> D
         logger.info("Sent %r to %s", outgoing.subject, outgoing.to)
     for outgoing in delivery.already_sent:
         logger.info("Already sent %r to %s; not sending it again", outgoing.subject, outgoing.to)
+    for outgoing, when in delivery.changed:
+        logger.warning("%r was sent to %s on %s and has changed since; the corrected paper is "
+                       "not sent again (the policy officer is told)", outgoing.subject,
+                       outgoing.to, when)
     for outgoing in delivery.notices:
-        logger.warning("Told the policy officer (%s) of messages whose outcome is unknown",
-                       outgoing.to)
+        logger.warning("Told the policy officer (%s): %s", outgoing.to, outgoing.subject)
     for line in delivery.problems():
         logger.error("%s", line)
     if delivery.failed and not refused:  # a retry cannot mend a missing password

@@ -315,3 +315,31 @@ def test_a_bad_address_in_the_settings_is_one_line_naming_the_setting(tmp_path):
     path.write_text(base + '[email]\npolicy_officer = "policy@example.gov.uk"\nstopped = true\n')
     email = load_settings(path).email
     assert email.policy_officer == "policy@example.gov.uk" and email.stopped
+
+
+def test_a_paper_changed_after_it_was_sent_is_not_sent_again_and_the_policy_officer_is_told_once(
+        smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    record = SentRecord(tmp_path / "email-sent.json")
+    settings = _email(port, policy_officer="policy@example.gov.uk")
+    messages = _papers_to(["a@example.gov.uk", "b@example.gov.uk"], tmp_path)
+    first = deliver(settings, messages, record)
+    assert first.ok and len(inbox.messages) == 2 and first.changed == []
+    same = deliver(settings, messages, record)  # the same paper again: nothing at all
+    assert same.changed == [] and same.notices == [] and len(inbox.messages) == 2
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.7 corrected")  # a late return came in
+    corrected = deliver(settings, messages, record)
+    assert [o.to for o, _ in corrected.changed] == ["a@example.gov.uk", "b@example.gov.uk"]
+    assert corrected.sent == [] and corrected.ok
+    assert len(inbox.messages) == 3  # no member sent it twice; the policy officer told
+    to, notice = inbox.messages[2]
+    assert to == ("policy@example.gov.uk",)
+    assert notice["Subject"] == "Papers changed after sending: 2 members hold the earlier version"
+    body = notice.get_body().get_content()
+    assert "paper.pdf" in body and "a@example.gov.uk, sent " in body
+    assert "not sent" in body and str(record.path) in body
+    again = deliver(settings, messages, record)  # the same corrected version: told once
+    assert len(again.changed) == 2 and again.notices == [] and len(inbox.messages) == 3
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.7 corrected twice")
+    deliver(settings, messages, record)  # another version: told again
+    assert len(inbox.messages) == 4

@@ -65,6 +65,9 @@ class Delivery:
     unknown: list[tuple[Outgoing, str]] = field(default_factory=list)
     unrecorded: list[tuple[Outgoing, str]] = field(default_factory=list)
     notices: list[Outgoing] = field(default_factory=list)  # outcome-unknown notices sent
+    # Sent before with other attachments (the paper changed since): (message, when sent).
+    # Never sent again; the policy officer is told once for each version.
+    changed: list[tuple[Outgoing, str]] = field(default_factory=list)
     withheld: list[Outgoing] = field(default_factory=list)
     disabled: bool = False
     stopped: bool = False
@@ -266,10 +269,13 @@ class SentRecord:
         self._update(change)
 
     def mark_sent(self, outgoing: Outgoing) -> None:
+        attached = attachments_digest(outgoing)
+
         def change(data: dict) -> None:
             data["sending"].pop(outgoing.key, None)
             data["sent"][outgoing.key] = {"to": outgoing.to, "subject": outgoing.subject,
-                                          "at": _now()}
+                                          "at": _now(),
+                                          **({"attachments": attached} if attached else {})}
             data["failed"].pop(outgoing.key, None)
 
         self._update(change)
@@ -283,6 +289,46 @@ class SentRecord:
                                             "attempts": failure["attempts"] + 1}
 
         self._update(change)
+
+
+def attachments_digest(outgoing: Outgoing) -> str:
+    """Give the sha256 of the message's attachments, names and bytes ("" with none, or when
+    one cannot be read): what a member holds, to tell a changed paper from the one sent."""
+    if not outgoing.attachments:
+        return ""
+    digest = hashlib.sha256()
+    try:
+        for path in outgoing.attachments:
+            digest.update(Path(path).name.encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
+                   record: SentRecord) -> Outgoing:
+    """Give the notice telling the policy officer that papers members were sent have been
+    published again with other contents; its key names this version, so each is told once."""
+    versions = sorted(f"{o.key}={attachments_digest(o)}" for o, _ in changed)
+    digest = hashlib.sha256("\n".join(versions).encode("utf-8")).hexdigest()[:16]
+    subjects = sorted({o.subject for o, _ in changed})
+    names = sorted({Path(a).name for o, _ in changed for a in o.attachments})
+    lines = "".join(f"  {o.to}, sent {when}\n" for o, when in changed)
+    body = (
+        f"The papers \"{'; '.join(subjects)}\" have been published again and now differ from "
+        "the ones members were sent (a return came in or was corrected after they went):\n\n"
+        + "".join(f"  {name}\n" for name in names)
+        + "\nThe corrected papers were not sent: each member is sent a paper once. These "
+        f"members hold the earlier version:\n\n{lines}\n"
+        "If the committee should have the corrected papers, send them as a supplementary or "
+        "revised paper, saying what changed. To have a run send them to every member again, "
+        f"remove their entries from \"sent\" in {record.path} and run the report again.\n\n"
+        "Policy and Performance\n"
+    )
+    return Outgoing(f"changed-since-sent/{digest}", policy_officer,
+                    f"Papers changed after sending: {len(changed)} member"
+                    f"{'s' if len(changed) != 1 else ''} hold the earlier version", body)
 
 
 def _unwritable(error: BaseException) -> str:
@@ -302,6 +348,10 @@ def _send_one(settings: EmailSettings, outgoing: Outgoing, record: SentRecord,
         return
     if outgoing.key in data["sent"]:
         result.already_sent.append(outgoing)
+        sent = data["sent"][outgoing.key]
+        before, now = sent.get("attachments", ""), attachments_digest(outgoing)
+        if before and now and before != now:
+            result.changed.append((outgoing, str(sent.get("at", "earlier"))))
         return
     if outgoing.key in data["sending"]:
         since = data["sending"][outgoing.key].get("since", "an earlier run")
@@ -398,6 +448,10 @@ def deliver(settings: EmailSettings, messages: list[Outgoing], record: SentRecor
             _send_one(settings, outgoing, record, send, result, refused)
     if result.unknown and settings.policy_officer:
         notice = unknown_notice(settings.policy_officer, result.unknown, record)
+        result.add(deliver(replace(settings, policy_officer=""), [notice], record, send,
+                           refused))
+    if result.changed and settings.policy_officer:
+        notice = changed_notice(settings.policy_officer, result.changed, record)
         result.add(deliver(replace(settings, policy_officer=""), [notice], record, send,
                            refused))
     return result
