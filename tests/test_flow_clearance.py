@@ -25,7 +25,7 @@ class Served:
     """A quarterly deployment of one installation, served by a Runner that runs what is
     scheduled once each time it is asked (as `reporting serve` would, between polls)."""
 
-    def __init__(self, folder: Path, port: int, inputs: Path) -> None:
+    def __init__(self, folder: Path, port: int, inputs: Path) -> None:  # noqa: F811
         from prefect.runner import Runner
 
         from flows.deployments import deployments
