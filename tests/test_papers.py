@@ -133,23 +133,20 @@ def test_exceptions_come_under_their_priority_most_serious_first_each_linked_to_
                       make_row("2.b", "At risk"), make_row("2.c", "Off track"))
     model = prepare(plan, [ret]).model  # 3.a: no row, so not reported
     section = next(s for s in model.outline if s.key == "exceptions")
-    groups = [b for b in section.blocks if b.kind == "subsection"]
+    [table] = [b.table for b in section.blocks if b.kind == "table"]
     # The priorities in the plan's order, with Appendix A's headings; under each, the most
     # serious first (off track before at risk), as the whole list comes.
-    assert [g.heading for g in groups] == [s.heading for s in model.sections] == [
+    assert [g.heading for g in table.groups] == [s.heading for s in model.sections] == [
         "Priority 1: Priority title 1", "Priority 2: Priority title 2",
         "Priority 3: Priority title 3"]
-    refs = [[row[0].split(" ")[0] for row in g.blocks[0].table.rows] for g in groups]
+    refs = [[table.rows[i][0].split(" ")[0] for i in rows] for _group, rows in table.grouped()]
     assert refs == [["1.b", "1.a"], ["2.c", "2.b"], ["3.a"]]
     order = [e.action_id for e in model.exceptions]
     assert all(order.index(a) < order.index(b) for group in refs for a, b in zip(group, group[1:]))
     # Each reference links to an anchor that is its own action's row in Appendix A.
-    rows = {}
-    for block in next(s for s in model.outline if s.key == "actions").blocks:
-        table = block.blocks[0].table
-        rows.update(zip(table.anchors, (row[0] for row in table.rows)))
-    for group in groups:
-        table = group.blocks[0].table
-        for row, link in zip(table.rows, table.links):
-            assert row[0].startswith(f"{link.text} ") and rows[link.anchor] == link.text
+    [appendix] = [b.table for s in model.outline if s.key == "actions" for b in s.blocks
+                  if b.kind == "table"]
+    rows = dict(zip(appendix.anchors, (row[0] for row in appendix.rows)))
+    for row, link in zip(table.rows, table.links):
+        assert row[0].startswith(f"{link.text} ") and rows[link.anchor] == link.text
     assert len(set(rows)) == 6

@@ -291,9 +291,10 @@ def test_the_html_follows_the_models_tables_not_its_own(model):
         dataclasses.replace(first, actions=tuple(reversed(first.actions))),))
     reader = _Read()
     reader.feed(render_html(changed))
-    [actions] = [t for t in reader.tables if t["caption"] == first.heading]
+    [actions] = [t for t in reader.tables if t["class"].startswith("actions")]
+    # The priority's row, then its actions.
     assert [cells[0][1] for _part, cells in actions["rows"][1:]] == [
-        a.id for a in reversed(first.actions)]
+        first.heading, *(a.id for a in reversed(first.actions))]
 
 
 def test_the_models_tables_are_the_html_tables_cell_by_cell(model, read):
@@ -302,13 +303,17 @@ def test_the_models_tables_are_the_html_tables_cell_by_cell(model, read):
     for found, table in zip(read.tables, tables):
         rows = found["rows"]
         assert rows[0] == ("thead", [("th", heading) for heading in table.headings]), table.key
-        expected = [("tbody", row) for row in table.rows] + [("tfoot", row) for row in table.footer]
+        # Each group of rows (a priority's) is led by a row naming it, across the table.
+        expected = [row for group, indexes in table.grouped()
+                    for row in ([("tbody", (group.heading,))] if group else [])
+                    + [("tbody", table.rows[i]) for i in indexes]]
+        expected += [("tfoot", row) for row in table.footer]
         # A line break inside a cell (the action's lead) reads as a space.
         assert [(part, [text for _tag, text in cells]) for part, cells in rows[1:]] == [
             (part, [" ".join(str(cell).split()) for cell in row]) for part, row in expected
         ], table.key
         # The first cell heads its row, except in the exceptions table.
-        first_tags = {cells[0][0] for _part, cells in rows[1:]}
+        first_tags = {cells[0][0] for _part, cells in rows[1:] if len(cells) > 1}
         assert first_tags == ({"th"} if table.row_headers else {"td"}), table.key
 
 
@@ -409,11 +414,19 @@ def test_each_exceptions_reference_links_to_its_actions_row_in_appendix_a(model,
 
 def test_exceptions_are_grouped_under_appendix_as_priorities_each_in_the_contents(model, html):
     section = next(s for s in model.outline if s.key == "exceptions")
-    groups = [b for b in section.blocks if b.kind == "subsection"]
+    # One table, its rows in a group per priority, each led by a row naming it: not a
+    # heading and a header row for each priority.
+    [table] = [b.table for b in section.blocks if b.kind == "table"]
+    groups = table.groups
     # Appendix A's headings, in its order; an exception on an action in no priority last.
     assert [g.heading for g in groups] == [*(s.heading for s in model.sections), "Other actions"]
-    rows = [[row[0].split(" ")[0] for row in g.blocks[0].table.rows] for g in groups]
+    rows = [[table.rows[i][0].split(" ")[0] for i in indexes] for _g, indexes in table.grouped()]
     assert rows == [["1.b"], ["6.c"], ["1.e"]]
+    exceptions = html[html.index('id="exceptions"'):html.index('id="returns"')]
+    assert exceptions.count("<table") == 1 and exceptions.count("<tbody>") == 3
+    assert "<h3" not in exceptions
+    assert ('<tr class="group"><th scope="rowgroup" colspan="4" id="exceptions_1">'
+            'Priority 1: Housing for all</th></tr>') in exceptions
     # The contents list each priority under section 7 and under Appendix A, linked.
     lines = [(line.level, line.heading) for line in model.contents_lines]
     exceptions_at = lines.index((1, model.headings["exceptions"]))

@@ -171,7 +171,9 @@ def test_status_is_written_as_a_word_in_a_dark_enough_colour(
 ) -> None:
     actions = [a for s in model.sections for a in s.actions]
     appendix = [i for i, table in enumerate(model.tables_in_order) if table.key == "actions"]
-    status_cells = [row.cells[2] for i in appendix for row in document.tables[i].rows[1:]]
+    # Each priority's row (one cell across the table) is left out: it holds no status.
+    status_cells = [row.cells[2] for i in appendix for row in document.tables[i].rows[1:]
+                    if len({id(c._tc) for c in row.cells}) > 1]
     assert [c.text for c in status_cells] == [a.status.value for a in actions]
     for cell in status_cells:
         for run in cell.paragraphs[0].runs:
@@ -182,9 +184,9 @@ def test_status_is_written_as_a_word_in_a_dark_enough_colour(
 def test_every_table_repeats_its_header_row_and_has_alternative_text(
     document: DocxDocument, model: ReportModel
 ) -> None:
-    # front sheet, summary by priority, the exceptions of each priority (and of 1.e, in no
-    # priority of this model), returns, a table per priority, status key, travel key, glossary
-    assert len(document.tables) == 6 + (len(model.sections) + 1) + len(model.sections)
+    # front sheet, summary by priority, the exceptions (grouped by priority), returns,
+    # Appendix A (grouped by priority), status key, travel key, glossary
+    assert len(document.tables) == 8
     for table in document.tables:
         tbl_pr = table._tbl.tblPr
         for tag in ("w:tblCaption", "w:tblDescription"):
@@ -266,7 +268,7 @@ def test_no_exceptions_are_reported_in_words_not_an_empty_table(model: ReportMod
     quiet = dataclasses.replace(model, exceptions=())
     document = docx.Document(io.BytesIO(render_docx(quiet)))
     assert f"7.1\t{WORDS['no_exceptions']}" in _paragraph_texts(document)
-    assert len(document.tables) == 6 + len(model.sections)
+    assert len(document.tables) == 7
 
 
 def test_control_characters_pasted_into_an_update_do_not_break_the_document(
@@ -296,7 +298,11 @@ def test_every_table_is_the_models_table_row_by_row(
         body = [[f"{arrows[value]} {value}" if column.badge == "travel" and value in arrows
                  else value
                  for column, value in zip(table.columns, row)] for row in table.rows]
-        assert rows == [list(table.headings), *body, *map(list, table.footer)], table.key
+        # Each group of rows (a priority's) is led by one cell across the table naming it.
+        grouped = [row for group, indexes in table.grouped()
+                   for row in ([[group.heading] * len(table.columns)] if group else [])
+                   + [body[i] for i in indexes]]
+        assert rows == [list(table.headings), *grouped, *map(list, table.footer)], table.key
         caption = grid._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))
         assert caption == table.caption
 
@@ -403,9 +409,12 @@ def test_each_exceptions_reference_links_to_its_actions_bookmarked_row(
     marks = _bookmarks(document)
     # Every action's row in Appendix A is a bookmark on its reference, and every bookmark
     # opens and closes around it.
+    # Each priority's row is a bookmark too, where the contents link to it.
     actions = [a for s in model.sections for a in s.actions]
+    groups = {g.anchor: g.heading for t in model.tables_in_order for g in t.groups}
     assert {name: text for name, text in marks.items()} == {
-        action_anchor(a.id): a.id for a in actions}
+        **{action_anchor(a.id): a.id for a in actions}, **groups}
+    assert {line.anchor for line in model.contents_lines if line.level == 2} == set(groups)
     body = document.element.body
     starts = [b.get(qn("w:id")) for b in body.iter(qn("w:bookmarkStart"))]
     assert sorted(starts) == sorted(b.get(qn("w:id")) for b in body.iter(qn("w:bookmarkEnd")))

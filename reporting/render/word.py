@@ -25,7 +25,15 @@ from docx.text.paragraph import Paragraph
 from reporting.report import outline
 from reporting.report.by_priority import StatusChart
 from reporting.report.model import ReportModel
-from reporting.report.tables import LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, Link, Table
+from reporting.report.tables import (
+    LEAD_LINE,
+    STATUS_BADGE,
+    TRAVEL_BADGE,
+    Column,
+    Link,
+    RowGroup,
+    Table,
+)
 from reporting.report.travel import Travel
 from reporting.report.words import WORDS
 from reporting.status import Status
@@ -317,7 +325,7 @@ def _caption(doc: DocxDocument, text: str, keep_with_next: bool = True) -> Parag
 # Column widths of each table in cm (every page is portrait: 17 cm between the margins).
 _WIDTHS: dict[str, tuple[float, ...]] = {
     "front": (5.0, 12.0),
-    "exceptions": (5.2, 4.0, 5.5, 2.3),
+    "exceptions": (4.4, 4.3, 5.6, 2.7),
     "returns": (4.1, 2.0, 3.1, 2.4, 2.4, 3.0),
     "status_key": (3.5, 13.5),
     "travel_key": (4.5, 12.5),
@@ -356,42 +364,78 @@ def _cell_text(column: Column, value: str) -> str:
     return value
 
 
+def _group_row(row, group: RowGroup, bookmarks: list[str]) -> None:
+    """Make `row` one cell across the table naming `group` (a priority), kept with the row
+    after it; a bookmark where the contents link to it, and Heading 3's outline level, so
+    that Word's contents list it as they list the priorities' headings."""
+    cell = row.cells[0].merge(row.cells[-1])
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.space_before = Pt(2)
+    paragraph.paragraph_format.keep_with_next = True
+    run = paragraph.add_run(_text(group.heading))
+    run.bold = True
+    run.font.size = Pt(10.5)
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), str(_CONTENTS_LEVELS[1] - 1))
+    paragraph._p.get_or_add_pPr().append(level)
+    if group.anchor:
+        bookmarks.append(group.anchor)
+        _bookmark(paragraph, group.anchor, len(bookmarks))
+
+
 def _add_table(doc: DocxDocument, table: Table, bookmarks: list[str]) -> DocxTable:
     """Add `table` gridded, with a bold, shaded header row that repeats on every page.
 
     Its caption and description are its alternative text; a shown caption is printed above
-    it too. Footer rows (the totals) follow the body once, the last marked as the total row.
-    A short table is kept on one page; a long one at least keeps its header with its first
-    row. A row's anchor is a bookmark on its first cell (`bookmarks`: the names so far, which
-    give each its number), and a row's link a hyperlink at the start of its first cell.
+    it too. Each group of body rows (a priority's) is led by a row naming it. Footer rows
+    (the totals) follow the body once, the last marked as the total row. A short table is
+    kept on one page; a long one at least keeps its header with its first row. A row's
+    anchor is a bookmark on its first cell (`bookmarks`: the names so far, which give each
+    its number), and a row's link a hyperlink at the start of its first cell.
     """
     if table.caption_shown:
         _caption(doc, table.caption)
     widths_cm = _widths(table)
-    body = [[_cell_text(column, value) for column, value in zip(table.columns, row)]
-            for row in table.rows] + [list(row) for row in table.footer]
-    grid = doc.add_table(rows=1 + len(body), cols=len(table.columns))
+    # Each row of the grid: ("header", values), ("group", RowGroup), ("body", index, values)
+    # or ("footer", values).
+    lines: list[tuple] = [("header", table.headings)]
+    for group, indexes in table.grouped():
+        if group is not None:
+            lines.append(("group", group))
+        lines += [("body", i, [_cell_text(column, value)
+                               for column, value in zip(table.columns, table.rows[i])])
+                  for i in indexes]
+    lines += [("footer", list(row)) for row in table.footer]
+    grid = doc.add_table(rows=len(lines), cols=len(table.columns))
     grid.style = doc.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     grid.autofit = False
     _set_cell_margins(grid, _SIDE_MARGINS.get(table.key, 85))
-    keep_rows_with_next = len(body) if len(body) <= _SHORT_TABLE_ROWS else 1
+    body_rows = len(lines) - 1
+    keep_rows_with_next = body_rows if body_rows <= _SHORT_TABLE_ROWS else 1
     for column, width in zip(grid.columns, widths_cm):
         column.width = Cm(width)
 
-    for row_index, (row, values) in enumerate(zip(grid.rows, [table.headings, *body])):
-        is_header = row_index == 0
+    for row_index, (row, line) in enumerate(zip(grid.rows, lines)):
+        is_header = line[0] == "header"
         _keep_row_whole(row, header=is_header)
-        for cell, value, width, column in zip(row.cells, values, widths_cm, table.columns):
+        for cell, width in zip(row.cells, widths_cm):
             cell.width = Cm(width)
+        if line[0] == "group":
+            _group_row(row, line[1], bookmarks)
+            continue
+        body_index = line[1] if line[0] == "body" else None
+        values = line[-1]
+        for cell, value, column in zip(row.cells, values, table.columns):
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.paragraph_format.keep_with_next = row_index < keep_rows_with_next
             text, lead = _text(value), ""
             if not is_header and LEAD_LINE in text:
                 text, lead = text.rsplit(LEAD_LINE, 1)
-            first_of_body_row = column is table.columns[0] and 0 < row_index <= len(table.rows)
-            link = table.link_of(row_index - 1) if first_of_body_row else None
+            first_of_body_row = column is table.columns[0] and body_index is not None
+            link = table.link_of(body_index) if first_of_body_row else None
             if link is not None and text.startswith(link.text):
                 linked = _add_link(paragraph, link)
                 if table.key in _SMALL_TABLES:
@@ -404,8 +448,8 @@ def _add_table(doc: DocxDocument, table: Table, bookmarks: list[str]) -> DocxTab
             if table.key in _SMALL_TABLES:
                 for each in paragraph.runs:
                     each.font.size = Pt(_SMALL_TABLES[table.key])
-            if first_of_body_row and table.anchor_of(row_index - 1):
-                bookmarks.append(table.anchor_of(row_index - 1))
+            if first_of_body_row and table.anchor_of(body_index):
+                bookmarks.append(table.anchor_of(body_index))
                 _bookmark(paragraph, bookmarks[-1], len(bookmarks))
             if is_header:
                 run.bold = True

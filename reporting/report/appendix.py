@@ -1,5 +1,5 @@
-"""Appendix A: every covered action, a row of its priority's table, with what the plan
-promised beside what the return says.
+"""Appendix A: every covered action, a row under its priority, with what the plan promised
+beside what the return says.
 
 The promise (what we will do, the target, each milestone with its date and status) is what
 "On track" is judged against. A large paper cannot give it for every action and stay

@@ -197,5 +197,6 @@ def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int
     ordered = tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
     intro = (f"{plural(len(ordered), 'action needs', 'actions need')} {body}'s "
              "attention: off track, at risk, overdue, slipped, forecast to end worse or not "
-             "reported. The most serious come first." if ordered else WORDS["no_exceptions"])
+             "reported. They are grouped by priority, the most serious first within each."
+             if ordered else WORDS["no_exceptions"])
     return intro, ordered

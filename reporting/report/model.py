@@ -2,8 +2,8 @@
 
 Both documents (HTML/PDF and Word) are views of one ReportModel: they lay it out and never
 work out a status, a count or a flag themselves. Every string here is final text. Each
-table gives its header and rows (`ReportModel.tables_in_order`, every action a row of its
-priority's table), so a renderer is one loop over each.
+table gives its header and rows (`ReportModel.tables_in_order`, every action a row of
+Appendix A under its priority), so a renderer is one loop over each.
 
 `build_report_model` puts the model together from a few builders, one per part of the paper:
 front sheet, purpose and recommendation, sections of actions (`reporting.report.appendix`), summary, exceptions, returns
@@ -57,6 +57,7 @@ from reporting.report.tables import (
     Column,
     Link,
     Table,
+    grouped_table,
     make_table,
     table_columns,
 )
@@ -168,7 +169,8 @@ class ReportModel:
                   (*paragraphs(self.summary), *shown("by_priority"), *chart)),
             Draft("exceptions", "Delivery exceptions",
                   (Paragraph(self.exceptions_intro if self.exceptions else WORDS["no_exceptions"],
-                             style="intro"), *self._exceptions_by_priority())),
+                             style="intro"),
+                   *((TableBlock(self._exceptions_table()),) if self.exceptions else ()))),
             Draft("returns", "Returns received and missing",
                   (Paragraph(self.returns_intro, style="intro"), *shown("returns"))),
             Draft("consultation", "Consultation", paragraphs(self.consultation)),
@@ -182,42 +184,45 @@ class ReportModel:
                   (Items(self.background_papers),) if self.background_papers else ()),
             Draft("actions", "progress on each action",
                   (*paragraphs(self.appendix_intro, "intro"),
-                   *(Subsection(s.heading, (TableBlock(replace(
-                       s.table, anchors=tuple(action_anchor(a.id) for a in s.actions))),),
-                       anchor=anchor("actions", str(n)))
-                       for n, s in enumerate(self.sections, 1))),
+                   *((TableBlock(self._actions_table()),) if self.sections else ())),
                   appendix=True),
             Draft("status_key", "status key", (*shown("status_key"), *shown("travel_key")),
                   appendix=True),
             Draft("glossary", "glossary of abbreviations", shown("glossary"), appendix=True),
         ))
 
-    def _exceptions_by_priority(self) -> tuple[Subsection, ...]:
-        """Give the delivery exceptions under their priorities, in Appendix A's order and
-        with its headings, the most serious first under each (as `exceptions` come).
+    def _actions_table(self) -> Table:
+        """Give Appendix A: one table, each priority's actions a group of its rows, led by a
+        row naming the priority (one header for all, not a heading and a header for each).
 
-        Each action's reference links to its row in Appendix A.
+        Every priority's table has the same columns (the model decides them once for all).
+        """
+        tables = [s.table for s in self.sections]
+        return grouped_table(
+            "actions", tables[0].columns,
+            [(s.heading, anchor("actions", str(n)), table.rows)
+             for n, (s, table) in enumerate(zip(self.sections, tables), 1)],
+            anchors=[action_anchor(a.id) for s in self.sections for a in s.actions])
+
+    def _exceptions_table(self) -> Table:
+        """Give the delivery exceptions as one table, grouped under their priorities in
+        Appendix A's order and with its headings, the most serious first in each (as
+        `exceptions` come). Each action's reference links to its row in Appendix A.
         """
         priority_of = {a.id: n for n, s in enumerate(self.sections, 1) for a in s.actions}
         headings = {n: s.heading for n, s in enumerate(self.sections, 1)}
         groups: dict[int, list[ExceptionLine]] = {}
         for line in self.exceptions:
             groups.setdefault(priority_of.get(line.action_id, 0), []).append(line)
-        columns = table_columns("exceptions", "action-id", "problem", "message", "by-when")
-        blocks = []
-        for n in sorted(groups, key=lambda n: n or len(headings) + 1):
-            heading = headings.get(n, _OTHER_ACTIONS)
-            lines = groups[n]
-            table = make_table("exceptions", columns,
-                               [(f"{e.action_id} {e.action}{LEAD_LINE}{e.lead}", e.problem,
-                                 e.being_done, e.by_when) for e in lines])
-            table = replace(
-                table, caption=f"{table.caption}: {heading}",
-                links=tuple(Link(e.action_id, action_anchor(e.action_id))
-                            if e.action_id in priority_of else None for e in lines))
-            blocks.append(Subsection(heading, (TableBlock(table),),
-                                     anchor=anchor("exceptions", str(n))))
-        return tuple(blocks)
+        order = sorted(groups, key=lambda n: n or len(headings) + 1)
+        lines = [e for n in order for e in groups[n]]
+        return grouped_table(
+            "exceptions", table_columns("exceptions", "action-id", "problem", "message", "by-when"),
+            [(headings.get(n, _OTHER_ACTIONS), anchor("exceptions", str(n)),
+              [(f"{e.action_id} {e.action}{LEAD_LINE}{e.lead}", e.problem, e.being_done,
+                e.by_when) for e in groups[n]]) for n in order],
+            links=[Link(e.action_id, action_anchor(e.action_id))
+                   if e.action_id in priority_of else None for e in lines])
 
     @property
     def headings(self) -> dict[str, str]:
@@ -244,7 +249,7 @@ class ReportModel:
 
         A table with nothing to list is left out: the travel key when the report is not
         compared with a period, the glossary when it explains nothing. The delivery
-        exceptions are a table per priority, in the outline.
+        exceptions and Appendix A, each one table grouped by priority, are in the outline.
         """
         tables = {
             "front": make_table("front", table_columns("front", "item", "detail"),

@@ -1,7 +1,7 @@
 """The paper's outline: its sections in reading order, each a list of blocks.
 
 Every renderer walks the outline and draws each kind of block one way (a paragraph, a
-table, the chart, a list, a priority's sub-section); none of them knows which sections a
+table, its rows perhaps in groups under a priority, the chart, a list, a sub-section); none of them knows which sections a
 paper has or in what order. Numbers come from a section's place in the list, never from
 its title: sections 1, 2, 3 ..., appendices A, B, C, and in the numbered sections every
 paragraph its own number (1.1, 1.2 ...) for members to cite, the same in every document.
@@ -51,7 +51,8 @@ class Items:
 
 @dataclass(frozen=True)
 class Subsection:
-    """A heading one level down and what follows it (a priority in Appendix A)."""
+    """A heading one level down and what follows it (the delivery exceptions and Appendix A
+    group their rows by priority in one table instead: `Table.groups`)."""
 
     heading: str
     blocks: tuple[Block, ...]
@@ -127,13 +128,17 @@ def anchor(kind: str, name: str) -> str:
 
 
 def contents_lines(sections: Iterable[Section]) -> tuple[ContentsLine, ...]:
-    """Give the contents: each section, and under it each sub-section it gives an anchor
-    (a priority of the delivery exceptions and of Appendix A)."""
+    """Give the contents: each section, and under it each sub-section or group of a table's
+    rows it gives an anchor (a priority of the delivery exceptions and of Appendix A)."""
     lines = []
     for section in sections:
         lines.append(ContentsLine(section.anchor, section.heading, 1))
-        lines += [ContentsLine(block.anchor, block.heading, 2) for block in section.blocks
-                  if isinstance(block, Subsection) and block.anchor]
+        for block in section.blocks:
+            if isinstance(block, Subsection) and block.anchor:
+                lines.append(ContentsLine(block.anchor, block.heading, 2))
+            elif isinstance(block, TableBlock):
+                lines += [ContentsLine(group.anchor, group.heading, 2)
+                          for group in block.table.groups if group.anchor]
     return tuple(lines)
 
 

@@ -3,12 +3,15 @@
 Each table gives its header, body rows and footer rows, all text, so a renderer is one loop
 over each. A row may carry an anchor (an action's row in Appendix A) and its first cell a
 link to one (an exception's reference, to that row); the footer is the totals, shown once
-at the table's end.
+at the table's end. The body may be in groups (a priority's actions), each led by a
+full-width row naming it: one header for the whole table, not a heading and a header per
+priority, which took a line or two of every page of a long paper.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 # Where a cell gives an action's lead service on a line under it; the documents set that
 # line apart (grey), the words being the same in each.
@@ -39,9 +42,9 @@ TABLES = {
                     "For each priority, how many of its actions are at each status, and its "
                     "total; the last row gives the totals for all priorities."),
     "exceptions": ("Delivery exceptions",
-                   "Each action of the priority off track, at risk, overdue, slipped, forecast "
-                   "to end worse or not reported, most serious first: the action, its lead, the "
-                   "problem, what is being done and by when."),
+                   "Each action off track, at risk, overdue, slipped, forecast to end worse or "
+                   "not reported, under its priority, most serious first within each: the "
+                   "action, its lead, the problem, what is being done and by when."),
     "returns": ("Returns received and missing",
                 "For each service area: whether its return was received and when it was "
                 "completed, how many actions it covered and updated, and which actions are "
@@ -50,10 +53,11 @@ TABLES = {
     "travel_key": ("Direction of travel key",
                    "What each direction of travel word in this report means."),
     "glossary": ("Abbreviations", "Each abbreviation used in this report and what it stands for."),
-    "actions": ("Actions", "Each action of the priority: its reference, what it is, what the "
-                           "plan says we will do and the service that leads it, its status, the "
-                           "status forecast for the year end, its direction of travel, and the "
-                           "plan's target and milestones with the progress update."),
+    "actions": ("Progress on each action",
+                "Each action, under its priority: its reference, what it is, what the plan "
+                "says we will do and the service that leads it, its status, the status "
+                "forecast for the year end, its direction of travel, and the plan's target "
+                "and milestones with the progress update."),
 }
 
 
@@ -90,6 +94,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class RowGroup:
+    """A run of body rows led by a full-width row naming them ("Priority 1: Housing for all")."""
+
+    heading: str
+    start: int  # the first body row of the group
+    anchor: str = ""  # where the contents link to it, "" when they do not list it
+
+
+@dataclass(frozen=True)
 class Table:
     """One table as both documents show it: header, body rows and footer rows, all text."""
 
@@ -103,6 +116,7 @@ class Table:
     caption_shown: bool = False  # printed above the table, not only alternative text
     anchors: tuple[str, ...] = ()  # each body row's anchor ("" for none), or () for none at all
     links: tuple[Link | None, ...] = ()  # each body row's link from its first cell, or ()
+    groups: tuple[RowGroup, ...] = ()  # in order, the first at row 0; () for one run of rows
 
     @property
     def headings(self) -> tuple[str, ...]:
@@ -115,6 +129,27 @@ class Table:
     def link_of(self, row: int) -> Link | None:
         """Give the link from body row `row`'s first cell, None when it has none."""
         return self.links[row] if row < len(self.links) else None
+
+    def grouped(self) -> tuple[tuple[RowGroup | None, range], ...]:
+        """Give each group and the indexes of its body rows; (None, all rows) when the table
+        has no groups."""
+        if not self.groups:
+            return ((None, range(len(self.rows))),)
+        ends = [group.start for group in self.groups[1:]] + [len(self.rows)]
+        return tuple((group, range(group.start, end)) for group, end in zip(self.groups, ends))
+
+
+def grouped_table(key: str, columns: tuple[Column, ...],
+                  groups: Sequence[tuple[str, str, Sequence[Sequence]]],
+                  anchors: Sequence[str] = (), links: Sequence[Link | None] = ()) -> Table:
+    """Give table `key` with a group of rows for each (heading, anchor, rows) of `groups`,
+    in order; `anchors` and `links` are for the body rows, all groups' rows in order."""
+    rows, starts = [], []
+    for heading, group_anchor, group_rows in groups:
+        starts.append(RowGroup(heading, len(rows), group_anchor))
+        rows += group_rows
+    return replace(make_table(key, columns, rows), groups=tuple(starts),
+                   anchors=tuple(anchors), links=tuple(links))
 
 
 def make_table(key: str, columns: tuple[Column, ...], rows, footer=(), row_headers=True) -> Table:
