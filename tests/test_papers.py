@@ -42,7 +42,8 @@ def test_the_paper_holds_delivery_exceptions_in_words_and_no_code_or_cell():
     # Delivery known to be at risk comes before what was not reported at all.
     assert report.model.summary[0] == ("Of the 4 delivery exceptions, each action counted once "
                                        "under its most serious problem: 1 at risk and 3 not "
-                                       "reported.")
+                                       "reported (1 of them with no status the report can "
+                                       "read).")
     assert report.model.summary[1].startswith("Needing attention: 1.b ")
 
 

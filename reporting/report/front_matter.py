@@ -146,7 +146,7 @@ def reasons(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
     name = settings.committee_for(cadence).name
     body = meeting_body(name)
     role = ("holds the services that lead each action to account" if _scrutiny(name) else
-            "can direct resources to any action whose delivery is at risk")
+            "can direct resources where they are needed")
     return (f"{body[0].upper()}{body[1:]} monitors the delivery of the {settings.plan_title}. "
             f"Noting progress, and asking for more where delivery is at risk, means it {role}.",)
 
@@ -184,7 +184,7 @@ def recommendation(settings: Settings, merged: Merged, covered: Period,
     considered = (f"considers the {plural(len(exceptions), 'action')} with delivery "
                   f"exceptions set out in section {section}, " if exceptions else "")
     asks = ("identifies any action it wishes to scrutinise further" if _scrutiny(name) else
-            "agrees any further action needed where delivery is at risk")
+            "identifies any action on which it wants a further report from the lead service")
     return (
         f"That {meeting_body(name)} notes the progress made on the {settings.plan_title} in "
         f"{covered.description}, {considered}and {asks}."

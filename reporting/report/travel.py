@@ -105,6 +105,6 @@ def travel_meanings(previous_label: str) -> tuple[tuple[Travel, str], ...]:
         (Travel.IMPROVED, f"The status is better than it was in {previous_label}."),
         (Travel.NO_CHANGE, f"The status is the same as in {previous_label}."),
         (Travel.WORSE, f"The status is worse than in {previous_label}."),
-        (Travel.NOT_COMPARED, f"One of the two has no status to compare: the action was not "
-                              f"reported, or no status was given, in {previous_label} or now."),
+        (Travel.NOT_COMPARED, f"Nothing to compare: not reported, or no status given, in "
+                              f"{previous_label} or now."),
     )
