@@ -322,12 +322,20 @@ def test_a_paper_changed_after_it_was_sent_is_not_sent_again_and_the_policy_offi
     port, inbox = smtp_server()
     record = SentRecord(tmp_path / "email-sent.json")
     settings = _email(port, policy_officer="policy@example.gov.uk")
-    messages = _papers_to(["a@example.gov.uk", "b@example.gov.uk"], tmp_path)
+    members = ("a@example.gov.uk", "b@example.gov.uk")
+    messages = _papers_to(members, tmp_path)
+    pdf = tmp_path / "paper.pdf"
+
+    def published(data: bytes):  # a run publishes its paper, then makes its messages
+        pdf.write_bytes(data)
+        return papers(Q2, "quarterly", "Action Plan monitoring report", "Scrutiny Commission",
+                      members, (pdf,))
+
     first = deliver(settings, messages, record)
     assert first.ok and len(inbox.messages) == 2 and first.changed == []
     same = deliver(settings, messages, record)  # the same paper again: nothing at all
     assert same.changed == [] and same.notices == [] and len(inbox.messages) == 2
-    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.7 corrected")  # a late return came in
+    messages = published(b"%PDF-1.7 corrected")  # a late return came in
     corrected = deliver(settings, messages, record)
     assert [o.to for o, _ in corrected.changed] == ["a@example.gov.uk", "b@example.gov.uk"]
     assert corrected.sent == [] and corrected.ok
@@ -340,6 +348,5 @@ def test_a_paper_changed_after_it_was_sent_is_not_sent_again_and_the_policy_offi
     assert "not sent" in body and str(record.path) in body
     again = deliver(settings, messages, record)  # the same corrected version: told once
     assert len(again.changed) == 2 and again.notices == [] and len(inbox.messages) == 3
-    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.7 corrected twice")
-    deliver(settings, messages, record)  # another version: told again
+    deliver(settings, published(b"%PDF-1.7 corrected twice"), record)  # told again
     assert len(inbox.messages) == 4

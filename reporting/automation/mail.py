@@ -47,6 +47,9 @@ class Outgoing:
     subject: str
     body: str
     attachments: tuple[Path, ...] = ()
+    # The sha256 of the attachments when the message was made (`files_digest`): papers() reads
+    # the documents once for all recipients, not once a member.
+    attached: str = ""
 
 
 @dataclass
@@ -134,9 +137,10 @@ def papers(period: Period, cadence: str, title: str, committee: str,
         + "".join(f"  {Path(d).name}\n" for d in documents)
         + "\nPolicy and Performance\n"
     )
+    attached = files_digest(tuple(documents))
     return [
         Outgoing(f"papers/{period.path}/{cadence}/{to}", to,
-                 f"{title}: {period.label} ({cadence})", body, tuple(documents))
+                 f"{title}: {period.label} ({cadence})", body, tuple(documents), attached)
         for to in recipients
     ]
 
@@ -291,19 +295,24 @@ class SentRecord:
         self._update(change)
 
 
-def attachments_digest(outgoing: Outgoing) -> str:
-    """Give the sha256 of the message's attachments, names and bytes ("" with none, or when
-    one cannot be read): what a member holds, to tell a changed paper from the one sent."""
-    if not outgoing.attachments:
+def files_digest(paths: tuple[Path, ...]) -> str:
+    """Give the sha256 of files' names and bytes ("" with none, or when one cannot be read)."""
+    if not paths:
         return ""
     digest = hashlib.sha256()
     try:
-        for path in outgoing.attachments:
+        for path in paths:
             digest.update(Path(path).name.encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
     except OSError:
         return ""
     return digest.hexdigest()
+
+
+def attachments_digest(outgoing: Outgoing) -> str:
+    """Give the sha256 of the message's attachments: what a member holds, to tell a changed
+    paper from the one sent (made once with the message where it could be)."""
+    return outgoing.attached or files_digest(outgoing.attachments)
 
 
 def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
@@ -446,12 +455,11 @@ def deliver(settings: EmailSettings, messages: list[Outgoing], record: SentRecor
             continue
         with held:
             _send_one(settings, outgoing, record, send, result, refused)
-    if result.unknown and settings.policy_officer:
-        notice = unknown_notice(settings.policy_officer, result.unknown, record)
-        result.add(deliver(replace(settings, policy_officer=""), [notice], record, send,
-                           refused))
-    if result.changed and settings.policy_officer:
-        notice = changed_notice(settings.policy_officer, result.changed, record)
-        result.add(deliver(replace(settings, policy_officer=""), [notice], record, send,
+    notices = ([unknown_notice(settings.policy_officer, result.unknown, record)]
+               if result.unknown else []) + (
+        [changed_notice(settings.policy_officer, result.changed, record)]
+        if result.changed else [])
+    if notices and settings.policy_officer:
+        result.add(deliver(replace(settings, policy_officer=""), notices, record, send,
                            refused))
     return result

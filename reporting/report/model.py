@@ -363,16 +363,19 @@ def _exception_counts(exceptions: tuple[ExceptionLine, ...],
     """Give the exceptions' count made up by kind, each action counted once under its most
     serious problem, so the parts add up to the number in the recommendation."""
     kinds = [found[e.action_id][0].code.exception for e in exceptions]
-    # An update with no status is "not reported" too, but the officer did write: said so, or
-    # this count reads against the status count below ("1 with an update but no status").
+    # A row with no status it can read is "not reported" too, but the officer did write: said
+    # so, or this count reads against the status count below ("1 with no status given").
     no_status = sum(found[e.action_id][0].code == codes.MISSING_STATUS for e in exceptions)
-    parts = [f"{kinds.count(kind)} {kind.value}"
-             + (f" ({no_status} of them with no status the report can read)"
-                if kind is ExceptionKind.NOT_REPORTED and 0 < no_status < kinds.count(kind)
-                else " (with no status the report can read)"
-                if kind is ExceptionKind.NOT_REPORTED and no_status == kinds.count(kind)
-                else "")
-             for kind in sorted(set(kinds), key=lambda kind: kind.rank)]
+
+    def part(kind: ExceptionKind) -> str:
+        count = kinds.count(kind)
+        words = f"{count} {kind.value}"
+        if kind is ExceptionKind.NOT_REPORTED and no_status:
+            some = f"{no_status} of them " if no_status < count else ""
+            words += f" ({some}with no status the report can read)"
+        return words
+
+    parts = [part(kind) for kind in sorted(set(kinds), key=lambda kind: kind.rank)]
     return (f"Of the {plural(len(exceptions), 'delivery exception')}, each action counted "
             f"once under its most serious problem: {and_list(parts)}.")
 
