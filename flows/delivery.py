@@ -33,6 +33,8 @@ from reporting.wording import markdown_text
 
 # Set it to true (`prefect variable set reporting_mail_stopped true`) to stop every send.
 MAIL_STOPPED = "reporting_mail_stopped"
+# How `mail_stopped` says the Variable could not be read: a failure, not an operator's choice.
+_UNREADABLE = "could not be read"
 
 
 class DeliveryFailed(ReportingError, RuntimeError):
@@ -49,7 +51,7 @@ def mail_stopped() -> str:
     try:
         value = Variable.get(MAIL_STOPPED, default=False)
     except Exception as error:  # noqa: BLE001 - an API that cannot say: do not send
-        return f"the Prefect Variable {MAIL_STOPPED} could not be read ({error})"
+        return f"the Prefect Variable {MAIL_STOPPED} {_UNREADABLE} ({error})"
     if isinstance(value, str):
         value = value.strip().lower() in ("true", "yes", "1", "on")
     return f"the Prefect Variable {MAIL_STOPPED} is true" if value is True else ""
@@ -153,10 +155,12 @@ def send_with_retries(email: EmailSettings, messages: list[Outgoing], record: Pa
         stopped = deliver(replace(email, stopped=True), messages, SentRecord(record))
         create_markdown_artifact(
             key=key, description=f"Email stopped: {what}",
-            markdown="\n".join([f"# Not sent: {what}", "", f"Mail is stopped ({why_stopped}).",
+            markdown="\n".join([f"# Not sent: {markdown_text(what)}", "",
+                                f"Mail is stopped ({markdown_text(why_stopped)}).",
                                 "Nothing was sent to:", "",
-                                *(f"- {m.to}: {m.subject}" for m in messages)]))
-        if why_stopped.endswith("could not be read"):  # not an operator's choice: a failure
+                                *(f"- {markdown_text(m.to)}: {markdown_text(m.subject)}"
+                                  for m in messages)]))
+        if _UNREADABLE in why_stopped:  # not an operator's choice: a failure
             stopped.failed = [(m, f"not sent: {why_stopped}") for m in messages]
         return stopped
     if not messages:

@@ -487,6 +487,34 @@ def test_the_mail_stopped_variable_holds_back_every_message(
     assert send().sent == [message] and len(inbox.messages) == 1
 
 
+def test_a_mail_stopped_variable_that_cannot_be_read_sends_nothing_and_fails(
+        prefect_harness, tmp_path, smtp_server, monkeypatch):
+    from prefect import flow
+
+    import flows.delivery
+    from flows.delivery import send_with_retries
+    from reporting.automation.mail import Outgoing
+    from reporting.settings import load_settings
+
+    port, inbox = smtp_server()
+    email = load_settings(_settings_file(tmp_path, port)).email
+    message = Outgoing("k/1", "member.one@example.gov.uk", "Papers", "Body")
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the API is down")
+
+    monkeypatch.setattr(flows.delivery.Variable, "get", unreachable)
+
+    @flow
+    def send() -> object:
+        return send_with_retries(email, [message], tmp_path / "sent.json", "papers", "papers")
+
+    held = send()
+    assert inbox.messages == [] and not held.ok
+    (failed, why), = held.failed
+    assert failed == message and "could not be read (the API is down)" in why
+
+
 def test_the_intake_check_writes_the_chase_list_and_reminders_go_once(
         prefect_harness, inputs, tmp_path, smtp_server):
     from flows.intake_check import intake_check
