@@ -21,6 +21,7 @@ from reporting.plan.importing.headings import (
     header_columns,
     is_header,
     join_pieces,
+    leading_reference,
     looks_like_reference,
     row_heading,
     theme_of,
@@ -86,7 +87,9 @@ def _header_decisions(table: Table, row: int, mapping: dict[int, str],
                                       f"'{COLUMNS.column(name)}', which an earlier column "
                                       "gave; it was not imported"))
         elif name:
-            decisions.append(Decision(where, f"column '{name}' was not imported"))
+            decisions.append(Decision(where, f"column '{name}' was not imported; to import "
+                                      f"it, give --column \"{name}=FIELD\" with FIELD a plan "
+                                      "column (such as Milestones, By when, Target/Outcome)"))
         elif table.width(row, i) and any(i < len(r) and r[i] for r in table.rows[row + 1:]):
             decisions.append(Decision(where, f"column {i + 1} has no heading; it was not "
                                       "imported"))
@@ -122,16 +125,20 @@ _NOT_MILESTONE = ("Objective", "What we will do", "Who will deliver", "Target/Ou
 class _Walk:
     """One pass down the tables: the header in force, the theme and the action being read."""
 
-    def __init__(self, source: Path, reserved: frozenset[str]) -> None:
+    def __init__(self, source: Path, reserved: frozenset[str],
+                 chosen: dict[str, str] | None = None) -> None:
         self.found = Gathered(source)
         self.reserved = reserved  # the keys of every reference in the file
+        self.chosen = chosen or {}  # --column: {heading key: plan column}
+        self.chosen_used: set[str] = set()
         self.by_key: dict[str, DraftAction] = {}
         self.theme: str | None = None
         self.mapping: dict[int, str] | None = None
         self.mapped_width = 0
 
     def header(self, table: Table, row: int) -> None:
-        self.mapping = header_columns(table.rows[row])
+        self.mapping = header_columns(table.rows[row], self.chosen)
+        self.chosen_used |= {heading_key(t) for t in table.rows[row]} & set(self.chosen)
         self.mapped_width = len(table.rows[row])
         read, decisions = _header_decisions(table, row, self.mapping,
                                             {heading for heading, _ in self.found.columns})
@@ -153,6 +160,8 @@ class _Walk:
         if heading is not None:
             self._start_theme(heading, where)
             return
+        if not cells.get("Action ID"):
+            self._reference_in_words(cells, where)
         if cells.get("Priority"):
             self._start_theme(cells["Priority"], where)
         reference = cells.get("Action ID", "")
@@ -179,6 +188,16 @@ class _Walk:
             self.found.decide(where, "the row has words only in columns that were not "
                               f"imported ('{join_pieces([t for t in row if t])[:60]}'); it "
                               "was not imported")
+
+    def _reference_in_words(self, cells: dict[str, str], where: str) -> None:
+        """Take a reference written at the start of the action's words ("16. Better ...")
+        as its reference, and the rest as its words; say so once per table."""
+        column = next((c for c in ("Objective", "What we will do") if cells.get(c)), None)
+        if column is None:
+            return
+        reference, rest = leading_reference(cells[column])
+        if reference:
+            cells["Action ID"], cells[column] = reference, rest
 
     def _start_theme(self, text: str, where: str) -> None:
         theme = theme_of(text)
@@ -230,16 +249,43 @@ class _Walk:
             action.milestones.append((text, when, cells.get("By when", "")))
 
 
-def gather(tables: list[Table], source: Path) -> Gathered:
+def _common_tail(headings: list[str]) -> str:
+    """Give the words every table heading ends with after a colon or dash (": Our
+    Deliverables"), when there are two headings or more and each has words before them."""
+    tails = {re.search(r"\s*(?::|\s[-–—])\s*[^:–—]+$", h) for h in headings}
+    if len(headings) < 2 or None in tails:
+        return ""
+    texts = {m.group().strip(" :-–—").lower() for m in tails}
+    return next(iter(tails)).group() if len(texts) == 1 else ""
+
+
+def _table_themes(tables: list[Table], found: Gathered) -> dict[str, str]:
+    """Give {table label: the theme its heading names}; words every heading shares (": Our
+    Deliverables") are left out of the names, and a person is told."""
+    headings = [t.heading for t in tables if t.heading]
+    tail = _common_tail(headings)
+    if tail:
+        found.decide("", f"every table's heading ends '{tail.strip(' :-–—')}'; the themes "
+                     "were named by the words before it")
+    return {t.label: (t.heading[:-len(tail)] if tail else t.heading).strip()
+            for t in tables if t.heading}
+
+
+def gather(tables: list[Table], source: Path, columns: dict[str, str] | None = None) -> Gathered:
     """Give the themes and actions the tables' rows hold, with the decisions taken.
 
     Each Word table is read in order (one with no header row, as wide as the one before,
-    as its continuation); of a workbook, the first sheet with a header row. Raises
+    as its continuation), a heading above it naming the theme of its actions; of a
+    workbook, the first sheet with a header row. `columns` ({heading: plan column}, from
+    --column) maps headings the import does not know. Raises
     PlanError when no table has a header row naming the plan's columns.
     """
-    walk = _Walk(source, frozenset(normalise_action_id(t) for table in tables
+    chosen = {heading_key(h): c for h, c in (columns or {}).items()}
+    walk = _Walk(source, frozenset(normalise_action_id(r) for table in tables
                                    for row in table.rows for t in row
-                                   if looks_like_reference(t)))
+                                   for r in (t if looks_like_reference(t) else
+                                             leading_reference(t)[0],) if r), chosen)
+    themes = _table_themes(tables, walk.found)
     used = False
     sheets = bool(tables) and tables[0].label.startswith("sheet ")
     for table in tables:
@@ -259,6 +305,8 @@ def gather(tables: list[Table], source: Path) -> Gathered:
                 walk.found.decide(table.label or source.name,
                                   "not read: it has no header row naming the plan's columns")
             continue
+        if table.label in themes:
+            walk._start_theme(themes[table.label], table.label)
         for r in range(start + 1, len(table.rows)):
             walk.row(table, r)
     if not used:
@@ -266,4 +314,8 @@ def gather(tables: list[Table], source: Path) -> Gathered:
             f"{source.name}: no table has a header row naming the plan's columns "
             "(such as No., Objective, What we will do, By when, Who will deliver this?, "
             f"Milestones); {RESAVE}, with those headings in its first row")
+    for heading in (columns or {}):
+        if heading_key(heading) not in walk.chosen_used:
+            walk.found.decide("", f"--column '{heading}' names no column heading in the "
+                              "file; it was not used")
     return walk.found
