@@ -39,9 +39,10 @@ returns: $(BIN)/.installed
 # the floor (WeasyPrint and python-docx alone); writes benchmarks/results/<date>.md.
 # `make bench QUICK=1` runs only the two smallest sizes; `make bench CHECK=1` only times
 # `reporting check` (median of 10 fresh processes; writes benchmarks/results/<date>-check.md);
-# `make bench PAGES=1` only checks the 1,000-action paper is within 150 pages (fails if not).
+# `make bench PAGES=1` only checks the 1,000-action paper is within 150 pages (fails if not);
+# `make bench SHAPES=1` the PDF's time against the shape of one update (benchmarks/text_shapes.py).
 bench: $(BIN)/.installed
-	$(if $(PAGES),$(BIN)/python -m benchmarks.pages,$(if $(CHECK),$(BIN)/python -m benchmarks.check,$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)))
+	$(if $(PAGES),$(BIN)/python -m benchmarks.pages,$(if $(SHAPES),$(BIN)/python -m benchmarks.text_shapes,$(if $(CHECK),$(BIN)/python -m benchmarks.check,$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)))))
 
 # Prefect's distributed set-up, run for real on this machine (issue 13; not part of make test):
 # PostgreSQL, a Prefect server, a process work pool and workers, all in a temporary folder;

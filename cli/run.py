@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -56,4 +57,9 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"{period.description}, {args.cadence} report:")
     for kind in ("pdf", "docx", "html", "flags", "manifest"):
         print(f"  {kind:9} {paths[kind]}")
+    # A file still arriving is left for the next run: a person running it now is told.
+    skipped = json.loads(Path(paths["manifest"]).read_text("utf-8")).get("skipped", [])
+    for item in skipped:
+        if item.get("outcome") == "settling":
+            print(f"  not read, still changing (read on the next run): {item['path']}")
     return 0

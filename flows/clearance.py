@@ -38,6 +38,7 @@ from reporting.automation.clearance import (
 from reporting.errors import ReportingError
 from reporting.layout import DATA_QUALITY_NAMES, OutputLayout
 from reporting.settings import Settings
+from reporting.wording import markdown_text
 
 
 class ClearanceForm(RunInput):
@@ -51,22 +52,17 @@ class ClearanceForm(RunInput):
     comments: str = Field("", description="Comments; with changes needed, what must change.")
 
 
-def _escaped(text: str) -> str:
-    """Officer and plan text shown in the form's markdown, never live markup."""
-    return "".join(f"\\{c}" if c in "\\`*_{}[]()<>#+-.!|~" else c for c in text)
-
-
 def form_description(draft: Draft, role: str, documents: dict[str, str],
                      exceptions: list[str], data_quality: str) -> str:
     """The form's description: the drafts by path (Prefect serves no files), the delivery
     exceptions and the data-quality summary, so the approver can decide from the run page."""
-    lines = [f"## Clearance: {_escaped(draft.period)} {_escaped(draft.cadence)} paper",
-             "", f"Waiting for the **{_escaped(role)}** (roles, in order: "
-                 f"{_escaped(', '.join(draft.roles))}).", "", "### The drafts", ""]
+    lines = [f"## Clearance: {markdown_text(draft.period)} {markdown_text(draft.cadence)} paper",
+             "", f"Waiting for the **{markdown_text(role)}** (roles, in order: "
+                 f"{markdown_text(', '.join(draft.roles))}).", "", "### The drafts", ""]
     lines += [f"- {kind.upper()}: `{path.replace('`', '')}`" for kind, path in documents.items()]
     lines += ["", f"### Delivery exceptions ({len(exceptions)})", ""]
-    lines += [f"- {_escaped(line)}" for line in exceptions] or ["None."]
-    lines += ["", "### Data quality", "", _escaped(data_quality)]
+    lines += [f"- {markdown_text(line)}" for line in exceptions] or ["None."]
+    lines += ["", "### Data quality", "", markdown_text(data_quality)]
     return "\n".join(lines)
 
 
@@ -132,9 +128,11 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
                             inputs: pipeline.PeriodInputs, report: pipeline.PreparedReport,
                             inputs_fingerprint: str, started: datetime,
                             render: Callable[..., dict[str, bytes]],
-                            publish: Callable[..., dict[str, Path]]) -> bool:
-    """Publish the report as a draft and see it cleared, role by role; give whether every
-    role has cleared this exact draft (then the caller publishes it and mails it).
+                            publish: Callable[..., dict[str, Path]]
+                            ) -> tuple[Draft, dict[str, Path]]:
+    """Publish the report as a draft and see it cleared, role by role; give the draft's
+    record and paths. When every role has cleared this exact draft (`Draft.cleared`), the
+    caller publishes it without the mark and mails it; otherwise nothing more is done.
 
     In a deployment run each role is asked by a form in Prefect's UI: the run suspends and
     Prefect reruns it from the top when the form is filled in, replaying each answer by its
@@ -172,7 +170,7 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
                 "every role has cleared it: reporting clear --period \"%s\" --cadence %s "
                 "--as \"%s\"", where, draft.next_role, period.label, cadence.value,
                 draft.next_role)
-            return False
+            return draft, paths
         from prefect.settings import PREFECT_API_URL
 
         draft = write_draft(record, replace(draft, flow_run=str(run.id),
@@ -197,5 +195,4 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
         logger.warning("The %s asked for changes: %s. Nothing was published or sent; the "
                        "next run makes a new draft and asks again from the first role.",
                        draft.changes_needed.role, draft.changes_needed.comments)
-        return False
-    return True
+    return draft, paths

@@ -21,6 +21,7 @@ from prefect.variables import Variable
 from reporting.automation.mail import Delivery, Outgoing, SentRecord, deliver
 from reporting.errors import ReportingError
 from reporting.settings import EmailSettings
+from reporting.wording import markdown_text
 
 # Set it to true (`prefect variable set reporting_mail_stopped true`) to stop every send.
 MAIL_STOPPED = "reporting_mail_stopped"
@@ -83,11 +84,11 @@ def _not_sent_artifact(what: str, key: str, delivery: Delivery, record: Path) ->
             + [("sent, not recorded", o, why) for o, why in delivery.unrecorded])
     create_markdown_artifact(
         key=key,
-        markdown="\n".join([f"# Not sent: {what}", "", "| To | Subject | What happened | Why |",
-                            "| --- | --- | --- | --- |",
-                            *(f"| {o.to} | {o.subject} | {kind} | {why} |"
-                              for kind, o, why in rows),
-                            "", f"Sent record: `{record}`"]),
+        markdown="\n".join([f"# Not sent: {markdown_text(what)}", "",
+                            "| To | Subject | What happened | Why |", "| --- | --- | --- | --- |",
+                            *(f"| {markdown_text(o.to)} | {markdown_text(o.subject)} | {kind} "
+                              f"| {markdown_text(why)} |" for kind, o, why in rows),
+                            "", f"Sent record: {markdown_text(record)}"]),
         description=f"Email not delivered: {what}",
     )
 

@@ -25,6 +25,7 @@ from reporting.period import Period
 from reporting.publish import write_atomic
 from reporting.render.receipts import write_receipts
 from reporting.settings import Settings, load_settings
+from reporting.wording import markdown_rows
 from reporting.working_days import returns_deadline
 
 read_period = task(pipeline.read_period, cache_policy=NO_CACHE, retries=2,
@@ -49,7 +50,7 @@ def refresh_chase_list(settings: Settings, period: Period, today: date, inputs: 
     path = write_chase_list(layout.chase_list(period), chases)
     create_table_artifact(
         key=f"chase-list-{period.path.lower()}",
-        table=chase_rows(chases),
+        table=markdown_rows(chase_rows(chases)),
         description=f"Returns still missing for {period.label} on {today:%d %B %Y} "
                     f"(deadline {deadline:%d %B %Y})",
     )

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
 
 from reporting.cadence import REPORT_CADENCES
-from reporting.installation import _PLAN_NAME
-from reporting.period import _PERIOD_PATTERN, Period
+from reporting.installation import PLAN_NAME
+from reporting.period import PERIOD_PATTERN, Period
 
 
 def _json_schema_pattern(pattern: re.Pattern) -> str:
@@ -35,7 +35,7 @@ PeriodParameter = Annotated[
     Period,
     PlainValidator(_period),
     PlainSerializer(lambda period: period.label, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": _json_schema_pattern(_PERIOD_PATTERN),
+    WithJsonSchema({"type": "string", "pattern": _json_schema_pattern(PERIOD_PATTERN),
                     "examples": ["2022/23 Q2"]}),
 ]
 
@@ -43,4 +43,4 @@ PeriodParameter = Annotated[
 ReportCadence = Literal[tuple(c.value for c in REPORT_CADENCES)]  # type: ignore[valid-type]
 
 # A plan of several, by its folder's name under plans/ (the same rule as the folder's).
-PlanName = Annotated[str, Field(pattern=f"^(?:{_PLAN_NAME.pattern})$")]
+PlanName = Annotated[str, Field(pattern=f"^(?:{PLAN_NAME.pattern})$")]

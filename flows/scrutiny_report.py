@@ -7,7 +7,7 @@ retries, the render cache, the run lock, logs and artifacts.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -22,11 +22,13 @@ from prefect.cache_policies import NO_CACHE
 from pydantic import Field
 
 from flows.caching import inputs_fingerprint
+from flows.clearance import clear_before_publishing
 from flows.delivery import raise_if_not_delivered, send_with_retries
 from flows.intake_check import refresh_chase_list
 from flows.parameters import PeriodParameter, PlanName, ReportCadence
 from flows.run_names import report_run_name, run_time
 from reporting import pipeline
+from reporting.automation.clearance import clearance_line
 from reporting.automation.lock import RunInProgress, acquire
 from reporting.automation.mail import papers
 from reporting.automation.run_period import choose_period, no_paper_reason, report_cron
@@ -38,6 +40,7 @@ from reporting.period import Period
 from reporting.render.flags import flag_rows
 from reporting.report.summary import summary_markdown
 from reporting.settings import Settings, load_settings
+from reporting.wording import markdown_rows
 
 # Steps pass plain in-memory objects; caching by content is configured where it is wanted.
 step = task(cache_policy=NO_CACHE)
@@ -115,7 +118,7 @@ def scrutiny_report(
         held = acquire(lock, what, wait_for_other_run_seconds)
     with held:
         paths = _report(settings, period, the_cadence, inputs_dir, layout, intake)
-    if "no_paper" in paths:
+    if "no_paper" in paths or "draft" in paths:  # nothing for members: none, or not cleared
         return {kind: str(path) for kind, path in paths.items()}
     _deliver(settings, period, the_cadence, layout, paths)
     return {kind: str(path) for kind, path in paths.items()}
@@ -157,6 +160,21 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
     if report.late:
         get_run_logger().warning(report.late)
     fingerprint = fingerprint_inputs(inputs, cadence, settings)
+    cleared = {}
+    if settings.clearance_required:
+        draft, draft_paths = clear_before_publishing(
+            settings, layout, inputs, report, fingerprint, started,
+            render=lambda model, key: render_documents(model, key), publish=publish_report)
+        if not draft.cleared:
+            return {**draft_paths, "draft": draft.state}
+        cleared = {"clearance": asdict(draft)}
+        if settings.clearance.show_in_paper:  # the roles, never the names
+            front = replace(report.model.front, cleared_by=", ".join(draft.cleared_by))
+            report = replace(report, model=replace(report.model, front=front))
+        get_run_logger().info("%s: publishing the paper cleared, without the draft mark",
+                              clearance_line(draft))
+    elif settings.email.enabled:
+        get_run_logger().info("Papers go to members uncleared: [clearance] required is false")
     rendered = render_documents(report.model, fingerprint, return_state=True)
     reused = rendered.name == "Cached"
     if reused:
@@ -164,7 +182,8 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
                               "reusing its documents instead of rendering again.",
                               fingerprint[:12])
     paths = publish_report(layout, inputs, report, rendered.result(), started,
-                           {"inputs_fingerprint": fingerprint, "documents_reused": reused})
+                           {"inputs_fingerprint": fingerprint, "documents_reused": reused,
+                            **cleared})
     _artifacts(period, cadence, report, paths, reused)
     return paths
 
@@ -177,7 +196,7 @@ def _artifacts(period: Period, cadence: Cadence, report: pipeline.PreparedReport
         summary += "\nThe inputs were unchanged since an earlier run: its documents were reused.\n"
     create_markdown_artifact(key=f"scrutiny-report-{key}", markdown=summary,
                              description=f"Scrutiny report, {period.label} {cadence.value}")
-    create_table_artifact(key=f"flags-{key}", table=flag_rows(list(report.findings)),
+    create_table_artifact(key=f"flags-{key}", table=markdown_rows(flag_rows(list(report.findings))),
                           description=f"Flags, {period.label} {cadence.value}")
     for kind in DOCUMENT_KINDS:
         create_link_artifact(key=f"{kind}-{key}", link=paths[kind].resolve().as_uri(),

@@ -121,7 +121,7 @@ def init_installation(folder: Path) -> tuple[list[Path], list[Path]]:
 # each with its own reporting.toml, inputs and outputs. Both may be there at once.
 
 PLANS_FOLDER = "plans"
-_PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+PLAN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 PLAN_NAME_RULE = ("a plan's folder name starts with a letter or digit and holds only letters, "
                   "digits, '.', '-' and '_' (it names the plan's deployments)")
 
@@ -145,7 +145,7 @@ def plan_settings(name: str, project: Path = Path(".")) -> Path:
     """Give plans/NAME/reporting.toml; a name that is not there is a ReportingError naming
     the plans that are."""
     path = Path(project) / PLANS_FOLDER / name / DEFAULT_CONFIG_NAME
-    if not _PLAN_NAME.fullmatch(name):
+    if not PLAN_NAME.fullmatch(name):
         raise ReportingError(f"{Path(PLANS_FOLDER) / name}: {PLAN_NAME_RULE}; rename the folder")
     if not path.is_file():
         there = [plan.name for plan in installed_plans(project) if plan.name]
@@ -166,7 +166,7 @@ def installed_plans(project: Path = Path(".")) -> list[InstalledPlan]:
     if (project / DEFAULT_CONFIG_NAME).is_file():
         found.append(InstalledPlan(None, project / DEFAULT_CONFIG_NAME))
     for settings in sorted((project / PLANS_FOLDER).glob(f"*/{DEFAULT_CONFIG_NAME}")):
-        if _PLAN_NAME.fullmatch(settings.parent.name):
+        if PLAN_NAME.fullmatch(settings.parent.name):
             found.append(InstalledPlan(settings.parent.name, settings))
     return found
 
@@ -175,7 +175,7 @@ def misnamed_plans(project: Path = Path(".")) -> list[Path]:
     """The folders under plans/ with settings but a name no plan may have."""
     return [settings.parent for settings in
             sorted((Path(project) / PLANS_FOLDER).glob(f"*/{DEFAULT_CONFIG_NAME}"))
-            if not _PLAN_NAME.fullmatch(settings.parent.name)]
+            if not PLAN_NAME.fullmatch(settings.parent.name)]
 
 
 def settings_path(plan: str | None, config: str | Path | None,

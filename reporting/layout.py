@@ -4,6 +4,7 @@
       archive/<sha256>.<ext>              every input read, by content
       <period>/                           e.g. 2022-23-Q2
         receipts/<file>.txt, .html        one receipt per return file
+        receipts/withdrawn.json           files that had a receipt and left the folder
         chase-list.csv                    returns still to chase
         email-sent.json                   what was mailed, so nothing goes twice
         templates/<Service area>.xlsx     pre-filled returns for the period
@@ -31,6 +32,7 @@ SENT_RECORD_NAME = "email-sent.json"
 FLAGS_NAME = "flags.csv"
 DATA_QUALITY_NAMES = ("data-quality.html", "data-quality.csv")
 MANIFEST_NAME = "manifest.json"
+WITHDRAWN_NAME = "withdrawn.json"
 DRAFT_FOLDER = "draft"
 CLEARANCE_NAME = "clearance.json"
 DOCUMENT_KINDS = ("pdf", "docx", "html")
@@ -40,9 +42,11 @@ MAX_NAME_BYTES = 200
 
 def safe_name(name: str) -> str:
     """Give a file name safe to write: no path, control or reordering characters, and short
-    enough for any file system (a long one keeps its start and gains a hash of the whole)."""
-    shown = without_controls(re.sub(r"[\x00-\x1f/\\]", "_", Path(name).name)).strip() or "return"
-    if len(shown.encode("utf-8")) <= MAX_NAME_BYTES:
+    enough for any file system. A name that had to be changed, or was too long, gains a hash
+    of the whole, so two names never give one file ("a\\nb.csv" is not "a_b.csv")."""
+    name = Path(name).name
+    shown = without_controls(re.sub(r"[\x00-\x1f/\\]", "_", name)).strip() or "return"
+    if shown == name and len(shown.encode("utf-8")) <= MAX_NAME_BYTES:
         return shown
     digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
     start = shown.encode("utf-8")[:MAX_NAME_BYTES - 13].decode("utf-8", "ignore")

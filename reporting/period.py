@@ -17,7 +17,7 @@ from reporting.errors import ReportingError
 _MONTH_NAMES = list(calendar.month_name)
 
 # Accepts "2022/23 Q2", "2022/23-Q2", "2022-23-Q2", "2022/2023 Q2", "2022-23 H1".
-_PERIOD_PATTERN = re.compile(
+PERIOD_PATTERN = re.compile(
     r"^\s*(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{2}|\d{4})\s*[\s_-]?\s*(?P<kind>[QqHh])(?P<n>\d)\s*$"
 )
 
@@ -44,7 +44,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """Give the period named by `2022/23 Q2`, `2022/23-Q2` or `2022-23-Q2`."""
-        match = _PERIOD_PATTERN.match(str(text))
+        match = PERIOD_PATTERN.match(str(text))
         if not match:
             raise PeriodError(
                 f"{text!r} is not a period: write it as 2022/23 Q2 (or 2022-23-Q2)"

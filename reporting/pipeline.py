@@ -18,6 +18,7 @@ from pathlib import Path
 from reporting.automation.clearance import Draft, read_draft, start_draft, write_draft
 from reporting.cadence import Cadence
 from reporting.checks import Finding, check_returns, report_findings
+from reporting.checks.returns import withdrawn_returns
 from reporting.intake.folder import input_file, read_returns
 from reporting.intake.returns import Return
 from reporting.layout import (
@@ -43,7 +44,7 @@ from reporting.publish import (
     sha256_of,
 )
 from reporting.render.flags import data_quality_csv, data_quality_html, flags_csv
-from reporting.render.receipts import receipt_files
+from reporting.render.receipts import receipt_files, remove_withdrawn, withdrawn
 from reporting.report.front_matter import publication_date
 from reporting.report.model import ReportModel, build_report_model
 from reporting.report.receipts import Paper, Receipt, build_receipts, reports_on
@@ -238,14 +239,17 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
     folder = layout.draft(period, cadence) if draft else layout.papers(period, cadence)
     # The receipts are published with the papers, in one step: both or neither.
     receipts = receipt_files(list(report.check.receipts), layout.receipts(period))
+    # A file gone from the folder loses its receipt and is listed in the data-quality note.
+    gone, stale = withdrawn(list(report.check.receipts), layout.receipts(period))
+    findings = list(report.findings) + withdrawn_returns(gone)
     archived = archive_inputs(inputs.read, layout.archive, inputs.inputs)
     stem = layout.document_stem(period, cadence)
     files = {f"{stem}.{kind}": documents[kind] for kind in DOCUMENT_KINDS}
-    files[FLAGS_NAME] = flags_csv(list(report.findings))
+    files[FLAGS_NAME] = flags_csv(findings)
     # The policy officer's data-quality note: what the committee paper leaves out.
     html_name, csv_name = DATA_QUALITY_NAMES
-    files[html_name] = data_quality_html(list(report.findings), report.model.title, report.late)
-    files[csv_name] = data_quality_csv(list(report.findings))
+    files[html_name] = data_quality_html(findings, report.model.title, report.late)
+    files[csv_name] = data_quality_csv(findings)
     counts = {"actions": len(report.merged.progress), "returns": len(inputs.returns),
               "flags": len(report.findings)}
     manifest = publish_run(
@@ -254,6 +258,7 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
                "receipts": [str(p.relative_to(layout.root)) for p in receipts],
                **(extra or {})},
         alongside=receipts, skipped=inputs.read.skipped, root=inputs.inputs)
+    remove_withdrawn(layout.receipts(period), gone, stale)
     paths = {kind: layout.document(period, cadence, kind, draft) for kind in DOCUMENT_KINDS}
     return {**paths, "flags": folder / FLAGS_NAME, "manifest": manifest}
 

@@ -36,6 +36,7 @@ from reporting.cron import Cron
 from reporting.errors import ReportingError
 from reporting.period import Period, PeriodError
 from reporting.services import service_key
+from reporting.wording import LONG_UPDATE_CHARS, LONG_UPDATE_LINES, TextBounds
 from reporting.working_days import NATIONS
 
 DEFAULT_CONFIG_NAME = "reporting.toml"
@@ -137,7 +138,13 @@ class IntakeSettings:
     settle_seconds: float = _setting(60.0)
     max_file_mb: float = _setting(20.0, minimum=0.001)
     max_rows: int = _setting(5000, minimum=1)
+    # A returns folder holding more files than this has the rest refused, each saying why.
+    max_files: int = _setting(500, minimum=1)
     long_update_words: int = _setting(150, minimum=1)
+    # An update, next steps or reason is also cut at this many characters and lines before
+    # it is laid out (a pasted link has no space; a cell can hold 30,000 line breaks).
+    long_update_chars: int = _setting(LONG_UPDATE_CHARS, minimum=100)
+    long_update_lines: int = _setting(LONG_UPDATE_LINES, minimum=1)
     max_columns: int = _setting(100, minimum=10)
     max_merged_ranges: int = _setting(1000)
     max_field_chars: int = _setting(32767, minimum=100)  # as many as Excel holds in a cell
@@ -150,6 +157,12 @@ class IntakeSettings:
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def text_bounds(self) -> TextBounds:
+        """How much of an officer's text the papers show (`wording.cut_words` takes it)."""
+        return TextBounds(self.long_update_words, self.long_update_chars,
+                          self.long_update_lines)
 
     @property
     def max_unzipped_bytes(self) -> int:

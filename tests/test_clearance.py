@@ -102,3 +102,14 @@ def test_clearance_follows_email_unless_the_council_says():
     assert not make_settings(email=EmailSettings(enabled=True),
                              clearance=ClearanceSettings(required=False)).clearance_required
     assert make_settings(clearance=ClearanceSettings(required=True)).clearance_required
+
+
+def test_the_paper_names_the_roles_that_cleared_it_only_when_asked():
+    from dataclasses import replace
+
+    from sample_model import sample_model
+
+    front = sample_model("An update").front
+    assert "Cleared by" not in dict(front.rows())
+    shown = replace(front, cleared_by="Head of Service, Portfolio Holder")
+    assert dict(shown.rows())["Cleared by"] == "Head of Service, Portfolio Holder"

@@ -150,8 +150,12 @@ OLD_RETURN = Code(
     "period's, left in this period's folder; not used")
 STALE_UPDATE = Code("STALE_UPDATE", L, "the same words as last period")
 LONG_UPDATE = Code(
-    "LONG_UPDATE", L, "an update over `long_update_words` (150 unless set) words: committee "
-    "papers need it shorter")
+    "LONG_UPDATE", L, "an update or next steps over `long_update_words` (150 unless set) "
+    "words, `long_update_chars` (2000) characters or `long_update_lines` (25) lines: the paper "
+    "shows it cut there")
+WITHDRAWN_RETURN = Code(
+    "WITHDRAWN_RETURN", L, "a file an earlier run gave a receipt is no longer in the returns "
+    "folder: its receipt is removed", readers=DATA_ONLY)
 STATUS_MISMATCH = Code(
     "STATUS_MISMATCH", M, "On track or Complete while the update says the work is delayed, "
     "paused or behind")

@@ -7,17 +7,19 @@ exactly these, and each report of the period shows those about the actions it co
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from reporting.cells import parse_period
 from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
-from reporting.checks.words import status_mismatch, words_in
+from reporting.checks.words import status_mismatch
 from reporting.intake.returns import STATUS_WORDS, Return
 from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_last_period,
                              milestone_owner, plan_service)
+from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
-from reporting.wording import long_date, same_words
+from reporting.wording import bounded, long_date, same_words
 
 _STATUSES = ", ".join(STATUS_WORDS)
 
@@ -243,6 +245,32 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
             f"'{row.forecast_text}' is not a status", f"use one of {_STATUSES}")
 
 
+def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate]) -> Finding:
+    """MISSING_STATUS for an action none of whose rows gives a status it can use, saying
+    what was typed, or what the cell holds instead (an error, a formula), or that it is empty."""
+    typed = next((f.row.status_text for f in fates if f.row.status_text), "")
+    first_typed = next((f for f in fates if f.row.status_text), fates[0])
+    held = next((f for f in fates if "Status" in f.row.unshown), None)
+    if held is not None and not typed:
+        holds = held.row.unshown["Status"]
+        return _row_finding(
+            updates, held, codes.MISSING_STATUS, "Status",
+            f"The Status cell for {name} holds {holds} instead of a status.",
+            f"the Status cell holds {holds}, not a status",
+            f"type one of {_STATUSES} into the cell, rather than a formula",
+            paper="not reported: the return gives no status")
+    said = _rows_lack(name, len(fates), "gives", "a status", "no status")
+    return _row_finding(
+        updates, first_typed, codes.MISSING_STATUS, "Status",
+        f"The status '{typed}' for {name} is not one the report recognises." if typed
+        else f"{said[0].upper()}{said[1:]}.",
+        f"'{typed}' is not a status" if typed else said,
+        f"use one of {_STATUSES}",
+        paper=f"not reported: the return gives the status '{typed}', which is not "
+              "one this report uses" if typed else "not reported: the return gives "
+                                                  "no status")
+
+
 def _used_rows(updates: PeriodUpdates, previous: list[Return],
                intake: IntakeSettings) -> Iterator[Finding]:
     """Findings about what the used rows say: status, update, dates, wording."""
@@ -251,36 +279,22 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
         name = _reference(updates, fates[0].row) if key else key
         first = fates[0]
         if name and not any(f.row.status for f in fates):
-            typed = next((f.row.status_text for f in fates if f.row.status_text), "")
-            first_typed = next((f for f in fates if f.row.status_text), first)
-            said = _rows_lack(name, len(fates), "gives", "a status", "no status")
-            yield _row_finding(
-                updates, first_typed, codes.MISSING_STATUS, "Status",
-                f"The status '{typed}' for {name} is not one the report recognises." if typed
-                else f"{said[0].upper()}{said[1:]}.",
-                f"'{typed}' is not a status" if typed else said,
-                f"use one of {_STATUSES}",
-                paper=f"not reported: the return gives the status '{typed}', which is not "
-                      "one this report uses" if typed else "not reported: the return gives "
-                                                          "no status")
+            yield _no_status(updates, name, fates)
         if name and not any(f.row.progress_update for f in fates):
+            held = next((f for f in fates if "Progress update" in f.row.unshown), None)
             said = _rows_lack(name, len(fates), "has", "a progress update", "no progress update")
+            if held is not None:
+                said = (f"the Progress update cell for {name} holds "
+                        f"{held.row.unshown['Progress update']}, not an update")
             yield _row_finding(
-                updates, first, codes.MISSING_UPDATE, "Progress update",
+                updates, held or first, codes.MISSING_UPDATE, "Progress update",
                 f"{said[0].upper()}{said[1:]}.", said,
-                "say briefly what has happened this period")
+                "say briefly what has happened this period" + (
+                    ", typed into the cell rather than a formula" if held else ""))
     for fate in updates.used_rows():
         row, name = fate.row, _reference(updates, fate.row)
         yield from _unreadable_values(updates, fate)
-        count = words_in(row.progress_update)
-        if count > intake.long_update_words:
-            yield _row_finding(
-                updates, fate, codes.LONG_UPDATE, "Progress update",
-                f"The update on {name} is {count} words; committee papers need it in "
-                f"{intake.long_update_words} or fewer.",
-                f"the update on {name} is {count} words long",
-                f"shorten it to {intake.long_update_words} words or fewer: committee papers "
-                "need it shorter")
+        yield from _long_text(updates, fate, name, intake)
         word = status_mismatch(row.status, row.progress_update)
         if word:
             yield _row_finding(
@@ -298,6 +312,27 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
                 "say what has happened since the last return")
 
 
+def _long_text(updates: PeriodUpdates, fate: RowFate, name: str,
+               intake: IntakeSettings) -> Iterator[Finding]:
+    """LONG_UPDATE for an update or next steps past the paper's bounds (words, characters,
+    lines), saying what the paper cut it at."""
+    bounds = intake.text_bounds
+    for column, what, text in (("Progress update", "update", fate.row.progress_update),
+                               ("Next steps", "next steps", fate.row.next_steps)):
+        over = bounds.over(text)
+        if not over:
+            continue
+        cut = bounded(text, bounds)[1]
+        yield _row_finding(
+            updates, fate, codes.LONG_UPDATE, column,
+            f"The {what} on {name} is {over}; committee papers need it in "
+            f"{bounds.words} words, {bounds.chars:,} characters and {bounds.lines} lines or "
+            f"fewer, so the paper shows it {cut}.",
+            f"the {what} on {name} is {over} long",
+            f"shorten it to {bounds.words} words, {bounds.chars:,} characters and "
+            f"{bounds.lines} lines or fewer: the paper shows it {cut}")
+
+
 def check_returns(updates: PeriodUpdates, previous: list[Return] | None = None,
                   intake: IntakeSettings | None = None) -> list[Finding]:
     """Give every finding about the period's returns and their rows, in file order.
@@ -308,3 +343,13 @@ def check_returns(updates: PeriodUpdates, previous: list[Return] | None = None,
     intake = intake or IntakeSettings()
     return [*_documents(updates), *_not_used(updates),
             *_used_rows(updates, previous or [], intake)]
+
+
+def withdrawn_returns(files: list[str]) -> list[Finding]:
+    """Give a WITHDRAWN_RETURN for each file an earlier run gave a receipt that is no longer
+    in the returns folder (its receipt is removed, so the policy officer is told here)."""
+    return [Finding(codes.WITHDRAWN_RETURN, "", service_area_from_name(Path(name)),
+                    f"{name} is no longer in the returns folder, so its receipt was removed.",
+                    file=name, officer="this file is no longer in the returns folder",
+                    fix="nothing, if it was taken out on purpose; otherwise put it back")
+            for name in files]

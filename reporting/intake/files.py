@@ -68,7 +68,7 @@ def candidate_files(folder: Path) -> list[Path]:
 
 # A folder named like a return ("housing.xlsx/") is refused with a word; any other folder
 # (an "old" or "drafts" folder kept beside the returns) is passed over.
-_RETURN_LIKE = (".xlsx", ".xlsm", ".xls", ".csv", ".ods")
+_RETURN_LIKE = (".xlsx", ".xlsm", ".xls", ".csv", ".tsv", ".ods")
 
 
 def refusal(path: Path) -> Unreadable | None:

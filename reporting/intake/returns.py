@@ -1,6 +1,7 @@
 """Service-area returns: the update spreadsheets officers send each period.
 
-A return is a workbook (`.xlsx`, sheet `Return`, else the first visible sheet) or a `.csv`.
+A return is a workbook (`.xlsx`: the visible sheet holding the table, `Return` first) or a
+`.csv` or `.tsv` (cells separated by commas, semicolons or tabs).
 Above the table, label and value pairs (`Service area`, `Period`, `Completed by`,
 `Approved by`, `Date completed`); then a header row, anywhere in the first 30 rows, naming
 the columns in the officer's own words (`Ref`, `RAG`, `Commentary` ...). What cannot be used
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
 from reporting.settings import READ_NOW, IntakeSettings
 from reporting.sheets.bounds import Unreadable, check_cells, column_letter, identify
-from reporting.sheets.delimited import csv_rows
+from reporting.sheets.delimited import csv_rows, delimiter_of
 from reporting.sheets.headings import (
     ACTION_ID_HEADINGS,
     HEADER_SEARCH_ROWS,
@@ -41,7 +43,7 @@ from reporting.sheets.headings import (
 )
 from reporting.sheets.workbooks import Sheet, read_sheets
 from reporting.status import NO_STATUS, Status, parse_status
-from reporting.wording import without_controls
+from reporting.wording import shown_name, without_controls
 
 RETURN_COLUMNS = (
     "Action ID",
@@ -169,6 +171,9 @@ class ReturnRow:
     combined_status: bool = False  # the status named two statuses; the worse was taken
     # Why the officer says it is at risk or off track ("" when the return has no such column).
     status_reason: str = ""
+    # Columns whose cell shows nothing to read, read as empty: "Status" -> "the error #REF!"
+    # (the checks name it, rather than say "no status").
+    unshown: dict[str, str] = field(default_factory=dict, compare=False)
 
     def where(self, column: str = "Action ID") -> str:
         return self.cells.get(column) or self.cells.get("Action ID", "")
@@ -194,10 +199,10 @@ class Return:
     # The bytes read, as read: what is archived with the papers ("" when nothing was read).
     content: bytes = field(default=b"", repr=False, compare=False)
 
-    @property
+    @cached_property
     def file(self) -> str:
-        """The file's name as shown to people (characters that reorder text taken out)."""
-        return without_controls(self.path.name)
+        """The file's name as shown to people (`wording.shown_name`: anything invisible escaped)."""
+        return shown_name(self.path.name)
 
     @property
     def usable(self) -> bool:
@@ -261,18 +266,21 @@ def _fill_merged(grid, merged, columns: dict[str, int], header_at: int) -> None:
 
 def _table(
     path: Path, grid: list[list[object]], address, problems: list[Problem], notes: list[Note],
-    merged=(), hidden=(), sheet: str = "",
+    merged=(), hidden=(), sheet: str = "", delimiter: str = "",
+    unshown: dict[tuple[int, int], str] | None = None,
 ) -> tuple[dict[str, object], dict[str, str], list[ReturnRow]]:
     """Read header fields and rows from a grid of cell values.
 
     `address(row_index, column_index)` names a cell for messages ("Return!D12", "line 5, column D");
-    `sheet` is the sheet the grid is ("" for a CSV file).
+    `sheet` is the sheet the grid is ("" for a CSV file, whose `delimiter` is named);
+    `unshown` the cells holding an error or an uncomputed formula (see `Sheet.unshown`).
     """
-    name_of_file = path.name
+    name_of_file = shown_name(path.name)
     header_at = _find_header(grid)
     if header_at is None:
         fields, cells = _fields_above(grid, min(len(grid), HEADER_SEARCH_ROWS), address)
-        where = f"rows of the sheet '{sheet}'" if sheet else "lines"
+        where = f"rows of the sheet '{sheet}'" if sheet else \
+            f"lines (read as cells separated by {delimiter or 'commas'})"
         problems.append(Problem(
             name_of_file, "",
             f"no header row naming an 'Action ID' column was found in the first "
@@ -301,9 +309,11 @@ def _table(
         return fields, field_cells, []
     _fill_merged(grid, merged, columns, header_at)
 
+    held: dict[str, str] = {}  # this row's cells that show nothing to read
+
     def cell(values: list[object], name: str) -> object:
         c = columns.get(name)
-        return values[c] if c is not None and c < len(values) else None
+        return values[c] if c is not None and c < len(values) and name not in held else None
 
     rows = []
     hidden_in_table = [r for r in hidden if header_at < r - 1 < len(grid)
@@ -319,6 +329,10 @@ def _table(
         if all(cell_text(v) == "" for v in values):
             continue
         cells = {name: address(r, c) for name, c in columns.items()}
+        held = _unshown_cells(r, values, columns, unshown or {})
+        for name in held.keys() - {"Status", "Progress update"}:  # the checks name those
+            notes.append(Note(name_of_file, cells[name],
+                              f"the {name} cell holds {held[name]}, so it was read as empty"))
         raw_id = cell_text(cell(values, "Action ID"))
         status_text = cell_text(cell(values, "Status"))
         update = cell_text(cell(values, "Progress update"))
@@ -359,23 +373,81 @@ def _table(
             forecast_text=forecast_text,
             combined_status=combined,
             status_reason=cell_text(cell(values, "Why is it at risk or off track?")),
+            unshown=held,
         ))
     return fields, field_cells, rows
+
+
+# What Excel shows in a cell whose formula failed; a CSV saved from Excel holds the words.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!",
+                          "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
+def _unshown_cells(r: int, values: list[object], columns: dict[str, int],
+                   unshown: dict[tuple[int, int], str]) -> dict[str, str]:
+    """Give the row's columns whose cell holds an error or an uncomputed formula, each with
+    what it holds ("the error #REF!")."""
+    held = {}
+    for name, c in columns.items():
+        if (r, c) in unshown:
+            held[name] = unshown[(r, c)]
+        elif c < len(values) and cell_text(values[c]).upper() in EXCEL_ERRORS:
+            held[name] = f"the error {cell_text(values[c]).upper()}"
+    return held
 
 
 # ---------------------------------------------------------------------------------------
 # Reading files
 
 
-def _read_workbook(data: bytes, settings: IntakeSettings, kind: str = "xlsx") -> Sheet:
-    """Give the return's sheet (named Return, else the first visible) of a workbook of `kind`.
+def _return_sheet(sheets: list[Sheet]) -> tuple[Sheet, tuple[Sheet, ...]]:
+    """Give the sheet that holds the return, and the other sheets that hold a table too.
+
+    The return is read from a visible sheet with a header row: the one named Return (any
+    case) if it has one, else the first. A hidden sheet is read only when no visible sheet
+    holds a table (an old `Return` hidden beside a new `Return (2)` is never preferred);
+    with no table anywhere, the sheet named Return, else the first visible, is read, and its
+    missing header row said.
+    """
+    if not sheets:
+        raise Unreadable("the workbook has no worksheet", "save the return from Excel as an "
+                         ".xlsx workbook and send it again")
+
+    def rank(sheet: Sheet) -> tuple[bool, bool]:
+        return sheet.hidden, sheet.name.strip().lower() != PREFERRED_SHEET.lower()
+
+    tables = [s for s in sheets if _find_header(s.rows) is not None]
+    chosen = min(tables or sheets, key=rank)
+    return chosen, tuple(s for s in tables if s is not chosen)
+
+
+def _sheet_notes(file: str, chosen: Sheet, others: tuple[Sheet, ...]) -> list[Note]:
+    """Say which sheet was read when the workbook holds more than one table, or only a
+    hidden one."""
+    def named(sheet: Sheet) -> str:
+        return f"the {'hidden ' if sheet.hidden else ''}sheet '{without_controls(sheet.name)}'"
+
+    notes = [Note(file, "", f"{named(sheet)} also holds a table; it was not read (the return "
+                            f"was read from {named(chosen)})") for sheet in others]
+    if chosen.hidden and not others:
+        notes.append(Note(file, "", f"the return was read from {named(chosen)}, the only sheet "
+                                    "holding a table: unhide it, or copy the table to a "
+                                    "visible sheet"))
+    return notes
+
+
+def _read_workbook(data: bytes, settings: IntakeSettings,
+                   kind: str = "xlsx") -> tuple[Sheet, tuple[Sheet, ...]]:
+    """Give the return's sheet of a workbook of `kind` (see `_return_sheet`) and the other
+    sheets that hold a table.
 
     An .xlsx is streamed through the bounds check first (size, rows, columns, merged cells,
     XML); .ods and .xlsb are checked for their expanded size, and .xls (a legacy binary that
     cannot be streamed) for its file size; every kind is read in the child process whose
     memory limit contains what the checks cannot see.
     """
-    return read_sheets(data, kind, settings, PREFERRED_SHEET)[0]
+    return _return_sheet(read_sheets(data, kind, settings, hidden=True))
 
 
 def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
@@ -388,6 +460,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     notes: list[Note] = []
     sheet = ""
     merged, hidden = (), ()
+    unshown: dict[tuple[int, int], str] = {}
     data = b""
     try:
         before = _stamp(path)
@@ -400,8 +473,12 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
             def address(r: int, c: int | None) -> str:
                 return f"line {r + 1}" + ("" if c is None else f", column {column_letter(c)}")
         else:
-            read = _read_workbook(data, settings, kind)
-            sheet, grid, merged, hidden = read.name, read.rows, read.merged, read.hidden_rows
+            read, others = _read_workbook(data, settings, kind)
+            unshown = read.unshown
+            notes += _sheet_notes(shown_name(path.name), read, others)
+            # The sheet's name is shown in every cell reference: nothing invisible in it.
+            sheet, grid, merged, hidden = (without_controls(read.name), read.rows, read.merged,
+                                           read.hidden_rows)
 
             def address(r: int, c: int | None) -> str:
                 return f"{sheet}!{column_letter(c)}{r + 1}" if c is not None \
@@ -410,18 +487,18 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     except Unreadable as error:
         if _stamp(path) != before:  # damaged only because it is still arriving
             return settling_return(path, 0, while_read=True)
-        problems.append(Problem(path.name, "", error.message, fatal=True, fix=error.fix))
+        problems.append(Problem(shown_name(path.name), "", error.message, fatal=True, fix=error.fix))
         return Return(path=path, service_area=service_area_from_name(path),
                       problems=tuple(problems), content=data)
     except OSError as error:  # held open, vanished or not permitted
-        problems.append(Problem(path.name, "", f"the file could not be opened ({error.strerror})",
+        problems.append(Problem(shown_name(path.name), "", f"the file could not be opened ({error.strerror})",
                                 fatal=True, fix="close it in Excel and it will be read next run"))
         return Return(path=path, service_area=service_area_from_name(path),
                       problems=tuple(problems))
     if _stamp(path) != before:
         return settling_return(path, 0, while_read=True)
     fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden,
-                                       sheet)
+                                       sheet, "" if sheet else delimiter_of(data), unshown)
     return Return(
         path=path,
         service_area=cell_text(fields.get("Service area")) or service_area_from_name(path),
@@ -447,23 +524,22 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def settling_return(path: Path, seconds: float, while_read: bool = False) -> Return:
+def settling_return(path: Path, seconds: float, while_read: bool = False,
+                    growing: bool = False) -> Return:
     """Give the Return for a file still being copied: not read this run, and saying so."""
     path = Path(path)
-    if while_read:
-        return Return(
-            path=path, service_area=service_area_from_name(path), settling=True,
-            problems=(Problem(
-                path.name, "", "the file changed while it was being read, so it may still be "
-                "copying; it was not read this run", fatal=True,
-                fix="nothing: it will be read on the next run"),))
+    if growing:
+        why = "the file was still growing when this run looked at it, so it may still be copying"
+    elif while_read:
+        why = "the file changed while it was being read, so it may still be copying"
+    else:
+        why = (f"the file changed {max(seconds, 0):.0f} seconds before this run and may still "
+               "be copying, so")
     return Return(
         path=path, service_area=service_area_from_name(path), settling=True,
-        problems=(Problem(
-            path.name, "",
-            f"the file changed {max(seconds, 0):.0f} seconds before this run and may still "
-            "be copying, so it was not read this run", fatal=True,
-            fix="nothing: it will be read on the next run"),))
+        problems=(Problem(shown_name(path.name), "",
+                          f"{why}{'' if why.endswith('so') else ';'} it was not read this run",
+                          fatal=True, fix="nothing: it will be read on the next run"),))
 
 
 def choose_returns(returns: list[Return], period: Period | None = None,

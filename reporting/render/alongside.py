@@ -64,6 +64,11 @@ class WordAlongside:
                                             daemon=True)
             self._reader.start()
         except OSError:  # it could not start, or stopped before it had the model
+            if self.child is not None:  # keep how it ended (OTHER_CODE: it refused at once)
+                try:
+                    self.child_status = self.child.wait(1)
+                except subprocess.TimeoutExpired:
+                    pass
             self._stop()
 
     def _collect(self, stream) -> None:

@@ -193,6 +193,20 @@ def _turn_page(doc: DocxDocument, orientation: WD_ORIENT) -> None:
         section.page_width, section.page_height = short, long_
 
 
+def _mark_draft(doc: DocxDocument, mark: str) -> None:
+    """Mark every page, the cover's too, and the file's properties: a draft awaiting
+    clearance must never pass for the published paper."""
+    section = doc.sections[0]
+    for header in (section.header, section.first_page_header):
+        run = header.paragraphs[0].insert_paragraph_before().add_run(_text(mark))
+        run.bold = True
+    props = doc.core_properties
+    props.title = _text(f"{mark}: {props.title}")
+    props.content_status = "Draft"
+    props.keywords = "Draft"
+    props.comments = _text(mark)
+
+
 def _set_properties(doc: DocxDocument, model: ReportModel) -> None:
     props = doc.core_properties
     props.title = _text(model.title)
@@ -549,6 +563,8 @@ def render_docx(model: ReportModel, chart_picture: bytes | None = None) -> bytes
     _set_styles(doc)
     _set_page(doc, model.running_title)
     _set_properties(doc, model)
+    if model.draft_mark:
+        _mark_draft(doc, model.draft_mark)
 
     _front_sheet(doc, model)
     _sections(doc, model, chart_picture)

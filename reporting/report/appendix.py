@@ -29,7 +29,7 @@ from reporting.report.words import (
     WORDS,
 )
 from reporting.status import Status, worse_of
-from reporting.wording import cut_words, long_date, plural
+from reporting.wording import TextBounds, cut_words, long_date, plural
 
 if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas nor the plan
     from reporting.merge import Merged, Progress
@@ -289,18 +289,18 @@ def _travel(previous: PreviousPeriod, action_id: str, now: Status) -> tuple[Trav
     return travel, f"was {before.value} in {previous.label}"
 
 
-def _update(text: str, limit: int, large: bool) -> str:
+def _update(text: str, limit: TextBounds, large: bool) -> str:
     """The update as the row shows it: cut at `limit` words, or in a large paper at
     LARGE_PAPER_UPDATE_WORDS, with a short note (the appendix's introduction says where the
     rest is)."""
     if not large:
         return cut_words(text, limit, CUT_NOTE.format(limit=limit)) or NO_UPDATE
-    short = min(limit, LARGE_PAPER_UPDATE_WORDS)
+    short = replace(limit, words=min(limit.words, LARGE_PAPER_UPDATE_WORDS))
     return cut_words(text, short, SHORT_CUT_NOTE.format(limit=short)) or NO_UPDATE
 
 
 def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeriod | None,
-                  limit: int, due_before: frozenset[Cadence] = frozenset(),
+                  limit: TextBounds, due_before: frozenset[Cadence] = frozenset(),
                   promised: bool = True, large: bool = False) -> ActionEntry:
     """Give one action's entry; `due_before` are the cadences last quarter's returns covered
     (an action of another cadence was not due to report then); `promised`: the row gives
@@ -338,7 +338,8 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
 
 
 def appendix_sections(plan: Plan, merged: Merged, found: Mapping[str, Sequence[FlagLike]],
-                      before: PreviousPeriod | None, limit: int) -> tuple[PrioritySection, ...]:
+                      before: PreviousPeriod | None,
+                      limit: TextBounds) -> tuple[PrioritySection, ...]:
     """Give each priority with covered actions, in plan order, and its actions' entries;
     above FULL_PROMISE_UP_TO actions only the exceptions' rows give the plan's promise."""
     sections = []

@@ -39,6 +39,8 @@ class FrontSheet:
     wards_affected: str = Settings.wards_affected
     key_decision: str = Settings.key_decision
     exempt: str = Settings.exempt
+    # The roles that cleared the paper, where [clearance] show_in_paper asks ("" otherwise).
+    cleared_by: str = ""
 
     def rows(self) -> tuple[tuple[str, str], ...]:
         """The front sheet as (label, value) rows, in reading order."""
@@ -54,6 +56,7 @@ class FrontSheet:
             ("Key decision", self.key_decision),
             ("Exempt information", self.exempt),
             ("Contact", self.author_contact or "Not stated"),
+            *((("Cleared by", self.cleared_by),) if self.cleared_by else ()),
         )
 
 

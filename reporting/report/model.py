@@ -467,7 +467,7 @@ def build_report_model(
     covered = period.half() if cadence is Cadence.SIX_MONTHLY else period
     title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
     total = len(merged.progress)
-    limit = settings.intake.long_update_words
+    limit = settings.intake.text_bounds
     found = delivery_findings(merged, flags)
     sections = appendix_sections(plan, merged, found, before, limit)
     by_priority = summarise_priorities(sections)

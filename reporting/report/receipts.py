@@ -265,4 +265,12 @@ def build_receipts(updates: PeriodUpdates, findings: list[Finding],
                    papers: Sequence[Paper] = ()) -> list[Receipt]:
     """Give a Receipt for each return of the period, in file order; `papers` are the
     period's reports, each as its paper presents it."""
-    return [build_receipt(ret, updates, findings, papers) for ret in updates.returns]
+    # Each receipt is given its own file's findings, so a folder of many files costs
+    # time in proportion to them, not to their square.
+    by_file: dict[str, list[Finding]] = {}
+    for f in findings:
+        for file in dict.fromkeys((f.file, f.copy_to)):
+            if file:
+                by_file.setdefault(file, []).append(f)
+    return [build_receipt(ret, updates, by_file.get(ret.file, []), papers)
+            for ret in updates.returns]

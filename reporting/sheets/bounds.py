@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -113,8 +113,8 @@ def check_size(path: Path, settings: IntakeSettings = READ_NOW) -> None:
 
 
 def identify(path: Path, settings: IntakeSettings = READ_NOW) -> str:
-    """Give the kind of a candidate file ("xlsx", "xlsb", "xls", "ods" or "csv"), or raise
-    Unreadable saying why not."""
+    """Give the kind of a candidate file ("xlsx", "xlsb", "xls", "ods" or "csv", which is
+    any delimited text, .tsv too), or raise Unreadable saying why not."""
     path = Path(path)
     check_size(path, settings)
     with path.open("rb") as handle:
@@ -129,7 +129,7 @@ def identify(path: Path, settings: IntakeSettings = READ_NOW) -> str:
         return "xls"
     if head.startswith(b"%PDF"):
         raise Unreadable("this is a PDF, not a spreadsheet", "send the return spreadsheet itself")
-    if suffix == ".csv" and (head.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text
+    if suffix in (".csv", ".tsv") and (head.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text
                              or b"\x00" not in _first_bytes(path, 4096)):
         return "csv"
     if suffix in (".xlsx", ".xlsm"):
@@ -153,6 +153,9 @@ class WorkbookScan:
     hidden_rows: tuple[int, ...]  # 1-based
     # Merged ranges as 0-based (first row, first column, last row, last column).
     merged: tuple[tuple[int, int, int, int], ...]
+    # Cells that show no value to read, by 0-based (row, column): "the error #REF!", "a
+    # formula with no saved result (=VLOOKUP(A9,X!A:B,2,0))". A reader gives them as empty.
+    unshown: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _xml(archive: zipfile.ZipFile, name: str):
@@ -257,6 +260,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -
         f"the sheet has more than {settings.max_rows:,} rows, far more than a return can have",
         "delete the rows below the table (select them, right-click, Delete), save and send again")
     rows, hidden, merged = 0, [], []
+    unshown: dict[tuple[int, int], str] = {}
     all_rows = 0
     # Reading a sheet makes a grid from A1 to its farthest value: one value in XFD1048576
     # would ask for 17 billion cells, so the farthest value is bounded before anything reads.
@@ -282,6 +286,8 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -
                 if valued:
                     rows += 1
                     _within(valued, element, all_rows, last_row, last_column)
+                if len(unshown) < MAX_UNSHOWN:
+                    unshown.update(_unshown(element))
                 if rows > settings.max_rows or all_rows > 20 * settings.max_rows:
                     raise too_many
                 element.clear()
@@ -298,7 +304,30 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -
                     merged.append((r1, c1, r2, c2))
                 except ValueError:
                     pass
-    return rows, tuple(hidden), tuple(merged)
+    return rows, tuple(hidden), tuple(merged), unshown
+
+
+# An error or an uncomputed formula is said for this many cells of a sheet at most.
+MAX_UNSHOWN = 200
+
+
+def _unshown(row) -> dict[tuple[int, int], str]:
+    """Give the row's cells that hold an error (#REF!, #N/A) or a formula with no saved
+    result (a workbook written by a program, never opened in Excel), described."""
+    found = {}
+    for cell in row:
+        value, formula = cell.find(f"{_MAIN}v"), cell.find(f"{_MAIN}f")
+        if cell.get("t") == "e":
+            said = f"the error {(value.text or '').strip() if value is not None else ''}"
+        elif formula is not None and (value is None or value.text is None):
+            said = f"a formula with no saved result (={(formula.text or '').strip()[:80]})"
+        else:
+            continue
+        try:
+            found[cell_index(cell.get("r", ""))] = said.strip()
+        except ValueError:
+            continue
+    return found
 
 
 def _within(cells: list, row, count: int, last_row: int, last_column: int) -> None:
@@ -340,7 +369,7 @@ def check_workbook(path: Path | IO[bytes], settings: IntakeSettings = READ_NOW,
                 raise problem
             _verify_sizes(archive, settings)
             name, part = choose_sheet(_sheets(archive), preferred)
-            rows, hidden, merged = _scan_sheet(archive, part, settings)
+            rows, hidden, merged, unshown = _scan_sheet(archive, part, settings)
     except Unreadable:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError,
@@ -351,7 +380,7 @@ def check_workbook(path: Path | IO[bytes], settings: IntakeSettings = READ_NOW,
         raise Unreadable("the workbook is damaged and cannot be opened", _RESEND) from error
     except Exception as error:  # defusedxml raises its own kinds for hostile XML
         raise Unreadable("the workbook holds XML the report refuses to read", _RESEND) from error
-    return WorkbookScan(name, rows, hidden, merged)
+    return WorkbookScan(name, rows, hidden, merged, unshown)
 
 
 def check_cells(rows: list, settings: IntakeSettings, address) -> None:

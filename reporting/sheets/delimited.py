@@ -25,12 +25,22 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+# What each delimiter is called when a receipt says how a file was read.
+DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+
 def _delimiter(text: str) -> str:
-    """Give ";" when the first lines hold more semicolons than commas, else ","."""
+    """Give the delimiter the first lines hold most of: tab (Excel's "Text (Tab delimited)"
+    and "Unicode text"), ";" or ","; "," when they hold none."""
     sample = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS + 5] if line.strip()]
-    commas = sum(line.count(",") for line in sample)
-    semicolons = sum(line.count(";") for line in sample)
-    return ";" if semicolons > commas else ","
+    counts = {d: sum(line.count(d) for line in sample) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def delimiter_of(data: bytes) -> str:
+    """Say what a text file's cells are taken to be separated by ("commas", "tabs")."""
+    return DELIMITER_NAMES[_delimiter(decode(data))]
 
 
 def csv_rows(data: bytes, settings: IntakeSettings) -> list[list[str]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reporting.cells import cell_text
 from reporting.settings import IntakeSettings
@@ -30,6 +30,10 @@ class Sheet:
     # Merged ranges as 0-based (first row, first column, last row, last column).
     merged: tuple[tuple[int, int, int, int], ...] = ()
     hidden_rows: tuple[int, ...] = ()  # 1-based; known for an .xlsx only
+    hidden: bool = False  # the sheet itself is hidden (or very hidden)
+    # Cells holding an error or a formula with no saved result, read as empty: 0-based
+    # (row, column) -> "the error #REF!" (known for an .xlsx only).
+    unshown: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _visible(meta) -> bool:
@@ -47,7 +51,8 @@ def _preferred(metadata, preferred: str) -> str:
     return (visible or [m.name for m in metadata])[0]
 
 
-def _calamine_sheet(workbook, name: str, settings: IntakeSettings, scan) -> Sheet:
+def _calamine_sheet(workbook, name: str, settings: IntakeSettings, scan,
+                    hidden: bool = False) -> Sheet:
     sheet = workbook.get_sheet_by_name(name)
     # calamine gives the last row's and column's 0-based index, one less than their number.
     height, width = sheet.total_height + 1, sheet.total_width + 1
@@ -57,17 +62,18 @@ def _calamine_sheet(workbook, name: str, settings: IntakeSettings, scan) -> Shee
             "return table", "delete everything outside the table, save and send it again")
     rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
     if scan is not None:  # an .xlsx: its own XML says what is merged and hidden
-        return Sheet(name, rows, scan.merged, scan.hidden_rows)
+        return Sheet(name, rows, scan.merged, scan.hidden_rows, hidden, scan.unshown)
     merged = tuple((r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or ()))
-    return Sheet(name, rows, merged)
+    return Sheet(name, rows, merged, hidden=hidden)
 
 
 def read_sheets(data: bytes, kind: str, settings: IntakeSettings,
-                preferred: str | None = None) -> list[Sheet]:
+                preferred: str | None = None, hidden: bool = False) -> list[Sheet]:
     """Give a workbook's sheets of values, read by calamine.
 
     `kind` is what `identify` said the file is. With `preferred`, one sheet: the one of that
-    name (any case), else the first visible; without, every visible sheet. An .xlsx sheet is
+    name (any case), else the first visible; without, every visible sheet (and, with
+    `hidden`, the hidden ones too, each marked so). An .xlsx sheet is
     streamed through `check_workbook` first, an .ods or .xlsb checked for how far it
     expands, an .xls bounded by its file size alone. Raises Unreadable.
     """
@@ -86,10 +92,11 @@ def read_sheets(data: bytes, kind: str, settings: IntakeSettings,
             if preferred is not None:
                 names = list(scans) or [_preferred(metadata, preferred)]
             else:
-                names = [m.name for m in metadata if _visible(m)]
+                names = [m.name for m in metadata if hidden or _visible(m)]
+            concealed = {m.name for m in metadata if not _visible(m)}
             return [_calamine_sheet(workbook, name, settings, scans.get(name) or (
-                check_workbook(io.BytesIO(data), settings, name) if kind == "xlsx" else None))
-                for name in names]
+                check_workbook(io.BytesIO(data), settings, name) if kind == "xlsx" else None),
+                name in concealed) for name in names]
         finally:
             workbook.close()
     except Unreadable:
