@@ -23,10 +23,11 @@ from reporting.plan.importing.headings import (
     join_pieces,
     leading_reference,
     looks_like_reference,
+    plan_headings,
     row_heading,
     theme_of,
 )
-from reporting.plan.importing.phrases import dated_milestone, milestone_lines
+from reporting.plan.importing.phrases import date_in_words, dated_milestone, milestone_lines
 from reporting.plan.importing.tables import Table
 from reporting.plan.model import PlanError, Priority
 from reporting.sheets.headings import heading_key
@@ -88,18 +89,33 @@ def _header_decisions(table: Table, row: int, mapping: dict[int, str],
                                       "gave; it was not imported"))
         elif name:
             decisions.append(Decision(where, f"column '{name}' was not imported; to import "
-                                      f"it, give --column \"{name}=FIELD\" with FIELD a plan "
-                                      "column (such as Milestones, By when, Target/Outcome)"))
+                                      f"it, import again with --column \"{name}=FIELD\", "
+                                      f"FIELD being {_likely_field(table, row, i)}"))
         elif table.width(row, i) and any(i < len(r) and r[i] for r in table.rows[row + 1:]):
             decisions.append(Decision(where, f"column {i + 1} has no heading; it was not "
                                       "imported"))
     return read, decisions
 
 
+def _likely_field(table: Table, row: int, i: int) -> str:
+    """Name the plan columns a column not imported may be, likeliest first: a column whose
+    cells hold dates is likely By when, one of several lines Milestones."""
+    cells = [r[i] for r in table.rows[row + 1:] if i < len(r) and r[i]]
+    dated = sum(bool(date_in_words(c)) for c in cells)
+    lines = sum("\n" in c for c in cells)
+    likely = ["Milestones"] if lines * 2 > len(cells) else ["By when"] if dated * 2 > len(
+        cells) else []
+    rest = [f for f in ("Target/Outcome", "What we will do", "Milestones", "By when",
+                        "Who will deliver", "Partners") if f not in likely]
+    return "one of " + ", ".join(likely + rest)
+
+
 def _invented(theme: str, taken) -> str:
     """Give a reference for an action that has none: the theme's initials and a number
     ("GC.1" under "Greener Communities") that no action in the file uses."""
-    prefix = theme if re.fullmatch(r"[A-Za-z0-9]{1,4}", theme) else \
+    # A numbered theme's own "1.1" could be the council's: an invented one reads "P1.1".
+    prefix = f"P{theme}" if theme.isdigit() else theme if re.fullmatch(
+        r"[A-Za-z0-9]{1,4}", theme) else \
         "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", theme)).upper()[:4] or "A"
     number = 1
     while normalise_action_id(f"{prefix}.{number}") in taken:
@@ -130,7 +146,10 @@ class _Walk:
         self.found = Gathered(source)
         self.reserved = reserved  # the keys of every reference in the file
         self.chosen = chosen or {}  # --column: {heading key: plan column}
+        self.headings = plan_headings(self.chosen)
         self.chosen_used: set[str] = set()
+        self.said_leading = False
+        self.pending: tuple[str, str] | None = None  # (heading above the table, its label)
         self.by_key: dict[str, DraftAction] = {}
         self.theme: str | None = None
         self.mapping: dict[int, str] | None = None
@@ -151,7 +170,7 @@ class _Walk:
     def row(self, table: Table, r: int) -> None:
         """Read one row under the header: a theme heading, an action or more of one."""
         row = table.rows[r]
-        if not any(row) or is_header(row):
+        if not any(row) or is_header(row, self.headings):
             return
         where = table.where(r)
         cells = {column: row[i].strip() if i < len(row) else ""
@@ -197,9 +216,16 @@ class _Walk:
             return
         reference, rest = leading_reference(cells[column])
         if reference:
+            if not self.said_leading:
+                self.found.decide(where, f"the references were read from the start of the "
+                                  f"action's words ('{cells[column][:40]}' is action "
+                                  f"'{reference}', titled '{rest[:40]}'), as there is no "
+                                  "reference column; check them")
+                self.said_leading = True
             cells["Action ID"], cells[column] = reference, rest
 
     def _start_theme(self, text: str, where: str) -> None:
+        self.pending = None
         theme = theme_of(text)
         known = {k.lower(): k for k in self.found.themes}
         if theme.key.lower() in known:
@@ -221,6 +247,8 @@ class _Walk:
         return self.theme
 
     def _new_action(self, reference: str, cells: dict[str, str], where: str, r: int) -> None:
+        if self.pending:
+            self._start_theme(*self.pending)
         theme = self._theme_for_action(where)
         if not reference:
             reference = _invented(theme, set(self.by_key) | self.reserved)
@@ -289,7 +317,7 @@ def gather(tables: list[Table], source: Path, columns: dict[str, str] | None = N
     used = False
     sheets = bool(tables) and tables[0].label.startswith("sheet ")
     for table in tables:
-        start = find_plan_header(table.rows)
+        start = find_plan_header(table.rows, walk.headings)
         if sheets and (start is None or used):
             continue  # a workbook: the first sheet with a header row is the plan
         if start is not None:
@@ -305,8 +333,8 @@ def gather(tables: list[Table], source: Path, columns: dict[str, str] | None = N
                 walk.found.decide(table.label or source.name,
                                   "not read: it has no header row naming the plan's columns")
             continue
-        if table.label in themes:
-            walk._start_theme(themes[table.label], table.label)
+        # The heading above a table names its actions' theme, unless its own rows do.
+        walk.pending = (themes[table.label], table.label) if table.label in themes else None
         for r in range(start + 1, len(table.rows)):
             walk.row(table, r)
     if not used:

@@ -46,19 +46,27 @@ _REFERENCE = re.compile(r"[A-Za-z]{0,4}\s?\d+(?:\s?[.\-/_]?\s?[A-Za-z0-9]{1,4}){
 _WORD = r"(?:strategic\s+)?(?:priority|theme|ambition|outcome\s+area|objective|aim)"
 HEADING_WORD = re.compile(_WORD + r"\b", re.I)
 _SEPARATOR = r"\s*[.):\-–—]*\s*"
+# "Priority one", "Theme Three": a priority numbered in words is numbered.
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    ("one two three four five six seven eight nine ten eleven twelve").split(), start=1)}
 _THEME_PATTERNS = (
-    re.compile(_WORD + r"\s*(?P<key>\d+[a-z]?)\b" + _SEPARATOR + r"(?P<title>.*)", re.I | re.S),
+    re.compile(_WORD + r"\s*(?P<key>\d+[a-z]?|" + "|".join(_NUMBER_WORDS) + r")\b"
+               + _SEPARATOR + r"(?P<title>.*)", re.I | re.S),
     re.compile(r"(?P<key>\d+)\s*[.):\-–—]\s*(?P<title>\D.*)", re.S),
     re.compile(_WORD + r"\s*[:\-–—]\s*(?P<name>.+)", re.I | re.S),
 )
 
 
-# What `--column "HEADING=FIELD"` may name besides the import's own columns: the plan
-# workbook's other names for them (docs/plan-format.md).
-FIELD_NAMES = {**{heading_key(c): c for c in COLUMNS.aliases},
-               heading_key("Due date"): "By when", heading_key("Milestone"): "Milestones",
-               heading_key("Lead service area"): "Who will deliver",
-               heading_key("Target"): "Target/Outcome"}
+# What `--column "HEADING=FIELD"` may name: the plan workbook's columns as
+# docs/plan-format.md lists them, each read into the import's column for it.
+FIELDS = {"Action ID": "Action ID", "Priority": "Priority", "Objective": "Objective",
+          "What we will do": "What we will do", "By when": "By when", "Due date": "By when",
+          "Who will deliver": "Who will deliver", "Lead service area": "Who will deliver",
+          "Partners": "Partners", "Target/Outcome": "Target/Outcome",
+          "Milestones": "Milestones", "Milestone": "Milestones"}
+FIELD_NAMES = {**{heading_key(f): c for f, c in FIELDS.items()},
+               heading_key("Target"): "Target/Outcome", heading_key("Outcome"): "Target/Outcome",
+               heading_key("Theme"): "Priority"}
 
 
 def field_named(name: str) -> str | None:
@@ -70,23 +78,35 @@ def header_columns(row: tuple[str, ...],
                    chosen: dict[str, str] | None = None) -> dict[int, str]:
     """Give {column index: plan column} for a header row's recognised headings; `chosen`
     ({heading key: column}, from --column) maps the headings it names, before any other."""
-    found = COLUMNS.columns(row)
+    chosen = chosen or {}
+    found = plan_headings(chosen).columns(tuple("" if heading_key(t) in chosen else t
+                                                for t in row))
     for i, text in enumerate(row):
-        column = (chosen or {}).get(heading_key(text))
+        column = chosen.get(heading_key(text))
         if column:
             found = {k: v for k, v in found.items() if v != column}
             found[i] = column
     return dict(sorted(found.items()))
 
 
-def is_header(row: tuple[str, ...]) -> bool:
+def plan_headings(chosen: dict[str, str] | None = None) -> Headings:
+    """Give the plan's column headings with those `--column` maps ({heading key: column})."""
+    if not chosen:
+        return COLUMNS
+    return Headings({column: tuple(a for a in words if heading_key(a) not in chosen)
+                     + tuple(k for k, c in chosen.items() if c == column)
+                     for column, words in COLUMNS.aliases.items()})
+
+
+def is_header(row: tuple[str, ...], headings: Headings = COLUMNS) -> bool:
     """Tell whether a row names two or more of the plan's columns."""
-    return len(COLUMNS.named(row)) >= 2
+    return len(headings.named(row)) >= 2
 
 
-def find_plan_header(rows: tuple[tuple[str, ...], ...]) -> int | None:
+def find_plan_header(rows: tuple[tuple[str, ...], ...],
+                     headings: Headings = COLUMNS) -> int | None:
     """Give the index of a table's header row (in its first HEADER_SEARCH_ROWS), or None."""
-    return find_header(rows, COLUMNS, lambda names: len(names) >= 2)
+    return find_header(rows, headings, lambda names: len(names) >= 2)
 
 
 # A reference written at the start of an action's words: "16. ", "2.3 ", "Action 3: ",
@@ -130,7 +150,8 @@ def theme_of(text: str) -> Priority:
     for pattern in _THEME_PATTERNS:
         match = pattern.fullmatch(text)
         if match and "key" in pattern.groupindex:
-            return Priority(match["key"], match["title"].strip(" .:-–—"))
+            key = _NUMBER_WORDS.get(match["key"].lower(), match["key"])
+            return Priority(key, match["title"].strip(" .:-–—"))
         if match and match["name"].strip(" .:-–—"):
             return Priority(match["name"].strip(" .:-–—"))
     return Priority(text.strip(" .:"))
