@@ -1,6 +1,15 @@
 """The master action plan: themes, actions and milestones, read from the policy team's workbook."""
 
-from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority, plan_gap_lines, unled_line
+from reporting.plan.model import (
+    Action,
+    Milestone,
+    Plan,
+    PlanError,
+    Priority,
+    plan_gap_lines,
+    undefined_line,
+    unled_line,
+)
 from reporting.plan.workbook import (
     MAX_PLAN_ROWS,
     PLAN_COLUMNS,
@@ -14,4 +23,4 @@ from reporting.plan.workbook import (
 __all__ = ["Action", "Milestone", "Plan", "PlanError", "Priority", "MAX_PLAN_ROWS",
            "PLAN_COLUMNS", "PlanProblem", "find_plan", "leads_in", "load_plan",
            "plan_gap_lines", "read_plan_workbook",
-           "unled_line"]
+           "undefined_line", "unled_line"]

@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reporting.cadence import Cadence
+from reporting.period import Period
 from reporting.report import front_matter
 from reporting.report.appendix import PrioritySection, appendix_intro, appendix_sections
 from reporting.report.by_priority import (
@@ -364,9 +365,10 @@ def _exception_counts(exceptions: tuple[ExceptionLine, ...],
 
 def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tuple[ReturnLine, ...],
              before: PreviousPeriod | None, exceptions: tuple[ExceptionLine, ...],
-             section: str, found: Mapping[str, Sequence[FlagLike]]) -> tuple[str, ...]:
+             section: str, found: Mapping[str, Sequence[FlagLike]],
+             starts: Period | None = None) -> tuple[str, ...]:
     """Give the paragraphs that lead the summary: exceptions, statuses, travel, forecasts,
-    returns."""
+    returns. `starts` is the plan's first period: none before it is missing."""
     counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
     summary = []
     if exceptions:  # the actions that need attention, by name, before any count
@@ -383,6 +385,13 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     if before is not None and actions:
         moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
         summary.append(f"Compared with {before.label}: {_travel_phrase(moved)}.")
+    elif actions and starts is not None and starts == merged.period:
+        # The plan's first quarter: nothing came before it, and nothing is missing.
+        half = (f", the {('first', 'second')[(starts.number - 1) % 2]} quarter of "
+                f"{starts.financial_year} H{(starts.number + 1) // 2}, so this report covers "
+                "that quarter alone" if merged.cadence is Cadence.SIX_MONTHLY else "")
+        summary.append(f"The plan began in {starts.label}{half}; there is no earlier "
+                       "quarter to show a direction of travel from.")
     elif actions:  # a plan's first period: said once, not on every action
         summary.append(f"No returns came in for {merged.period.previous().label}, so this "
                        "report shows no direction of travel.")
@@ -519,7 +528,8 @@ def build_report_model(
         model,
         recommendation=front_matter.recommendation(settings, merged, covered, exceptions,
                                                    section),
-        summary=_summary(merged, sections, returns, before, exceptions, section, found),
+        summary=_summary(merged, sections, returns, before, exceptions, section, found,
+                         plan.starts),
         consultation=front_matter.consultation(settings, period,
                                                model.section_number("returns")))
     return _with_glossary(model, glossary)
