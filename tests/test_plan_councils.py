@@ -3,6 +3,7 @@ no other test was built on, imported, reported on, and read back from the real p
 
 from __future__ import annotations
 
+import html
 import io
 import subprocess
 from datetime import date
@@ -198,3 +199,19 @@ def test_the_papers_print_the_councils_words_and_no_invented_lead_or_date(homele
         # The plan began in Q2: its first six-monthly paper does not miss a Q1.
         assert "No returns came in for 2022/23 Q1" not in text
         assert "The plan began in 2022/23 Q2" in text
+
+
+def test_a_milestone_whose_words_give_its_date_is_not_dated_twice_and_unled_returns_are_said(
+        council, tmp_path):
+    _, plan = council
+    rows = [make_row("17", "Off track", row=9,
+                     milestone="Weekly food waste round expected to go live 27 May 2025")]
+    report = prepare(plan, [make_return("Environment", *rows)], period="2025/26 Q2",
+                     settings=make_settings())
+    from reporting.render.html import render_html
+
+    text = " ".join(html.unescape(render_html(report.model)).split())
+    assert "expected to go live 27 May 2025: Off track" in text
+    assert "(due 27 May 2025)" not in text
+    assert ("The plan names no lead service for these actions, so no one service's return "
+            "was due; 1 usable return came in (Environment) for 2025/26 Q2.") in text

@@ -206,9 +206,12 @@ def _dated_line(m) -> str:
         when = (f"now due {long_date(m.revised_date)}" if m.revised_date
                 else WORDS["no_milestone_date"])
     else:
-        when = f"due {m.milestone.due}" + (
-            f", now {long_date(m.revised_date)}" if m.revised_date
-            and m.revised_date != m.milestone.due_date else "")
+        moved = bool(m.revised_date) and m.revised_date != m.milestone.due_date
+        when = f"due {m.milestone.due}" + (f", now {long_date(m.revised_date)}" if moved
+                                           else "")
+        if not moved and _words(m.milestone.due) in _words(m.milestone.text):
+            # "Launch by Autumn 2025": the plan's words already say when it is due.
+            return f"{_plan_words(m.milestone.text)}: {m.status.value}"
     return f"{_plan_words(m.milestone.text)}: {m.status.value} ({when})"
 
 

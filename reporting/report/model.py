@@ -401,9 +401,20 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
         summary.append(
             f"Returns forecast a year-end status for {plural(len(forecasts), 'action')}: "
             f"{status_phrase(forecast_counts)}.")
-    summary.append(f"{_received(returns)} of {plural(len(returns), 'service area')} sent a "
+    summary.append(_unled_returns(merged) if not returns else
+                   f"{_received(returns)} of {plural(len(returns), 'service area')} sent a "
                    "usable return.")
     return tuple(summary)
+
+
+def _unled_returns(merged: Merged) -> str:
+    """Say what came in for a report whose actions have no lead service (a plan that names
+    none): no service's return was due, so none is counted as missing."""
+    came = sorted({r.service_area for r in merged.returns if r.usable and r.service_area})
+    sent = (f"{plural(len(came), 'usable return')} came in ({', '.join(came)})" if came
+            else "no usable return came in")
+    return (f"The plan names no lead service for these actions, so no one service's return "
+            f"was due; {sent} for {merged.period.label}.")
 
 
 def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
@@ -508,7 +519,7 @@ def build_report_model(
         by_priority=by_priority,
         exceptions_intro=exceptions_intro,
         exceptions=exceptions,
-        returns_intro=(
+        returns_intro=_unled_returns(merged) if not returns else (
             f"{_received(returns)} of {plural(len(returns), 'service area')} leading actions "
             f"in this report sent a usable return for {period.label}."
         ),
