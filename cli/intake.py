@@ -137,7 +137,8 @@ def templates_command(args: argparse.Namespace) -> int:
     plan = read_plan(settings, inputs)
     layout = OutputLayout(args.outputs or settings.outputs)
     paths = write_templates(plan, period, layout.templates(period), inputs / "returns",
-                            settings.intake)
+                            settings.intake, settings.unled_actions,
+                            tuple(c.service_area for c in settings.contacts))
     print(f"Return templates for {period.description}:")
     for path in paths:
         print(f"  {path}")

@@ -20,6 +20,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     make.add_argument("--out", type=Path, metavar="PATH",
                       help="the workbook to write (default: <FILE's name>.plan.xlsx here)")
     make.add_argument("--force", action="store_true", help="overwrite --out if it is there")
+    make.add_argument("--column", action="append", default=[], metavar="HEADING=FIELD",
+                      help="read the column headed HEADING as the plan column FIELD (Milestones, "
+                           "By when, Target/Outcome ...); repeatable")
+    make.add_argument("--starts", metavar="PERIOD",
+                      help="the plan's first quarter (\"2022/23 Q1\"), which 'Year 1' counts "
+                           "from; written into the workbook ([plan] starts, if set, must agree)")
     make.set_defaults(handler=import_command)
 
     check = steps.add_parser(
@@ -39,10 +45,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def import_command(args: argparse.Namespace) -> int:
     from reporting.intake.plan_import import import_plan
-    from reporting.settings import READ_NOW
+    from reporting.plan.importing import chosen_columns, plan_starts
+    from reporting.settings import READ_NOW, load_settings
 
-    settings = _intake_settings(args) or READ_NOW
-    report = import_plan(args.file, args.out, force=args.force, settings=settings)
+    # Importing needs nothing of the council's settings, so a reporting.toml still being
+    # filled in does not stop it.
+    settings = load_settings(args.config, complete=False) if args.config is not None else None
+    starts = plan_starts(args.starts, settings.starts if settings else None)
+    report = import_plan(args.file, args.out, force=args.force,
+                         settings=settings.intake if settings else READ_NOW,
+                         columns=chosen_columns(args.column), starts=starts)
     print(f"Wrote {report.out}: {report.themes} themes, {report.actions} actions, "
           f"{report.milestones} milestones.")
     print("Columns read:")
@@ -52,7 +64,7 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"\nFor a person to decide ({len(report.decisions)}): change the workbook where "
               "the import read it wrongly, then run `reporting plan check` on it.")
         for decision in report.decisions:
-            print(f"  {decision.where}: {decision.message}")
+            print(f"  {decision}")
     else:
         print("\nNothing needs a decision.")
     return 0
@@ -60,7 +72,7 @@ def import_command(args: argparse.Namespace) -> int:
 
 def check_command(args: argparse.Namespace) -> int:
     from cli.common import fail
-    from reporting.plan import find_plan, read_plan_workbook
+    from reporting.plan import find_plan, read_plan_workbook, unled_line
 
     path = args.file
     settings = None
@@ -73,8 +85,13 @@ def check_command(args: argparse.Namespace) -> int:
         path = find_plan(Path(inputs) / "plan")
     if not path.exists():
         return fail(f"no such file: {path}")
+    if settings is None and args.config is not None:
+        from reporting.settings import load_settings
+
+        settings = load_settings(args.config)
     default = settings.default_cadence if settings else None
-    plan, problems = read_plan_workbook(path, *([default] if default else []))
+    plan, problems = read_plan_workbook(path, *([default] if default else []),
+                                        starts=settings.starts if settings else None)
     blocking = [p for p in problems if p.blocking]
     print(f"{path}:")
     if plan is not None:
@@ -87,10 +104,13 @@ def check_command(args: argparse.Namespace) -> int:
         if not problem.blocking:
             print(f"  to look at: {problem}")
     for action in plan.actions if plan else ():
-        if action.gaps:
-            missing = ", no ".join(gap.split(" ", 1)[1] for gap in action.gaps)
+        gaps = [g for g in action.gaps if g != "a lead service area"]
+        if gaps:
+            missing = ", no ".join(gap.split(" ", 1)[1] for gap in gaps)
             print(f"  to look at: action {action.id} has no {missing}; progress cannot be "
                   "judged until the plan defines it")
+    if plan is not None and unled_line(plan):
+        print(f"  to look at: {unled_line(plan)}")
     if blocking:
         print(f"{len(blocking)} problem{'s' if len(blocking) != 1 else ''} must be fixed "
               "before the plan can be used.")
@@ -116,14 +136,3 @@ def template_command(args: argparse.Namespace) -> int:
           f"then run `reporting plan check {args.out}`.")
     return 0
 
-
-def _intake_settings(args: argparse.Namespace):
-    """The intake bounds of the settings named by --config; None (the defaults) without it.
-
-    Importing needs nothing of the council's settings, so a reporting.toml still being
-    filled in does not stop it.
-    """
-    from reporting.settings import load_settings
-
-    return load_settings(args.config, complete=False).intake if args.config is not None \
-        else None

@@ -140,7 +140,7 @@ def read_plan(settings: Settings, inputs: Path | None = None,
     path = find_plan(Path(inputs or settings.inputs) / "plan")
     if reading is not None:
         reading.bytes_of("plan", path)
-    return load_plan(path, settings.default_cadence)
+    return load_plan(path, settings.default_cadence, settings.starts)
 
 
 def read_period(settings: Settings, period: Period, inputs: Path | None = None,

@@ -75,6 +75,20 @@ def _some_words(text: str) -> str:
     return "" if text else "a web address or words such as \"the council's website\""
 
 
+def _a_plan_start(text: str) -> str:
+    if not text or re.fullmatch(r"\d{4}\s*/\s*\d{2,4}", text.strip()):
+        return ""
+    try:
+        Period.parse(text)
+    except PeriodError:
+        return "the plan's first quarter, such as \"2022/23 Q1\""
+    return ""
+
+
+def _some_service(text: str) -> str:
+    return "" if text.strip() else "\"every-service\" or a service area's name"
+
+
 def _a_nation(text: str) -> str:
     return "" if text in NATIONS else " or ".join(f'"{n}"' for n in NATIONS)
 
@@ -323,6 +337,12 @@ class Settings:
     key_decision: str = _setting("No", within="council")
     exempt: str = _setting("No", within="council")
     default_cadence: Cadence = _setting(Cadence.QUARTERLY, within="plan")
+    # The plan's first period ("2022/23 Q1"): "Year 1" in a By when is its financial year,
+    # and periods before it are not reported on. "" when the plan does not say.
+    plan_starts: str = _setting("", within="plan", key="starts", check=_a_plan_start)
+    # Where an action with no lead goes: "every-service" (each service's return template)
+    # or one service area's name.
+    unled_actions: str = _setting("every-service", within="plan", check=_some_service)
     # Where the whole plan is published, for a paper too large to give every action's
     # promise in Appendix A: a web address, or words that follow "published on".
     plan_published_at: str = _setting("the council's website", within="plan",
@@ -359,6 +379,15 @@ class Settings:
     finance_comments: str = _setting("", within="statutory_officers", key="finance")
     monitoring_comments: str = _setting("", within="statutory_officers", key="monitoring")
     source: Path | None = None  # the settings file these came from
+
+    @property
+    def starts(self) -> Period | None:
+        """The plan's first period, `[plan] starts` ("2022/23" is its Q1), or None."""
+        text = self.plan_starts.strip()
+        if not text:
+            return None
+        return Period.parse(f"{text} Q1" if re.fullmatch(r"\d{4}\s*/\s*\d{2,4}", text)
+                            else text)
 
     @property
     def clearance_required(self) -> bool:

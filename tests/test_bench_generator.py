@@ -42,7 +42,7 @@ def test_generated_returns_merge_and_raise_the_usual_flags(tmp_path):
     assert len(returns) + len(generated.no_return) == 60
     assert generated.no_return and generated.unreadable
     assert {"NO_RETURN", "UNREADABLE_RETURN", "OVERDUE", "MISSING_UPDATE", "MISSING_STATUS",
-            "MILESTONE_UNDEFINED", "DATE_SLIPPED", "DUPLICATE_UPDATE"} <= codes
+            "DATE_SLIPPED", "DUPLICATE_UPDATE"} <= codes
     assert sum(len(r.rows) for r in returns) > 1000
 
 

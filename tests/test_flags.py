@@ -76,23 +76,34 @@ def test_missing_status_when_blank_or_unrecognised(typed):
         assert "Purple" in flags[0].message
 
 
-def test_milestone_undefined_for_no_milestone_no_target_or_no_what():
+def test_milestone_undefined_only_for_actions_with_nothing_to_judge_and_once_for_the_plan():
     plan = make_plan(
-        make_action("5.b", target=""),
+        make_action("5.b", target=""),  # a milestone and a date: progress can be judged
         make_action("6.c", milestones=()),
-        make_action("6.d", milestones=(), what_we_will_do=""),
-        make_action("6.f"),
+        make_action("6.d", milestones=(), target="", due_date=None, by_when=""),
+        make_action("6.e", milestones=(), target="", due_date=None, by_when=""),
+        make_action("6.f", milestones=(), target="", due_date=None, by_when="Ongoing"),
     )
-    rows = [make_row(i, row=n) for n, i in enumerate(["5.b", "6.c", "6.d", "6.f"], start=8)]
+    rows = [make_row(i, row=n) for n, i in enumerate(["5.b", "6.c", "6.d", "6.e", "6.f"], 8)]
     flags = flags_for(plan, [make_return("Regulatory Services", *rows)])
-    assert [(f.code, f.action_id) for f in flags] == [
-        ("MILESTONE_UNDEFINED", "5.b"), ("MILESTONE_UNDEFINED", "6.c"),
-        ("MILESTONE_UNDEFINED", "6.d")]
+    [flag] = [f for f in flags if f.code == "MILESTONE_UNDEFINED"]
+    assert flag.officer == ("2 actions (6.d, 6.e) have no milestone, no due date and no "
+                            "target: progress cannot be judged until the plan defines one")
+    assert flag.cell == "Actions sheet, 6.d, 6.e" and flag.action_id == ""
 
 
-def test_the_bundled_plan_flags_5b_6c_6d_as_undefined(bundled_plan):
+def test_an_unled_plan_raises_one_finding_and_no_lead_is_made_up():
+    plan = make_plan(*(make_action(f"1.{n}", leads=()) for n in "abcdefghijk"))
+    flags = flags_for(plan, [])
+    [flag] = [f for f in flags if f.code == "MILESTONE_UNDEFINED"]
+    assert flag.officer.startswith("the plan names no lead service for any action")
+    assert all(not p.action.leads for p in merge(plan, [], Cadence.QUARTERLY,
+                                                  Period.parse("2022/23 Q2")).progress)
+
+
+def test_the_bundled_plan_has_nothing_undefined(bundled_plan):
     flags = flags_for(bundled_plan, [])
-    assert {f.action_id for f in flags if f.code == "MILESTONE_UNDEFINED"} == {"5.b", "6.c", "6.d"}
+    assert not [f for f in flags if f.code == "MILESTONE_UNDEFINED"]
 
 
 def test_overdue_when_the_due_date_passed_and_not_complete():

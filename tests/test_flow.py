@@ -118,7 +118,7 @@ def test_pdf_and_docx_show_every_action_status_and_flag(runs, inputs, cadence, a
     note = (folder / "data-quality.html").read_text(encoding="utf-8")
     for flag in (f for f in flags if not f.delivery):
         assert flag.code in note
-    for code in ("UNKNOWN_ACTION", "MISSING_STATUS", "MILESTONE_UNDEFINED"):
+    for code in ("UNKNOWN_ACTION", "MISSING_STATUS"):
         assert code in note
 
 

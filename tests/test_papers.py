@@ -12,7 +12,8 @@ from reporting.status import Status
 
 
 def _careless_quarter():
-    plan = make_plan(make_action("1.a"), make_action("1.b"), make_action("1.c", target=""),
+    plan = make_plan(make_action("1.a"), make_action("1.b"),
+                     make_action("1.c", target="", milestones=(), due_date=None, by_when=""),
                      make_action("1.d", lead_service_area="Housing"))
     forecast = dataclasses.replace(make_row("1.b", "At risk", update="Funding late.",
                                             next_steps="Bid again in May."),
@@ -64,7 +65,8 @@ def test_the_data_quality_note_holds_everything_else_with_its_file_and_cell():
     assert "Return!D8" in csv and "'=HYPERLINK" not in csv  # the update is not quoted here
     assert all(not line.startswith("=") for line in csv.splitlines())
     [plan_gap] = [f for f in data if f.code == "MILESTONE_UNDEFINED"]
-    assert plan_gap.officer == "the plan gives 1.c no target" and plan_gap.fix
+    assert plan_gap.officer.startswith("1 action (1.c) has no milestone, no due date and no "
+                                       "target") and plan_gap.fix
 
 
 def test_the_status_key_explains_the_other_words_the_status_columns_print():

@@ -121,7 +121,8 @@ def test_an_unreadable_date_names_the_cell_and_leaves_the_action_undated(tmp_pat
     plan, problems = read_plan_workbook(path)
     assert [str(p) for p in problems] == [
         "sheet 'Actions', row 7, column F (Due date): 'soon' is not a date; write a date "
-        "(31/03/2026) or a span people use ('March 2026', 'Autumn 2025', '2025/26')"]
+        "(31/03/2026) or a span people use ('March 2026', 'Autumn 2025', '2025/26', "
+        "'Ongoing'); the plan's words are shown until then"]
     assert plan.actions[5].due_date is None and "a due date" in plan.actions[5].gaps
 
 

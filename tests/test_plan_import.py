@@ -122,11 +122,12 @@ def test_bodies_are_split_only_where_they_clearly_separate():
 def test_milestones_split_on_lines_and_bullets_never_commas_and_keep_their_dates():
     assert milestone_lines("• Survey, then plant\n- Report\n* Review ▪ Close") == [
         "Survey, then plant", "Report", "Review", "Close"]
+    # The whole line stays the milestone, as the plan wrote it; the date is read from it.
     assert dated_milestone("Consultation closes (Autumn 2025)") == (
-        "Consultation closes", "Autumn 2025")
-    assert dated_milestone("Sept 2025: launch") == ("launch", "Sept 2025")
+        "Consultation closes (Autumn 2025)", "Autumn 2025")
+    assert dated_milestone("Sept 2025: launch") == ("Sept 2025: launch", "Sept 2025")
     assert dated_milestone("Report to Cabinet - by March 2026") == (
-        "Report to Cabinet", "by March 2026")
+        "Report to Cabinet - by March 2026", "by March 2026")
     assert dated_milestone("Develop the pathway - receiving referrals") == (
         "Develop the pathway - receiving referrals", "")
 
@@ -245,7 +246,8 @@ def test_word_headings_bullets_and_missing_references_are_read_and_said(tmp_path
     trees = plan.action("G1")
     assert (trees.objective, trees.leads) == ("Plant trees", ("Parks",))
     assert [(m.text, m.due_date) for m in trees.milestones] == [
-        ("Survey sites", parse_date("Autumn 2025")), ("plant", parse_date("Sept 2026"))]
+        ("Survey sites (Autumn 2025)", parse_date("Autumn 2025")),
+        ("Sept 2026: plant", parse_date("Sept 2026"))]
     [given] = messages(report, "no reference: it was given")
     invented = given.message.split("'")[1]
     assert plan.action(invented).objective.startswith("Clean the rivers")

@@ -16,7 +16,7 @@ from reporting.intake.returns import read_return
 from reporting.intake.templates import template_workbook, templated_actions
 from reporting.period import Period
 from reporting.pipeline import PeriodInputs, prepare_report
-from reporting.plan import load_plan, read_plan_workbook
+from reporting.plan import load_plan, read_plan_workbook, unled_line
 from reporting.plan.form import blank_plan, format_markdown
 from reporting.plan.workbook import plan_workbook
 from reporting.settings import READ_NOW, load_settings
@@ -83,12 +83,16 @@ def test_several_leads_each_get_the_action_and_none_is_flagged(plan, plan_path):
     by_service = templated_actions(plan, Period.parse("2025/26 Q2"))
     assert "2" in [a.id for a in by_service["Property Services"]]
     assert "2" in [a.id for a in by_service["Environment"]]
-    assert [a.id for a in by_service[""]] == ["1.1"]  # no lead: a template for anyone
-    _, problems = read_plan_workbook(plan_path)
-    assert [str(p) for p in problems] == [
-        "sheet 'Actions', row 5, column H (Lead service area): action 1.1 has no lead service "
-        "area; name the service that reports on it; until then any service's return may "
-        "report it"]
+    # No lead: in every service's template ([plan] unled_actions = "every-service"), or in
+    # the one service's it names; none made up for the action itself.
+    assert all("1.1" in [a.id for a in actions] for actions in by_service.values())
+    assert "" not in by_service and not plan.action("1.1").leads
+    named = templated_actions(plan, Period.parse("2025/26 Q2"), unled="Environment")
+    assert "1.1" in [a.id for a in named["Environment"]]
+    assert "1.1" not in [a.id for a in named["Property Services"]]
+    plan, problems = read_plan_workbook(plan_path)
+    assert problems == []  # no lead is allowed: said once for the plan, not per action
+    assert unled_line(plan).startswith("1 action (1.1) has no lead service area")
 
 
 def test_a_template_has_a_row_per_milestone_with_the_milestones_own_date(plan):
@@ -197,7 +201,8 @@ def test_the_blank_template_has_instructions_and_needs_an_action(tmp_path):
     path = tmp_path / "plan-template.xlsx"
     blank_plan().save(path)
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Instructions", "Priorities", "Actions", "Milestones"]
+    assert workbook.sheetnames == ["Instructions", "Priorities", "Actions", "Milestones",
+                                   "Plan start"]
     text = "\n".join(str(r[0].value) for r in workbook["Instructions"].iter_rows() if r[0].value)
     assert "Action ID (required)" in text and "reporting plan check" in text
     plan, problems = read_plan_workbook(path)

@@ -82,7 +82,7 @@ def test_a_status_drop_down_date_validation_and_instructions():
     wb = _sheet(template_workbook("Regulatory Services", list(PLAN.actions[:2]), Q2))
     validations = {v.type: v for v in wb["Return"].data_validations.dataValidation}
     assert validations["list"].formula1 == '"Complete,On track,At risk,Off track,Not started"'
-    assert str(validations["list"].sqref) == "G9:G11"
+    assert str(validations["list"].sqref) == "H9:H11"
     for heading in ("Revised date", "Date achieved"):
         letter = chr(ord("A") + COLUMN[heading] - 1)
         assert f"{letter}9:{letter}11" in str(validations["date"].sqref)
@@ -139,8 +139,8 @@ def test_a_file_name_for_any_service_area():
 
 def test_the_reader_knows_the_template_columns(tmp_path):
     header = [h for h, _, _ in TEMPLATE_COLUMNS]
-    row = ["1.a", "Do", "First", date(2023, 3, 31), "On track", "Old", "On track", "New",
-           "Why", None, "", None, "", ""]
+    row = ["1.a", "Do", "First", date(2023, 3, 31), "Target", "On track", "Old", "On track",
+           "New", "Why", None, "", None, "", ""]
     ret = read_return(write(tmp_path / "r.xlsx", workbook_bytes(rows=[row], header=header)))
     assert ret.notes == () and ret.rows[0].progress_update == "New"
     assert ret.rows[0].status_reason == "Why"
@@ -151,8 +151,8 @@ def test_the_reason_sits_beside_status_and_update_and_may_be_left_out(tmp_path):
     assert COLUMN["Progress update"] == COLUMN["Status"] + 1
     # A return made before the column existed is read as it always was.
     header = [h for h, _, _ in TEMPLATE_COLUMNS if h != "Why is it at risk or off track?"]
-    row = ["1.a", "Do", "First", date(2023, 3, 31), "On track", "Old", "At risk", "New",
-           None, "", None, "", ""]
+    row = ["1.a", "Do", "First", date(2023, 3, 31), "Target", "On track", "Old", "At risk",
+           "New", None, "", None, "", ""]
     ret = read_return(write(tmp_path / "r.xlsx", workbook_bytes(rows=[row], header=header)))
     assert ret.notes == () and ret.problems == ()
     assert (ret.rows[0].status, ret.rows[0].status_reason) == (Status.AT_RISK, "")

@@ -113,8 +113,8 @@ MISSING_STATUS = Code(
     "MISSING_STATUS", M, "a row with no recognisable status (not reported, in the paper too)",
     K.NOT_REPORTED)
 MILESTONE_UNDEFINED = Code(
-    "MILESTONE_UNDEFINED", M, "the plan gives an action no milestone, target, \"what we will "
-    "do\", due date or lead service", readers=DATA_ONLY)
+    "MILESTONE_UNDEFINED", M, "the plan gives actions no milestone, no due date and no "
+    "target, or names no lead service for them: one line for the plan each", readers=DATA_ONLY)
 OFF_TRACK = Code("OFF_TRACK", H, "a row's status is Off track", K.OFF_TRACK, COMMITTEE_ONLY)
 AT_RISK = Code("AT_RISK", M, "a row's status is At risk", K.AT_RISK, COMMITTEE_ONLY)
 OVERDUE = Code(

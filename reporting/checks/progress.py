@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from reporting.checks import codes
 from reporting.checks.finding import Finding
 from reporting.merge import Merged, Progress
+from reporting.plan import Plan, undefined_line, unled_line
 from reporting.services import service_key
 from reporting.status import NO_STATUS, Status, worse_of
 from reporting.wording import cut_words, long_date, possessive
@@ -26,16 +27,23 @@ def _row(p: Progress, column: str) -> dict:
 
 
 def _plan_gaps(merged: Merged) -> Iterator[Finding]:
-    for p in merged.progress:
-        gaps = p.action.gaps
-        if gaps:
-            yield Finding(
-                codes.MILESTONE_UNDEFINED, p.action.id, p.action.lead_service_area,
-                f"The plan leaves {p.action.id} without {' or '.join(gaps)}: progress cannot "
-                "be judged until the plan defines it.", **_plan(
-                    p.action.id, officer=f"the plan gives {p.action.id} no "
-                                         f"{' and no '.join(g.split(' ', 1)[1] for g in gaps)}",
-                    fix="agree it with the lead service and add it to the plan workbook"))
+    """One finding for the plan's actions with nothing to judge progress by (no milestone,
+    no due date, no target), and one for its actions with no lead: never one per action."""
+    plan = Plan((), tuple(p.action for p in merged.progress))  # the actions this report covers
+    undefined = [a.id for a in plan.actions if a.undefined]
+    if undefined:
+        yield Finding(
+            codes.MILESTONE_UNDEFINED, "", "", f"The plan leaves {undefined_line(plan)}.",
+            **_plan(", ".join(undefined), officer=undefined_line(plan),
+                    fix="agree a milestone, due date or target with the lead service and add "
+                        "it to the plan workbook"))
+    if unled_line(plan):
+        unled = [a.id for a in plan.actions if not a.leads]
+        yield Finding(
+            codes.MILESTONE_UNDEFINED, "", "", unled_line(plan)[0].upper() + unled_line(plan)[1:] + ".",
+            **_plan(", ".join(unled), officer=unled_line(plan),
+                    fix="add the lead service areas to the plan workbook if the council has "
+                        "named them; otherwise nothing is needed"))
 
 
 def unread_return(merged: Merged, service: str):

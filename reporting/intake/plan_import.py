@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from reporting.intake.isolated import IsolatedReader
+from reporting.period import Period
 from reporting.plan.importing import ImportReport, check_source, default_out, import_tables
 from reporting.plan.importing.decision import RESAVE
 from reporting.plan.importing.tables import Table, read_tables
@@ -44,14 +45,17 @@ def _read(source: Path, settings: IntakeSettings) -> list[Table]:
 
 
 def import_plan(source: Path, out: Path | None = None, *, force: bool = False,
-                settings: IntakeSettings = READ_NOW) -> ImportReport:
+                settings: IntakeSettings = READ_NOW, columns: dict[str, str] | None = None,
+                starts: Period | None = None) -> ImportReport:
     """Read a published plan (Word, Excel or CSV) and write it as our plan workbook.
 
     `out` defaults to "<source name>.plan.xlsx" in the current folder, and is never
-    written over without `force`. The source is only read. Raises PlanError, naming the
-    file and what to do, when it cannot be imported.
+    written over without `force`. `columns` ({heading: plan column}) maps headings the
+    import does not know; `starts` is the plan's first period ("Year 1" counts from it).
+    The source is only read. Raises PlanError, naming the file and what to do, when it
+    cannot be imported.
     """
     source = Path(source)
     out = Path(out) if out is not None else default_out(source)
     check_source(source, out, force)
-    return import_tables(_read(source, settings), source, out)
+    return import_tables(_read(source, settings), source, out, columns, starts)

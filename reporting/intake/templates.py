@@ -35,6 +35,8 @@ TEMPLATE_COLUMNS = (
     ("Action", 45, False),
     ("Milestone", 40, False),
     ("Due date", 12, False),
+    # What success looks like, as the plan says: the status is judged against it.
+    ("Target/Outcome", 30, False),
     ("Last period's status", 14, False),
     ("Last period's update", 45, False),
     ("Status", 14, True),
@@ -63,16 +65,28 @@ def template_cadences(period: Period) -> frozenset[Cadence]:
     return cadences_covered(Cadence.QUARTERLY, period)
 
 
-def templated_actions(plan: Plan, period: Period) -> dict[str, list[Action]]:
-    """Give the covered actions of `period` by lead service area, in plan order.
+EVERY_SERVICE = "every-service"  # `[plan] unled_actions`: an unled action in every template
 
-    An action with several leads is in each lead's template; one with none is under "".
+
+def templated_actions(plan: Plan, period: Period, unled: str = EVERY_SERVICE,
+                      services: tuple[str, ...] = ()) -> dict[str, list[Action]]:
+    """Give the covered actions of `period` by service area, in plan order.
+
+    An action with several leads is in each lead's template. One with none goes where
+    `unled` (`[plan] unled_actions`) says: a service area's name, or every service's
+    template (the plan's services and `services`, those the council lists or that sent
+    returns); with no service known at all, in one template for any service, under "".
     """
     cadences = template_cadences(period)
+    known = {service_key(s): s for s in (*plan.service_areas, *services) if s}
+    if unled != EVERY_SERVICE:
+        unled_to: tuple[str, ...] = (known.get(service_key(unled), unled),)
+    else:
+        unled_to = tuple(known.values()) or ("",)
     found: dict[str, list[Action]] = {}
     for action in plan.actions:
         if action.cadence in cadences:
-            for lead in action.reporters or ("",):
+            for lead in action.reporters or unled_to:
                 found.setdefault(lead, []).append(action)
     return found
 
@@ -112,7 +126,9 @@ def template_workbook(service_area: str, actions: list[Action], period: Period,
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Return"
-    header = (("Service area", service_area, True), ("Period", period.label, True),
+    # A template for any service (a plan that names no services) leaves its name to fill in.
+    header = (("Service area", service_area or None, bool(service_area)),
+              ("Period", period.label, True),
               ("Completed by", None, False), ("Approved by", None, False),
               ("Date completed", None, False))
     for r, (label, value, locked) in enumerate(header, start=1):
@@ -137,7 +153,9 @@ def template_workbook(service_area: str, actions: list[Action], period: Period,
                 "Action ID": action.id,
                 "Action": action.what_we_will_do or action.objective,
                 "Milestone": text,
-                "Due date": due,
+                # No day: the plan's words ("Ongoing", "Year 1" with no start given).
+                "Due date": due if due is not None else (action.by_when or None),
+                "Target/Outcome": action.target,
                 "Last period's status": last_status,
                 "Last period's update": last_update,
             }
@@ -175,7 +193,7 @@ def template_workbook(service_area: str, actions: list[Action], period: Period,
 
 def _instructions(ws, service_area: str, period: Period, deadline: date) -> None:
     lines = [
-        (f"{service_area}: return for {period.description}", True),
+        (f"{service_area or 'Any service'}: return for {period.description}", True),
         (f"Please return this workbook by {deadline.day} {deadline:%B %Y} "
          f"({deadline:%A}).", True),
         ("", False),
@@ -217,15 +235,20 @@ def template_file_name(service_area: str) -> str:
 
 
 def write_templates(plan: Plan, period: Period, folder: Path, returns_root: Path,
-                    settings: IntakeSettings = READ_NOW) -> list[Path]:
+                    settings: IntakeSettings = READ_NOW, unled: str = EVERY_SERVICE,
+                    services: tuple[str, ...] = ()) -> list[Path]:
     """Write a template per service area into `folder` (`outputs/<period>/templates/`); give the paths.
 
     `returns_root` is `inputs/returns`: last period's returns are read from its folder for
-    the reference columns (only read, never changed).
+    the reference columns (only read, never changed). An action with no lead goes as
+    `unled` says (`templated_actions`); the services that sent last period's returns are
+    known services too.
     """
     previous = choose_returns(read_returns(Path(returns_root) / period.previous().path))
+    sent = tuple(r.service_area for r in previous.values() if r.service_area)
     written = []
-    for service_area, actions in templated_actions(plan, period).items():
+    for service_area, actions in templated_actions(plan, period, unled,
+                                                   (*services, *sent)).items():
         data = template_workbook(service_area, actions, period,
                                  previous.get(service_key(service_area)), settings)
         written.append(write_atomic(folder / template_file_name(service_area), data))

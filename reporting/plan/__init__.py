@@ -1,6 +1,15 @@
 """The master action plan: themes, actions and milestones, read from the policy team's workbook."""
 
-from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority
+from reporting.plan.model import (
+    Action,
+    Milestone,
+    Plan,
+    PlanError,
+    Priority,
+    plan_gap_lines,
+    undefined_line,
+    unled_line,
+)
 from reporting.plan.workbook import (
     MAX_PLAN_ROWS,
     PLAN_COLUMNS,
@@ -13,4 +22,5 @@ from reporting.plan.workbook import (
 
 __all__ = ["Action", "Milestone", "Plan", "PlanError", "Priority", "MAX_PLAN_ROWS",
            "PLAN_COLUMNS", "PlanProblem", "find_plan", "leads_in", "load_plan",
-           "read_plan_workbook"]
+           "plan_gap_lines", "read_plan_workbook",
+           "undefined_line", "unled_line"]

@@ -14,6 +14,8 @@ SHEETS: dict[str, str] = {
                   "the order they first appear.",
     "Actions": "Required. One row per action.",
     "Milestones": "Optional. One row per milestone, so an action can have several or none.",
+    "Plan start": "Optional. One row: when the plan starts. `[plan] starts` in reporting.toml "
+                  "gives the same; where both are given they must agree.",
 }
 
 COLUMNS: dict[tuple[str, str], str] = {
@@ -31,7 +33,9 @@ COLUMNS: dict[tuple[str, str], str] = {
                               "do'.",
     ("Actions", "What we will do"): "What the council will do.",
     ("Actions", "By when"): "When it is due, in the plan's own words (2022/23, Autumn 2025, by "
-                            "March 2026). The paper shows these words where they name a span.",
+                            "March 2026, Ongoing, Year 1). The paper shows these words where "
+                            "they name a span. Ongoing: reported every period, never overdue. "
+                            "Year 1: the financial year the plan starts in (Plan start).",
     ("Actions", "Due date"): "The date it is due (31/03/2026). Blank: read from 'By when', a "
                              "span meaning its last day (Autumn 2025 is 30 November 2025, "
                              "2025/26 is 31 March 2026). No date at all is allowed and is "
@@ -41,7 +45,9 @@ COLUMNS: dict[tuple[str, str], str] = {
                                       "as on its returns. Several: one per line or separated "
                                       "by semicolons (each gets the action in its return "
                                       "template). None: any service's return may report it, "
-                                      "and the policy officer is told.",
+                                      "its template goes to every service (or the one "
+                                      "[plan] unled_actions names), the paper says the plan "
+                                      "names none, and the policy officer is told once.",
     ("Actions", "Partners"): "Partners outside the lead service.",
     ("Actions", "Target/Outcome"): "What success looks like.",
     ("Actions", "Cadence"): "quarterly, six-monthly or annual: how often the action reports. "
@@ -54,6 +60,9 @@ COLUMNS: dict[tuple[str, str], str] = {
                                 "such as Autumn 2025).",
     ("Milestones", "Lead service area"): "Optional: the service that reports this milestone, "
                                          "when it is not the action's lead.",
+    ("Plan start", "Starts"): "The plan's first quarter (2022/23 Q1; a financial year, 2022/23, "
+                              "is its Q1). 'Year 1' in By when is the financial year holding "
+                              "it, 'Year 2' the next; periods before it are not reported on.",
 }
 
 

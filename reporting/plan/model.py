@@ -11,6 +11,8 @@ from pathlib import Path
 from reporting.cadence import Cadence
 from reporting.cells import normalise_action_id
 from reporting.errors import ReportingError
+from reporting.period import Period
+from reporting.plan.timing import is_ongoing
 from reporting.services import service_key
 from reporting.wording import long_date
 
@@ -109,8 +111,20 @@ class Action:
 
     @property
     def due(self) -> str:
-        """The due date as the council put it ("Autumn 2025"), or the day ("31 March 2023")."""
+        """The due date as the council put it ("Autumn 2025", "Ongoing", "Year 1"), or the
+        day ("31 March 2023")."""
         return due_words(self.due_date, self.by_when, self.due_loose)
+
+    @property
+    def ongoing(self) -> bool:
+        """Whether the plan says the action goes on ("Ongoing"): it is never overdue."""
+        return self.due_date is None and is_ongoing(self.by_when)
+
+    @property
+    def undefined(self) -> bool:
+        """Whether the plan gives nothing to judge progress by: no milestone, no due date
+        (nor "Ongoing") and no target."""
+        return not (self.milestones or self.target or self.due_date or self.ongoing)
 
     @property
     def gaps(self) -> tuple[str, ...]:
@@ -122,7 +136,7 @@ class Action:
             missing.append("a milestone")
         if not self.target:
             missing.append("a target")
-        if self.due_date is None:
+        if self.due_date is None and not self.ongoing:
             missing.append("a due date")
         if not self.leads:
             missing.append("a lead service area")
@@ -134,6 +148,7 @@ class Plan:
     priorities: tuple[Priority, ...]
     actions: tuple[Action, ...]
     source: Path | None = None
+    starts: Period | None = None  # the plan's first period: "Year 1" is its financial year
 
     def action(self, reference: str) -> Action | None:
         """Give the action a reference names, as the council wrote it or as an officer retyped it."""
@@ -159,3 +174,42 @@ class Plan:
     def service_by_key(self) -> dict[str, str]:
         """The plan's service areas by `service_key` ("healthandwellbeing" -> its spelling)."""
         return {service_key(s): s for s in self.service_areas if s}
+
+
+def _listed(references: list[str], most: int = 12) -> str:
+    shown = ", ".join(references[:most])
+    return shown + (f" and {len(references) - most} more" if len(references) > most else "")
+
+
+def undefined_line(plan: Plan) -> str:
+    """Say which actions the plan gives nothing to judge progress by (no milestone, no due
+    date, no target), in one line for the plan; "" when none."""
+    undefined = [a.id for a in plan.actions if a.undefined]
+    if not undefined:
+        return ""
+    many = len(undefined) != 1
+    return (f"{len(undefined)} action{'s' if many else ''} ({_listed(undefined)}) "
+            f"{'have' if many else 'has'} no milestone, no due date and no target: progress "
+            "cannot be judged until the plan defines one")
+
+
+def unled_line(plan: Plan) -> str:
+    """Say, in one line for the plan, which actions have no lead; "" when all have one."""
+    unled = [a.id for a in plan.actions if not a.leads]
+    if not unled:
+        return ""
+    if len(unled) == len(plan.actions):
+        return ("the plan names no lead service for any action, and none was made up: the "
+                "paper says the plan names none, any service's return may report each "
+                "action, and its template goes as [plan] unled_actions says")
+    many = len(unled) != 1
+    return (f"{len(unled)} action{'s' if many else ''} ({_listed(unled)}) "
+            f"{'have' if many else 'has'} no lead service area: any service's return may "
+            f"report {'them' if many else 'it'}; name the lead in the plan workbook if the "
+            "council has")
+
+
+def plan_gap_lines(plan: Plan) -> tuple[str, ...]:
+    """Give what the policy officer should know of what the plan leaves undefined, one line
+    per kind for the whole plan (never one per action)."""
+    return tuple(line for line in (undefined_line(plan), unled_line(plan)) if line)

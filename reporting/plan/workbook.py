@@ -8,6 +8,8 @@ Three sheets; `docs/plan-format.md` describes every column. Only `Actions` is re
   (PLAN_COLUMNS) may be left out or blank.
 - `Milestones`: one row per milestone: Action ID, Milestone, and optionally its own Due date
   and Lead service area.
+- `Plan start`: optional, one row: Starts, the plan's first period ("2022/23 Q1"), which "Year 1"
+  in a By when counts from (`[plan] starts` gives it too; the two must agree).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from reporting.cells import (
     normalise_action_id,
     parse_date,
 )
+from reporting.period import Period
 from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority
+from reporting.plan.timing import PeriodError, is_ongoing, plan_start, plan_year_end, relative_year
 from reporting.settings import READ_NOW
 from reporting.sheets.bounds import Unreadable, check_workbook, column_letter
 
@@ -50,11 +54,13 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
         "Cadence",
     ),
     "Milestones": ("Action ID", "Milestone", "Due date", "Lead service area"),
+    "Plan start": ("Starts",),
 }
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "Priorities": ("Priority",),
     "Actions": ("Action ID", "Priority"),
     "Milestones": ("Action ID", "Milestone"),
+    "Plan start": ("Starts",),
 }
 
 # The most rows and columns a plan sheet is read to (a plan of 50,000 milestones is huge).
@@ -176,9 +182,33 @@ def _plan_sheets(path: Path) -> Iterator[Callable[[str], Iterator[Sequence[objec
         workbook.close()
 
 
-def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY
-                       ) -> tuple[Plan | None, list[PlanProblem]]:
-    """Give the Plan in the workbook at `path` (None if a problem blocks it) and every problem."""
+def _starts(sheet: _Sheet, settled: Period | None, problems: list[PlanProblem]
+            ) -> Period | None:
+    """Give the plan's start: the settings' (`settled`), else the Plan sheet's; a Plan sheet
+    that names another is a problem that must be fixed."""
+    written = next((_text(c["Starts"]) for _, c in sheet.rows if _text(c["Starts"])), "")
+    row = next((r for r, c in sheet.rows if _text(c["Starts"])), 2)
+    try:
+        own = plan_start(written)
+    except PeriodError:
+        problems.append(PlanProblem(sheet.name, row, sheet.where("Starts"),
+                                    f"'{written}' is not a period",
+                                    "write the plan's first quarter, such as 2022/23 Q1"))
+        return settled
+    if own is not None and settled is not None and own != settled:
+        problems.append(PlanProblem(
+            sheet.name, row, sheet.where("Starts"),
+            f"the plan starts in {own.label} here, but [plan] starts in the settings is "
+            f"{settled.label}", "make the two the same (or delete this sheet's Starts)"))
+    return settled or own
+
+
+def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY,
+                       starts: Period | None = None) -> tuple[Plan | None, list[PlanProblem]]:
+    """Give the Plan in the workbook at `path` (None if a problem blocks it) and every problem.
+
+    `starts` is `[plan] starts` from the settings: "Year 1" counts from it (else from the
+    Plan sheet's Starts, which must not name another period)."""
     path = Path(path)
     problems: list[PlanProblem] = []
     try:
@@ -195,9 +225,11 @@ def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY
             problems.append(PlanProblem("Actions", None, "", "the workbook has no 'Actions' sheet",
                                         "add one (see `reporting plan template`)"))
         return None, problems
+    starts = _starts(sheets["Plan start"], starts, problems)
     priorities = _priorities(sheets["Priorities"], sheets["Actions"], problems)
     milestones = _milestones(sheets["Milestones"], problems)
-    actions = _actions(sheets["Actions"], priorities, milestones, default_cadence, problems)
+    actions = _actions(sheets["Actions"], priorities, milestones, default_cadence, starts,
+                       problems)
     if not sheets["Actions"].rows:
         problems.append(PlanProblem("Actions", None, "", "the sheet has no actions",
                                     "add one row per action under the header row"))
@@ -206,17 +238,18 @@ def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY
     rank = {key: n for n, key in enumerate(priorities)}
     actions.sort(key=lambda a: (rank[a.priority], natural_key(a.id)))
     return Plan(priorities=tuple(priorities.values()), actions=tuple(actions),
-                source=path), problems
+                source=path, starts=starts), problems
 
 
-def load_plan(path: Path, default_cadence: Cadence = Cadence.QUARTERLY) -> Plan:
+def load_plan(path: Path, default_cadence: Cadence = Cadence.QUARTERLY,
+              starts: Period | None = None) -> Plan:
     """Give the Plan in the workbook at `path`, or raise PlanError naming the first problem.
 
     An action's cadence is its `Cadence` cell; where that is blank, the one its milestone
     wording names; where that names none, `default_cadence`.
     """
     path = Path(path)
-    plan, problems = read_plan_workbook(path, default_cadence)
+    plan, problems = read_plan_workbook(path, default_cadence, starts)
     if plan is None:
         blocking = [p for p in problems if p.blocking]
         more = (f" (and {len(blocking) - 1} more: `reporting plan check {path}` lists them)"
@@ -249,15 +282,19 @@ def _priorities(sheet: _Sheet, actions: _Sheet, problems: list[PlanProblem]
     return priorities
 
 
-def _due(value: object, words: str) -> tuple:
-    """Give (date, words, loose) for a due-date cell, falling back on the By when words."""
+def _due(value: object, words: str, starts: Period | None = None) -> tuple:
+    """Give (date, words, loose) for a due-date cell, falling back on the By when words
+    ("Year 2" counted from `starts`; "Ongoing" has no date)."""
     day = parse_date(value)
+    year = relative_year(words) if words else None
     if day is not None:
-        # A real date the By when words name as a span ("Winter 2025" = 28 February 2026)
-        # keeps the council's words.
+        # A real date the By when words name as a span ("Winter 2025" = 28 February 2026,
+        # "Year 1") keeps the council's words.
         loose = date_is_loose(value) or (bool(words) and date_is_loose(words)
-                                          and parse_date(words) == day)
+                                          and parse_date(words) == day) or year is not None
         return day, words or ("" if not date_is_loose(value) else _text(value)), loose
+    if year is not None:
+        return (plan_year_end(starts, year) if starts else None), words, starts is not None
     day = parse_date(words)
     return day, words, day is not None and date_is_loose(words)
 
@@ -286,8 +323,23 @@ def _milestones(sheet: _Sheet, problems: list[PlanProblem]) -> dict[str, list]:
     return milestones
 
 
+def _unread_due(due_cell: object, by_when: str, day, starts: Period | None
+                ) -> tuple[str, str]:
+    """Give (the words that are not a date, what to write instead), or ("", "")."""
+    if _text(due_cell) and parse_date(due_cell) is None:
+        return _text(due_cell), ""
+    if day is not None or not by_when or is_ongoing(by_when):
+        return "", ""
+    if relative_year(by_when) is not None and starts is None:
+        return by_when, (f"'{by_when}' counts from the plan's start, which is not given: set "
+                         "[plan] starts in reporting.toml (or Starts on the Plan start sheet) to "
+                         "the plan's first quarter, such as \"2022/23 Q1\"")
+    return by_when, ""
+
+
 def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[str, list],
-             default_cadence: Cadence, problems: list[PlanProblem]) -> list[Action]:
+             default_cadence: Cadence, starts: Period | None,
+             problems: list[PlanProblem]) -> list[Action]:
     actions: list[Action] = []
     first_row: dict[str, tuple[int, str]] = {}
     by_lower = {k.lower(): k for k in priorities}
@@ -316,15 +368,15 @@ def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[st
             continue
         by_when = _text(cells.get("By when"))
         due_cell = cells.get("Due date")
-        day, words, loose = _due(due_cell, by_when)
-        unread = _text(due_cell) if _text(due_cell) and parse_date(due_cell) is None else \
-            (by_when if day is None and by_when else "")
+        day, words, loose = _due(due_cell, by_when, starts)
+        unread, fix = _unread_due(due_cell, by_when, day, starts)
         if unread:
             instead = f" (By when, '{by_when}', is used)" if day else ""
             problems.append(PlanProblem(
                 sheet.name, row, sheet.where("Due date" if _text(due_cell) else "By when"),
-                f"'{unread}' is not a date{instead}", "write a date (31/03/2026) or "
-                "a span people use ('March 2026', 'Autumn 2025', '2025/26')", blocking=False))
+                f"'{unread}' is not a date{instead}", fix or "write a date (31/03/2026) or "
+                "a span people use ('March 2026', 'Autumn 2025', '2025/26', 'Ongoing'); the "
+                "plan's words are shown until then", blocking=False))
         own = tuple(m for _, m in milestones.pop(key, ()))
         cadence = default_cadence
         cadence_text = _text(cells.get("Cadence"))
@@ -337,13 +389,8 @@ def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[st
                 continue
         else:
             cadence = cadence_from_wording([m.text for m in own]) or default_cadence
+        # No lead is allowed (the plan names none); said once for the plan (plan_gap_lines).
         leads = leads_in(cell_text(cells.get("Lead service area")))
-        if not leads:
-            problems.append(PlanProblem(
-                sheet.name, row, sheet.where("Lead service area"),
-                f"action {reference} has no lead service area", "name the service that "
-                "reports on it; until then any service's return may report it",
-                blocking=False))
         actions.append(Action(
             id=reference, priority=theme,
             objective=_text(cells.get("Objective")),
@@ -385,8 +432,10 @@ def find_plan(folder: Path) -> Path:
 # Writing
 
 def plan_workbook(priorities: list[Priority], actions: list[dict[str, str]],
-                  milestones: list[dict[str, str]], instructions: list[str] = ()) -> Workbook:
-    """Give a plan workbook of these rows (column name -> text), with an Instructions sheet."""
+                  milestones: list[dict[str, str]], instructions: list[str] = (),
+                  starts: Period | None = None) -> Workbook:
+    """Give a plan workbook of these rows (column name -> text), with an Instructions sheet
+    (and the plan's start on the Plan sheet, when given)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -403,7 +452,8 @@ def plan_workbook(priorities: list[Priority], actions: list[dict[str, str]],
     else:
         workbook.remove(first)
     rows = {"Priorities": [{"Priority": p.key, "Title": p.title} for p in priorities],
-            "Actions": actions, "Milestones": milestones}
+            "Actions": actions, "Milestones": milestones,
+            "Plan start": [{"Starts": starts.label}] if starts else []}
     widths = {"Action ID": 10, "Priority": 14, "Title": 50, "Milestone": 50, "Due date": 14,
               "By when": 14, "Cadence": 12}
     for name, columns in PLAN_COLUMNS.items():

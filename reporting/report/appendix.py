@@ -14,12 +14,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reporting.cadence import Cadence, cadences_covered
+from reporting.plan.timing import relative_year
 from reporting.report.exceptions import FlagLike, kinds_of, new_date_words
 from reporting.report.tables import COLUMNS, LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, \
     Table, make_table
 from reporting.report.travel import PreviousPeriod, Travel, direction
 from reporting.report.words import (
     CUT_NOTE,
+    NO_LEAD,
     NO_NEXT_STEPS,
     NO_PARTNERS,
     NO_TARGET,
@@ -213,9 +215,12 @@ def _dated_line(m) -> str:
         when = (f"now due {long_date(m.revised_date)}" if m.revised_date
                 else WORDS["no_milestone_date"])
     else:
-        when = f"due {m.milestone.due}" + (
-            f", now {long_date(m.revised_date)}" if m.revised_date
-            and m.revised_date != m.milestone.due_date else "")
+        moved = bool(m.revised_date) and m.revised_date != m.milestone.due_date
+        when = f"due {m.milestone.due}" + (f", now {long_date(m.revised_date)}" if moved
+                                           else "")
+        if not moved and _words(m.milestone.due) in _words(m.milestone.text):
+            # "Launch by Autumn 2025": the plan's words already say when it is due.
+            return f"{_plan_words(m.milestone.text)}: {m.status.value}"
     return f"{_plan_words(m.milestone.text)}: {m.status.value} ({when})"
 
 
@@ -274,11 +279,21 @@ def _said_in(text: str, action) -> bool:
     return set(_words(text).split()) <= set(_words(action.title).split())
 
 
+def _when_line(action) -> tuple[str, ...]:
+    """When the plan says the action is due, in its own words, where they are not a date
+    a reader would look for among the milestones: "Due: Ongoing", "Due: Year 1"."""
+    if action.ongoing or relative_year(action.by_when) is not None or (
+            action.due_date is None and action.by_when):
+        return (f"{WORDS['due']} {action.due}",)
+    return ()
+
+
 def _promise(action) -> tuple[str, ...]:
-    """What we will do, as a line under the action (none where the action says it)."""
+    """What we will do, as a line under the action (none where the action says it), and
+    when it is due where the plan gives that in words of its own ("Ongoing", "Year 1")."""
     if not action.what_we_will_do or _said_in(action.what_we_will_do, action):
-        return ()
-    return (f"{WORDS['we_will']} {_plan_words(action.what_we_will_do)}",)
+        return _when_line(action)
+    return (f"{WORDS['we_will']} {_plan_words(action.what_we_will_do)}", *_when_line(action))
 
 
 def _target_line(action) -> str:
@@ -335,7 +350,7 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
         id=action.id,
         objective=action.title,  # the objective, else what we will do: never blank
         what_we_will_do=action.what_we_will_do,
-        lead=action.lead_service_area,
+        lead=action.lead_service_area or NO_LEAD,
         partners=action.partners or NO_PARTNERS,
         cadence=action.cadence.label,
         due_date=action.due,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from reporting.report.words import (
     CUT_NOTE,
     DATE_WITH_REASON,
+    NO_LEAD,
     NO_NEW_DATE,
     NO_UPDATE,
     NOT_STATED,
@@ -189,7 +190,7 @@ def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int
         if why:
             problem = PROBLEM_WHY.format(problem=problem, why=cut_words(why, limit, cut))
         lines.append((flags[0].code.exception.rank, ExceptionLine(
-            action_id=p.action.id, action=p.action.title, lead=p.action.lead_service_area,
+            action_id=p.action.id, action=p.action.title, lead=p.action.lead_service_area or NO_LEAD,
             problem=problem[0].upper() + problem[1:],
             being_done=cut_words(_being_done(p, why, done), limit, cut),
             by_when=_by_when(p, merged.period.end, limit),

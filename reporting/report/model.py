@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reporting.cadence import Cadence
+from reporting.period import Period
 from reporting.report import front_matter
 from reporting.report.appendix import PrioritySection, appendix_intro, appendix_sections
 from reporting.report.by_priority import (
@@ -382,9 +383,10 @@ def _exception_counts(exceptions: tuple[ExceptionLine, ...],
 
 def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tuple[ReturnLine, ...],
              before: PreviousPeriod | None, exceptions: tuple[ExceptionLine, ...],
-             section: str, found: Mapping[str, Sequence[FlagLike]]) -> tuple[str, ...]:
+             section: str, found: Mapping[str, Sequence[FlagLike]],
+             starts: Period | None = None) -> tuple[str, ...]:
     """Give the paragraphs that lead the summary: exceptions, statuses, travel, forecasts,
-    returns."""
+    returns. `starts` is the plan's first period: none before it is missing."""
     counts = {s: sum(p.status is s for p in merged.progress) for s in STATUS_ORDER}
     summary = []
     if exceptions:  # the actions that need attention, by name, before any count
@@ -401,6 +403,13 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
     if before is not None and actions:
         moved = {t: sum(a.travel is t for a in actions) for t in TRAVEL_ORDER}
         summary.append(f"Compared with {before.label}: {_travel_phrase(moved)}.")
+    elif actions and starts is not None and starts == merged.period:
+        # The plan's first quarter: nothing came before it, and nothing is missing.
+        half = (f", the {('first', 'second')[(starts.number - 1) % 2]} quarter of "
+                f"{starts.financial_year} H{(starts.number + 1) // 2}, so this report covers "
+                "that quarter alone" if merged.cadence is Cadence.SIX_MONTHLY else "")
+        summary.append(f"The plan began in {starts.label}{half}; there is no earlier "
+                       "quarter to show a direction of travel from.")
     elif actions:  # a plan's first period: said once, not on every action
         summary.append(f"No returns came in for {merged.period.previous().label}, so this "
                        "report shows no direction of travel.")
@@ -410,9 +419,20 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
         summary.append(
             f"Returns forecast a year-end status for {plural(len(forecasts), 'action')}: "
             f"{status_phrase(forecast_counts)}.")
-    summary.append(f"{_received(returns)} of {plural(len(returns), 'service area')} sent a "
+    summary.append(_unled_returns(merged) if not returns else
+                   f"{_received(returns)} of {plural(len(returns), 'service area')} sent a "
                    "usable return.")
     return tuple(summary)
+
+
+def _unled_returns(merged: Merged) -> str:
+    """Say what came in for a report whose actions have no lead service (a plan that names
+    none): no service's return was due, so none is counted as missing."""
+    came = sorted({r.service_area for r in merged.returns if r.usable and r.service_area})
+    sent = (f"{plural(len(came), 'usable return')} came in ({', '.join(came)})" if came
+            else "no usable return came in")
+    return (f"The plan names no lead service for these actions, so no one service's return "
+            f"was due; {sent} for {merged.period.label}.")
 
 
 def _returns(merged: Merged) -> tuple[ReturnLine, ...]:
@@ -518,7 +538,7 @@ def build_report_model(
         by_priority=by_priority,
         exceptions_intro=exceptions_intro,
         exceptions=exceptions,
-        returns_intro=(
+        returns_intro=_unled_returns(merged) if not returns else (
             f"{_received(returns)} of {plural(len(returns), 'service area')} leading actions "
             f"in this report sent a usable return for {period.label}."
         ),
@@ -538,7 +558,8 @@ def build_report_model(
         model,
         recommendation=front_matter.recommendation(settings, merged, covered, exceptions,
                                                    section),
-        summary=_summary(merged, sections, returns, before, exceptions, section, found),
+        summary=_summary(merged, sections, returns, before, exceptions, section, found,
+                         plan.starts),
         consultation=front_matter.consultation(settings, period,
                                                model.section_number("returns")))
     return _with_glossary(model, glossary)

@@ -14,6 +14,7 @@ WORDS = {
     # Appendix A's lines of what the plan promised (reporting.report.appendix).
     "we_will": "We will:",
     "target": "Target:",
+    "due": "Due:",  # the plan's own words for when: "Due: Ongoing", "Due: Year 1"
     "milestone": "Milestone:",
     "milestones": "Milestones:",
     "milestones_undated": "Milestones (undated):",
@@ -46,6 +47,10 @@ NO_NEXT_STEPS = "No next steps given."
 
 
 NO_PARTNERS = "None named"
+
+
+# An action the plan names no lead for: none is made up.
+NO_LEAD = "none named in the plan"
 
 
 # The delivery exceptions' words where the return is silent, each said once here.

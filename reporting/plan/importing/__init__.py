@@ -24,11 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reporting.plan.importing.decision import RESAVE, Decision
+from reporting.period import Period
 from reporting.plan.importing.gather import gather
+from reporting.plan.importing.headings import FIELDS, field_named
 from reporting.plan.importing.rows import plan_rows
 from reporting.plan.importing.tables import Table
 from reporting.plan.importing.written import read_back, workbook_bytes
 from reporting.plan.model import PlanError
+from reporting.plan.timing import PeriodError, plan_start
 from reporting.publish import write_atomic
 
 SUFFIXES = (".docx", ".xlsx", ".xlsm", ".ods", ".xls", ".csv")
@@ -66,24 +69,57 @@ def check_source(source: Path, out: Path, force: bool) -> None:
                         "another --out")
 
 
-def import_tables(tables: list[Table], source: Path, out: Path) -> ImportReport:
+def plan_starts(text: str | None, settled: Period | None = None) -> Period | None:
+    """Give the plan's start from `plan import --starts` (`text`) and `[plan] starts`
+    (`settled`): the settings' wins, and the two naming different periods is an error."""
+    try:
+        given = plan_start(text or "")
+    except PeriodError:
+        raise PlanError(f"--starts {text!r} is not a period: give the plan's first quarter, "
+                        "such as \"2022/23 Q1\"") from None
+    if given is not None and settled is not None and given != settled:
+        raise PlanError(f"--starts {given.label} is not [plan] starts in the settings "
+                        f"({settled.label}); give the same period, or leave --starts out")
+    return settled or given
+
+
+def chosen_columns(options: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Give {heading: plan column} for `--column "HEADING=FIELD"` options; raise PlanError
+    for one that is not HEADING=FIELD or names no plan column."""
+    chosen = {}
+    for option in options:
+        heading, equals, name = option.rpartition("=")
+        column = field_named(name) if equals and heading.strip() else None
+        if column is None:
+            raise PlanError(f"--column {option!r}: write it as \"HEADING=FIELD\", FIELD one "
+                            f"of the plan's columns: {', '.join(FIELDS)}")
+        chosen[heading.strip()] = column
+    return chosen
+
+
+def import_tables(tables: list[Table], source: Path, out: Path,
+                  columns: dict[str, str] | None = None,
+                  starts: Period | None = None) -> ImportReport:
     """Make the tables read from `source` into the plan workbook at `out`; give the report.
 
-    Raises PlanError when no action can be read, or the workbook does not read back.
+    `columns` ({heading: plan column}, from `chosen_columns`) maps headings the import does
+    not know; `starts` (the plan's first period) is what "Year 1" counts from, and is
+    written into the workbook. Raises PlanError when no action can be read, or the workbook
+    does not read back.
     """
-    found = gather(tables, source)
-    rows = plan_rows(found)
+    found = gather(tables, source, columns)
+    rows = plan_rows(found, starts)
     if not rows.actions:
         raise PlanError(f"{source.name}: the table's header row was found, but no action "
                         f"under it could be read; {RESAVE}, one action a row")
     decisions = list(found.decisions)
-    data = workbook_bytes(rows, source, decisions)
-    decisions += read_back(data, source, decisions)
+    data = workbook_bytes(rows, source, decisions, starts)
+    decisions += read_back(data, source, decisions, starts)
     write_atomic(out, data)
     return ImportReport(out=out, themes=len(rows.priorities), actions=len(rows.actions),
                         milestones=len(rows.milestones), columns=tuple(found.columns),
                         decisions=tuple(decisions))
 
 
-__all__ = ["SUFFIXES", "Decision", "ImportReport", "Table", "check_source", "default_out",
-           "import_tables"]
+__all__ = ["SUFFIXES", "Decision", "ImportReport", "Table", "check_source", "chosen_columns",
+           "default_out", "import_tables", "plan_starts"]

@@ -21,11 +21,13 @@ from reporting.plan.importing.headings import (
     header_columns,
     is_header,
     join_pieces,
+    leading_reference,
     looks_like_reference,
+    plan_headings,
     row_heading,
     theme_of,
 )
-from reporting.plan.importing.phrases import dated_milestone, milestone_lines
+from reporting.plan.importing.phrases import date_in_words, dated_milestone, milestone_lines
 from reporting.plan.importing.tables import Table
 from reporting.plan.model import PlanError, Priority
 from reporting.sheets.headings import heading_key
@@ -86,17 +88,34 @@ def _header_decisions(table: Table, row: int, mapping: dict[int, str],
                                       f"'{COLUMNS.column(name)}', which an earlier column "
                                       "gave; it was not imported"))
         elif name:
-            decisions.append(Decision(where, f"column '{name}' was not imported"))
+            decisions.append(Decision(where, f"column '{name}' was not imported; to import "
+                                      f"it, import again with --column \"{name}=FIELD\", "
+                                      f"FIELD being {_likely_field(table, row, i)}"))
         elif table.width(row, i) and any(i < len(r) and r[i] for r in table.rows[row + 1:]):
             decisions.append(Decision(where, f"column {i + 1} has no heading; it was not "
                                       "imported"))
     return read, decisions
 
 
+def _likely_field(table: Table, row: int, i: int) -> str:
+    """Name the plan columns a column not imported may be, likeliest first: a column whose
+    cells hold dates is likely By when, one of several lines Milestones."""
+    cells = [r[i] for r in table.rows[row + 1:] if i < len(r) and r[i]]
+    dated = sum(bool(date_in_words(c)) for c in cells)
+    lines = sum("\n" in c for c in cells)
+    likely = ["Milestones"] if lines * 2 > len(cells) else ["By when"] if dated * 2 > len(
+        cells) else []
+    rest = [f for f in ("Target/Outcome", "What we will do", "Milestones", "By when",
+                        "Who will deliver", "Partners") if f not in likely]
+    return "one of " + ", ".join(likely + rest)
+
+
 def _invented(theme: str, taken) -> str:
     """Give a reference for an action that has none: the theme's initials and a number
     ("GC.1" under "Greener Communities") that no action in the file uses."""
-    prefix = theme if re.fullmatch(r"[A-Za-z0-9]{1,4}", theme) else \
+    # A numbered theme's own "1.1" could be the council's: an invented one reads "P1.1".
+    prefix = f"P{theme}" if theme.isdigit() else theme if re.fullmatch(
+        r"[A-Za-z0-9]{1,4}", theme) else \
         "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", theme)).upper()[:4] or "A"
     number = 1
     while normalise_action_id(f"{prefix}.{number}") in taken:
@@ -122,16 +141,23 @@ _NOT_MILESTONE = ("Objective", "What we will do", "Who will deliver", "Target/Ou
 class _Walk:
     """One pass down the tables: the header in force, the theme and the action being read."""
 
-    def __init__(self, source: Path, reserved: frozenset[str]) -> None:
+    def __init__(self, source: Path, reserved: frozenset[str],
+                 chosen: dict[str, str] | None = None) -> None:
         self.found = Gathered(source)
         self.reserved = reserved  # the keys of every reference in the file
+        self.chosen = chosen or {}  # --column: {heading key: plan column}
+        self.headings = plan_headings(self.chosen)
+        self.chosen_used: set[str] = set()
+        self.said_leading = False
+        self.pending: tuple[str, str] | None = None  # (heading above the table, its label)
         self.by_key: dict[str, DraftAction] = {}
         self.theme: str | None = None
         self.mapping: dict[int, str] | None = None
         self.mapped_width = 0
 
     def header(self, table: Table, row: int) -> None:
-        self.mapping = header_columns(table.rows[row])
+        self.mapping = header_columns(table.rows[row], self.chosen)
+        self.chosen_used |= {heading_key(t) for t in table.rows[row]} & set(self.chosen)
         self.mapped_width = len(table.rows[row])
         read, decisions = _header_decisions(table, row, self.mapping,
                                             {heading for heading, _ in self.found.columns})
@@ -144,7 +170,7 @@ class _Walk:
     def row(self, table: Table, r: int) -> None:
         """Read one row under the header: a theme heading, an action or more of one."""
         row = table.rows[r]
-        if not any(row) or is_header(row):
+        if not any(row) or is_header(row, self.headings):
             return
         where = table.where(r)
         cells = {column: row[i].strip() if i < len(row) else ""
@@ -153,6 +179,8 @@ class _Walk:
         if heading is not None:
             self._start_theme(heading, where)
             return
+        if not cells.get("Action ID"):
+            self._reference_in_words(cells, where)
         if cells.get("Priority"):
             self._start_theme(cells["Priority"], where)
         reference = cells.get("Action ID", "")
@@ -180,7 +208,24 @@ class _Walk:
                               f"imported ('{join_pieces([t for t in row if t])[:60]}'); it "
                               "was not imported")
 
+    def _reference_in_words(self, cells: dict[str, str], where: str) -> None:
+        """Take a reference written at the start of the action's words ("16. Better ...")
+        as its reference, and the rest as its words; say so once per table."""
+        column = next((c for c in ("Objective", "What we will do") if cells.get(c)), None)
+        if column is None:
+            return
+        reference, rest = leading_reference(cells[column])
+        if reference:
+            if not self.said_leading:
+                self.found.decide(where, f"the references were read from the start of the "
+                                  f"action's words ('{cells[column][:40]}' is action "
+                                  f"'{reference}', titled '{rest[:40]}'), as there is no "
+                                  "reference column; check them")
+                self.said_leading = True
+            cells["Action ID"], cells[column] = reference, rest
+
     def _start_theme(self, text: str, where: str) -> None:
+        self.pending = None
         theme = theme_of(text)
         known = {k.lower(): k for k in self.found.themes}
         if theme.key.lower() in known:
@@ -202,6 +247,8 @@ class _Walk:
         return self.theme
 
     def _new_action(self, reference: str, cells: dict[str, str], where: str, r: int) -> None:
+        if self.pending:
+            self._start_theme(*self.pending)
         theme = self._theme_for_action(where)
         if not reference:
             reference = _invented(theme, set(self.by_key) | self.reserved)
@@ -230,20 +277,47 @@ class _Walk:
             action.milestones.append((text, when, cells.get("By when", "")))
 
 
-def gather(tables: list[Table], source: Path) -> Gathered:
+def _common_tail(headings: list[str]) -> str:
+    """Give the words every table heading ends with after a colon or dash (": Our
+    Deliverables"), when there are two headings or more and each has words before them."""
+    tails = {re.search(r"\s*(?::|\s[-–—])\s*[^:–—]+$", h) for h in headings}
+    if len(headings) < 2 or None in tails:
+        return ""
+    texts = {m.group().strip(" :-–—").lower() for m in tails}
+    return next(iter(tails)).group() if len(texts) == 1 else ""
+
+
+def _table_themes(tables: list[Table], found: Gathered) -> dict[str, str]:
+    """Give {table label: the theme its heading names}; words every heading shares (": Our
+    Deliverables") are left out of the names, and a person is told."""
+    headings = [t.heading for t in tables if t.heading]
+    tail = _common_tail(headings)
+    if tail:
+        found.decide("", f"every table's heading ends '{tail.strip(' :-–—')}'; the themes "
+                     "were named by the words before it")
+    return {t.label: (t.heading[:-len(tail)] if tail else t.heading).strip()
+            for t in tables if t.heading}
+
+
+def gather(tables: list[Table], source: Path, columns: dict[str, str] | None = None) -> Gathered:
     """Give the themes and actions the tables' rows hold, with the decisions taken.
 
     Each Word table is read in order (one with no header row, as wide as the one before,
-    as its continuation); of a workbook, the first sheet with a header row. Raises
+    as its continuation), a heading above it naming the theme of its actions; of a
+    workbook, the first sheet with a header row. `columns` ({heading: plan column}, from
+    --column) maps headings the import does not know. Raises
     PlanError when no table has a header row naming the plan's columns.
     """
-    walk = _Walk(source, frozenset(normalise_action_id(t) for table in tables
+    chosen = {heading_key(h): c for h, c in (columns or {}).items()}
+    walk = _Walk(source, frozenset(normalise_action_id(r) for table in tables
                                    for row in table.rows for t in row
-                                   if looks_like_reference(t)))
+                                   for r in (t if looks_like_reference(t) else
+                                             leading_reference(t)[0],) if r), chosen)
+    themes = _table_themes(tables, walk.found)
     used = False
     sheets = bool(tables) and tables[0].label.startswith("sheet ")
     for table in tables:
-        start = find_plan_header(table.rows)
+        start = find_plan_header(table.rows, walk.headings)
         if sheets and (start is None or used):
             continue  # a workbook: the first sheet with a header row is the plan
         if start is not None:
@@ -259,6 +333,8 @@ def gather(tables: list[Table], source: Path) -> Gathered:
                 walk.found.decide(table.label or source.name,
                                   "not read: it has no header row naming the plan's columns")
             continue
+        # The heading above a table names its actions' theme, unless its own rows do.
+        walk.pending = (themes[table.label], table.label) if table.label in themes else None
         for r in range(start + 1, len(table.rows)):
             walk.row(table, r)
     if not used:
@@ -266,4 +342,8 @@ def gather(tables: list[Table], source: Path) -> Gathered:
             f"{source.name}: no table has a header row naming the plan's columns "
             "(such as No., Objective, What we will do, By when, Who will deliver this?, "
             f"Milestones); {RESAVE}, with those headings in its first row")
+    for heading in (columns or {}):
+        if heading_key(heading) not in walk.chosen_used:
+            walk.found.decide("", f"--column '{heading}' names no column heading in the "
+                              "file; it was not used")
     return walk.found

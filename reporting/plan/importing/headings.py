@@ -12,7 +12,7 @@ import re
 
 from reporting.plan.importing.tables import Table
 from reporting.plan.model import Priority
-from reporting.sheets.headings import ACTION_ID_HEADINGS, Headings, find_header
+from reporting.sheets.headings import ACTION_ID_HEADINGS, Headings, find_header, heading_key
 
 # The plan workbook's columns, with the headings councils publish over them.
 COLUMNS = Headings({
@@ -22,7 +22,8 @@ COLUMNS = Headings({
                         "Activities", "Action description", "Key action", "Key actions",
                         "What we will deliver", "What we will do by when"),
     "By when": ("By when", "Due", "Due date", "Date", "Deadline", "Timescale",
-                "Timescales", "Target date", "When"),
+                "Timescales", "Target date", "When", "Timing", "Timings", "Timeframe",
+                "Timeframes", "Time frame", "Target timescale"),
     "Who will deliver": ("Who will deliver this?", "Who will deliver", "Who", "Lead",
                          "Lead officer", "Responsible officer", "Owner", "Lead service",
                          "Service", "Lead service area", "Responsible", "Lead(s)",
@@ -30,7 +31,10 @@ COLUMNS = Headings({
                          "Lead services", "Lead department", "Directorate", "Delivered by",
                          "Lead service(s)", "Responsible team", "Lead team"),
     "Milestones": ("Milestones", "Milestone", "Key milestones", "Key milestone",
-                   "Milestone(s)", "Key deliverables", "Deliverables", "Deliverable"),
+                   "Milestone(s)", "Key deliverables", "Deliverables", "Deliverable",
+                   # a column of what will be done with its dates is read one a line
+                   "What we will do and when", "What we will deliver and when",
+                   "What we will do and by when"),
     "Target/Outcome": ("Target/Outcome", "Target", "Outcome", "Targets", "Outcomes",
                        "Success measure", "Success measures", "What residents will see",
                        "Measure", "Measures", "Target / Outcome"),
@@ -42,26 +46,95 @@ _REFERENCE = re.compile(r"[A-Za-z]{0,4}\s?\d+(?:\s?[.\-/_]?\s?[A-Za-z0-9]{1,4}){
 _WORD = r"(?:strategic\s+)?(?:priority|theme|ambition|outcome\s+area|objective|aim)"
 HEADING_WORD = re.compile(_WORD + r"\b", re.I)
 _SEPARATOR = r"\s*[.):\-–—]*\s*"
+# "Priority one", "Theme Three": a priority numbered in words is numbered.
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    ("one two three four five six seven eight nine ten eleven twelve").split(), start=1)}
 _THEME_PATTERNS = (
-    re.compile(_WORD + r"\s*(?P<key>\d+[a-z]?)\b" + _SEPARATOR + r"(?P<title>.*)", re.I | re.S),
+    re.compile(_WORD + r"\s*(?P<key>\d+[a-z]?|" + "|".join(_NUMBER_WORDS) + r")\b"
+               + _SEPARATOR + r"(?P<title>.*)", re.I | re.S),
     re.compile(r"(?P<key>\d+)\s*[.):\-–—]\s*(?P<title>\D.*)", re.S),
     re.compile(_WORD + r"\s*[:\-–—]\s*(?P<name>.+)", re.I | re.S),
 )
 
 
-def header_columns(row: tuple[str, ...]) -> dict[int, str]:
-    """Give {column index: plan column} for a header row's recognised headings."""
-    return COLUMNS.columns(row)
+# What `--column "HEADING=FIELD"` may name: the plan workbook's columns as
+# docs/plan-format.md lists them, each read into the import's column for it.
+FIELDS = {"Action ID": "Action ID", "Priority": "Priority", "Objective": "Objective",
+          "What we will do": "What we will do", "By when": "By when", "Due date": "By when",
+          "Who will deliver": "Who will deliver", "Lead service area": "Who will deliver",
+          "Partners": "Partners", "Target/Outcome": "Target/Outcome",
+          "Milestones": "Milestones", "Milestone": "Milestones"}
+FIELD_NAMES = {**{heading_key(f): c for f, c in FIELDS.items()},
+               heading_key("Target"): "Target/Outcome", heading_key("Outcome"): "Target/Outcome",
+               heading_key("Theme"): "Priority"}
 
 
-def is_header(row: tuple[str, ...]) -> bool:
+def field_named(name: str) -> str | None:
+    """Give the import's column that a --column FIELD names ("Due date" is "By when")."""
+    return FIELD_NAMES.get(heading_key(name))
+
+
+def header_columns(row: tuple[str, ...],
+                   chosen: dict[str, str] | None = None) -> dict[int, str]:
+    """Give {column index: plan column} for a header row's recognised headings; `chosen`
+    ({heading key: column}, from --column) maps the headings it names, before any other."""
+    chosen = chosen or {}
+    found = plan_headings(chosen).columns(tuple("" if heading_key(t) in chosen else t
+                                                for t in row))
+    for i, text in enumerate(row):
+        column = chosen.get(heading_key(text))
+        if column:
+            found = {k: v for k, v in found.items() if v != column}
+            found[i] = column
+    return dict(sorted(found.items()))
+
+
+def plan_headings(chosen: dict[str, str] | None = None) -> Headings:
+    """Give the plan's column headings with those `--column` maps ({heading key: column})."""
+    if not chosen:
+        return COLUMNS
+    return Headings({column: tuple(a for a in words if heading_key(a) not in chosen)
+                     + tuple(k for k, c in chosen.items() if c == column)
+                     for column, words in COLUMNS.aliases.items()})
+
+
+def is_header(row: tuple[str, ...], headings: Headings = COLUMNS) -> bool:
     """Tell whether a row names two or more of the plan's columns."""
-    return len(COLUMNS.named(row)) >= 2
+    return len(headings.named(row)) >= 2
 
 
-def find_plan_header(rows: tuple[tuple[str, ...], ...]) -> int | None:
+def find_plan_header(rows: tuple[tuple[str, ...], ...],
+                     headings: Headings = COLUMNS) -> int | None:
     """Give the index of a table's header row (in its first HEADER_SEARCH_ROWS), or None."""
-    return find_header(rows, COLUMNS, lambda names: len(names) >= 2)
+    return find_header(rows, headings, lambda names: len(names) >= 2)
+
+
+# A reference written at the start of an action's words: "16. ", "2.3 ", "Action 3: ",
+# "GB1 - ", "(a) ". A number needs its full stop, bracket, colon or dash ("3 new parks" and
+# "2025 review" are words); a year is never a reference.
+_LEADING_REFERENCE = re.compile(
+    r"(?:action|ref(?:erence)?|no)\.?\s*(?P<a>[A-Za-z]{0,4}\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)"
+    r"\s*[.:)\-–—]?\s+"
+    r"|(?P<b>\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)(?:[.:)]|\s[-–—])\s+"
+    r"|(?P<c>\d{1,3}(?:\.\d{1,3}){1,3}[a-z]?)\s+(?=\S)"
+    r"|(?P<d>[A-Z]{1,4}\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?)\s*(?:[.:)]|\s[-–—]|[-–—])\s*"
+    r"|\((?P<e>[a-z]{1,2}|\d{1,3}|[ivx]{1,5})\)\s*",
+    re.I)
+
+
+def leading_reference(text: str) -> tuple[str, str]:
+    """Give (reference, the rest) for an action's words that start with its reference
+    ("16. Better engagement ..." is ("16", "Better engagement ...")); ("", text) when they
+    do not start with one."""
+    match = _LEADING_REFERENCE.match(text)
+    if not match:
+        return "", text
+    reference = next(g for g in match.groups() if g)
+    rest = text[match.end():].strip()
+    first = r"[A-Z\"'‘“(]" if match["c"] else r"[A-Za-z\"'‘“(]"
+    if not rest or not re.match(first, rest):
+        return "", text  # "1.5 million homes": a number, not a reference
+    return reference, rest
 
 
 def looks_like_reference(text: str) -> bool:
@@ -77,7 +150,8 @@ def theme_of(text: str) -> Priority:
     for pattern in _THEME_PATTERNS:
         match = pattern.fullmatch(text)
         if match and "key" in pattern.groupindex:
-            return Priority(match["key"], match["title"].strip(" .:-–—"))
+            key = _NUMBER_WORDS.get(match["key"].lower(), match["key"])
+            return Priority(key, match["title"].strip(" .:-–—"))
         if match and match["name"].strip(" .:-–—"):
             return Priority(match["name"].strip(" .:-–—"))
     return Priority(text.strip(" .:"))

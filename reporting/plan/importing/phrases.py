@@ -51,19 +51,44 @@ def milestone_lines(text: str) -> list[str]:
     return lines
 
 
-_DATED = (
-    re.compile(r"(?P<text>.+?)\s*[(\[](?P<date>[^()\[\]]+)[)\]]\s*[.;]?", re.S),
-    re.compile(r"[(\[](?P<date>[^()\[\]]+)[)\]]\s*[-–—:]?\s*(?P<text>.+)", re.S),
-    re.compile(r"(?P<text>.+?)\s*(?:\s[-–—]|:)\s*(?P<date>[^:–—]+?)[.;]?", re.S),
-    re.compile(r"(?P<date>[^:–—(]+?)\s*(?::|\s[-–—])\s*(?P<text>.+)", re.S),
-)
+# A word that may hold a date's part: "27", "May", "2025/26", "Q3", "end", "by".
+_TOKEN = re.compile(r"[^\s()\[\],;]+")
+_LONGEST_DATE = 6  # words: "no later than 31 March 2026"
+_YEAR = re.compile(r"\d{4}")
+# The words a date is written in; any other word ends it ("homes officer in post Q3 2025/26"
+# holds one, Q3 2025/26, not five).
+_DATE_WORD = re.compile(
+    r"[\d/.\-]+(?:st|nd|rd|th)?|by|before|due|end|of|the|no|later|than|completed?|fy"
+    r"|q[1-4]|quarter|h[12]|half|spring|summer|autumn|fall|winter"
+    r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?", re.I)
+
+
+def date_in_words(line: str) -> str:
+    """Give the words in a milestone that name its date ("by Autumn 2025", "June 2026" in
+    "Barlby Road - June 2026 (83 homes)", "27 May 2025" in "expected to go live 27 May
+    2025"), or "" when none does: the longest run of words read as a date, the last of
+    equals. A year alone ("a 2025 review") is a date only in brackets or after a dash."""
+    tokens = [(m.start(), m.end(), m.group().strip(".:")) for m in _TOKEN.finditer(line)]
+    best = (0, -1, "")
+    for i in range(len(tokens)):
+        for j in range(i + 1, min(i + _LONGEST_DATE, len(tokens)) + 1):
+            if not _DATE_WORD.fullmatch(tokens[j - 1][2] or "-"):
+                break
+            words = " ".join(t for _, _, t in tokens[i:j])
+            if not words or parse_date(words) is None:
+                continue
+            if _YEAR.fullmatch(words) and not re.search(
+                    r"[(\[]\s*$|\s[-–—]\s*$", line[:tokens[i][0]]):
+                continue
+            if (j - i, i) >= best[:2]:
+                best = (j - i, i, line[tokens[i][0]:tokens[j - 1][1]].strip(".:"))
+    return best[2]
 
 
 def dated_milestone(line: str) -> tuple[str, str]:
     """Give (milestone, its date's words) for "Consultation closes (Autumn 2025)" or
-    "Sept 2025: launch"; ("the line", "") when it names no date at its start or end."""
-    for pattern in _DATED:
-        match = pattern.fullmatch(line.strip())
-        if match and match["text"].strip() and parse_date(match["date"].strip()):
-            return match["text"].strip(" -–—:"), match["date"].strip()
-    return line, ""
+    "Launch by Autumn 2025": the whole line stays the milestone, as the plan wrote it;
+    ("the line", "") when its words name no date."""
+    line = line.strip()
+    return line, date_in_words(line)

@@ -14,7 +14,9 @@ from datetime import date
 from reporting.cells import date_is_loose, parse_date
 from reporting.plan.importing.gather import DraftAction, Gathered
 from reporting.plan.importing.phrases import bodies_in
+from reporting.period import Period
 from reporting.plan.model import Priority
+from reporting.plan.timing import is_ongoing, plan_year_end, relative_year
 from reporting.wording import long_date
 
 # Loosely read dates: (words, "By when" or "milestone") -> [(reference, where)] using them.
@@ -52,6 +54,12 @@ def _due_of(action: DraftAction, found: Gathered, loose: Loose) -> tuple[str, da
     if not words:
         return "", None
     by_when, where = action.by_whens[0]
+    if len(words) == 1 and is_ongoing(by_when):
+        loose.setdefault((by_when, "ongoing"), []).append((action.reference, where))
+        return by_when, None
+    if len(words) == 1 and relative_year(by_when) is not None:
+        loose.setdefault((by_when, "year"), []).append((action.reference, where))
+        return by_when, None  # the workbook counts it from the plan's start
     if len(words) > 1:
         dated = [(parse_date(w), w) for w in words if parse_date(w)]
         if dated:
@@ -106,9 +114,37 @@ def _milestone_rows(action: DraftAction, found: Gathered, loose: Loose) -> list[
     return rows
 
 
+def _say_years(loose: Loose, found: Gathered, starts: Period | None) -> None:
+    """Say how "Ongoing" and "Year 1" were read, once each, or that the plan's start is
+    needed to read "Year 1"."""
+    years = {w: u for (w, kind), u in loose.items() if kind == "year"}
+    for (words, kind), uses in loose.items():
+        if kind != "ongoing":
+            continue
+        references = ", ".join(dict.fromkeys(r for r, _ in uses))
+        found.decide(uses[0][1], f"By when '{words}' for {references}: no due date, reported "
+                     "every period and never overdue; the paper shows 'Ongoing'")
+    if years and starts is None:
+        said = ", ".join(f"'{w}'" for w in years)
+        found.decide(found.source.name, f"{said} is not a date until the plan's start is "
+                     "given: 'Year 1' is the financial year the plan starts in. Import again "
+                     "with --starts \"2022/23 Q1\" (the plan's first quarter), or set [plan] "
+                     "starts in reporting.toml; until then these actions have no due date")
+        return
+    for words, uses in years.items():
+        references = ", ".join(dict.fromkeys(r for r, _ in uses))
+        end = plan_year_end(starts, relative_year(words))
+        found.decide(uses[0][1], f"By when '{words}' read as the financial year "
+                     f"{end.year - 1}/{end.year % 100:02d} (to {long_date(end)}), the plan "
+                     f"starting in {starts.label}, for {references}; the paper shows "
+                     f"'{words}'")
+
+
 def _say_loose(loose: Loose, found: Gathered) -> None:
     """Say once for each loosely written date which day it was read as, and where."""
     for (words, kind), uses in loose.items():
+        if kind in ("ongoing", "year"):
+            continue
         references = ", ".join(dict.fromkeys(r for r, _ in uses))
         whose = "action" if len({r for r, _ in uses}) == 1 else "actions"
         what = "By when" if kind == "By when" else "the milestone date"
@@ -126,18 +162,22 @@ def _priorities(found: Gathered, actions: list[dict]) -> list[Priority]:
     return [p for k, p in found.themes.items() if k in used]
 
 
-def plan_rows(found: Gathered) -> PlanRows:
+def plan_rows(found: Gathered, starts: Period | None = None) -> PlanRows:
     """Give the workbook's rows for what was gathered; what was judged is added to
-    `found.decisions`."""
+    `found.decisions`. `starts` is the plan's first period, which "Year 1" counts from."""
     if found.actions and not found.lead_column:
-        found.decide(found.source.name, "there is no 'Who will deliver' column, so no action "
-                     "has a lead: any service's return may report any of them; add each "
-                     "action's lead in the Actions sheet's 'Lead service area' column")
+        found.decide(found.source.name, "there is no 'Who will deliver' column, so the plan "
+                     "names no leads and none was made up: every action goes in every "
+                     "service's return template ([plan] unled_actions may name one service "
+                     "instead), any service's return may report it, and the paper says the "
+                     "plan names no lead; add leads in the Actions sheet's 'Lead service "
+                     "area' column only if the council has named them")
     actions, milestones, loose = [], [], {}
     for action in found.actions:
         row = _action_row(action, found, loose)
         if row is not None:
             actions.append(row)
             milestones.extend(_milestone_rows(action, found, loose))
+    _say_years(loose, found, starts)
     _say_loose(loose, found)
     return PlanRows(_priorities(found, actions), actions, milestones)

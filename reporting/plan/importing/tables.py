@@ -26,7 +26,8 @@ from reporting.wording import without_controls
 class Table:
     """One table of a published plan as shown: its rows of cell texts.
 
-    `widths` gives, for each row, how many columns each cell spans (0 for the columns a
+    `heading` is the heading written above a Word table (a heading style, or a bold
+    paragraph on its own), which names the theme of the actions in it. `widths` gives, for each row, how many columns each cell spans (0 for the columns a
     merged cell covers after its first); `unshown` holds the cells stored as numbers whose
     shown form is not known (1.10 may have been read as 1.1).
     """
@@ -35,6 +36,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[tuple[int, ...], ...] = ()
     unshown: frozenset[tuple[int, int]] = frozenset()
+    heading: str = ""  # a Word heading above the table ("Greener: Our Deliverables")
 
     def where(self, row: int) -> str:
         """Name a 0-based row as a person finds it: "table 1, row 5", "row 12"."""
@@ -113,13 +115,47 @@ def _word_row(tr, above: list, label: str, settings: IntakeSettings, number: int
     return tuple(texts), tuple(spans), cells
 
 
+_MOST_HEADING_WORDS = 15  # a bold paragraph longer than this is a paragraph, not a heading
+
+
+def _paragraph_heading(paragraph) -> str:
+    """Give a paragraph's text if it is written as a heading: a Heading style, or bold words
+    on their own; "" otherwise (a Title style names the document, not a theme)."""
+    text = _clean(paragraph.text)
+    if not text or len(text.split()) > _MOST_HEADING_WORDS:
+        return ""
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    if style.lower().startswith("heading"):
+        return text
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
+    if runs and all(r.bold or (r.bold is None and style_bold) for r in runs):
+        return text
+    return ""
+
+
+def _tables_with_headings(document) -> list[tuple[object, str]]:
+    """Give each table of the document body in order with the heading nearest above it
+    (since the table before), or ""."""
+    found, heading = [], ""
+    for block in document.iter_inner_content():
+        if hasattr(block, "rows"):
+            found.append((block, heading))
+            heading = ""
+        else:
+            heading = _paragraph_heading(block) or heading
+    return found
+
+
 def _word_tables(path: Path, settings: IntakeSettings) -> list[Table]:
-    """Give every table of a Word document in order, merged cells read once."""
+    """Give every table of a Word document in order, merged cells read once, each with the
+    heading written above it."""
     _check_docx(path, settings)
     from docx import Document  # imported here: only Word files need it
 
     tables, rows_read = [], 0
-    for number, table in enumerate(Document(str(path)).tables, start=1):
+    for number, (table, heading) in enumerate(_tables_with_headings(Document(str(path))),
+                                              start=1):
         label = f"table {number}"
         rows, widths, above = [], [], []
         for tr in table.rows:
@@ -129,7 +165,7 @@ def _word_tables(path: Path, settings: IntakeSettings) -> list[Table]:
             texts, spans, above = _word_row(tr, above, label, settings, len(rows) + 1)
             rows.append(texts)
             widths.append(spans)
-        tables.append(Table(label, tuple(rows), tuple(widths)))
+        tables.append(Table(label, tuple(rows), tuple(widths), heading=heading))
     return tables
 
 

@@ -13,21 +13,24 @@ import tempfile
 from pathlib import Path
 
 from reporting.cadence import cadence_from_wording
+from reporting.period import Period
 from reporting.plan.importing.decision import Decision
 from reporting.plan.importing.rows import PlanRows
 from reporting.plan.model import Plan, PlanError
 from reporting.plan.workbook import plan_workbook, read_plan_workbook
 
 
-def workbook_bytes(rows: PlanRows, source: Path, decisions: list[Decision]) -> bytes:
-    """Give the plan workbook's bytes: its sheets, and Instructions naming the source and
-    listing what a person must decide."""
+def workbook_bytes(rows: PlanRows, source: Path, decisions: list[Decision],
+                   starts: Period | None = None) -> bytes:
+    """Give the plan workbook's bytes: its sheets (the plan's start on Plan start, when
+    given), and Instructions naming the source and listing what a person must decide."""
     instructions = [f"Imported from {source.name} by `reporting plan import`",
                     "Check these sheets against the published plan before a run uses them; "
                     "`reporting plan check` lists what is still to fix."]
     if decisions:
         instructions += ["", "For a person to decide:"] + [f"• {d}" for d in decisions]
-    workbook = plan_workbook(rows.priorities, rows.actions, rows.milestones, instructions)
+    workbook = plan_workbook(rows.priorities, rows.actions, rows.milestones, instructions,
+                             starts)
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -55,13 +58,14 @@ def _cadences_read(plan: Plan) -> list[Decision]:
     return found
 
 
-def read_back(data: bytes, source: Path, decisions: list[Decision]) -> list[Decision]:
+def read_back(data: bytes, source: Path, decisions: list[Decision],
+              starts: Period | None = None) -> list[Decision]:
     """Read the written workbook as a run will; give the problems a person should see that
     `decisions` do not already say. Raises PlanError if it does not read back."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "plan.xlsx"
         path.write_bytes(data)
-        plan, problems = read_plan_workbook(path)
+        plan, problems = read_plan_workbook(path, starts=starts)
     blocking = [p for p in problems if p.blocking]
     if plan is None or blocking:
         raise PlanError(f"{source.name}: the imported plan workbook does not read back "
