@@ -16,6 +16,7 @@ hidden rows come from the check's own pass. What is here is what makes the grid 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -590,13 +591,37 @@ def settling_return(path: Path, seconds: float, while_read: bool = False,
                           fatal=True, fix="nothing: it will be read on the next run"),))
 
 
+# What a copy of a file is called: "Copy of x.xlsx", "x (1).xlsx", "x - Copy.xlsx", and the
+# "~$x.xlsx" Excel leaves beside a file it holds open.
+_COPY_NAME = re.compile(r"^(?:~\$|copy\s+of\s+)|(?:\s*-\s*copy(?:\s*\(\d+\))?|\s*\(\d+\))$",
+                        re.IGNORECASE)
+
+
+def is_copy_name(path: Path) -> bool:
+    """Tell whether a file's name is a copy's ("Copy of x.xlsx", "x (1).xlsx", "x - Copy.xlsx",
+    "~$x.xlsx")."""
+    return bool(_COPY_NAME.search(Path(path).stem.strip()))
+
+
+def service_named_by(path: Path) -> str:
+    """Give the service area a file's name names, copy marks left out ("Copy of
+    planning-policy (1).xlsx" -> "Planning Policy")."""
+    stem = Path(path).stem.strip()
+    while (found := _COPY_NAME.search(stem)) and found.group():
+        stem = (stem[:found.start()] + stem[found.end():]).strip()
+    return service_area_from_name(Path(stem + Path(path).suffix))
+
+
 def choose_returns(returns: list[Return], period: Period | None = None,
-                   service: Callable[[str], str] = service_key) -> dict[str, Return]:
+                   service: Callable[[str], str] = service_key,
+                   trusted: Callable[[Return], bool] = lambda ret: True) -> dict[str, Return]:
     """Give one usable return per service area, keyed by `service(service area)`.
 
-    Two files from one service are told apart by what they hold, whatever their names: one
-    whose Period field names another period than `period` loses, then the later `Date
-    completed` wins, and only then the later file time (a copy keeps no meaning in it).
+    Two files from one service are told apart by what they hold (see `return_rank`): a file
+    not `trusted` (its name names another service than its Service area cell) never
+    supersedes one that is; then one whose Period field names another period than `period`
+    loses; then the later `Date completed` wins; then a name that is not a copy's; and only
+    then the later file time.
     """
     chosen: dict[str, Return] = {}
     for ret in returns:
@@ -604,12 +629,21 @@ def choose_returns(returns: list[Return], period: Period | None = None,
             continue
         key = service(ret.service_area)
         current = chosen.get(key)
-        if current is None or _rank(ret, period) > _rank(current, period):
+        if current is None or return_rank(ret, period, trusted(ret)) > \
+                return_rank(current, period, trusted(current)):
             chosen[key] = ret
     return chosen
 
 
-def _rank(ret: Return, period: Period | None) -> tuple[bool, date, float]:
+# The first parts of `return_rank` that what a return holds decides: two returns of one
+# service equal in these are told apart only by their names and file times.
+RANK_BY_CONTENT = 3
+
+
+def return_rank(ret: Return, period: Period | None,
+                trusted: bool = True) -> tuple[bool, bool, date, bool, float]:
+    """Give the key by which the better of two returns from one service is told: trusted,
+    for this period, latest Date completed, not named as a copy, latest file time."""
     said = ret.period
     for_this_period = period is None or said is None or said == period or (
         said.kind == "H" and said == period.half())
@@ -617,7 +651,8 @@ def _rank(ret: Return, period: Period | None) -> tuple[bool, date, float]:
         mtime = ret.path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    return (for_this_period, ret.date_completed or date.min, mtime)
+    return (trusted, for_this_period, ret.date_completed or date.min,
+            not is_copy_name(ret.path), mtime)
 
 
 def latest_period_with_returns(root: Path) -> Period | None:

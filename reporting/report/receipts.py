@@ -193,7 +193,9 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
     left_out = _left_out(ret, papers) if ret.usable else ()
     mine = [f for f in findings if f.file == ret.file] + list(left_out)
     mine += [replace(f, file=ret.file, cell="", officer=f.copy_words,
-                     fix="nothing, if your own row is right") for f in findings
+                     fix="nothing, if your own "
+                         f"{'return' if f.code == codes.SERVICE_NAME_MISMATCH else 'row'} is right")
+             for f in findings
              if f.copy_to and f.copy_to == ret.file]
     fates = updates.fates_of(ret)
     superseded = any(f.fate is Fate.SUPERSEDED for f in fates) or any(
@@ -213,7 +215,13 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         read = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
                 + (f" ({', '.join(ids)})" if ids else ""))
         used = sum(f.used for f in fates)
-        if superseded:
+        if fates and all(f.fate is Fate.MISNAMED for f in fates):
+            own = updates.return_for(ret.service_area)
+            outcome = "Not used"
+            summary = (f"Read {read}, but its name and its Service area cell name different "
+                       f"services, and {own.file}, whose name and cell agree, is the one used "
+                       f"for {ret.service_area}; no row of this file was used (see Problems).")
+        elif superseded:
             newer = updates.return_for(ret.service_area)
             outcome = "Superseded"
             summary = (f"Read {read}, but {newer.file if newer else 'a newer file'} from the "

@@ -1,0 +1,119 @@
+"""Round four of what a careless or hostile officer's file can still do to a run (issue 22,
+round three's review): each case is a file, a cell or a setting that once did it."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import make_action, make_plan, make_return, make_row
+
+from reporting.period import Period
+from reporting.pipeline import check_period
+from reporting.report.receipts import receipt_text
+from reporting.settings import READ_NOW
+
+Q2 = Period.parse("2022/23 Q2")
+PLAN = make_plan(make_action("1.a", leads=("Planning Policy",)),
+                 make_action("5.c", leads=("Communications",)))
+
+
+def _check(*returns):
+    checked = check_period(PLAN, list(returns), [], Q2, READ_NOW)
+    receipts = {r.file: receipt_text(r) for r in checked.receipts}
+    return checked, receipts
+
+
+def _return(path: Path, service: str, *rows, completed: date, age: float = 3600, **values):
+    path.write_bytes(b"")
+    then = time.time() - age
+    os.utime(path, (then, then))
+    return make_return(service, *rows, path=path, date_completed=completed,
+                       field_cells={"Service area": "Return!B1",
+                                    "Date completed": "Return!B5"}, **values)
+
+
+# ---------------------------------------------------------------------------------------
+# 1. A return never replaces another service's return
+
+
+def test_a_file_named_for_one_service_never_replaces_anothers_own_return(tmp_path):
+    own = _return(tmp_path / "planning-policy.xlsx", "Planning Policy",
+                  make_row("1.a", "At risk", "Consultation delayed."),
+                  completed=date(2022, 10, 5))
+    hostile = _return(tmp_path / "communications.xlsx", "Planning Policy",
+                      make_row("1.a", "Complete", "All done, says Communications."),
+                      completed=date(2022, 10, 9), age=60)
+    checked, receipts = _check(own, hostile)
+
+    assert checked.updates.return_for("Planning Policy") is own
+    progress = {p.action.id: p for paper in checked.papers for p in paper.merged.progress}
+    assert progress["1.a"].progress_update == "Consultation delayed."
+    found = [f for f in checked.findings if f.code == "SERVICE_NAME_MISMATCH"]
+    assert len(found) == 1 and found[0].severity.word == "High" and found[0].data_quality
+    assert found[0].file == "communications.xlsx" and found[0].cell == "Return!B1"
+
+    mine = receipts["communications.xlsx"]
+    assert "Outcome: Not used" in mine and "Problems: none" not in mine
+    assert "[SERVICE_NAME_MISMATCH]" in mine and "planning-policy.xlsx" in mine
+    theirs = receipts["planning-policy.xlsx"]
+    assert "[SERVICE_NAME_MISMATCH]" in theirs and "communications.xlsx" in theirs
+    assert "your own return, this file, is the one used" in theirs
+    assert not any(f.code == "SUPERSEDED_RETURN" for f in checked.findings)
+
+
+def test_a_misnamed_file_with_no_rival_is_used_for_its_cell_and_flagged(tmp_path):
+    alone = _return(tmp_path / "communications.xlsx", "Planning Policy",
+                    make_row("1.a", "On track"), completed=date(2022, 10, 9))
+    checked, receipts = _check(alone)
+    assert checked.updates.return_for("Planning Policy") is alone
+    text = receipts["communications.xlsx"]
+    assert "Outcome: Accepted with problems" in text and "[SERVICE_NAME_MISMATCH]" in text
+    assert "used as Planning Policy's" in text
+
+
+@pytest.mark.parametrize("name", ["planning.xlsx", "2022-23-Q2 planning-policy.xlsx",
+                                  "q2-return.xlsx", "Copy of planning-policy.xlsx"])
+def test_a_name_agreeing_with_the_cell_or_naming_no_service_is_not_flagged(tmp_path, name):
+    ret = _return(tmp_path / name, "Planning Policy", make_row("1.a"),
+                  completed=date(2022, 10, 9))
+    checked, _ = _check(ret)
+    assert not any(f.code == "SERVICE_NAME_MISMATCH" for f in checked.findings)
+
+
+# ---------------------------------------------------------------------------------------
+# 4. An old copy never wins a tie on file time; a tie is said on both receipts
+
+
+@pytest.mark.parametrize("copy", ["Copy of planning-policy.xlsx", "planning-policy (1).xlsx",
+                                  "planning-policy - Copy.xlsx"])
+def test_two_returns_with_one_date_completed_prefer_the_name_that_is_not_a_copy(tmp_path, copy):
+    real = _return(tmp_path / "planning-policy.xlsx", "Planning Policy",
+                   make_row("1.a", "At risk", "Consultation delayed."),
+                   completed=date(2022, 10, 5), age=7200)
+    draft = _return(tmp_path / copy, "Planning Policy",
+                    make_row("1.a", "Complete", "Draft words."),
+                    completed=date(2022, 10, 5), age=60)  # saved later
+    checked, receipts = _check(real, draft)
+    assert checked.updates.return_for("Planning Policy") is real
+    tied = [f for f in checked.findings if f.code == "TIED_RETURNS"]
+    assert {f.file for f in tied} == {"planning-policy.xlsx", copy}
+    assert all(f.data_quality for f in tied)
+    for name in ("planning-policy.xlsx", copy):
+        assert "Problems: none" not in receipts[name] and "[TIED_RETURNS]" in receipts[name]
+        assert "its name is not a copy's" in receipts[name]
+    assert "Outcome: Accepted with problems" in receipts["planning-policy.xlsx"]
+    assert "later Date completed" in receipts[copy]
+
+
+def test_a_later_date_completed_still_wins_and_is_no_tie(tmp_path):
+    old = _return(tmp_path / "planning-policy.xlsx", "Planning Policy", make_row("1.a"),
+                  completed=date(2022, 10, 1))
+    new = _return(tmp_path / "Copy of planning-policy.xlsx", "Planning Policy",
+                  make_row("1.a"), completed=date(2022, 10, 5))
+    checked, _ = _check(old, new)
+    assert checked.updates.return_for("Planning Policy") is new
+    assert not any(f.code == "TIED_RETURNS" for f in checked.findings)
