@@ -117,3 +117,29 @@ def test_a_later_date_completed_still_wins_and_is_no_tie(tmp_path):
     checked, _ = _check(old, new)
     assert checked.updates.return_for("Planning Policy") is new
     assert not any(f.code == "TIED_RETURNS" for f in checked.findings)
+
+
+# ---------------------------------------------------------------------------------------
+# 3. A number no reader can use is refused when the settings are read
+
+
+@pytest.mark.parametrize("value", ["inf", "+inf", "-inf", "nan", "1e308"])
+@pytest.mark.parametrize("setting", ["max_file_mb", "settle_seconds"])
+def test_a_setting_that_is_no_finite_number_is_refused_in_one_line(tmp_path, setting, value):
+    from test_settings import MINIMAL
+
+    from reporting.settings import ConfigError, load_settings
+
+    (tmp_path / "reporting.toml").write_text(f"{MINIMAL}[intake]\n{setting} = {value}\n")
+    with pytest.raises(ConfigError, match=rf"\[intake\] {setting} must be a number") as caught:
+        load_settings(tmp_path / "reporting.toml")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_large_but_usable_limit_is_still_read(tmp_path):
+    from test_settings import MINIMAL
+
+    from reporting.settings import load_settings
+
+    (tmp_path / "reporting.toml").write_text(f"{MINIMAL}[intake]\nmax_file_mb = 1e6\n")
+    assert load_settings(tmp_path / "reporting.toml").intake.max_bytes == 10 ** 6 * 1024 ** 2
