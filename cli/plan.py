@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from reporting.wording import shown_name
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     plan = commands.add_parser("plan", help="import, check or start a plan workbook")
@@ -43,7 +45,7 @@ def import_command(args: argparse.Namespace) -> int:
 
     settings = _intake_settings(args) or READ_NOW
     report = import_plan(args.file, args.out, force=args.force, settings=settings)
-    print(f"Wrote {report.out}: {report.themes} themes, {report.actions} actions, "
+    print(f"Wrote {shown_name(str(report.out))}: {report.themes} themes, {report.actions} actions, "
           f"{report.milestones} milestones.")
     print("Columns read:")
     for heading, column in report.columns:
@@ -76,7 +78,7 @@ def check_command(args: argparse.Namespace) -> int:
     default = settings.default_cadence if settings else None
     plan, problems = read_plan_workbook(path, *([default] if default else []))
     blocking = [p for p in problems if p.blocking]
-    print(f"{path}:")
+    print(f"{shown_name(str(path))}:")
     if plan is not None:
         milestones = sum(len(a.milestones) for a in plan.actions)
         print(f"  {len(plan.priorities)} themes, {len(plan.actions)} actions, "
@@ -112,8 +114,8 @@ def template_command(args: argparse.Namespace) -> int:
     data = BytesIO()
     blank_plan().save(data)
     write_atomic(args.out, data.getvalue())
-    print(f"Wrote {args.out}: fill in the Actions sheet (the Instructions sheet says how), "
-          f"then run `reporting plan check {args.out}`.")
+    print(f"Wrote {shown_name(str(args.out))}: fill in the Actions sheet (the Instructions "
+          f"sheet says how), then run `reporting plan check {shown_name(str(args.out))}`.")
     return 0
 
 

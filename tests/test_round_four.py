@@ -143,3 +143,44 @@ def test_a_large_but_usable_limit_is_still_read(tmp_path):
 
     (tmp_path / "reporting.toml").write_text(f"{MINIMAL}[intake]\nmax_file_mb = 1e6\n")
     assert load_settings(tmp_path / "reporting.toml").intake.max_bytes == 10 ** 6 * 1024 ** 2
+
+
+# ---------------------------------------------------------------------------------------
+# 7. Every name the command prints is shown escaped; check goes on past a missing file
+
+HOSTILE_NAME = "x\x1b[2K\rALL RETURNS READ OK\x1b[8m.xlsx"
+
+
+def test_run_prints_a_settling_files_name_escaped(tmp_path, monkeypatch, capsys):
+    import json
+
+    import flows.launch
+    from cli import main as cli
+    from test_settings import MINIMAL
+
+    (tmp_path / "reporting.toml").write_text(MINIMAL)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"skipped": [
+        {"outcome": "settling", "path": str(tmp_path / HOSTILE_NAME)}]}))
+    paths = {kind: tmp_path / f"paper\x1b[2J.{kind}" for kind in ("pdf", "docx", "html", "flags")}
+    monkeypatch.setattr(flows.launch, "run_report",
+                        lambda *args, **kwargs: {**paths, "manifest": manifest})
+    assert cli.main(["--config", str(tmp_path / "reporting.toml"), "run",
+                     "--period", "2022/23 Q2", "--outputs", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out
+    assert "x\\x1b[2K\\x0dALL RETURNS READ OK\\x1b[8m.xlsx" in out
+
+
+def test_check_says_each_missing_file_checks_the_others_and_exits_1(tmp_path, capsys):
+    from bad_returns import workbook_bytes, write
+    from test_intake_command import _run
+
+    path = write(tmp_path / "regulatory-services.xlsx", workbook_bytes())
+    gone = [tmp_path / "gone.xlsx", tmp_path / HOSTILE_NAME]
+    assert _run(["check", str(gone[0]), str(path), str(gone[1])]) == 1
+    captured = capsys.readouterr()
+    assert "Receipt for regulatory-services.xlsx" in captured.out
+    assert f"no such file: {gone[0]}" in captured.err
+    assert "\x1b" not in captured.err and "ALL RETURNS READ OK\\x1b[8m.xlsx" in captured.err
+    assert _run(["check", str(gone[0])]) == 2
