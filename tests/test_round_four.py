@@ -184,3 +184,31 @@ def test_check_says_each_missing_file_checks_the_others_and_exits_1(tmp_path, ca
     assert f"no such file: {gone[0]}" in captured.err
     assert "\x1b" not in captured.err and "ALL RETURNS READ OK\\x1b[8m.xlsx" in captured.err
     assert _run(["check", str(gone[0])]) == 2
+
+
+# ---------------------------------------------------------------------------------------
+# 8. Look-alike letters in an Action ID
+
+
+def _csv(path: Path, *rows: str, head: str = "Action ID,Status,Progress update\n",
+         service: str = "Communications", end: str = "\n", encoding: str = "utf-8") -> Path:
+    text = (f"Service area,{service}\nPeriod,2022/23 Q2\nCompleted by,A. Officer\n"
+            f"Approved by,B. Head\nDate completed,05/10/2022\n\n{head}" + "\n".join(rows) + end)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    then = time.time() - 3600
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_cyrillic_look_alike_in_an_action_id_is_read_as_latin_and_said(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(_csv(tmp_path / "2022-23-Q2" / "communications.csv",
+                           "5.\u0441,On track,Campaign ran.", "5.\u0436,On track,Other."))
+    checked, receipts = _check(ret)
+    fates = {f.row.raw_action_id: f.fate.name for f in checked.updates.fates}
+    assert fates == {"5.\u0441": "USED", "5.\u0436": "UNKNOWN_ACTION"}
+    text = receipts["communications.csv"]
+    assert "'\u0441', a Cyrillic letter" in text and "read as 5.c: retype it" in text
+    assert "its '\u0436' is a Cyrillic letter: retype it in Latin letters" in text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from reporting.cells import parse_period
+from reporting.cells import foreign_letters, parse_period
 from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
@@ -215,7 +215,10 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
     row = fate.row
     ref = _reference(updates, row)
     if fate.fate is Fate.UNKNOWN_ACTION:
-        return f"the action '{row.raw_action_id or '(blank)'}' is not in the plan"
+        foreign = ", ".join(f"'{char}' is a {script} letter"
+                            for char, script in foreign_letters(row.raw_action_id))
+        return f"the action '{row.raw_action_id or '(blank)'}' is not in the plan" + (
+            f" (its {foreign}: retype it in Latin letters)" if foreign else "")
     if fate.fate is Fate.NOT_LEAD:
         return f"{ref} is led by {updates.plan.action(row.action_id).lead_service_area}"
     if fate.fate is Fate.ELSEWHERE:

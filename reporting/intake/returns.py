@@ -26,6 +26,8 @@ from pathlib import Path
 from reporting.cells import (
     DateReading,
     cell_text,
+    fold_look_alikes,
+    foreign_letters,
     named_period,
     normalise_action_id,
     parse_date,  # noqa: F401 (tests read it from here)
@@ -357,6 +359,12 @@ def _table(
             notes.append(Note(name_of_file, address(r, None),
                               "a row with no action ID, status or update was skipped"))
             continue
+        if foreign := foreign_letters(raw_id):
+            if fold_look_alikes(raw_id) != raw_id:
+                notes.append(Note(name_of_file, cells["Action ID"],
+                                  f"the Action ID '{raw_id}' holds {_letters(foreign)}, which "
+                                  f"look{'s' if len(foreign) == 1 else ''} like Latin; it was "
+                                  f"read as {fold_look_alikes(raw_id)}: retype it"))
         revised = dated(values, "Revised date", cells.get("Revised date", ""), True)
         achieved = dated(values, "Date achieved", cells.get("Date achieved", ""), False)
         status, combined = read_status(status_text)
@@ -393,6 +401,11 @@ def _table(
             unshown=held,
         ))
     return fields, field_cells, rows
+
+
+def _letters(found: list[tuple[str, str]]) -> str:
+    """Say which letters are not Latin: "'с', a Cyrillic letter"."""
+    return ", ".join(f"'{char}', a {script} letter" for char, script in found)
 
 
 # What Excel shows in a cell whose formula failed; a CSV saved from Excel holds the words.
