@@ -212,3 +212,44 @@ def test_a_cyrillic_look_alike_in_an_action_id_is_read_as_latin_and_said(tmp_pat
     text = receipts["communications.csv"]
     assert "'\u0441', a Cyrillic letter" in text and "read as 5.c: retype it" in text
     assert "its '\u0436' is a Cyrillic letter: retype it in Latin letters" in text
+
+
+# ---------------------------------------------------------------------------------------
+# 2. A visible column beats a hidden one with the same heading
+
+
+def _hidden_status(tmp_path: Path, hide: str = "D") -> Path:
+    from bad_returns import workbook_bytes, write
+
+    def build(ws):
+        ws["L7"] = "Status"
+        ws["L8"] = "Off track" if hide == "D" else "At risk"
+        ws.column_dimensions[hide].hidden = True
+
+    rows = [["5.c", "", "", "On track", "Campaign ran."]]
+    fields = (("Service area", "Communications"), ("Period", "2022/23 Q2"),
+              ("Completed by", "A. Officer"), ("Approved by", "B. Head"),
+              ("Date completed", date(2022, 10, 5)))
+    (tmp_path / "2022-23-Q2").mkdir()
+    return write(tmp_path / "2022-23-Q2" / "communications.xlsx",
+                 workbook_bytes(rows=rows, fields=fields, build=build))
+
+
+def test_a_visible_column_is_read_before_a_hidden_one_of_the_same_heading(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(_hidden_status(tmp_path))
+    assert ret.rows[0].status_text == "Off track"
+    assert ret.rows[0].cells["Status"] == "Return!L8"
+    said = " ".join(n.message for n in ret.notes)
+    assert "'Status' is hidden in Excel and was not read" in said
+    assert "not one the report reads" not in said
+
+
+def test_with_the_second_column_hidden_the_first_is_read_and_the_hidden_one_said(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(_hidden_status(tmp_path, hide="L"))
+    assert ret.rows[0].status_text == "On track"
+    assert any("hidden in Excel and was not read" in n.message and n.where == "Return!L7"
+               for n in ret.notes)

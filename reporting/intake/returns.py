@@ -258,6 +258,40 @@ def _fields_above(grid, header_at, address) -> tuple[dict[str, object], dict[str
     return fields, cells
 
 
+def _columns(header: list[object], header_at: int, address, hidden: tuple[int, ...],
+             notes: list[Note], file: str) -> dict[str, int]:
+    """Give the column each heading the report reads is in: the first visible one, else the
+    first hidden one; every other column is said on the receipt."""
+    hidden = frozenset(hidden)
+    columns: dict[str, int] = {}
+    for c, value in enumerate(header):
+        heading = cell_text(value)
+        if not heading:
+            continue
+        name = COLUMNS.column(heading)
+        if name is None:
+            if heading_key(heading) not in _REFERENCE_KEYS:
+                notes.append(Note(file, address(header_at, c), f"the column '{heading}' is not "
+                                  "one the report reads; it was ignored"))
+            continue
+        first = columns.get(name)
+        if first is None:
+            columns[name] = c
+            continue
+        if first in hidden and c not in hidden:
+            columns[name], c = c, first
+        notes.append(Note(file, address(header_at, c), (
+            f"the column '{cell_text(header[c])}' is hidden in Excel and was not read: the "
+            f"visible column {column_letter(columns[name])} is the report's {name}"
+            if c in hidden else f"the column '{heading}' repeats the report's {name}, read from "
+            f"column {column_letter(columns[name])}; it was ignored")))
+    for name, c in columns.items():
+        if c in hidden:
+            notes.append(Note(file, address(header_at, c), f"the column "
+                              f"'{cell_text(header[c])}' is hidden in Excel; read like the others"))
+    return columns
+
+
 def _fill_merged(grid, merged, columns: dict[str, int], header_at: int) -> None:
     """Copy a vertically merged ID, status or date to every row it spans (Excel keeps it once)."""
     text_columns = {columns[n] for n in _TEXT_COLUMNS if n in columns}
@@ -275,6 +309,7 @@ def _table(
     path: Path, grid: list[list[object]], address, problems: list[Problem], notes: list[Note],
     merged=(), hidden=(), sheet: str = "", delimiter: str = "",
     unshown: dict[tuple[int, int], str] | None = None, period: Period | None = None,
+    hidden_columns: tuple[int, ...] = (),
 ) -> tuple[dict[str, object], dict[str, str], list[ReturnRow]]:
     """Read header fields and rows from a grid of cell values.
 
@@ -282,7 +317,9 @@ def _table(
     `sheet` is the sheet the grid is ("" for a CSV file, whose `delimiter` is named);
     `unshown` the cells holding an error or an uncomputed formula (see `Sheet.unshown`);
     `period` the period the return is for (its folder's), which gives a date written
-    without its year its year (else the return's own Period field does).
+    without its year its year (else the return's own Period field does);
+    `hidden_columns` the columns hidden in Excel (0-based), read only where no visible
+    column has the same heading.
     """
     name_of_file = shown_name(path.name)
     header_at = _find_header(grid)
@@ -298,17 +335,8 @@ def _table(
                 "Progress update"))
         return fields, cells, []
     fields, field_cells = _fields_above(grid, header_at, address)
-    columns: dict[str, int] = {}
-    for c, value in enumerate(grid[header_at]):
-        heading = cell_text(value)
-        if not heading:
-            continue
-        name = COLUMNS.column(heading)
-        if name and name not in columns:
-            columns[name] = c
-        elif heading_key(heading) not in _REFERENCE_KEYS:
-            notes.append(Note(name_of_file, address(header_at, c),
-                              f"the column '{heading}' is not one the report reads; it was ignored"))
+    columns = _columns(grid[header_at], header_at, address, hidden_columns, notes,
+                       name_of_file)
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         problems.append(Problem(
@@ -489,7 +517,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     problems: list[Problem] = []
     notes: list[Note] = []
     sheet = ""
-    merged, hidden = (), ()
+    merged, hidden, hidden_columns = (), (), ()
     unshown: dict[tuple[int, int], str] = {}
     data = b""
     try:
@@ -509,6 +537,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
             # The sheet's name is shown in every cell reference: nothing invisible in it.
             sheet, grid, merged, hidden = (without_controls(read.name), read.rows, read.merged,
                                            read.hidden_rows)
+            hidden_columns = read.hidden_columns
 
             def address(r: int, c: int | None) -> str:
                 return f"{sheet}!{column_letter(c)}{r + 1}" if c is not None \
@@ -530,7 +559,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     folder = _folder_period(path)
     fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden,
                                        sheet, "" if sheet else delimiter_of(data), unshown,
-                                       folder)
+                                       folder, hidden_columns)
     completed = _header_dates(path, fields, field_cells, folder, notes)
     return Return(
         path=path,

@@ -34,6 +34,7 @@ class Sheet:
     # Cells holding an error or a formula with no saved result, read as empty: 0-based
     # (row, column) -> "the error #REF!" (known for an .xlsx only).
     unshown: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_columns: tuple[int, ...] = ()  # 0-based; known for an .xlsx only
 
 
 def _visible(meta) -> bool:
@@ -62,7 +63,8 @@ def _calamine_sheet(workbook, name: str, settings: IntakeSettings, scan,
             "return table", "delete everything outside the table, save and send it again")
     rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
     if scan is not None:  # an .xlsx: its own XML says what is merged and hidden
-        return Sheet(name, rows, scan.merged, scan.hidden_rows, hidden, scan.unshown)
+        return Sheet(name, rows, scan.merged, scan.hidden_rows, hidden, scan.unshown,
+                     scan.hidden_columns)
     merged = tuple((r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or ()))
     return Sheet(name, rows, merged, hidden=hidden)
 
