@@ -253,3 +253,50 @@ def test_with_the_second_column_hidden_the_first_is_read_and_the_hidden_one_said
     assert ret.rows[0].status_text == "On track"
     assert any("hidden in Excel and was not read" in n.message and n.where == "Return!L7"
                for n in ret.notes)
+
+
+# ---------------------------------------------------------------------------------------
+# 5. A damaged CSV is never taken as it stands
+
+HEAD = "Action ID,Status,Progress update,Next steps\n"
+
+
+def test_a_csv_cut_off_mid_line_has_its_last_line_refused_and_said(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(_csv(tmp_path / "2022-23-Q2" / "communications.csv",
+                           "5.c,On track,Campaign ran.,More", "5.b,Off tr", head=HEAD, end=""))
+    assert [r.action_id for r in ret.rows] == ["5.c"]
+    assert any(n.where == "line 9" and "cut off" in n.message and "not read" in n.message
+               for n in ret.notes)
+    whole = read_return(_csv(tmp_path / "whole" / "communications.csv",
+                             "5.c,On track,Campaign ran.,More", "5.b,Off track", head=HEAD))
+    assert [r.action_id for r in whole.rows] == ["5.c", "5.b"]  # ends in a line break
+
+
+def test_a_quote_never_closed_refuses_the_file_naming_its_line(tmp_path):
+    from reporting.intake.returns import read_return
+
+    ret = read_return(_csv(tmp_path / "2022-23-Q2" / "communications.csv",
+                           '5.c,On track,"Campaign ran.', "5.b,Off track,Behind", head=HEAD))
+    assert not ret.usable
+    assert "line 8 opens a quote" in ret.problems[0].message
+    quoted = read_return(_csv(tmp_path / "ok" / "communications.csv",
+                              '5.c,On track,"Ran, and\nwell."', "5.b,Off track,Behind",
+                              head=HEAD))
+    assert quoted.usable and quoted.rows[0].progress_update == "Ran, and\nwell."
+
+
+def test_one_bad_byte_in_a_utf8_csv_keeps_the_rest_utf8_and_names_the_cell(tmp_path):
+    from reporting.intake.returns import read_return
+
+    path = _csv(tmp_path / "2022-23-Q2" / "communications.csv",
+                "5.c,On track,Café opened.", "5.b,Off track,Behind", head=HEAD)
+    path.write_bytes(path.read_bytes().replace(b"Behind", b"Beh\xffind"))
+    ret = read_return(path)
+    assert ret.rows[0].progress_update == "Café opened."
+    assert ret.rows[1].progress_update == "Beh\ufffdind"
+    assert any(n.where == "line 9, column C" and "not UTF-8" in n.message for n in ret.notes)
+    cp1252 = _csv(tmp_path / "cp" / "communications.csv", "5.c,On track,Café opened.",
+                  head=HEAD, encoding="cp1252")
+    assert read_return(cp1252).rows[0].progress_update == "Café opened."

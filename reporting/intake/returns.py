@@ -39,7 +39,7 @@ from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
 from reporting.settings import READ_NOW, IntakeSettings
 from reporting.sheets.bounds import Unreadable, check_cells, column_letter, identify
-from reporting.sheets.delimited import csv_rows, delimiter_of
+from reporting.sheets.delimited import delimiter_of, read_csv
 from reporting.sheets.headings import (
     ACTION_ID_HEADINGS,
     HEADER_SEARCH_ROWS,
@@ -292,6 +292,11 @@ def _columns(header: list[object], header_at: int, address, hidden: tuple[int, .
     return columns
 
 
+def _width(row: list[object]) -> int:
+    """Give how many cells a row has, up to its last filled one."""
+    return max((c + 1 for c, value in enumerate(row) if cell_text(value)), default=0)
+
+
 def _fill_merged(grid, merged, columns: dict[str, int], header_at: int) -> None:
     """Copy a vertically merged ID, status or date to every row it spans (Excel keeps it once)."""
     text_columns = {columns[n] for n in _TEXT_COLUMNS if n in columns}
@@ -309,7 +314,7 @@ def _table(
     path: Path, grid: list[list[object]], address, problems: list[Problem], notes: list[Note],
     merged=(), hidden=(), sheet: str = "", delimiter: str = "",
     unshown: dict[tuple[int, int], str] | None = None, period: Period | None = None,
-    hidden_columns: tuple[int, ...] = (),
+    hidden_columns: tuple[int, ...] = (), cut_off: bool = False,
 ) -> tuple[dict[str, object], dict[str, str], list[ReturnRow]]:
     """Read header fields and rows from a grid of cell values.
 
@@ -319,7 +324,8 @@ def _table(
     `period` the period the return is for (its folder's), which gives a date written
     without its year its year (else the return's own Period field does);
     `hidden_columns` the columns hidden in Excel (0-based), read only where no visible
-    column has the same heading.
+    column has the same heading; `cut_off` that the file ends mid-line, when its last row,
+    if shorter than the header, is not read.
     """
     name_of_file = shown_name(path.name)
     header_at = _find_header(grid)
@@ -374,6 +380,12 @@ def _table(
     for r in range(header_at + 1, len(grid)):
         values = grid[r]
         if all(cell_text(v) == "" for v in values):
+            continue
+        if cut_off and r == len(grid) - 1 and len(values) < _width(grid[header_at]):
+            notes.append(Note(name_of_file, address(r, None),
+                              f"the file ends part way through this line ({len(values)} of "
+                              f"{_width(grid[header_at])} cells), so it may have been cut off "
+                              "while copying: the line was not read; send the file again whole"))
             continue
         cells = {name: address(r, c) for name, c in columns.items()}
         held = _unshown_cells(r, values, columns, unshown or {})
@@ -518,6 +530,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     notes: list[Note] = []
     sheet = ""
     merged, hidden, hidden_columns = (), (), ()
+    cut_off = False  # a CSV file ending without a line break: its last line may be cut
     unshown: dict[tuple[int, int], str] = {}
     data = b""
     try:
@@ -526,10 +539,15 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
         # Read once: the bytes parsed are the bytes archived, whatever happens to the file.
         data = path.read_bytes()
         if kind == "csv":
-            grid = csv_rows(data, settings)
+            text = read_csv(data, settings)
+            grid, cut_off = text.rows, text.cut_off
 
             def address(r: int, c: int | None) -> str:
                 return f"line {r + 1}" + ("" if c is None else f", column {column_letter(c)}")
+
+            notes += [Note(shown_name(path.name), address(r, c), "a byte that is not UTF-8 was "
+                           "replaced by \ufffd: check the cell's text, and save the file as "
+                           "CSV UTF-8 next time") for r, c in text.replaced[:20]]
         else:
             read, others = _read_workbook(data, settings, kind)
             unshown = read.unshown
@@ -559,7 +577,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     folder = _folder_period(path)
     fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden,
                                        sheet, "" if sheet else delimiter_of(data), unshown,
-                                       folder, hidden_columns)
+                                       folder, hidden_columns, cut_off)
     completed = _header_dates(path, fields, field_cells, folder, notes)
     return Return(
         path=path,
