@@ -300,3 +300,34 @@ def test_one_bad_byte_in_a_utf8_csv_keeps_the_rest_utf8_and_names_the_cell(tmp_p
     cp1252 = _csv(tmp_path / "cp" / "communications.csv", "5.c,On track,Café opened.",
                   head=HEAD, encoding="cp1252")
     assert read_return(cp1252).rows[0].progress_update == "Café opened."
+
+
+# ---------------------------------------------------------------------------------------
+# 6. An error cell of an .xls or .ods is named, as an .xlsx's is
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("kind, second", [("xls", "#VALUE!"), ("ods", "Err:502")])
+def test_an_error_cell_in_an_xls_or_ods_is_named_not_called_empty(tmp_path, kind, second):
+    import shutil
+
+    from reporting.intake.returns import read_return
+
+    (tmp_path / "2022-23-Q2").mkdir()
+    path = tmp_path / "2022-23-Q2" / f"communications.{kind}"
+    shutil.copy(FIXTURES / f"communications-errors.{kind}", path)  # 5.c: =1/0, a bad lookup
+    os.utime(path, (time.time() - 3600,) * 2)
+    checked, receipts = _check(read_return(path))
+    text = receipts[f"communications.{kind}"]
+    assert "the Status cell holds the error #DIV/0!, not a status" in text
+    assert f"the Progress update cell for 5.c holds the error {second}, not an update" in text
+    assert "the row for 5.c gives no status" not in text and "has no progress update" not in text
+
+
+def test_a_damaged_xls_or_ods_gives_no_error_cells_rather_than_failing():
+    from reporting.sheets.errors import ods_errors, xls_errors
+
+    data = (FIXTURES / "communications-errors.xls").read_bytes()
+    assert xls_errors(data[:600]) == {} and xls_errors(b"not a workbook") == {}
+    assert ods_errors(b"PK\x03\x04 cut") == {}
