@@ -331,3 +331,45 @@ def test_a_damaged_xls_or_ods_gives_no_error_cells_rather_than_failing():
     data = (FIXTURES / "communications-errors.xls").read_bytes()
     assert xls_errors(data[:600]) == {} and xls_errors(b"not a workbook") == {}
     assert ods_errors(b"PK\x03\x04 cut") == {}
+
+
+# ---------------------------------------------------------------------------------------
+# 9. Smaller: Strict Open XML, NUL bytes, UTF-16 with no byte order mark
+
+
+def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path):
+    import io
+    import zipfile
+
+    from bad_returns import workbook_bytes, write
+
+    from reporting.intake.returns import read_return
+
+    source, out = zipfile.ZipFile(io.BytesIO(workbook_bytes())), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info).replace(
+                b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                b"http://purl.oclc.org/ooxml/spreadsheetml/main"))
+    ret = read_return(write(tmp_path / "regulatory-services.xlsx", out.getvalue()))
+    assert "Strict Open XML" in ret.problems[0].message
+    assert "Excel Workbook (*.xlsx)" in ret.problems[0].fix
+
+
+def test_a_csv_in_utf16_without_a_byte_order_mark_is_read(tmp_path):
+    from reporting.intake.returns import read_return
+
+    for encoding in ("utf-16-le", "utf-16-be"):
+        ret = read_return(_csv(tmp_path / encoding / "communications.csv",
+                               "5.c,On track,Café opened.", encoding=encoding))
+        assert ret.usable and ret.rows[0].progress_update == "Café opened."
+
+
+def test_a_csv_with_a_nul_byte_is_refused_as_damaged_text_not_as_no_spreadsheet(tmp_path):
+    from reporting.intake.returns import read_return
+
+    path = _csv(tmp_path / "communications.csv", "5.c,On track,Ran.")
+    path.write_bytes(path.read_bytes().replace(b"Ran", b"R\x00n"))
+    problem = read_return(path).problems[0]
+    assert "holds a NUL byte" in problem.message and "not a spreadsheet" not in problem.message
+    assert "CSV UTF-8" in problem.fix

@@ -129,14 +129,35 @@ def identify(path: Path, settings: IntakeSettings = READ_NOW) -> str:
         return "xls"
     if head.startswith(b"%PDF"):
         raise Unreadable("this is a PDF, not a spreadsheet", "send the return spreadsheet itself")
-    if suffix in (".csv", ".tsv") and (head.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text
-                             or b"\x00" not in _first_bytes(path, 4096)):
-        return "csv"
+    if suffix in (".csv", ".tsv"):
+        sample = _first_bytes(path, 4096)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in sample \
+                or utf16_without_mark(sample):  # UTF-16 text, with its byte order mark or not
+            return "csv"
+        nul = sample.index(b"\x00")
+        raise Unreadable(
+            f"the {suffix} file holds a NUL byte (at byte {nul:,}), so it is "
+            "damaged or is not text", "open it in Excel, save it as 'CSV UTF-8' (or as an .xlsx "
+            "workbook) and send it again")
     if suffix in (".xlsx", ".xlsm"):
         raise Unreadable("the file is named .xlsx but is not an Excel workbook inside "
                          "(it may be damaged or renamed)", _RESEND)
     raise Unreadable(f"this is not a spreadsheet (a '{suffix or 'no extension'}' file)",
                      "send the return as an .xlsx workbook (or .xls, .ods or .csv)")
+
+
+def utf16_without_mark(sample: bytes) -> str:
+    """Give "utf-16-le" or "utf-16-be" for text that is UTF-16 with no byte order mark (a NUL
+    in nearly every odd or even byte), else ""."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return ""
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd >= 0.9 * pairs and even < 0.1 * pairs:
+        return "utf-16-le"
+    if even >= 0.9 * pairs and odd < 0.1 * pairs:
+        return "utf-16-be"
+    return ""
 
 
 def _first_bytes(path: Path, count: int) -> bytes:
@@ -215,6 +236,10 @@ def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str, bool]]:
             continue  # a chart sheet or a dialog sheet
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         found.append((sheet.get("name", ""), part, sheet.get("state", "visible") == "visible"))
+    if not found and str(workbook.tag).startswith("{http://purl.oclc.org/ooxml/"):
+        raise Unreadable("the workbook is saved as Strict Open XML, which the report cannot read",
+                         "in Excel choose File > Save As > 'Excel Workbook (*.xlsx)', not "
+                         "'Strict Open XML Spreadsheet', and send it again")
     return found
 
 

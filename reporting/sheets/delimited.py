@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 
 from reporting.settings import IntakeSettings
-from reporting.sheets.bounds import SPARE_ROWS, Unreadable
+from reporting.sheets.bounds import SPARE_ROWS, Unreadable, utf16_without_mark
 from reporting.sheets.headings import HEADER_SEARCH_ROWS
 
 
@@ -28,11 +28,13 @@ def _mostly_utf8(raw: bytes) -> bool:
 
 
 def decode(raw: bytes) -> str:
-    """Give a text file's text: UTF-16 with its byte order mark, UTF-8 (a few bytes that are
-    not UTF-8 replaced by U+FFFD, so one stray byte does not turn "café" into "cafÃ©"),
-    else Windows-1252."""
+    """Give a text file's text: UTF-16 (with its byte order mark or without), UTF-8 (a few
+    bytes that are not UTF-8 replaced by U+FFFD, so one stray byte does not turn "café" into
+    "cafÃ©"), else Windows-1252."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
         return raw.decode("utf-16", errors="replace")
+    if b"\x00" in raw[:4096] and (order := utf16_without_mark(raw[:4096])):
+        return raw.decode(order, errors="replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
