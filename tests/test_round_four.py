@@ -373,3 +373,27 @@ def test_a_csv_with_a_nul_byte_is_refused_as_damaged_text_not_as_no_spreadsheet(
     problem = read_return(path).problems[0]
     assert "holds a NUL byte" in problem.message and "not a spreadsheet" not in problem.message
     assert "CSV UTF-8" in problem.fix
+
+
+def test_a_header_only_csv_names_the_plans_service_not_the_files_words(tmp_path):
+    from reporting.intake.returns import read_return
+
+    path = tmp_path / "2022-23-Q2" / "communications-header-only.csv"
+    path.parent.mkdir()
+    path.write_text("Action ID,Status,Progress update\n")
+    _, receipts = _check(read_return(path))
+    text = receipts["communications-header-only.csv"]
+    assert "which Communications leads" in text and "Header Only leads" not in text
+
+
+def test_a_30000_character_completed_by_is_cut_on_the_receipt_and_said(tmp_path):
+    from reporting.intake.returns import read_return
+
+    path = _csv(tmp_path / "2022-23-Q2" / "communications.csv", "5.c,On track,Ran.")
+    path.write_text(path.read_text().replace("A. Officer", "Beth " * 6000))
+    ret = read_return(path)
+    assert len(ret.completed_by) <= 210
+    _, receipts = _check(ret)
+    text = receipts["communications.csv"]
+    assert len(text) < 3000
+    assert "the Completed by field is 29,999 characters long" in text  # stripped

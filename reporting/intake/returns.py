@@ -579,12 +579,14 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
                                        sheet, "" if sheet else delimiter_of(data), unshown,
                                        folder, hidden_columns, cut_off)
     completed = _header_dates(path, fields, field_cells, folder, notes)
+    named = {name: _header_field(shown_name(path.name), name, fields, field_cells, notes)
+             for name in ("Service area", "Completed by", "Approved by")}
     return Return(
         path=path,
-        service_area=cell_text(fields.get("Service area")) or service_area_from_name(path),
+        service_area=named["Service area"] or service_area_from_name(path),
         period_text=cell_text(fields.get("Period")),
-        completed_by=cell_text(fields.get("Completed by")),
-        approved_by=cell_text(fields.get("Approved by")),
+        completed_by=named["Completed by"],
+        approved_by=named["Approved by"],
         date_completed=completed.day,
         date_completed_text=completed.text,
         sheet=sheet,
@@ -594,6 +596,23 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
         field_cells=field_cells,
         content=data,
     )
+
+
+# A header field names a service or a person: longer than this, it is cut (a pasted
+# paragraph would otherwise be copied whole into every receipt and note).
+HEADER_FIELD_CHARS = 200
+
+
+def _header_field(file: str, name: str, fields: dict[str, object], cells: dict[str, str],
+                  notes: list[Note]) -> str:
+    """Give a header field's text, cut to `HEADER_FIELD_CHARS` and the cut said."""
+    text = cell_text(fields.get(name))
+    if len(text) <= HEADER_FIELD_CHARS:
+        return text
+    notes.append(Note(file, cells.get(name, ""),
+                      f"the {name} field is {len(text):,} characters long; only its first "
+                      f"{HEADER_FIELD_CHARS} were kept: give a name there"))
+    return text[:HEADER_FIELD_CHARS].rstrip() + "..."
 
 
 def _folder_period(path: Path) -> Period | None:

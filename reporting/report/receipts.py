@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from reporting.cadence import REPORT_CADENCES, Cadence, CadenceError, cadences_covered
 from reporting.checks import Finding, codes
-from reporting.checks.returns import why_not_used
+from reporting.checks.returns import service_name, why_not_used
 from reporting.intake.returns import Note, Return
 from reporting.merge import Fate, Merged, PeriodUpdates, RowFate
 from reporting.period import Period
@@ -220,7 +220,8 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
             outcome = "Not used"
             summary = (f"Read {read}, but its name and its Service area cell name different "
                        f"services, and {own.file}, whose name and cell agree, is the one used "
-                       f"for {ret.service_area}; no row of this file was used (see Problems).")
+                       f"for {service_name(updates, ret.service_area)}; no row of this file was "
+                       "used (see Problems).")
         elif superseded:
             newer = updates.return_for(ret.service_area)
             outcome = "Superseded"
@@ -240,7 +241,8 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
     ) if value)
     if left_out:
         ids = [f.action_id for f in left_out]
-        summary += (f" It has no row for {and_list(ids)}, which {ret.service_area} leads: "
+        summary += (f" It has no row for {and_list(ids)}, which "
+                    f"{service_name(updates, ret.service_area)} leads: "
                     f"the papers show {'it' if len(ids) == 1 else 'them'} as not reported.")
     return Receipt(ret.file, outcome, summary, details, problems, ret.notes, ret.usable,
                    tuple(_row_line(updates, f) for f in fates),
