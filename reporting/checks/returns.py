@@ -20,7 +20,7 @@ from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_la
                              milestone_owner, name_disagrees, plan_service)
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
-from reporting.wording import bounded, long_date, same_words
+from reporting.wording import bounded, long_date, possessive, same_words
 
 _STATUSES = ", ".join(STATUS_WORDS)
 
@@ -129,31 +129,31 @@ def _misnamed(updates: PeriodUpdates, ret: Return) -> Finding:
     cell = service_name(updates, ret.service_area)
     own = updates.return_for(ret.service_area)
     where = ret.field_cells.get("Service area", "")
-    said = (f"the file's name says it is {named}'s return, but its Service area cell "
+    said = (f"the file's name says it is {possessive(named)} return, but its Service area cell "
             f"({where}) says {cell}")
-    fix = (f"if this is {named}'s return, put {named} in the Service area cell and send it "
-           f"again; if it is {cell}'s, rename the file for {cell} and agree with them which "
+    fix = (f"if this is {possessive(named)} return, put {named} in the Service area cell and send it "
+           f"again; if it is {possessive(cell)}, rename the file for {cell} and agree with them which "
            "return is right")
     if own is ret:
         return _file_finding(
             updates, ret, codes.SERVICE_NAME_MISMATCH,
-            f"{ret.file} is named as {named}'s return, but its Service area cell says {cell}; "
-            f"no other return came from {cell}, so it was used as {cell}'s, and {named} is "
+            f"{ret.file} is named as {possessive(named)} return, but its Service area cell says {cell}; "
+            f"no other return came from {cell}, so it was used as {possessive(cell)}, and {named} is "
             "shown as sending no return of its own: check whose return it is.",
-            f"{said}; no other return came from {cell}, so it was used as {cell}'s and "
+            f"{said}; no other return came from {cell}, so it was used as {possessive(cell)} and "
             f"{named} is shown as sending no return", fix, "Service area")
     return Finding(
         codes.SERVICE_NAME_MISMATCH, "", cell,
-        f"{ret.file} is named as {named}'s return, but its Service area cell says {cell}; "
-        f"{cell}'s own return, {own.file}, was used and no row of {ret.file} was: check whose "
+        f"{ret.file} is named as {possessive(named)} return, but its Service area cell says {cell}; "
+        f"{possessive(cell)} own return, {own.file}, was used and no row of {ret.file} was: check whose "
         "return it is.",
         file=ret.file, cell=where,
         officer=f"{said}; a file cannot replace a return whose own name and Service area "
-                f"agree, so {cell}'s own return, {own.file}, is used and no row of this "
+                f"agree, so {possessive(cell)} own return, {own.file}, is used and no row of this "
                 "file was used",
         fix=fix, copy_to=own.file,
         copy_words=f"{ret.file} (named for {named}) says in its Service area cell that it is "
-                   f"{cell}'s return; it was not used: your own return, this file, is the one "
+                   f"{possessive(cell)} return; it was not used: your own return, this file, is the one "
                    "used")
 
 
