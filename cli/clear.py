@@ -20,6 +20,7 @@ from reporting.errors import ReportingError
 from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.settings import load_settings
+from reporting.wording import shown_name
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -137,5 +138,5 @@ def _publish(args, settings, period: Period, cadence: Cadence, layout: OutputLay
         return fail(f"the inputs changed since the draft was cleared: nothing was published; "
                     f"a new draft waits for the {draft.next_role} ({paths['pdf']})")
     for kind in ("pdf", "docx", "html", "manifest"):
-        print(f"  {kind:9} {paths[kind]}")
+        print(f"  {kind:9} {shown_name(str(paths[kind]))}")
     return 0

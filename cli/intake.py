@@ -36,16 +36,19 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def init_command(args: argparse.Namespace) -> int:
     from reporting.installation import init_installation
+    from reporting.wording import shown_name
 
     made, kept = init_installation(args.folder, args.committee)
     for path in made:
-        print(f"  made  {path}")
+        print(f"  made  {shown_name(str(path))}")
     for path in kept:
-        print(f"  kept  {path} (already there, not changed)")
+        print(f"  kept  {shown_name(str(path))} (already there, not changed)")
     settings = args.folder / "reporting.toml"
     committee = "" if args.committee else ", committee"
-    print(f"\nNext: fill in the council's name{committee} and plan title in {settings}, put "
-          f"the plan workbook in {args.folder / 'inputs' / 'plan'} (`reporting plan import` "
+    print(f"\nNext: fill in the council's name{committee} and plan title in "
+          f"{shown_name(str(settings))}, put "
+          f"the plan workbook in {shown_name(str(args.folder / 'inputs' / 'plan'))} "
+          "(`reporting plan import` "
           "reads the plan as the council publishes it), then run "
           "`reporting templates --period ...` for the officers' returns.")
     return 0
@@ -59,10 +62,15 @@ def check_command(args: argparse.Namespace) -> int:
     from reporting.intake.folder import unusable_return
     from reporting.intake.isolated import IsolatedReader, read_isolated
     from reporting.settings import DEFAULT_CONFIG_NAME, READ_NOW, load_settings
+    from reporting.wording import shown_name
 
-    missing = [str(f) for f in args.files if not f.exists() and not f.is_symlink()]
-    if missing:
-        return fail(f"no such file: {', '.join(missing)}")
+    # A name that is not there is said, and the others are still checked.
+    missing = [f for f in args.files if not f.exists() and not f.is_symlink()]
+    for f in missing:
+        fail(f"no such file: {shown_name(str(f))}")
+    files = [f for f in args.files if f not in missing]
+    if not files:
+        return 2
     # The plan is found through the settings, as `reporting run` finds it; with no settings
     # file at all (and none named), each file is checked on its own.
     settings = None if args.config is None and not Path(DEFAULT_CONFIG_NAME).exists() \
@@ -78,11 +86,11 @@ def check_command(args: argparse.Namespace) -> int:
 
         plan = read_plan(settings, args.inputs) if settings else None
         # A link or a folder is refused as a run refuses it, never followed.
-        refused = {f: why for f in args.files if (why := refusal(f))}
-        read = iter(read_isolated([f for f in args.files if f not in refused], intake,
+        refused = {f: why for f in files if (why := refusal(f))}
+        read = iter(read_isolated([f for f in files if f not in refused], intake,
                                   unusable_return, reader))
         returns = [unusable_return(f, refused[f]) if f in refused else next(read)
-                   for f in args.files]
+                   for f in files]
         receipts = []
         for folder, period, group in _by_period(returns):
             previous = _previous_returns(folder, period, intake, reader)
@@ -91,7 +99,7 @@ def check_command(args: argparse.Namespace) -> int:
         if n:
             print()
         print(receipt_text(receipt), end="")
-    return 0 if all(r.usable for r in returns) else 1
+    return 0 if all(r.usable for r in returns) and not missing else 1
 
 
 def _by_period(returns: list) -> list[tuple[Path, object, list]]:
@@ -130,6 +138,7 @@ def templates_command(args: argparse.Namespace) -> int:
     from reporting.period import Period
     from reporting.pipeline import read_plan
     from reporting.settings import load_settings
+    from reporting.wording import shown_name
 
     settings = load_settings(args.config)
     inputs = args.inputs or settings.inputs
@@ -141,5 +150,5 @@ def templates_command(args: argparse.Namespace) -> int:
                             tuple(c.service_area for c in settings.contacts))
     print(f"Return templates for {period.description}:")
     for path in paths:
-        print(f"  {path}")
+        print(f"  {shown_name(str(path))}")
     return 0

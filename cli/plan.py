@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from reporting.wording import shown_name
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     plan = commands.add_parser("plan", help="import, check or start a plan workbook")
@@ -55,7 +57,8 @@ def import_command(args: argparse.Namespace) -> int:
     report = import_plan(args.file, args.out, force=args.force,
                          settings=settings.intake if settings else READ_NOW,
                          columns=chosen_columns(args.column), starts=starts)
-    print(f"Wrote {report.out}: {report.themes} themes, {report.actions} actions, "
+    print(f"Wrote {shown_name(str(report.out))}: {report.themes} themes, "
+          f"{report.actions} actions, "
           f"{report.milestones} milestones.")
     print("Columns read:")
     for heading, column in report.columns:
@@ -88,12 +91,12 @@ def check_command(args: argparse.Namespace) -> int:
     if settings is None and args.config is not None:
         from reporting.settings import load_settings
 
-        settings = load_settings(args.config)
+        settings = load_settings(args.config, complete=False)
     default = settings.default_cadence if settings else None
     plan, problems = read_plan_workbook(path, *([default] if default else []),
                                         starts=settings.starts if settings else None)
     blocking = [p for p in problems if p.blocking]
-    print(f"{path}:")
+    print(f"{shown_name(str(path))}:")
     if plan is not None:
         milestones = sum(len(a.milestones) for a in plan.actions)
         print(f"  {len(plan.priorities)} themes, {len(plan.actions)} actions, "
@@ -132,7 +135,7 @@ def template_command(args: argparse.Namespace) -> int:
     data = BytesIO()
     blank_plan().save(data)
     write_atomic(args.out, data.getvalue())
-    print(f"Wrote {args.out}: fill in the Actions sheet (the Instructions sheet says how), "
-          f"then run `reporting plan check {args.out}`.")
+    print(f"Wrote {shown_name(str(args.out))}: fill in the Actions sheet (the Instructions "
+          f"sheet says how), then run `reporting plan check {shown_name(str(args.out))}`.")
     return 0
 

@@ -12,6 +12,7 @@ from reporting.cadence import REPORT_CADENCES, Cadence
 from reporting.automation.run_period import choose_period
 from reporting.period import Period
 from reporting.settings import load_settings
+from reporting.wording import shown_name
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -53,13 +54,14 @@ def run_command(args: argparse.Namespace) -> int:
         return fail(str(error))
     if "no_paper" in paths:
         return fail(f"no {args.cadence} paper for {period.label}: {paths['no_paper']} "
-                    f"(the chase list is {paths['chase_list']})")
+                    f"(the chase list is {shown_name(str(paths['chase_list']))})")
     print(f"{period.description}, {args.cadence} report:")
     for kind in ("pdf", "docx", "html", "flags", "manifest"):
-        print(f"  {kind:9} {paths[kind]}")
+        print(f"  {kind:9} {shown_name(str(paths[kind]))}")
     # A file still arriving is left for the next run: a person running it now is told.
     skipped = json.loads(Path(paths["manifest"]).read_text("utf-8")).get("skipped", [])
     for item in skipped:
         if item.get("outcome") == "settling":
-            print(f"  not read, still changing (read on the next run): {item['path']}")
+            print("  not read, still changing (read on the next run): "
+                  f"{shown_name(str(item['path']))}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -30,6 +31,31 @@ def cell_text(value: object) -> str:
     return without_controls(str(value)).strip()
 
 
+# Letters from other scripts that look like Latin ones in a reference (a Cyrillic "с" in
+# "5.с" looks like 5.c): NFKC folds the full-width forms, but not these.
+_LOOK_ALIKES = str.maketrans(
+    "асеорхуікмнвтјѕԁһАСЕОРХУІКМНВТЈЅаοαρτνιкΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
+    "aceopxyikmhbtjsdhACEOPXYIKMHBTJSaoaptvikABEHIKMNOPTXYZ")
+
+
+def foreign_letters(text: str) -> list[tuple[str, str]]:
+    """Give each letter of `text` that is not a Latin one, with its script ("с" ->
+    "Cyrillic"): in an action reference they are look-alikes an officer cannot see."""
+    found = []
+    for char in dict.fromkeys(text):
+        if char.isalpha() and not char.isascii():
+            name = unicodedata.name(char, "")
+            if not name.startswith("LATIN"):
+                found.append((char, name.split(" ")[0].capitalize() if name else "unknown"))
+    return found
+
+
+def fold_look_alikes(text: str) -> str:
+    """Give `text` with full-width forms and the common look-alike letters of other scripts
+    read as the Latin letters they look like ("5.с" with a Cyrillic с -> "5.c")."""
+    return unicodedata.normalize("NFKC", text).translate(_LOOK_ALIKES)
+
+
 def normalise_action_id(text: object) -> str:
     """Give the key an action reference is matched by, or "" for an empty cell.
 
@@ -38,8 +64,8 @@ def normalise_action_id(text: object) -> str:
     the separator between a number and a letter ("1b", "1 . B" and "1.b" are one action),
     while "1.1" and "1.10" stay apart.
     """
-    raw = re.sub(r"^\s*(action|ref|reference|no)\b\.?:?\s*(?=\S)", "", cell_text(text),
-                 flags=re.I).lower()
+    raw = re.sub(r"^\s*(action|ref|reference|no)\b\.?:?\s*(?=\S)", "",
+                 fold_look_alikes(cell_text(text)), flags=re.I).lower()
     raw = re.sub(r"[\s.\-_–]+", ".", raw)
     raw = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", ".", raw)
     return raw.strip(".")

@@ -25,7 +25,7 @@ from enum import Enum
 from functools import cached_property
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting.intake.returns import Return, ReturnRow, choose_returns
+from reporting.intake.returns import Return, ReturnRow, choose_returns, service_named_by
 from reporting.period import Period
 from reporting.plan import Action, Milestone, Plan
 from reporting.services import same_service, service_key
@@ -41,6 +41,9 @@ class Fate(str, Enum):
     UNKNOWN_ACTION = "UNKNOWN_ACTION"
     NOT_LEAD = "NOT_LEAD_SERVICE"  # a row for an action another service leads
     OLD = "OLD_RETURN"  # the file repeats last period's return: it is last period's
+    # The file's name names one service, its Service area cell another, and that other
+    # service's own return (name and cell agreeing) is used: a file never replaces it.
+    MISNAMED = "SERVICE_NAME_MISMATCH"
     DUPLICATE = "DUPLICATE_UPDATE"
     # The row's milestone is another action's, none of its own: its reference was mistyped
     # (1.10 typed into a number cell becomes 1.1), so it is not used for either.
@@ -274,10 +277,13 @@ def _owns(plan: Plan | None, service: str, action_id: str) -> bool:
     return not leads or any(same_service(service, lead) for lead in leads)
 
 
-def _first_fate(plan: Plan | None, ret: Return, row: ReturnRow, chosen: bool, old: bool) -> Fate:
+def _first_fate(plan: Plan | None, ret: Return, row: ReturnRow, chosen: bool, old: bool,
+                misnamed: bool = False) -> Fate:
     """Give a row's fate before repeats are looked for: its file's, else its action's."""
     if old:
         return Fate.OLD
+    if misnamed:
+        return Fate.MISNAMED
     if not chosen:
         return Fate.SUPERSEDED
     if plan and row.action_id not in plan.keys:
@@ -316,6 +322,18 @@ def plan_service(plan: Plan | None, name: str) -> str:
     return max(matches, key=lambda s: len(service_key(s)), default=name)
 
 
+def name_disagrees(plan: Plan | None, ret: Return) -> str:
+    """Give the plan's service area a file's name names when its Service area cell names
+    another ("communications.xlsx" saying "Planning Policy" -> "Communications"), else ""
+    (the name names no service of the plan, or the same one, or the cell is empty)."""
+    if plan is None or "Service area" not in ret.field_cells:
+        return ""
+    named = plan_service(plan, service_named_by(ret.path))
+    if service_key(named) not in plan.service_by_key:
+        return ""
+    return "" if same_service(named, plan_service(plan, ret.service_area)) else named
+
+
 # A file whose updates repeat last period's this much is last period's return, whatever its
 # name and date say (a copy left in this period's folder).
 _REPEATED_SHARE = 0.8
@@ -337,7 +355,9 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
                  last: LastPeriod | None = None) -> PeriodUpdates:
     """Give the period's returns with the fate of every row decided.
 
-    One usable return counts per service area (the newest; the others are superseded). In
+    One usable return counts per service area (the newest; the others are superseded); a
+    file whose name names another service than its Service area cell never supersedes that
+    service's own return, whose name and cell agree (`name_disagrees`). In
     it, a row naming no action in the plan is not used; nor is a row for an action another
     service leads (a service never speaks for another; an action with no lead named takes
     any service's row); a second row from one service for the same action and milestone is
@@ -350,8 +370,13 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
     old = {id(r) for r in returns
            if r.usable and last is not None
            and _repeats_last_period(r, last.updates_of(service(r.service_area)), period)}
-    chosen = choose_returns([r for r in returns if id(r) not in old], period, service)
+    doubtful = {id(r) for r in returns if r.usable and name_disagrees(plan, r)}
+    chosen = choose_returns([r for r in returns if id(r) not in old], period, service,
+                            lambda r: id(r) not in doubtful)
     used = {id(r) for r in chosen.values()}
+    # A misnamed file that lost to its cell's service's own return is set aside as such.
+    misnamed = {id(r) for r in returns if id(r) in doubtful and id(r) not in used
+                and id(chosen.get(service(r.service_area))) not in doubtful}
     # Each service's first row on an action (and milestone) counts: with several leads (or
     # none named) each service's row is kept, and labelled by service in the paper.
     firsts: dict[tuple[str, str, str], tuple[Return, ReturnRow]] = {}
@@ -361,7 +386,8 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
             continue
         who = service(ret.service_area)
         for row in ret.rows:
-            fate = _first_fate(plan, ret, row, id(ret) in used, id(ret) in old)
+            fate = _first_fate(plan, ret, row, id(ret) in used, id(ret) in old,
+                               id(ret) in misnamed)
             first, first_file = None, ""
             if fate is Fate.USED:
                 key = (row.action_id, row.milestone.lower(), who)

@@ -469,9 +469,16 @@ def _no_strays(values: dict, known, at: _At) -> None:
                                    f"[{at.table}] holds {', '.join(sorted(known))}")
 
 
+# Any number a setting holds is below this: a larger one (1e308, inf) is no limit a reader can
+# use (inf megabytes cannot be counted in bytes), so it is refused when the settings are read.
+_LARGEST = 1e12
+
+
 def _at_least(value: object, rule: dict) -> bool:
+    """Tell whether a setting's value is a number from the rule's minimum up to `_LARGEST`
+    (which leaves out inf and nan)."""
     return not isinstance(value, bool) and isinstance(value, (int, float)) \
-        and value >= rule.get("minimum", 0)
+        and rule.get("minimum", 0) <= value < _LARGEST
 
 
 def _text(raw: object, at: _At, rule: dict) -> str:
@@ -485,13 +492,15 @@ def _text(raw: object, at: _At, rule: dict) -> str:
 
 def _whole(raw: object, at: _At, rule: dict) -> int:
     if not isinstance(raw, int) or not _at_least(raw, rule):
-        raise at.wrong(f"a whole number of at least {rule.get('minimum', 0)}", raw)
+        raise at.wrong(f"a whole number of at least {rule.get('minimum', 0)} and below "
+                       f"{_LARGEST:,.0f}", raw)
     return raw
 
 
 def _number(raw: object, at: _At, rule: dict) -> float:
     if not _at_least(raw, rule):
-        raise at.wrong(f"a number of at least {rule.get('minimum', 0):g}", raw)
+        raise at.wrong(f"a number of at least {rule.get('minimum', 0):g} and below "
+                       f"{_LARGEST:,.0f}", raw)
     return float(raw)
 
 

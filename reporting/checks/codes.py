@@ -146,7 +146,16 @@ WRONG_PERIOD = Code(
 UNAPPROVED_RETURN = Code("UNAPPROVED_RETURN", M, "no one is named under `Approved by`")
 SUPERSEDED_RETURN = Code(
     "SUPERSEDED_RETURN", L, "two files from one service: the one for this period (by its "
-    "`Period`), then the newest (by `Date completed`, then file time) is used")
+    "`Period`), then the newest (by `Date completed`, then a name that is not a copy's, then "
+    "file time) is used")
+SERVICE_NAME_MISMATCH = Code(
+    "SERVICE_NAME_MISMATCH", H, "a file whose name names one service area and whose `Service "
+    "area` cell another: it never replaces the other service's own return (whose name and "
+    "cell agree), and is used for it only when no such return came; told to both services")
+TIED_RETURNS = Code(
+    "TIED_RETURNS", M, "two returns from one service with the same `Date completed`: the one "
+    "whose name is not a copy's (\"Copy of\", \"(1)\", \"- Copy\", \"~$\"), then the later "
+    "file time, is used; said on both receipts")
 OLD_RETURN = Code(
     "OLD_RETURN", H, "a file whose updates nearly all repeat last period's return: last "
     "period's, left in this period's folder; not used")

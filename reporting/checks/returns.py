@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from reporting.cells import parse_period
+from reporting.cells import foreign_letters, parse_period
 from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch
-from reporting.intake.returns import STATUS_WORDS, Return
+from reporting.intake.returns import RANK_BY_CONTENT, STATUS_WORDS, Return, is_copy_name, \
+    return_rank
 from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_last_period,
-                             milestone_owner, plan_service)
+                             milestone_owner, name_disagrees, plan_service)
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
-from reporting.wording import bounded, long_date, same_words
+from reporting.wording import bounded, long_date, possessive, same_words
 
 _STATUSES = ", ".join(STATUS_WORDS)
 
@@ -100,6 +101,8 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 "return and not used.",
                 f"{_repeats(updates)}, so it was taken as last period's and not used",
                 f"send the {period.label} return, saying what has happened since the last one")
+        elif any(f.fate is Fate.MISNAMED for f in updates.fates_of(ret)):
+            yield _misnamed(updates, ret)
         elif ret.usable and id(ret) not in used:
             newer = updates.return_for(ret.service_area)
             when = f", completed {long_date(newer.date_completed)}" \
@@ -111,6 +114,84 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 f"{_newer(updates, ret)}, so no row of this file was used",
                 f"send one return per service area; if this file is the right one, save it "
                 f"again with a later 'Date completed' than {newer.file}")
+
+
+    for ret in updates.received.values():
+        if name_disagrees(updates.plan, ret):
+            yield _misnamed(updates, ret)
+        yield from _tied(updates, ret, old)
+
+
+def _misnamed(updates: PeriodUpdates, ret: Return) -> Finding:
+    """SERVICE_NAME_MISMATCH for a file whose name names one service and whose Service area
+    cell another: set aside for that service's own return, or used for want of one."""
+    named = name_disagrees(updates.plan, ret)
+    cell = service_name(updates, ret.service_area)
+    own = updates.return_for(ret.service_area)
+    where = ret.field_cells.get("Service area", "")
+    said = (f"the file's name says it is {possessive(named)} return, but its Service area cell "
+            f"({where}) says {cell}")
+    fix = (f"if this is {possessive(named)} return, put {named} in the Service area cell and send it "
+           f"again; if it is {possessive(cell)}, rename the file for {cell} and agree with them which "
+           "return is right")
+    if own is ret:
+        return _file_finding(
+            updates, ret, codes.SERVICE_NAME_MISMATCH,
+            f"{ret.file} is named as {possessive(named)} return, but its Service area cell says {cell}; "
+            f"no other return came from {cell}, so it was used as {possessive(cell)}, and {named} is "
+            "shown as sending no return of its own: check whose return it is.",
+            f"{said}; no other return came from {cell}, so it was used as {possessive(cell)} and "
+            f"{named} is shown as sending no return", fix, "Service area")
+    return Finding(
+        codes.SERVICE_NAME_MISMATCH, "", cell,
+        f"{ret.file} is named as {possessive(named)} return, but its Service area cell says {cell}; "
+        f"{possessive(cell)} own return, {own.file}, was used and no row of {ret.file} was: check whose "
+        "return it is.",
+        file=ret.file, cell=where,
+        officer=f"{said}; a file cannot replace a return whose own name and Service area "
+                f"agree, so {possessive(cell)} own return, {own.file}, is used and no row of this "
+                "file was used",
+        fix=fix, copy_to=own.file,
+        copy_words=f"{ret.file} (named for {named}) says in its Service area cell that it is "
+                   f"{possessive(cell)} return; it was not used: your own return, this file, is the one "
+                   "used")
+
+
+def _tied(updates: PeriodUpdates, used: Return, old: set[int]) -> Iterator[Finding]:
+    """TIED_RETURNS on each of a service's returns that only their names and file times tell
+    apart (the same Date completed, both for this period): which was used, and why."""
+    key = updates.service_of(used)
+
+    def rank(ret: Return) -> tuple:
+        return return_rank(ret, updates.period, not name_disagrees(updates.plan, ret))
+
+    others = [r for r in updates.returns if r is not used and r.usable and id(r) not in old
+              and updates.service_of(r) == key
+              and rank(r)[:RANK_BY_CONTENT] == rank(used)[:RANK_BY_CONTENT]]
+    if not others:
+        return
+    cell = service_name(updates, used.service_area)
+    day = f"the same Date completed ({long_date(used.date_completed)})" \
+        if used.date_completed else "no Date completed"
+    why = ("its name is not a copy's" if not is_copy_name(used.path)
+           and all(is_copy_name(r.path) for r in others) else "it was saved last")
+    names = ", ".join(r.file for r in others)
+    message = (f"{cell} sent {len(others) + 1} returns with {day}: {used.file} was used ({why}); "
+               f"{names} {'was' if len(others) == 1 else 'were'} set aside: check which is "
+               "right.")
+    yield _file_finding(
+        updates, used, codes.TIED_RETURNS, message,
+        f"{names} also came from {cell} with {day}; this file was used, because {why}",
+        f"if this file is the right return, ask for {names} to be taken out of the returns "
+        "folder; if not, send the right one with a later Date completed", "Date completed")
+    for ret in others:
+        yield _file_finding(
+            updates, ret, codes.TIED_RETURNS, message,
+            f"{used.file} also came from {cell} with {day}; that one was used, because {why}, "
+            "so no row of this file was used",
+            f"if this file is the right one, save it again with a later Date completed than "
+            f"{used.file}; if not, ask for it to be taken out of the returns folder",
+            "Date completed")
 
 
 def _reference(updates: PeriodUpdates, row) -> str:
@@ -134,7 +215,10 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
     row = fate.row
     ref = _reference(updates, row)
     if fate.fate is Fate.UNKNOWN_ACTION:
-        return f"the action '{row.raw_action_id or '(blank)'}' is not in the plan"
+        foreign = ", ".join(f"'{char}' is a {script} letter"
+                            for char, script in foreign_letters(row.raw_action_id))
+        return f"the action '{row.raw_action_id or '(blank)'}' is not in the plan" + (
+            f" (its {foreign}: retype it in Latin letters)" if foreign else "")
     if fate.fate is Fate.NOT_LEAD:
         return f"{ref} is led by {updates.plan.action(row.action_id).lead_service_area}"
     if fate.fate is Fate.ELSEWHERE:
@@ -147,6 +231,10 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
         return _repeats(updates)
     if fate.fate is Fate.SUPERSEDED:
         return _newer(updates, fate.ret)
+    if fate.fate is Fate.MISNAMED:
+        own = updates.return_for(fate.ret.service_area)
+        return (f"the file's Service area cell names {service_name(updates, fate.ret.service_area)}, "
+                f"whose own return, {own.file}, is the one used")
     return ""
 
 

@@ -16,6 +16,7 @@ hidden rows come from the check's own pass. What is here is what makes the grid 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +26,8 @@ from pathlib import Path
 from reporting.cells import (
     DateReading,
     cell_text,
+    fold_look_alikes,
+    foreign_letters,
     named_period,
     normalise_action_id,
     parse_date,  # noqa: F401 (tests read it from here)
@@ -36,7 +39,7 @@ from reporting.period import Period, PeriodError
 from reporting.services import service_area_from_name, service_key
 from reporting.settings import READ_NOW, IntakeSettings
 from reporting.sheets.bounds import Unreadable, check_cells, column_letter, identify
-from reporting.sheets.delimited import csv_rows, delimiter_of
+from reporting.sheets.delimited import delimiter_of, read_csv
 from reporting.sheets.headings import (
     ACTION_ID_HEADINGS,
     HEADER_SEARCH_ROWS,
@@ -255,6 +258,45 @@ def _fields_above(grid, header_at, address) -> tuple[dict[str, object], dict[str
     return fields, cells
 
 
+def _columns(header: list[object], header_at: int, address, hidden: tuple[int, ...],
+             notes: list[Note], file: str) -> dict[str, int]:
+    """Give the column each heading the report reads is in: the first visible one, else the
+    first hidden one; every other column is said on the receipt."""
+    hidden = frozenset(hidden)
+    columns: dict[str, int] = {}
+    for c, value in enumerate(header):
+        heading = cell_text(value)
+        if not heading:
+            continue
+        name = COLUMNS.column(heading)
+        if name is None:
+            if heading_key(heading) not in _REFERENCE_KEYS:
+                notes.append(Note(file, address(header_at, c), f"the column '{heading}' is not "
+                                  "one the report reads; it was ignored"))
+            continue
+        first = columns.get(name)
+        if first is None:
+            columns[name] = c
+            continue
+        if first in hidden and c not in hidden:
+            columns[name], c = c, first
+        notes.append(Note(file, address(header_at, c), (
+            f"the column '{cell_text(header[c])}' is hidden in Excel and was not read: the "
+            f"visible column {column_letter(columns[name])} is the report's {name}"
+            if c in hidden else f"the column '{heading}' repeats the report's {name}, read from "
+            f"column {column_letter(columns[name])}; it was ignored")))
+    for name, c in columns.items():
+        if c in hidden:
+            notes.append(Note(file, address(header_at, c), f"the column "
+                              f"'{cell_text(header[c])}' is hidden in Excel; read like the others"))
+    return columns
+
+
+def _width(row: list[object]) -> int:
+    """Give how many cells a row has, up to its last filled one."""
+    return max((c + 1 for c, value in enumerate(row) if cell_text(value)), default=0)
+
+
 def _fill_merged(grid, merged, columns: dict[str, int], header_at: int) -> None:
     """Copy a vertically merged ID, status or date to every row it spans (Excel keeps it once)."""
     text_columns = {columns[n] for n in _TEXT_COLUMNS if n in columns}
@@ -272,6 +314,7 @@ def _table(
     path: Path, grid: list[list[object]], address, problems: list[Problem], notes: list[Note],
     merged=(), hidden=(), sheet: str = "", delimiter: str = "",
     unshown: dict[tuple[int, int], str] | None = None, period: Period | None = None,
+    hidden_columns: tuple[int, ...] = (), cut_off: bool = False,
 ) -> tuple[dict[str, object], dict[str, str], list[ReturnRow]]:
     """Read header fields and rows from a grid of cell values.
 
@@ -279,7 +322,10 @@ def _table(
     `sheet` is the sheet the grid is ("" for a CSV file, whose `delimiter` is named);
     `unshown` the cells holding an error or an uncomputed formula (see `Sheet.unshown`);
     `period` the period the return is for (its folder's), which gives a date written
-    without its year its year (else the return's own Period field does).
+    without its year its year (else the return's own Period field does);
+    `hidden_columns` the columns hidden in Excel (0-based), read only where no visible
+    column has the same heading; `cut_off` that the file ends mid-line, when its last row,
+    if shorter than the header, is not read.
     """
     name_of_file = shown_name(path.name)
     header_at = _find_header(grid)
@@ -295,17 +341,8 @@ def _table(
                 "Progress update"))
         return fields, cells, []
     fields, field_cells = _fields_above(grid, header_at, address)
-    columns: dict[str, int] = {}
-    for c, value in enumerate(grid[header_at]):
-        heading = cell_text(value)
-        if not heading:
-            continue
-        name = COLUMNS.column(heading)
-        if name and name not in columns:
-            columns[name] = c
-        elif heading_key(heading) not in _REFERENCE_KEYS:
-            notes.append(Note(name_of_file, address(header_at, c),
-                              f"the column '{heading}' is not one the report reads; it was ignored"))
+    columns = _columns(grid[header_at], header_at, address, hidden_columns, notes,
+                       name_of_file)
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         problems.append(Problem(
@@ -344,6 +381,12 @@ def _table(
         values = grid[r]
         if all(cell_text(v) == "" for v in values):
             continue
+        if cut_off and r == len(grid) - 1 and len(values) < _width(grid[header_at]):
+            notes.append(Note(name_of_file, address(r, None),
+                              f"the file ends part way through this line ({len(values)} of "
+                              f"{_width(grid[header_at])} cells), so it may have been cut off "
+                              "while copying: the line was not read; send the file again whole"))
+            continue
         cells = {name: address(r, c) for name, c in columns.items()}
         held = _unshown_cells(r, values, columns, unshown or {})
         for name in held.keys() - {"Status", "Progress update"}:  # the checks name those
@@ -356,6 +399,12 @@ def _table(
             notes.append(Note(name_of_file, address(r, None),
                               "a row with no action ID, status or update was skipped"))
             continue
+        if foreign := foreign_letters(raw_id):
+            if fold_look_alikes(raw_id) != raw_id:
+                notes.append(Note(name_of_file, cells["Action ID"],
+                                  f"the Action ID '{raw_id}' holds {_letters(foreign)}, which "
+                                  f"look{'s' if len(foreign) == 1 else ''} like Latin; it was "
+                                  f"read as {fold_look_alikes(raw_id)}: retype it"))
         revised = dated(values, "Revised date", cells.get("Revised date", ""), True)
         achieved = dated(values, "Date achieved", cells.get("Date achieved", ""), False)
         status, combined = read_status(status_text)
@@ -392,6 +441,11 @@ def _table(
             unshown=held,
         ))
     return fields, field_cells, rows
+
+
+def _letters(found: list[tuple[str, str]]) -> str:
+    """Say which letters are not Latin: "'с', a Cyrillic letter"."""
+    return ", ".join(f"'{char}', a {script} letter" for char, script in found)
 
 
 # What Excel shows in a cell whose formula failed; a CSV saved from Excel holds the words.
@@ -475,7 +529,8 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     problems: list[Problem] = []
     notes: list[Note] = []
     sheet = ""
-    merged, hidden = (), ()
+    merged, hidden, hidden_columns = (), (), ()
+    cut_off = False  # a CSV file ending without a line break: its last line may be cut
     unshown: dict[tuple[int, int], str] = {}
     data = b""
     try:
@@ -484,10 +539,15 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
         # Read once: the bytes parsed are the bytes archived, whatever happens to the file.
         data = path.read_bytes()
         if kind == "csv":
-            grid = csv_rows(data, settings)
+            text = read_csv(data, settings)
+            grid, cut_off = text.rows, text.cut_off
 
             def address(r: int, c: int | None) -> str:
                 return f"line {r + 1}" + ("" if c is None else f", column {column_letter(c)}")
+
+            notes += [Note(shown_name(path.name), address(r, c), "a byte that is not UTF-8 was "
+                           "replaced by \ufffd: check the cell's text, and save the file as "
+                           "CSV UTF-8 next time") for r, c in text.replaced[:20]]
         else:
             read, others = _read_workbook(data, settings, kind)
             unshown = read.unshown
@@ -495,6 +555,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
             # The sheet's name is shown in every cell reference: nothing invisible in it.
             sheet, grid, merged, hidden = (without_controls(read.name), read.rows, read.merged,
                                            read.hidden_rows)
+            hidden_columns = read.hidden_columns
 
             def address(r: int, c: int | None) -> str:
                 return f"{sheet}!{column_letter(c)}{r + 1}" if c is not None \
@@ -516,14 +577,16 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     folder = _folder_period(path)
     fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden,
                                        sheet, "" if sheet else delimiter_of(data), unshown,
-                                       folder)
+                                       folder, hidden_columns, cut_off)
     completed = _header_dates(path, fields, field_cells, folder, notes)
+    named = {name: _header_field(shown_name(path.name), name, fields, field_cells, notes)
+             for name in ("Service area", "Completed by", "Approved by")}
     return Return(
         path=path,
-        service_area=cell_text(fields.get("Service area")) or service_area_from_name(path),
+        service_area=named["Service area"] or service_area_from_name(path),
         period_text=cell_text(fields.get("Period")),
-        completed_by=cell_text(fields.get("Completed by")),
-        approved_by=cell_text(fields.get("Approved by")),
+        completed_by=named["Completed by"],
+        approved_by=named["Approved by"],
         date_completed=completed.day,
         date_completed_text=completed.text,
         sheet=sheet,
@@ -533,6 +596,23 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
         field_cells=field_cells,
         content=data,
     )
+
+
+# A header field names a service or a person: longer than this, it is cut (a pasted
+# paragraph would otherwise be copied whole into every receipt and note).
+HEADER_FIELD_CHARS = 200
+
+
+def _header_field(file: str, name: str, fields: dict[str, object], cells: dict[str, str],
+                  notes: list[Note]) -> str:
+    """Give a header field's text, cut to `HEADER_FIELD_CHARS` and the cut said."""
+    text = cell_text(fields.get(name))
+    if len(text) <= HEADER_FIELD_CHARS:
+        return text
+    notes.append(Note(file, cells.get(name, ""),
+                      f"the {name} field is {len(text):,} characters long; only its first "
+                      f"{HEADER_FIELD_CHARS} were kept: give a name there"))
+    return text[:HEADER_FIELD_CHARS].rstrip() + "..."
 
 
 def _folder_period(path: Path) -> Period | None:
@@ -590,13 +670,37 @@ def settling_return(path: Path, seconds: float, while_read: bool = False,
                           fatal=True, fix="nothing: it will be read on the next run"),))
 
 
+# What a copy of a file is called: "Copy of x.xlsx", "x (1).xlsx", "x - Copy.xlsx", and the
+# "~$x.xlsx" Excel leaves beside a file it holds open.
+_COPY_NAME = re.compile(r"^(?:~\$|copy\s+of\s+)|(?:\s*-\s*copy(?:\s*\(\d+\))?|\s*\(\d+\))$",
+                        re.IGNORECASE)
+
+
+def is_copy_name(path: Path) -> bool:
+    """Tell whether a file's name is a copy's ("Copy of x.xlsx", "x (1).xlsx", "x - Copy.xlsx",
+    "~$x.xlsx")."""
+    return bool(_COPY_NAME.search(Path(path).stem.strip()))
+
+
+def service_named_by(path: Path) -> str:
+    """Give the service area a file's name names, copy marks left out ("Copy of
+    planning-policy (1).xlsx" -> "Planning Policy")."""
+    stem = Path(path).stem.strip()
+    while (found := _COPY_NAME.search(stem)) and found.group():
+        stem = (stem[:found.start()] + stem[found.end():]).strip()
+    return service_area_from_name(Path(stem + Path(path).suffix))
+
+
 def choose_returns(returns: list[Return], period: Period | None = None,
-                   service: Callable[[str], str] = service_key) -> dict[str, Return]:
+                   service: Callable[[str], str] = service_key,
+                   trusted: Callable[[Return], bool] = lambda ret: True) -> dict[str, Return]:
     """Give one usable return per service area, keyed by `service(service area)`.
 
-    Two files from one service are told apart by what they hold, whatever their names: one
-    whose Period field names another period than `period` loses, then the later `Date
-    completed` wins, and only then the later file time (a copy keeps no meaning in it).
+    Two files from one service are told apart by what they hold (see `return_rank`): a file
+    not `trusted` (its name names another service than its Service area cell) never
+    supersedes one that is; then one whose Period field names another period than `period`
+    loses; then the later `Date completed` wins; then a name that is not a copy's; and only
+    then the later file time.
     """
     chosen: dict[str, Return] = {}
     for ret in returns:
@@ -604,12 +708,21 @@ def choose_returns(returns: list[Return], period: Period | None = None,
             continue
         key = service(ret.service_area)
         current = chosen.get(key)
-        if current is None or _rank(ret, period) > _rank(current, period):
+        if current is None or return_rank(ret, period, trusted(ret)) > \
+                return_rank(current, period, trusted(current)):
             chosen[key] = ret
     return chosen
 
 
-def _rank(ret: Return, period: Period | None) -> tuple[bool, date, float]:
+# The first parts of `return_rank` that what a return holds decides: two returns of one
+# service equal in these are told apart only by their names and file times.
+RANK_BY_CONTENT = 3
+
+
+def return_rank(ret: Return, period: Period | None,
+                trusted: bool = True) -> tuple[bool, bool, date, bool, float]:
+    """Give the key by which the better of two returns from one service is told: trusted,
+    for this period, latest Date completed, not named as a copy, latest file time."""
     said = ret.period
     for_this_period = period is None or said is None or said == period or (
         said.kind == "H" and said == period.half())
@@ -617,7 +730,8 @@ def _rank(ret: Return, period: Period | None) -> tuple[bool, date, float]:
         mtime = ret.path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    return (for_this_period, ret.date_completed or date.min, mtime)
+    return (trusted, for_this_period, ret.date_completed or date.min,
+            not is_copy_name(ret.path), mtime)
 
 
 def latest_period_with_returns(root: Path) -> Period | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from reporting.cadence import REPORT_CADENCES, Cadence, CadenceError, cadences_covered
 from reporting.checks import Finding, codes
-from reporting.checks.returns import why_not_used
+from reporting.checks.returns import service_name, why_not_used
 from reporting.intake.returns import Note, Return
 from reporting.merge import Fate, Merged, PeriodUpdates, RowFate
 from reporting.period import Period
@@ -193,7 +193,9 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
     left_out = _left_out(ret, papers) if ret.usable else ()
     mine = [f for f in findings if f.file == ret.file] + list(left_out)
     mine += [replace(f, file=ret.file, cell="", officer=f.copy_words,
-                     fix="nothing, if your own row is right") for f in findings
+                     fix="nothing, if your own "
+                         f"{'return' if f.code == codes.SERVICE_NAME_MISMATCH else 'row'} is right")
+             for f in findings
              if f.copy_to and f.copy_to == ret.file]
     fates = updates.fates_of(ret)
     superseded = any(f.fate is Fate.SUPERSEDED for f in fates) or any(
@@ -213,7 +215,14 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         read = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
                 + (f" ({', '.join(ids)})" if ids else ""))
         used = sum(f.used for f in fates)
-        if superseded:
+        if fates and all(f.fate is Fate.MISNAMED for f in fates):
+            own = updates.return_for(ret.service_area)
+            outcome = "Not used"
+            summary = (f"Read {read}, but its name and its Service area cell name different "
+                       f"services, and {own.file}, whose name and cell agree, is the one used "
+                       f"for {service_name(updates, ret.service_area)}; no row of this file was "
+                       "used (see Problems).")
+        elif superseded:
             newer = updates.return_for(ret.service_area)
             outcome = "Superseded"
             summary = (f"Read {read}, but {newer.file if newer else 'a newer file'} from the "
@@ -232,7 +241,8 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
     ) if value)
     if left_out:
         ids = [f.action_id for f in left_out]
-        summary += (f" It has no row for {and_list(ids)}, which {ret.service_area} leads: "
+        summary += (f" It has no row for {and_list(ids)}, which "
+                    f"{service_name(updates, ret.service_area)} leads: "
                     f"the papers show {'it' if len(ids) == 1 else 'them'} as not reported.")
     return Receipt(ret.file, outcome, summary, details, problems, ret.notes, ret.usable,
                    tuple(_row_line(updates, f) for f in fates),

@@ -129,14 +129,35 @@ def identify(path: Path, settings: IntakeSettings = READ_NOW) -> str:
         return "xls"
     if head.startswith(b"%PDF"):
         raise Unreadable("this is a PDF, not a spreadsheet", "send the return spreadsheet itself")
-    if suffix in (".csv", ".tsv") and (head.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 text
-                             or b"\x00" not in _first_bytes(path, 4096)):
-        return "csv"
+    if suffix in (".csv", ".tsv"):
+        sample = _first_bytes(path, 4096)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in sample \
+                or utf16_without_mark(sample):  # UTF-16 text, with its byte order mark or not
+            return "csv"
+        nul = sample.index(b"\x00")
+        raise Unreadable(
+            f"the {suffix} file holds a NUL byte (at byte {nul:,}), so it is "
+            "damaged or is not text", "open it in Excel, save it as 'CSV UTF-8' (or as an .xlsx "
+            "workbook) and send it again")
     if suffix in (".xlsx", ".xlsm"):
         raise Unreadable("the file is named .xlsx but is not an Excel workbook inside "
                          "(it may be damaged or renamed)", _RESEND)
     raise Unreadable(f"this is not a spreadsheet (a '{suffix or 'no extension'}' file)",
                      "send the return as an .xlsx workbook (or .xls, .ods or .csv)")
+
+
+def utf16_without_mark(sample: bytes) -> str:
+    """Give "utf-16-le" or "utf-16-be" for text that is UTF-16 with no byte order mark (a NUL
+    in nearly every odd or even byte), else ""."""
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return ""
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if odd >= 0.9 * pairs and even < 0.1 * pairs:
+        return "utf-16-le"
+    if even >= 0.9 * pairs and odd < 0.1 * pairs:
+        return "utf-16-be"
+    return ""
 
 
 def _first_bytes(path: Path, count: int) -> bytes:
@@ -156,6 +177,7 @@ class WorkbookScan:
     # Cells that show no value to read, by 0-based (row, column): "the error #REF!", "a
     # formula with no saved result (=VLOOKUP(A9,X!A:B,2,0))". A reader gives them as empty.
     unshown: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_columns: tuple[int, ...] = ()  # 0-based
 
 
 def _xml(archive: zipfile.ZipFile, name: str):
@@ -214,6 +236,10 @@ def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str, bool]]:
             continue  # a chart sheet or a dialog sheet
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
         found.append((sheet.get("name", ""), part, sheet.get("state", "visible") == "visible"))
+    if not found and str(workbook.tag).startswith("{http://purl.oclc.org/ooxml/"):
+        raise Unreadable("the workbook is saved as Strict Open XML, which the report cannot read",
+                         "in Excel choose File > Save As > 'Excel Workbook (*.xlsx)', not "
+                         "'Strict Open XML Spreadsheet', and send it again")
     return found
 
 
@@ -255,11 +281,12 @@ def column_letter(index: int) -> str:
 
 
 def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -> tuple:
-    """Count the rows with values, and find hidden rows and merged cells, streaming the sheet."""
+    """Count the rows with values, and find hidden rows and columns and merged cells,
+    streaming the sheet."""
     too_many = Unreadable(
         f"the sheet has more than {settings.max_rows:,} rows, far more than a return can have",
         "delete the rows below the table (select them, right-click, Delete), save and send again")
-    rows, hidden, merged = 0, [], []
+    rows, hidden, merged, hidden_columns = 0, [], [], []
     unshown: dict[tuple[int, int], str] = {}
     all_rows = 0
     # Reading a sheet makes a grid from A1 to its farthest value: one value in XFD1048576
@@ -291,6 +318,13 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -
                 if rows > settings.max_rows or all_rows > 20 * settings.max_rows:
                     raise too_many
                 element.clear()
+            elif tag == f"{_MAIN}col" and element.get("hidden") in ("1", "true"):
+                try:  # <col min="4" max="4" hidden="1"/>: 1-based, within the columns read
+                    first = max(int(element.get("min", "0")), 1)
+                    last = min(int(element.get("max", "0")), last_column)
+                    hidden_columns.extend(range(first - 1, last))
+                except ValueError:
+                    pass
             elif tag == f"{_MAIN}mergeCell":
                 if len(merged) >= settings.max_merged_ranges:
                     raise Unreadable(
@@ -304,7 +338,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, settings: IntakeSettings) -
                     merged.append((r1, c1, r2, c2))
                 except ValueError:
                     pass
-    return rows, tuple(hidden), tuple(merged), unshown
+    return rows, tuple(hidden), tuple(merged), unshown, tuple(hidden_columns)
 
 
 # An error or an uncomputed formula is said for this many cells of a sheet at most.
@@ -369,7 +403,7 @@ def check_workbook(path: Path | IO[bytes], settings: IntakeSettings = READ_NOW,
                 raise problem
             _verify_sizes(archive, settings)
             name, part = choose_sheet(_sheets(archive), preferred)
-            rows, hidden, merged, unshown = _scan_sheet(archive, part, settings)
+            rows, hidden, merged, unshown, columns = _scan_sheet(archive, part, settings)
     except Unreadable:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, OSError,
@@ -380,7 +414,7 @@ def check_workbook(path: Path | IO[bytes], settings: IntakeSettings = READ_NOW,
         raise Unreadable("the workbook is damaged and cannot be opened", _RESEND) from error
     except Exception as error:  # defusedxml raises its own kinds for hostile XML
         raise Unreadable("the workbook holds XML the report refuses to read", _RESEND) from error
-    return WorkbookScan(name, rows, hidden, merged, unshown)
+    return WorkbookScan(name, rows, hidden, merged, unshown, columns)
 
 
 def check_cells(rows: list, settings: IntakeSettings, address) -> None:

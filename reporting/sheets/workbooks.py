@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from reporting.cells import cell_text
 from reporting.settings import IntakeSettings
 from reporting.sheets.bounds import SPARE_ROWS, Unreadable, check_archive, check_workbook
+from reporting.sheets.errors import Errors, ods_errors, xls_errors
 
 _RESEND = "save the return from Excel as an .xlsx workbook and send it again"
 
@@ -32,8 +33,10 @@ class Sheet:
     hidden_rows: tuple[int, ...] = ()  # 1-based; known for an .xlsx only
     hidden: bool = False  # the sheet itself is hidden (or very hidden)
     # Cells holding an error or a formula with no saved result, read as empty: 0-based
-    # (row, column) -> "the error #REF!" (known for an .xlsx only).
+    # (row, column) -> "the error #REF!" (an error for .xlsx, .ods and .xls; a formula with
+    # no saved result for an .xlsx only).
     unshown: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_columns: tuple[int, ...] = ()  # 0-based; known for an .xlsx only
 
 
 def _visible(meta) -> bool:
@@ -52,7 +55,8 @@ def _preferred(metadata, preferred: str) -> str:
 
 
 def _calamine_sheet(workbook, name: str, settings: IntakeSettings, scan,
-                    hidden: bool = False) -> Sheet:
+                    hidden: bool = False, errors: Errors | None = None) -> Sheet:
+    errors = errors or {}
     sheet = workbook.get_sheet_by_name(name)
     # calamine gives the last row's and column's 0-based index, one less than their number.
     height, width = sheet.total_height + 1, sheet.total_width + 1
@@ -62,9 +66,10 @@ def _calamine_sheet(workbook, name: str, settings: IntakeSettings, scan,
             "return table", "delete everything outside the table, save and send it again")
     rows = [list(row) for row in sheet.to_python(skip_empty_area=False)]
     if scan is not None:  # an .xlsx: its own XML says what is merged and hidden
-        return Sheet(name, rows, scan.merged, scan.hidden_rows, hidden, scan.unshown)
+        return Sheet(name, rows, scan.merged, scan.hidden_rows, hidden, scan.unshown,
+                     scan.hidden_columns)
     merged = tuple((r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or ()))
-    return Sheet(name, rows, merged, hidden=hidden)
+    return Sheet(name, rows, merged, hidden=hidden, unshown=errors.get(name, {}))
 
 
 def read_sheets(data: bytes, kind: str, settings: IntakeSettings,
@@ -94,9 +99,12 @@ def read_sheets(data: bytes, kind: str, settings: IntakeSettings,
             else:
                 names = [m.name for m in metadata if hidden or _visible(m)]
             concealed = {m.name for m in metadata if not _visible(m)}
+            # calamine reads an error cell of an .ods or .xls as empty: they are found here.
+            errors = ods_errors(data) if kind == "ods" else xls_errors(data) \
+                if kind == "xls" else {}
             return [_calamine_sheet(workbook, name, settings, scans.get(name) or (
                 check_workbook(io.BytesIO(data), settings, name) if kind == "xlsx" else None),
-                name in concealed) for name in names]
+                name in concealed, errors) for name in names]
         finally:
             workbook.close()
     except Unreadable:
