@@ -126,13 +126,15 @@ def prefect_yaml_command(args: argparse.Namespace) -> int:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    from reporting.automation.deployments import deployments_of
+    from reporting.automation.deployments import NOTIFY, deployments_of
 
     readable, _ = plans_asked_for(args)  # the others are named on stderr; serve the rest
     print("Deployments to serve:")
     for plan, settings in readable:
         names = [d.name for d in deployments_of(plan, settings)]
         print(f"  {plan.name or plan.settings}: {', '.join(names)}")
+    print(f"  every plan: {NOTIFY} (mails [email] policy_officer of a failed, crashed or "
+          "stuck run)")
     from flows.launch import serve_plans  # here: the other commands do without it
     from flows.local_server import ServerError
 

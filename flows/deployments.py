@@ -13,9 +13,12 @@ from zoneinfo import ZoneInfo
 
 from prefect import serve
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.events.schemas.deployment_triggers import DeploymentTriggerTypes
 from prefect.schedules import Cron, Interval
+from pydantic import TypeAdapter
 
 from flows.intake_check import intake_check
+from flows.notify import notify_policy_officer
 from flows.reminders import reminders
 from flows.scrutiny_report import scrutiny_report
 from reporting.automation import deployments as planned
@@ -23,7 +26,8 @@ from reporting.installation import InstalledPlan
 from reporting.settings import load_settings
 
 FLOWS = {"scrutiny-report": scrutiny_report, "intake-check": intake_check,
-         "reminders": reminders}
+         "reminders": reminders, "notify-policy-officer": notify_policy_officer}
+_TRIGGERS = TypeAdapter(list[DeploymentTriggerTypes])
 
 
 def parameter_versions() -> dict[str, str]:
@@ -47,22 +51,33 @@ def _schedule(schedule: planned.Schedule) -> Cron | Interval:
                     .replace(tzinfo=zone))
 
 
+def _deployment(deployment: planned.Deployment, versions: dict[str, str],
+                parameters: dict) -> RunnerDeployment:
+    return FLOWS[deployment.flow].to_deployment(
+        deployment.name,
+        schedules=[_schedule(deployment.schedule)] if deployment.schedule else None,
+        parameters=parameters, tags=list(deployment.tags),
+        description=deployment.description, version=versions[deployment.flow],
+        # Prefect makes each trigger an automation owned by the deployment, its id filled in.
+        triggers=_TRIGGERS.validate_python(list(deployment.triggers)) or None,
+        # The runs import the installed `flows` package by module path.
+        entrypoint_type=EntrypointType.MODULE_PATH)
+
+
 def deployments(plans: Path | list[InstalledPlan]) -> list[RunnerDeployment]:
-    """Give every plan's deployments; a settings file alone is a single-plan installation."""
+    """Give every plan's deployments and the installation's notify deployment; a settings
+    file alone is a single-plan installation."""
     if isinstance(plans, (str, Path)):
         plans = [InstalledPlan(None, Path(plans))]
     made, versions = [], parameter_versions()
     for plan in plans:
         config = Path(plan.settings).resolve()
         for deployment in planned.deployments_of(plan, load_settings(config)):
-            made.append(FLOWS[deployment.flow].to_deployment(
-                deployment.name, schedules=[_schedule(deployment.schedule)],
-                # The settings file by its full path, so `reporting serve` works from any
-                # folder; the runs import the installed `flows` package by module path.
-                parameters={**deployment.parameters, "config": str(config)},
-                tags=list(deployment.tags), description=deployment.description,
-                version=versions[deployment.flow],
-                entrypoint_type=EntrypointType.MODULE_PATH))
+            # The settings file by its full path, so `reporting serve` works from any folder.
+            made.append(_deployment(deployment, versions,
+                                    {**deployment.parameters, "config": str(config)}))
+    notify = planned.notify_deployment()
+    made.append(_deployment(notify, versions, dict(notify.parameters)))
     return made
 
 

@@ -249,7 +249,7 @@ def test_a_change_to_a_flows_parameters_changes_its_version_in_prefect_yaml(monk
     from reporting.installation import installed_plans
 
     before = served.parameter_versions()
-    assert len(set(before.values())) == 3  # each flow takes its own parameters
+    assert len(set(before.values())) == len(served.FLOWS)  # each flow takes its own parameters
 
     @flow(name="reminders")
     def reminders(config: str | None = None, at: str | None = None) -> list[str]:
@@ -316,14 +316,19 @@ def _assert_in_step(served, declared):
 
     assert set(declared) == set(served)
     for name, deployment in served.items():
-        yaml_schedule = declared[name]["schedules"][0]
-        schedule = deployment.schedules[0].schedule
-        assert yaml_schedule["timezone"] == schedule.timezone
-        if "cron" in yaml_schedule:
-            assert yaml_schedule["cron"] == schedule.cron
-        else:
-            assert yaml_schedule["interval"] == schedule.interval.total_seconds()
-            assert schedule.anchor_date.isoformat().startswith(yaml_schedule["anchor_date"])
+        assert len(declared[name]["schedules"]) == len(deployment.schedules)
+        if not deployment.schedules:  # the notify deployment: run by its automations
+            assert [t["name"] for t in declared[name]["triggers"]] == \
+                [t.name for t in deployment.triggers]
+        for yaml_schedule, served_schedule in zip(declared[name]["schedules"],
+                                                  deployment.schedules):
+            schedule = served_schedule.schedule
+            assert yaml_schedule["timezone"] == schedule.timezone
+            if "cron" in yaml_schedule:
+                assert yaml_schedule["cron"] == schedule.cron
+            else:
+                assert yaml_schedule["interval"] == schedule.interval.total_seconds()
+                assert schedule.anchor_date.isoformat().startswith(yaml_schedule["anchor_date"])
         # Served runs get the settings file's full path; otherwise the parameters agree.
         params = {k: v for k, v in deployment.parameters.items() if k != "config"}
         assert {k: v for k, v in declared[name]["parameters"].items() if k != "config"} == params
@@ -338,7 +343,8 @@ def test_a_single_plan_installation_serves_the_four_deployments_prefect_yaml_dec
     from reporting.installation import installed_plans
 
     served, declared = _served_and_declared(installed_plans(ROOT))
-    assert set(served) == {"quarterly-report", "six-monthly-report", "intake-check", "reminders"}
+    assert set(served) == {"quarterly-report", "six-monthly-report", "intake-check", "reminders",
+                           "notify-policy-officer"}
     _assert_in_step(served, declared)
     assert served["six-monthly-report"].parameters == {
         "config": str(ROOT / "reporting.toml"), "cadence": "six-monthly"}

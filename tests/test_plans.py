@@ -83,7 +83,8 @@ def test_prefect_yaml_is_written_from_the_plans_and_checked(tmp_path, monkeypatc
     assert str(tmp_path) not in (tmp_path / "prefect.yaml").read_text()
     by_name = {d["name"]: d for d in declared["deployments"]}
     assert sorted(by_name) == sorted(f"{plan}-{kind}" for plan in ("climate", "health") for kind in (
-        "quarterly-report", "six-monthly-report", "intake-check", "reminders"))
+        "quarterly-report", "six-monthly-report", "intake-check", "reminders")) + [
+        "notify-policy-officer"]  # one for the installation: the run it is given names its plan
     assert by_name["climate-six-monthly-report"]["parameters"] == {
         "plan": "climate", "cadence": "six-monthly"}
     assert by_name["health-reminders"]["tags"] == ["chasing", "plan:health"]

@@ -17,7 +17,12 @@ from collections.abc import Mapping
 
 import yaml
 
-from reporting.automation.deployments import INTERVAL_ANCHOR, Deployment, deployments_of
+from reporting.automation.deployments import (
+    INTERVAL_ANCHOR,
+    Deployment,
+    deployments_of,
+    notify_deployment,
+)
 from reporting.installation import InstalledPlan
 from reporting.settings import load_settings
 
@@ -33,6 +38,9 @@ HEADER = f"""\
 #   prefect work-pool create {WORK_POOL} --type process
 #   prefect deploy --all
 #   prefect worker start --pool {WORK_POOL}
+#
+# Deploying also makes the notify deployment's automations (its `triggers`), which mail
+# [email] policy_officer when a run fails, crashes or is stuck.
 """
 
 
@@ -44,22 +52,29 @@ def _schedule(deployment: Deployment) -> dict:
             "timezone": schedule.timezone}
 
 
+def _declared(deployment: Deployment, versions: Mapping[str, str]) -> dict:
+    declared = {
+        "name": deployment.name,
+        "version": versions[deployment.flow],
+        "description": deployment.description,
+        "entrypoint": deployment.entrypoint,
+        "tags": list(deployment.tags),
+        "parameters": dict(deployment.parameters),
+        "schedules": [_schedule(deployment)] if deployment.schedule else [],
+        "work_pool": {"name": WORK_POOL, "work_queue_name": "default"},
+    }
+    if deployment.triggers:  # `prefect deploy` makes each an automation running it
+        declared["triggers"] = [dict(trigger) for trigger in deployment.triggers]
+    return declared
+
+
 def prefect_yaml(plans: list[InstalledPlan], versions: Mapping[str, str]) -> str:
-    """Give the text of prefect.yaml declaring every plan's deployments, each with the
-    version of its flow in `versions` (by the flow's Prefect name)."""
-    declared = []
-    for plan in plans:
-        for deployment in deployments_of(plan, load_settings(plan.settings)):
-            declared.append({
-                "name": deployment.name,
-                "version": versions[deployment.flow],
-                "description": deployment.description,
-                "entrypoint": deployment.entrypoint,
-                "tags": list(deployment.tags),
-                "parameters": dict(deployment.parameters),
-                "schedules": [_schedule(deployment)],
-                "work_pool": {"name": WORK_POOL, "work_queue_name": "default"},
-            })
+    """Give the text of prefect.yaml declaring every plan's deployments and the
+    installation's notify deployment, each with the version of its flow in `versions` (by
+    the flow's Prefect name)."""
+    declared = [_declared(deployment, versions) for plan in plans
+                for deployment in deployments_of(plan, load_settings(plan.settings))]
+    declared.append(_declared(notify_deployment(), versions))
     document = {
         "name": "scrutiny-reporting",
         "build": None,

@@ -1,0 +1,125 @@
+"""The notice the policy officer is mailed when a run fails, crashes or is stuck Running.
+
+Prefect has no SMTP notification of its own, so an automation runs the project's notify
+flow, which reads the run from Prefect's API into a `FailedRun` and mails `run_notice`
+through `deliver()`. Its key names the run and the state it was told of, so each run is
+told of each state at most once, however often the automation fires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from reporting.automation.mail import Outgoing
+
+# The state types a notice is sent for, and how the notice says them.
+TOLD = {"FAILED": "failed", "CRASHED": "crashed", "RUNNING": "is still running"}
+RECORD_NAME = "run-notices-sent.json"
+_REPORT_FLOW = "scrutiny-report"
+_WHAT = {"scrutiny-report": "scrutiny report", "intake-check": "intake check",
+         "reminders": "reminders to service leads"}
+
+
+@dataclass(frozen=True)
+class FailedRun:
+    """A flow run as Prefect's API gave it, in the words a notice needs."""
+
+    id: str
+    name: str
+    flow: str  # the flow's Prefect name: scrutiny-report, intake-check, reminders
+    state_type: str  # Prefect's StateType value: FAILED, CRASHED, RUNNING ...
+    state_name: str  # the state as the UI shows it: Failed, Crashed, TimedOut, Running
+    message: str = ""
+    deployment: str | None = None
+    started: datetime | None = None
+    period: str | None = None  # as people write it, "2022/23 Q2"
+    cadence: str | None = None
+    plan: str | None = None
+    link: str | None = None  # the run's page in the Prefect UI
+
+    @property
+    def key(self) -> str:
+        """The sent record's key: this run, in this state."""
+        return f"run-failed/{self.id}/{self.state_type.lower()}"
+
+
+def notice_record(outputs: Path) -> Path:
+    """Give the sent record of run notices under a plan's outputs folder."""
+    return Path(outputs) / RECORD_NAME
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%d %B %Y %H:%M %Z}".strip()
+
+
+def _running_for(run: FailedRun, now: datetime) -> str:
+    if run.started is None:
+        return ""
+    hours = (now - run.started).total_seconds() / 3600
+    return f", {hours:.1f} hours after it started"
+
+
+def _rerun_command(run: FailedRun) -> str:
+    """Give the command that makes the same report again (needs its period and cadence)."""
+    plan = f" --plan {run.plan}" if run.plan else ""
+    period = f'"{run.period}"' if run.period else '"<the period in the run\'s name>"'
+    return f"reporting run{plan} --period {period} --cadence {run.cadence or 'quarterly'}"
+
+
+def _next_steps(run: FailedRun) -> list[str]:
+    logs = (f"Read the run's logs: {run.link}" if run.link else
+            "Read the run's logs: in the Prefect UI, Runs, the run named above")
+    steps = [logs + " (the last lines say where it stopped)."]
+    if run.state_type == "RUNNING":
+        steps.append("If it is not waiting for something it should (another run of the "
+                     "same paper holds its lock until it ends), cancel it from its page in "
+                     "the UI, then run it again.")
+    elif run.state_type == "CRASHED":
+        steps.append("Its process stopped (the service or the machine was stopped, or it ran "
+                     "out of memory): nothing it was writing was published half-made. Run "
+                     "it again once the cause is mended.")
+    else:
+        steps.append("Mend what Prefect's message and the logs name (a settings file, a "
+                     "folder that cannot be written, the mail server), then run it again.")
+    if run.flow == _REPORT_FLOW:
+        steps.append("To run it again: the deployment's page in the UI, Run, with the "
+                     "same parameters; or, in the installation folder:\n"
+                     f"      {_rerun_command(run)}")
+    else:
+        steps.append("To run it again: the deployment's page in the UI, Run; or wait for "
+                     "its next scheduled run.")
+    steps.append("A run made again sends only what has not been sent: nobody is mailed "
+                 "twice.")
+    return steps
+
+
+def run_notice(run: FailedRun, policy_officer: str, now: datetime) -> Outgoing | None:
+    """Give the notice telling the policy officer of `run`, or None when its state is not one
+    told of (it ended well, was cancelled, or waits for clearance)."""
+    said = TOLD.get(run.state_type)
+    if said is None:
+        return None
+    what = _WHAT.get(run.flow, run.flow)
+    if run.cadence and run.flow == _REPORT_FLOW:
+        what = f"{run.cadence} {what}"
+    state = said + (_running_for(run, now) if run.state_type == "RUNNING" else "")
+    facts = [("Run", run.name), ("What", what + (f" (deployment {run.deployment})"
+                                                if run.deployment else " (run by hand)"))]
+    if run.plan:
+        facts.append(("Plan", run.plan))
+    facts.append(("Period", run.period or "the one its schedule names (see the run's name)"))
+    facts.append(("State", run.state_name + (f", started {_when(run.started)}"
+                                             if run.started else "")))
+    facts.append(("Prefect says", run.message.strip() or "(no message)"))
+    body = (
+        f"A run of the scrutiny reporting {state}.\n\n"
+        + "".join(f"  {label}: {value}\n" for label, value in facts)
+        + "\nWhat to do next:\n\n"
+        + "".join(f"  - {step}\n" for step in _next_steps(run))
+        + "\nThis notice is sent once for this run in this state.\n\n"
+        "Policy and Performance\n"
+    )
+    subject = f"Run {said}: {run.name}"
+    return Outgoing(run.key, policy_officer, subject, body)
