@@ -9,7 +9,6 @@ from pathlib import Path
 
 from cli.common import fail
 from reporting.cadence import Cadence
-from reporting.cron import Cron
 from reporting.errors import ReportingError
 from reporting.installation import (
     PLAN_NAME_RULE,
@@ -188,13 +187,13 @@ def _print_schedule(schedule, start: datetime, count: int) -> None:
     for cadence, cron_text in ((Cadence.QUARTERLY, schedule.quarterly_cron),
                                (Cadence.SIX_MONTHLY, schedule.six_monthly_cron)):
         print(f"\n{cadence.label} report  [{cron_text}]")
-        for run in planned_report_runs(cadence, Cron.parse(cron_text), zone, start,
+        for run in planned_report_runs(cadence, schedule.cron(cron_text), zone, start,
                                        count, days, nation):
             note = f"  ({run.note})" if run.note else ""
             print(f"  {when(run.when)}  reports on {run.period.description}{note}")
     print(f"\nIntake check  [every {schedule.intake_check_minutes} minutes while a period "
           "is open for returns]")
-    open_now = period_open_for_returns(start, zone, days, Cron.parse(schedule.quarterly_cron),
+    open_now = period_open_for_returns(start, zone, days, schedule.cron(schedule.quarterly_cron),
                                        nation)
     if open_now:
         deadline = returns_deadline(open_now, days, nation)

@@ -44,7 +44,7 @@ def parameter_versions() -> dict[str, str]:
 
 def _schedule(schedule: planned.Schedule) -> Cron | Interval:
     if schedule.cron:
-        return Cron(schedule.cron, timezone=schedule.timezone)
+        return Cron(schedule.cron, timezone=schedule.timezone, day_or=schedule.day_or)
     zone = ZoneInfo(schedule.timezone)
     return Interval(timedelta(seconds=schedule.interval_seconds), timezone=schedule.timezone,
                     anchor_date=datetime.fromisoformat(planned.INTERVAL_ANCHOR)

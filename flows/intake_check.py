@@ -19,7 +19,6 @@ from flows.run_names import intake_run_name, run_time
 from reporting import pipeline
 from reporting.automation.chase import Chase, chase_csv, chase_list, chase_rows
 from reporting.automation.schedule import local_date, period_open_for_returns
-from reporting.cron import Cron
 from reporting.installation import settings_path
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -92,7 +91,7 @@ def intake_check(
     if period is None:
         period = period_open_for_returns(
             when, schedule.zone, schedule.returns_deadline_working_days,
-            Cron.parse(schedule.quarterly_cron), schedule.bank_holidays)
+            schedule.cron(schedule.quarterly_cron), schedule.bank_holidays)
         if period is None:
             get_run_logger().info("No period is open for returns on %s: nothing to check.",
                                   f"{local_date(when, schedule.zone):%d %B %Y}")

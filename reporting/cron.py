@@ -37,7 +37,7 @@ def _refused(text: str, index: int, part: str, plain: bool = True) -> ValueError
                       f"({low}-{high}{names}{extensions})")
 
 
-def _parsed(text: str) -> CronSim:
+def _parsed(text: str, day_or: bool = True) -> CronSim:
     """Give cronsim's reading of `text`, or a ValueError naming the field that is wrong."""
     parts = str(text).split()
     if len(parts) != 5:
@@ -45,7 +45,7 @@ def _parsed(text: str) -> CronSim:
     for index, part in enumerate(parts):
         if not all(_PLAIN_TERM.fullmatch(term) for term in re.split(r"[,/-]", part)):
             raise _refused(text, index, part, plain=False)
-    if parts[2] != "*" and parts[4] != "*" and "*" in parts[2][:1] + parts[4][:1]:
+    if day_or and parts[2] != "*" and parts[4] != "*" and "*" in parts[2][:1] + parts[4][:1]:
         # With both day fields given, cron takes a day matching either, but a field that
         # starts with * (*/2) makes cron take days matching both, where Prefect takes either.
         raise ValueError(f"{text!r} is not a cron string: with both day fields given, write "
@@ -75,7 +75,9 @@ class Cron:
     """A five-field cron string (minute hour day-of-month month day-of-week), as Prefect reads it.
 
     Numbers, names, `*`, ranges, lists and steps; when both day fields are restricted a day
-    matching either counts (cron's usual rule).
+    matching either counts (cron's usual rule), or, with `day_or` false (Prefect's `day_or`,
+    fcron's rule), only a day matching both: "0 7 19-25 1,4,7,10 TUE" is the first Tuesday
+    on or after the 19th.
     """
 
     text: str
@@ -85,15 +87,25 @@ class Cron:
     months: frozenset[int]
     weekdays: frozenset[int]  # 0 = Sunday
     either_day: bool  # both day fields restricted: a day matching either one runs
+    day_or: bool = True  # as given to Prefect's schedule
 
     @classmethod
-    def parse(cls, text: str) -> Cron:
-        """Give the cron for `text`, such as "0 7 15 1,4,7,10 *"."""
-        sim, parts = _parsed(text), str(text).split()
+    def parse(cls, text: str, day_or: bool = True) -> Cron:
+        """Give the cron for `text`, such as "0 7 15 1,4,7,10 *"; `day_or` as Prefect's."""
+        sim, parts = _parsed(text, day_or), str(text).split()
         weekdays = frozenset(int(d) % 7 for d in sim.weekdays)
-        either = not (parts[2].startswith("*") or parts[4].startswith("*"))  # cron's rule
+        either = day_or and not (parts[2].startswith("*") or parts[4].startswith("*"))
         return cls(str(text), frozenset(sim.minutes), frozenset(sim.hours),
-                   frozenset(sim.days), frozenset(sim.months), weekdays, either)
+                   frozenset(sim.days), frozenset(sim.months), weekdays, either, day_or)
+
+    @property
+    def _walked(self) -> str:
+        """The cron cronsim steps through: with both day fields to match, the day of month
+        alone (cronsim would take either), each day then held to `matches_day`."""
+        parts = self.text.split()
+        if not self.day_or and parts[2] != "*" and parts[4] != "*":
+            parts[4] = "*"
+        return " ".join(parts)
 
     def matches_day(self, day: date) -> bool:
         """Give whether the cron runs at some time on `day`."""
@@ -121,7 +133,9 @@ class Cron:
         # clock-change catching up). It starts a little before `after`, since a skipped
         # time just before it may run after it.
         start = after.replace(tzinfo=None) - _LONGEST_JUMP
-        for wall in CronSim(self.text, start):
+        for wall in CronSim(self._walked, start):
+            if not self.matches_day(wall.date()):
+                continue
             when = _run_time(wall, zone)
             if when.timestamp() <= after.timestamp() or when.timestamp() in moments:
                 continue
@@ -141,12 +155,14 @@ class Cron:
         start = (at.replace(tzinfo=None) + timedelta(minutes=1) + _LONGEST_JUMP).replace(
             second=0, microsecond=0)
         latest: datetime | None = None
-        for wall in CronSim(self.text, start, reverse=True):  # wall times before `start`
+        for wall in CronSim(self._walked, start, reverse=True):  # wall times before `start`
             if latest is not None and wall < latest.replace(tzinfo=None) - _LONGEST_JUMP:
                 return latest  # no earlier wall time can run later than this one
             when = _run_time(wall, zone)
             if at.timestamp() - when.timestamp() > timedelta(days=366).total_seconds():
                 return latest
+            if not self.matches_day(wall.date()):
+                continue
             if when.timestamp() <= at.timestamp() and (
                     latest is None or when.timestamp() > latest.timestamp()):
                 latest = when

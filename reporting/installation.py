@@ -57,8 +57,9 @@ long_update_words = 150
 
 [schedule]
 timezone = "Europe/London"
-quarterly_cron = "0 7 15 1,4,7,10 *"
-six_monthly_cron = "0 7 15 4,10 *"
+quarterly_cron = "0 7 19-25 1,4,7,10 TUE"   # the first Tuesday on or after the 19th
+six_monthly_cron = "0 7 19-25 4,10 TUE"
+day_or = false   # as Prefect's: both day fields must match
 intake_check_minutes = 15
 returns_deadline_working_days = 10
 reminder_working_days_before = 3

@@ -196,8 +196,13 @@ class ScheduleSettings:
     """When the scheduled runs happen and when returns are due."""
 
     timezone: str = _setting("Europe/London", check=_a_time_zone)
-    quarterly_cron: str = _setting("0 7 15 1,4,7,10 *", check=_a_cron)
-    six_monthly_cron: str = _setting("0 7 15 4,10 *", check=_a_cron)
+    # The first Tuesday on or after the 19th, after the returns deadline (the 18th at the
+    # latest, with Easter) and never a weekend or bank holiday.
+    quarterly_cron: str = _setting("0 7 19-25 1,4,7,10 TUE", check=_a_cron)
+    six_monthly_cron: str = _setting("0 7 19-25 4,10 TUE", check=_a_cron)
+    # As Prefect's `day_or`: false runs a cron that names both a day of the month and a day
+    # of the week on a day matching both (cron's own rule, true, takes a day matching either).
+    day_or: bool = _setting(False)
     intake_check_minutes: int = _setting(15, minimum=1)
     # Reminders are decided each working morning; this cron says when that check runs.
     reminders_cron: str = _setting("0 8 * * 1-5", check=_a_cron)
@@ -209,6 +214,10 @@ class ScheduleSettings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def cron(self, text: str) -> Cron:
+        """Give one of these settings' cron strings as Prefect's schedule reads it."""
+        return Cron.parse(text, day_or=self.day_or)
 
 
 @dataclass(frozen=True)

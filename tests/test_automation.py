@@ -28,8 +28,9 @@ def _main(argv: list[str]) -> int:
 
 def test_the_bundled_settings_file_holds_the_schedules_email_and_contacts():
     settings = load_settings(ROOT / "reporting.toml")
-    assert settings.schedule.quarterly_cron == "0 7 15 1,4,7,10 *"
-    assert settings.schedule.six_monthly_cron == "0 7 15 4,10 *"
+    assert settings.schedule.quarterly_cron == "0 7 19-25 1,4,7,10 TUE"
+    assert settings.schedule.six_monthly_cron == "0 7 19-25 4,10 TUE"
+    assert settings.schedule.day_or is False
     assert str(settings.schedule.zone) == "Europe/London"
     assert settings.schedule.returns_deadline_working_days == 10
     assert settings.email.enabled is False
@@ -46,10 +47,11 @@ def test_schedule_prints_the_next_runs_and_the_period_each_reports_on(capsys):
                   "2022-12-01", "--count", "2"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "Sun 15 Jan 2023 07:00 GMT  reports on 2022/23 Q3 (October to December 2022)" in out
-    assert "Sat 15 Apr 2023 07:00 BST  reports on 2022/23 Q4 (January to March 2023)" in out
-    assert "Sat 15 Apr 2023 07:00 BST  reports on 2022/23 H2 (October 2022 to March 2023)" in out
-    assert "before the returns deadline, Tue 18 Apr 2023" in out
+    # The first Tuesday on or after the 19th: after Easter 2023's deadline of 18 April.
+    assert "Tue 24 Jan 2023 07:00 GMT  reports on 2022/23 Q3 (October to December 2022)" in out
+    assert "Tue 25 Apr 2023 07:00 BST  reports on 2022/23 Q4 (January to March 2023)" in out
+    assert "Tue 25 Apr 2023 07:00 BST  reports on 2022/23 H2 (October 2022 to March 2023)" in out
+    assert "deadline day" not in out and "before the returns deadline" not in out
     assert "Wed 11 Jan 2023  before the 2022/23 Q3 deadline (Mon 16 Jan 2023)" in out
     assert "no period is open for returns now" in out
 
@@ -361,7 +363,7 @@ def test_each_plan_of_several_is_served_as_prefect_yaml_declares_it(tmp_path):
         text = (ROOT / "reporting.toml").read_text()
         shutil.copy(ROOT / "reporting.toml", folder / "reporting.toml")
         (folder / "reporting.toml").write_text(
-            text.replace('quarterly_cron = "0 7 15 1,4,7,10 *"', f'quarterly_cron = "{cron}"'))
+            text.replace('quarterly_cron = "0 7 19-25 1,4,7,10 TUE"', f'quarterly_cron = "{cron}"'))
     plans = installed_plans(tmp_path)
     served, declared = _served_and_declared(plans)
     _assert_in_step(served, declared)

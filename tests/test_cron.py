@@ -70,3 +70,28 @@ def test_the_runs_are_those_prefect_s_scheduler_makes_of_the_same_cron(text):
         60, start=start))
     ours = Cron.parse(text).next_runs(start, LONDON, 60)
     assert [t.timestamp() for t in theirs] == [o.timestamp() for o in ours]
+
+
+@pytest.mark.parametrize("text", ["0 7 19-25 1,4,7,10 TUE", "0 7 19-25 4,10 TUE",
+                                  "0 12 1-7 * MON", "30 1 25-31 3,10 SUN", "0 7 15 1,4,7,10 *",
+                                  "*/20 8 1-10 * 1-5"])
+def test_with_day_or_false_the_runs_are_those_prefect_makes_with_day_or_false(text):
+    from prefect.server.schemas.schedules import CronSchedule
+
+    start = datetime(2022, 9, 1, tzinfo=LONDON)  # across both clock changes
+    theirs = asyncio.run(CronSchedule(cron=text, timezone="Europe/London", day_or=False)
+                         .get_dates(40, start=start))
+    ours = Cron.parse(text, day_or=False).next_runs(start, LONDON, 40)
+    assert [t.timestamp() for t in theirs] == [o.timestamp() for o in ours]
+
+
+def test_with_day_or_false_a_day_must_match_both_day_fields():
+    first_tuesday = Cron.parse("0 7 19-25 1,4,7,10 TUE", day_or=False)
+    assert first_tuesday.matches_day(date(2023, 4, 25))  # a Tuesday, the 25th
+    assert not first_tuesday.matches_day(date(2023, 4, 19))  # the 19th, a Wednesday
+    assert not first_tuesday.matches_day(date(2023, 4, 18))  # a Tuesday, the 18th
+    either = Cron.parse("0 7 19-25 1,4,7,10 TUE")
+    assert either.matches_day(date(2023, 4, 19)) and either.matches_day(date(2023, 4, 4))
+    at = datetime(2023, 7, 1, tzinfo=LONDON)
+    assert first_tuesday.last_run(at, LONDON) == datetime(2023, 4, 25, 7, tzinfo=LONDON)
+    assert first_tuesday.next_runs(at, LONDON)[0] == datetime(2023, 7, 25, 7, tzinfo=LONDON)

@@ -57,14 +57,14 @@ def test_an_installation_lists_its_top_plan_then_its_plans_by_name(tmp_path):
 def test_schedule_shows_every_plan_or_the_one_named(tmp_path, monkeypatch, capsys):
     _two_plans(tmp_path)
     path = tmp_path / "plans" / "climate" / "reporting.toml"
-    path.write_text(path.read_text().replace('six_monthly_cron = "0 7 15 4,10 *"',
+    path.write_text(path.read_text().replace('six_monthly_cron = "0 7 19-25 4,10 TUE"',
                                              'six_monthly_cron = "0 9 20 5,11 *"'))
     monkeypatch.chdir(tmp_path)
     assert main(["schedule", "--from", "2022-09-01", "--count", "1"]) == 0
     out = capsys.readouterr().out
     climate, health = out.split("== health: The health plan ==")
     assert climate.startswith("== climate: The climate plan ==")
-    assert "[0 9 20 5,11 *]" in climate and "[0 7 15 4,10 *]" in health
+    assert "[0 9 20 5,11 *]" in climate and "[0 7 19-25 4,10 TUE]" in health
     assert main(["schedule", "--plan", "health", "--count", "1"]) == 0
     out = capsys.readouterr().out
     assert "== health" in out and "climate" not in out
@@ -90,7 +90,7 @@ def test_prefect_yaml_is_written_from_the_plans_and_checked(tmp_path, monkeypatc
     assert by_name["health-reminders"]["tags"] == ["chasing", "plan:health"]
     # A settings change makes the file stale until it is written again.
     path = tmp_path / "plans" / "health" / "reporting.toml"
-    path.write_text(path.read_text().replace('quarterly_cron = "0 7 15 1,4,7,10 *"',
+    path.write_text(path.read_text().replace('quarterly_cron = "0 7 19-25 1,4,7,10 TUE"',
                                              'quarterly_cron = "0 7 16 1,4,7,10 *"'))
     assert main(["prefect-yaml", "--check"]) == 2
 
@@ -104,7 +104,7 @@ def test_one_plan_that_cannot_be_read_is_named_and_the_others_go_on(tmp_path, mo
     (tmp_path / "plans" / "two words").mkdir()
     shutil.copy(tmp_path / "plans" / "health" / "reporting.toml", tmp_path / "plans" / "two words")
     climate = tmp_path / "plans" / "climate" / "reporting.toml"
-    climate.write_text(climate.read_text().replace('quarterly_cron = "0 7 15 1,4,7,10 *"',
+    climate.write_text(climate.read_text().replace('quarterly_cron = "0 7 19-25 1,4,7,10 TUE"',
                                                    'quarterly_cron = "0 7 35 1,4,7,10 *"'))
     monkeypatch.chdir(tmp_path)
     assert main(["schedule", "--count", "1"]) == 1  # shown, but not all of them

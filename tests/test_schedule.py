@@ -80,7 +80,8 @@ def test_the_planned_runs_name_their_period_and_warn_when_they_beat_the_deadline
         (date(2023, 4, 15), "2022/23 H2"), (date(2023, 10, 15), "2023/24 H1")]
     # Easter 2023 pushes the Q4 deadline to 18 April, after the 15 April run
     assert "before the returns deadline, Tue 18 Apr 2023" in runs[0].note
-    assert runs[1].note == ""
+    # and 15 October 2023 is a Sunday
+    assert runs[1].note == "not a working day: nobody is in to clear or send the paper"
 
 
 def test_a_wall_clock_time_the_clocks_skip_runs_an_hour_later_and_a_repeated_one_once():
@@ -186,3 +187,27 @@ def test_the_nation_is_a_setting(tmp_path):
     path.write_text(base + 'bank_holidays = "wales"\n')
     with pytest.raises(ConfigError, match="bank_holidays must be"):
         load_settings(path)
+
+
+@pytest.mark.parametrize("nation", ["england-and-wales", "scotland", "northern-ireland"])
+def test_the_default_report_runs_fall_on_a_working_day_after_the_returns_deadline(nation):
+    from reporting.settings import ScheduleSettings
+
+    schedule = ScheduleSettings()
+    start = datetime(2023, 1, 1, tzinfo=LONDON)
+    for cadence, text in ((Cadence.QUARTERLY, schedule.quarterly_cron),
+                          (Cadence.SIX_MONTHLY, schedule.six_monthly_cron)):
+        runs = planned_report_runs(cadence, schedule.cron(text), LONDON, start, 120,
+                                   schedule.returns_deadline_working_days, nation)
+        assert len(runs) == 120
+        for run in runs:
+            assert run.when.weekday() == 1 and is_working_day(run.when.date(), nation)
+            assert run.note == "", (run.when, run.note)
+
+
+def test_a_report_run_on_a_sunday_is_said_to_fall_on_no_working_day():
+    # cron's own reading of the 15th: 15 October 2023 is a Sunday.
+    runs = planned_report_runs(Cadence.QUARTERLY, QUARTERLY, LONDON,
+                               datetime(2023, 8, 1, tzinfo=LONDON), 1, 10)
+    assert runs[0].when.date() == date(2023, 10, 15)
+    assert "not a working day" in runs[0].note

@@ -54,6 +54,7 @@ class Schedule:
     timezone: str
     cron: str | None = None
     interval_seconds: int | None = None
+    day_or: bool = True  # Prefect's: false, a cron's two day fields must both match
 
 
 @dataclass(frozen=True)
@@ -81,16 +82,20 @@ def deployments_of(plan: InstalledPlan, settings: Settings) -> list[Deployment]:
     prefix = f"{plan.name}-" if plan.name else ""
     which = {"plan": plan.name} if plan.name else {"config": plan.settings.name}
     tags = plan.tags
+
+    def on(cron: str) -> Schedule:
+        return Schedule(zone, cron=cron, day_or=schedule.day_or)
+
     return [
         Deployment(
             prefix + QUARTERLY, "scrutiny-report",
             "The quarterly scrutiny report on the last quarter that ended.",
-            ("report", *tags), Schedule(zone, cron=schedule.quarterly_cron),
+            ("report", *tags), on(schedule.quarterly_cron),
             {**which, "cadence": "quarterly"}),
         Deployment(
             prefix + SIX_MONTHLY, "scrutiny-report",
             "The six-monthly scrutiny report on the last half-year that ended.",
-            ("report", *tags), Schedule(zone, cron=schedule.six_monthly_cron),
+            ("report", *tags), on(schedule.six_monthly_cron),
             {**which, "cadence": "six-monthly"}),
         Deployment(
             prefix + INTAKE, "intake-check",
@@ -101,7 +106,7 @@ def deployments_of(plan: InstalledPlan, settings: Settings) -> list[Deployment]:
         Deployment(
             prefix + REMINDERS, "reminders",
             "Reminds service leads whose return is missing, before and after the deadline.",
-            ("chasing", *tags), Schedule(zone, cron=schedule.reminders_cron), which),
+            ("chasing", *tags), on(schedule.reminders_cron), which),
     ]
 
 

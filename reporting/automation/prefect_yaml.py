@@ -47,7 +47,7 @@ HEADER = f"""\
 def _schedule(deployment: Deployment) -> dict:
     schedule = deployment.schedule
     if schedule.cron:
-        return {"cron": schedule.cron, "timezone": schedule.timezone}
+        return {"cron": schedule.cron, "timezone": schedule.timezone, "day_or": schedule.day_or}
     return {"interval": schedule.interval_seconds, "anchor_date": INTERVAL_ANCHOR,
             "timezone": schedule.timezone}
 

@@ -57,8 +57,8 @@ def _why_not(period: Period, returns_root: Path, today: date) -> str:
 
 def report_cron(schedule: ScheduleSettings, cadence: Cadence) -> Cron:
     """Give the cron of `cadence`'s report deployment."""
-    return Cron.parse(schedule.six_monthly_cron if cadence is Cadence.SIX_MONTHLY
-                      else schedule.quarterly_cron)
+    return schedule.cron(schedule.six_monthly_cron if cadence is Cadence.SIX_MONTHLY
+                         else schedule.quarterly_cron)
 
 
 def choose_period(cadence: Cadence, returns_root: Path, now: datetime, zone: ZoneInfo,

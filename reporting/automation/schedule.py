@@ -19,6 +19,7 @@ from reporting.period import Period
 from reporting.working_days import (
     DEFAULT_NATION,
     add_working_days,
+    is_working_day,
     next_working_day,
     returns_deadline,
 )
@@ -121,6 +122,9 @@ def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: dat
             note = f"before the returns deadline, {deadline:%a %d %b %Y}"
         elif when.date() == deadline:
             note = "on the returns deadline day"
+        if not is_working_day(when.date(), nation):
+            note = "; ".join(filter(None, [note, "not a working day: nobody is in to clear "
+                                           "or send the paper"]))
         runs.append(PlannedRun(f"{cadence.value}-report", when, shown, note))
     return runs
 
