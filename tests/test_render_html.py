@@ -182,7 +182,7 @@ def test_sections_come_in_reading_order(model, html):
         "7. Delivery exceptions", "8. Returns received and missing", "9. Consultation",
         "10. Implications", "11. Comments of the statutory officers",
         "12. Background papers", "Appendix A: progress on each action",
-        "Appendix B: status key", "Appendix C: glossary of abbreviations"]
+        "Appendix B: status and direction of travel keys", "Appendix C: glossary of abbreviations"]
     positions = [html.index(f">{heading}</h2>") for _key, heading in model.contents]
     assert positions == sorted(positions)
 

@@ -189,7 +189,7 @@ class ReportModel:
                   (*paragraphs(self.appendix_intro, "intro"),
                    *((TableBlock(self._actions_table()),) if self.sections else ())),
                   appendix=True),
-            Draft("status_key", "status key", (*shown("status_key"), *shown("travel_key")),
+            Draft("status_key", "status and direction of travel keys", (*shown("status_key"), *shown("travel_key")),
                   appendix=True),
             Draft("glossary", "glossary of abbreviations", shown("glossary"), appendix=True),
         ))

@@ -63,7 +63,7 @@ TABLES = {
 
 # The tables whose caption is printed above them; the others' section headings name them,
 # so their caption is alternative text only.
-_CAPTIONS_SHOWN = frozenset({"by_priority", "status_key", "travel_key"})
+_CAPTIONS_SHOWN = frozenset({"by_priority", "travel_key"})
 
 
 # What a field or a table cell holding a status or a direction of travel is drawn as: a
