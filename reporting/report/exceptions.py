@@ -24,7 +24,7 @@ from reporting.report.words import (
     PROBLEM_WHY,
     WORDS,
 )
-from reporting.status import NO_STATUS
+from reporting.status import NO_STATUS, Status
 from reporting.wording import cut_words, long_date, plural
 
 if TYPE_CHECKING:
@@ -102,16 +102,40 @@ _CAUSE = re.compile(
     r"short(?:age|fall)?|lack|left|vacan(?:t|cy)|pressure|risk|until)\b", re.IGNORECASE)
 
 
-def officer_words(p: Progress) -> tuple[str, str]:
+def _rows_in_trouble(p: Progress, end: date | None) -> tuple:
+    """Give the rows whose words explain the action's exception: of an action reported in
+    several rows (one per milestone), those at its worst status when that is off track or at
+    risk, else those of its milestones overdue or slipped; all its rows otherwise. A reason
+    given for a milestone that is done never stands for the one that is late."""
+    if len(p.rows) < 2:
+        return p.rows
+    if p.status in (Status.OFF_TRACK, Status.AT_RISK):
+        worst = tuple(r for r in p.rows if r.status is p.status)
+        if worst:
+            return worst
+    late = tuple(m.row for m in p.milestones if m.row is not None
+                 and ((end is not None and m.overdue(end)) or m.slipped))
+    return late or p.rows
+
+
+def officer_words(p: Progress, end: date | None = None) -> tuple[str, str]:
     """Give the officer's why and what is being done, in their own words ("" where unsaid).
 
     The why is the return's reason column, else the update's sentence that gives a cause
     (else its first): the update itself is in the appendix, so the paper quotes it only so
     far. What is being done is the next steps, else the update's sentences that say what is
-    being done (the update whole when the reason column gave the why).
+    being done (the update whole when the reason column gave the why). Of an action reported
+    milestone by milestone, only the rows in trouble are read (`_rows_in_trouble`; `end`,
+    the period's last day, tells which milestones are overdue).
     """
-    reason, steps = _one_paragraph(p.status_reason), _one_paragraph(p.next_steps)
-    update = _one_paragraph(p.progress_update)
+    rows = _rows_in_trouble(p, end)
+    if len(rows) == len(p.rows):
+        reason, steps = _one_paragraph(p.status_reason), _one_paragraph(p.next_steps)
+        update = _one_paragraph(p.progress_update)
+    else:
+        reason, steps, update = (_one_paragraph("\n".join(getattr(r, name) for r in rows
+                                                           if getattr(r, name)))
+                                 for name in ("status_reason", "next_steps", "progress_update"))
     doing = [s for s in _sentences(update) if _DOING.search(s)]
     if reason:
         return reason, steps or " ".join(doing) or update
@@ -183,7 +207,7 @@ def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int
         if not flags:
             continue
         problem = "; ".join(dict.fromkeys(flag.paper for flag in flags))
-        why, done = officer_words(p)
+        why, done = officer_words(p, merged.period.end)
         # An update with no status does not explain a problem: only a stated reason does.
         if p.status in NO_STATUS and not p.status_reason:
             why, done = "", done or why
