@@ -514,3 +514,18 @@ def test_every_data_cell_carries_its_columns_heading_for_a_phone(model, html):
     phone = css[css.index("@media screen and (max-width: 40em)"):]
     assert 'content: attr(data-label) ": " / "";' in phone
     assert "overflow-x" not in css and "table-scroll" not in html
+
+
+def test_a_council_s_longer_references_keep_clear_of_the_action_s_words():
+    from conftest import make_action, make_plan, make_return, make_row, prepare
+
+    plan = make_plan(*(make_action(f"EC6.{i}", priority="6",
+                                   objective="Support local businesses to cut carbon")
+                       for i in range(1, 4)))
+    report = prepare(plan, [make_return("Regulatory Services", make_row("EC6.1", "On track"))])
+    html = render_html(report.model)
+    assert "long-refs" in html
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(html))).pages)
+    assert "EC6.1" in text
+    # Laid over the next column, a reference reads as one word with the action's.
+    assert not re.search(r"EC6\.\d[A-Za-z]", text)

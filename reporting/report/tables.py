@@ -122,6 +122,12 @@ class Table:
     def headings(self) -> tuple[str, ...]:
         return tuple(column.heading for column in self.columns)
 
+    @property
+    def widest_row_name(self) -> int:
+        """The characters in the longest first cell of a body row (a reference: "1.a",
+        "EC6.1", "CN2030-12"), so a layout can make room for a council's references."""
+        return max((len(row[0]) for row in self.rows if row), default=0)
+
     def anchor_of(self, row: int) -> str:
         """Give body row `row`'s anchor, "" when it has none."""
         return self.anchors[row] if row < len(self.anchors) else ""
