@@ -61,7 +61,8 @@ class Gathered:
     actions: list[DraftAction] = field(default_factory=list)
     columns: list[tuple[str, str]] = field(default_factory=list)  # (source heading, column)
     decisions: list[Decision] = field(default_factory=list)
-    lead_column: bool = False  # the last header read has a Who will deliver column
+    # The last header read has a Who will deliver or a Lead service area column.
+    lead_column: bool = False
 
     def decide(self, where: str, message: str) -> None:
         self.decisions.append(Decision(where, message))
@@ -106,7 +107,7 @@ def _likely_field(table: Table, row: int, i: int) -> str:
     likely = ["Milestones"] if lines * 2 > len(cells) else ["By when"] if dated * 2 > len(
         cells) else []
     rest = [f for f in ("Target/Outcome", "What we will do", "Milestones", "By when",
-                        "Who will deliver", "Partners") if f not in likely]
+                        "Who will deliver", "Lead service area", "Partners") if f not in likely]
     return "one of " + ", ".join(likely + rest)
 
 
@@ -133,9 +134,9 @@ def _words_differ(action: DraftAction, cells: dict[str, str]) -> str | None:
 
 
 _ACTION_COLUMNS = ("Objective", "What we will do", "Milestones", "Target/Outcome", "By when",
-                   "Who will deliver")
-_NOT_MILESTONE = ("Objective", "What we will do", "Who will deliver", "Target/Outcome",
-                  "Partners")
+                   "Who will deliver", "Lead service area")
+_NOT_MILESTONE = ("Objective", "What we will do", "Who will deliver", "Lead service area",
+                  "Target/Outcome", "Partners")
 
 
 class _Walk:
@@ -163,7 +164,8 @@ class _Walk:
                                             {heading for heading, _ in self.found.columns})
         self.found.columns.extend(read)
         self.found.decisions.extend(decisions)
-        self.found.lead_column = "Who will deliver" in self.mapping.values()
+        self.found.lead_column = bool({"Who will deliver", "Lead service area"}
+                                      & set(self.mapping.values()))
         if "Priority" in self.mapping.values():
             self.theme = None
 

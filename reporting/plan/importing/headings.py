@@ -24,12 +24,16 @@ COLUMNS = Headings({
     "By when": ("By when", "Due", "Due date", "Date", "Deadline", "Timescale",
                 "Timescales", "Target date", "When", "Timing", "Timings", "Timeframe",
                 "Timeframes", "Time frame", "Target timescale"),
+    # Who delivers it, in the plan's words (people, posts or bodies); a column that names
+    # the service is read as the lead service area, so a plan with a "Lead officer" and a
+    # "Service" column keeps both.
     "Who will deliver": ("Who will deliver this?", "Who will deliver", "Who", "Lead",
-                         "Lead officer", "Responsible officer", "Owner", "Lead service",
-                         "Service", "Lead service area", "Responsible", "Lead(s)",
-                         "Responsible service", "Responsible service area", "Service area",
-                         "Lead services", "Lead department", "Directorate", "Delivered by",
-                         "Lead service(s)", "Responsible team", "Lead team"),
+                         "Lead officer", "Responsible officer", "Owner", "Responsible",
+                         "Lead(s)", "Delivered by", "Lead officers", "Responsible person"),
+    "Lead service area": ("Lead service area", "Lead service", "Service", "Service area",
+                          "Responsible service", "Responsible service area", "Lead services",
+                          "Lead department", "Directorate", "Lead service(s)",
+                          "Responsible team", "Lead team", "Department", "Team"),
     "Milestones": ("Milestones", "Milestone", "Key milestones", "Key milestone",
                    "Milestone(s)", "Key deliverables", "Deliverables", "Deliverable",
                    # a column of what will be done with its dates is read one a line
@@ -61,7 +65,7 @@ _THEME_PATTERNS = (
 # docs/plan-format.md lists them, each read into the import's column for it.
 FIELDS = {"Action ID": "Action ID", "Priority": "Priority", "Objective": "Objective",
           "What we will do": "What we will do", "By when": "By when", "Due date": "By when",
-          "Who will deliver": "Who will deliver", "Lead service area": "Who will deliver",
+          "Who will deliver": "Who will deliver", "Lead service area": "Lead service area",
           "Partners": "Partners", "Target/Outcome": "Target/Outcome",
           "Milestones": "Milestones", "Milestone": "Milestones"}
 FIELD_NAMES = {**{heading_key(f): c for f, c in FIELDS.items()},

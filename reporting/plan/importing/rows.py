@@ -32,10 +32,23 @@ class PlanRows:
     milestones: list[dict]
 
 
-def _lead(action: DraftAction, found: Gathered) -> tuple[str, list[str]]:
-    """Give an action's "Who will deliver" words and the bodies they name, saying when
-    several are named (the first is the lead) or, with a lead column, none."""
+def _lead(action: DraftAction, found: Gathered) -> tuple[str, list[str], list[str]]:
+    """Give an action's "Who will deliver" words, its lead service areas and the partners
+    they name, saying when several are named or, with a lead column, none.
+
+    A column naming the service ("Service", "Lead service") gives the leads, every service
+    it names (each reports the action in its return); without one, the first body "Who
+    will deliver" names is the lead and the rest its partners."""
     who = action.cells.get("Who will deliver", "")
+    service = action.cells.get("Lead service area", "")
+    if service:
+        leads = bodies_in(service)
+        if len(leads) > 1:
+            found.decide(action.where, f"'{found.heading_of('Lead service area')}' for "
+                         f"{action.reference} names {len(leads)} services: each is a lead and "
+                         "has the action in its return template (" +
+                         ", ".join(f"'{b}'" for b in leads) + ")")
+        return who or service, leads, []
     bodies = bodies_in(who)
     if len(bodies) > 1:
         found.decide(action.where, f"'{found.heading_of('Who will deliver')}' for "
@@ -44,7 +57,7 @@ def _lead(action: DraftAction, found: Gathered) -> tuple[str, list[str]]:
     elif found.lead_column and not bodies:
         found.decide(action.where, f"action '{action.reference}' has no lead: any service's "
                      "return may report it; add one in the Actions sheet")
-    return who, bodies
+    return who, bodies[:1], bodies[1:]
 
 
 def _due_of(action: DraftAction, found: Gathered, loose: Loose) -> tuple[str, date | None]:
@@ -85,14 +98,14 @@ def _action_row(action: DraftAction, found: Gathered, loose: Loose) -> dict | No
                      "'what we will do', so it was not imported; add its words in the "
                      "Actions sheet if it is an action")
         return None
-    who, bodies = _lead(action, found)
-    partners = ", ".join(p for p in [cells.get("Partners", "")] + bodies[1:] if p)
+    who, leads, named = _lead(action, found)
+    partners = ", ".join(p for p in [cells.get("Partners", "")] + named if p)
     by_when, due = _due_of(action, found, loose)
     return {"Action ID": action.reference, "Priority": action.theme,
             "Objective": cells.get("Objective", ""),
             "What we will do": cells.get("What we will do", ""),
             "By when": by_when, "Due date": due, "Who will deliver": who,
-            "Lead service area": bodies[0] if bodies else "", "Partners": partners,
+            "Lead service area": "; ".join(leads), "Partners": partners,
             "Target/Outcome": cells.get("Target/Outcome", "")}
 
 
