@@ -361,3 +361,22 @@ def test_a_file_that_kills_the_reader_is_refused_as_unsafe(tmp_path, monkeypatch
         import_plan(source, tmp_path / "out.xlsx", settings=READ_NOW)
     assert "plan.xlsx" in str(refused.value) and "import" in str(refused.value)
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_lead_officer_column_and_a_service_column_are_both_kept(tmp_path):
+    source = word_plan(tmp_path / "plan.docx", [
+        ("E2.1", "Install solar PV on council buildings", "Head of Property",
+         "Property Services", "March 2027"),
+        ("E2.2", "Decarbonise the leisure centre", "Climate Officer",
+         "Climate Change; Leisure Services", "2027/28"),
+    ], headings=("Ref", "Action", "Lead Officer", "Service", "Timescale"))
+    report = import_plan(source, tmp_path / "out.xlsx")
+    plan = load_plan(report.out)
+    solar, heat = plan.action("E2.1"), plan.action("E2.2")
+    assert solar.leads == ("Property Services",)
+    assert solar.who_will_deliver == "Head of Property"
+    assert heat.leads == ("Climate Change", "Leisure Services")
+    assert messages(report, "names 2 services: each is a lead")
+    assert not messages(report, "has no lead")
+    assert ("'Service'", "Lead service area") in [(repr(h).replace('"', "'"), c)
+                                                  for h, c in report.columns]
