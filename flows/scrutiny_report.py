@@ -151,7 +151,8 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
             layout: OutputLayout, intake, plan: str) -> dict[str, Path | str]:
     started = datetime.now().astimezone()
     inputs = read_period(settings, period, inputs_dir, intake)
-    why = no_paper_reason(period, inputs.returns, Path(inputs_dir) / "returns")
+    why = no_paper_reason(period, inputs.returns, Path(inputs_dir) / "returns",
+                          local_date(started, settings.schedule.zone))
     if why:
         return _no_paper(settings, period, cadence, inputs_dir, layout, why, plan)
     report = prepare_report(settings, inputs, cadence, started)

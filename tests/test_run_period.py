@@ -33,10 +33,11 @@ def _returns(tmp_path, *folders: str):
     # A Quick run days after a quarter ends takes the schedule's last run's quarter, whose
     # returns are in, not the one just ended.
     (Cadence.QUARTERLY, datetime(2023, 1, 5, 12), "2022/23 Q2"),
-    (Cadence.QUARTERLY, datetime(2023, 1, 15, 7), "2022/23 Q3"),  # the January run itself
-    (Cadence.QUARTERLY, datetime(2023, 1, 15, 6, 59), "2022/23 Q2"),
+    # the January run itself: the first Tuesday on or after the 19th
+    (Cadence.QUARTERLY, datetime(2023, 1, 24, 7), "2022/23 Q3"),
+    (Cadence.QUARTERLY, datetime(2023, 1, 24, 6, 59), "2022/23 Q2"),
     (Cadence.SIX_MONTHLY, datetime(2023, 4, 5, 9), "2022/23 Q2"),
-    (Cadence.SIX_MONTHLY, datetime(2023, 4, 15, 7, 30), "2022/23 Q4"),
+    (Cadence.SIX_MONTHLY, datetime(2023, 4, 25, 7, 30), "2022/23 Q4"),
 ])
 def test_a_deployment_run_with_no_period_takes_its_latest_scheduled_runs_period(
         tmp_path, cadence, when, period):
@@ -92,3 +93,32 @@ def test_a_plain_run_for_a_quarter_that_has_not_happened_makes_nothing(tmp_path,
     assert code != 0 and len(err.splitlines()) == 1
     assert "2031/32 Q1" in err and "has not ended" in err and "give --period" in err
     assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_no_paper_on_a_period_not_ended_or_whose_every_return_is_another_period_s(tmp_path):
+    from datetime import date
+
+    from conftest import make_return, make_row
+
+    root = _returns(tmp_path, "2022-23-Q2")
+    q2 = Period.parse("2022/23 Q2")
+    future = Period.parse("2099/00 Q1")
+    given = make_return("Housing", make_row("1.a"), period_text="2022/23 Q2")
+    # A mistyped --period or folder name: a period that has not ended has no paper.
+    why = no_paper_reason(future, (given,), root, date(2026, 12, 3))
+    assert why.startswith("2099/00 Q1 has not ended (it ends on 30 June 2099)")
+    assert no_paper_reason(q2, (given,), root, date(2022, 9, 30)).startswith(
+        "2022/23 Q2 has not ended")
+    assert no_paper_reason(q2, (given,), root, date(2022, 10, 1)) == ""
+    # Copies of another period's returns in this period's folder make no paper ...
+    old = Period.parse("1999/00 Q1")
+    why = no_paper_reason(old, (given,), root, date(2026, 12, 3))
+    assert "every return in" in why and "(2022/23 Q2), not 1999/00 Q1" in why
+    # ... but one return whose Period is wrong beside one that is right is only flagged,
+    # and a half-year's Period (H1) is the period of its second quarter.
+    right = make_return("Leisure", make_row("1.b"), period_text="2022/23 H1")
+    assert no_paper_reason(q2, (given, right), root, date(2026, 12, 3)) == ""
+    stale = make_return("Leisure", make_row("1.b"), period_text="2021/22 Q2")
+    assert no_paper_reason(q2, (given, stale), root, date(2026, 12, 3)) == ""
+    assert no_paper_reason(q2, (make_return("Leisure", period_text=""),), root,
+                           date(2026, 12, 3)) == ""

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from reporting.automation.schedule import local_date, period_reported_on
 from reporting.cadence import Cadence
+from reporting.cells import parse_period
 from reporting.cron import Cron
 from reporting.intake.files import candidate_files
 from reporting.intake.returns import Return, latest_period_with_returns
@@ -94,9 +95,24 @@ def usable_returns(returns: tuple[Return, ...] | list[Return]) -> list[Return]:
 
 
 def no_paper_reason(period: Period, returns: tuple[Return, ...] | list[Return],
-                    returns_root: Path) -> str:
-    """Say why no paper goes to members on `period` with these returns ("" when one can)."""
-    if usable_returns(returns):
+                    returns_root: Path, today: date | None = None) -> str:
+    """Say why no paper goes to members on `period` with these returns ("" when one can).
+
+    None on a period that has not ended by `today`, whatever its folder holds (a mistyped
+    --period or folder name); none when every usable return says in its Period that it is
+    another period's (copies in the wrong folder); one return that says so is only flagged.
+    """
+    if today is not None and period.end >= today:
+        return (f"{period.label} has not ended (it ends on {long_date(period.end)}): a paper "
+                "reports on a period that is over")
+    usable = usable_returns(returns)
+    said = [parse_period(r.period_text) for r in usable]
+    if usable and all(p is not None and p != period and p != period.half() for p in said):
+        others = ", ".join(sorted({p.label for p in said}))
+        return (f"every return in {Path(returns_root) / period.path} says it is for another "
+                f"period ({others}), not {period.label}: check the folder and the returns' "
+                "Period")
+    if usable:
         return ""
     folder = Path(returns_root) / period.path
     if not folder.is_dir():
