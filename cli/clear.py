@@ -76,6 +76,10 @@ def clear_command(args: argparse.Namespace) -> int:
         return _status(layout)
     if not args.period or not args.role:
         return fail("give --period and --as ROLE to sign off a draft, or --status to list them")
+    if args.changes is not None and not args.changes.strip():
+        # An empty "$REASON" must never read as cleared: the role meant to send it back.
+        return fail("--changes is empty: say what must change (nothing was recorded; to "
+                    "clear the draft, leave --changes out)")
     period, cadence = Period.parse(args.period), Cadence(args.cadence)
     record = layout.clearance_record(period, cadence)
     draft = read_draft(record)

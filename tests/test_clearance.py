@@ -192,3 +192,17 @@ def test_reporting_clear_records_nothing_when_the_waiting_runs_api_cannot_be_rea
     assert f"the suspended run {waiting.flow_run} on {waiting.api} could not be" in said
     assert "nothing was recorded" in said
     assert read_draft(record) == waiting  # the run still waits for the Head of Service
+
+
+@pytest.mark.parametrize("changes", ["", "   ", "\n"])
+def test_reporting_clear_with_empty_changes_asked_records_nothing(tmp_path, capsys, changes):
+    from cli.main import main
+
+    record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
+                                                     Cadence.QUARTERLY)
+    waiting = write_draft(record, _draft())
+    assert main(["clear", "--config", str(ROOT / "reporting.toml"), "--period", "2022/23 Q2",
+                 "--outputs", str(tmp_path), "--as", "Head of Service", "--by", "A. Smith",
+                 "--changes", changes]) == 2
+    assert "--changes is empty: say what must change" in capsys.readouterr().err
+    assert read_draft(record) == waiting  # not cleared: the role meant to send it back
