@@ -85,7 +85,7 @@ committee = []         # the addresses the papers go to
 _ONE_COMMITTEE = """\
 committee = {name}    # required: the committee that receives both papers, e.g. "Overview and Scrutiny Committee"
 report_author = ""     # the officer or director the report is "of"
-lead_member = ""       # e.g. "Portfolio Holder for Communities"
+lead_member = ""       # e.g. "Portfolio Holder for Communities"; "none" (a committee system) leaves it out
 """
 _ONE_COMMITTEE_MEETS = """\
 # The committee's meeting dates, by the period each report covers, e.g.
@@ -109,7 +109,7 @@ _TWO_COMMITTEES = """\
 [committees.quarterly]
 name = {quarterly}
 report_of = ""         # e.g. "Director of Corporate Services"
-portfolio_holder = ""  # e.g. "Portfolio Holder for Communities"
+portfolio_holder = ""  # e.g. "Portfolio Holder for Communities"; "none" leaves the row out
 # Meeting dates, by the period each report covers, e.g. "2025-26-Q2" = 2025-11-03
 meetings = {{}}
 

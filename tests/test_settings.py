@@ -134,6 +134,21 @@ def test_an_unnamed_report_author_reads_not_stated_on_the_front_sheet():
 
     report = prepare(make_plan(make_action("1.a")), [])
     assert ("Report of", "Not stated") in report.model.front.rows()
+    assert ("Portfolio holder", "Not stated") in report.model.front.rows()
+
+
+def test_a_council_with_no_portfolio_holders_leaves_the_row_out():
+    from dataclasses import replace
+
+    from conftest import make_action, make_plan, make_settings, prepare
+
+    settings = make_settings()
+    settings = replace(settings, lead_member="None", committees={
+        cadence: replace(committee, portfolio_holder="none")
+        for cadence, committee in settings.committees.items()})
+    rows = prepare(make_plan(make_action("1.a")), [], settings=settings).model.front.rows()
+    assert "Portfolio holder" not in [label for label, _ in rows]
+    assert ("Report of", "Not stated") in rows
 
 
 def test_init_makes_an_installation_to_fill_in_and_overwrites_nothing(tmp_path, capsys):

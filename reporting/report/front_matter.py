@@ -49,7 +49,9 @@ class FrontSheet:
             ("Date of meeting", self.meeting_date),
             ("Date of publication", self.date_of_report),
             ("Report of", self.report_author or "Not stated"),
-            ("Portfolio holder", self.lead_member or "Not stated"),
+            # A council run by committees has no portfolio holders: "none" leaves the row out.
+            *((("Portfolio holder", self.lead_member or "Not stated"),)
+              if self.lead_member.strip().lower() != "none" else ()),
             ("Title", self.report_title),
             ("Period covered", self.period),
             ("Wards affected", self.wards_affected),
