@@ -111,6 +111,22 @@ def test_the_automations_run_the_notify_deployment_on_failed_crashed_and_stuck_r
     assert list(notify.triggers) == yaml.safe_load(SPEC.read_text())["triggers"]
 
 
+def test_the_stuck_run_trigger_waits_from_running_for_an_end_as_prefects_server_reads_it():
+    from prefect.server.events.schemas.automations import AutomationCore, Posture
+
+    _, (_, stuck) = _automations()
+    # As the server stores and evaluates it (its model checks a Proactive `within` too).
+    trigger = AutomationCore.model_validate(stuck.model_dump(mode="json")).trigger
+    assert trigger.posture is Posture.Proactive and trigger.within == timedelta(hours=4)
+    assert trigger.starts_after("prefect.flow-run.Running")
+    assert not trigger.starts_after("prefect.flow-run.Suspended")
+    # Heartbeats are no end: a run beating for 4 hours is stuck all the same.
+    assert not trigger.expects("prefect.flow-run.heartbeat")
+    assert not trigger.expects("prefect.flow-run.Running")
+    for end in ("Completed", "Failed", "Cancelled", "Crashed", "Suspended", "Paused"):
+        assert trigger.expects(f"prefect.flow-run.{end}"), end
+
+
 def test_prefect_yaml_and_serve_both_deploy_the_notify_deployment_with_its_triggers():
     from flows.deployments import deployments, parameter_versions
     from reporting.automation.deployments import NOTIFY
