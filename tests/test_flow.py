@@ -238,11 +238,12 @@ def test_a_scheduled_deployment_run_through_the_api_reports_on_the_last_quarter(
                      if d.name == QUARTERLY)
     runner = Runner(name="test-runner", query_seconds=1)
     runner.add_deployment(quarterly)
-    # The October run, as the schedule would make it: it reports on July to September.
+    # The October run, as the schedule would make it (the first Tuesday on or after the
+    # 19th): it reports on July to September.
     flow_run = run_deployment(
         f"scrutiny-report/{QUARTERLY}", timeout=0,
         parameters={"inputs": str(inputs), "outputs": str(tmp_path)},
-        scheduled_time=datetime(2022, 10, 15, 7, tzinfo=ZoneInfo(LONDON)))
+        scheduled_time=datetime(2022, 10, 25, 7, tzinfo=ZoneInfo(LONDON)))
     asyncio.run(runner.start(run_once=True))
     with get_client(sync_client=True) as client:
         ran = client.read_flow_run(flow_run.id)
