@@ -33,10 +33,10 @@ def _returns(tmp_path, *folders: str):
     # A Quick run days after a quarter ends takes the schedule's last run's quarter, whose
     # returns are in, not the one just ended.
     (Cadence.QUARTERLY, datetime(2023, 1, 5, 12), "2022/23 Q2"),
-    (Cadence.QUARTERLY, datetime(2023, 1, 15, 7), "2022/23 Q3"),  # the January run itself
-    (Cadence.QUARTERLY, datetime(2023, 1, 15, 6, 59), "2022/23 Q2"),
+    (Cadence.QUARTERLY, datetime(2023, 1, 24, 7), "2022/23 Q3"),  # the January run itself
+    (Cadence.QUARTERLY, datetime(2023, 1, 24, 6, 59), "2022/23 Q2"),
     (Cadence.SIX_MONTHLY, datetime(2023, 4, 5, 9), "2022/23 Q2"),
-    (Cadence.SIX_MONTHLY, datetime(2023, 4, 15, 7, 30), "2022/23 Q4"),
+    (Cadence.SIX_MONTHLY, datetime(2023, 4, 25, 7, 30), "2022/23 Q4"),
 ])
 def test_a_deployment_run_with_no_period_takes_its_latest_scheduled_runs_period(
         tmp_path, cadence, when, period):
