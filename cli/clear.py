@@ -45,14 +45,28 @@ def register(commands: argparse._SubParsersAction) -> None:
     clear.set_defaults(handler=clear_command)
 
 
-def _status(layout: OutputLayout) -> int:
+def _again(period: str, cadence: str, plan: str | None) -> str:
+    """The command that runs the report again, making a new draft."""
+    plan_words = f" --plan {plan}" if plan else ""
+    return f'reporting run{plan_words} --period "{period}" --cadence {cadence}'
+
+
+def _status(layout: OutputLayout, expires_days: int, plan: str | None) -> int:
     from reporting.automation.clearance import drafts_under
 
     found = list(drafts_under(layout))
     if not found:
         print(f"No draft is waiting for clearance under {layout.root}.")
         return 0
+    now = datetime.now().astimezone()
     for path, draft in found:
+        if draft.expired(now, expires_days):
+            print(f"{draft.period} {draft.cadence}: expired, since "
+                  f"{draft.expires(expires_days).isoformat(timespec='seconds')}, for the "
+                  f"{draft.next_role} ({path.parent})")
+            print(f"  {draft.expiry_words(expires_days)}; a new draft: "
+                  f"{_again(draft.period, draft.cadence, plan)}")
+            continue
         print(f"{draft.period} {draft.cadence}: {draft.state}, since {draft.since()} "
               f"({path.parent})")
         if draft.changes_needed:
@@ -67,13 +81,15 @@ def clear_command(args: argparse.Namespace) -> int:
         clearance_line,
         decide,
         read_draft,
+        refuse_expired,
         write_draft,
     )
 
     settings = load_settings(args.config)
     layout = OutputLayout(Path(args.outputs or settings.outputs))
+    plan = getattr(args, "plan", None)
     if args.status:
-        return _status(layout)
+        return _status(layout, settings.clearance.expires_days, plan)
     if not args.period or not args.role:
         return fail("give --period and --as ROLE to sign off a draft, or --status to list them")
     if args.changes is not None and not args.changes.strip():
@@ -88,9 +104,12 @@ def clear_command(args: argparse.Namespace) -> int:
                     f"(no {record}); make one with `reporting run --period \"{period.label}\" "
                     f"--cadence {cadence.value}`")
     before = draft
+    now = datetime.now().astimezone()
     try:
+        refuse_expired(draft, now, settings.clearance.expires_days,
+                       _again(period.label, cadence.value, plan))
         draft = decide(draft, args.role, args.by or getpass.getuser(),
-                       datetime.now().astimezone(), changes=args.changes or "",
+                       now, changes=args.changes or "",
                        comments=args.comments)
     except ClearanceError as error:
         return fail(str(error))

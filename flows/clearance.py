@@ -183,10 +183,9 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
         left = (expires - datetime.now().astimezone()).total_seconds()
         if left <= 0:
             raise ClearanceExpired(
-                f"the draft of the {period.label} {cadence.value} paper made {draft.made} "
-                f"waited more than {settings.clearance.expires_days} days ([clearance] "
-                f"expires_days) for the {draft.next_role}: nothing was published or sent; "
-                "run the report again for a new draft")
+                f"{draft.expiry_words(settings.clearance.expires_days)} ([clearance] "
+                f"expires_days, from the draft made {draft.made}). Run the report again "
+                "to make a new draft")
         role = draft.next_role
         description = form_description(
             draft, role, where, {DOCUMENT_WORDS[kind]: paths[kind].name for kind in DOCUMENT_KINDS},

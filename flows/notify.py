@@ -3,7 +3,8 @@
 Run by the automation in deploy/automations/notify-failed-runs.yaml, which gives it the
 run's id. It reads that run from Prefect's API, finds the run's plan the way the run did
 (its own `plan` and `config` parameters, so one notify deployment serves every plan of an
-installation), and sends the library's `run_notice` once through the sent record. The
+installation), and sends the library's `run_notice` once through the sent record (for a
+run whose clearance expired, with the role and days its draft's record gives). The
 automation never matches this flow's own runs, and a run of it that is given one of its
 own runs tells nobody, so a failing notice never starts another.
 """
@@ -21,7 +22,12 @@ from prefect.utilities.urls import url_for
 
 from flows.artifact_keys import artifact_key, plan_key
 from flows.delivery import raise_if_not_delivered, send_with_retries
-from reporting.automation.run_notice import FailedRun, notice_record, run_notice
+from reporting.automation.run_notice import (
+    FailedRun,
+    notice_record,
+    run_notice,
+    with_clearance,
+)
 from reporting.automation.run_period import choose_period, report_cron
 from reporting.cadence import Cadence
 from reporting.installation import settings_path
@@ -91,6 +97,8 @@ def notify_policy_officer(flow_run: str) -> list[str]:
         return []
     settings = load_settings(settings_path(parameters.get("plan"), parameters.get("config")))
     run = replace(run, period=_period_label(parameters, run.flow, settings, scheduled))
+    outputs = parameters.get("outputs") or settings.outputs
+    run = with_clearance(run, outputs, settings.clearance.expires_days)
     message = run_notice(run, settings.email.policy_officer, datetime.now().astimezone())
     if message is None:
         logger.info("Run %r is %s now: nobody is told.", run.name, run.state_name)
@@ -103,7 +111,6 @@ def notify_policy_officer(flow_run: str) -> list[str]:
         logger.warning("Run %r %s, and nobody was told: email is off ([email] enabled = "
                        "false in %s).", run.name, run.state_name.lower(), settings.source)
         return []
-    outputs = parameters.get("outputs") or settings.outputs
     what = f"notice of run {run.name}"
     delivery = send_with_retries(settings.email, [message], notice_record(outputs), what,
                                  artifact_key("run-notice", plan_key(run.plan, settings),

@@ -272,5 +272,6 @@ def record_draft(layout: OutputLayout, settings: Settings, report: PreparedRepor
         layout.document(period, report.cadence, kind, draft=True) for kind in DOCUMENT_KINDS)}
     draft = start_draft(read_draft(path), period=period.label, cadence=report.cadence.value,
                         fingerprint=fingerprint, roles=settings.clearance.roles,
-                        documents=documents, now=now)
+                        documents=documents, now=now,
+                        expires_days=settings.clearance.expires_days)
     return write_draft(path, draft)

@@ -33,7 +33,7 @@ ROLES = ("Head of Service", "Portfolio Holder")
 def _draft(fingerprint="f1", previous=None, roles=ROLES):
     return start_draft(previous, period="2022/23 Q2", cadence="quarterly",
                        fingerprint=fingerprint, roles=roles,
-                       documents={"paper.pdf": "aa"}, now=NOW)
+                       documents={"paper.pdf": "aa"}, now=NOW, expires_days=14)
 
 
 def test_roles_clear_in_order_and_then_the_draft_is_cleared():
@@ -184,7 +184,8 @@ def test_reporting_clear_records_nothing_when_the_waiting_runs_api_cannot_be_rea
 
     record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
                                                      Cadence.QUARTERLY)
-    waiting = write_draft(record, replace(_draft(), flow_run=str(uuid4()),
+    made = datetime.now().astimezone().isoformat(timespec="seconds")  # not yet expired
+    waiting = write_draft(record, replace(_draft(), flow_run=str(uuid4()), made=made,
                                           api=f"http://127.0.0.1:{free_port()}/api"))
     assert main(["clear", "--config", str(ROOT / "reporting.toml"), "--period", "2022/23 Q2",
                  "--outputs", str(tmp_path), "--as", "Head of Service", "--by", "A. Smith"]) == 2

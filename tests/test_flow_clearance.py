@@ -1,6 +1,7 @@
 """Clearance on a served deployment, against a real Prefect API (issue 23): the run suspends
 with a form for each role in turn, is resumed through the API (or by `reporting clear`), and
-publishes and mails only the draft every role cleared."""
+publishes and mails only the draft every role cleared; one left past its days is failed by
+Prefect and the policy officer told why."""
 
 from __future__ import annotations
 
@@ -117,9 +118,12 @@ def test_a_served_run_suspends_for_each_role_and_publishes_the_cleared_paper_onc
         "member.one@example.gov.uk", "member.two@example.gov.uk"]
 
 
-def test_reporting_clear_resumes_a_suspended_run_and_changes_needed_sends_nothing(
+def test_reporting_clear_resumes_a_suspended_run_changes_needed_sends_nothing_and_expiry_says_so(
         prefect_harness, inputs, tmp_path, smtp_server, capsys):  # noqa: F811
+    from prefect.client.orchestration import get_client
+
     from cli.main import main
+    from flows.notify import notify_policy_officer
 
     port, inbox = smtp_server()
     served = Served(tmp_path, port, inputs)
@@ -153,3 +157,47 @@ def test_reporting_clear_resumes_a_suspended_run_and_changes_needed_sends_nothin
     assert again.state.name == "Suspended", again.state
     assert "Waiting for the **Head of Service**" in _form(again)
     assert served.record()["decisions"] == [] and inbox.messages == []
+
+    # Its days pass: Prefect fails the run, `reporting clear` lists the draft as expired and
+    # refuses it, and the policy officer is told in the council's words.
+    _expire(again, served.papers / "draft" / "clearance.json")
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(again.id).state
+    assert state.is_failed() and state.message == "The flow was paused and never resumed."
+    assert main([*clear, "--status"]) == 0
+    assert "2022/23 Q2 quarterly: expired, since" in capsys.readouterr().out
+    assert main([*clear, "--as", "Head of Service", "--by", "A. Smith"]) == 2
+    (said,) = capsys.readouterr().err.splitlines()
+    assert "waited 14 days for the Head of Service's clearance and expired" in said
+    config = tmp_path / "reporting.toml"
+    config.write_text(config.read_text().replace(
+        '# policy_officer = "policy.performance@harborough.gov.uk"',
+        'policy_officer = "policy.officer@example.gov.uk"'))
+    assert notify_policy_officer(flow_run=str(again.id)) == ["policy.officer@example.gov.uk"]
+    ((to, notice),) = inbox.messages  # and nothing to members
+    assert notice["Subject"].startswith("Clearance expired: ")
+    assert notice.get_content().startswith(
+        "The quarterly scrutiny report for 2022/23 Q2 waited 14 days for the Head of "
+        "Service's clearance and expired; nothing was published or sent. Run it again")
+
+
+def _expire(flow_run, record: Path) -> None:
+    """Age a suspended run's draft and its pause past [clearance] expires_days (14), then
+    run the step of Prefect's server that fails an expired pause: `prefect server start`
+    runs it every 5 s, the test harness's ephemeral server never."""
+    from datetime import datetime, timedelta, timezone
+
+    from prefect.client.orchestration import get_client
+    from prefect.server.database import provide_database_interface
+    from prefect.server.services.pause_expirations import fail_expired_pause
+    from prefect.states import Suspended
+
+    draft = json.loads(record.read_text())
+    made = datetime.fromisoformat(draft["made"]) - timedelta(days=15)
+    record.write_text(json.dumps({**draft, "made": made.isoformat()}))
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(flow_run.id, Suspended(
+            pause_expiration_time=datetime.now(timezone.utc) - timedelta(seconds=1),
+            pause_key=flow_run.state.state_details.pause_key), force=True)
+    asyncio.run(fail_expired_pause(flow_run.id, "expired",
+                                   db=provide_database_interface()))

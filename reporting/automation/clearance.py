@@ -4,10 +4,12 @@ With `[clearance]` required, a run publishes drafts (every page marked "Draft: n
 publication") in `outputs/<period>/<cadence>/draft/` beside `clearance.json` (see
 `reporting.layout`), the record of
 that draft: what it was made from (its fingerprint: the inputs read and the paper's model),
-the roles that clear it, in order, and each decision (role, name, time, comments, the
-documents' sha256). When every role has cleared, the same paper is published without the
-mark and mailed, once. A clearance is for the exact draft: a draft made from other inputs
-starts again from the first role, and "changes needed" ends the round.
+the roles that clear it, in order, how many days it may wait (`[clearance] expires_days`
+when it was made), and each decision (role, name, time, comments, the documents' sha256).
+When every role has cleared, the same paper is published without the mark and mailed, once.
+A clearance is for the exact draft: a draft made from other inputs starts again from the
+first role, "changes needed" ends the round, and a draft that waits past its days expires:
+it can no longer be cleared, and the next run makes a new one.
 
 This module decides; the flow (a form in Prefect's UI) and `reporting clear` (the command
 line) only ask and record.
@@ -27,7 +29,7 @@ from reporting.errors import ReportingError
 from reporting.layout import DATA_QUALITY_NAMES, OutputLayout
 from reporting.publish import write_atomic
 from reporting.settings import Settings
-from reporting.wording import markdown_text, without_controls
+from reporting.wording import markdown_text, plural, possessive, without_controls
 
 DRAFT_MARK = "Draft: not for publication"
 
@@ -77,6 +79,10 @@ class Draft:
     # Earlier drafts of this paper sent back ("changes needed"), oldest first: what they
     # were asked to change stays with the draft that answers it.
     sent_back: tuple[Decision, ...] = ()
+    # [clearance] expires_days when the draft was made: its suspend's timeout was set from
+    # it, so a later edit of the settings does not move it. 0 in a record from before it was
+    # kept: the settings' value counts.
+    expires_days: int = 0
 
     @property
     def changes_needed(self) -> Decision | None:
@@ -103,12 +109,48 @@ class Draft:
             return CHANGES_NEEDED
         return CLEARED if self.cleared else f"waiting for the {self.next_role}"
 
+    def days_to_wait(self, days: int) -> int:
+        """The days the draft may wait: its own record's, else `days` (the settings')."""
+        return self.expires_days or days
+
     def expires(self, days: int) -> datetime:
-        return datetime.fromisoformat(self.made) + timedelta(days=days)
+        """Give when the draft stops waiting: its days after it was made (`days_to_wait`)."""
+        return datetime.fromisoformat(self.made) + timedelta(days=self.days_to_wait(days))
+
+    def expired(self, now: datetime, days: int) -> bool:
+        """True when the draft still waits for a role and its time to wait is over."""
+        return self.next_role is not None and now >= self.expires(days)
+
+    def expiry_words(self, days: int) -> str:
+        """Give what an expired draft says: "The quarterly paper for 2022/23 Q2 waited 14
+        days for the Head of Service's clearance and expired; nothing was published or
+        sent"."""
+        return expired_words(f"{self.cadence} paper", self.period, self.days_to_wait(days),
+                             self.next_role)
 
     def since(self) -> str:
         """When the draft began waiting for its next role (the last sign-off, else made)."""
         return self.decisions[-1].at if self.decisions else self.made
+
+
+def expired_words(paper: str, period: str | None, days: int | None, role: str | None) -> str:
+    """Give the sentence, without its full stop, telling that `paper` waited `days` for
+    `role`'s clearance (None: not known) and expired: every reader of an expiry is told so
+    in these words (the run's failure, the policy officer's notice, `reporting clear`)."""
+    whose = f"the {possessive(role)} clearance" if role else "clearance"
+    waited = plural(days, "day") if days else "its [clearance] expires_days"
+    return (f"The {paper} for {period or 'its period'} waited {waited} for {whose} and "
+            "expired; nothing was published or sent")
+
+
+def refuse_expired(draft: Draft, now: datetime, days: int, again: str) -> None:
+    """Raise ClearanceError, in one line, if `draft` expired before it was cleared: it can
+    no longer be cleared, and `again` (the command that runs the report) makes a new one."""
+    if draft.expired(now, days):
+        when = draft.expires(days).strftime("%d %B %Y %H:%M").lstrip("0")
+        raise ClearanceError(f"{draft.expiry_words(days)}. Expired on {when}, it can no "
+                             "longer be cleared; run it again to make a new draft, cleared "
+                             f"from the first role: {again}")
 
 
 def read_draft(path: Path) -> Draft | None:
@@ -133,21 +175,23 @@ def write_draft(path: Path, draft: Draft) -> Draft:
 
 
 def start_draft(previous: Draft | None, *, period: str, cadence: str, fingerprint: str,
-                roles: tuple[str, ...], documents: dict[str, str], now: datetime) -> Draft:
-    """Give the record of the draft just made.
+                roles: tuple[str, ...], documents: dict[str, str], now: datetime,
+                expires_days: int) -> Draft:
+    """Give the record of the draft just made, which may wait `expires_days` days.
 
     The sign-offs of the draft before it stand only if it is the exact same draft, with the
-    same roles, and no role asked for changes; any other draft is cleared again from the
-    first role.
+    same roles, no role asked for changes and it has not expired; any other draft is
+    cleared again from the first role (and waits its days from now).
     """
     if (previous is not None and previous.fingerprint == fingerprint
-            and previous.roles == tuple(roles) and not previous.changes_needed):
+            and previous.roles == tuple(roles) and not previous.changes_needed
+            and not previous.expired(now, expires_days)):
         return replace(previous, documents=documents)
     sent_back = () if previous is None else previous.sent_back + tuple(
         d for d in previous.decisions if d.outcome == CHANGES_NEEDED)
     return Draft(period=period, cadence=cadence, fingerprint=fingerprint,
                  made=now.isoformat(timespec="seconds"), roles=tuple(roles),
-                 documents=documents, sent_back=sent_back)
+                 documents=documents, sent_back=sent_back, expires_days=expires_days)
 
 
 def _role_named(draft: Draft, role: str) -> str:

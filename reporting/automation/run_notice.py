@@ -4,15 +4,25 @@ Prefect has no SMTP notification of its own, so an automation runs the project's
 flow, which reads the run from Prefect's API into a `FailedRun` and mails `run_notice`
 through `deliver()`. Its key names the run and the state it was told of, so each run is
 told of each state at most once, however often the automation fires.
+
+A run suspended for clearance whose `[clearance] expires_days` pass is failed by Prefect's
+server (its pause-expiration service) with Prefect's own words, "The flow was paused and
+never resumed."; the notice of it says, in the council's, which paper waited for whose
+clearance and that nothing was published or sent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from reporting.automation.clearance import ClearanceError, expired_words, read_draft
 from reporting.automation.mail import Outgoing
+from reporting.cadence import Cadence
+from reporting.layout import OutputLayout
+from reporting.period import Period
 
 # The state types a notice is sent for, and how the notice says them.
 TOLD = {"FAILED": "failed", "CRASHED": "crashed", "RUNNING": "is still running"}
@@ -20,6 +30,12 @@ RECORD_NAME = "run-notices-sent.json"
 _REPORT_FLOW = "scrutiny-report"
 _WHAT = {"scrutiny-report": "scrutiny report", "intake-check": "intake check",
          "reminders": "reminders to service leads"}
+# How a suspended (or paused) run's timeout ends it, in Prefect 3's words: its server's
+# pause-expiration service fails it "The flow was paused and never resumed."; a resume
+# that comes too late is refused and fails it "The flow was resuming and never resumed.";
+# a blocking pause raises FlowPauseTimeout, "Flow run was paused and never resumed.". The
+# report flow itself refuses to ask again for a draft whose time is over (ClearanceExpired).
+_PAUSE_TIMED_OUT = re.compile(r"\bwas \w+ and never resumed\b|\bClearanceExpired\b")
 
 
 @dataclass(frozen=True)
@@ -38,11 +54,42 @@ class FailedRun:
     cadence: str | None = None
     plan: str | None = None
     link: str | None = None  # the run's page in the Prefect UI
+    # A run whose clearance expired: the role its draft waited for (None: not known) and
+    # the days it waited ([clearance] expires_days as its draft recorded them).
+    waited_for: str | None = None
+    waited_days: int | None = None
 
     @property
     def key(self) -> str:
         """The sent record's key: this run, in this state."""
         return f"run-failed/{self.id}/{self.state_type.lower()}"
+
+    @property
+    def clearance_expired(self) -> bool:
+        """True when the run failed because its wait for clearance timed out."""
+        return self.state_type == "FAILED" and bool(_PAUSE_TIMED_OUT.search(self.message))
+
+
+def with_clearance(run: FailedRun, outputs: Path, expires_days: int) -> FailedRun:
+    """Give `run` with what its draft's record says it waited for, when its clearance
+    expired: the next role and the draft's days (else `expires_days`, the settings').
+
+    The record is this run's only while it names the run; a newer draft's (or none) tells
+    the days from the settings and no role.
+    """
+    if not run.clearance_expired or run.flow != _REPORT_FLOW or not run.period:
+        return run
+    draft = None
+    try:
+        record = OutputLayout(Path(outputs)).clearance_record(
+            Period.parse(run.period), Cadence(run.cadence or Cadence.QUARTERLY.value))
+        draft = read_draft(record)
+    except (ClearanceError, ValueError, OSError):
+        pass  # the notice is still sent, with what Prefect says
+    if draft is None or draft.flow_run != run.id:
+        return replace(run, waited_days=expires_days)
+    return replace(run, waited_for=draft.next_role,
+                   waited_days=draft.days_to_wait(expires_days))
 
 
 def notice_record(outputs: Path) -> Path:
@@ -66,6 +113,14 @@ def _rerun_command(run: FailedRun) -> str:
     plan = f" --plan {run.plan}" if run.plan else ""
     period = f'"{run.period}"' if run.period else '"<the period in the run\'s name>"'
     return f"reporting run{plan} --period {period} --cadence {run.cadence or 'quarterly'}"
+
+
+def _expired_words(run: FailedRun, what: str) -> str:
+    """What a notice of an expired clearance says first, instead of the failure's words."""
+    again = (f"the deployment's page in the UI, Run, with the same parameters; or, in the "
+             f"installation folder, {_rerun_command(run)}")
+    return (f"{expired_words(what, run.period, run.waited_days, run.waited_for)}. Run it "
+            f"again ({again}) to make new drafts, cleared again from the first role.")
 
 
 def _next_steps(run: FailedRun) -> list[str]:
@@ -113,13 +168,18 @@ def run_notice(run: FailedRun, policy_officer: str, now: datetime) -> Outgoing |
     facts.append(("State", run.state_name + (f", started {_when(run.started)}"
                                              if run.started else "")))
     facts.append(("Prefect says", run.message.strip() or "(no message)"))
-    body = (
-        f"A run of the scrutiny reporting {state}.\n\n"
-        + "".join(f"  {label}: {value}\n" for label, value in facts)
-        + "\nWhat to do next:\n\n"
-        + "".join(f"  - {step}\n" for step in _next_steps(run))
-        + "\nThis notice is sent once for this run in this state.\n\n"
-        "Policy and Performance\n"
-    )
-    subject = f"Run {said}: {run.name}"
+    if run.clearance_expired:
+        page = (f"The run's page: {run.link}" if run.link
+                else "The run: in the Prefect UI, Runs, the run named above")
+        body = (_expired_words(run, what) + "\n\n"
+                + "".join(f"  {label}: {value}\n" for label, value in facts)
+                + f"\n{page}\n")
+        subject = f"Clearance expired: {run.name}"
+    else:
+        body = (f"A run of the scrutiny reporting {state}.\n\n"
+                + "".join(f"  {label}: {value}\n" for label, value in facts)
+                + "\nWhat to do next:\n\n"
+                + "".join(f"  - {step}\n" for step in _next_steps(run)))
+        subject = f"Run {said}: {run.name}"
+    body += "\nThis notice is sent once for this run in this state.\n\nPolicy and Performance\n"
     return Outgoing(run.key, policy_officer, subject, body)
