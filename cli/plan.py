@@ -1,4 +1,5 @@
-"""`reporting plan import|check|template`: getting a council's own plan in.
+"""`reporting plan import|check|template|rollover`: getting a council's own plan in, and
+the next year's plan out of it.
 
 Quick commands: none of them imports Prefect.
 """
@@ -43,6 +44,18 @@ def register(commands: argparse._SubParsersAction) -> None:
                           metavar="PATH", help="default: plan-template.xlsx here")
     template.add_argument("--force", action="store_true", help="overwrite --out if it is there")
     template.set_defaults(handler=template_command)
+
+    rollover = steps.add_parser(
+        "rollover", help="write next year's plan workbook from this one and its latest "
+                         "returns: complete actions closed, the rest carried forward")
+    rollover.add_argument("--to", required=True, metavar="YEAR",
+                          help="the financial year the new plan is for, such as 2023/24")
+    rollover.add_argument("--out", type=Path, metavar="PATH",
+                          help="the workbook to write (default: plan-<YEAR>.xlsx here, such as "
+                               "plan-2023-24.xlsx; never under inputs/)")
+    rollover.add_argument("--inputs", type=Path, help="folder holding plan/ and returns/")
+    rollover.add_argument("--force", action="store_true", help="overwrite --out if it is there")
+    rollover.set_defaults(handler=rollover_command)
 
 
 def import_command(args: argparse.Namespace) -> int:
@@ -139,3 +152,35 @@ def template_command(args: argparse.Namespace) -> int:
           f"sheet says how), then run `reporting plan check {shown_name(str(args.out))}`.")
     return 0
 
+
+
+def rollover_command(args: argparse.Namespace) -> int:
+    from reporting.pipeline import read_year_end
+    from reporting.plan.rollover import check_out, default_out, rollover_start, write_rollover
+    from reporting.settings import load_settings
+
+    # Before anything is read: a --to or --out that cannot be used is said at once.
+    starts = rollover_start(args.to)
+    settings = load_settings(args.config, complete=False)
+    inputs = Path(args.inputs or settings.inputs)
+    out = args.out or default_out(starts)
+    check_out(out, args.force, inputs)
+    year_end = read_year_end(settings, inputs)
+    report = write_rollover(year_end.plan, year_end.progress, year_end.period, starts, out)
+    print(f"Read {shown_name(str(year_end.plan.source))} and the returns for "
+          f"{report.period.label}, the latest period with a returns folder.")
+    print(f"Wrote {shown_name(str(report.out))}: the {starts.financial_year} plan, starting "
+          f"{starts.label}: {len(report.carried)} actions carried forward, "
+          f"{len(report.closed)} closed as complete"
+          + (f" ({', '.join(report.closed)})" if report.closed else "") + ".")
+    print(f"\nEach decision ({len(report.decisions)}):")
+    for decision in report.decisions:
+        print(f"  {decision}")
+    settled = [f"[plan] starts = \"{starts.label}\" (it says {settings.starts.label})"
+               ] if settings.starts is not None and settings.starts != starts else []
+    settled += [f"[plan] title (it says \"{settings.plan_title}\")"] if (
+        report.carried_from in settings.plan_title) else []
+    if settled:
+        print(f"\nWhen it goes into inputs/plan/, set in the settings: {'; '.join(settled)}.")
+    print(f"\nThen run `reporting plan check {shown_name(str(report.out))}`.")
+    return 0

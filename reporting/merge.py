@@ -484,10 +484,17 @@ def merge(plan: Plan, returns: list[Return] | PeriodUpdates, report: Cadence,
     """
     updates = returns if isinstance(returns, PeriodUpdates) else \
         decide_fates(plan, returns, period)
-    used = updates.used_rows()
+    progress = progress_of(plan, updates, covered_actions(plan, report, period))
+    return Merged(period=period, cadence=report, progress=progress, updates=updates)
+
+
+def progress_of(plan: Plan, updates: PeriodUpdates,
+                actions: list[Action] | tuple[Action, ...] | None = None
+                ) -> tuple[Progress, ...]:
+    """Give the progress of `actions` (default: every action of the plan, whatever its
+    cadence) from the period's used rows, in plan order."""
     rows: dict[str, list[RowFate]] = {}
-    for fate in used:
+    for fate in updates.used_rows():
         rows.setdefault(fate.row.action_id, []).append(fate)
-    keys = dict.fromkeys(a.key for a in covered_actions(plan, report, period))
-    progress = [_combine(plan.action(key), rows.get(key, [])) for key in keys]
-    return Merged(period=period, cadence=report, progress=tuple(progress), updates=updates)
+    keys = dict.fromkeys(a.key for a in (plan.actions if actions is None else actions))
+    return tuple(_combine(plan.action(key), rows.get(key, [])) for key in keys)

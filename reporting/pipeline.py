@@ -20,7 +20,8 @@ from reporting.cadence import Cadence
 from reporting.checks import Finding, check_returns, report_findings
 from reporting.checks.returns import withdrawn_returns
 from reporting.intake.folder import input_file, read_returns
-from reporting.intake.returns import Return
+from reporting.errors import ReportingError
+from reporting.intake.returns import Return, latest_period_with_returns
 from reporting.layout import (
     DATA_QUALITY_NAMES,
     DOCUMENT_KINDS,
@@ -30,9 +31,11 @@ from reporting.layout import (
 from reporting.merge import (
     Merged,
     PeriodUpdates,
+    Progress,
     decide_fates,
     digest_last_period,
     merge,
+    progress_of,
 )
 from reporting.period import Period
 from reporting.plan import Plan, find_plan, load_plan
@@ -169,9 +172,7 @@ def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
     With no plan (a file checked on its own), the checks that need the plan are skipped and
     each receipt says so.
     """
-    # Last period is digested once: the fates, STALE_UPDATE and travel all read this one.
-    last = digest_last_period(plan, list(previous_returns), period.previous())
-    updates = decide_fates(plan, list(returns), period, last)
+    updates = _updates(plan, returns, previous_returns, period)
     findings = check_returns(updates, intake=intake)
     # Each report's paper is decided here, once, so that a receipt names the exceptions each
     # paper will show, whichever report a run makes.
@@ -179,6 +180,39 @@ def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
                    for report in reports_on(period)) if plan is not None else ()
     return PeriodCheck(updates, tuple(findings),
                        tuple(build_receipts(updates, findings, papers)), papers)
+
+
+def _updates(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
+             previous_returns: list[Return] | tuple[Return, ...], period: Period
+             ) -> PeriodUpdates:
+    """Give the period's returns with every row's fate decided, as every report decides it."""
+    # Last period is digested once: the fates, STALE_UPDATE and travel all read this one.
+    last = digest_last_period(plan, list(previous_returns), period.previous())
+    return decide_fates(plan, list(returns), period, last)
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    """Where the latest returns leave each action of the plan, for the year-end rollover."""
+
+    period: Period  # the latest period with a returns folder
+    plan: Plan
+    progress: dict[str, Progress]  # every action's, whatever its cadence, by action key
+
+
+def read_year_end(settings: Settings, inputs: Path | None = None) -> YearEnd:
+    """Read the plan and its latest period's returns (the last period with a folder under
+    inputs/returns); give each action's progress there, its rows' fates decided as a run
+    decides them. Raises ReportingError when no period has a returns folder."""
+    inputs = Path(inputs or settings.inputs)
+    period = latest_period_with_returns(inputs / "returns")
+    if period is None:
+        raise ReportingError(f"no period has a returns folder under {inputs / 'returns'}, so "
+                             "there is nothing to say which actions are complete")
+    read = read_period(settings, period, inputs, replace(settings.intake, settle_seconds=0))
+    updates = _updates(read.plan, read.returns, read.previous_returns, period)
+    return YearEnd(period, read.plan,
+                   {p.action.key: p for p in progress_of(read.plan, updates)})
 
 
 def _paper(plan: Plan, updates: PeriodUpdates, findings: list[Finding] | tuple[Finding, ...],

@@ -53,6 +53,14 @@ COLUMNS: dict[tuple[str, str], str] = {
     ("Actions", "Cadence"): "quarterly, six-monthly or annual: how often the action reports. "
                             "Blank: from the milestones' wording ('Quarterly updates', 'Annual "
                             "update'), else the settings' default.",
+    ("Actions", "Carried forward from"): "Written by `reporting plan rollover`: the year of the "
+                                         "plan the action was carried forward from (2022/23). "
+                                         "Appendix A of the papers says so under the action.",
+    ("Actions", "Status when carried forward"): "Written by `reporting plan rollover`: the "
+                                                "action's latest status then, and the period "
+                                                "it was reported in (At risk in 2022/23 Q2). "
+                                                "For the policy officer; the papers do not "
+                                                "show it.",
     ("Milestones", "Action ID"): "The reference of the action the milestone belongs to.",
     ("Milestones", "Milestone"): "The milestone, one per row. Each is its own row in the "
                                  "return templates.",

@@ -82,6 +82,10 @@ class Action:
     cadence: Cadence
     milestones: tuple[Milestone, ...] = ()
     due_loose: bool = False
+    # Set when a year-end rollover brought the action from last year's plan: that plan's
+    # year ("2022/23"), and its latest status then ("At risk in 2022/23 Q2").
+    carried_forward_from: str = ""
+    status_carried_forward: str = ""
 
     @property
     def key(self) -> str:
@@ -108,6 +112,13 @@ class Action:
     @property
     def title(self) -> str:
         return self.objective or self.what_we_will_do
+
+    @property
+    def carried_words(self) -> str:
+        """Say that the action came from last year's plan ("Carried forward from 2022/23"),
+        "" when it did not."""
+        return f"Carried forward from {self.carried_forward_from}" if (
+            self.carried_forward_from) else ""
 
     @property
     def due(self) -> str:

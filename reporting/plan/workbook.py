@@ -52,6 +52,8 @@ PLAN_COLUMNS: dict[str, tuple[str, ...]] = {
         "Partners",
         "Target/Outcome",
         "Cadence",
+        "Carried forward from",
+        "Status when carried forward",
     ),
     "Milestones": ("Action ID", "Milestone", "Due date", "Lead service area"),
     "Plan start": ("Starts",),
@@ -400,7 +402,9 @@ def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[st
             leads=leads,
             partners=_text(cells.get("Partners")),
             target=_text(cells.get("Target/Outcome")),
-            cadence=cadence, milestones=own))
+            cadence=cadence, milestones=own,
+            carried_forward_from=_text(cells.get("Carried forward from")),
+            status_carried_forward=_text(cells.get("Status when carried forward"))))
         if not (actions[-1].objective or actions[-1].what_we_will_do):
             problems.append(PlanProblem(
                 sheet.name, row, sheet.where("Objective"), f"action {reference} has no words",
@@ -455,7 +459,7 @@ def plan_workbook(priorities: list[Priority], actions: list[dict[str, str]],
             "Actions": actions, "Milestones": milestones,
             "Plan start": [{"Starts": starts.label}] if starts else []}
     widths = {"Action ID": 10, "Priority": 14, "Title": 50, "Milestone": 50, "Due date": 14,
-              "By when": 14, "Cadence": 12}
+              "By when": 14, "Cadence": 12, "Carried forward from": 14}
     for name, columns in PLAN_COLUMNS.items():
         ws = workbook.create_sheet(name)
         for c, column in enumerate(columns, start=1):

@@ -348,7 +348,7 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
         travel = {"travel": direction_, "travel_detail": detail, "earlier_status": word}
     return ActionEntry(
         id=action.id,
-        objective=action.title,  # the objective, else what we will do: never blank
+        objective="\n".join(w for w in (action.title, action.carried_words) if w),  # never blank
         what_we_will_do=action.what_we_will_do,
         lead=action.lead_service_area or NO_LEAD,
         partners=action.partners or NO_PARTNERS,

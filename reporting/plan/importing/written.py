@@ -11,13 +11,17 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reporting.cadence import cadence_from_wording
 from reporting.period import Period
 from reporting.plan.importing.decision import Decision
 from reporting.plan.importing.rows import PlanRows
 from reporting.plan.model import Plan, PlanError
-from reporting.plan.workbook import plan_workbook, read_plan_workbook
+from reporting.plan.workbook import PlanProblem, plan_workbook, read_plan_workbook
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 
 def workbook_bytes(rows: PlanRows, source: Path, decisions: list[Decision],
@@ -29,12 +33,17 @@ def workbook_bytes(rows: PlanRows, source: Path, decisions: list[Decision],
                     "`reporting plan check` lists what is still to fix."]
     if decisions:
         instructions += ["", "For a person to decide:"] + [f"• {d}" for d in decisions]
-    workbook = plan_workbook(rows.priorities, rows.actions, rows.milestones, instructions,
-                             starts)
+    return saved(plan_workbook(rows.priorities, rows.actions, rows.milestones, instructions,
+                               starts))
+
+
+def saved(workbook: Workbook) -> bytes:
+    """Give a written plan workbook's bytes, no cell in it a formula: a plan's words that
+    start "=" stay words."""
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.data_type == "f":  # text that starts "=" stays text, never a formula
+                if cell.data_type == "f":
                     cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -58,19 +67,28 @@ def _cadences_read(plan: Plan) -> list[Decision]:
     return found
 
 
-def read_back(data: bytes, source: Path, decisions: list[Decision],
-              starts: Period | None = None) -> list[Decision]:
-    """Read the written workbook as a run will; give the problems a person should see that
-    `decisions` do not already say. Raises PlanError if it does not read back."""
+def read_written(data: bytes, starts: Period | None, made: str, by: str
+                 ) -> tuple[Plan, list[PlanProblem]]:
+    """Give a written plan workbook's bytes read as a run reads the plan: the plan and every
+    problem. Raises PlanError, the fault `by`'s ("the importer"), when a problem blocks it;
+    `made` names what was written ("the imported plan workbook")."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "plan.xlsx"
         path.write_bytes(data)
         plan, problems = read_plan_workbook(path, starts=starts)
     blocking = [p for p in problems if p.blocking]
     if plan is None or blocking:
-        raise PlanError(f"{source.name}: the imported plan workbook does not read back "
-                        f"({blocking[0] if blocking else 'no plan'}); this is a fault in the "
-                        "importer: please report it with the file")
+        raise PlanError(f"{made} does not read back ({blocking[0] if blocking else 'no plan'}"
+                        f"); this is a fault in {by}: please report it with the file")
+    return plan, problems
+
+
+def read_back(data: bytes, source: Path, decisions: list[Decision],
+              starts: Period | None = None) -> list[Decision]:
+    """Read the written workbook as a run will; give the problems a person should see that
+    `decisions` do not already say. Raises PlanError if it does not read back."""
+    plan, problems = read_written(data, starts, f"{source.name}: the imported plan workbook",
+                                  "the importer")
     said = " ".join(d.message for d in decisions)
     found = _cadences_read(plan)
     for problem in problems:
