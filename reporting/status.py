@@ -91,6 +91,13 @@ _ALIASES: dict[str, Status] = {
     "gray": Status.NOT_STARTED,
 }
 
+# The aliases that name a status by its RAG colour (or the colour's letter): read, and the
+# officer told the paper's word for it (`named_by_colour`).
+_COLOURS = frozenset({"blue", "green", "g", "amber", "a", "red", "r", "grey", "gray"})
+
+# What officers write before a colour ("RAG: Amber", "RAG status - red", "Status: green").
+_RAG_LABEL = re.compile(r"^(?:rag|status|rating)+")
+
 # Worse statuses rank higher; used to take the worse of "Amber/Red".
 _SEVERITY_RANK = {status: rank for rank, status in enumerate(reversed(STATUS_ORDER))}
 
@@ -105,14 +112,29 @@ def parse_status(text: object) -> Status | None:
     raw = str(text).strip()
     if not raw:
         return None
-    key = re.sub(r"[^a-z]", "", raw.lower())
+    key = _key(raw)
     if key in _ALIASES:
         return _ALIASES[key]
+    if _RAG_LABEL.sub("", key) in _ALIASES:  # "RAG: amber"
+        return _ALIASES[_RAG_LABEL.sub("", key)]
     parts = [re.sub(r"[^a-z]", "", part) for part in re.split(r"[/\\|,&]|\bto\b", raw.lower())]
     found = [_ALIASES[p] for p in parts if p in _ALIASES]
     if len(found) > 1 and len(found) == len([p for p in parts if p]):
         return worse_of(found)
     return None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def named_by_colour(text: object) -> bool:
+    """Tell whether `text` gives one status by its RAG colour ("Amber", "RAG: red", "g"),
+    not in the paper's words ("At risk"): the officer is told which word it was read as."""
+    if text is None or parse_status(text) is None:
+        return False
+    key = _key(str(text))
+    return key in _COLOURS or _RAG_LABEL.sub("", key) in _COLOURS
 
 
 def worse_of(statuses: list[Status]) -> Status:

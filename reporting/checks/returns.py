@@ -32,6 +32,12 @@ def service_name(updates: PeriodUpdates, name: str) -> str:
     return plan_service(updates.plan, name)
 
 
+def from_csv(ret: Return) -> bool:
+    """Tell whether a return is a CSV file: it has no sheet, and gives its header fields
+    (Period, Approved by ...) only as lines above its Action ID line."""
+    return ret.usable and not ret.sheet
+
+
 def _file_finding(updates: PeriodUpdates, ret: Return, code: Code,
                   message: str, officer: str, fix: str, field: str = "") -> Finding:
     return Finding(code, "", service_name(updates, ret.service_area), message,
@@ -79,7 +85,9 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 updates, ret, codes.UNAPPROVED_RETURN,
                 f"{ret.file} does not say who approved it.",
                 "no one is named as having approved the return",
-                "ask your head of service to approve it and put their name in 'Approved by'",
+                "ask your head of service to approve it and " + (
+                    "add the line 'Approved by,<their name>' above the Action ID line"
+                    if from_csv(ret) else "put their name in 'Approved by'"),
                 "Approved by")
     for ret in updates.returns:
         if ret.usable and ret.date_completed_text and ret.date_completed is None:

@@ -19,6 +19,7 @@ from reporting.report.exceptions import FlagLike, kinds_of, new_date_words
 from reporting.report.tables import COLUMNS, LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, \
     Table, make_table
 from reporting.report.travel import PreviousPeriod, Travel, direction
+from reporting.services import service_key
 from reporting.report.words import (
     CUT_NOTE,
     NO_LEAD,
@@ -31,7 +32,7 @@ from reporting.report.words import (
     WORDS,
 )
 from reporting.status import Status, worse_of
-from reporting.wording import TextBounds, cut_words, long_date, plural
+from reporting.wording import TextBounds, cut_words, long_date, plural, same_words
 
 if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas nor the plan
     from reporting.merge import Merged, Progress
@@ -52,6 +53,15 @@ LARGE_PAPER_UPDATE_WORDS = 50
 # A plan's "what we will do", target or milestone is cut here in a row: the plan itself
 # keeps the whole text, and a paragraph pasted into a plan cell would make a row a page.
 PROMISE_WORDS = 40
+
+
+# A six-monthly row gives the first quarter's update where the status moved between the
+# quarters or the action is a delivery exception (where a reader weighs the change), and
+# the words differ, cut here: the second quarter's is the news, the first's is what it is
+# read against. On every row whose words differ the bundled paper ran to 10 pages, not 9.
+EARLIER_UPDATE_WORDS = 40
+EARLIER_CUT_NOTE = "cut"
+EARLIER_LABEL = "{quarter} update:"
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,9 @@ class ActionEntry:
     # The new date the return gave, with its reason ("New date: 31 January 2024 (reason:
     # ...)"), also for an action the plan gives no due date; "" when none was given.
     new_date_line: str = ""
+    # A six-monthly row's first quarter's update where it says other words than the
+    # second's: "Q1 update: ..." ("" where they agree, either is silent, or not six-monthly).
+    earlier_update: str = ""
 
     @property
     def shows_promise(self) -> bool:
@@ -117,6 +130,12 @@ class ActionEntry:
         if self.forecast is None:
             return self.promise_and_update
         return f"{self.promise_and_update}\n{WORDS['forecast']} {self.forecast.value}."
+
+    def message(self, forecast: bool) -> str:
+        """The row's last cell: the promise and the update (and the forecast, `forecast`
+        for a table without its column), then the first quarter's update where it differs."""
+        said = self.promise_update_and_forecast if forecast else self.promise_and_update
+        return f"{said}\n{self.earlier_update}" if self.earlier_update else said
 
     @property
     def status_word(self) -> str:
@@ -170,8 +189,7 @@ class PrioritySection:
                  (Column(COLUMNS["actions"][1], "objective"), lambda a: a.action_and_lead),
                  *status_columns, *forecast, *travel,
                  (Column(COLUMNS["actions"][5], "message"),
-                  (lambda a: a.promise_and_update) if self.forecasts
-                  else (lambda a: a.promise_update_and_forecast))]
+                  lambda a: a.message(forecast=not self.forecasts))]
         rows = [tuple(value(a) for _, value in cells) for a in self.actions]
         table = make_table("actions", tuple(column for column, _ in cells), rows)
         return replace(table, caption=self.heading)
@@ -332,12 +350,36 @@ def _new_date_line(progress: Progress, limit: TextBounds) -> str:
     return f"New date: {said}" if progress.revised_date else said[0].upper() + said[1:]
 
 
+def _earlier_update(progress: Progress, before: PreviousPeriod, quarter: str,
+                    exception: bool) -> str:
+    """The first quarter's update on a six-monthly row whose status moved since, or which
+    is a delivery exception (`exception`), where both quarters gave words and they differ:
+    "Q1 update: ..." cut at EARLIER_UPDATE_WORDS; else "". The lead service's words, as the
+    merge takes (any service's where the plan names no lead)."""
+    now = progress.progress_update
+    if not exception and before.statuses.get(progress.action.key) is progress.status:
+        return ""
+    key = progress.action.key
+    leads = [service_key(lead) for lead in progress.action.leads]
+    said = [before.updates[(lead, key)] for lead in leads if (lead, key) in before.updates] \
+        if leads else [words for (_, action), words in before.updates.items() if action == key]
+    earlier = "\n".join(said)
+    if not now or not earlier or same_words(earlier, now):
+        return ""
+    words = " ".join(earlier.split())
+    cut = cut_words(words, EARLIER_UPDATE_WORDS, EARLIER_CUT_NOTE)
+    return f"{EARLIER_LABEL.format(quarter=quarter)} {cut}"
+
+
 def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeriod | None,
                   limit: TextBounds, due_before: frozenset[Cadence] = frozenset(),
-                  promised: bool = True, large: bool = False) -> ActionEntry:
+                  promised: bool = True, large: bool = False,
+                  earlier_quarter: str = "") -> ActionEntry:
     """Give one action's entry; `due_before` are the cadences last quarter's returns covered
     (an action of another cadence was not due to report then); `promised`: the row gives
-    the plan's promise; `large`: the paper is above FULL_PROMISE_UP_TO actions."""
+    the plan's promise; `large`: the paper is above FULL_PROMISE_UP_TO actions;
+    `earlier_quarter` ("Q1"): a six-monthly row, which may give that quarter's update
+    (`_earlier_update`; not in a large paper, which keeps to the latest)."""
     action = progress.action
     travel = {}
     if before is not None:
@@ -367,6 +409,8 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
         flags=tuple(kinds),
         forecast=progress.forecast,
         new_date_line=_new_date_line(progress, limit),
+        earlier_update=_earlier_update(progress, before, earlier_quarter, bool(kinds))
+        if earlier_quarter and before is not None and not large else "",
         **travel,
     )
 
@@ -390,7 +434,7 @@ def appendix_sections(plan: Plan, merged: Merged, found: Mapping[str, Sequence[F
         entries = tuple(
             _action_entry(p, kinds_of(found.get(p.action.id, ())), before, limit, due_before,
                           promised=every_row or bool(found.get(p.action.id)),
-                          large=not every_row)
+                          large=not every_row, earlier_quarter=quarters[0] if quarters else "")
             for p in merged.progress if p.action.priority == priority.key
         )
         if entries:

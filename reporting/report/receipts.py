@@ -16,12 +16,13 @@ from dataclasses import dataclass, replace
 
 from reporting.cadence import REPORT_CADENCES, Cadence, CadenceError, cadences_covered
 from reporting.checks import Finding, codes
-from reporting.checks.returns import service_name, why_not_used
+from reporting.checks.returns import from_csv, service_name, why_not_used
 from reporting.intake.returns import Note, Return
 from reporting.merge import Fate, Merged, PeriodUpdates, RowFate
 from reporting.period import Period
 from reporting.report.exceptions import delivery_findings
 from reporting.services import service_key
+from reporting.status import named_by_colour
 from reporting.wording import and_list, long_date, plural
 
 
@@ -130,6 +131,53 @@ def _dates_read(row) -> str:
         if label == "new date" and (day is not None or typed) and row.reason_for_revised_date:
             said[-1] += f" (reason: {row.reason_for_revised_date})"
     return "".join(f"; {part}" for part in said)
+
+
+def _colour_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
+    """Say, once a row, a status given by its colour ("Amber") and the paper's word it was
+    read as: the paper never shows the colour, so the officer learns the word it shows."""
+    notes = []
+    for row in ret.rows:
+        if row.combined_status or not named_by_colour(row.status_text):
+            continue  # two statuses, or words read in part, the reading says itself
+        action = updates.plan.action(row.action_id) if updates.plan and row.action_id else None
+        ref = action.id if action else (row.raw_action_id or "(blank)")
+        notes.append(Note(ret.file, row.where("Status"),
+                          f"the status '{row.status_text}' on {ref} was read as "
+                          f"{row.status.value}: next time write {row.status.value}, in words "
+                          "rather than a colour"))
+    return tuple(notes)
+
+
+def _header_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
+    """Say once for the file that it gives no Period or no Date completed, what was taken
+    instead and how to give it: a CSV file has no header block unless lines are added above
+    its Action ID line, so it names neither unless the officer adds them."""
+    period = updates.period.label
+    missing = [name for name, given in (
+        ("Period", ret.period_text),
+        ("Date completed", ret.date_completed or ret.date_completed_text)) if not given]
+    if not missing or not ret.usable or ret.settling:
+        return ()
+    example = {"Period": period, "Date completed": f"{updates.period.end:%d/%m/%Y}"}
+    said = f"{' and '.join(missing)} not given"
+    if "Period" in missing:
+        said += f": the return was taken as {period}'s, the period it was sent for"
+    if from_csv(ret):
+        lines = " and ".join(f"'{name},{example[name]}'" for name in missing)
+        how = (f"to give {'them' if len(missing) > 1 else 'it'}, add the "
+               f"line{'s' if len(missing) > 1 else ''} {lines} above the Action ID line")
+        if "Date completed" in missing:
+            how += " (the day the return was completed, as day/month/year)"
+        return (Note(ret.file, "", f"{said}; {how}"),)
+    how = []
+    for name in missing:
+        where = ret.field_cells.get(name)
+        what = period if name == "Period" else "the day the return was completed"
+        how.append((f"write {what} in {where}" if where else
+                    f"add '{name}' in column A above the table, with {what} beside it")
+                   + ("" if name == "Period" else ", as 31/03/2023 (day/month/year)"))
+    return (Note(ret.file, "", f"{said}; {'; '.join(how)}"),)
 
 
 def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
@@ -244,7 +292,8 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         summary += (f" It has no row for {and_list(ids)}, which "
                     f"{service_name(updates, ret.service_area)} leads: "
                     f"the papers show {'it' if len(ids) == 1 else 'them'} as not reported.")
-    return Receipt(ret.file, outcome, summary, details, problems, ret.notes, ret.usable,
+    notes = ret.notes + _header_notes(ret, updates) + _colour_notes(ret, updates)
+    return Receipt(ret.file, outcome, summary, details, problems, notes, ret.usable,
                    tuple(_row_line(updates, f) for f in fates),
                    plan_checked=updates.plan is not None,
                    papers=tuple(_paper_line(ret, updates, p) for p in papers),

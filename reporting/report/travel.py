@@ -65,6 +65,9 @@ class PreviousPeriod:
 
     label: str  # "2022/23 Q1"
     statuses: Mapping[str, Status] = field(default_factory=dict)
+    # The words each service's rows gave on each action, by (service key, action ID): a
+    # six-monthly paper shows the first quarter's update where it differs from the second's.
+    updates: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 def previous_period(last: LastPeriod) -> PreviousPeriod:
@@ -74,7 +77,12 @@ def previous_period(last: LastPeriod) -> PreviousPeriod:
     Every action a chosen return gave a status counts, whatever cadence it reports on; an
     action with several rows takes the worse of their statuses, as in the merge.
     """
-    return PreviousPeriod(last.period.label, last.statuses())
+    said: dict[tuple[str, str], dict[str, None]] = {}
+    for row in last.said:
+        if row.action_id and row.update:
+            said.setdefault((row.service, row.action_id), {})[row.update] = None
+    return PreviousPeriod(last.period.label, last.statuses(),
+                          {key: "\n".join(words) for key, words in said.items()})
 
 
 def as_previous_period(previous: PreviousPeriod | Merged | Mapping[str, Status]) -> PreviousPeriod:
