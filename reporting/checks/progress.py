@@ -79,7 +79,7 @@ def _missing(merged: Merged) -> Iterator[Finding]:
             if ret is not None:  # without any return, NO_RETURN already names this action
                 yield Finding(
                     codes.MISSING_UPDATE, p.action.id, lead,
-                    f"{lead}'s return has no row for {p.action.id}.",
+                    f"{possessive(lead)} return has no row for {p.action.id}.",
                     file=ret.file, officer=f"the return has no row for {p.action.id}",
                     fix=f"add a row for {p.action.id} with its status and progress update",
                     paper=f"not reported: {possessive(lead)} return has no row for it")

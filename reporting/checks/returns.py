@@ -104,7 +104,7 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
         if id(ret) in old:
             yield _file_finding(
                 updates, ret, codes.OLD_RETURN,
-                f"{ret.file} repeats {service_name(updates, ret.service_area)}'s return for "
+                f"{ret.file} repeats {possessive(service_name(updates, ret.service_area))} return for "
                 f"{period.previous().label} word for word, so it was taken as last period's "
                 "return and not used.",
                 f"{_repeats(updates)}, so it was taken as last period's and not used",
@@ -278,7 +278,7 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
             yield Finding(
                 codes.NOT_LEAD_SERVICE, ref, sender,
                 f"{file} ({sender}) has a row for {ref}, which {lead} leads; it was "
-                f"not used: only {lead}'s return reports on {ref}.",
+                f"not used: only {possessive(lead)} return reports on {ref}.",
                 file=file, cell=row.where("Action ID"),
                 officer=f"{why_not_used(updates, fate)}, so this row was not used",
                 fix=f"send anything {lead} should know to them, for their return, and take "
