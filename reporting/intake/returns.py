@@ -387,6 +387,10 @@ def _table(
                               f"{_width(grid[header_at])} cells), so it may have been cut off "
                               "while copying: the line was not read; send the file again whole"))
             continue
+        if delimiter and _width(values) > _width(grid[header_at]):
+            notes.append(_wider_than_header(name_of_file, address, r, header_at, values,
+                                            _width(grid[header_at]), delimiter))
+            continue
         cells = {name: address(r, c) for name, c in columns.items()}
         held = _unshown_cells(r, values, columns, unshown or {})
         for name in held.keys() - {"Status", "Progress update"}:  # the checks name those
@@ -441,6 +445,38 @@ def _table(
             unshown=held,
         ))
     return fields, field_cells, rows
+
+
+# How much of a line not read is quoted back on the receipt: each cell, and the line whole.
+_QUOTED_CELL_CHARS = 200
+_QUOTED_LINE_CHARS = 1000
+
+
+def _quoted(values: list[object]) -> str:
+    """Give a line's cells as a receipt quotes them: each in quotes, long ones cut."""
+    shown = []
+    for value in values:
+        text = cell_text(value)
+        shown.append(f"'{text[:_QUOTED_CELL_CHARS]}{'...' if len(text) > _QUOTED_CELL_CHARS else ''}'")
+    line = " | ".join(shown)
+    return line if len(line) <= _QUOTED_LINE_CHARS else line[:_QUOTED_LINE_CHARS] + " ..."
+
+
+def _wider_than_header(file: str, address, r: int, header_at: int, values: list[object],
+                       width: int, delimiter: str) -> Note:
+    """Say that a CSV line has more cells than its header names, quoting it, and that it was
+    not read: its cells past the one that split would each sit under the wrong heading."""
+    cells = _width(values)
+    mark = {"commas": "comma", "semicolons": "semicolon", "tabs": "tab"}.get(delimiter, "comma")
+    beyond = _quoted(values[width:cells])
+    return Note(file, address(r, None), (
+        f"this line has {cells} cells but the header row (line {header_at + 1}) names only "
+        f"{width} columns, so the line was not read: its cells would sit under the wrong "
+        f"headings. The cell{'s' if cells - width > 1 else ''} beyond the header: {beyond}; "
+        f"the whole line: {_quoted(values[:cells])}. A progress update (or other text) on "
+        f"this line probably holds a {mark} that is not inside quotes: save the return "
+        f"from Excel as CSV (Excel adds the quotes), or put that text in double quotes "
+        f"(\"...\"), and send it again"))
 
 
 def _letters(found: list[tuple[str, str]]) -> str:
