@@ -59,7 +59,7 @@ def check_command(args: argparse.Namespace) -> int:
     # neither Prefect, pandas nor Jinja (it prints the receipts as text).
     from cli.common import fail
     from reporting.intake.files import refusal
-    from reporting.intake.folder import unusable_return
+    from reporting.intake.folder import name_notes, unusable_return
     from reporting.intake.isolated import IsolatedReader, read_isolated
     from reporting.settings import DEFAULT_CONFIG_NAME, READ_NOW, load_settings
     from reporting.wording import shown_name
@@ -81,7 +81,7 @@ def check_command(args: argparse.Namespace) -> int:
     # thread, so the child is forked (ready at once), and started before the plan is read.
     with IsolatedReader(intake, fork=True) as reader:
         reader.start()
-        from reporting.pipeline import check_period, read_plan
+        from reporting.pipeline import check_period, known_services, read_plan
         from reporting.report.receipts import receipt_text
 
         plan = read_plan(settings, args.inputs) if settings else None
@@ -89,8 +89,9 @@ def check_command(args: argparse.Namespace) -> int:
         refused = {f: why for f in files if (why := refusal(f))}
         read = iter(read_isolated([f for f in files if f not in refused], intake,
                                   unusable_return, reader))
-        returns = [unusable_return(f, refused[f]) if f in refused else next(read)
-                   for f in files]
+        services = known_services(settings, plan) if settings else ()
+        returns = [unusable_return(f, refused[f]) if f in refused
+                   else name_notes(next(read), services) for f in files]
         receipts = []
         for folder, period, group in _by_period(returns):
             previous = _previous_returns(folder, period, intake, reader)

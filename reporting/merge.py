@@ -28,7 +28,7 @@ from reporting.cadence import Cadence, cadences_covered
 from reporting.intake.returns import Return, ReturnRow, choose_returns, service_named_by
 from reporting.period import Period
 from reporting.plan import Action, Milestone, Plan
-from reporting.services import same_service, service_key
+from reporting.services import known_service, same_service, service_key
 from reporting.status import Status, worse_of
 from reporting.wording import long_date, same_words
 
@@ -315,11 +315,8 @@ def plan_service(plan: Plan | None, name: str) -> str:
     Wellbeing", "health-and-wellbeing-old.csv" -> "Health & Wellbeing"), else `name`."""
     if plan is None:
         return name
-    exact = plan.service_by_key.get(service_key(name))
-    if exact:
-        return exact
-    matches = [s for s in plan.service_areas if s and same_service(name, s)]
-    return max(matches, key=lambda s: len(service_key(s)), default=name)
+    return plan.service_by_key.get(service_key(name)) or \
+        known_service(name, plan.service_areas) or name
 
 
 def name_disagrees(plan: Plan | None, ret: Return) -> str:

@@ -146,6 +146,11 @@ def read_plan(settings: Settings, inputs: Path | None = None,
     return load_plan(path, settings.default_cadence, settings.starts)
 
 
+def known_services(settings: Settings, plan: Plan | None) -> tuple[str, ...]:
+    """Give the service areas a run knows: the plan's leads and `[contacts]`."""
+    return (*(plan.service_areas if plan else ()), *(c.service_area for c in settings.contacts))
+
+
 def read_period(settings: Settings, period: Period, inputs: Path | None = None,
                 intake: IntakeSettings | None = None) -> PeriodInputs:
     """Read the plan, the period's returns and last period's returns, with the record of
@@ -158,9 +163,12 @@ def read_period(settings: Settings, period: Period, inputs: Path | None = None,
     intake = intake or settings.intake
     reading = Reading()
     plan = read_plan(settings, inputs, reading)
-    returns = reading.returns("return", read_returns(returns_folder(inputs, period), intake))
+    services = known_services(settings, plan)
+    returns = reading.returns("return", read_returns(returns_folder(inputs, period), intake,
+                                                     services=services))
     previous = reading.returns("previous return", read_returns(
-        returns_folder(inputs, period.previous()), replace(intake, settle_seconds=0)))
+        returns_folder(inputs, period.previous()), replace(intake, settle_seconds=0),
+        services=services))
     return PeriodInputs(period, plan, returns, previous, inputs, reading.record)
 
 

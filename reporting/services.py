@@ -36,3 +36,15 @@ def service_area_from_name(path: Path) -> str:
     return " ".join(
         w if w.isupper() or w in ("&", "and") else w.capitalize() for w in words.split()
     )
+
+
+def known_service(name: str, services: tuple[str, ...] | list[str]) -> str:
+    """Give which of `services` a name means: the one spelt the same way (`service_key`),
+    else the longest that is `same_service` ("Communications Tab" -> "Communications"), else
+    "" (it means none of them)."""
+    key = service_key(name)
+    if not key:
+        return ""
+    matches = [s for s in services if s and same_service(name, s)]
+    exact = [s for s in matches if service_key(s) == key]
+    return (exact or sorted(matches, key=lambda s: -len(service_key(s))) or [""])[0]

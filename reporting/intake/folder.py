@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from reporting.intake.files import (
@@ -12,11 +13,18 @@ from reporting.intake.files import (
     seconds_since_modified,
 )
 from reporting.intake.isolated import IsolatedReader, read_isolated
-from reporting.intake.returns import Problem, Return, read_return, settling_return
+from reporting.intake.returns import (
+    Note,
+    Problem,
+    Return,
+    read_return,
+    service_named_by,
+    settling_return,
+)
 from reporting.publish import InputFile, Outcome
-from reporting.services import service_area_from_name
+from reporting.services import known_service, service_area_from_name, service_key
 from reporting.settings import READ_NOW, IntakeSettings
-from reporting.wording import shown_name
+from reporting.wording import possessive, shown_name
 
 
 def unusable_return(path: Path, why: Unreadable) -> Return:
@@ -68,10 +76,55 @@ def still_growing(paths: list[Path], now: float | None = None) -> set[Path]:
     return {p for p, before in recent.items() if _size_and_time(p) != before}
 
 
+def _named_first(paths: list[Path], services: tuple[str, ...]) -> list[Path]:
+    """Give `paths` with the files named for one of `services` first ("communications.xlsx"),
+    then those whose names start with one ("communications-tab.csv"), then the rest, each
+    in name order: the order in which `[intake] max_files` admits them."""
+    keys = {service_key(s) for s in services}
+
+    def rank(path: Path) -> int:
+        named = service_named_by(path)
+        return 0 if service_key(named) in keys else 1 if known_service(named, services) else 2
+
+    return sorted(paths, key=rank) if services else paths
+
+
+def _over_limit(count: int, settings: IntakeSettings, services: bool) -> Unreadable:
+    first = ("; files named for a service area of the plan were read first, and this one was "
+             "left out" if services else ", so this one was not read")
+    return Unreadable(
+        f"the folder holds {count:,} files, more than the {settings.max_files:,} a run reads "
+        f"([intake] max_files){first}",
+        "take out the files that are not this period's returns")
+
+
+def name_notes(ret: Return, services: tuple[str, ...]) -> Return:
+    """Give `ret` with a note when its service area, taken from its file's name, is none of
+    `services` but starts with one ("communications-tab.csv" is read as Communications'):
+    the officer is told which service it was taken as, and why."""
+    if not ret.usable or not services or \
+            service_key(ret.service_area) != service_key(service_area_from_name(ret.path)):
+        return ret
+    taken = known_service(ret.service_area, services)
+    if not taken or service_key(taken) == service_key(ret.service_area):
+        return ret
+    said = (f"the file's name gives the service area '{ret.service_area}', which is not a "
+            f"service area of the plan; it was taken as {possessive(taken)} return, the "
+            f"service area its name starts with: if it is, name the file for {taken} or "
+            f"put {taken} in the Service area cell; if not, put the right service area there")
+    return replace(ret, notes=(*ret.notes, Note(ret.file, "", said)))
+
+
 def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
                  now: float | None = None, isolated: bool = True,
-                 reader: IsolatedReader | None = None) -> list[Return]:
+                 reader: IsolatedReader | None = None,
+                 services: tuple[str, ...] = ()) -> list[Return]:
     """Give a Return for every candidate file in `folder`, in file name order.
+
+    `services` are the service areas the run knows (the plan's leads, `[contacts]`): beyond
+    `settings.max_files` files, those named for one are read first and the rest refused,
+    each by name, so junk files never push out a real return; a file whose name only starts
+    with one is read as that service's and said (`name_notes`).
 
     Lock, hidden and temporary files are passed over without a word. A file modified in
     the last `settings.settle_seconds` is not read (it may still be copying) but is listed
@@ -84,12 +137,10 @@ def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
     folder = Path(folder)
     found: dict[Path, Return] = {}
     to_read = []
-    candidates = candidate_files(folder)
+    candidates = _named_first(candidate_files(folder), services)
     for path in candidates[settings.max_files:]:
-        found[path] = unusable_return(path, Unreadable(
-            f"the folder holds {len(candidates):,} files, more than the "
-            f"{settings.max_files:,} a run reads ([intake] max_files), so this one was not read",
-            "take out the files that are not this period's returns"))
+        found[path] = unusable_return(path, _over_limit(len(candidates), settings,
+                                                        bool(services)))
     for path in candidates[:settings.max_files]:
         refused = refusal(path)
         if refused:
@@ -108,5 +159,5 @@ def read_returns(folder: Path, settings: IntakeSettings = READ_NOW,
         read = read_isolated(to_read, settings, unusable_return, reader)
     else:
         read = [read_return(path, settings) for path in to_read]
-    found.update(zip(to_read, read))
+    found.update((path, name_notes(ret, services)) for path, ret in zip(to_read, read))
     return [found[path] for path in sorted(found)]

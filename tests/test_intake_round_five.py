@@ -1,0 +1,182 @@
+"""Round five of what an officer's file can still do to intake (issue 22, the hostile
+review's F2, F5 and F8): a CSV line read shifted, junk files pushing out real returns, and
+how a return's owner is named."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row
+
+from reporting.intake.folder import read_returns
+from reporting.intake.returns import read_return
+from reporting.period import Period
+from reporting.pipeline import check_period
+from reporting.report.receipts import receipt_text
+from reporting.settings import READ_NOW, load_settings
+
+Q2 = Period.parse("2022/23 Q2")
+PLAN = make_plan(make_action("5.b", leads=("Communications",)),
+                 make_action("5.c", leads=("Communications",)),
+                 make_action("1.b", leads=("Regulatory Services",)))
+
+
+def _settled(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    then = time.time() - 3600
+    os.utime(path, (then, then))
+    return path
+
+
+def _receipts(*returns):
+    checked = check_period(PLAN, list(returns), [], Q2, READ_NOW)
+    return checked, {r.file: receipt_text(r) for r in checked.receipts}
+
+
+# ---------------------------------------------------------------------------------------
+# F2. A CSV line with more cells than its header is never read shifted
+
+SHIFTED = ("Action ID,Status,Progress update,Revised date,Reason for revised date\n"
+           "5.c,Off track,Contractor went bust, so the launch is delayed,30/06/2023,"
+           "new contractor\n"
+           "5.b,On track,Campaign ran.\n")
+
+
+def test_a_csv_line_wider_than_its_header_is_not_read_and_quoted_whole(tmp_path):
+    ret = read_return(_settled(tmp_path / "2022-23-Q2" / "communications.csv", SHIFTED))
+
+    assert [r.action_id for r in ret.rows] == ["5.b"]  # the shifted line never reaches a paper
+    [note] = [n for n in ret.notes if n.where == "line 2"]
+    assert "6 cells but the header row (line 1) names only 5 columns" in note.message
+    assert "beyond the header: 'new contractor'" in note.message
+    assert "'Contractor went bust' | 'so the launch is delayed' | '30/06/2023'" in note.message
+    assert "a comma that is not inside quotes" in note.message
+    assert "save the return from Excel as CSV" in note.message
+
+    checked, receipts = _receipts(ret)
+    text = receipts["communications.csv"]
+    assert "new contractor" in text and "line 2: this line has 6 cells" in text
+    shown = [p.progress_update for paper in checked.papers for p in paper.merged.progress]
+    assert "Contractor went bust" not in shown
+    assert not any("so the launch is delayed" in (f.message + f.officer)
+                   for f in checked.findings)
+
+
+def test_a_semicolon_csv_with_a_stray_semicolon_names_the_semicolon(tmp_path):
+    ret = read_return(_settled(
+        tmp_path / "2022-23-Q2" / "communications.csv",
+        "Action ID;Status;Progress update;Revised date\n"
+        '5.c;At risk;Delayed, waiting; for "supplier";31.03.2023\n'))
+
+    assert ret.rows == ()
+    [note] = ret.notes
+    assert note.where == "line 2" and "beyond the header: '31.03.2023'" in note.message
+    assert "a semicolon that is not inside quotes" in note.message
+
+
+def test_a_quoted_comma_and_a_short_line_are_read_as_before(tmp_path):
+    ret = read_return(_settled(
+        tmp_path / "2022-23-Q2" / "communications.csv",
+        "Action ID,Status,Progress update,Revised date\n"
+        '5.c,Off track,"Contractor went bust, so delayed",30/06/2023\n'
+        "5.b,On track,Campaign ran.\n"))
+
+    assert [r.progress_update for r in ret.rows] == ["Contractor went bust, so delayed",
+                                                     "Campaign ran."]
+    assert not ret.notes
+
+
+# ---------------------------------------------------------------------------------------
+# F5. Junk files never push out a return named for a service
+
+
+def _junk(folder: Path, count: int) -> None:
+    for n in range(count):
+        _settled(folder / f"0000-junk-{n}.csv", "Action ID,Status,Progress update\n9.z,On track,x\n")
+
+
+def test_past_max_files_the_files_named_for_a_service_are_read_first(tmp_path):
+    folder = tmp_path / "2022-23-Q2"
+    _junk(folder, 8)
+    _settled(folder / "communications.csv", "Action ID,Status,Progress update\n5.c,On track,Ran.\n")
+    _settled(folder / "regulatory-services.csv",
+             "Action ID,Status,Progress update\n1.b,On track,Done.\n")
+    intake = replace(READ_NOW, max_files=5)
+
+    returns = read_returns(folder, intake, isolated=False,
+                           services=("Communications", "Regulatory Services"))
+    by_name = {r.file: r for r in returns}
+    assert len(returns) == 10
+    assert by_name["communications.csv"].usable and by_name["regulatory-services.csv"].usable
+    refused = [r for r in returns if not r.usable]
+    assert len(refused) == 5 and all(r.file.startswith("0000-junk-") for r in refused)
+    assert refused[0].problems[0].message == (
+        "the folder holds 10 files, more than the 5 a run reads ([intake] max_files); files "
+        "named for a service area of the plan were read first, and this one was left out")
+
+    # Without services known, the limit is still applied in name order, and said.
+    blind = read_returns(folder, intake, isolated=False)
+    assert not {r.file: r for r in blind}["regulatory-services.csv"].usable
+
+
+def test_a_run_over_max_files_still_reads_every_bundled_return(tmp_path):
+    from reporting.pipeline import read_period
+
+    shutil.copytree(BUNDLED_INPUTS / "plan", tmp_path / "plan")
+    folder = tmp_path / "returns" / "2022-23-Q2"
+    shutil.copytree(BUNDLED_INPUTS / "returns" / "2022-23-Q2", folder)
+    for path in folder.iterdir():
+        os.utime(path, (time.time() - 3600,) * 2)
+    _junk(folder, 12)
+    settings = load_settings(BUNDLED_INPUTS.parent / "reporting.toml")
+
+    read = read_period(settings, Q2, tmp_path, replace(READ_NOW, max_files=10))
+    real = [r for r in read.returns if not r.file.startswith("0000-junk-")]
+    assert len(real) == 6 and all(r.usable for r in real)
+    assert sum(not r.usable for r in read.returns) == 8
+
+
+# ---------------------------------------------------------------------------------------
+# F8. A return's owner is named as English does it, and a name's reading is said
+
+
+def test_findings_say_communications_return_not_communicationss():
+    own = make_return("Communications", make_row("5.c", "On track", "Ran."),
+                      path=Path("communications.xlsx"))
+    other = make_return("Regulatory Services", make_row("5.b", "On track", "Not ours."),
+                        path=Path("regulatory-services.xlsx"))
+    checked, receipts = _receipts(own, other)
+
+    findings = [*checked.findings, *(f for paper in checked.papers for f in paper.findings)]
+    words = " ".join(f.message + " " + f.paper for f in findings)
+    assert "only Communications' return reports on 5.b" in words
+    assert "Regulatory Services' return has no row for 1.b" in words
+    assert "s's return" not in words
+
+
+def test_a_file_name_that_only_starts_with_a_service_says_what_it_was_taken_as(tmp_path):
+    from reporting.intake.folder import name_notes
+
+    path = _settled(tmp_path / "2022-23-Q2" / "communications-tab.csv",
+                    "Action ID,Status,Progress update\n5.c,On track,Ran.\n")
+    [ret] = read_returns(path.parent, READ_NOW, isolated=False,
+                         services=("Communications", "Regulatory Services"))
+    assert ret.service_area == "Communications Tab"
+    [note] = ret.notes
+    assert "the service area 'Communications Tab', which is not a service area of the " \
+           "plan; it was taken as Communications' return" in note.message
+
+    _, receipts = _receipts(ret)
+    assert "taken as Communications' return" in receipts["communications-tab.csv"]
+
+    exact = read_return(_settled(tmp_path / "2022-23-Q2" / "communications.csv",
+                                 "Action ID,Status,Progress update\n5.c,On track,Ran.\n"))
+    assert name_notes(exact, ("Communications",)) is exact
+    unknown = read_return(_settled(tmp_path / "2022-23-Q2" / "parks.csv",
+                                   "Action ID,Status,Progress update\n5.c,On track,Ran.\n"))
+    assert name_notes(unknown, ("Communications",)) is unknown
