@@ -124,6 +124,20 @@ def test_past_max_files_the_files_named_for_a_service_are_read_first(tmp_path):
     assert not {r.file: r for r in blind}["regulatory-services.csv"].usable
 
 
+def test_junk_named_to_start_like_a_service_still_yields_to_the_services_own_file(tmp_path):
+    folder = tmp_path / "2022-23-Q2"
+    for n in range(6):
+        _settled(folder / f"communications-{n:02d}-junk.csv",
+                 "Action ID,Status,Progress update\n9.z,On track,x\n")
+    _settled(folder / "regulatory-services.csv",
+             "Action ID,Status,Progress update\n1.b,On track,Done.\n")
+
+    returns = read_returns(folder, replace(READ_NOW, max_files=3), isolated=False,
+                           services=("Communications", "Regulatory Services"))
+    assert {r.file: r for r in returns}["regulatory-services.csv"].usable
+    assert [r.usable for r in returns].count(True) == 3
+
+
 def test_a_run_over_max_files_still_reads_every_bundled_return(tmp_path):
     from reporting.pipeline import read_period
 

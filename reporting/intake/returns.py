@@ -476,7 +476,8 @@ def _wider_than_header(file: str, address, r: int, header_at: int, values: list[
         f"the whole line: {_quoted(values[:cells])}. A progress update (or other text) on "
         f"this line probably holds a {mark} that is not inside quotes: save the return "
         f"from Excel as CSV (Excel adds the quotes), or put that text in double quotes "
-        f"(\"...\"), and send it again"))
+        f"(\"...\"), and send it again; a note typed beside the table goes in a column with "
+        f"a heading, or in the update"))
 
 
 def _letters(found: list[tuple[str, str]]) -> str:
