@@ -140,6 +140,8 @@ def _excel_serial(number: float) -> date | None:
 
 
 _EARLIEST, _LATEST = 1990, 2100  # years a plan or return date can fall in
+# A month and a day written with its ordinal ("Dec 31st", "31st Dec"): a day, with no year.
+_DAY_WITHOUT_YEAR = re.compile(r"[a-z]+[ \-,]*\d{1,2}(st|nd|rd|th)|\d{1,2}(st|nd|rd|th)[ \-]*[a-z]+")
 
 
 def parse_date(value: object) -> date | None:
@@ -166,6 +168,8 @@ def _read_date(value: object) -> date | None:
         return None
     text = re.sub(r"^(by|before|due|due by|no later than|completed? by)\b:? *", "", text)
     text = re.sub(r"^(the )?end of (the )?", "", text)
+    if _DAY_WITHOUT_YEAR.fullmatch(text):
+        return None  # "Dec 31st" is a day with no year, never December 2031
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     try:
         match = re.fullmatch(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})", text)
@@ -247,6 +251,9 @@ class DateReading:
             return ""
         said = f"'{self.text}' was read as {long_date(self.day)} ({self.how})"
         write = f"write {self.day:%d/%m/%Y}"
+        if self.how.endswith("check the year"):
+            return f"{said}: if that is not the day meant, write the day with its year, as " \
+                   f"{self.day:%d/%m/%Y} is written"
         if self.meant:
             return (f"{said}: if you meant {self.meant.day} {self.meant:%B}, write "
                     f"{self.meant:%d/%m/%Y}; else {write}")
@@ -262,9 +269,11 @@ _FILLER = re.compile(
 _PART_OF_MONTH = {"early": 10, "mid": 15, "middle of": 15, "late": 0}
 
 
-def _without_filler(text: str) -> str:
+def _without_filler(text: str, ordinals: bool = False) -> str:
     text = re.sub(r"\s+", " ", text.lower()).strip(" .,;:-")
     text = _FILLER.sub("", text)
+    if ordinals:
+        return text.strip(" .,;:-")
     return re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text).strip(" .,;:-")
 
 
@@ -346,9 +355,59 @@ def _how_loose(text: str, day: date) -> tuple[str, date | None]:
     return "the end of the month", meant
 
 
+# How far from the period a day may fall before its year is questioned: a day something was
+# done (Date completed, date achieved) within a year of the period; a new date within ten.
+_DAYS_NEAR, _YEARS_AHEAD = 366, 10
+
+
+def far_from_period(day: date, around: date, future: bool = False) -> str:
+    """Say how far `day` is from the period `around` is in ("11 years before the period")
+    when that is further than a date of its kind can sensibly be, else ""."""
+    years = day.year - around.year
+    if future:
+        far = abs(years) > _YEARS_AHEAD
+    else:
+        far = abs((day - around).days) > _DAYS_NEAR
+    if not far:
+        return ""
+    gap = max(abs(years), 1)
+    return f"{gap} year{'s' if gap > 1 else ''} {'after' if day > around else 'before'} the period"
+
+
+def _sensible_year(year: int, around: date, future: bool) -> bool:
+    # A two-digit number after a month is a year only near the period: "Jan 24" in a
+    # 2023/24 return is January 2024, but "Nov 30" in a 2022/23 one is 30 November.
+    return around.year - 1 <= year <= around.year + (3 if future else 1)
+
+
+def _day_with_no_year(bare: str, around: date | None, future: bool) -> DateReading | None:
+    """Read "Dec 31st", "Nov 30" (where 2030 is no year for the return): a day, no year."""
+    if around is None:
+        return None
+    words = _without_filler(bare)
+    match = re.fullmatch(r"([a-z]+)[ \-,]*(\d{1,2})|(\d{1,2})[ \-]*([a-z]+)", words)
+    if not match:
+        return None
+    name, number = (match[1], match[2]) if match[1] else (match[4], match[3])
+    if name not in _MONTHS:
+        return None
+    ordinal = bool(_DAY_WITHOUT_YEAR.fullmatch(_without_filler(bare, ordinals=True)))
+    if not ordinal and (match[3] or len(number) != 2
+                        or _sensible_year(2000 + int(number), around, future)):
+        return None  # "Jan 24" keeps its reading as January 2024, stated
+    day = _in_year(_MONTHS[name], int(number), around, future)
+    if day is None:
+        return DateReading(bare, None)  # "Feb 29th" near no leap year: no day at all
+    how = "the year taken from the period" + (
+        "" if ordinal else f"; {number} is taken as the day, 20{number} being too far from "
+                           "the period to be its year")
+    return DateReading(bare, day, how)
+
+
 def read_date(value: object, around: date | None = None, future: bool = False) -> DateReading:
     """Give what a date cell says: the day, and how it was read where the words are not
-    one clear day.
+    one clear day; given `around`, a day too far from the period to be sensible is read
+    but stated, so its year is checked (`far_from_period`).
 
     One clear day is a real Excel date or a day written out whole (31/03/2023, 31/03/23,
     2023-03-31, 31 March 2023, "by 31 Mar 2023"). Spans ("March 2024", "Jan 24", "Q3
@@ -358,9 +417,22 @@ def read_date(value: object, around: date | None = None, future: bool = False) -
     read loosely and say how. `future`: a year left out is the first that puts the day on
     or after `around` (a new date), else the nearest (a day something was done).
     """
+    reading = _reading(value, around, future)
+    far = far_from_period(reading.day, around, future) if reading.day and around else ""
+    if far:
+        how = f"{reading.how}; {far}" if reading.how else far
+        return DateReading(reading.text, reading.day, f"{how}: check the year", reading.meant)
+    return reading
+
+
+def _reading(value: object, around: date | None, future: bool) -> DateReading:
     text = cell_text(value)
     if value is None or text == "":
         return DateReading("", None)
+    if isinstance(value, str):
+        yearless = _day_with_no_year(text, around, future)
+        if yearless is not None:
+            return yearless
     if isinstance(value, (datetime, date)):
         return DateReading(text, parse_date(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -374,7 +446,8 @@ def read_date(value: object, around: date | None = None, future: bool = False) -
         how, meant = _how_loose(text, day)
         return DateReading(text, day, how, meant)
     words = _without_filler(text)
-    day = parse_date(words)
+    ordinal = _DAY_WITHOUT_YEAR.fullmatch(_without_filler(text, ordinals=True))
+    day = None if ordinal else parse_date(words)
     if day is not None:
         if _EXACT.fullmatch(words):
             return DateReading(text, day, "the words around the date left out")

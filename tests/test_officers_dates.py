@@ -142,7 +142,10 @@ _FILLERS = ["", "by ", "wk ending ", "w/c ", "approx. ", "end of ", "mid ", "ear
             "Due: ", "revised to ", "c. "]
 _WORDS = ["TBC", "ongoing", "asap", "n/a", "when funding agreed", "next year", "Q3", "H2",
           "-", "?", "see update", "Autumn", "spring 2024", "Q3 2023/24", "2024/25", "2025",
-          "FY 2023/24", "week 42", "31/02/2024", "00/00/0000", "🙂", "１２/０１/２０２４"]
+          "FY 2023/24", "week 42", "31/02/2024", "00/00/0000", "🙂", "１２/０１/２０２４",
+          # A day with no year (issue 22's review): never read as month and year.
+          "Dec 31st", "Nov 30", "Oct 11th", "Feb 29th", "March 23rd", "31st Dec", "Oct 11",
+          "by Dec 31st", "Jan 45", "31/12/2035", "11/10/2011"]
 
 
 def _texts(seed: int, count: int) -> list[str]:

@@ -7,6 +7,7 @@ exactly these, and each report of the period shows those about the actions it co
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from reporting.cells import foreign_letters, parse_period
@@ -14,10 +15,11 @@ from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch
-from reporting.intake.returns import RANK_BY_CONTENT, STATUS_WORDS, Return, is_copy_name, \
-    return_rank
+from reporting.intake.returns import RANK_BY_CONTENT, STATUS_WORDS, Return, completed_counts, \
+    is_copy_name, return_rank
 from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_last_period,
                              milestone_owner, name_disagrees, plan_service)
+from reporting.period import Period
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
 from reporting.wording import bounded, long_date, possessive, same_words
@@ -114,14 +116,19 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
         elif ret.usable and id(ret) not in used:
             newer = updates.return_for(ret.service_area)
             when = f", completed {long_date(newer.date_completed)}" \
-                if newer.date_completed else ""
-            yield _file_finding(
+                if completed_counts(newer, period) else ""
+            uncounted = _uncounted(period, ret, newer)
+            finding = _file_finding(
                 updates, ret, codes.SUPERSEDED_RETURN,
                 f"{ret.service_area} sent more than one return: {newer.file} (the newest{when}) "
-                f"was used; {ret.file} was superseded and is kept on record.",
+                f"was used; {ret.file} was superseded and is kept on record{uncounted}.",
                 f"{_newer(updates, ret)}, so no row of this file was used",
                 f"send one return per service area; if this file is the right one, save it "
                 f"again with a later 'Date completed' than {newer.file}")
+            # A Date completed that did not count is told to the file used as well.
+            yield replace(finding, copy_to=newer.file, copy_words=(
+                f"{ret.file} also came from {service_name(updates, ret.service_area)}; this "
+                f"file was used{uncounted}")) if uncounted else finding
 
 
     for ret in updates.received.values():
@@ -165,6 +172,15 @@ def _misnamed(updates: PeriodUpdates, ret: Return) -> Finding:
                    "used")
 
 
+def _uncounted(period: Period, *returns: Return) -> str:
+    """Say which returns' Date completed was too far from the period to count ("" if none)."""
+    said = [f"{r.file}'s Date completed, {long_date(r.date_completed)}, is too far from "
+            f"{period.label} to be right, so it did not count"
+            for r in returns if r is not None and r.date_completed
+            and not completed_counts(r, period)]
+    return f" ({'; '.join(said)}: check the dates)" if said else ""
+
+
 def _tied(updates: PeriodUpdates, used: Return, old: set[int]) -> Iterator[Finding]:
     """TIED_RETURNS on each of a service's returns that only their names and file times tell
     apart (the same Date completed, both for this period): which was used, and why."""
@@ -180,7 +196,7 @@ def _tied(updates: PeriodUpdates, used: Return, old: set[int]) -> Iterator[Findi
         return
     cell = service_name(updates, used.service_area)
     day = f"the same Date completed ({long_date(used.date_completed)})" \
-        if used.date_completed else "no Date completed"
+        if completed_counts(used, updates.period) else "no Date completed that counts"
     why = ("its name is not a copy's" if not is_copy_name(used.path)
            and all(is_copy_name(r.path) for r in others) else "it was saved last")
     names = ", ".join(r.file for r in others)
@@ -254,7 +270,7 @@ def _repeats(updates: PeriodUpdates) -> str:
 def _newer(updates: PeriodUpdates, ret: Return) -> str:
     newer = updates.return_for(ret.service_area)
     return (f"{newer.file if newer else 'a newer file'} from the same service area is newer "
-            "and is the one used")
+            f"and is the one used{_uncounted(updates.period, ret, newer)}")
 
 
 def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:

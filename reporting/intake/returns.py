@@ -26,6 +26,7 @@ from pathlib import Path
 from reporting.cells import (
     DateReading,
     cell_text,
+    far_from_period,
     fold_look_alikes,
     foreign_letters,
     named_period,
@@ -759,7 +760,10 @@ RANK_BY_CONTENT = 3
 def return_rank(ret: Return, period: Period | None,
                 trusted: bool = True) -> tuple[bool, bool, date, bool, float]:
     """Give the key by which the better of two returns from one service is told: trusted,
-    for this period, latest Date completed, not named as a copy, latest file time."""
+    for this period, latest Date completed, not named as a copy, latest file time.
+
+    A Date completed too far from the period to be right (`completed_counts`) counts as
+    none: "Oct 11th" misread as 2011 must not make an older copy the newer return."""
     said = ret.period
     for_this_period = period is None or said is None or said == period or (
         said.kind == "H" and said == period.half())
@@ -767,8 +771,16 @@ def return_rank(ret: Return, period: Period | None,
         mtime = ret.path.stat().st_mtime
     except OSError:
         mtime = 0.0
-    return (trusted, for_this_period, ret.date_completed or date.min,
+    completed = ret.date_completed if completed_counts(ret, period) else None
+    return (trusted, for_this_period, completed or date.min,
             not is_copy_name(ret.path), mtime)
+
+
+def completed_counts(ret: Return, period: Period | None) -> bool:
+    """Tell whether a return's Date completed is near enough its period to compare by."""
+    period = period or ret.period
+    return ret.date_completed is not None and (
+        period is None or not far_from_period(ret.date_completed, period.end))
 
 
 def latest_period_with_returns(root: Path) -> Period | None:

@@ -242,13 +242,16 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
     mine = [f for f in findings if f.file == ret.file] + list(left_out)
     mine += [replace(f, file=ret.file, cell="", officer=f.copy_words,
                      fix="nothing, if your own "
-                         f"{'return' if f.code == codes.SERVICE_NAME_MISMATCH else 'row'} is right")
+                         f"{'return' if f.code in _ABOUT_RETURNS else 'row'} is right")
              for f in findings
              if f.copy_to and f.copy_to == ret.file]
     fates = updates.fates_of(ret)
+    # A copy of another file's SUPERSEDED_RETURN (a Date completed that did not count) is a
+    # problem of this file, the one used, not its supersession.
     superseded = any(f.fate is Fate.SUPERSEDED for f in fates) or any(
-        f.code == codes.SUPERSEDED_RETURN for f in mine)
-    problems = tuple(f for f in mine if f.code != codes.SUPERSEDED_RETURN)
+        f.code == codes.SUPERSEDED_RETURN and f.copy_to != ret.file for f in mine)
+    problems = tuple(f for f in mine
+                     if f.code != codes.SUPERSEDED_RETURN or f.copy_to == ret.file)
     if ret.settling:
         outcome = "Not read yet"
         summary = "This file was still changing when the run started, so it was not read this run."
@@ -337,6 +340,10 @@ def receipt_text(receipt: Receipt) -> str:
 PLAN_SKIPPED = ("No settings file or plan was found, so this file was checked on its own: "
                 "whether each action ID is in the plan, and which report covers it, was not "
                 "checked.")
+
+
+# Codes whose copy to another file is about that file's whole return, not one of its rows.
+_ABOUT_RETURNS = (codes.SERVICE_NAME_MISMATCH, codes.SUPERSEDED_RETURN)
 
 
 def build_receipts(updates: PeriodUpdates, findings: list[Finding],

@@ -1,0 +1,151 @@
+"""A day written without its year ("Dec 31st", "Nov 30") is never read as a month and a
+year (issue 22's review of issue 20's dates): it takes the period's year, and the receipt
+says so; a day too far from the period is stated for its year to be checked; and a Date
+completed too far from the period never makes an older copy the return used."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from conftest import make_action, make_plan
+from test_officers_dates import _csv_return as housing_return
+
+from reporting.cells import far_from_period, parse_date, read_date
+from reporting.checks import codes
+from reporting.intake.returns import read_return
+from reporting.period import Period
+from reporting.pipeline import check_period
+from reporting.report.receipts import receipt_text
+from reporting.settings import READ_NOW
+
+Q2 = Period.parse("2022/23 Q2")
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Dec 31st", date(2022, 12, 31)), ("31st Dec", date(2022, 12, 31)),
+    ("by Dec 31st", date(2022, 12, 31)), ("Oct 11th", date(2022, 10, 11)),
+    ("March 23rd", date(2023, 3, 23)), ("Nov 30", date(2022, 11, 30)),
+    ("Oct 11", date(2022, 10, 11))])
+def test_a_day_with_no_year_takes_the_period_s_year_and_says_so(text, day):
+    reading = read_date(text, around=Q2.start, future=True)
+    assert reading.day == day
+    assert "the year taken from the period" in reading.stated
+    assert f"write {day:%d/%m/%Y}" in reading.stated
+
+
+def test_a_two_digit_number_that_cannot_be_the_year_is_said_to_be_the_day():
+    stated = read_date("Nov 30", around=Q2.start, future=True).stated
+    assert "30 is taken as the day, 2030 being too far from the period to be its year" in stated
+
+
+def test_jan_24_near_the_period_keeps_issue_20_s_reading():
+    reading = read_date("Jan 24", around=Period.parse("2023/24 Q2").start, future=True)
+    assert reading.day == date(2024, 1, 31) and "if you meant 24 January" in reading.stated
+
+
+@pytest.mark.parametrize("text", ["Dec 31st", "Oct 11th", "31st Dec", "by Nov 30th"])
+def test_without_a_period_a_day_with_no_year_gives_no_day(text):
+    assert parse_date(text) is None and read_date(text).day is None
+
+
+@pytest.mark.parametrize("text", ["Feb 29th", "Feb 30", "Jan 45"])
+def test_a_number_after_a_month_that_is_neither_a_day_nor_a_near_year_gives_no_day(text):
+    # 2022/23 has no 29 February near it; 2030 and 2045 are no years for the return.
+    assert read_date(text, around=Q2.start, future=True).day is None
+    assert read_date(text, around=Q2.end).day is None
+
+
+@pytest.mark.parametrize("text, future, far", [
+    ("31/12/2035", True, "13 years after the period"),
+    ("11/10/2011", False, "11 years before the period"),
+    ("Dec 2040", True, "18 years after the period"),
+    ("Dec 2031", False, "9 years after the period")])
+def test_a_day_too_far_from_the_period_is_read_but_its_year_questioned(text, future, far):
+    reading = read_date(text, around=Q2.start if future else Q2.end, future=future)
+    assert reading.day is not None and reading.loose
+    assert f"{far}: check the year" in reading.stated
+
+
+def test_a_new_date_within_ten_years_and_a_day_done_within_a_year_are_not_questioned():
+    assert far_from_period(date(2031, 12, 31), Q2.start, future=True) == ""
+    assert far_from_period(date(2022, 10, 11), Q2.end) == ""
+    assert far_from_period(date(2021, 6, 1), Q2.end) == "1 year before the period"
+
+
+def _csv_return(folder, completed, rows=(("5.c", "At risk", "Launch slipped", "", "", ""),),
+                name="housing.csv", age=0):
+    """Write and read a Housing CSV return for 2022/23 Q2, `age` seconds old."""
+    ret = housing_return(folder, rows, completed=completed, period=Q2.label, name=name)
+    if age:
+        os.utime(ret.path, (ret.path.stat().st_mtime - age,) * 2)
+        ret = read_return(ret.path)
+    return ret
+
+
+def _folder(tmp_path):
+    folder = tmp_path / Q2.path
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+PLAN = make_plan(make_action("5.c", lead_service_area="Housing"))
+
+
+def _check(*returns):
+    check = check_period(PLAN, list(returns), (), Q2, READ_NOW)
+    return check, {r.file: receipt_text(r) for r in check.receipts}
+
+
+def test_a_revised_date_dec_31st_is_this_december_on_the_receipt(tmp_path):
+    ret = _csv_return(_folder(tmp_path), "11/10/2022",
+                      rows=[("5.c", "At risk", "Launch slipped", "Dec 31st", "supplier late", "")])
+    assert ret.rows[0].revised_date == date(2022, 12, 31)
+    check, receipts = _check(ret)
+    text = receipts["housing.csv"]
+    assert "the revised date 'Dec 31st' was read as 31 December 2022 (the year taken from " \
+           "the period): write 31/12/2022" in text
+    assert "2031" not in text
+    assert not any(f.code == codes.UNREADABLE_DATE for f in check.findings)
+
+
+def test_a_date_completed_oct_11th_beside_an_old_draft_makes_the_new_return_win(tmp_path):
+    folder = _folder(tmp_path)
+    draft = _csv_return(folder, "5/10/2022", name="housing-draft.csv", age=3600,
+                        rows=[("5.c", "On track", "OLD draft: all going well.", "", "", "")])
+    new = _csv_return(folder, "Oct 11th",
+                      rows=[("5.c", "Off track", "NEW: campaign cancelled.", "", "", "")])
+    assert new.date_completed == date(2022, 10, 11)
+    check, receipts = _check(draft, new)
+    assert check.updates.return_for("Housing") is new
+    assert "Outcome: Superseded" in receipts["housing-draft.csv"]
+
+
+def test_a_date_completed_years_from_the_period_does_not_count_and_both_are_told(tmp_path):
+    folder = _folder(tmp_path)
+    draft = _csv_return(folder, "5/10/2022", name="housing-draft.csv", age=3600)
+    wrong = _csv_return(folder, "11/10/2032")  # ten years out: it cannot be newer for that
+    check, receipts = _check(draft, wrong)
+    assert check.updates.return_for("Housing") is draft
+    [superseded] = [f for f in check.findings if f.code == codes.SUPERSEDED_RETURN]
+    said = ("housing.csv's Date completed, 11 October 2032, is too far from "
+            "2022/23 Q2 to be right, so it did not count")
+    assert said in superseded.message
+    text = receipts["housing.csv"]
+    assert said in text and "Outcome: Superseded" in text
+    assert "the Date completed '11/10/2032' was read as 11 October 2032 (10 years after the " \
+           "period: check the year)" in text
+    used = receipts["housing-draft.csv"]  # the file used is told why, too
+    assert "Outcome: Accepted with problems" in used and said in used
+    assert "housing.csv also came from Housing; this file was used" in used
+
+
+def test_two_copies_whose_dates_both_do_not_count_are_tied_with_no_date_named(tmp_path):
+    folder = _folder(tmp_path)
+    one = _csv_return(folder, "11/10/2011", name="housing-draft.csv", age=3600)
+    two = _csv_return(folder, "11/10/2035")
+    check, _ = _check(one, two)
+    [tied, *_] = [f for f in check.findings if f.code == codes.TIED_RETURNS]
+    assert "no Date completed that counts" in tied.message
+    assert "the same Date completed" not in tied.message
