@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from reporting.automation.schedule import local_date, period_reported_on
 from reporting.cadence import Cadence
-from reporting.cells import parse_period
 from reporting.cron import Cron
 from reporting.intake.files import candidate_files
 from reporting.intake.returns import Return, latest_period_with_returns
@@ -44,10 +43,17 @@ class PeriodChoice:
         return f"{said}: no paper, because {self.why_not}" if self.why_not else said
 
 
-def _why_not(period: Period, returns_root: Path, today: date) -> str:
-    """Say why no paper can be made on `period` on `today` yet ("" when one can)."""
+def _not_ended(period: Period, today: date) -> str:
+    """Say that `period` has not ended by `today` ("" when it has)."""
     if period.end >= today:
         return f"{period.label} has not ended (it ends on {long_date(period.end)})"
+    return ""
+
+
+def _why_not(period: Period, returns_root: Path, today: date) -> str:
+    """Say why no paper can be made on `period` on `today` yet ("" when one can)."""
+    if not_ended := _not_ended(period, today):
+        return not_ended
     folder = Path(returns_root) / period.path
     if not folder.is_dir():
         return f"it has no returns folder ({folder})"
@@ -102,19 +108,17 @@ def no_paper_reason(period: Period, returns: tuple[Return, ...] | list[Return],
     --period or folder name); none when every usable return says in its Period that it is
     another period's (copies in the wrong folder); one return that says so is only flagged.
     """
-    if today is not None and period.end >= today:
-        return (f"{period.label} has not ended (it ends on {long_date(period.end)}): a paper "
-                "reports on a period that is over")
+    if today is not None and (not_ended := _not_ended(period, today)):
+        return f"{not_ended}: a paper reports on a period that is over"
+    folder = Path(returns_root) / period.path
     usable = usable_returns(returns)
-    said = [parse_period(r.period_text) for r in usable]
+    said = [r.period for r in usable]
     if usable and all(p is not None and p != period and p != period.half() for p in said):
         others = ", ".join(sorted({p.label for p in said}))
-        return (f"every return in {Path(returns_root) / period.path} says it is for another "
-                f"period ({others}), not {period.label}: check the folder and the returns' "
-                "Period")
+        return (f"every return in {folder} says it is for another period ({others}), not "
+                f"{period.label}: check the folder and the returns' Period")
     if usable:
         return ""
-    folder = Path(returns_root) / period.path
     if not folder.is_dir():
         return f"{period.label} has no returns folder ({folder})"
     if not returns:
