@@ -91,37 +91,37 @@ def test_a_new_date_comes_with_its_reason_else_the_plans_date():
     assert lines["1.b"].by_when == PLAN.action("1.b").due == "31 March 2023"
 
 
-def test_of_an_action_reported_milestone_by_milestone_the_why_is_the_milestone_in_trouble():
+def _by_milestone(action_id, *milestones):
+    """The exception line of an action the plan dates milestone by milestone, each reported
+    on its own row: `milestones` are (milestone, due date, status, update)."""
     from reporting.plan.model import Milestone
 
-    plan = make_plan(make_action("2.2", milestones=(
-        Milestone("Heat pump design", date(2022, 7, 31)),
-        Milestone("Tender and contract", date(2023, 1, 31)),
-        Milestone("Tree strategy adopted", date(2023, 3, 31)))))
-    lines = _lines(
-        make_row("2.2", "Complete", milestone="Heat pump design",
-                 update="Design signed off and planning consent granted."),
-        make_row("2.2", "At risk", milestone="Tender and contract", row=9,
-                 update="Tender returned 18% over budget. We will re-scope and retender."),
-        make_row("2.2", "On track", milestone="Tree strategy adopted", row=10,
-                 update="Planting season went well."), plan=plan)
+    plan = make_plan(make_action(action_id, milestones=tuple(
+        Milestone(text, due) for text, due, _, _ in milestones)))
+    rows = [make_row(action_id, status, milestone=text, update=update, row=8 + i)
+            for i, (text, _, status, update) in enumerate(milestones)]
+    return _lines(*rows, plan=plan)[action_id]
+
+
+def test_of_an_action_reported_milestone_by_milestone_the_why_is_the_milestone_in_trouble():
+    line = _by_milestone(
+        "2.2",
+        ("Heat pump design", date(2022, 7, 31), "Complete",
+         "Design signed off and planning consent granted."),
+        ("Tender and contract", date(2023, 1, 31), "At risk",
+         "Tender returned 18% over budget. We will re-scope and retender."),
+        ("Tree strategy adopted", date(2023, 3, 31), "On track", "Planting season went well."))
     # Not the first row's words, which are of a milestone already done.
-    assert lines["2.2"].problem == "At risk. Why: Tender returned 18% over budget."
-    assert lines["2.2"].being_done == "We will re-scope and retender."
+    assert line.problem == "At risk. Why: Tender returned 18% over budget."
+    assert line.being_done == "We will re-scope and retender."
 
 
 def test_an_overdue_milestone_s_own_row_says_why_the_action_is_late():
-    from reporting.plan.model import Milestone
-
-    plan = make_plan(make_action("5.2", milestones=(
-        Milestone("Tree planting", date(2023, 3, 31)),
-        Milestone("Tree strategy adopted", date(2022, 8, 31)))))
-    lines = _lines(
-        make_row("5.2", "On track", milestone="Tree planting",
-                 update="2,000 trees planted at three sites."),
-        make_row("5.2", "On track", milestone="Tree strategy adopted", row=9,
-                 update="The strategy waits for the consultation, delayed to November."),
-        plan=plan)
-    assert "overdue" in lines["5.2"].problem.lower()
-    assert "Why: The strategy waits for the consultation" in lines["5.2"].problem
-    assert "trees planted" not in lines["5.2"].problem
+    line = _by_milestone(
+        "5.2",
+        ("Tree planting", date(2023, 3, 31), "On track", "2,000 trees planted at three sites."),
+        ("Tree strategy adopted", date(2022, 8, 31), "On track",
+         "The strategy waits for the consultation, delayed to November."))
+    assert "overdue" in line.problem.lower()
+    assert "Why: The strategy waits for the consultation" in line.problem
+    assert "trees planted" not in line.problem
