@@ -7,18 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prefect import serve
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.events.schemas.deployment_triggers import DeploymentTriggerTypes
 from prefect.schedules import Cron, Interval
 from pydantic import TypeAdapter
 
 from flows.intake_check import intake_check
-from flows.notify import notify_policy_officer
+from flows.notify import NOTIFY_FLOW, notify_policy_officer
+from flows.stopping import StoppingRunner, serve_until_stopped
 from flows.reminders import reminders
 from flows.scrutiny_report import scrutiny_report
 from reporting.automation import deployments as planned
@@ -81,8 +82,33 @@ def deployments(plans: Path | list[InstalledPlan]) -> list[RunnerDeployment]:
     return made
 
 
-def serve_deployments(plans: Path | list[InstalledPlan]) -> None:
-    """Serve the deployments against the Prefect API in the environment until stopped."""
+def ensure_crash_automation() -> str:
+    """Create on the Prefect server the automation that marks Crashed a run whose heartbeats
+    stopped (deploy/automations/crash-unresponsive-runs.yaml), unless one of its name is
+    there; give what was done, in words."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.schemas.automations import AutomationCore
+
+    automation = AutomationCore.model_validate(planned.crash_automation())
+    with get_client(sync_client=True) as client:
+        if client.read_automations_by_name(automation.name):
+            return f"The server has the automation {automation.name!r}."
+        client.create_automation(automation)
+    return f"Created the automation {automation.name!r} on the server."
+
+
+def serve_deployments(plans: Path | list[InstalledPlan], server_pid: int | None = None,
+                      say: Callable[[str], None] = print) -> None:
+    """Serve the deployments against the Prefect API in the environment until Ctrl-C,
+    SIGTERM or SIGHUP; then end and record the runs in progress (`flows.stopping`).
+    `server_pid` is the local server's process, left running for the caller to stop."""
     # Schedules stay active when this process stops: a run missed while it was down is
     # picked up, late, when it starts again.
-    serve(*deployments(plans), pause_on_shutdown=False)
+    runner = StoppingRunner(pause_on_shutdown=False)
+    made = deployments(plans)
+    say(ensure_crash_automation())
+    ids = [runner.add_deployment(deployment) for deployment in made]
+    notify = next((i for d, i in zip(made, ids) if d.flow_name == NOTIFY_FLOW), None)
+    say("Serving. Ctrl-C (or SIGTERM) stops it: a run in progress is cancelled, and the "
+        "policy officer told.")
+    serve_until_stopped(runner, ids, notify, server_pid, say)

@@ -65,8 +65,9 @@ def serve_plans(plans: list[InstalledPlan], port: int = 4200,
                 say(f"Serving against the Prefect server at {PREFECT_API_URL.value()}")
             else:
                 say(f"Prefect UI: {server.api_url.removesuffix('/api')}")
-            deployments["serve"](plans)
-    except KeyboardInterrupt:
+            deployments["serve"](plans, server_pid=server.process.pid if server else None,
+                                 say=say)
+    except KeyboardInterrupt:  # Ctrl-C while the server was starting
         pass
     if server is not None:
         say("Stopped the schedules and the local Prefect server.")

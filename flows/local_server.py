@@ -22,6 +22,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from reporting.intake.isolated import die_with_parent
@@ -84,8 +85,11 @@ class LocalPrefectServer:
         self.home = Path(home)
         self.host, self.port = host, port
         self.api_url = f"http://{host}:{port}/api"
-        self.command = command or [str(Path(sys.executable).with_name("prefect")), "server",
-                                   "start", "--host", host, "--port", str(port)]
+        # Prefect's server in the foreground, as `prefect server start` runs it, but stopped
+        # only by SIGINT (flows.prefect_server): systemd's SIGTERM to every process of the
+        # unit, or a terminal's SIGHUP, must not stop it before the runs are recorded.
+        self.command = command or [sys.executable, "-m", "flows.prefect_server",
+                                   "--host", host, "--port", str(port)]
         self.startup_timeout = startup_timeout
         self.log = self.home / "server.log"
         self.process: subprocess.Popen | None = None
@@ -110,7 +114,8 @@ class LocalPrefectServer:
             self.process = subprocess.Popen(self.command, env=env, stdout=log,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                             start_new_session=True,
-                                            preexec_fn=die_with_parent if self.tied else None)
+                                            preexec_fn=partial(die_with_parent, signal.SIGINT)
+                                            if self.tied else None)
 
     def environment(self) -> dict[str, str]:
         """The server's environment: its home, and its host and port told to the UI too
@@ -144,12 +149,13 @@ class LocalPrefectServer:
         raise ServerError(f"the Prefect server did not answer its health check within "
                           f"{self.startup_timeout:g} s; see {self.log}")
 
-    def stop(self, timeout: float = 30) -> int | None:
-        """Stop the server and its children (SIGTERM, then SIGKILL); give its exit status."""
+    def stop(self, timeout: float = 15) -> int | None:
+        """Stop the server and its children (SIGINT, the one signal it stops on, then
+        SIGKILL); give its exit status."""
         if self.process is None:
             return None
         if self.process.poll() is None:
-            self._signal(signal.SIGTERM)
+            self._signal(signal.SIGINT)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -186,7 +192,7 @@ def _send_what_is_queued() -> None:
 
     for worker in (APILogWorker, EventsWorker):
         try:
-            worker.drain_all(timeout=15)
+            worker.drain_all(timeout=5)  # within systemd's stop timeout
         except Exception:  # noqa: BLE001  (a log not sent must not fail a published run)
             pass
 

@@ -27,6 +27,7 @@ from reporting.automation.run_notice import (
     notice_record,
     run_notice,
     with_clearance,
+    with_mailing,
 )
 from reporting.automation.run_period import choose_period, report_cron
 from reporting.cadence import Cadence
@@ -99,6 +100,7 @@ def notify_policy_officer(flow_run: str) -> list[str]:
     run = replace(run, period=_period_label(parameters, run.flow, settings, scheduled))
     outputs = parameters.get("outputs") or settings.outputs
     run = with_clearance(run, outputs, settings.clearance.expires_days)
+    run = with_mailing(run, outputs)
     message = run_notice(run, settings.email.policy_officer, datetime.now().astimezone())
     if message is None:
         logger.info("Run %r is %s now: nobody is told.", run.name, run.state_name)

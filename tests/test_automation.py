@@ -152,7 +152,7 @@ def test_the_local_server_is_waited_for_and_stopped_with_its_children(tmp_path):
         assert server.process.poll() is None
         grandchild = int(pids.read_text())
         assert _alive(grandchild)
-    assert server.process.returncode == -signal.SIGTERM
+    assert server.process.returncode == -signal.SIGINT
     deadline = time.monotonic() + 5
     while _alive(grandchild) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -213,7 +213,7 @@ def test_a_stop_signal_leaves_a_run_through_its_local_server_which_is_stopped(
                 os.kill(os.getpid(), signum)
                 time.sleep(10)  # the handler raises SystemExit here
     assert stopped.value.code == 128 + signum
-    assert server.process.returncode == -signal.SIGTERM  # stopped on the way out
+    assert server.process.returncode == -signal.SIGINT  # stopped on the way out
     assert "PREFECT_API_URL" not in os.environ
     assert signal.getsignal(signum) is before
 
@@ -374,3 +374,19 @@ def test_each_plan_of_several_is_served_as_prefect_yaml_declares_it(tmp_path):
         assert f"plan:{plan}" in report.tags
         assert report.parameters["plan"] == plan
         assert report.parameters["config"] == str(tmp_path / "plans" / plan / "reporting.toml")
+
+
+def test_the_local_prefect_server_outlives_a_units_stop_until_it_is_stopped(tmp_path):
+    """systemd's stop sends SIGTERM to every process of the unit at once, and a closed
+    terminal SIGHUP: the local server must still answer, so that the run it serves can be
+    recorded as ended, until the command that started it stops it (SIGINT)."""
+    from flows.local_server import LocalPrefectServer, answers_health, free_port
+
+    server = LocalPrefectServer(tmp_path / "home", port=free_port())
+    with server as url:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            os.killpg(server.process.pid, signum)
+        time.sleep(2)
+        assert server.process.poll() is None and answers_health(url)
+    assert server.process.returncode == 0  # a clean stop on SIGINT
+    assert not answers_health(url)

@@ -1,5 +1,7 @@
 """A run never stays Running after its process is gone (issue 21): systemd's stop, SIGTERM to
-the whole process group of `reporting serve`, ends a served run Cancelled or Crashed."""
+the whole process group of `reporting serve`, and Ctrl-C (SIGINT to the terminal's group)
+end a served run Cancelled or Crashed, and a run whose process ended without a word is
+marked Crashed by serve's stop."""
 
 from __future__ import annotations
 
@@ -40,8 +42,9 @@ def _group_is_gone(group: int, seconds: float) -> bool:
     return False
 
 
-def test_sigterm_to_a_served_runs_process_group_ends_the_run_cancelled_or_crashed(
-        prefect_harness, tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_to_a_served_runs_process_group_ends_the_run_cancelled_or_crashed(
+        prefect_harness, tmp_path, signum):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.objects import StateType
     from prefect.deployments import run_deployment
@@ -79,7 +82,7 @@ def test_sigterm_to_a_served_runs_process_group_ends_the_run_cancelled_or_crashe
                       120, serving)
             time.sleep(2)  # into the flow, waiting on the lock
 
-            os.killpg(serving.pid, signal.SIGTERM)  # systemd's KillMode=control-group stop
+            os.killpg(serving.pid, signum)  # systemd's KillMode=control-group stop, or Ctrl-C
             serving.wait(60)
             assert _group_is_gone(serving.pid, 30), "a process of the group outlived the stop"
             state = client.read_flow_run(flow_run.id).state
@@ -89,5 +92,47 @@ def test_sigterm_to_a_served_runs_process_group_ends_the_run_cancelled_or_crashe
             os.killpg(serving.pid, signal.SIGKILL)
             serving.wait()
         log.close()
-    assert state.type in (StateType.CANCELLED, StateType.CRASHED), (
-        state, (tmp_path / "serve.log").read_text()[-3000:])
+    said = (tmp_path / "serve.log").read_text()
+    assert state.type in (StateType.CANCELLED, StateType.CRASHED), (state, said[-3000:])
+    assert f"ended {state.name} by the stop ({signal.Signals(signum).name})" in said
+    assert "The policy officer is told of 1 run(s) by the notify deployment" in said, said[-3000:]
+
+
+def test_a_served_run_whose_process_ended_without_a_word_is_marked_crashed(prefect_harness):
+    from datetime import datetime, timedelta, timezone
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Running
+
+    from flows.stopping import end_stopped_runs
+
+    since = datetime.now(timezone.utc) - timedelta(seconds=1)
+    with get_client(sync_client=True) as client:
+        flow_id = client.create_flow_from_name("stop-test-flow")
+        served = client.create_deployment(flow_id, "served")
+        other = client.create_deployment(flow_id, "not served")
+        orphan = client.create_flow_run_from_deployment(served)
+        elsewhere = client.create_flow_run_from_deployment(other)
+        for run in (orphan, elsewhere):
+            client.set_flow_run_state(run.id, Running(), force=True)
+        ended = end_stopped_runs([served], "SIGINT", since)
+        assert [run.id for run in ended] == [orphan.id]
+        state = client.read_flow_run(orphan.id).state
+        assert state.type is StateType.CRASHED
+        assert "reporting serve was stopped (SIGINT)" in state.message
+        assert client.read_flow_run(elsewhere.id).state.type is StateType.RUNNING
+
+
+def test_serve_creates_the_crash_automation_once(prefect_harness):
+    from prefect.client.orchestration import get_client
+
+    from flows.deployments import ensure_crash_automation
+    from reporting.automation.deployments import crash_automation
+
+    name = crash_automation()["name"]
+    first, second = ensure_crash_automation(), ensure_crash_automation()
+    assert "Created" in first or "has" in first
+    assert second == f"The server has the automation {name!r}."
+    with get_client(sync_client=True) as client:
+        assert len(client.read_automations_by_name(name)) == 1

@@ -61,10 +61,54 @@ def test_a_crashed_run_and_a_stuck_one_are_told_in_their_own_words():
     assert "reporting run --period" in notice.body and "--plan" not in notice.body
 
 
-@pytest.mark.parametrize("state", ["COMPLETED", "CANCELLED", "PAUSED", "SCHEDULED"])
-def test_a_run_that_ended_well_was_cancelled_or_waits_for_clearance_is_not_told(state):
+@pytest.mark.parametrize("state", ["COMPLETED", "PAUSED", "SCHEDULED"])
+def test_a_run_that_ended_well_or_waits_for_clearance_is_not_told(state):
     ended = FailedRun(**{**RUN.__dict__, "state_type": state, "state_name": state.title()})
     assert run_notice(ended, "policy@example.gov.uk", STARTED) is None
+
+
+def test_a_cancelled_run_is_told_with_who_may_have_stopped_it():
+    """A run cancelled because reporting serve was stopped (Ctrl-C, systemd) is told of."""
+    cancelled = FailedRun(**{**RUN.__dict__, "state_type": "CANCELLED",
+                             "state_name": "Cancelled", "message": "Runner is shutting down."})
+    notice = run_notice(cancelled, "policy@example.gov.uk", STARTED)
+    assert notice.subject.startswith("Run was cancelled: ")
+    assert notice.key.endswith("/cancelled")
+    assert "reporting serve (or the worker running it) was stopped" in notice.body
+    assert "Prefect says: Runner is shutting down." in notice.body
+    assert "mailing had begun" not in notice.body  # the record names nobody
+
+
+def test_a_run_stopped_while_mailing_says_who_was_sent_and_whose_outcome_is_unknown(tmp_path):
+    from reporting.automation.mail import Outgoing, SentRecord
+    from reporting.automation.run_notice import with_mailing
+    from reporting.layout import OutputLayout
+    from reporting.period import Period
+
+    period = Period.parse("2022/23 Q2")
+    record = SentRecord(OutputLayout(tmp_path).sent_record(period))
+
+    def paper(to: str, cadence: str = "quarterly") -> Outgoing:
+        return Outgoing(f"papers/{period.path}/{cadence}/{to}", to, "Papers", "Dear Member")
+
+    record.mark_sending(paper("one@example.gov.uk"))
+    record.mark_sent(paper("one@example.gov.uk"))
+    record.mark_sending(paper("two@example.gov.uk"))  # the crash came here
+    record.mark_sending(paper("six@example.gov.uk", "six-monthly"))  # another paper's
+    record.mark_sent(paper("six@example.gov.uk", "six-monthly"))
+    crashed = with_mailing(FailedRun(**{**RUN.__dict__, "state_type": "CRASHED",
+                                        "state_name": "Crashed"}), tmp_path)
+    assert crashed.mailed == ("one@example.gov.uk",)
+    assert crashed.in_flight == ("two@example.gov.uk",)
+    body = run_notice(crashed, "policy@example.gov.uk", STARTED).body
+    assert "mailing had begun: 1 member was sent them (one@example.gov.uk)" in body
+    assert ("The message to two@example.gov.uk was being sent when the run ended, and "
+            "nobody knows whether it went: it is never sent again") in body
+    assert "forward the papers by hand if not" in body
+    assert "six@example.gov.uk" not in body
+    # Another flow's run, or a run with no period, is left as it was.
+    assert with_mailing(FailedRun(**{**crashed.__dict__, "flow": "reminders", "mailed": (),
+                                     "in_flight": ()}), tmp_path).mailed == ()
 
 
 def _automations():
@@ -81,7 +125,7 @@ def _automations():
     return deployment_id, made
 
 
-def test_the_automations_run_the_notify_deployment_on_failed_crashed_and_stuck_runs():
+def test_the_automations_run_the_notify_deployment_on_failed_crashed_cancelled_and_stuck_runs():
     from prefect.events.schemas.automations import Posture
 
     from flows.notify import NOTIFY_FLOW
@@ -98,7 +142,8 @@ def test_the_automations_run_the_notify_deployment_on_failed_crashed_and_stuck_r
         assert related["prefect.resource.role"] == ["flow"]
         assert set(related["prefect.resource.name"]) == set(FLOWS) - {NOTIFY_FLOW}
     assert failed.trigger.posture is Posture.Reactive
-    assert failed.trigger.expect == {"prefect.flow-run.Failed", "prefect.flow-run.Crashed"}
+    assert failed.trigger.expect == {"prefect.flow-run.Failed", "prefect.flow-run.Crashed",
+                                     "prefect.flow-run.Cancelled"}
     assert stuck.trigger.posture is Posture.Proactive
     assert stuck.trigger.after == {"prefect.flow-run.Running"}
     assert stuck.trigger.within == timedelta(hours=4)

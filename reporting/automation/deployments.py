@@ -32,8 +32,10 @@ QUARTERLY, SIX_MONTHLY, INTAKE, REMINDERS = (
     "quarterly-report", "six-monthly-report", "intake-check", "reminders")
 NOTIFY = "notify-policy-officer"
 # The notify deployment's triggers, said once for `reporting serve` and prefect.yaml.
-NOTIFY_TRIGGERS = (Path(__file__).resolve().parents[2] / "deploy" / "automations"
-                   / "notify-failed-runs.yaml")
+AUTOMATIONS = Path(__file__).resolve().parents[2] / "deploy" / "automations"
+NOTIFY_TRIGGERS = AUTOMATIONS / "notify-failed-runs.yaml"
+# The server's automation marking Crashed a run whose heartbeats stopped.
+CRASH_AUTOMATION = AUTOMATIONS / "crash-unresponsive-runs.yaml"
 
 # The flows, by their Prefect names and module paths: a worker imports the installed
 # `flows` package, so the installation folder need not hold the code.
@@ -108,6 +110,11 @@ def deployments_of(plan: InstalledPlan, settings: Settings) -> list[Deployment]:
             "Reminds service leads whose return is missing, before and after the deadline.",
             ("chasing", *tags), on(schedule.reminders_cron), which),
     ]
+
+
+def crash_automation() -> dict:
+    """The automation deploy/automations/crash-unresponsive-runs.yaml declares."""
+    return yaml.safe_load(CRASH_AUTOMATION.read_text(encoding="utf-8"))
 
 
 def notify_triggers() -> tuple[dict, ...]:

@@ -19,13 +19,14 @@ from datetime import datetime
 from pathlib import Path
 
 from reporting.automation.clearance import ClearanceError, expired_words, read_draft
-from reporting.automation.mail import Outgoing
+from reporting.automation.mail import Outgoing, SentRecord
 from reporting.cadence import Cadence
 from reporting.layout import OutputLayout
 from reporting.period import Period
 
 # The state types a notice is sent for, and how the notice says them.
-TOLD = {"FAILED": "failed", "CRASHED": "crashed", "RUNNING": "is still running"}
+TOLD = {"FAILED": "failed", "CRASHED": "crashed", "CANCELLED": "was cancelled",
+        "RUNNING": "is still running"}
 RECORD_NAME = "run-notices-sent.json"
 _REPORT_FLOW = "scrutiny-report"
 _WHAT = {"scrutiny-report": "scrutiny report", "intake-check": "intake check",
@@ -58,6 +59,10 @@ class FailedRun:
     # the days it waited ([clearance] expires_days as its draft recorded them).
     waited_for: str | None = None
     waited_days: int | None = None
+    # A report run that had begun to mail its papers: the members sent them, and those
+    # recorded as being sent with no outcome (perhaps sent; never sent again).
+    mailed: tuple[str, ...] = ()
+    in_flight: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -90,6 +95,26 @@ def with_clearance(run: FailedRun, outputs: Path, expires_days: int) -> FailedRu
         return replace(run, waited_days=expires_days)
     return replace(run, waited_for=draft.next_role,
                    waited_days=draft.days_to_wait(expires_days))
+
+
+def with_mailing(run: FailedRun, outputs: Path) -> FailedRun:
+    """Give `run` with what the period's sent record says of its papers: the members sent
+    them and those whose message was being sent when the run ended (outcome unknown)."""
+    if run.flow != _REPORT_FLOW or not run.period:
+        return run
+    try:
+        period = Period.parse(run.period)
+        cadence = Cadence(run.cadence or Cadence.QUARTERLY.value)
+        record = SentRecord(OutputLayout(Path(outputs)).sent_record(period)).read()
+    except (ValueError, OSError):
+        return run  # the notice is still sent, with what Prefect says
+    prefix = f"papers/{period.path}/{cadence.value}/"
+
+    def members(part: str) -> tuple[str, ...]:
+        return tuple(sorted(entry.get("to", key.removeprefix(prefix))
+                            for key, entry in record[part].items() if key.startswith(prefix)))
+
+    return replace(run, mailed=members("sent"), in_flight=members("sending"))
 
 
 def notice_record(outputs: Path) -> Path:
@@ -131,10 +156,13 @@ def _next_steps(run: FailedRun) -> list[str]:
         steps.append("If it is not waiting for something it should (another run of the "
                      "same paper holds its lock until it ends), cancel it from its page in "
                      "the UI, then run it again.")
-    elif run.state_type == "CRASHED":
-        steps.append("Its process stopped (the service or the machine was stopped, or it ran "
-                     "out of memory): nothing it was writing was published half-made. Run "
-                     "it again once the cause is mended.")
+    elif run.state_type in ("CRASHED", "CANCELLED"):
+        why = ("Its process stopped (the service or the machine was stopped, or it ran out "
+               "of memory)" if run.state_type == "CRASHED" else
+               "It was stopped before it ended: someone cancelled it in the Prefect UI, or "
+               "reporting serve (or the worker running it) was stopped")
+        steps.append(why + ": nothing it was writing was published half-made. Run it again "
+                     "once the cause is mended.")
     else:
         steps.append("Mend what Prefect's message and the logs name (a settings file, a "
                      "folder that cannot be written, the mail server), then run it again.")
@@ -145,9 +173,24 @@ def _next_steps(run: FailedRun) -> list[str]:
     else:
         steps.append("To run it again: the deployment's page in the UI, Run; or wait for "
                      "its next scheduled run.")
+    if run.mailed or run.in_flight:
+        steps.insert(1, _mailing_words(run))
     steps.append("A run made again sends only what has not been sent: nobody is mailed "
                  "twice.")
     return steps
+
+
+def _mailing_words(run: FailedRun) -> str:
+    """What a notice says of a report run that had begun to mail its papers."""
+    said = [f"The papers had been published and mailing had begun: {len(run.mailed)} "
+            f"member{'s were' if len(run.mailed) != 1 else ' was'} sent them"
+            + (f" ({', '.join(run.mailed)})" if run.mailed else "") + "."]
+    if run.in_flight:
+        said.append(f"The message to {', '.join(run.in_flight)} was being sent when the run "
+                    "ended, and nobody knows whether it went: it is never sent again by a "
+                    "run. Ask whether it arrived, and forward the papers by hand if not.")
+    said.append("Running it again sends the papers only to the members not yet sent them.")
+    return " ".join(said)
 
 
 def run_notice(run: FailedRun, policy_officer: str, now: datetime) -> Outgoing | None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import pickle
 import struct
+import signal
 import sys
 from pathlib import Path
 
@@ -82,16 +83,15 @@ def _limit_memory(megabytes: int) -> None:
         pass
 
 
-def die_with_parent() -> None:
-    """In a child about to run: ask Linux to stop it (SIGTERM) when its parent dies, even by
-    kill -9, so nothing started for a run outlives it. Elsewhere, nothing."""
-    import signal
-
+def die_with_parent(signum: int = signal.SIGTERM) -> None:
+    """In a child about to run: ask Linux to stop it (with `signum`, SIGTERM unless told)
+    when its parent dies, even by kill -9, so nothing started for a run outlives it.
+    Elsewhere, nothing."""
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        libc.prctl(1, signum, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
 
