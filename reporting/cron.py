@@ -37,6 +37,11 @@ def _refused(text: str, index: int, part: str, plain: bool = True) -> ValueError
                       f"({low}-{high}{names}{extensions})")
 
 
+def _both_days_given(parts: list[str]) -> bool:
+    """Whether a cron's two day fields (day of month, day of week) are both given."""
+    return parts[2] != "*" and parts[4] != "*"
+
+
 def _parsed(text: str, day_or: bool = True) -> CronSim:
     """Give cronsim's reading of `text`, or a ValueError naming the field that is wrong."""
     parts = str(text).split()
@@ -45,7 +50,7 @@ def _parsed(text: str, day_or: bool = True) -> CronSim:
     for index, part in enumerate(parts):
         if not all(_PLAIN_TERM.fullmatch(term) for term in re.split(r"[,/-]", part)):
             raise _refused(text, index, part, plain=False)
-    if day_or and parts[2] != "*" and parts[4] != "*" and "*" in parts[2][:1] + parts[4][:1]:
+    if day_or and _both_days_given(parts) and "*" in parts[2][:1] + parts[4][:1]:
         # With both day fields given, cron takes a day matching either, but a field that
         # starts with * (*/2) makes cron take days matching both, where Prefect takes either.
         raise ValueError(f"{text!r} is not a cron string: with both day fields given, write "
@@ -103,7 +108,7 @@ class Cron:
         """The cron cronsim steps through: with both day fields to match, the day of month
         alone (cronsim would take either), each day then held to `matches_day`."""
         parts = self.text.split()
-        if not self.day_or and parts[2] != "*" and parts[4] != "*":
+        if not self.day_or and _both_days_given(parts):
             parts[4] = "*"
         return " ".join(parts)
 
