@@ -83,6 +83,11 @@ def import_command(args: argparse.Namespace) -> int:
             print(f"  {decision}")
     else:
         print("\nNothing needs a decision.")
+    if report.dates_to_check:
+        print(f"\nDates to check ({len(report.dates_to_check)}): each reads as a day but is "
+              "very likely mistyped; none was changed.")
+        for line in report.dates_to_check:
+            print(f"  {line}")
     return 0
 
 
@@ -118,7 +123,7 @@ def check_command(args: argparse.Namespace) -> int:
         print(f"  must fix: {problem}")
     for problem in problems:
         if not problem.blocking:
-            print(f"  to look at: {problem}")
+            print(f"  {'date to check' if problem.mistyped else 'to look at'}: {problem}")
     for action in plan.actions if plan else ():
         gaps = [g for g in action.gaps if g != "a lead service area"]
         if gaps:

@@ -380,3 +380,86 @@ def test_a_lead_officer_column_and_a_service_column_are_both_kept(tmp_path):
     assert not messages(report, "has no lead")
     assert ("'Service'", "Lead service area") in [(repr(h).replace('"', "'"), c)
                                                   for h, c in report.columns]
+
+
+# ---------------------------------------------------------------- dates very likely mistyped
+
+
+def mistyped_plan(path):
+    """A plan whose officer mistyped four dates: a year far out (2062 for 2026), a milestone
+    after its action's due date, one before the plan starts; and one date that is right."""
+    path.write_text(
+        "Ref,Action,Lead,Milestones,By when\n"
+        '1.1,Improve the parks,Parks,"Survey the parks (June 2025)\n'
+        'Plant trees (March 2027)",31/03/2026\n'
+        "1.2,Repair the roads,Highways,,31/03/2062\n"
+        "1.3,More bins,Waste,,31/12/2025\n"
+        "1.4,Close the old depot,Waste,,31/12/2021\n"
+        "1.5,Open the hub,Housing,,Year 2\n", encoding="utf-8")
+    return path
+
+
+def test_dates_very_likely_mistyped_are_listed_with_their_cell_and_kept(tmp_path):
+    from reporting.plan.importing import plan_starts
+
+    report = import_plan(mistyped_plan(tmp_path / "plan.csv"), tmp_path / "plan.xlsx",
+                         starts=plan_starts("2024/25 Q1"))
+    lines = [str(d) for d in report.dates_to_check]
+    assert len(lines) == 3, lines
+    after, far, before = lines  # in the plan's order
+    assert far.startswith("plan workbook, sheet 'Actions', row 3, column F (Due date): "
+                          "action 1.2 is due '31/03/2062', the year 2062 is far from the "
+                          "plan's (the plan starts in 2024/25 Q1 and its dates are around 2026)")
+    assert after.startswith("plan workbook, sheet 'Milestones', row 3, column C (Due date): "
+                            "milestone 'Plant trees (March 2027)' of action 1.1 is due "
+                            "'March 2027', after the action's own due date, '31/03/2026'")
+    assert "action 1.4 is due '31/12/2021', before the plan starts (2024/25 Q1" in before
+    assert all("kept as written" in line for line in lines)
+    # none was changed: each is in the workbook as the plan wrote it
+    plan = load_plan(report.out)
+    assert plan.action("1.2").due_date == date(2062, 3, 31)
+    assert plan.action("1.4").due_date == date(2021, 12, 31)
+    assert plan.action("1.1").milestones[1].due_date == date(2027, 3, 31)
+    assert not [d for d in report.decisions if "far from" in str(d)]  # said once, apart
+
+
+def test_plan_check_lists_the_same_dates_to_check(tmp_path, capsys):
+    from cli.main import main
+
+    import_plan(mistyped_plan(tmp_path / "plan.csv"), tmp_path / "plan.xlsx")
+    assert main(["plan", "check", str(tmp_path / "plan.xlsx")]) == 0
+    out = capsys.readouterr().out
+    listed = [line for line in out.splitlines() if line.startswith("  date to check: ")]
+    # No start given (not in the settings, none on the Plan start sheet): what is judged is
+    # the year far from the plan's other dates and the milestone after its action's date.
+    assert [line.split(": ", 2)[1] for line in listed] == [
+        "sheet 'Milestones', row 3, column C (Due date)",
+        "sheet 'Actions', row 3, column F (Due date)"]
+    assert "the year 2062 is far from the plan's (its dates are around 2026)" in listed[1]
+
+
+def test_what_makes_a_date_look_mistyped():
+    from reporting.period import Period
+    from reporting.plan.mistyped import DatedCell, mistyped_dates
+
+    def cell(day, milestone="", action="1", counted=False):
+        return DatedCell("Actions", 2, "F (Due date)", action, milestone, day,
+                         day.strftime("%d/%m/%Y"), counted)
+
+    starts = Period.parse("2022/23 Q1")
+    within = [cell(date(2023, 3, 31)), cell(date(2027, 3, 31), action="2"),
+              cell(date(2022, 9, 30), "Survey", action="1")]
+    assert mistyped_dates(within, starts) == []
+    # Two dates and no start: neither is the plan's, so neither is judged far.
+    assert mistyped_dates([cell(date(2025, 3, 31)), cell(date(2052, 3, 31), action="2")]) == []
+    # With a start, the far one is.
+    [far] = mistyped_dates([cell(date(2025, 3, 31)), cell(date(2052, 3, 31), action="2")],
+                           starts)
+    assert far.cell.day.year == 2052
+    # A year counted from the plan's start ("Year 9") is the plan's own: not judged far.
+    assert mistyped_dates([cell(date(2031, 3, 31), counted=True)], starts) == []
+    # A milestone after its action's due date, and one before the plan starts.
+    found = mistyped_dates([cell(date(2023, 3, 31)), cell(date(2023, 6, 30), "Open"),
+                            cell(date(2021, 6, 30), "Plan", action="1")], starts)
+    assert [(d.cell.milestone, d.why.split(" (")[0].split(",")[0]) for d in found] == [
+        ("Open", "after the action's own due date"), ("Plan", "before the plan starts")]
