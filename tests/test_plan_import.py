@@ -463,3 +463,31 @@ def test_what_makes_a_date_look_mistyped():
                             cell(date(2021, 6, 30), "Plan", action="1")], starts)
     assert [(d.cell.milestone, d.why.split(" (")[0].split(",")[0]) for d in found] == [
         ("Open", "after the action's own due date"), ("Plan", "before the plan starts")]
+
+
+def test_a_day_in_a_year_no_plan_means_is_not_a_date_and_says_check_the_year(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Ref,Action,Lead,Milestones,By when\n"
+                      "1,Repair the roads,Highways,Survey,31/03/2202\n"
+                      "2,More bins,Waste,,whenever\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [action] = messages(report, "'31/03/2202' is not a date")
+    assert "it reads as a day in 2202, a year no plan means: check the year" in action.message
+    [words] = messages(report, "'whenever' is not a date")
+    assert "year no plan means" not in words.message
+    plan = load_plan(report.out)
+    assert plan.action("1").due_date is None and plan.action("1").by_when == "31/03/2202"
+
+
+def test_plan_check_says_to_check_the_year_of_a_milestone_no_plan_means(tmp_path, capsys):
+    from cli.main import main
+    from openpyxl import load_workbook
+
+    import_plan(mistyped_plan(tmp_path / "plan.csv"), tmp_path / "plan.xlsx")
+    workbook = load_workbook(tmp_path / "plan.xlsx")
+    workbook["Milestones"]["C2"] = "30/06/1925"
+    workbook.save(tmp_path / "plan.xlsx")
+    assert main(["plan", "check", str(tmp_path / "plan.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert "must fix: sheet 'Milestones', row 2, column C (Due date): '30/06/1925' is not a " \
+           "date; it reads as a day in 1925, a year no plan means: check the year" in out

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
+from reporting.cells import year_no_plan_means
 from reporting.period import Period
 from reporting.wording import long_date
 
@@ -81,6 +82,14 @@ def _far(cell: DatedCell, starts: Period | None, middle: float | None) -> str:
     return f"the year {year} is far from the plan's ({' and '.join(said)})"
 
 
+def not_a_date(words: str, fix: str) -> str:
+    """Give what to do with words that are not a date: `fix`, unless they read as a day in a
+    year no plan means ("31/03/2202"), when it is to check that year."""
+    year = year_no_plan_means(words)
+    return fix if year is None else (f"it reads as a day in {year}, a year no plan means: "
+                                     "check the year and write the date meant")
+
+
 def mistyped_dates(cells: Sequence[DatedCell], starts: Period | None = None
                    ) -> list[MistypedDate]:
     """Give the dates among `cells` that are very likely mistyped, each with what to check, in
@@ -105,4 +114,4 @@ def mistyped_dates(cells: Sequence[DatedCell], starts: Period | None = None
     return found
 
 
-__all__ = ["FAR_YEARS", "DatedCell", "MistypedDate", "mistyped_dates"]
+__all__ = ["FAR_YEARS", "DatedCell", "MistypedDate", "mistyped_dates", "not_a_date"]

@@ -30,7 +30,7 @@ from reporting.cells import (
     parse_date,
 )
 from reporting.period import Period
-from reporting.plan.mistyped import DatedCell, mistyped_dates
+from reporting.plan.mistyped import DatedCell, mistyped_dates, not_a_date
 from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority
 from reporting.plan.timing import PeriodError, is_ongoing, plan_start, plan_year_end, relative_year
 from reporting.settings import READ_NOW
@@ -322,8 +322,9 @@ def _milestones(sheet: _Sheet, problems: list[PlanProblem]) -> dict[str, list]:
         if _text(due_cell) and day is None:
             problems.append(PlanProblem(
                 sheet.name, row, sheet.where("Due date"),
-                f"'{_text(due_cell)}' is not a date", "write a date (31/03/2026) or a span "
-                "people use ('March 2026', 'Autumn 2025', '2025/26'), or leave it blank"))
+                f"'{_text(due_cell)}' is not a date", not_a_date(
+                    _text(due_cell), "write a date (31/03/2026) or a span people use ('March "
+                    "2026', 'Autumn 2025', '2025/26'), or leave it blank")))
         if text:
             dated = DatedCell(sheet.name, row, sheet.where("Due date"), reference, text, day,
                               _text(due_cell)) if day is not None else None
@@ -400,9 +401,10 @@ def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[st
             instead = f" (By when, '{by_when}', is used)" if day else ""
             problems.append(PlanProblem(
                 sheet.name, row, sheet.where("Due date" if _text(due_cell) else "By when"),
-                f"'{unread}' is not a date{instead}", fix or "write a date (31/03/2026) or "
-                "a span people use ('March 2026', 'Autumn 2025', '2025/26', 'Ongoing'); the "
-                "plan's words are shown until then", blocking=False))
+                f"'{unread}' is not a date{instead}", fix or not_a_date(
+                    unread, "write a date (31/03/2026) or a span people use ('March 2026', "
+                    "'Autumn 2025', '2025/26', 'Ongoing')") + "; the plan's words are shown "
+                "until then", blocking=False))
         theirs = milestones.pop(key, [])
         own = tuple(m for _, m, _ in theirs)
         cadence = default_cadence

@@ -15,6 +15,7 @@ from reporting.cells import date_is_loose, parse_date
 from reporting.plan.importing.gather import DraftAction, Gathered
 from reporting.plan.importing.phrases import bodies_in
 from reporting.period import Period
+from reporting.plan.mistyped import not_a_date
 from reporting.plan.model import Priority
 from reporting.plan.timing import is_ongoing, plan_year_end, relative_year
 from reporting.wording import long_date
@@ -83,8 +84,9 @@ def _due_of(action: DraftAction, found: Gathered, loose: Loose) -> tuple[str, da
     day = parse_date(by_when)
     if day is None:
         found.decide(where, f"'{by_when}' is not a date, so action '{action.reference}' "
-                     "has no Due date; write one in the Actions sheet (31/03/2026 or a span "
-                     "such as 'Autumn 2025')")
+                     "has no Due date; " + not_a_date(by_when, "write one in the Actions "
+                                                      "sheet (31/03/2026 or a span such as "
+                                                      "'Autumn 2025')"))
     elif date_is_loose(by_when):
         loose.setdefault((by_when, "By when"), []).append((action.reference, where))
     return by_when, day
@@ -118,7 +120,8 @@ def _milestone_rows(action: DraftAction, found: Gathered, loose: Loose) -> list[
         day = parse_date(words) if words else None
         if words and day is None:
             found.decide(action.where, f"milestone '{text}' of action '{action.reference}' "
-                         f"is due '{words}', which is not a date; it was left without one")
+                         f"is due '{words}', which is not a date; it was left without one"
+                         + (f"; {fix}" if (fix := not_a_date(words, "")) else ""))
         elif day and date_is_loose(words):
             loose.setdefault((words, "milestone"), []).append((action.reference, action.where))
         rows.append({"Action ID": action.reference, "Milestone": text,
