@@ -204,7 +204,9 @@ def test_one_row_a_milestone_gives_each_milestone_its_own_date(themed):
 def test_a_sheet_with_no_lead_column_and_loose_dates_says_so(themed):
     report, plan = themed
     assert all(a.leads == () for a in plan.actions)
-    assert messages(report, "no 'Who will deliver' column")
+    [unled] = messages(report, "the plan names no leads, and none was made up")
+    assert unled.where == "plan.xlsx" and "unled_actions" in unled.message
+    assert not messages(report, "has no lead")  # never one line per action
     for words in ("'Autumn 2025'", "'2026/27'", "'Winter 2025'"):
         assert messages(report, words, "read as"), words
 
@@ -491,3 +493,45 @@ def test_plan_check_says_to_check_the_year_of_a_milestone_no_plan_means(tmp_path
     out = capsys.readouterr().out
     assert "must fix: sheet 'Milestones', row 2, column C (Due date): '30/06/1925' is not a " \
            "date; it reads as a day in 1925, a year no plan means: check the year" in out
+
+
+# ---------------------------------------------------------------- a plan of actions and dates only
+
+
+def test_a_plan_with_no_references_and_no_leads_says_each_once(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Action,By when\nImprove the parks,March 2025\nRepair the roads,"
+                      "31/03/2026\nNew library hours,Ongoing\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [given] = messages(report, "the plan gives no references")
+    assert given.where == "plan.csv"
+    ids = [a.id for a in load_plan(report.out).actions]
+    assert len(ids) == 3 and f"{ids[0]} to {ids[-1]} were given" in given.message
+    assert "add a Reference column to the plan" in given.message
+    assert not messages(report, "the action has no reference")
+    [unled] = messages(report, "names no leads")
+    assert "the paper will say so" in unled.message and "(its" not in unled.message
+    assert not messages(report, "has no lead")
+
+
+def test_empty_reference_and_lead_columns_are_named_in_the_one_line(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Ref,Action,Lead,By when\n,Improve the parks,,March 2025\n,"
+                      "Repair the roads,,31/03/2026\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [given] = messages(report, "the plan gives no references (its 'Ref' column is empty)")
+    assert "fill in its 'Ref' column" in given.message
+    assert messages(report, "the plan names no leads (its 'Lead' column is empty)")
+    assert not messages(report, "has no lead")
+
+
+def test_one_missing_reference_or_lead_is_still_said_for_its_row(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Ref,Action,Lead,By when\n1,Improve the parks,Parks,March 2025\n,"
+                      "Repair the roads,,31/03/2026\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [given] = messages(report, "the action has no reference: it was given")
+    assert given.where == "row 3"
+    assert messages(report, "has no lead")
+    assert not messages(report, "the plan gives no references")
+    assert not messages(report, "the plan names no leads")
