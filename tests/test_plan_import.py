@@ -514,6 +514,27 @@ def test_a_plan_with_no_references_and_no_leads_says_each_once(tmp_path):
     assert not messages(report, "has no lead")
 
 
+def test_plan_check_says_what_a_plan_of_actions_and_dates_lacks_once_per_kind(tmp_path,
+                                                                            capsys):
+    from cli.main import main
+
+    source = tmp_path / "plan.csv"
+    source.write_text("Action,By when,Target\nImprove the parks,March 2025,\nRepair the "
+                      "roads,TBC,\nNew library hours,Ongoing,Open 6 days\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    assert main(["plan", "check", str(report.out)]) == 0
+    looks = [line for line in capsys.readouterr().out.splitlines()
+             if "to look at" in line and "'TBC' is not a date" not in line]
+    repair = load_plan(report.out).actions[1].id
+    assert looks[0] == f"  to look at: 1 action ({repair}) has no milestone, no due date and " \
+                       "no target: progress cannot be judged until the plan defines one"
+    assert looks[1:4] == ["  to look at: no action has a milestone",
+                          f"  to look at: 2 actions ({load_plan(report.out).actions[0].id}, "
+                          f"{repair}) have no target",
+                          f"  to look at: 1 action ({repair}) has no due date"]
+    assert "names no lead service for any action" in looks[4] and len(looks) == 5
+
+
 def test_empty_reference_and_lead_columns_are_named_in_the_one_line(tmp_path):
     source = tmp_path / "plan.csv"
     source.write_text("Ref,Action,Lead,By when\n,Improve the parks,,March 2025\n,"
