@@ -83,12 +83,23 @@ def import_command(args: argparse.Namespace) -> int:
             print(f"  {decision}")
     else:
         print("\nNothing needs a decision.")
+    if report.dates_to_check:
+        print(f"\nDates to check ({len(report.dates_to_check)}): each reads as a day but is "
+              "very likely mistyped; none was changed.")
+        for line in report.dates_to_check:
+            print(f"  {line}")
     return 0
 
 
 def check_command(args: argparse.Namespace) -> int:
     from cli.common import fail
-    from reporting.plan import find_plan, read_plan_workbook, unled_line
+    from reporting.plan import (
+        find_plan,
+        missing_lines,
+        read_plan_workbook,
+        undefined_line,
+        unled_line,
+    )
 
     path = args.file
     settings = None
@@ -118,15 +129,11 @@ def check_command(args: argparse.Namespace) -> int:
         print(f"  must fix: {problem}")
     for problem in problems:
         if not problem.blocking:
-            print(f"  to look at: {problem}")
-    for action in plan.actions if plan else ():
-        gaps = [g for g in action.gaps if g != "a lead service area"]
-        if gaps:
-            missing = ", no ".join(gap.split(" ", 1)[1] for gap in gaps)
-            print(f"  to look at: action {action.id} has no {missing}; progress cannot be "
-                  "judged until the plan defines it")
-    if plan is not None and unled_line(plan):
-        print(f"  to look at: {unled_line(plan)}")
+            print(f"  {'date to check' if problem.mistyped else 'to look at'}: {problem}")
+    # One line for each kind of gap, never one per action (issue 20).
+    for line in (undefined_line(plan), *missing_lines(plan), unled_line(plan)) if plan else ():
+        if line:
+            print(f"  to look at: {line}")
     if blocking:
         print(f"{len(blocking)} problem{'s' if len(blocking) != 1 else ''} must be fixed "
               "before the plan can be used.")

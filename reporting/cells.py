@@ -156,6 +156,13 @@ def parse_date(value: object) -> date | None:
     return day if day is not None and _EARLIEST <= day.year <= _LATEST else None
 
 
+def year_no_plan_means(value: object) -> int | None:
+    """Give the year of a cell that reads as a day but which parse_date refuses for its year
+    ("31/03/2202" gives 2202: very likely mistyped), or None."""
+    day = _read_date(value) if not isinstance(value, (int, float)) else None
+    return day.year if day is not None and not _EARLIEST <= day.year <= _LATEST else None
+
+
 def _read_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()

@@ -13,7 +13,8 @@ def test_check_finds_the_settings_plan_and_says_it_can_be_used(capsys, monkeypat
     assert main(["plan", "check"]) == 0
     out = capsys.readouterr().out
     assert "6 themes, 25 actions, 35 milestones" in out
-    assert "to look at: action 5.b has no target" in out
+    assert "to look at: 1 action (5.b) has no target" in out
+    assert "to look at: 2 actions (6.c, 6.d) have no milestone" in out
     assert out.rstrip().endswith("The plan can be used.")
 
 

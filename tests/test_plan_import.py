@@ -204,7 +204,9 @@ def test_one_row_a_milestone_gives_each_milestone_its_own_date(themed):
 def test_a_sheet_with_no_lead_column_and_loose_dates_says_so(themed):
     report, plan = themed
     assert all(a.leads == () for a in plan.actions)
-    assert messages(report, "no 'Who will deliver' column")
+    [unled] = messages(report, "the plan names no leads, and none was made up")
+    assert unled.where == "plan.xlsx" and "unled_actions" in unled.message
+    assert not messages(report, "has no lead")  # never one line per action
     for words in ("'Autumn 2025'", "'2026/27'", "'Winter 2025'"):
         assert messages(report, words, "read as"), words
 
@@ -380,3 +382,177 @@ def test_a_lead_officer_column_and_a_service_column_are_both_kept(tmp_path):
     assert not messages(report, "has no lead")
     assert ("'Service'", "Lead service area") in [(repr(h).replace('"', "'"), c)
                                                   for h, c in report.columns]
+
+
+# ---------------------------------------------------------------- dates very likely mistyped
+
+
+def mistyped_plan(path):
+    """A plan whose officer mistyped four dates: a year far out (2062 for 2026), a milestone
+    after its action's due date, one before the plan starts; and one date that is right."""
+    path.write_text(
+        "Ref,Action,Lead,Milestones,By when\n"
+        '1.1,Improve the parks,Parks,"Survey the parks (June 2025)\n'
+        'Plant trees (March 2027)",31/03/2026\n'
+        "1.2,Repair the roads,Highways,,31/03/2062\n"
+        "1.3,More bins,Waste,,31/12/2025\n"
+        "1.4,Close the old depot,Waste,,31/12/2021\n"
+        "1.5,Open the hub,Housing,,Year 2\n", encoding="utf-8")
+    return path
+
+
+def test_dates_very_likely_mistyped_are_listed_with_their_cell_and_kept(tmp_path):
+    from reporting.plan.importing import plan_starts
+
+    report = import_plan(mistyped_plan(tmp_path / "plan.csv"), tmp_path / "plan.xlsx",
+                         starts=plan_starts("2024/25 Q1"))
+    lines = [str(d) for d in report.dates_to_check]
+    assert len(lines) == 3, lines
+    after, far, before = lines  # in the plan's order
+    assert far.startswith("plan workbook, sheet 'Actions', row 3, column F (Due date): "
+                          "action 1.2 is due '31/03/2062', the year 2062 is far from the "
+                          "plan's (the plan starts in 2024/25 Q1 and its dates are around 2026)")
+    assert after.startswith("plan workbook, sheet 'Milestones', row 3, column C (Due date): "
+                            "milestone 'Plant trees (March 2027)' of action 1.1 is due "
+                            "'March 2027', after the action's own due date, '31/03/2026'")
+    assert "action 1.4 is due '31/12/2021', before the plan starts (2024/25 Q1" in before
+    assert all("kept as written" in line for line in lines)
+    # none was changed: each is in the workbook as the plan wrote it
+    plan = load_plan(report.out)
+    assert plan.action("1.2").due_date == date(2062, 3, 31)
+    assert plan.action("1.4").due_date == date(2021, 12, 31)
+    assert plan.action("1.1").milestones[1].due_date == date(2027, 3, 31)
+    assert not [d for d in report.decisions if "far from" in str(d)]  # said once, apart
+
+
+def test_plan_check_lists_the_same_dates_to_check(tmp_path, capsys):
+    from cli.main import main
+
+    import_plan(mistyped_plan(tmp_path / "plan.csv"), tmp_path / "plan.xlsx")
+    assert main(["plan", "check", str(tmp_path / "plan.xlsx")]) == 0
+    out = capsys.readouterr().out
+    listed = [line for line in out.splitlines() if line.startswith("  date to check: ")]
+    # No start given (not in the settings, none on the Plan start sheet): what is judged is
+    # the year far from the plan's other dates and the milestone after its action's date.
+    assert [line.split(": ", 2)[1] for line in listed] == [
+        "sheet 'Milestones', row 3, column C (Due date)",
+        "sheet 'Actions', row 3, column F (Due date)"]
+    assert "the year 2062 is far from the plan's (its dates are around 2026)" in listed[1]
+
+
+def test_what_makes_a_date_look_mistyped():
+    from reporting.period import Period
+    from reporting.plan.mistyped import DatedCell, mistyped_dates
+
+    def cell(day, milestone="", action="1", counted=False):
+        return DatedCell("Actions", 2, "F (Due date)", action, milestone, day,
+                         day.strftime("%d/%m/%Y"), counted)
+
+    starts = Period.parse("2022/23 Q1")
+    within = [cell(date(2023, 3, 31)), cell(date(2027, 3, 31), action="2"),
+              cell(date(2022, 9, 30), "Survey", action="1")]
+    assert mistyped_dates(within, starts) == []
+    # Two dates and no start: neither is the plan's, so neither is judged far.
+    assert mistyped_dates([cell(date(2025, 3, 31)), cell(date(2052, 3, 31), action="2")]) == []
+    # With a start, the far one is.
+    [far] = mistyped_dates([cell(date(2025, 3, 31)), cell(date(2052, 3, 31), action="2")],
+                           starts)
+    assert far.cell.day.year == 2052
+    # A year counted from the plan's start ("Year 9") is the plan's own: not judged far.
+    assert mistyped_dates([cell(date(2031, 3, 31), counted=True)], starts) == []
+    # A milestone after its action's due date, and one before the plan starts.
+    found = mistyped_dates([cell(date(2023, 3, 31)), cell(date(2023, 6, 30), "Open"),
+                            cell(date(2021, 6, 30), "Plan", action="1")], starts)
+    assert [(d.cell.milestone, d.why.split(" (")[0].split(",")[0]) for d in found] == [
+        ("Open", "after the action's own due date"), ("Plan", "before the plan starts")]
+
+
+def test_a_day_in_a_year_no_plan_means_is_not_a_date_and_says_check_the_year(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Ref,Action,Lead,Milestones,By when\n"
+                      "1,Repair the roads,Highways,Survey,31/03/2202\n"
+                      "2,More bins,Waste,,whenever\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [action] = messages(report, "'31/03/2202' is not a date")
+    assert "it reads as a day in 2202, a year no plan means: check the year" in action.message
+    [words] = messages(report, "'whenever' is not a date")
+    assert "year no plan means" not in words.message
+    plan = load_plan(report.out)
+    assert plan.action("1").due_date is None and plan.action("1").by_when == "31/03/2202"
+
+
+def test_plan_check_says_to_check_the_year_of_a_milestone_no_plan_means(tmp_path, capsys):
+    from cli.main import main
+    from openpyxl import load_workbook
+
+    import_plan(mistyped_plan(tmp_path / "plan.csv"), tmp_path / "plan.xlsx")
+    workbook = load_workbook(tmp_path / "plan.xlsx")
+    workbook["Milestones"]["C2"] = "30/06/1925"
+    workbook.save(tmp_path / "plan.xlsx")
+    assert main(["plan", "check", str(tmp_path / "plan.xlsx")]) == 1
+    out = capsys.readouterr().out
+    assert "must fix: sheet 'Milestones', row 2, column C (Due date): '30/06/1925' is not a " \
+           "date; it reads as a day in 1925, a year no plan means: check the year" in out
+
+
+# ---------------------------------------------------------------- a plan of actions and dates only
+
+
+def test_a_plan_with_no_references_and_no_leads_says_each_once(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Action,By when\nImprove the parks,March 2025\nRepair the roads,"
+                      "31/03/2026\nNew library hours,Ongoing\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [given] = messages(report, "the plan gives no references")
+    assert given.where == "plan.csv"
+    ids = [a.id for a in load_plan(report.out).actions]
+    assert len(ids) == 3 and f"{ids[0]} to {ids[-1]} were given" in given.message
+    assert "add a Reference column to the plan" in given.message
+    assert not messages(report, "the action has no reference")
+    [unled] = messages(report, "names no leads")
+    assert "the paper will say so" in unled.message and "(its" not in unled.message
+    assert not messages(report, "has no lead")
+
+
+def test_plan_check_says_what_a_plan_of_actions_and_dates_lacks_once_per_kind(tmp_path,
+                                                                            capsys):
+    from cli.main import main
+
+    source = tmp_path / "plan.csv"
+    source.write_text("Action,By when,Target\nImprove the parks,March 2025,\nRepair the "
+                      "roads,TBC,\nNew library hours,Ongoing,Open 6 days\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    assert main(["plan", "check", str(report.out)]) == 0
+    looks = [line for line in capsys.readouterr().out.splitlines()
+             if "to look at" in line and "'TBC' is not a date" not in line]
+    repair = load_plan(report.out).actions[1].id
+    assert looks[0] == f"  to look at: 1 action ({repair}) has no milestone, no due date and " \
+                       "no target: progress cannot be judged until the plan defines one"
+    assert looks[1:4] == ["  to look at: no action has a milestone",
+                          f"  to look at: 2 actions ({load_plan(report.out).actions[0].id}, "
+                          f"{repair}) have no target",
+                          f"  to look at: 1 action ({repair}) has no due date"]
+    assert "names no lead service for any action" in looks[4] and len(looks) == 5
+
+
+def test_empty_reference_and_lead_columns_are_named_in_the_one_line(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Ref,Action,Lead,By when\n,Improve the parks,,March 2025\n,"
+                      "Repair the roads,,31/03/2026\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [given] = messages(report, "the plan gives no references (its 'Ref' column is empty)")
+    assert "fill in its 'Ref' column" in given.message
+    assert messages(report, "the plan names no leads (its 'Lead' column is empty)")
+    assert not messages(report, "has no lead")
+
+
+def test_one_missing_reference_or_lead_is_still_said_for_its_row(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Ref,Action,Lead,By when\n1,Improve the parks,Parks,March 2025\n,"
+                      "Repair the roads,,31/03/2026\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [given] = messages(report, "the action has no reference: it was given")
+    assert given.where == "row 3"
+    assert messages(report, "has no lead")
+    assert not messages(report, "the plan gives no references")
+    assert not messages(report, "the plan names no leads")

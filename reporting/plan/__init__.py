@@ -6,6 +6,7 @@ from reporting.plan.model import (
     Plan,
     PlanError,
     Priority,
+    missing_lines,
     plan_gap_lines,
     undefined_line,
     unled_line,
@@ -22,5 +23,5 @@ from reporting.plan.workbook import (
 
 __all__ = ["Action", "Milestone", "Plan", "PlanError", "Priority", "MAX_PLAN_ROWS",
            "PLAN_COLUMNS", "PlanProblem", "find_plan", "leads_in", "load_plan",
-           "plan_gap_lines", "read_plan_workbook",
+           "missing_lines", "plan_gap_lines", "read_plan_workbook",
            "undefined_line", "unled_line"]

@@ -204,6 +204,22 @@ def undefined_line(plan: Plan) -> str:
             "cannot be judged until the plan defines one")
 
 
+def missing_lines(plan: Plan) -> tuple[str, ...]:
+    """Say, one line for each part the plan leaves out (a milestone, a target, a due date,
+    a 'what we will do'), which actions lack it; never one line per action. Leads are
+    `unled_line`'s."""
+    lines = []
+    for gap in ("a 'what we will do'", "a milestone", "a target", "a due date"):
+        lacking = [a.id for a in plan.actions if gap in a.gaps]
+        if len(lacking) == len(plan.actions) and len(lacking) > 1:
+            lines.append(f"no action has {gap}")
+        elif lacking:
+            many = len(lacking) != 1
+            lines.append(f"{len(lacking)} action{'s' if many else ''} ({_listed(lacking)}) "
+                         f"{'have' if many else 'has'} no {gap.split(' ', 1)[1]}")
+    return tuple(lines)
+
+
 def unled_line(plan: Plan) -> str:
     """Say, in one line for the plan, which actions have no lead; "" when all have one."""
     unled = [a.id for a in plan.actions if not a.leads]

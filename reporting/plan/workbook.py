@@ -30,6 +30,7 @@ from reporting.cells import (
     parse_date,
 )
 from reporting.period import Period
+from reporting.plan.mistyped import DatedCell, mistyped_dates, not_a_date
 from reporting.plan.model import Action, Milestone, Plan, PlanError, Priority
 from reporting.plan.timing import PeriodError, is_ongoing, plan_start, plan_year_end, relative_year
 from reporting.settings import READ_NOW
@@ -83,6 +84,7 @@ class PlanProblem:
     message: str
     fix: str
     blocking: bool = True  # False: the plan still loads, the policy officer should look
+    mistyped: bool = False  # a date that reads as a day but very likely was mistyped
 
     def __str__(self) -> str:
         where = f"sheet '{self.sheet}'"
@@ -230,8 +232,12 @@ def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY,
     starts = _starts(sheets["Plan start"], starts, problems)
     priorities = _priorities(sheets["Priorities"], sheets["Actions"], problems)
     milestones = _milestones(sheets["Milestones"], problems)
+    dated: list[DatedCell] = []
     actions = _actions(sheets["Actions"], priorities, milestones, default_cadence, starts,
-                       problems)
+                       problems, dated)
+    problems += [PlanProblem(d.cell.sheet, d.cell.row, d.cell.column, d.message, d.check,
+                             blocking=False, mistyped=True)
+                 for d in mistyped_dates(dated, starts)]
     if not sheets["Actions"].rows:
         problems.append(PlanProblem("Actions", None, "", "the sheet has no actions",
                                     "add one row per action under the header row"))
@@ -316,12 +322,15 @@ def _milestones(sheet: _Sheet, problems: list[PlanProblem]) -> dict[str, list]:
         if _text(due_cell) and day is None:
             problems.append(PlanProblem(
                 sheet.name, row, sheet.where("Due date"),
-                f"'{_text(due_cell)}' is not a date", "write a date (31/03/2026) or a span "
-                "people use ('March 2026', 'Autumn 2025', '2025/26'), or leave it blank"))
+                f"'{_text(due_cell)}' is not a date", not_a_date(
+                    _text(due_cell), "write a date (31/03/2026) or a span people use ('March "
+                    "2026', 'Autumn 2025', '2025/26'), or leave it blank")))
         if text:
+            dated = DatedCell(sheet.name, row, sheet.where("Due date"), reference, text, day,
+                              _text(due_cell)) if day is not None else None
             milestones.setdefault(normalise_action_id(reference), []).append(
                 (row, Milestone(text, day, words or (_text(due_cell) if loose else ""), loose,
-                                _text(cells.get("Lead service area")))))
+                                _text(cells.get("Lead service area"))), dated))
     return milestones
 
 
@@ -339,9 +348,25 @@ def _unread_due(due_cell: object, by_when: str, day, starts: Period | None
     return by_when, ""
 
 
+def _dated(sheet: _Sheet, row: int, reference: str, due_cell: object, by_when: str, day,
+           milestones: list) -> list[DatedCell]:
+    """Give the action's due date and its milestones' as `reporting.plan.mistyped` judges
+    them, each with the cell it was read from and its words as written."""
+    written = _text(due_cell)
+    column = "Due date" if written else "By when"
+    if by_when and (not written or parse_date(by_when) == day):
+        written = by_when  # the council's words, when they give the same day
+    found = [DatedCell(sheet.name, row, sheet.where(column), reference, "", day, written,
+                       counted=not _text(due_cell) and relative_year(by_when) is not None)
+             ] if day is not None else []
+    return found + [replace(d, action=reference) for _, _, d in milestones if d is not None]
+
+
 def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[str, list],
              default_cadence: Cadence, starts: Period | None,
-             problems: list[PlanProblem]) -> list[Action]:
+             problems: list[PlanProblem], dated: list[DatedCell]) -> list[Action]:
+    """Give the Actions sheet's actions, each with its milestones; every problem goes into
+    `problems`, and every date with its cell into `dated`."""
     actions: list[Action] = []
     first_row: dict[str, tuple[int, str]] = {}
     by_lower = {k.lower(): k for k in priorities}
@@ -376,10 +401,12 @@ def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[st
             instead = f" (By when, '{by_when}', is used)" if day else ""
             problems.append(PlanProblem(
                 sheet.name, row, sheet.where("Due date" if _text(due_cell) else "By when"),
-                f"'{unread}' is not a date{instead}", fix or "write a date (31/03/2026) or "
-                "a span people use ('March 2026', 'Autumn 2025', '2025/26', 'Ongoing'); the "
-                "plan's words are shown until then", blocking=False))
-        own = tuple(m for _, m in milestones.pop(key, ()))
+                f"'{unread}' is not a date{instead}", fix or not_a_date(
+                    unread, "write a date (31/03/2026) or a span people use ('March 2026', "
+                    "'Autumn 2025', '2025/26', 'Ongoing')") + "; the plan's words are shown "
+                "until then", blocking=False))
+        theirs = milestones.pop(key, [])
+        own = tuple(m for _, m, _ in theirs)
         cadence = default_cadence
         cadence_text = _text(cells.get("Cadence"))
         if cadence_text:
@@ -405,12 +432,13 @@ def _actions(sheet: _Sheet, priorities: dict[str, Priority], milestones: dict[st
             cadence=cadence, milestones=own,
             carried_forward_from=_text(cells.get("Carried forward from")),
             status_carried_forward=_text(cells.get("Status when carried forward"))))
+        dated += _dated(sheet, row, reference, due_cell, by_when, day, theirs)
         if not (actions[-1].objective or actions[-1].what_we_will_do):
             problems.append(PlanProblem(
                 sheet.name, row, sheet.where("Objective"), f"action {reference} has no words",
                 "write its objective or what we will do"))
     for key, rows in milestones.items():
-        row, _ = rows[0]
+        row = rows[0][0]
         problems.append(PlanProblem(
             "Milestones", row, "A (Action ID)",
             f"milestones for '{key}', which is not on the Actions sheet",

@@ -47,6 +47,8 @@ class ImportReport:
     milestones: int
     columns: tuple[tuple[str, str], ...]  # (heading in the source, plan column it became)
     decisions: tuple[Decision, ...]
+    # Dates that read as a day but are very likely mistyped, kept as written.
+    dates_to_check: tuple[Decision, ...] = ()
 
 
 def default_out(source: Path) -> Path:
@@ -114,11 +116,11 @@ def import_tables(tables: list[Table], source: Path, out: Path,
                         f"under it could be read; {RESAVE}, one action a row")
     decisions = list(found.decisions)
     data = workbook_bytes(rows, source, decisions, starts)
-    decisions += read_back(data, source, decisions, starts)
+    more, to_check = read_back(data, source, decisions, starts)
     write_atomic(out, data)
     return ImportReport(out=out, themes=len(rows.priorities), actions=len(rows.actions),
                         milestones=len(rows.milestones), columns=tuple(found.columns),
-                        decisions=tuple(decisions))
+                        decisions=tuple(decisions + more), dates_to_check=tuple(to_check))
 
 
 __all__ = ["SUFFIXES", "Decision", "ImportReport", "Table", "check_source", "chosen_columns",

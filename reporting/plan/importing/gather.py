@@ -61,6 +61,7 @@ class Gathered:
     actions: list[DraftAction] = field(default_factory=list)
     columns: list[tuple[str, str]] = field(default_factory=list)  # (source heading, column)
     decisions: list[Decision] = field(default_factory=list)
+    invented: list[Decision] = field(default_factory=list)  # "it was given 'S.1'", each
     # The last header read has a Who will deliver or a Lead service area column.
     lead_column: bool = False
 
@@ -257,6 +258,7 @@ class _Walk:
             self.found.decide(where, f"the action has no reference: it was given "
                               f"'{reference}'; write the council's own reference in the "
                               "Actions sheet if it has one")
+            self.found.invented.append(self.found.decisions[-1])
         action = DraftAction(reference, theme, r, where, cells)
         self.found.actions.append(action)
         self.by_key[action.key] = action
@@ -299,6 +301,31 @@ def _table_themes(tables: list[Table], found: Gathered) -> dict[str, str]:
                      "were named by the words before it")
     return {t.label: (t.heading[:-len(tail)] if tail else t.heading).strip()
             for t in tables if t.heading}
+
+
+def _given(references: list[str]) -> str:
+    """Give invented references in few words: "S.1 to S.4", "GC.1 to GC.3, H.1"."""
+    runs: dict[str, list[str]] = {}
+    for reference in references:
+        runs.setdefault(reference.rpartition(".")[0], []).append(reference)
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]} to {r[-1]}" for r in runs.values())
+
+
+def _say_no_references(found: Gathered) -> None:
+    """Say in one line, instead of one per action, that the plan gives no references."""
+    if not found.invented or len(found.invented) < len(found.actions):
+        return
+    given = _given([a.reference for a in found.actions])
+    column = next((h for h, c in found.columns if c == "Action ID"), "")
+    empty, how = (f" (its '{column}' column is empty)", f"fill in its '{column}' column") \
+        if column else ("", "add a Reference column to the plan")
+    at = found.decisions.index(found.invented[0])
+    found.decisions[:] = [d for d in found.decisions if d not in found.invented]
+    found.decisions.insert(at, Decision(found.source.name, (
+        f"the plan gives no references{empty}: {given} were given, in the plan's order; to "
+        f"keep the council's own, {how} and import it again, or write them in the Actions "
+        "sheet's Action ID column")))
+    found.invented.clear()
 
 
 def gather(tables: list[Table], source: Path, columns: dict[str, str] | None = None) -> Gathered:
@@ -348,4 +375,5 @@ def gather(tables: list[Table], source: Path, columns: dict[str, str] | None = N
         if heading_key(heading) not in walk.chosen_used:
             walk.found.decide("", f"--column '{heading}' names no column heading in the "
                               "file; it was not used")
+    _say_no_references(walk.found)
     return walk.found

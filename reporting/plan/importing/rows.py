@@ -15,6 +15,7 @@ from reporting.cells import date_is_loose, parse_date
 from reporting.plan.importing.gather import DraftAction, Gathered
 from reporting.plan.importing.phrases import bodies_in
 from reporting.period import Period
+from reporting.plan.mistyped import not_a_date
 from reporting.plan.model import Priority
 from reporting.plan.timing import is_ongoing, plan_year_end, relative_year
 from reporting.wording import long_date
@@ -32,13 +33,15 @@ class PlanRows:
     milestones: list[dict]
 
 
-def _lead(action: DraftAction, found: Gathered) -> tuple[str, list[str], list[str]]:
+def _lead(action: DraftAction, found: Gathered, some_led: bool
+          ) -> tuple[str, list[str], list[str]]:
     """Give an action's "Who will deliver" words, its lead service areas and the partners
     they name, saying when several are named or, with a lead column, none.
 
     A column naming the service ("Service", "Lead service") gives the leads, every service
     it names (each reports the action in its return); without one, the first body "Who
-    will deliver" names is the lead and the rest its partners."""
+    will deliver" names is the lead and the rest its partners. An action with no lead is
+    said on its own only where `some_led` (else the plan's one line says it)."""
     who = action.cells.get("Who will deliver", "")
     service = action.cells.get("Lead service area", "")
     if service:
@@ -54,7 +57,7 @@ def _lead(action: DraftAction, found: Gathered) -> tuple[str, list[str], list[st
         found.decide(action.where, f"'{found.heading_of('Who will deliver')}' for "
                      f"{action.reference} names {len(bodies)} bodies: '{bodies[0]}' taken as "
                      "the lead, " + ", ".join(f"'{b}'" for b in bodies[1:]) + " as partners")
-    elif found.lead_column and not bodies:
+    elif some_led and not bodies:
         found.decide(action.where, f"action '{action.reference}' has no lead: any service's "
                      "return may report it; add one in the Actions sheet")
     return who, bodies[:1], bodies[1:]
@@ -83,14 +86,16 @@ def _due_of(action: DraftAction, found: Gathered, loose: Loose) -> tuple[str, da
     day = parse_date(by_when)
     if day is None:
         found.decide(where, f"'{by_when}' is not a date, so action '{action.reference}' "
-                     "has no Due date; write one in the Actions sheet (31/03/2026 or a span "
-                     "such as 'Autumn 2025')")
+                     "has no Due date; " + not_a_date(by_when, "write one in the Actions "
+                                                      "sheet (31/03/2026 or a span such as "
+                                                      "'Autumn 2025')"))
     elif date_is_loose(by_when):
         loose.setdefault((by_when, "By when"), []).append((action.reference, where))
     return by_when, day
 
 
-def _action_row(action: DraftAction, found: Gathered, loose: Loose) -> dict | None:
+def _action_row(action: DraftAction, found: Gathered, loose: Loose, some_led: bool
+                ) -> dict | None:
     """Give the Actions sheet's row for an action, or None for one with no words."""
     cells = action.cells
     if not (cells.get("Objective") or cells.get("What we will do")):
@@ -98,7 +103,7 @@ def _action_row(action: DraftAction, found: Gathered, loose: Loose) -> dict | No
                      "'what we will do', so it was not imported; add its words in the "
                      "Actions sheet if it is an action")
         return None
-    who, leads, named = _lead(action, found)
+    who, leads, named = _lead(action, found, some_led)
     partners = ", ".join(p for p in [cells.get("Partners", "")] + named if p)
     by_when, due = _due_of(action, found, loose)
     return {"Action ID": action.reference, "Priority": action.theme,
@@ -118,7 +123,8 @@ def _milestone_rows(action: DraftAction, found: Gathered, loose: Loose) -> list[
         day = parse_date(words) if words else None
         if words and day is None:
             found.decide(action.where, f"milestone '{text}' of action '{action.reference}' "
-                         f"is due '{words}', which is not a date; it was left without one")
+                         f"is due '{words}', which is not a date; it was left without one"
+                         + (f"; {fix}" if (fix := not_a_date(words, "")) else ""))
         elif day and date_is_loose(words):
             loose.setdefault((words, "milestone"), []).append((action.reference, action.where))
         rows.append({"Action ID": action.reference, "Milestone": text,
@@ -178,16 +184,19 @@ def _priorities(found: Gathered, actions: list[dict]) -> list[Priority]:
 def plan_rows(found: Gathered, starts: Period | None = None) -> PlanRows:
     """Give the workbook's rows for what was gathered; what was judged is added to
     `found.decisions`. `starts` is the plan's first period, which "Year 1" counts from."""
-    if found.actions and not found.lead_column:
-        found.decide(found.source.name, "there is no 'Who will deliver' column, so the plan "
-                     "names no leads and none was made up: every action goes in every "
-                     "service's return template ([plan] unled_actions may name one service "
-                     "instead), any service's return may report it, and the paper says the "
-                     "plan names no lead; add leads in the Actions sheet's 'Lead service "
-                     "area' column only if the council has named them")
+    some_led = any(bodies_in(a.cells.get("Lead service area") or
+                             a.cells.get("Who will deliver", "")) for a in found.actions)
+    if found.actions and not some_led:
+        column = "" if not found.lead_column else (
+            f" (its '{found.heading_of('Lead service area')}' column is empty)"
+            if "Lead service area" in dict(found.columns).values() else
+            f" (its '{found.heading_of('Who will deliver')}' column is empty)")
+        found.decide(found.source.name, f"the plan names no leads{column}, and none was made "
+                     "up: the paper will say so; every service's return template has the "
+                     "actions ([plan] unled_actions may name one service instead)")
     actions, milestones, loose = [], [], {}
     for action in found.actions:
-        row = _action_row(action, found, loose)
+        row = _action_row(action, found, loose, some_led)
         if row is not None:
             actions.append(row)
             milestones.extend(_milestone_rows(action, found, loose))

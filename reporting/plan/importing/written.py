@@ -84,18 +84,23 @@ def read_written(data: bytes, starts: Period | None, made: str, by: str
 
 
 def read_back(data: bytes, source: Path, decisions: list[Decision],
-              starts: Period | None = None) -> list[Decision]:
+              starts: Period | None = None) -> tuple[list[Decision], list[Decision]]:
     """Read the written workbook as a run will; give the problems a person should see that
-    `decisions` do not already say. Raises PlanError if it does not read back."""
+    `decisions` do not already say, and apart from them the dates that are very likely
+    mistyped (`reporting.plan.mistyped`). Raises PlanError if it does not read back."""
     plan, problems = read_written(data, starts, f"{source.name}: the imported plan workbook",
                                   "the importer")
     said = " ".join(d.message for d in decisions)
-    found = _cadences_read(plan)
+    found, to_check = _cadences_read(plan), []
     for problem in problems:
         covered = ("has no lead service area" in problem.message and "lead" in said) or \
             ("is not a date" in problem.message and "is not a date" in said)
-        if not covered:
+        if problem.mistyped:
+            to_check.append(Decision(f"plan workbook, sheet '{problem.sheet}', row "
+                                     f"{problem.row}, column {problem.column}",
+                                     f"{problem.message}; {problem.fix}"))
+        elif not covered:
             found.append(Decision(f"plan workbook, sheet '{problem.sheet}'"
                                   + (f", row {problem.row}" if problem.row else ""),
                                   f"{problem.message}; {problem.fix}"))
-    return found
+    return found, to_check
