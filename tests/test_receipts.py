@@ -298,3 +298,56 @@ def test_a_quarter_with_no_six_monthly_report_names_one_paper():
     [receipt] = list(check_period(PLAN, [ret], (), Period.parse("2022/23 Q3"),
                                   READ_NOW).receipts)
     assert [p.heading for p in receipt.papers] == ["The quarterly report for 2022/23 Q3"]
+
+
+COMMA_PLAN = make_plan(make_action("1.a"), make_action("B4.3", priority="B"),
+                       make_action("C2.1", priority="C"))
+
+
+def test_an_action_id_typed_with_a_comma_is_read_as_the_one_action_it_can_mean(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."],
+                           ["B4,3", "", "", "At risk", "Waiting on the contractor."]])
+    check = check_period(COMMA_PLAN, [ret], [], Q2, READ_NOW)
+    [receipt] = check.receipts
+    text = receipt_text(receipt)
+    assert "- Return!A9: B4,3: Used." in text
+    assert ("- Return!A9: 'B4,3' read as B4.3, the plan's only action it can mean: next time "
+            "write B4.3.") in text
+    assert "Accepted 2 rows on 2 actions (1.a, B4.3)." in text
+    assert not [f for f in check.findings if f.action_id == "B4.3"
+                and f.code in ("UNKNOWN_ACTION", "MISSING_UPDATE")]
+    [paper] = [p for p in check.papers if p.cadence is Cadence.QUARTERLY]
+    [progress] = [p for p in paper.merged.progress if p.action.id == "B4.3"]
+    assert progress.progress_update == "Waiting on the contractor."
+    # The rows of C2.1 and 1.a are untouched: a reference the plan holds is never re-read.
+    assert "'1.a' read as" not in text and "C2.1" in text
+
+
+def test_an_action_id_with_a_comma_that_could_be_several_actions_is_refused_naming_them(tmp_path):
+    plan = make_plan(make_action("1.a"), make_action("B4", priority="B"),
+                     make_action("B4.3", priority="B"), make_action("B43", priority="B"))
+    ret = _read(tmp_path, [["B4,3", "", "", "Green", "Fine."]])
+    receipt = build_receipt(ret, plan=plan)
+    text = receipt_text(receipt)
+    [line] = receipt.rows
+    assert not line.used and line.fate == "Not used: the action 'B4,3' could be B4.3, B43 or B4"
+    [problem] = [p for p in receipt.problems if p.code == "UNKNOWN_ACTION"]
+    assert problem.cell == "Return!A8"
+    assert problem.fix == "write the one you mean (B4.3, B43 or B4) as the return template gives it"
+    assert "'B4,3' read as" not in text
+
+
+def test_an_action_id_with_a_comma_whose_dot_reading_names_nothing_is_not_in_the_plan(tmp_path):
+    text = receipt_text(build_receipt(_read(tmp_path, [["1,a", "", "", "Green", "Fine."],
+                                                       ["B4,4", "", "", "Green", "Ok."]]),
+                                      plan=COMMA_PLAN))
+    assert "- Return!A8: 1,a: Used." in text and "'1,a' read as 1.a" in text
+    assert "- Return!A9: B4,4: Not used: the action 'B4,4' is not in the plan." in text
+
+
+def test_last_periods_row_typed_with_a_comma_is_the_same_action_for_a_stale_update(tmp_path):
+    ret = _read(tmp_path, [["B4.3", "", "", "Green", "Same words."]])
+    last = make_return("Regulatory Services", make_row("b.4,3", raw_action_id="B4,3",
+                                                       update="Same words."))
+    text = receipt_text(build_receipt(ret, previous=[last], plan=COMMA_PLAN))
+    assert "[STALE_UPDATE]" in text

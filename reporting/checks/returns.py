@@ -22,7 +22,7 @@ from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_la
 from reporting.period import Period
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
-from reporting.wording import bounded, long_date, possessive, same_words
+from reporting.wording import and_list, bounded, long_date, possessive, same_words
 
 _STATUSES = ", ".join(STATUS_WORDS)
 
@@ -238,6 +238,8 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
     row's finding and the receipt's line for the row both give; "" for a row used."""
     row = fate.row
     ref = _reference(updates, row)
+    if fate.fate is Fate.UNKNOWN_ACTION and fate.meant:
+        return f"the action '{row.raw_action_id}' could be {and_list(fate.meant, 'or')}"
     if fate.fate is Fate.UNKNOWN_ACTION:
         foreign = ", ".join(f"'{char}' is a {script} letter"
                             for char, script in foreign_letters(row.raw_action_id))
@@ -280,12 +282,15 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
         ref = _reference(updates, row)
         if fate.fate is Fate.UNKNOWN_ACTION:
             shown = row.raw_action_id or "(blank)"
+            meant = and_list(fate.meant, "or")
             yield _row_finding(
                 updates, fate, codes.UNKNOWN_ACTION, "Action ID",
-                f"{file} has a row for action '{shown}', which is not in the plan; its update "
-                "was not used.",
+                f"{file} has a row for action '{shown}', which "
+                f"{f'could be {meant}' if meant else 'is not in the plan'}; its update was "
+                "not used.",
                 f"{why_not_used(updates, fate)}, so this row was not used",
-                "check the action ID against the return template")
+                f"write the one you mean ({meant}) as the return template gives it" if meant
+                else "check the action ID against the return template")
         elif fate.fate is Fate.NOT_LEAD:
             action = updates.plan.action(row.action_id)
             lead = action.lead_service_area

@@ -137,7 +137,7 @@ def _colour_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
     """Say, once a row, a status given by its colour ("Amber") and the paper's word it was
     read as: the paper never shows the colour, so the officer learns the word it shows."""
     notes = []
-    for row in ret.rows:
+    for row in (f.row for f in updates.fates_of(ret)):
         if row.combined_status or not named_by_colour(row.status_text):
             continue  # two statuses, or words read in part, the reading says itself
         action = updates.plan.action(row.action_id) if updates.plan and row.action_id else None
@@ -147,6 +147,15 @@ def _colour_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
                           f"{row.status.value}: next time write {row.status.value}, in words "
                           "rather than a colour"))
     return tuple(notes)
+
+
+def _reading_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
+    """Say, once a row, an Action ID read as the one plan action it can mean ("'B4,3' read
+    as B4.3"), and what to write instead."""
+    return tuple(Note(ret.file, f.row.where("Action ID"),
+                      f"'{f.row.raw_action_id}' read as {f.meant[0]}, the plan's only action "
+                      f"it can mean: next time write {f.meant[0]}")
+                 for f in updates.fates_of(ret) if len(f.meant) == 1)
 
 
 def _header_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
@@ -262,7 +271,9 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         # The references as the plan writes them ("GB1"), not the keys they matched by.
         plan = updates.plan
         ids = tuple(dict.fromkeys(
-            (plan.action(i).id if plan and plan.action(i) else i) for i in ret.action_ids))
+            (plan.action(r.action_id).id if plan and plan.action(r.action_id)
+             else r.raw_action_id or r.action_id)
+            for r in (f.row for f in fates) if r.action_id))
         read = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
                 + (f" ({', '.join(ids)})" if ids else ""))
         used = sum(f.used for f in fates)
@@ -295,7 +306,8 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         summary += (f" It has no row for {and_list(ids)}, which "
                     f"{service_name(updates, ret.service_area)} leads: "
                     f"the papers show {'it' if len(ids) == 1 else 'them'} as not reported.")
-    notes = ret.notes + _header_notes(ret, updates) + _colour_notes(ret, updates)
+    notes = ret.notes + _reading_notes(ret, updates) + _header_notes(ret, updates) + \
+        _colour_notes(ret, updates)
     return Receipt(ret.file, outcome, summary, details, problems, notes, ret.usable,
                    tuple(_row_line(updates, f) for f in fates),
                    plan_checked=updates.plan is not None,
