@@ -351,3 +351,47 @@ def test_last_periods_row_typed_with_a_comma_is_the_same_action_for_a_stale_upda
                                                        update="Same words."))
     text = receipt_text(build_receipt(ret, previous=[last], plan=COMMA_PLAN))
     assert "[STALE_UPDATE]" in text
+
+
+MILESTONE_PLAN = make_plan(make_action("1.a", milestones=("Consult", "Adopt", "Review")),
+                           make_action("1.b"))
+
+
+def test_a_row_with_an_update_but_no_status_beside_rows_that_give_one_is_named(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "Consult", "On track", "Consultation closed."],
+                           ["1.a", "", "Adopt", "", "Draft with the lawyers."],
+                           ["1.a", "", "Review", "", ""],  # says nothing: not a problem
+                           ["1.b", "", "", "Green", "Fine."]])
+    check = check_period(MILESTONE_PLAN, [ret], [], Q2, READ_NOW)
+    [receipt] = check.receipts
+    text = receipt_text(receipt)
+    [missing] = [f for f in check.findings if f.code == "MISSING_STATUS"]
+    assert missing.cell == "Return!D9"
+    assert ("- Return!D9: the row for 1.a (milestone 'Adopt') has a progress update but no "
+            "status, so 1.a's status was taken from its other rows only. [MISSING_STATUS]") in text
+    assert ("  What to do: Write one of Complete, On track, At risk, Off track, Not started in "
+            "Return!D9, this row's Status cell.") in text
+    # 1.a is reported (On track, from its other row): the paper does not call it unreported.
+    assert not missing.paper
+    assert all(not p.exceptions for p in receipt.papers)
+
+
+def test_a_row_with_a_status_that_is_not_one_beside_rows_that_give_one_is_named(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "Consult", "At risk", "Late."],
+                           ["1.a", "", "Adopt", "Purple", "Draft ready."],
+                           ["1.b", "", "", "Green", "Fine."]])
+    [missing] = [f for f in check_period(MILESTONE_PLAN, [ret], [], Q2, READ_NOW).findings
+                 if f.code == "MISSING_STATUS"]
+    assert missing.cell == "Return!D9" and missing.officer.startswith(
+        "the status 'Purple' on the row for 1.a (milestone 'Adopt') is not a status")
+
+
+def test_an_action_none_of_whose_rows_gives_a_status_is_told_once(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "Consult", "", "Consultation closed."],
+                           ["1.a", "", "Adopt", "", "Draft with the lawyers."],
+                           ["1.b", "", "", "", "Fine."]])
+    missing = [(f.action_id, f.cell, f.officer)
+               for f in check_period(MILESTONE_PLAN, [ret], [], Q2, READ_NOW).findings
+               if f.code == "MISSING_STATUS"]
+    assert missing == [("1.a", "Return!D8", "none of the 2 rows for 1.a gives a status"),
+                       ("1.b", "Return!D10", "the row for 1.b gives no status")]

@@ -400,6 +400,29 @@ def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate]) -> Findi
                                                   "no status")
 
 
+def _row_without_status(updates: PeriodUpdates, name: str, fate: RowFate) -> Finding | None:
+    """MISSING_STATUS for one row of an action whose other rows give a status: the row says
+    something (an update, a status that is not one, a cell holding an error) but gives no
+    status, so the action's status comes from its other rows only. The action is reported,
+    so the paper is not told; None for a row that gives a status, or says nothing."""
+    row = fate.row
+    if row.status is not None or not (row.progress_update or row.status_text
+                                      or "Status" in row.unshown):
+        return None
+    which = f"the row for {name}" + (f" (milestone '{row.milestone}')" if row.milestone else "")
+    if row.status_text:
+        lacks = f"the status '{row.status_text}' on {which} is not a status the report uses"
+    elif "Status" in row.unshown:
+        lacks = f"the Status cell of {which} holds {row.unshown['Status']}, not a status"
+    else:
+        lacks = f"{which} has a progress update but no status"
+    taken = f"{possessive(name)} status was taken from its other rows only"
+    return _row_finding(
+        updates, fate, codes.MISSING_STATUS, "Status",
+        f"{lacks[0].upper()}{lacks[1:]}; {taken}.", f"{lacks}, so {taken}",
+        f"write one of {_STATUSES} in {row.where('Status')}, this row's Status cell")
+
+
 def _used_rows(updates: PeriodUpdates, previous: list[Return],
                intake: IntakeSettings) -> Iterator[Finding]:
     """Findings about what the used rows say: status, update, dates, wording."""
@@ -409,6 +432,8 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
         first = fates[0]
         if name and not any(f.row.status for f in fates):
             yield _no_status(updates, name, fates)
+        elif name:  # the action has a status: a row beside it giving none is said on its own
+            yield from filter(None, (_row_without_status(updates, name, f) for f in fates))
         if name and not any(f.row.progress_update for f in fates):
             held = next((f for f in fates if "Progress update" in f.row.unshown), None)
             said = _rows_lack(name, len(fates), "has", "a progress update", "no progress update")
