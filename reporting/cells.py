@@ -83,6 +83,12 @@ def comma_readings(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((text.replace(",", "."), text.replace(",", ""), *parts)))
 
 
+def example_day(period: Period) -> str:
+    """Give the day an example for officers writes, as they should write it: the last day of
+    the period they report on ("30/09/2022" for 2022/23 Q2), never a fixed day or today."""
+    return f"{period.end:%d/%m/%Y}"
+
+
 def natural_key(reference: str) -> tuple:
     """Sort references as people count: 2 before 16, 1.9 before 1.10, 1.a before 1.b."""
     parts = re.split(r"(\d+)", normalise_action_id(reference) or reference.lower())

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from reporting.cells import foreign_letters, parse_period
+from reporting.cells import example_day, foreign_letters, parse_period
 from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
@@ -98,7 +98,8 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 f"{ret.file} gives its Date completed as '{ret.date_completed_text}', which "
                 "is not a date the report can read.",
                 f"the Date completed '{ret.date_completed_text}' is not a date",
-                "write the day the return was completed as 31/03/2023 (day/month/year)",
+                f"write the day the return was completed as {example_day(period)} "
+                "(day/month/year)",
                 "Date completed")
     used = {id(r) for r in updates.received.values()}
     old = {id(f.ret) for f in updates.fates if f.fate is Fate.OLD}
@@ -365,7 +366,7 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
                 f"The {column.lower()} '{typed}' given for {ref} is not a date the "
                 f"report can read: {kept}.",
                 f"the {column.lower()} '{typed}' is not a date, so {kept}",
-                "write the day as 31/03/2023 (day/month/year)")
+                f"write the day as {example_day(updates.period)} (day/month/year)")
     if row.forecast_text and row.forecast_status is None:
         yield _row_finding(
             updates, fate, codes.UNREADABLE_FORECAST, "Forecast year-end status",

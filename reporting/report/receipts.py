@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from reporting.cadence import REPORT_CADENCES, Cadence, CadenceError, cadences_covered
 from reporting.checks import Finding, codes
+from reporting.cells import example_day
 from reporting.checks.returns import from_csv, service_name, why_not_used
 from reporting.intake.returns import Note, Return
 from reporting.merge import Fate, Merged, PeriodUpdates, RowFate
@@ -168,7 +169,7 @@ def _header_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
         ("Date completed", ret.date_completed or ret.date_completed_text)) if not given]
     if not missing or not ret.usable or ret.settling:
         return ()
-    example = {"Period": period, "Date completed": f"{updates.period.end:%d/%m/%Y}"}
+    example = {"Period": period, "Date completed": example_day(updates.period)}
     said = f"{' and '.join(missing)} not given"
     if "Period" in missing:
         said += f": the return was taken as {period}'s, the period it was sent for"
@@ -185,7 +186,8 @@ def _header_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
         what = period if name == "Period" else "the day the return was completed"
         how.append((f"write {what} in {where}" if where else
                     f"add '{name}' in column A above the table, with {what} beside it")
-                   + ("" if name == "Period" else ", as 31/03/2023 (day/month/year)"))
+                   + ("" if name == "Period" else
+                      f", as {example['Date completed']} (day/month/year)"))
     return (Note(ret.file, "", f"{said}; {'; '.join(how)}"),)
 
 
