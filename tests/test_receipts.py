@@ -181,6 +181,16 @@ def test_a_receipt_says_which_report_leaves_an_action_out(tmp_path):
             "2022/23 Q2.") in text
 
 
+def test_a_receipt_says_which_report_leaves_out_an_action_whatever_its_reference(tmp_path):
+    # The row's key ("gb.1") is not the plan's reference ("GB1"): it is matched as a key.
+    plan = make_plan(make_action("1.a"), make_action("GB1", priority="G",
+                                                     cadence=Cadence.SIX_MONTHLY))
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."], ["gb1", "", "", "Green", "Ok."]])
+    text = receipt_text(build_receipt(ret, plan=plan))
+    assert ("- Return!A9: gb1: Used; a six-monthly action, so not in the quarterly report for "
+            "2022/23 Q2.") in text
+
+
 def test_without_a_plan_the_receipt_says_the_plan_checks_were_skipped(tmp_path):
     text = receipt_text(build_receipt(_read(tmp_path, [["9.z", "", "", "Green", "Fine."]]),
                                       plan=None))

@@ -104,9 +104,9 @@ class Receipt:
 
 
 def _coverage(updates: PeriodUpdates, action_id: str) -> str:
-    """Say which of the period's reports leave an action out ("" when every one covers it)."""
-    action = next((a for a in updates.plan.actions if a.id == action_id), None) \
-        if updates.plan else None
+    """Say which of the period's reports leave an action out ("" when every one covers it);
+    `action_id` is the row's, the key it matched by ("gb.1" for GB1)."""
+    action = updates.plan.action(action_id) if updates.plan and action_id else None
     if action is None:
         return ""
     left_out = [report.value for report in reports_on(updates.period)
