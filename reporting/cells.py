@@ -71,6 +71,24 @@ def normalise_action_id(text: object) -> str:
     return raw.strip(".")
 
 
+def comma_readings(text: str) -> tuple[str, ...]:
+    """Give what an action reference typed with a comma may mean, the comma read as a dot
+    first ("B4,3": B4.3, as a keypad or a locale with a decimal comma types it; then B43, a
+    slip; then B4 and 3, a list); () for one without a comma. Which of them the plan holds
+    is for the plan to say (`Plan.meant_by`)."""
+    text = cell_text(text)
+    if "," not in text:
+        return ()
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    return tuple(dict.fromkeys((text.replace(",", "."), text.replace(",", ""), *parts)))
+
+
+def example_day(period: Period) -> str:
+    """Give the day an example for officers writes, as they should write it: the last day of
+    the period they report on ("30/09/2022" for 2022/23 Q2), never a fixed day or today."""
+    return f"{period.end:%d/%m/%Y}"
+
+
 def natural_key(reference: str) -> tuple:
     """Sort references as people count: 2 before 16, 1.9 before 1.10, 1.a before 1.b."""
     parts = re.split(r"(\d+)", normalise_action_id(reference) or reference.lower())

@@ -19,7 +19,7 @@ the plan's order, as a left join on the action ID would.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from functools import cached_property
@@ -59,6 +59,9 @@ class RowFate:
     fate: Fate
     first: ReturnRow | None = None  # for a duplicate: the earlier row that was used instead
     first_file: str = ""  # and the file it is in
+    # The plan's references an Action ID naming none may mean (`Plan.meant_by`: "B4,3" for
+    # B4.3): one, the row was read as that action's; several, it was not used.
+    meant: tuple[str, ...] = ()
 
     @property
     def first_place(self) -> str:
@@ -132,7 +135,21 @@ def digest_last_period(plan: Plan | None, returns: list[Return] | tuple[Return, 
     chosen = choose_returns(list(returns), period, service)
     return LastPeriod(period, tuple(
         LastSaid(key, row.action_id, row.milestone.lower(), row.status, row.progress_update)
-        for key, ret in chosen.items() for row in ret.rows))
+        for key, ret in chosen.items() for row, _ in _as_planned(plan, ret)))
+
+
+def _as_planned(plan: Plan | None, ret: Return) -> tuple[tuple[ReturnRow, tuple[str, ...]], ...]:
+    """Give each row of `ret` as the plan reads its Action ID, with the references it may
+    mean when it names no action itself (`Plan.meant_by`): a row whose ID means one action
+    is that action's ("B4,3" is B4.3's); one that may mean several is left as typed."""
+    read = []
+    for row in ret.rows:
+        meant = () if plan is None or row.action_id in plan.keys else \
+            plan.meant_by(row.raw_action_id)
+        if len(meant) == 1:
+            row = replace(row, action_id=meant[0].key)
+        read.append((row, tuple(a.id for a in meant)))
+    return tuple(read)
 
 
 @dataclass(frozen=True)
@@ -336,11 +353,13 @@ def name_disagrees(plan: Plan | None, ret: Return) -> str:
 _REPEATED_SHARE = 0.8
 
 
-def _repeats_last_period(ret: Return, before: dict[str, str], period: Period) -> bool:
-    """Tell whether `ret` is last period's return: its updates are, nearly all, last period's
-    words for the same actions (one row repeated may be a true "no change", so a one-row
-    return counts only when its Period field also names an earlier period)."""
-    said = [row for row in ret.rows if row.action_id and row.progress_update]
+def _repeats_last_period(ret: Return, rows: tuple[ReturnRow, ...], before: dict[str, str],
+                         period: Period) -> bool:
+    """Tell whether `ret`, whose `rows` are as the plan reads them, is last period's return:
+    its updates are, nearly all, last period's words for the same actions (one row repeated
+    may be a true "no change", so a one-row return counts only when its Period field also
+    names an earlier period)."""
+    said = [row for row in rows if row.action_id and row.progress_update]
     repeated = [row for row in said if same_words(row.progress_update,
                                                    before.get(row.action_id, ""))]
     earlier = ret.period is not None and ret.period.end < period.start
@@ -354,8 +373,9 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
 
     One usable return counts per service area (the newest; the others are superseded); a
     file whose name names another service than its Service area cell never supersedes that
-    service's own return, whose name and cell agree (`name_disagrees`). In
-    it, a row naming no action in the plan is not used; nor is a row for an action another
+    service's own return, whose name and cell agree (`name_disagrees`). In it, a row naming
+    no action in the plan is not used (an Action ID typed with a comma for a dot, "B4,3", is
+    read as the one action it can mean, `Plan.meant_by`); nor is a row for an action another
     service leads (a service never speaks for another; an action with no lead named takes
     any service's row); a second row from one service for the same action and milestone is
     not used (the first one counts). A file whose words nearly all repeat what its service
@@ -364,9 +384,11 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
     """
     returns = tuple(returns)
     service = lambda name: service_key(plan_service(plan, name))  # noqa: E731
+    read = {id(r): _as_planned(plan, r) for r in returns if r.usable}
     old = {id(r) for r in returns
            if r.usable and last is not None
-           and _repeats_last_period(r, last.updates_of(service(r.service_area)), period)}
+           and _repeats_last_period(r, tuple(row for row, _ in read[id(r)]),
+                                    last.updates_of(service(r.service_area)), period)}
     doubtful = {id(r) for r in returns if r.usable and name_disagrees(plan, r)}
     chosen = choose_returns([r for r in returns if id(r) not in old], period, service,
                             lambda r: id(r) not in doubtful)
@@ -382,7 +404,7 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
         if not ret.usable:
             continue
         who = service(ret.service_area)
-        for row in ret.rows:
+        for row, meant in read[id(ret)]:
             fate = _first_fate(plan, ret, row, id(ret) in used, id(ret) in old,
                                id(ret) in misnamed)
             first, first_file = None, ""
@@ -394,7 +416,7 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
                     first_file = first_ret.file
                 else:
                     firsts[key] = (ret, row)
-            fates.append(RowFate(ret, row, fate, first, first_file))
+            fates.append(RowFate(ret, row, fate, first, first_file, meant))
     return PeriodUpdates(period, plan, returns, chosen, tuple(fates), last)
 
 

@@ -17,10 +17,11 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def and_list(parts: list[str] | tuple[str, ...]) -> str:
-    """Join words as a sentence lists them: "a", "a and b", "a, b and c" ("" for none)."""
+def and_list(parts: list[str] | tuple[str, ...], conjunction: str = "and") -> str:
+    """Join words as a sentence lists them: "a", "a and b", "a, b and c" ("" for none);
+    "a, b or c" with the `conjunction` "or"."""
     *most, last = parts or [""]
-    return f"{', '.join(most)} and {last}" if most else last
+    return f"{', '.join(most)} {conjunction} {last}" if most else last
 
 
 def possessive(name: str) -> str:

@@ -100,4 +100,4 @@ def test_a_workbook_with_an_empty_date_completed_is_told_which_cell_to_fill(tmp_
     rows = [[ref, "", "", "On track", "Fine."] for ref in ("1.a", "1.b", "1.c")]
     assert _notes(_receipt(_xlsx(tmp_path, rows, fields))) == [
         "Date completed not given; write the day the return was completed in Return!B5, "
-        "as 31/03/2023 (day/month/year)"]
+        "as 30/09/2022 (day/month/year)"]  # the example is the period's last day

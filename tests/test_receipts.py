@@ -181,6 +181,16 @@ def test_a_receipt_says_which_report_leaves_an_action_out(tmp_path):
             "2022/23 Q2.") in text
 
 
+def test_a_receipt_says_which_report_leaves_out_an_action_whatever_its_reference(tmp_path):
+    # The row's key ("gb.1") is not the plan's reference ("GB1"): it is matched as a key.
+    plan = make_plan(make_action("1.a"), make_action("GB1", priority="G",
+                                                     cadence=Cadence.SIX_MONTHLY))
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."], ["gb1", "", "", "Green", "Ok."]])
+    text = receipt_text(build_receipt(ret, plan=plan))
+    assert ("- Return!A9: gb1: Used; a six-monthly action, so not in the quarterly report for "
+            "2022/23 Q2.") in text
+
+
 def test_without_a_plan_the_receipt_says_the_plan_checks_were_skipped(tmp_path):
     text = receipt_text(build_receipt(_read(tmp_path, [["9.z", "", "", "Green", "Fine."]]),
                                       plan=None))
@@ -298,3 +308,110 @@ def test_a_quarter_with_no_six_monthly_report_names_one_paper():
     [receipt] = list(check_period(PLAN, [ret], (), Period.parse("2022/23 Q3"),
                                   READ_NOW).receipts)
     assert [p.heading for p in receipt.papers] == ["The quarterly report for 2022/23 Q3"]
+
+
+COMMA_PLAN = make_plan(make_action("1.a"), make_action("B4.3", priority="B"),
+                       make_action("C2.1", priority="C"))
+
+
+def test_an_action_id_typed_with_a_comma_is_read_as_the_one_action_it_can_mean(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."],
+                           ["B4,3", "", "", "At risk", "Waiting on the contractor."]])
+    check = check_period(COMMA_PLAN, [ret], [], Q2, READ_NOW)
+    [receipt] = check.receipts
+    text = receipt_text(receipt)
+    assert "- Return!A9: B4,3: Used." in text
+    assert ("- Return!A9: 'B4,3' read as B4.3, the plan's only action it can mean: next time "
+            "write B4.3.") in text
+    assert "Accepted 2 rows on 2 actions (1.a, B4.3)." in text
+    assert not [f for f in check.findings if f.action_id == "B4.3"
+                and f.code in ("UNKNOWN_ACTION", "MISSING_UPDATE")]
+    [paper] = [p for p in check.papers if p.cadence is Cadence.QUARTERLY]
+    [progress] = [p for p in paper.merged.progress if p.action.id == "B4.3"]
+    assert progress.progress_update == "Waiting on the contractor."
+    # The rows of C2.1 and 1.a are untouched: a reference the plan holds is never re-read.
+    assert "'1.a' read as" not in text and "C2.1" in text
+
+
+def test_an_action_id_with_a_comma_that_could_be_several_actions_is_refused_naming_them(tmp_path):
+    plan = make_plan(make_action("1.a"), make_action("B4", priority="B"),
+                     make_action("B4.3", priority="B"), make_action("B43", priority="B"))
+    ret = _read(tmp_path, [["B4,3", "", "", "Green", "Fine."]])
+    receipt = build_receipt(ret, plan=plan)
+    text = receipt_text(receipt)
+    [line] = receipt.rows
+    assert not line.used and line.fate == "Not used: the action 'B4,3' could be B4.3, B43 or B4"
+    [problem] = [p for p in receipt.problems if p.code == "UNKNOWN_ACTION"]
+    assert problem.cell == "Return!A8"
+    assert problem.fix == "write the one you mean (B4.3, B43 or B4) as the return template gives it"
+    assert "'B4,3' read as" not in text
+
+
+def test_an_action_id_with_a_comma_whose_dot_reading_names_nothing_is_not_in_the_plan(tmp_path):
+    text = receipt_text(build_receipt(_read(tmp_path, [["1,a", "", "", "Green", "Fine."],
+                                                       ["B4,4", "", "", "Green", "Ok."]]),
+                                      plan=COMMA_PLAN))
+    assert "- Return!A8: 1,a: Used." in text and "'1,a' read as 1.a" in text
+    assert "- Return!A9: B4,4: Not used: the action 'B4,4' is not in the plan." in text
+
+
+def test_last_periods_row_typed_with_a_comma_is_the_same_action_for_a_stale_update(tmp_path):
+    ret = _read(tmp_path, [["B4.3", "", "", "Green", "Same words."]])
+    last = make_return("Regulatory Services", make_row("b.4,3", raw_action_id="B4,3",
+                                                       update="Same words."))
+    text = receipt_text(build_receipt(ret, previous=[last], plan=COMMA_PLAN))
+    assert "[STALE_UPDATE]" in text
+
+
+MILESTONE_PLAN = make_plan(make_action("1.a", milestones=("Consult", "Adopt", "Review")),
+                           make_action("1.b"))
+
+
+def test_a_row_with_an_update_but_no_status_beside_rows_that_give_one_is_named(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "Consult", "On track", "Consultation closed."],
+                           ["1.a", "", "Adopt", "", "Draft with the lawyers."],
+                           ["1.a", "", "Review", "", ""],  # says nothing: not a problem
+                           ["1.b", "", "", "Green", "Fine."]])
+    check = check_period(MILESTONE_PLAN, [ret], [], Q2, READ_NOW)
+    [receipt] = check.receipts
+    text = receipt_text(receipt)
+    [missing] = [f for f in check.findings if f.code == "MISSING_STATUS"]
+    assert missing.cell == "Return!D9"
+    assert ("- Return!D9: the row for 1.a (milestone 'Adopt') has a progress update but no "
+            "status, so 1.a's status was taken from its other rows only. [MISSING_STATUS]") in text
+    assert ("  What to do: Write one of Complete, On track, At risk, Off track, Not started in "
+            "Return!D9, this row's Status cell.") in text
+    # 1.a is reported (On track, from its other row): the paper does not call it unreported.
+    assert not missing.paper
+    assert all(not p.exceptions for p in receipt.papers)
+
+
+def test_a_row_with_a_status_that_is_not_one_beside_rows_that_give_one_is_named(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "Consult", "At risk", "Late."],
+                           ["1.a", "", "Adopt", "Purple", "Draft ready."],
+                           ["1.b", "", "", "Green", "Fine."]])
+    [missing] = [f for f in check_period(MILESTONE_PLAN, [ret], [], Q2, READ_NOW).findings
+                 if f.code == "MISSING_STATUS"]
+    assert missing.cell == "Return!D9" and missing.officer.startswith(
+        "the status 'Purple' on the row for 1.a (milestone 'Adopt') is not a status")
+
+
+def test_an_action_none_of_whose_rows_gives_a_status_is_told_once(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "Consult", "", "Consultation closed."],
+                           ["1.a", "", "Adopt", "", "Draft with the lawyers."],
+                           ["1.b", "", "", "", "Fine."]])
+    missing = [(f.action_id, f.cell, f.officer)
+               for f in check_period(MILESTONE_PLAN, [ret], [], Q2, READ_NOW).findings
+               if f.code == "MISSING_STATUS"]
+    assert missing == [("1.a", "Return!D8", "none of the 2 rows for 1.a gives a status"),
+                       ("1.b", "Return!D10", "the row for 1.b gives no status")]
+
+
+def test_what_to_write_for_a_date_gives_the_periods_last_day_as_the_example(tmp_path):
+    fields = (("Service area", "Regulatory Services"), ("Period", "2022/23 Q2"),
+              ("Approved by", "B. Manager"), ("Date completed", "sometime"))
+    text = receipt_text(build_receipt(_read(
+        tmp_path, [["1.a", "", "", "Green", "Fine.", "next year"]], fields=fields)))
+    assert "What to do: Write the day as 30/09/2022 (day/month/year)." in text
+    assert "What to do: Write the day the return was completed as 30/09/2022" in text
+    assert "31/03/2023" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import date
 
@@ -167,3 +168,18 @@ def test_the_reason_column_is_read_under_the_headings_officers_write(tmp_path, h
     assert ret.notes == ()
     assert ret.rows[0].status_reason == "Two volunteers left."
     assert ret.rows[0].reason_for_revised_date == "Venue closed"
+
+
+@pytest.mark.parametrize("period, day", [("2022/23 Q2", "30/09/2022"), ("2024/25 Q4", "31/03/2025"),
+                                         ("2025/26 Q3", "31/12/2025")])
+def test_the_templates_example_dates_are_the_last_day_of_its_period(period, day):
+    wb = _sheet(template_workbook("Regulatory Services", list(PLAN.actions[:2]),
+                                  Period.parse(period)))
+    text = " ".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
+    assert f"Dates: write them day first, such as {day}." in text
+    [dates] = [v for v in wb["Return"].data_validations.dataValidation if v.type == "date"]
+    assert dates.error == f"Enter a date such as {day}." and day in dates.prompt
+    assert "B5" in str(dates.sqref)  # Date completed shows the example too
+    # No other day is offered as an example anywhere in the workbook.
+    every = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value)
+    assert set(re.findall(r"\d\d/\d\d/\d{4}", every + dates.error + dates.prompt)) == {day}

@@ -110,7 +110,9 @@ MISSING_UPDATE = Code(
     "MISSING_UPDATE", M, "a covered action with no row (not reported, in the paper too), or "
     "an empty progress update", K.NOT_REPORTED)
 MISSING_STATUS = Code(
-    "MISSING_STATUS", M, "a row with no recognisable status (not reported, in the paper too)",
+    "MISSING_STATUS", M, "a row with no recognisable status: an action none of whose rows "
+    "gives one is not reported (in the paper too); a row with an update but no status, beside "
+    "rows of the action that give one, is told to the officer, naming its Status cell",
     K.NOT_REPORTED)
 MILESTONE_UNDEFINED = Code(
     "MILESTONE_UNDEFINED", M, "the plan gives actions no milestone, no due date and no "

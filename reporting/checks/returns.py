@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from reporting.cells import foreign_letters, parse_period
+from reporting.cells import example_day, foreign_letters, parse_period
 from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
@@ -22,7 +22,7 @@ from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_la
 from reporting.period import Period
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
-from reporting.wording import bounded, long_date, possessive, same_words
+from reporting.wording import and_list, bounded, long_date, possessive, same_words
 
 _STATUSES = ", ".join(STATUS_WORDS)
 
@@ -98,7 +98,8 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 f"{ret.file} gives its Date completed as '{ret.date_completed_text}', which "
                 "is not a date the report can read.",
                 f"the Date completed '{ret.date_completed_text}' is not a date",
-                "write the day the return was completed as 31/03/2023 (day/month/year)",
+                f"write the day the return was completed as {example_day(period)} "
+                "(day/month/year)",
                 "Date completed")
     used = {id(r) for r in updates.received.values()}
     old = {id(f.ret) for f in updates.fates if f.fate is Fate.OLD}
@@ -238,6 +239,8 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
     row's finding and the receipt's line for the row both give; "" for a row used."""
     row = fate.row
     ref = _reference(updates, row)
+    if fate.fate is Fate.UNKNOWN_ACTION and fate.meant:
+        return f"the action '{row.raw_action_id}' could be {and_list(fate.meant, 'or')}"
     if fate.fate is Fate.UNKNOWN_ACTION:
         foreign = ", ".join(f"'{char}' is a {script} letter"
                             for char, script in foreign_letters(row.raw_action_id))
@@ -280,12 +283,15 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
         ref = _reference(updates, row)
         if fate.fate is Fate.UNKNOWN_ACTION:
             shown = row.raw_action_id or "(blank)"
+            meant = and_list(fate.meant, "or")
             yield _row_finding(
                 updates, fate, codes.UNKNOWN_ACTION, "Action ID",
-                f"{file} has a row for action '{shown}', which is not in the plan; its update "
-                "was not used.",
+                f"{file} has a row for action '{shown}', which "
+                f"{f'could be {meant}' if meant else 'is not in the plan'}; its update was "
+                "not used.",
                 f"{why_not_used(updates, fate)}, so this row was not used",
-                "check the action ID against the return template")
+                f"write the one you mean ({meant}) as the return template gives it" if meant
+                else "check the action ID against the return template")
         elif fate.fate is Fate.NOT_LEAD:
             action = updates.plan.action(row.action_id)
             lead = action.lead_service_area
@@ -360,7 +366,7 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
                 f"The {column.lower()} '{typed}' given for {ref} is not a date the "
                 f"report can read: {kept}.",
                 f"the {column.lower()} '{typed}' is not a date, so {kept}",
-                "write the day as 31/03/2023 (day/month/year)")
+                f"write the day as {example_day(updates.period)} (day/month/year)")
     if row.forecast_text and row.forecast_status is None:
         yield _row_finding(
             updates, fate, codes.UNREADABLE_FORECAST, "Forecast year-end status",
@@ -395,6 +401,29 @@ def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate]) -> Findi
                                                   "no status")
 
 
+def _row_without_status(updates: PeriodUpdates, name: str, fate: RowFate) -> Finding | None:
+    """MISSING_STATUS for one row of an action whose other rows give a status: the row says
+    something (an update, a status that is not one, a cell holding an error) but gives no
+    status, so the action's status comes from its other rows only. The action is reported,
+    so the paper is not told; None for a row that gives a status, or says nothing."""
+    row = fate.row
+    if row.status is not None or not (row.progress_update or row.status_text
+                                      or "Status" in row.unshown):
+        return None
+    which = f"the row for {name}" + (f" (milestone '{row.milestone}')" if row.milestone else "")
+    if row.status_text:
+        lacks = f"the status '{row.status_text}' on {which} is not a status the report uses"
+    elif "Status" in row.unshown:
+        lacks = f"the Status cell of {which} holds {row.unshown['Status']}, not a status"
+    else:
+        lacks = f"{which} has a progress update but no status"
+    taken = f"{possessive(name)} status was taken from its other rows only"
+    return _row_finding(
+        updates, fate, codes.MISSING_STATUS, "Status",
+        f"{lacks[0].upper()}{lacks[1:]}; {taken}.", f"{lacks}, so {taken}",
+        f"write one of {_STATUSES} in {row.where('Status')}, this row's Status cell")
+
+
 def _used_rows(updates: PeriodUpdates, previous: list[Return],
                intake: IntakeSettings) -> Iterator[Finding]:
     """Findings about what the used rows say: status, update, dates, wording."""
@@ -404,6 +433,8 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
         first = fates[0]
         if name and not any(f.row.status for f in fates):
             yield _no_status(updates, name, fates)
+        elif name:  # the action has a status: a row beside it giving none is said on its own
+            yield from filter(None, (_row_without_status(updates, name, f) for f in fates))
         if name and not any(f.row.progress_update for f in fates):
             held = next((f for f in fates if "Progress update" in f.row.unshown), None)
             said = _rows_lack(name, len(fates), "has", "a progress update", "no progress update")

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from reporting.cadence import Cadence, cadences_covered
+from reporting.cells import example_day
 from reporting.intake.files import column_letter
 from reporting.intake.folder import read_returns
 from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
@@ -173,7 +174,8 @@ def template_workbook(service_area: str, actions: list[Action], period: Period,
     dates = DataValidation(
         type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
         allow_blank=True, showErrorMessage=True, errorTitle="Date",
-        error="Enter a date such as 31/03/2023.")
+        error=f"Enter a date such as {example_day(period)}.", showInputMessage=True,
+        promptTitle="Date", prompt=f"A day, written such as {example_day(period)}")
     for heading in DATE_COLUMNS:
         dates.add(f"{columns[heading]}{HEADER_ROW + 1}:{columns[heading]}{last}")
     dates.add("B5")
@@ -207,7 +209,7 @@ def _instructions(ws, service_area: str, period: Period, deadline: date) -> None
          "they cannot be changed here.", False),
         ("Keep each progress update short (150 words or fewer): it goes into the committee "
          "papers as written.", False),
-        ("Dates: write them day first, such as 31/03/2023.", False),
+        (f"Dates: write them day first, such as {example_day(period)}.", False),
         ("", False),
         ("What each status means", True),
     ]

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from reporting.cadence import Cadence
-from reporting.cells import normalise_action_id
+from reporting.cells import comma_readings, normalise_action_id
 from reporting.errors import ReportingError
 from reporting.period import Period
 from reporting.plan.timing import is_ongoing
@@ -164,6 +164,19 @@ class Plan:
     def action(self, reference: str) -> Action | None:
         """Give the action a reference names, as the council wrote it or as an officer retyped it."""
         return self._by_key.get(normalise_action_id(reference))
+
+    def meant_by(self, reference: str) -> tuple[Action, ...]:
+        """Give the actions an officer's reference may mean: the one it names; else, for one
+        typed with a comma ("B4,3"), each action its readings name (`cells.comma_readings`),
+        when the comma read as a dot names one (one found is the action meant; several, the
+        candidates to choose from); else none."""
+        named = self.action(reference)
+        if named is not None:
+            return (named,)
+        readings = [self.action(text) for text in comma_readings(reference)]
+        if not readings or readings[0] is None:
+            return ()
+        return tuple({a.key: a for a in readings if a is not None}.values())
 
     def priority(self, key: str) -> Priority:
         return next(p for p in self.priorities if p.key == key)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from reporting.cadence import REPORT_CADENCES, Cadence, CadenceError, cadences_covered
 from reporting.checks import Finding, codes
+from reporting.cells import example_day
 from reporting.checks.returns import from_csv, service_name, why_not_used
 from reporting.intake.returns import Note, Return
 from reporting.merge import Fate, Merged, PeriodUpdates, RowFate
@@ -103,9 +104,9 @@ class Receipt:
 
 
 def _coverage(updates: PeriodUpdates, action_id: str) -> str:
-    """Say which of the period's reports leave an action out ("" when every one covers it)."""
-    action = next((a for a in updates.plan.actions if a.id == action_id), None) \
-        if updates.plan else None
+    """Say which of the period's reports leave an action out ("" when every one covers it);
+    `action_id` is the row's, the key it matched by ("gb.1" for GB1)."""
+    action = updates.plan.action(action_id) if updates.plan and action_id else None
     if action is None:
         return ""
     left_out = [report.value for report in reports_on(updates.period)
@@ -137,7 +138,7 @@ def _colour_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
     """Say, once a row, a status given by its colour ("Amber") and the paper's word it was
     read as: the paper never shows the colour, so the officer learns the word it shows."""
     notes = []
-    for row in ret.rows:
+    for row in (f.row for f in updates.fates_of(ret)):
         if row.combined_status or not named_by_colour(row.status_text):
             continue  # two statuses, or words read in part, the reading says itself
         action = updates.plan.action(row.action_id) if updates.plan and row.action_id else None
@@ -147,6 +148,15 @@ def _colour_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
                           f"{row.status.value}: next time write {row.status.value}, in words "
                           "rather than a colour"))
     return tuple(notes)
+
+
+def _reading_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
+    """Say, once a row, an Action ID read as the one plan action it can mean ("'B4,3' read
+    as B4.3"), and what to write instead."""
+    return tuple(Note(ret.file, f.row.where("Action ID"),
+                      f"'{f.row.raw_action_id}' read as {f.meant[0]}, the plan's only action "
+                      f"it can mean: next time write {f.meant[0]}")
+                 for f in updates.fates_of(ret) if len(f.meant) == 1)
 
 
 def _header_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
@@ -159,7 +169,7 @@ def _header_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
         ("Date completed", ret.date_completed or ret.date_completed_text)) if not given]
     if not missing or not ret.usable or ret.settling:
         return ()
-    example = {"Period": period, "Date completed": f"{updates.period.end:%d/%m/%Y}"}
+    example = {"Period": period, "Date completed": example_day(updates.period)}
     said = f"{' and '.join(missing)} not given"
     if "Period" in missing:
         said += f": the return was taken as {period}'s, the period it was sent for"
@@ -176,7 +186,8 @@ def _header_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
         what = period if name == "Period" else "the day the return was completed"
         how.append((f"write {what} in {where}" if where else
                     f"add '{name}' in column A above the table, with {what} beside it")
-                   + ("" if name == "Period" else ", as 31/03/2023 (day/month/year)"))
+                   + ("" if name == "Period" else
+                      f", as {example['Date completed']} (day/month/year)"))
     return (Note(ret.file, "", f"{said}; {'; '.join(how)}"),)
 
 
@@ -262,7 +273,9 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         # The references as the plan writes them ("GB1"), not the keys they matched by.
         plan = updates.plan
         ids = tuple(dict.fromkeys(
-            (plan.action(i).id if plan and plan.action(i) else i) for i in ret.action_ids))
+            (plan.action(r.action_id).id if plan and plan.action(r.action_id)
+             else r.raw_action_id or r.action_id)
+            for r in (f.row for f in fates) if r.action_id))
         read = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
                 + (f" ({', '.join(ids)})" if ids else ""))
         used = sum(f.used for f in fates)
@@ -295,7 +308,8 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         summary += (f" It has no row for {and_list(ids)}, which "
                     f"{service_name(updates, ret.service_area)} leads: "
                     f"the papers show {'it' if len(ids) == 1 else 'them'} as not reported.")
-    notes = ret.notes + _header_notes(ret, updates) + _colour_notes(ret, updates)
+    notes = ret.notes + _reading_notes(ret, updates) + _header_notes(ret, updates) + \
+        _colour_notes(ret, updates)
     return Receipt(ret.file, outcome, summary, details, problems, notes, ret.usable,
                    tuple(_row_line(updates, f) for f in fates),
                    plan_checked=updates.plan is not None,
