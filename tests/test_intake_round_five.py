@@ -67,6 +67,25 @@ def test_a_csv_line_wider_than_its_header_is_not_read_and_quoted_whole(tmp_path)
                    for f in checked.findings)
 
 
+def test_an_action_whose_only_line_was_not_read_is_said_to_be_so_not_to_have_no_row(tmp_path):
+    ret = read_return(_settled(tmp_path / "2022-23-Q2" / "communications.csv", SHIFTED))
+    assert ret.unread_lines == (("5.c", "line 2"),)
+
+    checked, receipts = _receipts(ret)
+    [missing] = {f for paper in checked.papers for f in paper.findings if f.action_id == "5.c"}
+    assert missing.code.name == "MISSING_UPDATE" and missing.cell == "line 2"
+    assert missing.paper == "not reported: Communications' return's row for it could not be read"
+    text = receipts["communications.csv"]
+    assert "line 2: the row for 5.c could not be read (see the note on line 2)" in text
+    assert "Its row for 5.c could not be read (see Notes)" in text
+    assert "no row for 5.c" not in text
+    # An action with no line at all is still said to have none.
+    other = read_return(_settled(tmp_path / "2022-23-Q2" / "communications.csv",
+                                 "Action ID,Status,Progress update\n5.b,On track,Ran.\n"))
+    _, receipts = _receipts(other)
+    assert "no row for 5.c" in receipts["communications.csv"]
+
+
 def test_a_semicolon_csv_with_a_stray_semicolon_names_the_semicolon(tmp_path):
     ret = read_return(_settled(
         tmp_path / "2022-23-Q2" / "communications.csv",

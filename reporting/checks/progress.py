@@ -76,13 +76,27 @@ def _missing(merged: Merged) -> Iterator[Finding]:
             continue
         for lead in p.action.leads:
             ret = merged.return_for(lead)
-            if ret is not None:  # without any return, NO_RETURN already names this action
+            if ret is None:  # without any return, NO_RETURN already names this action
+                continue
+            unread = [where for key, where in ret.unread_lines if key == p.action.key]
+            if unread:  # its line is there but could not be read (the note says why)
+                lines = " and ".join(unread)
                 yield Finding(
                     codes.MISSING_UPDATE, p.action.id, lead,
-                    f"{possessive(lead)} return has no row for {p.action.id}.",
-                    file=ret.file, officer=f"the return has no row for {p.action.id}",
-                    fix=f"add a row for {p.action.id} with its status and progress update",
-                    paper=f"not reported: {possessive(lead)} return has no row for it")
+                    f"{possessive(lead)} return's row for {p.action.id} ({lines}) could not "
+                    "be read.", file=ret.file, cell=unread[0],
+                    officer=f"the row for {p.action.id} could not be read (see the note on "
+                            f"{lines})",
+                    fix="correct that line as its note says and send the return again",
+                    paper=f"not reported: {possessive(lead)} return's row for it could not "
+                          "be read")
+                continue
+            yield Finding(
+                codes.MISSING_UPDATE, p.action.id, lead,
+                f"{possessive(lead)} return has no row for {p.action.id}.",
+                file=ret.file, officer=f"the return has no row for {p.action.id}",
+                fix=f"add a row for {p.action.id} with its status and progress update",
+                paper=f"not reported: {possessive(lead)} return has no row for it")
 
 
 def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:

@@ -204,6 +204,10 @@ class Return:
     # Where each header field's value sits: "Approved by" -> "Return!B4".
     field_cells: dict[str, str] = field(default_factory=dict, compare=False)
     settling: bool = False  # modified too recently: not read this run
+    # Lines of the table not read (wider than the header, or cut off), each as its Action ID
+    # read as a key ("1.a") and where it is ("line 7"): so that an action whose only line
+    # was not read is said to be so, not said to have no row.
+    unread_lines: tuple[tuple[str, str], ...] = ()
     # The bytes read, as read: what is archived with the papers ("" when nothing was read).
     content: bytes = field(default=b"", repr=False, compare=False)
 
@@ -316,8 +320,9 @@ def _table(
     merged=(), hidden=(), sheet: str = "", delimiter: str = "",
     unshown: dict[tuple[int, int], str] | None = None, period: Period | None = None,
     hidden_columns: tuple[int, ...] = (), cut_off: bool = False,
-) -> tuple[dict[str, object], dict[str, str], list[ReturnRow]]:
-    """Read header fields and rows from a grid of cell values.
+) -> tuple[dict[str, object], dict[str, str], list[ReturnRow], list[tuple[str, str]]]:
+    """Read header fields, rows and the lines not read (`Return.unread_lines`) from a grid
+    of cell values.
 
     `address(row_index, column_index)` names a cell for messages ("Return!D12", "line 5, column D");
     `sheet` is the sheet the grid is ("" for a CSV file, whose `delimiter` is named);
@@ -340,7 +345,7 @@ def _table(
             f"{HEADER_SEARCH_ROWS} {where}", fatal=True,
             fix="use the return template, whose table starts with Action ID, Status and "
                 "Progress update"))
-        return fields, cells, []
+        return fields, cells, [], []
     fields, field_cells = _fields_above(grid, header_at, address)
     columns = _columns(grid[header_at], header_at, address, hidden_columns, notes,
                        name_of_file)
@@ -350,7 +355,7 @@ def _table(
             name_of_file, address(header_at, None),
             f"the header row has no {', '.join(repr(m) for m in missing)} column", fatal=True,
             fix="add it (see the return template)"))
-        return fields, field_cells, []
+        return fields, field_cells, [], []
     _fill_merged(grid, merged, columns, header_at)
     period = period or parse_period(fields.get("Period"))
 
@@ -369,7 +374,7 @@ def _table(
         c = columns.get(name)
         return values[c] if c is not None and c < len(values) and name not in held else None
 
-    rows = []
+    rows, unread = [], []
     hidden_in_table = [r for r in hidden if header_at < r - 1 < len(grid)
                        and any(cell_text(v) for v in grid[r - 1])]
     if hidden_in_table:
@@ -387,10 +392,14 @@ def _table(
                               f"the file ends part way through this line ({len(values)} of "
                               f"{_width(grid[header_at])} cells), so it may have been cut off "
                               "while copying: the line was not read; send the file again whole"))
+            unread.append((normalise_action_id(cell_text(cell(values, "Action ID"))),
+                           address(r, None)))
             continue
         if delimiter and _width(values) > _width(grid[header_at]):
             notes.append(_wider_than_header(name_of_file, address, r, header_at, values,
                                             _width(grid[header_at]), delimiter))
+            unread.append((normalise_action_id(cell_text(cell(values, "Action ID"))),
+                           address(r, None)))
             continue
         cells = {name: address(r, c) for name, c in columns.items()}
         held = _unshown_cells(r, values, columns, unshown or {})
@@ -445,7 +454,7 @@ def _table(
             status_reason=cell_text(cell(values, "Why is it at risk or off track?")),
             unshown=held,
         ))
-    return fields, field_cells, rows
+    return fields, field_cells, rows, unread
 
 
 # How much of a line not read is quoted back on the receipt: each cell, and the line whole.
@@ -613,8 +622,8 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
     if _stamp(path) != before:
         return settling_return(path, 0, while_read=True)
     folder = _folder_period(path)
-    fields, field_cells, rows = _table(path, grid, address, problems, notes, merged, hidden,
-                                       sheet, "" if sheet else delimiter_of(data), unshown,
+    fields, field_cells, rows, unread = _table(path, grid, address, problems, notes, merged,
+                                               hidden, sheet, "" if sheet else delimiter_of(data), unshown,
                                        folder, hidden_columns, cut_off)
     completed = _header_dates(path, fields, field_cells, folder, notes)
     named = {name: _header_field(shown_name(path.name), name, fields, field_cells, notes)
@@ -632,6 +641,7 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
         problems=tuple(problems),
         notes=tuple(notes),
         field_cells=field_cells,
+        unread_lines=tuple(unread),
         content=data,
     )
 

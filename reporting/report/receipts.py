@@ -303,11 +303,16 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
             f"'{ret.date_completed_text}' (not a date)" if ret.date_completed_text else "")),
         ("Sheet", ret.sheet),
     ) if value)
-    if left_out:
-        ids = [f.action_id for f in left_out]
-        summary += (f" It has no row for {and_list(ids)}, which "
+    absent = [f.action_id for f in left_out if not f.cell]
+    unread = [f.action_id for f in left_out if f.cell]  # a line for it, not read
+    if absent:
+        summary += (f" It has no row for {and_list(absent)}, which "
                     f"{service_name(updates, ret.service_area)} leads: "
-                    f"the papers show {'it' if len(ids) == 1 else 'them'} as not reported.")
+                    f"the papers show {'it' if len(absent) == 1 else 'them'} as not reported.")
+    if unread:
+        summary += (f" Its {'row' if len(unread) == 1 else 'rows'} for {and_list(unread)} "
+                    f"could not be read (see Notes): the papers show "
+                    f"{'it' if len(unread) == 1 else 'them'} as not reported.")
     notes = ret.notes + _reading_notes(ret, updates) + _header_notes(ret, updates) + \
         _colour_notes(ret, updates)
     return Receipt(ret.file, outcome, summary, details, problems, notes, ret.usable,
