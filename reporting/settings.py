@@ -37,7 +37,7 @@ from reporting.cron import Cron
 from reporting.errors import ReportingError
 from reporting.period import Period, PeriodError
 from reporting.services import service_key
-from reporting.wording import LONG_UPDATE_CHARS, LONG_UPDATE_LINES, TextBounds
+from reporting.wording import LONG_UPDATE_CHARS, LONG_UPDATE_LINES, Grouping, TextBounds
 from reporting.working_days import NATIONS
 
 DEFAULT_CONFIG_NAME = "reporting.toml"
@@ -83,6 +83,17 @@ def _a_plan_start(text: str) -> str:
     except PeriodError:
         return "the plan's first quarter, such as \"2022/23 Q1\""
     return ""
+
+
+def _a_grouping(text: str) -> str:
+    """A setting's rule: a word or two for the plan's groups ("theme", "outcome area")."""
+    if re.fullmatch(r"[^\W\d_]+(?:[ '-][^\W\d_]+){0,3}", text):
+        return ""
+    return "a word or two the plan calls its groups, such as \"theme\" or \"outcome area\""
+
+
+def _a_plural(text: str) -> str:
+    return _a_grouping(text) if text else ""
 
 
 def _some_service(text: str) -> str:
@@ -349,6 +360,13 @@ class Settings:
     # The plan's first period ("2022/23 Q1"): "Year 1" in a By when is its financial year,
     # and periods before it are not reported on. "" when the plan does not say.
     plan_starts: str = _setting("", within="plan", key="starts", check=_a_plan_start)
+    # What the plan calls the groups its actions are under ("priority", "theme", "outcome",
+    # "ambition"): the paper's headings, columns and sentences name them so.
+    plan_grouping: str = _setting("priority", within="plan", key="grouping", check=_a_grouping)
+    # Its plural; "" (the default) is the grouping and "s", or "ies" for a "y" after a
+    # consonant ("priorities").
+    plan_grouping_plural: str = _setting("", within="plan", key="grouping_plural",
+                                         check=_a_plural)
     # Where an action with no lead goes: "every-service" (each service's return template)
     # or one service area's name.
     unled_actions: str = _setting("every-service", within="plan", check=_some_service)
@@ -397,6 +415,12 @@ class Settings:
             return None
         return Period.parse(f"{text} Q1" if re.fullmatch(r"\d{4}\s*/\s*\d{2,4}", text)
                             else text)
+
+    @property
+    def grouping(self) -> Grouping:
+        """What the plan calls its groups, singular and plural ([plan] grouping and
+        grouping_plural)."""
+        return Grouping.named(self.plan_grouping, self.plan_grouping_plural)
 
     @property
     def clearance_required(self) -> bool:

@@ -353,3 +353,29 @@ def test_the_bundled_settings_file_documents_every_setting_the_schema_declares()
     missing = [f"[{table}] {key}" for table, keys in SCHEMA.items() for key in keys or ("",)
                if (table, key) not in shown]
     assert missing == [], f"reporting.toml does not show (set or commented out): {missing}"
+
+
+# --- [plan] grouping: what the plan calls its groups (issue 20) ------------------------
+
+
+@pytest.mark.parametrize("lines, one, many", [
+    ("", "priority", "priorities"),
+    ('grouping = "theme"', "theme", "themes"),
+    ('grouping = "ambition"', "ambition", "ambitions"),
+    ('grouping = "strategy"', "strategy", "strategies"),
+    ('grouping = "outcome area"', "outcome area", "outcome areas"),
+    ('grouping = "way"', "way", "ways"),  # a vowel before the y: just "s"
+    ('grouping = "theme"\ngrouping_plural = "themata"', "theme", "themata"),
+])
+def test_the_plan_s_grouping_and_its_plural_are_read_the_setting_winning(tmp_path, lines, one,
+                                                                         many):
+    settings = load_settings(_write(tmp_path, MINIMAL + lines + "\n"))
+    assert (settings.grouping.one, settings.grouping.many) == (one, many)
+    assert settings.grouping.heading == one[0].upper() + one[1:]
+
+
+@pytest.mark.parametrize("value", ['""', '"theme 1"', '"themes; outcomes"'])
+def test_a_grouping_that_is_not_a_word_is_refused_naming_the_key(tmp_path, value):
+    with pytest.raises(ConfigError, match=r"\[plan\] grouping must be a word or two") as caught:
+        load_settings(_write(tmp_path, MINIMAL + f"grouping = {value}\n"))
+    assert str(tmp_path / "reporting.toml") in str(caught.value)

@@ -32,7 +32,8 @@ from reporting.report.words import (
     WORDS,
 )
 from reporting.status import Status, worse_of
-from reporting.wording import TextBounds, cut_words, long_date, plural, same_words
+from reporting.wording import PRIORITY, Grouping, TextBounds, cut_words, long_date, plural, \
+    same_words
 
 if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas nor the plan
     from reporting.merge import Merged, Progress
@@ -416,8 +417,8 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
 
 
 def appendix_sections(plan: Plan, merged: Merged, found: Mapping[str, Sequence[FlagLike]],
-                      before: PreviousPeriod | None,
-                      limit: TextBounds) -> tuple[PrioritySection, ...]:
+                      before: PreviousPeriod | None, limit: TextBounds,
+                      grouping: Grouping = PRIORITY) -> tuple[PrioritySection, ...]:
     """Give each priority with covered actions, in plan order, and its actions' entries;
     above FULL_PROMISE_UP_TO actions only the exceptions' rows give the plan's promise."""
     sections = []
@@ -438,6 +439,6 @@ def appendix_sections(plan: Plan, merged: Merged, found: Mapping[str, Sequence[F
             for p in merged.progress if p.action.priority == priority.key
         )
         if entries:
-            sections.append(PrioritySection(priority.heading, entries, quarters, forecasts,
+            sections.append(PrioritySection(priority.headed(grouping.heading), entries, quarters, forecasts,
                                             travel=before is not None))
     return tuple(sections)

@@ -8,7 +8,6 @@ from reporting.status import Status
 WORDS = {
     "contents": "Contents",
     "total": "Total",
-    "priority": "Priority",
     "no_exceptions": "No action is off track, at risk, overdue, slipped or unreported.",
     "no_milestone": "No milestone set in the plan.",
     # Appendix A's lines of what the plan promised (reporting.report.appendix).
