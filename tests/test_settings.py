@@ -379,3 +379,34 @@ def test_a_grouping_that_is_not_a_word_is_refused_naming_the_key(tmp_path, value
     with pytest.raises(ConfigError, match=r"\[plan\] grouping must be a word or two") as caught:
         load_settings(_write(tmp_path, MINIMAL + f"grouping = {value}\n"))
     assert str(tmp_path / "reporting.toml") in str(caught.value)
+
+
+# --- [plan] ends: the plan's last quarter (issue 20) --------------------------------------
+
+
+@pytest.mark.parametrize("lines, starts, ends", [
+    ("", None, None),
+    ('starts = "2022/23"\nends = "2023/24"', "2022/23 Q1", "2023/24 Q4"),
+    ('starts = "2022/23 Q2"\nends = "2024/25 Q2"', "2022/23 Q2", "2024/25 Q2"),
+    ('ends = "2022/2023"', None, "2022/23 Q4"),
+    ('starts = "2023/24 Q3"\nends = "2023/24 Q3"', "2023/24 Q3", "2023/24 Q3"),  # one quarter
+])
+def test_the_plan_s_start_and_end_are_read_the_same_way(tmp_path, lines, starts, ends):
+    settings = load_settings(_write(tmp_path, MINIMAL + lines + "\n"))
+    assert (getattr(settings.starts, "label", None), getattr(settings.ends, "label", None)) == \
+        (starts, ends)
+
+
+def test_a_plan_that_ends_before_it_starts_is_refused_in_one_line_naming_file_and_key(tmp_path):
+    path = _write(tmp_path, MINIMAL + 'starts = "2023/24 Q1"\nends = "2022/23"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    said = str(caught.value)
+    assert said.startswith(f"{path}: [plan] ends is 2022/23 Q4, before the plan starts")
+    assert "2023/24 Q1" in said and "\n" not in said
+
+
+def test_an_end_that_is_not_a_quarter_is_refused_naming_the_key(tmp_path):
+    with pytest.raises(ConfigError, match=r"\[plan\] ends must be the plan's last quarter, "
+                                          r"such as \"2023/24 Q4\", not 'next March'"):
+        load_settings(_write(tmp_path, MINIMAL + 'ends = "next March"\n'))
