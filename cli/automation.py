@@ -164,12 +164,12 @@ def schedule_command(args: argparse.Namespace) -> int:
         except ValueError:
             return fail(f"{args.start!r} is not a date or time: write it as 2023-01-15 or "
                         "2023-01-15T07:00")
-        _print_schedule(settings.schedule, start, args.count)
+        _print_schedule(settings.schedule, start, args.count, settings.ends)
     sys.stdout.flush()
     return 1 if left_out else 0
 
 
-def _print_schedule(schedule, start: datetime, count: int) -> None:
+def _print_schedule(schedule, start: datetime, count: int, plan_ends=None) -> None:
     from reporting.automation.schedule import (
         period_open_for_returns,
         planned_reminders,
@@ -188,7 +188,7 @@ def _print_schedule(schedule, start: datetime, count: int) -> None:
                                (Cadence.SIX_MONTHLY, schedule.six_monthly_cron)):
         print(f"\n{cadence.label} report  [{cron_text}]")
         for run in planned_report_runs(cadence, schedule.cron(cron_text), zone, start,
-                                       count, days, nation):
+                                       count, days, nation, plan_ends):
             note = f"  ({run.note})" if run.note else ""
             print(f"  {when(run.when)}  reports on {run.period.description}{note}")
     print(f"\nIntake check  [every {schedule.intake_check_minutes} minutes while a period "

@@ -21,6 +21,9 @@ PERIOD_PATTERN = re.compile(
     r"^\s*(?P<start>\d{4})\s*[/-]\s*(?P<end>\d{2}|\d{4})\s*[\s_-]?\s*(?P<kind>[QqHh])(?P<n>\d)\s*$"
 )
 
+# A financial year alone: "2022/23", "2022/2023".
+_FINANCIAL_YEAR = re.compile(r"\d{4}\s*/\s*\d{2,4}")
+
 
 class PeriodError(ReportingError, ValueError):
     """A period string that is not in one of the accepted forms."""
@@ -57,6 +60,18 @@ class Period:
                 f"{text!r} is not a financial year: {start} is followed by {expected_end}"
             )
         return cls(start, match["kind"].upper(), int(match["n"]))
+
+    @classmethod
+    def of_plan(cls, text: str, year_quarter: int = 1) -> Period | None:
+        """Give the quarter a plan's start or end names ("2022/23 Q2"), where a financial
+        year alone ("2022/23") is its `year_quarter` (Q1 for a start, Q4 for an end); None
+        for no words. Raises PeriodError for words that are not a period."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        if _FINANCIAL_YEAR.fullmatch(text):
+            text = f"{text} Q{year_quarter}"
+        return cls.parse(text)
 
     @classmethod
     def quarter_containing(cls, day: date) -> Period:

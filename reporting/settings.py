@@ -37,7 +37,7 @@ from reporting.cron import Cron
 from reporting.errors import ReportingError
 from reporting.period import Period, PeriodError
 from reporting.services import service_key
-from reporting.wording import LONG_UPDATE_CHARS, LONG_UPDATE_LINES, TextBounds
+from reporting.wording import LONG_UPDATE_CHARS, LONG_UPDATE_LINES, Grouping, TextBounds
 from reporting.working_days import NATIONS
 
 DEFAULT_CONFIG_NAME = "reporting.toml"
@@ -75,14 +75,27 @@ def _some_words(text: str) -> str:
     return "" if text else "a web address or words such as \"the council's website\""
 
 
-def _a_plan_start(text: str) -> str:
-    if not text or re.fullmatch(r"\d{4}\s*/\s*\d{2,4}", text.strip()):
+def _a_plan_quarter(which: str, example: str) -> Callable[[str], str]:
+    """A setting's rule: "" or the plan's `which` ("first", "last") quarter, read as
+    `Period.of_plan` reads it ([plan] starts, [plan] ends)."""
+    def check(text: str) -> str:
+        try:
+            Period.of_plan(text)
+        except PeriodError:
+            return f"the plan's {which} quarter, such as \"{example}\""
         return ""
-    try:
-        Period.parse(text)
-    except PeriodError:
-        return "the plan's first quarter, such as \"2022/23 Q1\""
-    return ""
+    return check
+
+
+def _a_grouping(text: str) -> str:
+    """A setting's rule: a word or two for the plan's groups ("theme", "outcome area")."""
+    if re.fullmatch(r"[^\W\d_]+(?:[ '-][^\W\d_]+){0,3}", text):
+        return ""
+    return "a word or two the plan calls its groups, such as \"theme\" or \"outcome area\""
+
+
+def _a_plural(text: str) -> str:
+    return _a_grouping(text) if text else ""
 
 
 def _some_service(text: str) -> str:
@@ -348,7 +361,20 @@ class Settings:
     default_cadence: Cadence = _setting(Cadence.QUARTERLY, within="plan")
     # The plan's first period ("2022/23 Q1"): "Year 1" in a By when is its financial year,
     # and periods before it are not reported on. "" when the plan does not say.
-    plan_starts: str = _setting("", within="plan", key="starts", check=_a_plan_start)
+    plan_starts: str = _setting("", within="plan", key="starts",
+                                check=_a_plan_quarter("first", "2022/23 Q1"))
+    # The plan's last period ("2023/24 Q4"; a financial year alone is its Q4): a scheduled
+    # run on a period after it is marked, for the plan to be rolled over first. "" when the
+    # plan does not say.
+    plan_ends: str = _setting("", within="plan", key="ends",
+                              check=_a_plan_quarter("last", "2023/24 Q4"))
+    # What the plan calls the groups its actions are under ("priority", "theme", "outcome",
+    # "ambition"): the paper's headings, columns and sentences name them so.
+    plan_grouping: str = _setting("priority", within="plan", key="grouping", check=_a_grouping)
+    # Its plural; "" (the default) is the grouping and "s", or "ies" for a "y" after a
+    # consonant ("priorities").
+    plan_grouping_plural: str = _setting("", within="plan", key="grouping_plural",
+                                         check=_a_plural)
     # Where an action with no lead goes: "every-service" (each service's return template)
     # or one service area's name.
     unled_actions: str = _setting("every-service", within="plan", check=_some_service)
@@ -392,11 +418,18 @@ class Settings:
     @property
     def starts(self) -> Period | None:
         """The plan's first period, `[plan] starts` ("2022/23" is its Q1), or None."""
-        text = self.plan_starts.strip()
-        if not text:
-            return None
-        return Period.parse(f"{text} Q1" if re.fullmatch(r"\d{4}\s*/\s*\d{2,4}", text)
-                            else text)
+        return Period.of_plan(self.plan_starts, 1)
+
+    @property
+    def ends(self) -> Period | None:
+        """The plan's last period, `[plan] ends` ("2023/24" is its Q4), or None."""
+        return Period.of_plan(self.plan_ends, 4)
+
+    @property
+    def grouping(self) -> Grouping:
+        """What the plan calls its groups, singular and plural ([plan] grouping and
+        grouping_plural)."""
+        return Grouping.named(self.plan_grouping, self.plan_grouping_plural)
 
     @property
     def clearance_required(self) -> bool:
@@ -702,7 +735,17 @@ def _read_settings(data: dict, path: Path) -> Settings:
         if is_dataclass(value):
             found[name] = replace(value, **{f.name: getattr(found[_rule(f)["same_as"]], f.name)
                                             for f in fields(value) if "same_as" in _rule(f)})
-    return Settings(**found, source=path.resolve())
+    return _in_order(Settings(**found, source=path.resolve()), top)
+
+
+def _in_order(settings: Settings, top: _At) -> Settings:
+    """Give `settings`, refusing a plan that ends before it starts."""
+    starts, ends = settings.starts, settings.ends
+    if starts and ends and ends.end < starts.start:
+        raise top.of("plan").inner().of("ends").error(
+            f"is {ends.label}, before the plan starts ([plan] starts, {starts.label}): give "
+            "the plan's last quarter, on or after its first")
+    return settings
 
 
 def declared_settings() -> dict[str, tuple[str, ...]]:

@@ -29,6 +29,51 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def plural_of(noun: str) -> str:
+    """Give a noun's plural by the common English rule: "theme" -> "themes", "priority" ->
+    "priorities" (a consonant and y: ies), "box" -> "boxes"; a council's own plural is a
+    setting, not guessed harder here."""
+    if re.search(r"[^aeiou]y$", noun, flags=re.I):
+        return noun[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", noun, flags=re.I):
+        return noun + "es"
+    return noun + "s"
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """What a plan calls the groups its actions sit under ("priority", "theme", "outcome",
+    "ambition"), as `[plan] grouping` and `grouping_plural` say: lower case as written, and
+    capitalised where a heading or a sentence starts with it."""
+
+    one: str = "priority"
+    many: str = "priorities"
+
+    @classmethod
+    def named(cls, one: str, many: str = "") -> "Grouping":
+        """Give the grouping called `one`, its plural `many` or else `plural_of(one)`."""
+        one = one.strip() or cls.one
+        return cls(one, many.strip() or plural_of(one))
+
+    @property
+    def heading(self) -> str:
+        """The word as a column or a heading starts with it: "Priority", "Theme"."""
+        return self.one[:1].upper() + self.one[1:]
+
+    @property
+    def headings(self) -> str:
+        return self.many[:1].upper() + self.many[1:]
+
+    def fill(self, text: str) -> str:
+        """Give `text` with {grouping}, {groupings}, {Grouping} and {Groupings} in its words."""
+        return (text.replace("{grouping}", self.one).replace("{groupings}", self.many)
+                .replace("{Grouping}", self.heading).replace("{Groupings}", self.headings))
+
+
+# The grouping a plan has when its settings name none.
+PRIORITY = Grouping()
+
+
 # Characters an officer cannot see, or that act on the screen instead of showing: C0 and C1
 # controls (NUL, BEL, ESC and the rest, but not tab or line break), DEL, and Unicode's
 # format characters (zero-width spaces and joiners, soft hyphens, byte-order marks,

@@ -148,3 +148,74 @@ def test_where_the_plan_is_published_is_a_setting_of_the_plan(tmp_path: Path):
     path.write_text(MINIMAL + 'published_at = ""\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[plan\] published_at must be a web address"):
         load_settings(path)
+
+
+# --- a milestone's own words for when (issue 20) ----------------------------------------
+
+
+def _promise_cell(*milestones, rows=()):
+    action = make_action("1.a", milestones=milestones)
+    model = prepare(make_plan(action), [make_return("Regulatory Services", *rows)]).model
+    return _rows(model)["1.a"]["Target, milestones and update"]
+
+
+def test_a_milestone_with_date_words_but_no_day_shows_the_words_not_undated():
+    cell = _promise_cell(Milestone("Review the scheme", due_text="Year 2"),
+                         rows=[make_row("1.a", "On track", "Going well.")])
+    assert "Milestone: Review the scheme: On track (Year 2)." in cell
+    assert "undated" not in cell
+
+
+def test_milestones_each_show_their_own_words_and_a_truly_undated_one_stays_undated():
+    cell = _promise_cell(Milestone("Hold drop-in sessions", due_text="Ongoing"),
+                         Milestone("Open the hub", due_text="Autumn term"),
+                         Milestone("Report to Cabinet"),
+                         rows=[make_row("1.a", "At risk", "Late.", milestone="Open the hub"),
+                               make_row("1.a", "On track", "Fine.",
+                                        milestone="Hold drop-in sessions")])
+    assert ("Milestones: Hold drop-in sessions: On track (Ongoing); Open the hub: At risk "
+            "(Autumn term); Report to Cabinet: Not reported (undated)") in cell
+    assert "Milestones (undated)" not in cell
+
+
+def test_milestones_sharing_a_status_keep_their_words_and_words_already_said_are_not_repeated():
+    cell = _promise_cell(Milestone("Consult residents in Year 1", due_text="Year 1"),
+                         Milestone("Adopt the policy", due_text="Year 3"))
+    assert ("Milestones, each Not reported: Consult residents in Year 1; Adopt the policy "
+            "(Year 3)") in cell
+
+
+def test_an_undated_milestone_beside_a_dated_one_shows_its_words():
+    from datetime import date
+
+    cell = _promise_cell(Milestone("Stalls built", date(2022, 12, 31)),
+                         Milestone("Market open", due_text="Ongoing"),
+                         Milestone("Evaluate"),
+                         rows=[make_row("1.a", "On track", "Building.", milestone="Stalls built")])
+    assert "Market open: Not reported (Ongoing)" in cell
+    assert "Evaluate: Not reported (undated)" in cell
+
+
+def test_the_plan_workbook_keeps_a_milestone_s_date_words_and_the_paper_shows_them(tmp_path):
+    from openpyxl import load_workbook
+
+    from conftest import BUNDLED_PLAN
+    from reporting.plan import read_plan_workbook
+
+    workbook = load_workbook(BUNDLED_PLAN)
+    sheet = workbook["Milestones"]
+    sheet.cell(row=1, column=3, value="Due date")
+    sheet.cell(row=2, column=3, value="Year 2")  # 1.a: no [plan] starts, so no day
+    sheet.cell(row=3, column=3, value="Ongoing")  # 1.b's first milestone
+    path = tmp_path / "plan.xlsx"
+    workbook.save(path)
+    plan, problems = read_plan_workbook(path)
+    assert plan is not None, [str(p) for p in problems]
+    assert [(m.due_date, m.due) for m in plan.action("1.a").milestones[:1]] == [(None, "Year 2")]
+    assert plan.action("1.b").milestones[0].due == "Ongoing"
+    # "Year 2" with no start is for a person to look at; "Ongoing" is a plan's word for when.
+    said = [str(p) for p in problems if "Milestones" in str(p)]
+    assert len(said) == 1 and "'Year 2'" in said[0] and "[plan] starts" in said[0], said
+    model = prepare(plan, []).model
+    assert "(Year 2)" in _rows(model)["1.a"]["Target, milestones and update"]
+    assert "(Ongoing)" in _rows(model)["1.b"]["Target, milestones and update"]

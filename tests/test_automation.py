@@ -390,3 +390,42 @@ def test_the_local_prefect_server_outlives_a_units_stop_until_it_is_stopped(tmp_
         assert server.process.poll() is None and answers_health(url)
     assert server.process.returncode == 0  # a clean stop on SIGINT
     assert not answers_health(url)
+
+
+# -- a plan's end: [plan] ends (issue 20) ------------------------------------------------
+
+def test_schedule_marks_each_run_on_a_period_after_the_plan_ends(tmp_path, capsys):
+    text = (ROOT / "reporting.toml").read_text(encoding="utf-8")
+    assert '# ends = "2023/24 Q4"' in text
+    config = tmp_path / "reporting.toml"
+    config.write_text(text.replace('# ends = "2023/24 Q4"', 'ends = "2022/23"'),
+                      encoding="utf-8")
+    assert _main(["--config", str(config), "schedule", "--from", "2022-12-01",
+                  "--count", "3"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "reports on" in line]
+    mark = "(after the plan ends (2022/23 Q4): roll the plan over first)"
+    marked = {line.split("reports on ")[1].split(" (")[0]: mark in line for line in lines}
+    assert marked == {"2022/23 Q3": False, "2022/23 Q4": False, "2023/24 Q1": True,
+                      "2022/23 H2": False, "2023/24 H1": True, "2023/24 H2": True}, lines
+
+
+def test_a_planned_run_is_marked_only_when_its_whole_period_is_after_the_plan():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reporting.automation.schedule import planned_report_runs
+    from reporting.cadence import Cadence
+    from reporting.cron import Cron
+    from reporting.period import Period
+
+    london = ZoneInfo("Europe/London")
+    cron = Cron.parse("0 7 19-25 4,10 TUE", day_or=False)
+    runs = planned_report_runs(Cadence.SIX_MONTHLY, cron, london,
+                               datetime(2023, 1, 1, tzinfo=london), 3, 10,
+                               plan_ends=Period.parse("2023/24 Q1"))
+    # H1 2023/24 holds the plan's last quarter: its paper is still the plan's.
+    assert [(r.period.label, "roll the plan over" in r.note) for r in runs] == [
+        ("2022/23 H2", False), ("2023/24 H1", False), ("2023/24 H2", True)]
+    unbounded = planned_report_runs(Cadence.SIX_MONTHLY, cron, london,
+                                    datetime(2023, 1, 1, tzinfo=london), 3, 10)
+    assert not any("plan" in r.note for r in unbounded)

@@ -529,3 +529,34 @@ def test_a_council_s_longer_references_keep_clear_of_the_action_s_words():
     assert "EC6.1" in text
     # Laid over the next column, a reference reads as one word with the action's.
     assert not re.search(r"EC6\.\d[A-Za-z]", text)
+
+
+# --- the plan's own word for its groups (issue 20) --------------------------------------
+
+
+def themed_report():
+    """The paper of a plan whose groups are themes ([plan] grouping = "theme")."""
+    from conftest import make_action, make_plan, make_return, make_row, make_settings, prepare
+
+    from reporting.plan import Priority
+
+    plan = dataclasses.replace(make_plan(make_action("1.a"), make_action("2.a")),
+                               priorities=(Priority("1", "Greener"), Priority("2", "Fairer")))
+    returns = [make_return("Regulatory Services", make_row("1.a", "At risk"),
+                           make_row("2.a", "On track"))]
+    return prepare(plan, returns, settings=make_settings(plan_grouping="theme")).model
+
+
+def test_a_plan_grouped_by_theme_is_headed_by_theme_in_the_html():
+    model = themed_report()
+    page = render_html(model)
+    by_group = model.tables["by_priority"]
+    assert by_group.caption == "Actions by theme and status"
+    assert by_group.columns[0].heading == "Theme"
+    assert "Actions by theme and status" in page and ">Theme<" in page
+    assert "Theme 1: Greener" in page and "Theme 2: Fairer" in page
+    assert "grouped by theme" in page and "under 2 themes" in page
+    # The words a reader sees, not the class names or the style sheet's comments.
+    shown = re.sub(r"<[^>]*>", " ", re.sub(r"<style.*?</style>", "", page, flags=re.S))
+    assert not re.search(r"priorit", shown, flags=re.I), \
+        re.findall(r".{0,40}priorit.{0,40}", shown, flags=re.I)

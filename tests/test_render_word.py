@@ -440,3 +440,15 @@ def test_the_totals_are_the_last_row_once_and_marked_as_the_total_row(
     # A table with no totals has no total row.
     returns = document.tables[list(model.tables_in_order).index(model.tables["returns"])]
     assert returns._tbl.tblPr.find(qn("w:tblLook")).get(qn("w:lastRow")) == "0"
+
+
+def test_a_plan_grouped_by_theme_is_headed_by_theme_in_the_word_paper() -> None:
+    """[plan] grouping = "theme": Word's table, column, group rows and contents say theme."""
+    from test_render_html import themed_report
+
+    document = docx.Document(io.BytesIO(render_docx(themed_report())))
+    text = _all_text(document)
+    assert "Actions by theme and status" in text
+    assert "Theme" in [table.rows[0].cells[0].text for table in document.tables]
+    assert "Theme 1: Greener" in _cell_texts(document)
+    assert "riorit" not in text.lower()

@@ -353,3 +353,60 @@ def test_the_bundled_settings_file_documents_every_setting_the_schema_declares()
     missing = [f"[{table}] {key}" for table, keys in SCHEMA.items() for key in keys or ("",)
                if (table, key) not in shown]
     assert missing == [], f"reporting.toml does not show (set or commented out): {missing}"
+
+
+# --- [plan] grouping: what the plan calls its groups (issue 20) ------------------------
+
+
+@pytest.mark.parametrize("lines, one, many", [
+    ("", "priority", "priorities"),
+    ('grouping = "theme"', "theme", "themes"),
+    ('grouping = "ambition"', "ambition", "ambitions"),
+    ('grouping = "strategy"', "strategy", "strategies"),
+    ('grouping = "outcome area"', "outcome area", "outcome areas"),
+    ('grouping = "way"', "way", "ways"),  # a vowel before the y: just "s"
+    ('grouping = "theme"\ngrouping_plural = "themata"', "theme", "themata"),
+])
+def test_the_plan_s_grouping_and_its_plural_are_read_the_setting_winning(tmp_path, lines, one,
+                                                                         many):
+    settings = load_settings(_write(tmp_path, MINIMAL + lines + "\n"))
+    assert (settings.grouping.one, settings.grouping.many) == (one, many)
+    assert settings.grouping.heading == one[0].upper() + one[1:]
+
+
+@pytest.mark.parametrize("value", ['""', '"theme 1"', '"themes; outcomes"'])
+def test_a_grouping_that_is_not_a_word_is_refused_naming_the_key(tmp_path, value):
+    with pytest.raises(ConfigError, match=r"\[plan\] grouping must be a word or two") as caught:
+        load_settings(_write(tmp_path, MINIMAL + f"grouping = {value}\n"))
+    assert str(tmp_path / "reporting.toml") in str(caught.value)
+
+
+# --- [plan] ends: the plan's last quarter (issue 20) --------------------------------------
+
+
+@pytest.mark.parametrize("lines, starts, ends", [
+    ("", None, None),
+    ('starts = "2022/23"\nends = "2023/24"', "2022/23 Q1", "2023/24 Q4"),
+    ('starts = "2022/23 Q2"\nends = "2024/25 Q2"', "2022/23 Q2", "2024/25 Q2"),
+    ('ends = "2022/2023"', None, "2022/23 Q4"),
+    ('starts = "2023/24 Q3"\nends = "2023/24 Q3"', "2023/24 Q3", "2023/24 Q3"),  # one quarter
+])
+def test_the_plan_s_start_and_end_are_read_the_same_way(tmp_path, lines, starts, ends):
+    settings = load_settings(_write(tmp_path, MINIMAL + lines + "\n"))
+    assert (getattr(settings.starts, "label", None), getattr(settings.ends, "label", None)) == \
+        (starts, ends)
+
+
+def test_a_plan_that_ends_before_it_starts_is_refused_in_one_line_naming_file_and_key(tmp_path):
+    path = _write(tmp_path, MINIMAL + 'starts = "2023/24 Q1"\nends = "2022/23"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    said = str(caught.value)
+    assert said.startswith(f"{path}: [plan] ends is 2022/23 Q4, before the plan starts")
+    assert "2023/24 Q1" in said and "\n" not in said
+
+
+def test_an_end_that_is_not_a_quarter_is_refused_naming_the_key(tmp_path):
+    with pytest.raises(ConfigError, match=r"\[plan\] ends must be the plan's last quarter, "
+                                          r"such as \"2023/24 Q4\", not 'next March'"):
+        load_settings(_write(tmp_path, MINIMAL + 'ends = "next March"\n'))

@@ -108,10 +108,21 @@ class PlannedRun:
     note: str = ""
 
 
+def after_the_plan(period: Period, ends: Period | None) -> str:
+    """Say that `period` begins after the plan's last quarter, `ends` ([plan] ends), so its
+    run needs next year's plan; "" when it does not, or the plan names no end."""
+    if ends is None or period.start <= ends.end:
+        return ""
+    return f"after the plan ends ({ends.label}): roll the plan over first"
+
+
 def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: datetime,
                         count: int, deadline_working_days: int,
-                        nation: str = DEFAULT_NATION) -> list[PlannedRun]:
-    """Give the next `count` report runs for `cadence`, each with the period it reports on."""
+                        nation: str = DEFAULT_NATION,
+                        plan_ends: Period | None = None) -> list[PlannedRun]:
+    """Give the next `count` report runs for `cadence`, each with the period it reports on
+    and what a person should know of it (a run before the returns deadline, on a day nobody
+    is in, on a period after the plan ends)."""
     runs = []
     for when in cron.next_runs(after, zone, count):
         period = period_reported_on(cadence, when, zone)
@@ -125,6 +136,7 @@ def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: dat
         if not is_working_day(when.date(), nation):
             note = "; ".join(filter(None, [note, "not a working day: nobody is in to clear "
                                            "or send the paper"]))
+        note = "; ".join(filter(None, [note, after_the_plan(shown, plan_ends)]))
         runs.append(PlannedRun(f"{cadence.value}-report", when, shown, note))
     return runs
 

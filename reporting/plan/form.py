@@ -65,7 +65,8 @@ COLUMNS: dict[tuple[str, str], str] = {
     ("Milestones", "Milestone"): "The milestone, one per row. Each is its own row in the "
                                  "return templates.",
     ("Milestones", "Due date"): "Optional: the milestone's own due date (a date or a span "
-                                "such as Autumn 2025).",
+                                "such as Autumn 2025), or the plan's words for when (Ongoing, "
+                                "Year 2), which the paper shows as written.",
     ("Milestones", "Lead service area"): "Optional: the service that reports this milestone, "
                                          "when it is not the action's lead.",
     ("Plan start", "Starts"): "The plan's first quarter (2022/23 Q1; a financial year, 2022/23, "

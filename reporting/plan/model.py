@@ -30,8 +30,13 @@ class Priority:
 
     @property
     def heading(self) -> str:
+        return self.headed("Priority")
+
+    def headed(self, word: str) -> str:
+        """Give the heading the paper prints: "Theme 1: Greener" (`word` is what the plan
+        calls its groups) for a numbered one, else its title or name alone."""
         if self.title and self.key.isdigit():
-            return f"Priority {self.key}: {self.title}"
+            return f"{word} {self.key}: {self.title}"
         return self.title or self.key
 
 

@@ -49,12 +49,7 @@ def plan_year_end(starts: Period, year: int) -> date:
 def plan_start(text: str) -> Period | None:
     """Give the period a plan's start names ("2022/23 Q1"); None for none; raises
     PeriodError for words that are not a period."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{4}\s*/\s*\d{2,4}", text):  # a financial year starts in its Q1
-        text = f"{text} Q1"
-    return Period.parse(text)
+    return Period.of_plan(text, 1)  # a financial year starts in its Q1
 
 
 __all__ = ["PeriodError", "is_ongoing", "plan_start", "plan_year_end", "relative_year"]

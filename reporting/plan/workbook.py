@@ -231,7 +231,7 @@ def read_plan_workbook(path: Path, default_cadence: Cadence = Cadence.QUARTERLY,
         return None, problems
     starts = _starts(sheets["Plan start"], starts, problems)
     priorities = _priorities(sheets["Priorities"], sheets["Actions"], problems)
-    milestones = _milestones(sheets["Milestones"], problems)
+    milestones = _milestones(sheets["Milestones"], problems, starts)
     dated: list[DatedCell] = []
     actions = _actions(sheets["Actions"], priorities, milestones, default_cadence, starts,
                        problems, dated)
@@ -307,7 +307,16 @@ def _due(value: object, words: str, starts: Period | None = None) -> tuple:
     return day, words, day is not None and date_is_loose(words)
 
 
-def _milestones(sheet: _Sheet, problems: list[PlanProblem]) -> dict[str, list]:
+def _milestone_due(due_cell: object, starts: Period | None) -> tuple:
+    """Give (date, words, loose) for a milestone's Due date: a date, a span, or the plan's
+    own words for when, kept as written where they are no day ("Year 2" counted from
+    `starts` when given, "Ongoing", "Autumn term")."""
+    found = _due(due_cell, "")
+    return _due(None, _text(due_cell), starts) if found[0] is None else found
+
+
+def _milestones(sheet: _Sheet, problems: list[PlanProblem],
+                starts: Period | None = None) -> dict[str, list]:
     milestones: dict[str, list] = {}
     for row, cells in sheet.rows:
         reference = _text(cells["Action ID"])
@@ -318,18 +327,20 @@ def _milestones(sheet: _Sheet, problems: list[PlanProblem]) -> dict[str, list]:
                                         "write the reference of the action it belongs to"))
             continue
         due_cell = cells.get("Due date")
-        day, words, loose = _due(due_cell, "")
-        if _text(due_cell) and day is None:
+        day, words, loose = _milestone_due(due_cell, starts)
+        unread, fix = _unread_due(None, words, day, starts)
+        if unread:  # kept as the plan's words, shown in the paper; a person should look
             problems.append(PlanProblem(
                 sheet.name, row, sheet.where("Due date"),
-                f"'{_text(due_cell)}' is not a date", not_a_date(
-                    _text(due_cell), "write a date (31/03/2026) or a span people use ('March "
-                    "2026', 'Autumn 2025', '2025/26'), or leave it blank")))
+                f"'{unread}' is not a date", fix or not_a_date(
+                    unread, "write a date (31/03/2026) or a span people use ('March 2026', "
+                    "'Autumn 2025', '2025/26', 'Ongoing')") + "; the plan's words are shown "
+                "until then", blocking=False))
         if text:
             dated = DatedCell(sheet.name, row, sheet.where("Due date"), reference, text, day,
                               _text(due_cell)) if day is not None else None
             milestones.setdefault(normalise_action_id(reference), []).append(
-                (row, Milestone(text, day, words or (_text(due_cell) if loose else ""), loose,
+                (row, Milestone(text, day, words, loose,
                                 _text(cells.get("Lead service area"))), dated))
     return milestones
 

@@ -32,7 +32,8 @@ from reporting.report.words import (
     WORDS,
 )
 from reporting.status import Status, worse_of
-from reporting.wording import TextBounds, cut_words, long_date, plural, same_words
+from reporting.wording import PRIORITY, Grouping, TextBounds, cut_words, long_date, plural, \
+    same_words
 
 if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas nor the plan
     from reporting.merge import Merged, Progress
@@ -222,16 +223,33 @@ def _plan_words(text: str) -> str:
     return cut_words(text, PROMISE_WORDS, PLAN_CUT_NOTE.format(limit=PROMISE_WORDS))
 
 
+def _when(milestone) -> str:
+    """When a milestone is due as the plan says it ("Year 2", "Ongoing", "Autumn 2025",
+    "31 March 2026"), or "undated" where it says nothing."""
+    return milestone.due or WORDS["no_milestone_date"]
+
+
+def _with_when(milestone, status: str = "") -> str:
+    """A milestone's words, its status where given, then when it is due in brackets, unless
+    its own words already say so ("Launch by Autumn 2025")."""
+    said = _plan_words(milestone.text) + (f": {status}" if status else "")
+    if milestone.due and _words(milestone.due) in _words(milestone.text):
+        return said
+    return f"{said} ({_when(milestone)})"
+
+
 def _dated_line(m) -> str:
     """One milestone of a plan that dates its milestones: "Launch: Complete (due Autumn
     2025)", "Report to Cabinet: Not reported (no date set)"."""
     unread = m.row.revised_date_text if m.row and m.revised_date is None else ""
     if unread:  # the officer's words for a new date that read as no date
-        when = f"due {m.milestone.due}, " if m.milestone.due_date else ""
+        when = f"due {m.milestone.due}, " if m.milestone.due else ""
         when += f"new date given as '{unread}'"
     elif not m.milestone.due_date:
-        when = (f"now due {long_date(m.revised_date)}" if m.revised_date
-                else WORDS["no_milestone_date"])
+        if not m.revised_date:
+            return _with_when(m.milestone, m.status.value)
+        when = (f"due {m.milestone.due}, now {long_date(m.revised_date)}" if m.milestone.due
+                else f"now due {long_date(m.revised_date)}")
     else:
         moved = bool(m.revised_date) and m.revised_date != m.milestone.due_date
         when = f"due {m.milestone.due}" + (f", now {long_date(m.revised_date)}" if moved
@@ -268,14 +286,20 @@ def _undated_lines(progress: Progress) -> tuple[str, ...]:
         return progress.status.value  # the action's one milestone, reported as the action
 
     if len(milestones) == 1:
-        m = milestones[0]
-        return (f"{WORDS['milestone']} {_plan_words(m.text)}: {status(m)} "
-                f"({WORDS['no_milestone_date']})",)
+        return (f"{WORDS['milestone']} {_with_when(milestones[0], status(milestones[0]))}",)
+    # Where the plan gives any of them words for when ("Year 2", "Ongoing"), each says its
+    # own; where it gives none, the heading says they are undated, once.
+    worded = any(m.due for m in milestones)
     statuses = {status(m) for m in milestones}
     if together or len(statuses) == 1:  # one status for all: said once, before them
-        heading = WORDS["milestones_together"] if together else \
-            WORDS["milestones_each"].format(status=statuses.pop())
-        return (f"{heading} {'; '.join(_plan_words(m.text) for m in milestones)}",)
+        when = "_when" if worded else ""
+        heading = WORDS[f"milestones_together{when}"] if together else \
+            WORDS[f"milestones_each{when}"].format(status=statuses.pop())
+        named = (_with_when(m) if worded else _plan_words(m.text) for m in milestones)
+        return (f"{heading} {'; '.join(named)}",)
+    if worded:
+        return (f"{WORDS['milestones']} "
+                + "; ".join(_with_when(m, status(m)) for m in milestones),)
     return (f"{WORDS['milestones_undated']} "
             + "; ".join(f"{_plan_words(m.text)}: {status(m)}" for m in milestones),)
 
@@ -416,8 +440,8 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
 
 
 def appendix_sections(plan: Plan, merged: Merged, found: Mapping[str, Sequence[FlagLike]],
-                      before: PreviousPeriod | None,
-                      limit: TextBounds) -> tuple[PrioritySection, ...]:
+                      before: PreviousPeriod | None, limit: TextBounds,
+                      grouping: Grouping = PRIORITY) -> tuple[PrioritySection, ...]:
     """Give each priority with covered actions, in plan order, and its actions' entries;
     above FULL_PROMISE_UP_TO actions only the exceptions' rows give the plan's promise."""
     sections = []
@@ -438,6 +462,6 @@ def appendix_sections(plan: Plan, merged: Merged, found: Mapping[str, Sequence[F
             for p in merged.progress if p.action.priority == priority.key
         )
         if entries:
-            sections.append(PrioritySection(priority.heading, entries, quarters, forecasts,
+            sections.append(PrioritySection(priority.headed(grouping.heading), entries, quarters, forecasts,
                                             travel=before is not None))
     return tuple(sections)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reporting.status import STATUS_ORDER, Status
-from reporting.wording import and_list, plural
+from reporting.wording import PRIORITY, Grouping, and_list, plural
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ def status_phrase(counts: dict[Status, int]) -> str:
 CHART_MAX_PRIORITIES = 12
 
 
-def status_chart(by_priority: tuple[PrioritySummary, ...], total: int) -> StatusChart:
+def status_chart(by_priority: tuple[PrioritySummary, ...], total: int,
+                 grouping: Grouping = PRIORITY) -> StatusChart:
     """Give the chart of statuses per priority, its alternative text stating every number.
 
     With more than CHART_MAX_PRIORITIES priorities, one bar gives all priorities together.
@@ -69,12 +70,12 @@ def status_chart(by_priority: tuple[PrioritySummary, ...], total: int) -> Status
     if len(by_priority) > CHART_MAX_PRIORITIES:
         counts = tuple(sum(row.counts[i] for row in by_priority)
                        for i in range(len(STATUS_ORDER)))
-        together = f"All {len(by_priority)} priorities"
+        together = f"All {len(by_priority)} {grouping.many}"
         return StatusChart(
-            caption="Chart: actions by status, all priorities together (the same numbers as "
-                    "the total row of the table above)",
+            caption=f"Chart: actions by status, all {grouping.many} together (the same "
+                    "numbers as the total row of the table above)",
             alt_text=(f"Bar chart of the {plural(total, 'action')} covered, one bar for all "
-                      f"{len(by_priority)} priorities together, divided by status: "
+                      f"{len(by_priority)} {grouping.many} together, divided by status: "
                       f"{status_phrase(dict(zip(STATUS_ORDER, counts)))}."),
             axis_label="Number of actions",
             categories=(together,),
@@ -86,10 +87,11 @@ def status_chart(by_priority: tuple[PrioritySummary, ...], total: int) -> Status
         counts = dict(zip(STATUS_ORDER, row.counts))
         lines.append(f"{row.heading}: {status_phrase(counts)} "
                      f"({plural(row.total, 'action')}).")
-    alt = (f"Bar chart of the {plural(total, 'action')} covered, one bar per priority, "
+    alt = (f"Bar chart of the {plural(total, 'action')} covered, one bar per {grouping.one}, "
            "divided by status. " + " ".join(lines))
     return StatusChart(
-        caption="Chart: actions by priority and status (the same numbers as the table above)",
+        caption=f"Chart: actions by {grouping.one} and status (the same numbers as the table "
+                "above)",
         alt_text=alt,
         axis_label="Number of actions",
         categories=tuple(row.heading for row in by_priority),

@@ -25,7 +25,7 @@ from reporting.report.words import (
     WORDS,
 )
 from reporting.status import NO_STATUS, Status
-from reporting.wording import cut_words, long_date, plural
+from reporting.wording import PRIORITY, Grouping, cut_words, long_date, plural
 
 if TYPE_CHECKING:
     from reporting.merge import Merged, Progress
@@ -194,7 +194,8 @@ def _by_when(p: Progress, end: date, limit: int) -> str:
 
 
 def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int,
-                body: str = "the Committee") -> tuple[str, tuple[ExceptionLine, ...]]:
+                    body: str = "the Committee", grouping: Grouping = PRIORITY,
+                    ) -> tuple[str, tuple[ExceptionLine, ...]]:
     """Give the delivery exceptions' introduction and one line per action, most serious first.
 
     Each line says the problem (its kinds, then the officer's why), what is being done and
@@ -222,6 +223,6 @@ def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int
     ordered = tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
     intro = (f"{plural(len(ordered), 'action needs', 'actions need')} {body}'s "
              "attention: off track, at risk, overdue, slipped, forecast to end worse or not "
-             "reported. They are grouped by priority, the most serious first within each."
+             f"reported. They are grouped by {grouping.one}, the most serious first within each."
              if ordered else WORDS["no_exceptions"])
     return intro, ordered

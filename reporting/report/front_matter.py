@@ -156,7 +156,7 @@ def reasons(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
 def background(settings: Settings, plan: Plan, merged: Merged,
                 quarters: bool) -> tuple[str, ...]:
     cadence, period = merged.cadence, merged.period
-    themes = plural(len(plan.priorities), "priority", "priorities")
+    themes = plural(len(plan.priorities), settings.grouping.one, settings.grouping.many)
     left_out = _not_covered(plan, merged)
     halves = (" It shows each action's status in each quarter of the half year."
               if quarters else "")

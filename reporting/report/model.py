@@ -74,7 +74,7 @@ from reporting.settings import Settings
 from reporting.checks import codes
 from reporting.checks.codes import ExceptionKind
 from reporting.status import NO_STATUS, STATUS_ORDER, Status
-from reporting.wording import and_list, long_date, plural
+from reporting.wording import PRIORITY, Grouping, and_list, long_date, plural
 
 if TYPE_CHECKING:  # the model's readers (the Word child) need neither pandas nor the plan
     from reporting.merge import Merged
@@ -145,6 +145,9 @@ class ReportModel:
     draft_mark: str = ""
     # Leads Appendix A where a large paper leaves the plan's promise to the plan itself.
     appendix_intro: tuple[str, ...] = ()  # paragraphs
+    # What the plan calls the groups of its actions ([plan] grouping): the by-priority
+    # table's column and the captions name them so.
+    grouping: Grouping = PRIORITY
 
     @property
     def outline(self) -> tuple[Section, ...]:
@@ -205,7 +208,8 @@ class ReportModel:
             "actions", tables[0].columns,
             [(s.heading, anchor("actions", str(n)), table.rows)
              for n, (s, table) in enumerate(zip(self.sections, tables), 1)],
-            anchors=[action_anchor(a.id) for s in self.sections for a in s.actions])
+            anchors=[action_anchor(a.id) for s in self.sections for a in s.actions],
+            grouping=self.grouping)
 
     def _exceptions_table(self) -> Table:
         """Give the delivery exceptions as one table, grouped under their priorities in
@@ -225,7 +229,8 @@ class ReportModel:
               [(f"{e.action_id} {e.action}{LEAD_LINE}{e.lead}", e.problem, e.being_done,
                 e.by_when) for e in groups[n]]) for n in order],
             links=[Link(e.action_id, action_anchor(e.action_id))
-                   if e.action_id in priority_of else None for e in lines])
+                   if e.action_id in priority_of else None for e in lines],
+            grouping=self.grouping)
 
     @property
     def headings(self) -> dict[str, str]:
@@ -259,12 +264,12 @@ class ReportModel:
                                 self.front.rows()),
             "by_priority": make_table(
                 "by_priority",
-                (Column(WORDS["priority"], "priority"),
+                (Column(self.grouping.heading, "priority"),
                  *(Column(status.value, "count", number=True) for status in self.status_columns),
                  Column(WORDS["total"], "total", number=True)),
                 [(row.heading, *self._shown(row.counts), row.total) for row in self.by_priority],
                 footer=[(WORDS["total"], *self._shown([line.count for line in self.overall]),
-                         self.total_actions)]),
+                         self.total_actions)], grouping=self.grouping),
             "returns": make_table(
                 "returns",
                 table_columns("returns", "service-area", "received", "date-completed",
@@ -508,11 +513,13 @@ def build_report_model(
     total = len(merged.progress)
     limit = settings.intake.text_bounds
     found = delivery_findings(merged, flags)
-    sections = appendix_sections(plan, merged, found, before, limit)
+    grouping = settings.grouping
+    sections = appendix_sections(plan, merged, found, before, limit, grouping)
     by_priority = summarise_priorities(sections)
     returns = _returns(merged)
     exceptions_intro, exceptions = exception_lines(
-        merged, found, limit, front_matter.meeting_body(settings.committee_for(cadence).name))
+        merged, found, limit, front_matter.meeting_body(settings.committee_for(cadence).name),
+        grouping)
     model = ReportModel(
         title=title,
         running_title=f"{settings.council}: {settings.plan_title}, {period.label} "
@@ -548,7 +555,8 @@ def build_report_model(
             total, sum(a.shows_promise for s in sections for a in s.actions),
             settings.plan_published_at),
         status_key=_status_key(sections),
-        chart=status_chart(by_priority, total) if total else None,
+        chart=status_chart(by_priority, total, grouping) if total else None,
+        grouping=grouping,
         # The six-monthly paper shows each quarter's status instead of a direction.
         travel_key=(tuple(TravelKeyLine(t, meaning) for t, meaning in travel_meanings(before.label))
                     if before is not None and not any(s.quarters for s in sections) else ()),

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from reporting.wording import PRIORITY, Grouping
+
 # Where a cell gives an action's lead service on a line under it; the documents set that
 # line apart (grey), the words being the same in each.
 LEAD_LINE = "\nLead: "
@@ -34,16 +36,17 @@ COLUMNS = {
 
 # Each table's caption and description (alternative text), shared by both documents. Where
 # a table's section heading already names it, the caption is not shown on the page.
+# {grouping} and {groupings} are what the plan calls its groups (`Grouping.fill`).
 TABLES = {
     "front": ("Report details",
               "The committee, meeting date, title, period covered, lead member, author, "
               "contact and date of this report."),
-    "by_priority": ("Actions by priority and status",
-                    "For each priority, how many of its actions are at each status, and its "
-                    "total; the last row gives the totals for all priorities."),
+    "by_priority": ("Actions by {grouping} and status",
+                    "For each {grouping}, how many of its actions are at each status, and its "
+                    "total; the last row gives the totals for all {groupings}."),
     "exceptions": ("Delivery exceptions",
                    "Each action off track, at risk, overdue, slipped, forecast to end worse or "
-                   "not reported, under its priority, most serious first within each: the "
+                   "not reported, under its {grouping}, most serious first within each: the "
                    "action, its lead, the problem, what is being done and by when."),
     "returns": ("Returns received and missing",
                 "For each service area: whether its return was received and when it was "
@@ -54,7 +57,7 @@ TABLES = {
                    "What each direction of travel word in this report means."),
     "glossary": ("Abbreviations", "Each abbreviation used in this report and what it stands for."),
     "actions": ("Progress on each action",
-                "Each action, under its priority: its reference, what it is, what the plan "
+                "Each action, under its {grouping}: its reference, what it is, what the plan "
                 "says we will do and the service that leads it, its status, the status "
                 "forecast for the year end, its direction of travel, and the plan's target "
                 "and milestones with the progress update."),
@@ -147,23 +150,26 @@ class Table:
 
 def grouped_table(key: str, columns: tuple[Column, ...],
                   groups: Sequence[tuple[str, str, Sequence[Sequence]]],
-                  anchors: Sequence[str] = (), links: Sequence[Link | None] = ()) -> Table:
+                  anchors: Sequence[str] = (), links: Sequence[Link | None] = (),
+                  grouping: Grouping = PRIORITY) -> Table:
     """Give table `key` with a group of rows for each (heading, anchor, rows) of `groups`,
     in order; `anchors` and `links` are for the body rows, all groups' rows in order."""
     rows, starts = [], []
     for heading, group_anchor, group_rows in groups:
         starts.append(RowGroup(heading, len(rows), group_anchor))
         rows += group_rows
-    return replace(make_table(key, columns, rows), groups=tuple(starts),
+    return replace(make_table(key, columns, rows, grouping=grouping), groups=tuple(starts),
                    anchors=tuple(anchors), links=tuple(links))
 
 
-def make_table(key: str, columns: tuple[Column, ...], rows, footer=(), row_headers=True) -> Table:
+def make_table(key: str, columns: tuple[Column, ...], rows, footer=(), row_headers=True,
+               grouping: Grouping = PRIORITY) -> Table:
+    """Give table `key` with its caption and description, in the plan's `grouping` words."""
     caption, description = TABLES[key]
     return Table(
         key=key,
-        caption=caption,
-        description=description,
+        caption=grouping.fill(caption),
+        description=grouping.fill(description),
         columns=columns,
         rows=tuple(tuple(str(value) for value in row) for row in rows),
         footer=tuple(tuple(str(value) for value in row) for row in footer),

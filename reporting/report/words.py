@@ -8,7 +8,6 @@ from reporting.status import Status
 WORDS = {
     "contents": "Contents",
     "total": "Total",
-    "priority": "Priority",
     "no_exceptions": "No action is off track, at risk, overdue, slipped or unreported.",
     "no_milestone": "No milestone set in the plan.",
     # Appendix A's lines of what the plan promised (reporting.report.appendix).
@@ -20,6 +19,9 @@ WORDS = {
     "milestones_undated": "Milestones (undated):",
     "milestones_together": "Milestones (undated), reported together:",
     "milestones_each": "Milestones (undated), each {status}:",
+    # ... where the plan gives some of them words for when, each in brackets after it.
+    "milestones_together_when": "Milestones, reported together:",
+    "milestones_each_when": "Milestones, each {status}:",
     "no_milestone_date": "undated",
     "update": "Update:",  # the officer's words, after the milestones
     "forecast": "Year-end forecast:",  # where the appendix has no forecast column

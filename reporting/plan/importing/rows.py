@@ -121,15 +121,18 @@ def _milestone_rows(action: DraftAction, found: Gathered, loose: Loose) -> list[
     for text, when, row_when in action.milestones:
         words = when or (row_when if several else "")
         day = parse_date(words) if words else None
-        if words and day is None:
+        if words and day is None and not is_ongoing(words):
             found.decide(action.where, f"milestone '{text}' of action '{action.reference}' "
-                         f"is due '{words}', which is not a date; it was left without one"
+                         f"is due '{words}', which is not a date; the words are kept, and "
+                         "the paper shows them"
                          + (f"; {fix}" if (fix := not_a_date(words, "")) else ""))
         elif day and date_is_loose(words):
             loose.setdefault((words, "milestone"), []).append((action.reference, action.where))
         rows.append({"Action ID": action.reference, "Milestone": text,
-                     # A span keeps its words ("Autumn 2025"); the workbook reads them.
-                     "Due date": (words if date_is_loose(words) else day) if day else None})
+                     # A span keeps its words ("Autumn 2025"), as do words that are no
+                     # date ("Year 2", "Ongoing"); the workbook reads them.
+                     "Due date": (words if date_is_loose(words) else day) if day else
+                     words or None})
     return rows
 
 
