@@ -157,10 +157,16 @@ def waits(draft: Draft) -> bool:
     RunGoingOn, in one line naming the run, its state and what to do, when it is going on,
     and ReportingError when its API cannot be asked."""
     with _on_its_api(draft):
-        run = _read_run(draft)
-        if run is not None and going_on(run):
-            raise RunGoingOn(_going_on_words(draft, run))
+        run = _unless_going_on(draft)
         return run is not None and run.state is not None and run.state.is_paused()
+
+
+def _unless_going_on(draft: Draft) -> FlowRun | None:
+    """The run `draft` waits on, as it is now (None: gone); RunGoingOn when it goes on."""
+    run = _read_run(draft)
+    if run is not None and going_on(run):
+        raise RunGoingOn(_going_on_words(draft, run))
+    return run
 
 
 def resume_with(draft: Draft, decision: Decision) -> bool:
@@ -184,9 +190,7 @@ def resume_with(draft: Draft, decision: Decision) -> bool:
         if result.status == SetStateStatus.ACCEPT:
             return True
         if result.status == SetStateStatus.ABORT:  # no longer paused: resumed, or ended
-            run = _read_run(draft)
-            if run is not None and going_on(run):
-                raise RunGoingOn(_going_on_words(draft, run))
+            _unless_going_on(draft)
             return False
         if result.state is not None and result.state.type == StateType.FAILED:
             return False  # its time to wait was over
