@@ -114,14 +114,20 @@ def clear_command(args: argparse.Namespace) -> int:
     except ClearanceError as error:
         return fail(str(error))
     decision = draft.decisions[-1]
+    if draft.flow_run:
+        from flows.clearance import resume_with, waits
+
+        try:  # a run resumed already (its page's form, a second click) is never resumed again
+            waits(draft)
+        except ReportingError as error:
+            return fail(str(error))
     write_draft(record, draft)  # before the run resumes, so that its rerun finds it
     if draft.flow_run:  # a deployment run waits on this draft: it resumes with the decision
-        from flows.clearance import resume_with
-
         try:
             resumed = resume_with(draft, decision)
         except ReportingError as error:
-            write_draft(record, before)  # not taken: the run still waits for this role
+            if read_draft(record) == draft:  # not the run's own record, written since
+                write_draft(record, before)  # not taken: the run still waits for this role
             return fail(str(error))
         if resumed:
             print(f"{decision.role}: {decision.outcome}; the suspended run {draft.flow_run} "

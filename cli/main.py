@@ -12,12 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-from cli import automation, clear, intake, plan, run
+from cli import automation, clear, intake, mail, plan, run
 from cli.common import fail
 from reporting.errors import ReportingError
 from reporting.installation import plan_settings
 
-COMMANDS = (run, clear, intake, plan, automation)
+COMMANDS = (run, clear, mail, intake, plan, automation)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,8 +9,8 @@ an earlier sign-off. What the decisions mean is decided in `reporting.automation
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from uuid import UUID
 
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.client.schemas import FlowRun, OrchestrationResult
 from prefect.context import FlowRunContext
 from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
@@ -66,39 +67,137 @@ def decision_of(answer: ClearanceForm, role: str, now: datetime) -> dict:
             "comments": "" if changes else answer.comments}
 
 
+class RunGoingOn(ReportingError):
+    """The deployment run a draft names is going on already (resumed, by its page's form or
+    another `reporting clear`): it must not be resumed, nor the paper sent, a second time."""
+
+
+def _unreachable(api: str, error: BaseException) -> ReportingError:
+    return ReportingError(
+        f"the Prefect API at {api or 'PREFECT_API_URL'} cannot be reached "
+        f"({type(error).__name__}: {error}), so nothing was recorded: start the server "
+        "(`reporting serve` in the installation folder, or `systemctl start "
+        "scrutiny-prefect-server` where it is installed as a service) and try again, or "
+        "answer the form on the run's page")
+
+
+@contextmanager
+def _on_its_api(draft: Draft) -> Iterator[None]:
+    """Talk to the Prefect API the run of `draft` is on, whatever this process's settings
+    say (a command-line process has no API of its own, and Prefect reads its settings
+    once, so the environment is no use); an API that cannot be asked raises ReportingError
+    naming it and how to start it."""
+    import httpx
+    from prefect.exceptions import PrefectException
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    where = temporary_settings(updates={PREFECT_API_URL: draft.api}) if draft.api \
+        else nullcontext()
+    with where:
+        api = PREFECT_API_URL.value() or ""
+        try:
+            yield
+        except ReportingError:
+            raise
+        except (httpx.TransportError, OSError) as error:
+            raise _unreachable(api, error) from error
+        except (PrefectException, httpx.HTTPError, RuntimeError, ValueError) as error:
+            raise ReportingError(
+                f"the Prefect API at {api or 'PREFECT_API_URL'} could not tell or resume the "
+                f"run {draft.flow_run} ({type(error).__name__}: {error}), so nothing was "
+                "recorded: try again, or answer the form on the run's page") from error
+
+
+def _read_run(draft: Draft) -> FlowRun | None:
+    """The run `draft` waits on, as the Prefect API has it now (None: it is gone)."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            return client.read_flow_run(UUID(draft.flow_run))
+        except ObjectNotFound:
+            return None
+
+
+def _ask_to_resume(draft: Draft, answer: dict) -> OrchestrationResult | None:
+    """Ask the Prefect API to resume the run `draft` waits on with the form's `answer`
+    (None: the run is gone)."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        try:
+            return client.resume_flow_run(UUID(draft.flow_run), run_input=answer)
+        except ObjectNotFound:
+            return None
+
+
+def going_on(run: FlowRun) -> bool:
+    """Whether `run` is under way: resumed (Scheduled as "Resuming", Pending, Running) or
+    being cancelled; neither waiting for a sign-off nor ended."""
+    return run.state is not None and not run.state.is_paused() and not run.state.is_final()
+
+
+def _going_on_words(draft: Draft, run: FlowRun) -> str:
+    from prefect.utilities.urls import url_for
+
+    page = url_for(run) or f"the run's page in the Prefect UI ({draft.api})"
+    return (f"the run {run.name} ({run.id}) of the {draft.period} {draft.cadence} paper is "
+            f"{run.state.name} already, not waiting for a sign-off: it was resumed (the form "
+            "on its page, or another `reporting clear`) and goes on with that answer, so "
+            "nothing was recorded or sent here; wait for it to end or to wait for the next "
+            "role, then see who clears next with `reporting clear --status` (its page: "
+            f"{page})")
+
+
+def waits(draft: Draft) -> bool:
+    """Whether the deployment run `draft` names still waits for a sign-off (False: it ended,
+    was cancelled or is gone, and the sign-off is the command line's to take). Raises
+    RunGoingOn, in one line naming the run, its state and what to do, when it is going on,
+    and ReportingError when its API cannot be asked."""
+    with _on_its_api(draft):
+        run = _unless_going_on(draft)
+        return run is not None and run.state is not None and run.state.is_paused()
+
+
+def _unless_going_on(draft: Draft) -> FlowRun | None:
+    """The run `draft` waits on, as it is now (None: gone); RunGoingOn when it goes on."""
+    run = _read_run(draft)
+    if run is not None and going_on(run):
+        raise RunGoingOn(_going_on_words(draft, run))
+    return run
+
+
 def resume_with(draft: Draft, decision: Decision) -> bool:
     """Resume the deployment run suspended on `draft` with `decision`, through the Prefect
     API that run is on; give False when that run no longer waits (it ended, was cancelled
-    or is gone), and raise ReportingError, saying what to do, when the API cannot be asked.
+    or is gone). Raises RunGoingOn when it is going on already (resumed by someone else,
+    even a moment before: the server resumes a run once), and ReportingError, saying what
+    to do, when the API cannot be asked.
     """
-    import httpx
-    from prefect.exceptions import (
-        FlowPauseTimeout,
-        NotPausedError,
-        ObjectNotFound,
-        PrefectException,
-    )
-    from prefect.flow_runs import resume_flow_run
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.responses import SetStateStatus
 
     answer = {"by": decision.by, "comments": decision.comments,
               "decision": CLEARED if decision.outcome == CLEARED else CHANGES_NEEDED}
-    # The run's own API, whatever this process's settings say: a command-line process has
-    # no API of its own (Prefect reads its settings once, so the environment is no use).
-    where = temporary_settings(updates={PREFECT_API_URL: draft.api}) if draft.api \
-        else nullcontext()
-    try:
-        with where:
-            resume_flow_run(UUID(draft.flow_run), run_input=answer)
-    except (NotPausedError, ObjectNotFound, FlowPauseTimeout):
-        return False
-    except (PrefectException, httpx.HTTPError, RuntimeError, OSError, ValueError) as error:
-        raise ReportingError(
-            f"the suspended run {draft.flow_run} on {draft.api or 'Prefect'} could not be "
-            f"resumed ({error}), so nothing was recorded: with `reporting serve` (or the "
-            "Prefect server and its worker) running, try again, or answer the form on the "
-            "run's page") from error
-    return True
+    with _on_its_api(draft):
+        if not waits(draft):
+            return False
+        result = _ask_to_resume(draft, answer)
+        if result is None:
+            return False
+        if result.status == SetStateStatus.ACCEPT:
+            return True
+        if result.status == SetStateStatus.ABORT:  # no longer paused: resumed, or ended
+            _unless_going_on(draft)
+            return False
+        if result.state is not None and result.state.type == StateType.FAILED:
+            return False  # its time to wait was over
+        reason = getattr(result.details, "reason", "") or result.status.value
+        raise ReportingError(f"the suspended run {draft.flow_run} on {draft.api or 'Prefect'} "
+                             f"refused to resume ({reason}), so nothing was recorded; answer "
+                             "the form on the run's page instead")
 
 
 def pause_key(draft: Draft, role: str, fingerprint: str) -> str:

@@ -91,17 +91,19 @@ def secret_password(email: EmailSettings) -> str | None:
 
 
 @task(cache_policy=NO_CACHE, retry_condition_fn=_retry_refusals)
-def send_mail(email: EmailSettings, messages: list[Outgoing], record: Path) -> Delivery:
+def send_mail(email: EmailSettings, messages: list[Outgoing], record: Path,
+              plan: str | None = None) -> Delivery:
     """Send what has not been sent yet; raise (so Prefect retries) when the server refused
     or could not take a message. A password that is not there is not retried: each message
-    is recorded as failed, saying which setting to mend."""
+    is recorded as failed, saying which setting to mend. `plan` is named in the commands
+    a notice of unknown outcomes gives."""
     refused = ""
     try:
         # Read here, never passed as a parameter, so the password is in no task's inputs.
         send = smtp_sender(email, secret_password(email))
     except CredentialsRefused as error:
         send, refused = None, str(error)
-    delivery = deliver(email, messages, SentRecord(record), send, refused)
+    delivery = deliver(email, messages, SentRecord(record), send, refused, plan)
     logger = get_run_logger()
     for outgoing in delivery.sent:
         logger.info("Sent %r to %s", outgoing.subject, outgoing.to)
@@ -136,12 +138,13 @@ def _not_sent_artifact(what: str, key: str, delivery: Delivery, record: Path) ->
 
 
 def send_with_retries(email: EmailSettings, messages: list[Outgoing], record: Path,
-                      what: str, key: str) -> Delivery:
+                      what: str, key: str, plan: str | None = None) -> Delivery:
     """Send `messages` with the configured back-off; give what became of them.
 
     Email off, or stopped, sends nothing and says so. Whatever is not known to be sent and
     recorded after the retries is logged and shown as a "Not sent" artifact; the caller
-    ends the run Failed with `raise_if_not_delivered` after its other sends.
+    ends the run Failed with `raise_if_not_delivered` after its other sends. `plan` (the
+    installation's plan, or None) is named in the commands that settle an unknown outcome.
     """
     logger = get_run_logger()
     if not email.enabled:
@@ -168,7 +171,7 @@ def send_with_retries(email: EmailSettings, messages: list[Outgoing], record: Pa
     delays = list(email.retry_delays_seconds)
     attempt = send_mail.with_options(name=f"send {what}", retries=len(delays),
                                      retry_delay_seconds=delays or 0)
-    state = attempt(email, messages, record, return_state=True)
+    state = attempt(email, messages, record, plan, return_state=True)
     outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, Delivery):
         delivery = outcome

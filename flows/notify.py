@@ -116,7 +116,7 @@ def notify_policy_officer(flow_run: str) -> list[str]:
     what = f"notice of run {run.name}"
     delivery = send_with_retries(settings.email, [message], notice_record(outputs), what,
                                  artifact_key("run-notice", plan_key(run.plan, settings),
-                                              run.id))
+                                              run.id), run.plan)
     for sent in delivery.already_sent:
         logger.info("%s was told of run %r (%s) before: not again.", sent.to, run.name,
                     run.state_name)

@@ -69,7 +69,7 @@ def reminders(
         what = f"{due_reminder.kind}-deadline reminders for {period.label}"
         delivery = send_with_retries(settings.email, messages, layout.sent_record(period),
                                      what, artifact_key("reminders", key, period.path,
-                                                        due_reminder.kind))
+                                                        due_reminder.kind), plan)
         deliveries.append((what, delivery))
         reminded += [m.to for m in delivery.delivered]
     raise_if_not_delivered(deliveries)  # after every reminder due has been tried

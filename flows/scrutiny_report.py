@@ -118,7 +118,7 @@ def scrutiny_report(
         paths = _report(settings, period, the_cadence, inputs_dir, layout, intake, key)
     if "no_paper" in paths or "draft" in paths:  # nothing for members: none, or not cleared
         return {kind: str(path) for kind, path in paths.items()}
-    _deliver(settings, period, the_cadence, layout, paths, key)
+    _deliver(settings, period, the_cadence, layout, paths, key, plan)
     return {kind: str(path) for kind, path in paths.items()}
 
 
@@ -203,11 +203,12 @@ def _artifacts(period: Period, cadence: Cadence, report: pipeline.PreparedReport
 
 
 def _deliver(settings: Settings, period: Period, cadence: Cadence, layout: OutputLayout,
-             paths: dict[str, Path], plan: str) -> None:
+             paths: dict[str, Path], key: str, plan: str | None) -> None:
     messages = papers(period, cadence.value, f"{settings.plan_title} monitoring report",
                       settings.committee_for(cadence).name, settings.email.committee,
                       (paths["pdf"], paths["docx"]))
     what = f"{cadence.value} papers for {period.label}"
     delivery = send_with_retries(settings.email, messages, layout.sent_record(period), what,
-                                 artifact_key("delivery", plan, period.path, cadence.value))
+                                 artifact_key("delivery", key, period.path, cadence.value),
+                                 plan)
     raise_if_not_delivered([(what, delivery)])

@@ -2,6 +2,7 @@
 
     outputs/
       archive/<sha256>.<ext>              every input read, by content
+      run-notices-sent.json               the policy officer's notices of failed runs
       <period>/                           e.g. 2022-23-Q2
         receipts/<file>.txt, .html        one receipt per return file
         receipts/withdrawn.json           files that had a receipt and left the folder
@@ -29,6 +30,7 @@ from reporting.wording import without_controls
 
 CHASE_LIST_NAME = "chase-list.csv"
 SENT_RECORD_NAME = "email-sent.json"
+NOTICE_RECORD_NAME = "run-notices-sent.json"
 FLAGS_NAME = "flags.csv"
 DATA_QUALITY_NAMES = ("data-quality.html", "data-quality.csv")
 MANIFEST_NAME = "manifest.json"
@@ -109,6 +111,19 @@ class OutputLayout:
 
     def sent_record(self, period: Period) -> Path:
         return self.period(period) / SENT_RECORD_NAME
+
+    def notice_record(self) -> Path:
+        """The sent record of the notices of failed, crashed or stuck runs."""
+        return self.root / NOTICE_RECORD_NAME
+
+    def sent_records(self, period: Period | None = None) -> list[Path]:
+        """The sent records there are: the period's, else every period's (oldest first) and
+        the run notices'."""
+        if period is not None:
+            found = [self.sent_record(period)]
+        else:
+            found = sorted(self.root.glob(f"*/{SENT_RECORD_NAME}")) + [self.notice_record()]
+        return [path for path in found if path.is_file()]
 
     def lock(self, period: Period, cadence: Cadence | str) -> Path:
         """The lock held while the `cadence` report on `period` is made (or "receipts")."""

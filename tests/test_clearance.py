@@ -189,10 +189,116 @@ def test_reporting_clear_records_nothing_when_the_waiting_runs_api_cannot_be_rea
                                           api=f"http://127.0.0.1:{free_port()}/api"))
     assert main(["clear", "--config", str(ROOT / "reporting.toml"), "--period", "2022/23 Q2",
                  "--outputs", str(tmp_path), "--as", "Head of Service", "--by", "A. Smith"]) == 2
-    said = capsys.readouterr().err
-    assert f"the suspended run {waiting.flow_run} on {waiting.api} could not be" in said
-    assert "nothing was recorded" in said
+    (said,) = capsys.readouterr().err.splitlines()
+    assert f"the Prefect API at {waiting.api} cannot be reached" in said
+    assert "nothing was recorded: start the server (`reporting serve`" in said
     assert read_draft(record) == waiting  # the run still waits for the Head of Service
+
+
+def _waiting_on_a_run(tmp_path):
+    from dataclasses import replace
+    from uuid import uuid4
+
+    record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
+                                                     Cadence.QUARTERLY)
+    made = datetime.now().astimezone().isoformat(timespec="seconds")  # not yet expired
+    return record, write_draft(record, replace(_draft(), flow_run=str(uuid4()), made=made,
+                                               api="http://127.0.0.1:4200/api"))
+
+
+def _run_in(state, draft):
+    """The run as Prefect's API would give it, in `state`."""
+    from uuid import UUID, uuid4
+
+    from prefect.client.schemas.objects import FlowRun
+
+    return FlowRun(id=UUID(draft.flow_run), flow_id=uuid4(), state=state,
+                   name="Corporate Plan: quarterly, 2022/23 Q2")
+
+
+def _clear_head_of_service(tmp_path):
+    from cli.main import main
+
+    return main(["clear", "--config", str(ROOT / "reporting.toml"), "--period", "2022/23 Q2",
+                 "--outputs", str(tmp_path), "--as", "Head of Service", "--by", "A. Smith"])
+
+
+@pytest.mark.parametrize("state", ["Running", "Scheduled", "Pending", "Cancelling"])
+def test_reporting_clear_refuses_a_run_that_is_going_on_already_and_resumes_nothing(
+        tmp_path, capsys, monkeypatch, state):
+    import prefect.states
+
+    import flows.clearance
+
+    record, waiting = _waiting_on_a_run(tmp_path)
+    # Cleared on its page a moment ago (or a second click): Prefect resumed it.
+    now = getattr(prefect.states, state)()
+    monkeypatch.setattr(flows.clearance, "_read_run", lambda draft: _run_in(now, draft))
+    asked = []
+    monkeypatch.setattr(flows.clearance, "_ask_to_resume",
+                        lambda draft, answer: asked.append(answer))
+    monkeypatch.setattr("flows.launch.run_report", lambda *a, **k: asked.append("run"))
+    assert _clear_head_of_service(tmp_path) == 2
+    (said,) = capsys.readouterr().err.splitlines()
+    assert said.startswith(f"reporting: the run Corporate Plan: quarterly, 2022/23 Q2 "
+                           f"({waiting.flow_run}) of the 2022/23 Q2 quarterly paper is "
+                           f"{state} already, not waiting for a sign-off")
+    assert "nothing was recorded or sent here" in said
+    assert "`reporting clear --status`" in said
+    assert f"http://127.0.0.1:4200/runs/flow-run/{waiting.flow_run}" in said
+    assert asked == [] and read_draft(record) == waiting  # not resumed, nothing recorded
+
+
+def test_reporting_clear_refuses_when_the_run_is_resumed_between_its_look_and_its_resume(
+        tmp_path, capsys, monkeypatch):
+    from prefect.client.schemas import OrchestrationResult
+    from prefect.client.schemas.responses import SetStateStatus, StateAbortDetails
+    from prefect.states import Running, Suspended
+
+    import flows.clearance
+
+    record, waiting = _waiting_on_a_run(tmp_path)
+    states = [Suspended(), Running()]  # the form on its page answered in between
+    monkeypatch.setattr(flows.clearance, "_read_run",
+                        lambda draft: _run_in(states.pop(0), draft))
+    # The server resumes a run once: the second ask is aborted, "not paused".
+    monkeypatch.setattr(flows.clearance, "_ask_to_resume", lambda draft, answer: (
+        OrchestrationResult(state=None, status=SetStateStatus.ABORT, details=StateAbortDetails(
+            reason="Cannot resume a flow run that is not paused."))))
+    assert _clear_head_of_service(tmp_path) == 2
+    (said,) = capsys.readouterr().err.splitlines()
+    assert f"({waiting.flow_run}) of the 2022/23 Q2 quarterly paper is Running already" in said
+    assert states == [] and read_draft(record) == waiting  # its decision taken back
+
+
+def test_reporting_clear_resumes_a_suspended_run_and_takes_an_ended_ones_sign_off_itself(
+        tmp_path, capsys, monkeypatch):
+    from prefect.client.schemas import OrchestrationResult
+    from prefect.client.schemas.responses import SetStateStatus, StateAcceptDetails
+    from prefect.states import Cancelled, Suspended
+
+    import flows.clearance
+
+    record, waiting = _waiting_on_a_run(tmp_path)
+    state = Suspended()
+    monkeypatch.setattr(flows.clearance, "_read_run", lambda draft: _run_in(state, draft))
+    asked = []
+    monkeypatch.setattr(flows.clearance, "_ask_to_resume", lambda draft, answer: (
+        asked.append(answer) or OrchestrationResult(
+            state=None, status=SetStateStatus.ACCEPT, details=StateAcceptDetails())))
+    assert _clear_head_of_service(tmp_path) == 0
+    assert f"the suspended run {waiting.flow_run} goes on" in capsys.readouterr().out
+    assert asked == [{"by": "A. Smith", "comments": "", "decision": "cleared"}]
+    assert read_draft(record).cleared_by == ("Head of Service",)
+
+    # A run cancelled while it waited: the command line takes the sign-off, resuming nothing.
+    write_draft(record, waiting)
+    state = Cancelled()
+    assert _clear_head_of_service(tmp_path) == 0
+    assert "no longer waits on this draft" in capsys.readouterr().out
+    assert len(asked) == 1
+    assert read_draft(record).cleared_by == ("Head of Service",) \
+        and read_draft(record).flow_run == ""
 
 
 @pytest.mark.parametrize("changes", ["", "   ", "\n"])

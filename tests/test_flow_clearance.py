@@ -92,6 +92,17 @@ def test_a_served_run_suspends_for_each_role_and_publishes_the_cleared_paper_onc
 
     # The first role's answer, through Prefect's API: the run asks the second.
     resume_flow_run(run.id, run_input={"decision": "cleared", "by": "A. Smith"})
+    # A second answer while the resumed run waits to go on is refused, resuming nothing.
+    record = served.record()
+    said = subprocess.run(
+        [str(Path(sys.executable).with_name("reporting")), "clear", "--config",
+         str(tmp_path / "reporting.toml"), "--period", "2022/23 Q2", "--outputs",
+         str(served.outputs), "--as", "Head of Service", "--by", "B. Brown"],
+        env={**os.environ, "PREFECT_HOME": str(tmp_path / "home")},
+        capture_output=True, text=True, timeout=120)
+    assert said.returncode == 2, said
+    assert f"({run.id}) of the 2022/23 Q2 quarterly paper is Resuming already" in said.stderr
+    assert served.record() == record
     run = served.serve(run.id)
     assert run.state.name == "Suspended", run.state
     assert "Waiting for the **Portfolio Holder**" in _form(run)

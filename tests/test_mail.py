@@ -221,6 +221,86 @@ def test_a_message_with_no_outcome_is_never_resent_and_the_policy_officer_is_tol
     assert "housing@example.gov.uk" in body and "will not be sent again" in body
 
 
+def _mail(tmp_path, *words):
+    from conftest import ROOT
+
+    from cli.main import main
+
+    return main(["mail", *words, "--config", str(ROOT / "reporting.toml"),
+                 "--outputs", str(tmp_path)])
+
+
+def test_the_notice_gives_the_command_that_has_the_next_run_send_it_once(
+        smtp_server, tmp_path, capsys):
+    import shlex
+
+    port, inbox = smtp_server()
+    record = SentRecord(tmp_path / Q2.path / "email-sent.json")
+    message = reminder(CHASE, Q2, "after")
+    with record.hold():  # a run that stopped between handing it over and recording it
+        record.mark_sending(message)
+    settings = _email(port, policy_officer="policy@example.gov.uk")
+    deliver(settings, [message], record, plan="corporate")
+    (_, notice), = inbox.messages
+    body = notice.get_body().get_content().replace("\r\n", "\n")
+    not_arrived = f"reporting mail --plan corporate --not-received {message.key}"
+    assert f"    arrived:      reporting mail --plan corporate --received {message.key}\n" \
+        in body
+    assert f"    not arrived:  {not_arrived}\n" in body
+    # The recipient never had it: the policy officer runs the command the notice gives.
+    words = shlex.split(not_arrived)
+    assert words[:4] == ["reporting", "mail", "--plan", "corporate"]  # its plan, named
+    assert _mail(tmp_path, *words[4:], "--by", "P. Officer") == 0
+    assert "the next run that sends it sends it (once)" in capsys.readouterr().out
+    entry = record.read()["failed"][message.key]
+    assert message.key not in record.read()["sending"]
+    assert entry["error"].startswith("not received, said by P. Officer on ")
+    again = deliver(settings, [message], record)
+    assert again.ok and again.sent == [message]
+    assert deliver(settings, [message], record).already_sent == [message]
+    assert [to for (to,), _ in inbox.messages] == ["policy@example.gov.uk",
+                                                    "housing@example.gov.uk"]
+
+
+def test_reporting_mail_lists_what_is_unsettled_and_records_what_the_officer_says(
+        tmp_path, capsys):
+    record = SentRecord(tmp_path / Q2.path / "email-sent.json")
+    lost, refused, went = (reminder(CHASE, Q2, "before"),
+                           *_papers_to(("two@example.gov.uk", "three@example.gov.uk"),
+                                       tmp_path))
+    with record.hold():
+        record.mark_sending(lost)
+        record.mark_failed(refused, "550 No such mailbox")
+        record.mark_sent(went)
+    assert _mail(tmp_path, "--period", "2022/23 Q2") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"outcome unknown: {lost.key}"
+    assert lines[1].startswith(f"  to housing@example.gov.uk: {lost.subject}, ")
+    assert lines[2] == f"  arrived:      reporting mail --received {lost.key}"
+    assert lines[3] == f"  not arrived:  reporting mail --not-received {lost.key}"
+    assert lines[4] == f"failed: {refused.key}"
+    assert "550 No such mailbox (attempts: 1)" in lines[5]
+    assert went.key not in "\n".join(lines)  # sent: nothing to settle
+
+    # The lost reminder did arrive: recorded as sent, never sent again.
+    assert _mail(tmp_path, "--received", lost.key, "--by", "P. Officer") == 0
+    assert "recorded as sent: no run sends it again" in capsys.readouterr().out
+    sent = record.read()["sent"][lost.key]
+    assert sent["settled"].startswith("received, said by P. Officer")
+    assert deliver(_email(free_port()), [lost], record).already_sent == [lost]
+
+    # A message sent is not marked unsent, and an unknown key is refused, both in one line.
+    assert _mail(tmp_path, "--not-received", went.key) == 2
+    (said,) = capsys.readouterr().err.splitlines()
+    assert f"{went.key} is recorded as sent (" in said and "is not marked" in said
+    assert _mail(tmp_path, "--received", "papers/no-such-key") == 2
+    (said,) = capsys.readouterr().err.splitlines()
+    assert said.startswith(f"reporting: no message papers/no-such-key is recorded under "
+                           f"{tmp_path}; `reporting mail` lists")
+    assert _mail(tmp_path) == 0  # every period's record: the refused paper is still listed
+    assert capsys.readouterr().out.splitlines()[0] == f"failed: {refused.key}"
+
+
 def test_a_connection_lost_while_the_server_holds_the_message_is_not_retried(tmp_path):
     from reporting.automation.mail import OutcomeUnknown
 

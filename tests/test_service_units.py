@@ -51,11 +51,25 @@ def test_each_unit_runs_the_installation_as_its_service_user_and_stops_as_system
 def test_the_schedules_start_after_the_server_and_the_environment_file_is_filled_in(rendered):
     unit = _unit(rendered, "scrutiny-reporting.service")["Unit"]
     assert "scrutiny-prefect-server.service" in unit["After"].split()
+    assert "scrutiny-prefect-server.service" in unit["Wants"].split()  # one machine: start it
     env = dict(line.split("=", 1) for line in (rendered / "env").read_text().splitlines()
                if line and not line.startswith("#"))
     assert env["SCRUTINY_REPORTING_HOME"] == str(ROOT)
     assert env["PREFECT_API_URL"].endswith("/api")
     assert env["PREFECT_CLIENT_RETRY_EXTRA_CODES"] == "500,504"
+
+
+def test_a_worker_is_ordered_after_the_server_but_never_starts_one(rendered):
+    # Stopped before the server (the reverse of After=), so its run's end reaches the API;
+    # a worker on another machine, whose API is elsewhere, pulls in no server of its own.
+    unit = _unit(rendered, "scrutiny-worker@.service")["Unit"]
+    assert "scrutiny-prefect-server.service" in unit["After"].split()
+    for pulls in ("Wants", "Requires", "BindsTo", "Requisite"):
+        assert "scrutiny-prefect-server.service" not in unit.get(pulls, "").split(), pulls
+    # The server, likewise, is ordered after PostgreSQL without starting it.
+    server = _unit(rendered, "scrutiny-prefect-server.service")["Unit"]
+    assert "postgresql.service" in server["After"].split()
+    assert "postgresql.service" not in server.get("Wants", "").split()
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")

@@ -10,7 +10,8 @@ undone, so each message is sent at most once and never silently not sent:
   message whose intent cannot be written is not sent;
 - a message recorded as sending with no outcome (a crash, or a failed write, between the
   two) is never sent again: it is reported as outcome unknown, to `[email] policy_officer`
-  and in the result, for a person to find out whether it arrived;
+  and in the result, for a person to find out whether it arrived and say so with
+  `reporting mail --received KEY` or `--not-received KEY` (then the next run sends it);
 - one bad message (a bad address, a refusal) is recorded as failed and the rest still go.
 """
 
@@ -20,6 +21,7 @@ import hashlib
 import json
 import mimetypes
 import os
+import shlex
 import smtplib
 import ssl
 from dataclasses import dataclass, field, replace
@@ -231,6 +233,35 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+# The command that settles a message of unknown outcome (cli/mail.py).
+MAIL_COMMAND = "reporting mail"
+UNKNOWN, FAILED = "outcome unknown", "failed"
+
+
+def mail_command(plan: str | None, *words: str) -> str:
+    """Give the `reporting mail` command line for `plan` (an installation's plan, or None),
+    with `words` quoted for a shell."""
+    return " ".join([MAIL_COMMAND, *(["--plan", shlex.quote(plan)] if plan else []),
+                     *(shlex.quote(word) for word in words)])
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """A message of unknown outcome (`state` UNKNOWN) or one that failed, in `record`."""
+
+    record: Path
+    key: str
+    state: str
+    to: str
+    subject: str
+    since: str
+    why: str
+
+
+class NotUnsettled(ReportingError):
+    """A message someone settles is sent already, or not in the record."""
+
+
 class SentRecord:
     """What has become of each message for a period (a JSON file in its outputs), by key:
     `sending` (the intent, written before the message goes), `sent`, `failed`."""
@@ -293,6 +324,68 @@ class SentRecord:
                                             "attempts": failure["attempts"] + 1}
 
         self._update(change)
+
+    # A person's word on a message whose outcome is unknown (or that failed), said with
+    # `reporting mail`: each takes the record's lock itself, as a run would hold it.
+    def unsettled(self) -> list[Unsettled]:
+        """Give each message of unknown outcome, then each that failed, by key."""
+        data = self.read()
+        return ([Unsettled(self.path, key, UNKNOWN, entry.get("to", ""),
+                           entry.get("subject", ""), entry.get("since", ""),
+                           "recorded as sending, with no outcome")
+                 for key, entry in sorted(data["sending"].items())]
+                + [Unsettled(self.path, key, FAILED, entry.get("to", ""),
+                             entry.get("subject", ""), entry.get("at", ""),
+                             f"{entry.get('error', 'failed')} (attempts: "
+                             f"{entry.get('attempts', 1)})")
+                   for key, entry in sorted(data["failed"].items())])
+
+    def _settle(self, key: str, received: bool, by: str) -> str:
+        """Record `by`'s word that the message `key` was (or was not) received; give what
+        the next run does with it. Raises NotUnsettled when the record has it as sent, or
+        not at all."""
+        with self.hold(wait_seconds=30):
+            return self._settle_held(key, received, by)
+
+    def _settle_held(self, key: str, received: bool, by: str) -> str:
+        data = self.read()
+        if key in data["sent"]:
+            when = data["sent"][key].get("at", "")
+            if received:
+                return f"recorded as sent already ({when}): nothing to do"
+            raise NotUnsettled(
+                f"{self.path}: {key} is recorded as sent ({when}), not of unknown outcome, "
+                "so it is not marked: a run sends it again only if its entry is removed "
+                "from \"sent\"")
+        entry = data["sending"].get(key) or data["failed"].get(key)
+        if entry is None:
+            raise NotUnsettled(f"{self.path}: no message {key} is recorded; "
+                               f"`{MAIL_COMMAND}` lists those of unknown or failed outcome")
+        said = f"{'received' if received else 'not received'}, said by {by} on {_now()}"
+        head = {"to": entry.get("to", ""), "subject": entry.get("subject", "")}
+
+        def change(data: dict) -> None:
+            data["sending"].pop(key, None)
+            if received:
+                data["failed"].pop(key, None)
+                data["sent"][key] = {**head, "at": entry.get("since", entry.get("at", "")),
+                                     "settled": said}
+            else:
+                failure = data["failed"].get(key, {"attempts": 0})
+                data["failed"][key] = {**head, "error": said, "at": _now(),
+                                       "attempts": failure.get("attempts", 0)}
+
+        self._update(change)
+        return ("recorded as sent: no run sends it again" if received
+                else "the next run that sends it sends it (once)")
+
+    def mark_received(self, key: str, by: str) -> str:
+        """Record that the message `key` arrived (or was sent by hand): never sent again."""
+        return self._settle(key, True, by)
+
+    def mark_not_received(self, key: str, by: str) -> str:
+        """Record that the message `key` never arrived, so the next run sends it."""
+        return self._settle(key, False, by)
 
 
 def files_digest(paths: tuple[Path, ...]) -> str:
@@ -404,20 +497,27 @@ def _send_one(settings: EmailSettings, outgoing: Outgoing, record: SentRecord,
 
 
 def unknown_notice(policy_officer: str, unknown: list[tuple[Outgoing, str]],
-                   record: SentRecord) -> Outgoing:
-    """Give the notice telling the policy officer of messages whose outcome is unknown; its
-    key names that set of messages, so each set is told once."""
+                   record: SentRecord, plan: str | None = None) -> Outgoing:
+    """Give the notice telling the policy officer of messages whose outcome is unknown, each
+    with the commands that settle it (for `plan`, in an installation of several); its key
+    names that set of messages, so each set is told once."""
     keys = sorted(o.key for o, _ in unknown)
     digest = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
-    lines = "".join(f"  To {o.to}: {o.subject}\n    ({why})\n" for o, why in unknown)
+    lines = "".join(
+        f"  To {o.to}: {o.subject}\n    ({why})\n"
+        f"    arrived:      {mail_command(plan, '--received', o.key)}\n"
+        f"    not arrived:  {mail_command(plan, '--not-received', o.key)}\n"
+        for o, why in unknown)
     body = (
         "These messages were handed, or about to be handed, to the mail server, but what "
         "became of them was not recorded (the run stopped, or the sent record could not be "
         "written, in between):\n\n"
         f"{lines}\n"
-        "They will not be sent again. Please check with each recipient whether it arrived, "
-        "and send it by hand if not. To have a run send one again, remove its entry from "
-        f"\"sending\" in {record.path}.\n\n"
+        "They will not be sent again until you say. Please check with each recipient "
+        "whether it arrived, then, in the installation folder, run the command under it: "
+        "\"arrived\" records it as sent, \"not arrived\" has the next run send it once. "
+        f"`{mail_command(plan)}` lists every message still of unknown or failed outcome. "
+        f"The sent record is {record.path}.\n\n"
         "Policy and Performance\n"
     )
     return Outgoing(f"outcome-unknown/{digest}", policy_officer,
@@ -427,7 +527,7 @@ def unknown_notice(policy_officer: str, unknown: list[tuple[Outgoing, str]],
 
 def deliver(settings: EmailSettings, messages: list[Outgoing], record: SentRecord,
             send: Callable[[EmailSettings, EmailMessage], None] | None = None,
-            refused: str = "") -> Delivery:
+            refused: str = "", plan: str | None = None) -> Delivery:
     """Send each message not yet in `record`, at most once, recording intent and outcome.
 
     Nothing is sent when email is off or stopped (the result says so). A failure does not
@@ -435,7 +535,8 @@ def deliver(settings: EmailSettings, messages: list[Outgoing], record: SentRecor
     the policy officer, when set, is sent one notice of them. `send` is the SMTP send
     (default: `smtp_sender` with the password from the environment); with `refused`, or
     with no password to log in with, each message not yet sent is recorded as failed,
-    saying why.
+    saying why. `plan` (an installation's plan, or None) is named in the commands the
+    notice of unknown outcomes gives.
     """
     result = Delivery(disabled=not settings.enabled, stopped=settings.stopped)
     if result.disabled or result.stopped:
@@ -455,7 +556,7 @@ def deliver(settings: EmailSettings, messages: list[Outgoing], record: SentRecor
             continue
         with held:
             _send_one(settings, outgoing, record, send, result, refused)
-    notices = ([unknown_notice(settings.policy_officer, result.unknown, record)]
+    notices = ([unknown_notice(settings.policy_officer, result.unknown, record, plan)]
                if result.unknown else []) + (
         [changed_notice(settings.policy_officer, result.changed, record)]
         if result.changed else [])

@@ -27,7 +27,6 @@ from reporting.period import Period
 # The state types a notice is sent for, and how the notice says them.
 TOLD = {"FAILED": "failed", "CRASHED": "crashed", "CANCELLED": "was cancelled",
         "RUNNING": "is still running"}
-RECORD_NAME = "run-notices-sent.json"
 _REPORT_FLOW = "scrutiny-report"
 _WHAT = {"scrutiny-report": "scrutiny report", "intake-check": "intake check",
          "reminders": "reminders to service leads"}
@@ -119,7 +118,7 @@ def with_mailing(run: FailedRun, outputs: Path) -> FailedRun:
 
 def notice_record(outputs: Path) -> Path:
     """Give the sent record of run notices under a plan's outputs folder."""
-    return Path(outputs) / RECORD_NAME
+    return OutputLayout(Path(outputs)).notice_record()
 
 
 def _when(moment: datetime) -> str:
