@@ -350,3 +350,36 @@ def test_a_paper_changed_after_it_was_sent_is_not_sent_again_and_the_policy_offi
     assert len(again.changed) == 2 and again.notices == [] and len(inbox.messages) == 3
     deliver(settings, published(b"%PDF-1.7 corrected twice"), record)  # told again
     assert len(inbox.messages) == 4
+
+
+def _header_lines(raw: bytes, name: bytes) -> list[bytes]:
+    """Give the header `name` as it was written: its first line and any folded after it."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    start = next(i for i, line in enumerate(head) if line.lower().startswith(name.lower() + b":"))
+    end = start + 1
+    while end < len(head) and head[end][:1] in (b" ", b"\t"):
+        end += 1
+    return head[start:end]
+
+
+def test_a_long_subject_goes_on_one_line_and_reads_back_the_same(smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7 pretend")
+    words = "Health and Wellbeing Action Plan of the Borough Council "
+    subject = (words * 4)[:200]
+    outgoing = Outgoing("long/one", "a@example.gov.uk", subject, "A body line.\n" * 3, (pdf,))
+    plain = Outgoing("long/two", "a@example.gov.uk", "Plan – Härborough " + subject[:180],
+                     "Body\n")
+    result = deliver(_email(port), [outgoing, plain], SentRecord(tmp_path / "sent.json"))
+    assert result.ok and len(inbox.raw) == 2 and len(subject) == 200
+    for raw, (_, mail), sent in zip(inbox.raw, inbox.messages, (outgoing, plain)):
+        lines = _header_lines(raw, b"Subject")
+        assert len(lines) == 1, lines  # never folded: one header line
+        assert len(lines[0]) <= 998
+        assert mail["Subject"] == sent.subject
+    # The body and attachments are still written in MIME's short lines.
+    body = inbox.raw[0].split(b"\r\n\r\n", 1)[1]
+    assert max(len(line) for line in body.splitlines()) <= 78
+    _, first = inbox.messages[0]
+    assert [p.get_content() for p in first.iter_attachments()] == [b"%PDF-1.7 pretend"]

@@ -16,6 +16,7 @@ undone, so each message is sent at most once and never silently not sent:
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import json
 import mimetypes
@@ -145,9 +146,17 @@ def papers(period: Period, cadence: str, title: str, committee: str,
     ]
 
 
+# Some council gateways mangle a folded Subject (a long plan or council name), so headers are
+# folded only past RFC 5322's limit of 998 characters a line. The body and attachments are
+# encoded first under the default policy (76-character lines, as MIME asks); the message
+# then takes this one, which only the headers' folding reads when it is written out.
+UNFOLDED_HEADERS = email.policy.default.clone(max_line_length=998)
+
+
 def build_message(sender: str, outgoing: Outgoing) -> EmailMessage:
-    """Give the email for `outgoing`, with its attachments."""
-    message = EmailMessage()
+    """Give the email for `outgoing`, with its attachments; its headers are written unfolded
+    (`UNFOLDED_HEADERS`)."""
+    message = EmailMessage(policy=email.policy.default)
     message["From"] = sender
     message["To"] = outgoing.to
     message["Subject"] = outgoing.subject
@@ -159,6 +168,7 @@ def build_message(sender: str, outgoing: Outgoing) -> EmailMessage:
         main, _, sub = kind.partition("/")
         message.add_attachment(Path(path).read_bytes(), maintype=main, subtype=sub,
                                filename=Path(path).name)
+    message.policy = UNFOLDED_HEADERS
     return message
 
 
