@@ -23,11 +23,11 @@ from flows.clearance import clear_before_publishing
 from flows.delivery import raise_if_not_delivered, send_with_retries
 from flows.intake_check import refresh_chase_list
 from flows.parameters import PeriodParameter, PlanName, ReportCadence
-from flows.run_names import report_run_name, run_time
+from flows.run_names import on_a_deployment, report_run_name, run_time
 from reporting import pipeline
 from reporting.automation.clearance import clearance_line, uncleared_note
 from reporting.automation.lock import RunInProgress, acquire
-from reporting.automation.mail import papers
+from reporting.automation.mail import no_paper_notice, papers
 from reporting.automation.run_period import choose_period, no_paper_reason, report_cron
 from reporting.automation.schedule import local_date
 from reporting.cadence import Cadence
@@ -79,8 +79,9 @@ def scrutiny_report(
     """Produce the scrutiny report on `period` for the `cadence` and give the paths written.
 
     Only one run per period and cadence goes at a time: a second one waits for the first,
-    then fails saying why. A period with no usable returns makes no paper and mails no one
-    (the chase list is still written). A paper not delivered to every member ends the run
+    then fails saying why. A period with no usable returns makes no paper and mails no
+    member (the chase list is still written); a deployment's run mails the policy officer
+    once to say so. A paper not delivered to every member ends the run
     Failed, naming who was not reached.
 
     Args:
@@ -116,6 +117,8 @@ def scrutiny_report(
     key = plan_key(plan, settings)
     with held:
         paths = _report(settings, period, the_cadence, inputs_dir, layout, intake, key)
+    if "no_paper" in paths and on_a_deployment():  # a person at a terminal is told there
+        _tell_no_paper(settings, period, the_cadence, layout, str(paths["no_paper"]), key)
     if "no_paper" in paths or "draft" in paths:  # nothing for members: none, or not cleared
         return {kind: str(path) for kind, path in paths.items()}
     _deliver(settings, period, the_cadence, layout, paths, key)
@@ -209,5 +212,24 @@ def _deliver(settings: Settings, period: Period, cadence: Cadence, layout: Outpu
                       (paths["pdf"], paths["docx"]))
     what = f"{cadence.value} papers for {period.label}"
     delivery = send_with_retries(settings.email, messages, layout.sent_record(period), what,
+                                 artifact_key("delivery", plan, period.path, cadence.value))
+    raise_if_not_delivered([(what, delivery)])
+
+
+def _tell_no_paper(settings: Settings, period: Period, cadence: Cadence, layout: OutputLayout,
+                   why: str, plan: str) -> None:
+    """Mail `[email] policy_officer`, once for the period and paper, that no paper went to
+    members; without one, warn that nobody was told."""
+    officer = settings.email.policy_officer
+    if not officer:
+        get_run_logger().warning(
+            "Nobody was told that no %s paper was made for %s: [email] policy_officer is "
+            "not set in %s (set it, with [email] enabled = true, to have the policy officer "
+            "mailed)", cadence.value, period.label, settings.source or "the settings")
+        return
+    notice = no_paper_notice(officer, settings.plan_title, plan, period, cadence.value, why,
+                             layout.chase_list(period))
+    what = f"the notice of no {cadence.value} paper for {period.label}"
+    delivery = send_with_retries(settings.email, [notice], layout.sent_record(period), what,
                                  artifact_key("delivery", plan, period.path, cadence.value))
     raise_if_not_delivered([(what, delivery)])

@@ -350,6 +350,24 @@ def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
                     f"{'s' if len(changed) != 1 else ''} hold the earlier version", body)
 
 
+def no_paper_notice(policy_officer: str, title: str, plan: str, period: Period, cadence: str,
+                    why: str, chase_list: Path) -> Outgoing:
+    """Give the notice telling the policy officer that no `cadence` paper was made on `period`
+    for members, and why; its key names the plan, period and paper, so it goes once."""
+    body = (
+        f"No {cadence} paper was made for the {title} on {period.description}, because "
+        f"{why}.\n\n"
+        "Nothing was sent to committee members.\n\n"
+        f"The chase list of the returns still to come is {chase_list}.\n\n"
+        f"When the returns are in, run the {cadence} report on {period.label} again (a run of "
+        "its deployment with that period, or reporting run --period "
+        f"\"{period.label}\" --cadence {cadence}); this notice is not sent again for it.\n\n"
+        "Policy and Performance\n"
+    )
+    return Outgoing(f"no-paper/{plan}/{period.path}/{cadence}", policy_officer,
+                    f"{title}: no {cadence} paper for {period.label}", body)
+
+
 def _unwritable(error: BaseException) -> str:
     return f"the sent record cannot be written ({type(error).__name__}: {error})"
 
