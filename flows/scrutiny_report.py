@@ -45,6 +45,10 @@ step = task(cache_policy=NO_CACHE)
 # A return may still be held open by Excel or a sync client: try again before giving up.
 read_period = task(pipeline.read_period, cache_policy=NO_CACHE, retries=2,
                    retry_delay_seconds=[2, 5])
+# A deployment's run has nobody to run it again: a return being saved as it starts is
+# waited for once.
+read_period_settled = task(pipeline.read_period_settled, cache_policy=NO_CACHE, retries=2,
+                           retry_delay_seconds=[2, 5])
 prepare_report = step(pipeline.prepare_report)
 publish_report = step(pipeline.publish_report)
 
@@ -96,8 +100,10 @@ def scrutiny_report(
             working folder.
         wait_for_other_run_seconds: How long to wait for another run of the same report
             to finish before failing.
-        settle_seconds: A return modified this recently may still be copying: it is left
-            for the next run and flagged (default: the [intake] setting).
+        settle_seconds: A return modified this recently may still be copying: a
+            deployment's run waits for it once (at most this long, and 5 minutes), then
+            leaves it for the next run, flagged, if it is still changing (default: the
+            [intake] setting).
     """
     settings = load_settings(settings_path(plan, config))
     the_cadence = Cadence(cadence)
@@ -150,10 +156,21 @@ def _no_paper(settings: Settings, period: Period, cadence: Cadence, inputs_dir: 
     return {"no_paper": why, "chase_list": layout.chase_list(period)}
 
 
+def _read(settings: Settings, period: Period, inputs_dir: Path, intake) -> pipeline.PeriodInputs:
+    if not on_a_deployment():  # a person at a terminal runs it again, and is told
+        return read_period(settings, period, inputs_dir, intake)
+    read = read_period_settled(settings, period, inputs_dir, intake)
+    if read.still_settling:
+        get_run_logger().warning(read.note)
+    elif read.note:
+        get_run_logger().info(read.note)
+    return read.inputs
+
+
 def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Path,
             layout: OutputLayout, intake, plan: str) -> dict[str, Path | str]:
     started = datetime.now().astimezone()
-    inputs = read_period(settings, period, inputs_dir, intake)
+    inputs = _read(settings, period, inputs_dir, intake)
     why = no_paper_reason(period, inputs.returns, Path(inputs_dir) / "returns",
                           local_date(started, settings.schedule.zone))
     if why:
