@@ -25,6 +25,7 @@ from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
+from flows.run_names import on_a_deployment
 from reporting import pipeline
 from reporting.automation.clearance import (
     CHANGES_NEEDED,
@@ -293,7 +294,7 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
         create_markdown_artifact(
             key=f"clearance-{period.path.lower()}-{cadence.value}", markdown=description,
             description=f"Draft waiting for the {role}: {period.label} {cadence.value}")
-        if run.deployment_id is None:
+        if not on_a_deployment():
             logger.warning(
                 "Draft published in %s, waiting for the %s; nothing goes to members until "
                 "every role has cleared it: reporting clear --period \"%s\" --cadence %s "

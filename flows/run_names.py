@@ -1,4 +1,5 @@
-"""The time a run stands for (`run_time`), and runs named as a performance team looks for
+"""The time a run stands for (`run_time`), whether it is a deployment's
+(`on_a_deployment`), and runs named as a performance team looks for
 them in the Prefect UI, not Prefect's random two words: "Corporate Plan 2024-28:
 six-monthly, 2022/23 Q2", "Corporate Plan 2024-28: intake check, 15 Oct 2022". Each name is
 given to its flow as `flow_run_name`.
@@ -10,6 +11,7 @@ from datetime import datetime
 from functools import wraps
 from zoneinfo import ZoneInfo
 
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 
 from reporting.automation.run_period import choose_period, report_cron
@@ -33,6 +35,13 @@ def run_time(at: datetime | None, zone: ZoneInfo | None) -> datetime:
     if at is not None:
         return at if at.tzinfo else at.replace(tzinfo=zone)
     return flow_run.scheduled_start_time or datetime.now(zone)
+
+
+def on_a_deployment() -> bool:
+    """Tell whether this run is a deployment's (scheduled, or a Quick or custom run from the
+    UI or API), with nobody at a terminal, rather than a person's `reporting run`."""
+    context = FlowRunContext.get()
+    return bool(context and context.flow_run and context.flow_run.deployment_id)
 
 
 def _when(settings: Settings | None) -> datetime:

@@ -23,11 +23,11 @@ from flows.clearance import clear_before_publishing
 from flows.delivery import raise_if_not_delivered, send_with_retries
 from flows.intake_check import refresh_chase_list
 from flows.parameters import PeriodParameter, PlanName, ReportCadence
-from flows.run_names import report_run_name, run_time
+from flows.run_names import on_a_deployment, report_run_name, run_time
 from reporting import pipeline
 from reporting.automation.clearance import clearance_line, uncleared_note
 from reporting.automation.lock import RunInProgress, acquire
-from reporting.automation.mail import papers
+from reporting.automation.mail import no_paper_notice, papers
 from reporting.automation.run_period import choose_period, no_paper_reason, report_cron
 from reporting.automation.schedule import local_date
 from reporting.cadence import Cadence
@@ -45,6 +45,10 @@ step = task(cache_policy=NO_CACHE)
 # A return may still be held open by Excel or a sync client: try again before giving up.
 read_period = task(pipeline.read_period, cache_policy=NO_CACHE, retries=2,
                    retry_delay_seconds=[2, 5])
+# A deployment's run has nobody to run it again: a return being saved as it starts is
+# waited for once.
+read_period_settled = task(pipeline.read_period_settled, cache_policy=NO_CACHE, retries=2,
+                           retry_delay_seconds=[2, 5])
 prepare_report = step(pipeline.prepare_report)
 publish_report = step(pipeline.publish_report)
 
@@ -79,8 +83,9 @@ def scrutiny_report(
     """Produce the scrutiny report on `period` for the `cadence` and give the paths written.
 
     Only one run per period and cadence goes at a time: a second one waits for the first,
-    then fails saying why. A period with no usable returns makes no paper and mails no one
-    (the chase list is still written). A paper not delivered to every member ends the run
+    then fails saying why. A period with no usable returns makes no paper and mails no
+    member (the chase list is still written); a deployment's run mails the policy officer
+    once to say so. A paper not delivered to every member ends the run
     Failed, naming who was not reached.
 
     Args:
@@ -95,8 +100,10 @@ def scrutiny_report(
             working folder.
         wait_for_other_run_seconds: How long to wait for another run of the same report
             to finish before failing.
-        settle_seconds: A return modified this recently may still be copying: it is left
-            for the next run and flagged (default: the [intake] setting).
+        settle_seconds: A return modified this recently may still be copying: a
+            deployment's run waits for it once (at most this long, and 5 minutes), then
+            leaves it for the next run, flagged, if it is still changing (default: the
+            [intake] setting).
     """
     settings = load_settings(settings_path(plan, config))
     the_cadence = Cadence(cadence)
@@ -116,6 +123,8 @@ def scrutiny_report(
     key = plan_key(plan, settings)
     with held:
         paths = _report(settings, period, the_cadence, inputs_dir, layout, intake, key)
+    if "no_paper" in paths and on_a_deployment():  # a person at a terminal is told there
+        _tell_no_paper(settings, period, the_cadence, layout, str(paths["no_paper"]), key)
     if "no_paper" in paths or "draft" in paths:  # nothing for members: none, or not cleared
         return {kind: str(path) for kind, path in paths.items()}
     _deliver(settings, period, the_cadence, layout, paths, key, plan)
@@ -147,10 +156,21 @@ def _no_paper(settings: Settings, period: Period, cadence: Cadence, inputs_dir: 
     return {"no_paper": why, "chase_list": layout.chase_list(period)}
 
 
+def _read(settings: Settings, period: Period, inputs_dir: Path, intake) -> pipeline.PeriodInputs:
+    if not on_a_deployment():  # a person at a terminal runs it again, and is told
+        return read_period(settings, period, inputs_dir, intake)
+    read = read_period_settled(settings, period, inputs_dir, intake)
+    if read.still_settling:
+        get_run_logger().warning(read.note)
+    elif read.note:
+        get_run_logger().info(read.note)
+    return read.inputs
+
+
 def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Path,
             layout: OutputLayout, intake, plan: str) -> dict[str, Path | str]:
     started = datetime.now().astimezone()
-    inputs = read_period(settings, period, inputs_dir, intake)
+    inputs = _read(settings, period, inputs_dir, intake)
     why = no_paper_reason(period, inputs.returns, Path(inputs_dir) / "returns",
                           local_date(started, settings.schedule.zone))
     if why:
@@ -211,4 +231,23 @@ def _deliver(settings: Settings, period: Period, cadence: Cadence, layout: Outpu
     delivery = send_with_retries(settings.email, messages, layout.sent_record(period), what,
                                  artifact_key("delivery", key, period.path, cadence.value),
                                  plan)
+    raise_if_not_delivered([(what, delivery)])
+
+
+def _tell_no_paper(settings: Settings, period: Period, cadence: Cadence, layout: OutputLayout,
+                   why: str, plan: str) -> None:
+    """Mail `[email] policy_officer`, once for the period and paper, that no paper went to
+    members; without one, warn that nobody was told."""
+    officer = settings.email.policy_officer
+    if not officer:
+        get_run_logger().warning(
+            "Nobody was told that no %s paper was made for %s: [email] policy_officer is "
+            "not set in %s (set it, with [email] enabled = true, to have the policy officer "
+            "mailed)", cadence.value, period.label, settings.source or "the settings")
+        return
+    notice = no_paper_notice(officer, settings.plan_title, plan, period, cadence.value, why,
+                             layout.chase_list(period))
+    what = f"the notice of no {cadence.value} paper for {period.label}"
+    delivery = send_with_retries(settings.email, [notice], layout.sent_record(period), what,
+                                 artifact_key("delivery", plan, period.path, cadence.value))
     raise_if_not_delivered([(what, delivery)])

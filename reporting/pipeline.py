@@ -11,15 +11,17 @@ functions, so the report is made one way wherever it is made.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from reporting.automation.clearance import Draft, read_draft, start_draft, write_draft
 from reporting.cadence import Cadence
 from reporting.checks import Finding, check_returns, report_findings
 from reporting.checks.returns import withdrawn_returns
-from reporting.intake.folder import input_file, read_returns
+from reporting.intake.folder import input_file, read_returns, seconds_to_settle
 from reporting.errors import ReportingError
 from reporting.intake.returns import Return, latest_period_with_returns
 from reporting.layout import (
@@ -53,7 +55,7 @@ from reporting.report.model import ReportModel, build_report_model
 from reporting.report.receipts import Paper, Receipt, build_receipts, reports_on
 from reporting.report.travel import previous_period
 from reporting.settings import IntakeSettings, Settings
-from reporting.wording import long_date
+from reporting.wording import long_date, shown_name
 
 
 class Reading:
@@ -170,6 +172,60 @@ def read_period(settings: Settings, period: Period, inputs: Path | None = None,
         returns_folder(inputs, period.previous()), replace(intake, settle_seconds=0),
         services=services))
     return PeriodInputs(period, plan, returns, previous, inputs, reading.record)
+
+
+# A run with nobody to run it again waits at most this long, once, for returns left settling.
+MOST_SETTLING_WAIT_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class SettledRead:
+    """A period read by a run that waited once for its returns left settling
+    (`read_period_settled`): what it waited for, how long, and what is still changing."""
+
+    inputs: PeriodInputs
+    waited_seconds: float = 0.0
+    waited_for: tuple[Path, ...] = ()
+    still_settling: tuple[Path, ...] = ()
+
+    @property
+    def note(self) -> str:
+        """Say what the wait came to ("" when nothing was waited for)."""
+        if not self.waited_for:
+            return ""
+        names = ", ".join(shown_name(p.name) for p in self.waited_for)
+        said = (f"Waited {self.waited_seconds:.0f} s for {names} in "
+                f"{self.waited_for[0].parent}, changed just before the run looked (it may "
+                "have been being saved), and read the folder again")
+        if not self.still_settling:
+            return f"{said}: it was read."
+        still = ", ".join(shown_name(p.name) for p in self.still_settling)
+        return (f"{said}: {still} was still changing, so it is not read this run but left for "
+                "the next one (its receipt says so); if it stays unread, check that whoever "
+                "saves it has closed it.")
+
+
+def read_period_settled(settings: Settings, period: Period, inputs: Path | None = None,
+                        intake: IntakeSettings | None = None,
+                        sleep: Callable[[float], None] = time.sleep) -> SettledRead:
+    """Give the period read as `read_period` reads it, read once more after a wait when it
+    left a return settling, so a scheduled run does not miss a return being saved as it starts.
+
+    The wait (`sleep`) is until every settling return would have settled, and at most
+    min(`[intake] settle_seconds`, MOST_SETTLING_WAIT_SECONDS); it happens once: a return
+    still changing after it is left for the next run, as any settling return is.
+    """
+    intake = intake or settings.intake
+    first = read_period(settings, period, inputs, intake)
+    settling = [r for r in first.returns if r.settling]
+    wait = min(seconds_to_settle(settling, intake.settle_seconds), intake.settle_seconds,
+               MOST_SETTLING_WAIT_SECONDS)
+    if wait <= 0:
+        return SettledRead(first)
+    sleep(wait)
+    again = read_period(settings, period, inputs, intake)
+    return SettledRead(again, wait, tuple(r.path for r in settling),
+                       tuple(r.path for r in again.returns if r.settling))
 
 
 def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],

@@ -126,6 +126,7 @@ class Inbox:
     def __init__(self, refuse: bool = False) -> None:
         self.refuse = refuse
         self.messages = []
+        self.raw = []  # the bytes as they came over the wire
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
@@ -136,6 +137,7 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
+        self.raw.append(envelope.content)
         self.messages.append((tuple(envelope.rcpt_tos),
                               message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted for delivery"

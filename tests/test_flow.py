@@ -461,6 +461,37 @@ def test_a_run_with_no_period_for_a_period_without_returns_mails_no_one(
     assert chase.exists() and "Housing" in chase.read_text(encoding="utf-8-sig")
 
 
+def test_a_deployment_run_without_returns_tells_the_policy_officer_once(
+        prefect_harness, inputs, tmp_path, smtp_server, monkeypatch):
+    import flows.scrutiny_report as module
+
+    # As a scheduled or Quick run of a deployment (not a person's `reporting run`).
+    monkeypatch.setattr(module, "on_a_deployment", lambda: True)
+    port, inbox = smtp_server()
+    outputs = tmp_path / "outputs"
+    config = _settings_file(tmp_path, port)
+    text = config.read_text().replace('# policy_officer = "policy.performance@harborough.gov.uk"',
+                                      'policy_officer = "policy@example.gov.uk"')
+    config.write_text(text.replace("# stopped = false", "stopped = true"))
+    period = "2024/25 Q1"  # ended, with no returns folder
+
+    def run() -> dict:
+        return module.scrutiny_report(period=period, cadence="quarterly", inputs=str(inputs),
+                                      outputs=str(outputs), config=str(config))
+
+    held = run()
+    assert "has no returns folder" in held["no_paper"] and inbox.messages == []
+    config.write_text(text)  # mail started again
+    run()
+    run()
+    assert [to for (to,), _ in inbox.messages] == ["policy@example.gov.uk"]
+    _, mail = inbox.messages[0]
+    assert mail["Subject"] == "Health & Wellbeing Action Plan 2022/23: no quarterly paper for " \
+                              "2024/25 Q1"
+    assert str(outputs / "2024-25-Q1" / "chase-list.csv") in mail.get_body().get_content()
+    assert not list(outputs.rglob("*.pdf"))
+
+
 def test_the_mail_stopped_variable_holds_back_every_message(
         prefect_harness, inputs, tmp_path, smtp_server):
     from prefect import flow

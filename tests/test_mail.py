@@ -8,7 +8,14 @@ from pathlib import Path
 from conftest import free_port
 
 from reporting.automation.chase import Chase
-from reporting.automation.mail import Outgoing, SentRecord, deliver, papers, reminder
+from reporting.automation.mail import (
+    Outgoing,
+    SentRecord,
+    deliver,
+    no_paper_notice,
+    papers,
+    reminder,
+)
 from reporting.period import Period
 from reporting.settings import EmailSettings
 
@@ -430,3 +437,73 @@ def test_a_paper_changed_after_it_was_sent_is_not_sent_again_and_the_policy_offi
     assert len(again.changed) == 2 and again.notices == [] and len(inbox.messages) == 3
     deliver(settings, published(b"%PDF-1.7 corrected twice"), record)  # told again
     assert len(inbox.messages) == 4
+
+
+def _header_lines(raw: bytes, name: bytes) -> list[bytes]:
+    """Give the header `name` as it was written: its first line and any folded after it."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    start = next(i for i, line in enumerate(head) if line.lower().startswith(name.lower() + b":"))
+    end = start + 1
+    while end < len(head) and head[end][:1] in (b" ", b"\t"):
+        end += 1
+    return head[start:end]
+
+
+def test_a_long_subject_goes_on_one_line_and_reads_back_the_same(smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7 pretend")
+    words = "Health and Wellbeing Action Plan of the Borough Council "
+    subject = (words * 4)[:200]
+    outgoing = Outgoing("long/one", "a@example.gov.uk", subject, "A body line.\n" * 3, (pdf,))
+    plain = Outgoing("long/two", "a@example.gov.uk", "Plan – Härborough " + subject[:180],
+                     "Body\n")
+    result = deliver(_email(port), [outgoing, plain], SentRecord(tmp_path / "sent.json"))
+    assert result.ok and len(inbox.raw) == 2 and len(subject) == 200
+    for raw, (_, mail), sent in zip(inbox.raw, inbox.messages, (outgoing, plain)):
+        lines = _header_lines(raw, b"Subject")
+        assert len(lines) == 1, lines  # never folded: one header line
+        assert len(lines[0]) <= 998
+        assert mail["Subject"] == sent.subject
+    # The body and attachments are still written in MIME's short lines.
+    body = inbox.raw[0].split(b"\r\n\r\n", 1)[1]
+    assert max(len(line) for line in body.splitlines()) <= 78
+    _, first = inbox.messages[0]
+    assert [p.get_content() for p in first.iter_attachments()] == [b"%PDF-1.7 pretend"]
+
+
+def _no_paper(why: str = "2022/23 Q2 has no returns folder (inputs/returns/2022-23-Q2)",
+              cadence: str = "six-monthly", period: Period = Q2) -> Outgoing:
+    return no_paper_notice("policy@example.gov.uk", "Health Action Plan", "health", period,
+                           cadence, why, Path("outputs/2022-23-Q2/chase-list.csv"))
+
+
+def test_no_paper_tells_the_policy_officer_once_for_the_period_and_paper(smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    record = SentRecord(tmp_path / "email-sent.json")
+    first = deliver(_email(port), [_no_paper()], record)
+    again = deliver(_email(port), [_no_paper("no returns are in inputs/returns/2022-23-Q2")],
+                    record)
+    other_paper = deliver(_email(port), [_no_paper(cadence="quarterly")], record)
+    assert first.ok and again.sent == [] and len(again.already_sent) == 1
+    assert other_paper.ok and len(other_paper.sent) == 1
+    assert [to for (to,), _ in inbox.messages] == ["policy@example.gov.uk"] * 2
+    _, mail = inbox.messages[0]
+    assert mail["Subject"] == "Health Action Plan: no six-monthly paper for 2022/23 Q2"
+    body = mail.get_body().get_content()
+    assert "No six-monthly paper was made for the Health Action Plan on 2022/23 Q2 (July to " \
+           "September 2022), because 2022/23 Q2 has no returns folder " \
+           "(inputs/returns/2022-23-Q2)." in body
+    assert "Nothing was sent to committee members" in body
+    assert "outputs/2022-23-Q2/chase-list.csv" in body
+    assert 'reporting run --period "2022/23 Q2" --cadence six-monthly' in body
+    assert set(record.read()["sent"]) == {"no-paper/health/2022-23-Q2/six-monthly",
+                                          "no-paper/health/2022-23-Q2/quarterly"}
+
+
+def test_no_paper_notice_is_held_back_while_mail_is_stopped(smtp_server, tmp_path):
+    port, inbox = smtp_server()
+    record = SentRecord(tmp_path / "email-sent.json")
+    held = deliver(_email(port, stopped=True), [_no_paper()], record)
+    assert held.stopped and len(held.withheld) == 1 and inbox.messages == []
+    assert deliver(_email(port), [_no_paper()], record).ok and len(inbox.messages) == 1

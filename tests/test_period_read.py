@@ -104,6 +104,62 @@ def test_a_return_left_settling_and_the_same_return_read_give_different_keys(ins
     assert key(read(intake=SETTLING)) == key(settling)
 
 
+def _saved_seconds_ago(path: Path, seconds: float) -> None:
+    when = time.time() - seconds
+    os.utime(path, (when, when))
+
+
+def test_a_return_saved_as_an_unattended_run_starts_is_waited_for_once_and_read(installation):
+    root, settings, _, _ = installation
+    fresh = root / "inputs" / "returns" / "2022-23-Q2" / "planning-policy.xlsx"
+    _saved_seconds_ago(fresh, 40)  # settles 20 s after the run looks, with settle_seconds 60
+    slept = []
+
+    def sleep(seconds: float) -> None:  # time passes: the file is that much older
+        slept.append(seconds)
+        saved = fresh.stat().st_mtime - seconds
+        os.utime(fresh, (saved, saved))
+
+    read = pipeline.read_period_settled(settings, Q2, intake=IntakeSettings(settle_seconds=60),
+                                        sleep=sleep)
+    assert len(slept) == 1 and 19 <= slept[0] <= 21
+    assert read.waited_for == (fresh,) and read.still_settling == ()
+    [ret] = [r for r in read.inputs.returns if r.path == fresh]
+    assert ret.usable and not ret.settling
+    assert "planning-policy.xlsx" in read.note and "it was read" in read.note
+
+
+def test_a_return_still_changing_after_the_wait_is_left_for_the_next_run(installation):
+    root, settings, _, _ = installation
+    fresh = root / "inputs" / "returns" / "2022-23-Q2" / "planning-policy.xlsx"
+    os.utime(fresh)  # just changed, and changed again while the run waits
+    slept = []
+    read = pipeline.read_period_settled(settings, Q2, intake=SETTLING,
+                                        sleep=lambda s: (slept.append(s), os.utime(fresh)))
+    # At most min(settle_seconds, 300 s): a 600 s settle time waits 300 s, once.
+    assert slept == [pipeline.MOST_SETTLING_WAIT_SECONDS] == [300]
+    assert read.still_settling == (fresh,)
+    [ret] = [r for r in read.inputs.returns if r.path == fresh]
+    assert ret.settling and not ret.usable
+    assert "was still changing" in read.note and "left for the next one" in read.note
+    # A short settle time waits no longer than it.
+    slept.clear()
+    pipeline.read_period_settled(settings, Q2, intake=IntakeSettings(settle_seconds=30),
+                                 sleep=lambda s: (slept.append(s), os.utime(fresh)))
+    assert len(slept) == 1 and 29 <= slept[0] <= 30
+
+
+def test_a_folder_with_nothing_settling_is_read_once_without_waiting(installation, monkeypatch):
+    _, settings, _, _ = installation
+    reads = []
+    real = pipeline.read_period
+    monkeypatch.setattr(pipeline, "read_period", lambda *a, **k: reads.append(a) or real(*a, **k))
+    read = pipeline.read_period_settled(settings, Q2, intake=SETTLING,
+                                        sleep=lambda s: pytest.fail("waited for nothing"))
+    assert len(reads) == 1 and read.note == "" and read.waited_seconds == 0
+    assert all(not r.settling for r in read.inputs.returns)
+
+
 def test_every_file_the_read_opens_is_in_its_record(installation):
     # Whatever reads a new kind of input, it goes through the record or this fails.
     root, _, read, _ = installation

@@ -17,6 +17,7 @@ undone, so each message is sent at most once and never silently not sent:
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import json
 import mimetypes
@@ -147,9 +148,17 @@ def papers(period: Period, cadence: str, title: str, committee: str,
     ]
 
 
+# Some council gateways mangle a folded Subject (a long plan or council name), so headers are
+# folded only past RFC 5322's limit of 998 characters a line. The body and attachments are
+# encoded first under the default policy (76-character lines, as MIME asks); the message
+# then takes this one, which only the headers' folding reads when it is written out.
+UNFOLDED_HEADERS = email.policy.default.clone(max_line_length=998)
+
+
 def build_message(sender: str, outgoing: Outgoing) -> EmailMessage:
-    """Give the email for `outgoing`, with its attachments."""
-    message = EmailMessage()
+    """Give the email for `outgoing`, with its attachments; its headers are written unfolded
+    (`UNFOLDED_HEADERS`)."""
+    message = EmailMessage(policy=email.policy.default)
     message["From"] = sender
     message["To"] = outgoing.to
     message["Subject"] = outgoing.subject
@@ -161,6 +170,7 @@ def build_message(sender: str, outgoing: Outgoing) -> EmailMessage:
         main, _, sub = kind.partition("/")
         message.add_attachment(Path(path).read_bytes(), maintype=main, subtype=sub,
                                filename=Path(path).name)
+    message.policy = UNFOLDED_HEADERS
     return message
 
 
@@ -431,6 +441,24 @@ def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
     return Outgoing(f"changed-since-sent/{digest}", policy_officer,
                     f"Papers changed after sending: {len(changed)} member"
                     f"{'s' if len(changed) != 1 else ''} hold the earlier version", body)
+
+
+def no_paper_notice(policy_officer: str, title: str, plan: str, period: Period, cadence: str,
+                    why: str, chase_list: Path) -> Outgoing:
+    """Give the notice telling the policy officer that no `cadence` paper was made on `period`
+    for members, and why; its key names the plan, period and paper, so it goes once."""
+    body = (
+        f"No {cadence} paper was made for the {title} on {period.description}, because "
+        f"{why}.\n\n"
+        "Nothing was sent to committee members.\n\n"
+        f"The chase list of the returns still to come is {chase_list}.\n\n"
+        f"When the returns are in, run the {cadence} report on {period.label} again (a run of "
+        "its deployment with that period, or reporting run --period "
+        f"\"{period.label}\" --cadence {cadence}); this notice is not sent again for it.\n\n"
+        "Policy and Performance\n"
+    )
+    return Outgoing(f"no-paper/{plan}/{period.path}/{cadence}", policy_officer,
+                    f"{title}: no {cadence} paper for {period.label}", body)
 
 
 def _unwritable(error: BaseException) -> str:

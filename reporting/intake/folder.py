@@ -76,6 +76,21 @@ def still_growing(paths: list[Path], now: float | None = None) -> set[Path]:
     return {p for p, before in recent.items() if _size_and_time(p) != before}
 
 
+def seconds_to_settle(returns: list[Return], settle_seconds: float,
+                      now: float | None = None) -> float:
+    """Give how long until each of `returns` left settling would be read: `settle_seconds`
+    after its last change (0 when none is settling, or none can be looked at now)."""
+    ages = []
+    for ret in returns:
+        if not ret.settling:
+            continue
+        try:
+            ages.append(seconds_since_modified(ret.path, now))
+        except OSError:  # gone since: nothing to wait for
+            continue
+    return max(0.0, settle_seconds - min(ages)) if ages else 0.0
+
+
 def _named_first(paths: list[Path], services: tuple[str, ...]) -> list[Path]:
     """Give `paths` with the files named for one of `services` first ("communications.xlsx"),
     then those whose names start with one ("communications-tab.csv"), then the rest, each
