@@ -124,7 +124,8 @@ def scrutiny_report(
     with held:
         paths = _report(settings, period, the_cadence, inputs_dir, layout, intake, key)
     if "no_paper" in paths and on_a_deployment():  # a person at a terminal is told there
-        _tell_no_paper(settings, period, the_cadence, layout, str(paths["no_paper"]), key)
+        _tell_no_paper(settings, period, the_cadence, layout, str(paths["no_paper"]), key,
+                       plan)
     if "no_paper" in paths or "draft" in paths:  # nothing for members: none, or not cleared
         return {kind: str(path) for kind, path in paths.items()}
     _deliver(settings, period, the_cadence, layout, paths, key, plan)
@@ -235,9 +236,10 @@ def _deliver(settings: Settings, period: Period, cadence: Cadence, layout: Outpu
 
 
 def _tell_no_paper(settings: Settings, period: Period, cadence: Cadence, layout: OutputLayout,
-                   why: str, plan: str) -> None:
+                   why: str, plan: str, plan_name: str | None) -> None:
     """Mail `[email] policy_officer`, once for the period and paper, that no paper went to
-    members; without one, warn that nobody was told."""
+    members; without one, warn that nobody was told. `plan` is the plan's key, `plan_name`
+    the run's `plan` parameter."""
     officer = settings.email.policy_officer
     if not officer:
         get_run_logger().warning(
@@ -246,7 +248,7 @@ def _tell_no_paper(settings: Settings, period: Period, cadence: Cadence, layout:
             "mailed)", cadence.value, period.label, settings.source or "the settings")
         return
     notice = no_paper_notice(officer, settings.plan_title, plan, period, cadence.value, why,
-                             layout.chase_list(period))
+                             layout.chase_list(period), plan_name)
     what = f"the notice of no {cadence.value} paper for {period.label}"
     delivery = send_with_retries(settings.email, [notice], layout.sent_record(period), what,
                                  artifact_key("delivery", plan, period.path, cadence.value))

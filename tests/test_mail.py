@@ -496,9 +496,18 @@ def test_no_paper_tells_the_policy_officer_once_for_the_period_and_paper(smtp_se
            "(inputs/returns/2022-23-Q2)." in body
     assert "Nothing was sent to committee members" in body
     assert "outputs/2022-23-Q2/chase-list.csv" in body
-    assert 'reporting run --period "2022/23 Q2" --cadence six-monthly' in body
+    assert "reporting run --period '2022/23 Q2' --cadence six-monthly" in body
     assert set(record.read()["sent"]) == {"no-paper/health/2022-23-Q2/six-monthly",
                                           "no-paper/health/2022-23-Q2/quarterly"}
+
+
+def test_no_paper_notice_names_the_installations_plan_in_the_command_to_run_again():
+    notice = no_paper_notice("policy@example.gov.uk", "Climate Plan", "climate", Q2,
+                             "quarterly", "no returns are in", Path("chase-list.csv"),
+                             plan_name="climate plan")
+    assert "reporting run --plan 'climate plan' --period '2022/23 Q2' --cadence quarterly" \
+        in notice.body
+    assert "--plan" not in _no_paper().body
 
 
 def test_no_paper_notice_is_held_back_while_mail_is_stopped(smtp_server, tmp_path):

@@ -444,17 +444,20 @@ def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
 
 
 def no_paper_notice(policy_officer: str, title: str, plan: str, period: Period, cadence: str,
-                    why: str, chase_list: Path) -> Outgoing:
+                    why: str, chase_list: Path, plan_name: str | None = None) -> Outgoing:
     """Give the notice telling the policy officer that no `cadence` paper was made on `period`
-    for members, and why; its key names the plan, period and paper, so it goes once."""
+    for members, and why; its key names the plan (`plan`, its key), period and paper, so it
+    goes once. `plan_name` is the installation's plan the run was given (its `--plan`)."""
+    again = " ".join(["reporting run", *(["--plan", shlex.quote(plan_name)] if plan_name else []),
+                      "--period", shlex.quote(period.label), "--cadence", cadence])
     body = (
         f"No {cadence} paper was made for the {title} on {period.description}, because "
         f"{why}.\n\n"
         "Nothing was sent to committee members.\n\n"
         f"The chase list of the returns still to come is {chase_list}.\n\n"
         f"When the returns are in, run the {cadence} report on {period.label} again (a run of "
-        "its deployment with that period, or reporting run --period "
-        f"\"{period.label}\" --cadence {cadence}); this notice is not sent again for it.\n\n"
+        f"its deployment with that period, or {again}); this notice is not sent again for "
+        "it.\n\n"
         "Policy and Performance\n"
     )
     return Outgoing(f"no-paper/{plan}/{period.path}/{cadence}", policy_officer,
