@@ -130,6 +130,22 @@ def test_milestones_split_on_lines_and_bullets_never_commas_and_keep_their_dates
         "Report to Cabinet - by March 2026", "by March 2026")
     assert dated_milestone("Develop the pathway - receiving referrals") == (
         "Develop the pathway - receiving referrals", "")
+    # A day in a year no plan means is the milestone's date still, to be listed, not lost;
+    # a year alone in brackets that no plan means is not a date.
+    assert dated_milestone("Survey (30/06/1925)") == ("Survey (30/06/1925)", "30/06/1925")
+    assert dated_milestone("Barlby Road (1925 homes)")[1] == ""
+
+
+def test_a_milestone_dated_in_a_year_no_plan_means_is_listed_with_its_words(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Ref,Action,Milestones,By when,Lead\n"
+                      "1.1,Plant trees,Survey (30/06/1925),31/03/2026,Parks\n", encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    [said] = messages(report, "Survey (30/06/1925)", "'30/06/1925', which is not a date")
+    assert "a year no plan means" in said.message
+    [milestone] = load_plan(report.out).actions[0].milestones
+    assert milestone.text == "Survey (30/06/1925)" and milestone.due_date is None
+    assert milestone.due_text == "30/06/1925"
 
 
 def test_headings_give_a_key_and_a_title():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from reporting.cells import parse_date
+from reporting.cells import parse_date, year_no_plan_means
 
 _BULLETS = re.compile(r"[•▪●◦■]")
 _LINE_BULLET = re.compile(r"^\s*[-*–]\s*(?=\S)")
@@ -76,7 +76,10 @@ def date_in_words(line: str) -> str:
             if not _DATE_WORD.fullmatch(tokens[j - 1][2] or "-"):
                 break
             words = " ".join(t for _, _, t in tokens[i:j])
-            if not words or parse_date(words) is None:
+            # A day in a year no plan means ("30/06/1925") is still the milestone's date,
+            # kept as words and listed for a person; a year alone is not.
+            if not words or parse_date(words) is None and (
+                    _YEAR.fullmatch(words) or year_no_plan_means(words) is None):
                 continue
             if _YEAR.fullmatch(words) and not re.search(
                     r"[(\[]\s*$|\s[-–—]\s*$", line[:tokens[i][0]]):
