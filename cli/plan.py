@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reporting.wording import shown_name
+from reporting.wording import plural, shown_name
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -70,9 +70,8 @@ def import_command(args: argparse.Namespace) -> int:
     report = import_plan(args.file, args.out, force=args.force,
                          settings=settings.intake if settings else READ_NOW,
                          columns=chosen_columns(args.column), starts=starts)
-    print(f"Wrote {shown_name(str(report.out))}: {report.themes} themes, "
-          f"{report.actions} actions, "
-          f"{report.milestones} milestones.")
+    print(f"Wrote {shown_name(str(report.out))}: {plural(report.themes, 'theme')}, "
+          f"{plural(report.actions, 'action')}, {plural(report.milestones, 'milestone')}.")
     print("Columns read:")
     for heading, column in report.columns:
         print(f"  {heading!r} -> {column}")
@@ -123,8 +122,8 @@ def check_command(args: argparse.Namespace) -> int:
     print(f"{shown_name(str(path))}:")
     if plan is not None:
         milestones = sum(len(a.milestones) for a in plan.actions)
-        print(f"  {len(plan.priorities)} themes, {len(plan.actions)} actions, "
-              f"{milestones} milestones")
+        print(f"  {plural(len(plan.priorities), 'theme')}, {plural(len(plan.actions), 'action')}, "
+              f"{plural(milestones, 'milestone')}")
     for problem in blocking:
         print(f"  must fix: {problem}")
     for problem in problems:
