@@ -29,6 +29,17 @@ exempt = "No"          # or the paragraph of Schedule 12A that applies
 title = ""             # required, e.g. "Council Plan 2024-2028"
 # Cadence for an action whose milestone wording names none.
 default_cadence = "quarterly"
+# The plan's first quarter ("Year 1" in By when is the financial year holding it; periods
+# before it are not reported on) and its last (`reporting schedule` marks runs after it).
+# starts = "2024/25 Q1"
+# ends = "2027/28 Q4"
+# What the plan calls its groups of actions, as the paper names them ("Theme 1: Greener");
+# unset, "priority". grouping_plural only where adding "s" would be wrong.
+# grouping = "theme"
+# grouping_plural = "themes"
+# An action the plan names no lead for: in "every-service"'s return template, or one
+# service area's (its name).
+# unled_actions = "every-service"
 
 [paths]
 inputs = "inputs"      # holds plan/ (the plan workbook) and returns/<period>/
@@ -72,6 +83,12 @@ port = 25
 sender = ""            # e.g. "performance@anytown.gov.uk"
 committee = []         # the addresses the papers go to
 
+# Sign-off before a paper is published or mailed: each role clears it with
+# `reporting clear` (see docs/operations.md).
+[clearance]
+# required = true
+# roles = ["Head of Service", "Portfolio Holder"]
+
 # Lead officer and email for each service area's return, e.g.
 # "Housing" = {{ officer = "Housing Manager", email = "housing@anytown.gov.uk" }}
 [contacts]
@@ -93,7 +110,8 @@ _ONE_COMMITTEE_MEETS = """\
 [meetings]
 
 # A council whose quarterly and six-monthly papers go to two committees names each one
-# instead (`reporting init --committee NAME --committee NAME` writes them):
+# instead, and leaves [council] committee out (`reporting init --committee NAME --committee
+# NAME` writes them so):
 # [committees.quarterly]
 # name = "Cabinet"
 # meetings = {{ "2025-26-Q2" = 2025-11-03 }}

@@ -105,6 +105,24 @@ def test_init_writes_two_committees_when_the_council_names_two(tmp_path, monkeyp
         settings_text(("A", "B", "C"))
 
 
+def test_a_new_installation_s_file_shows_the_settings_a_second_council_needs(tmp_path,
+                                                                             monkeypatch):
+    """A second council found its word for the groups, the plan's start and where unled
+    actions go only in the docs: the file `init` writes shows each, and, uncommented, they
+    take effect (as does clearance, with its table there, once mail is on)."""
+    folder = _new_installation(tmp_path, monkeypatch, "Environment Committee")
+    path = folder / "reporting.toml"
+    text = _filled(path.read_text())
+    for key in ("starts", "ends", "grouping", "grouping_plural", "unled_actions", "roles"):
+        assert f"# {key} = " in text, key
+    path.write_text(text.replace('# grouping = "theme"', 'grouping = "theme"')
+                    .replace('# starts = "2024/25 Q1"', 'starts = "2024/25 Q1"')
+                    .replace("[email]\nenabled = false", "[email]\nenabled = true"))
+    settings = load_settings(path)
+    assert settings.grouping.many == "themes" and str(settings.starts) == "2024/25 Q1"
+    assert settings.clearance_required
+
+
 def _help_texts(parser) -> list[str]:
     import argparse
 
