@@ -153,3 +153,18 @@ def test_exceptions_come_under_their_priority_most_serious_first_each_linked_to_
     for row, link in zip(table.rows, table.links):
         assert row[0].startswith(f"{link.text} ") and rows[link.anchor] == link.text
     assert len(set(rows)) == 6
+
+
+def test_the_title_names_the_period_the_paper_covers_and_never_doubles_a_colon():
+    from conftest import make_settings
+
+    from reporting.cadence import Cadence
+
+    plan = make_plan(make_action("1.a"))
+    returns = [make_return("Regulatory Services", make_row("1.a"))]
+    six = prepare(plan, returns, Cadence.SIX_MONTHLY).model
+    assert six.title == "Test Action Plan: six-monthly progress report, 2022/23 H1"
+    own_colon = prepare(plan, returns, settings=make_settings(
+        plan_title="Climate Action Plan: Delivery Plan 2026-2028")).model
+    assert own_colon.title == ("Climate Action Plan: Delivery Plan 2026-2028 \u2013 quarterly "
+                               "progress report, 2022/23 Q2")

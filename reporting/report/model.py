@@ -114,7 +114,7 @@ class TravelKeyLine:
 class ReportModel:
     """Everything the report says, in reading order."""
 
-    title: str  # "Health & Wellbeing Action Plan 2022/23: quarterly progress report"
+    title: str  # "Health & Wellbeing Action Plan 2022/23: quarterly progress report, 2022/23 Q2"
     running_title: str  # short title for page headers
     cadence: str  # "quarterly" or "six-monthly"
     period_label: str  # "2022/23 Q2"
@@ -509,7 +509,10 @@ def build_report_model(
     before = as_previous_period(previous) if previous is not None else None
     period, cadence = merged.period, merged.cadence
     covered = period.half() if cadence is Cadence.SIX_MONTHLY else period
-    title = f"{settings.plan_title}: {cadence.value} progress report, {period.label}"
+    # The period the paper covers ("2022/23 H1" for a six-monthly one, as its front sheet
+    # says), after the plan's title, which may have a colon of its own: then a dash.
+    joint = " \u2013 " if ":" in settings.plan_title else ": "
+    title = f"{settings.plan_title}{joint}{cadence.value} progress report, {covered.label}"
     total = len(merged.progress)
     limit = settings.intake.text_bounds
     found = delivery_findings(merged, flags)
