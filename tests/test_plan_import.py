@@ -247,6 +247,23 @@ def word_plan(path, rows, headings=("Ref", "Action", "Lead", "Milestones", "Targ
     return path
 
 
+def test_a_heading_every_table_repeats_is_said_once_and_measure_of_success_is_the_target(
+        tmp_path):
+    document = Document()
+    for theme, ref in (("Greener", "G1"), ("Fairer", "F1")):
+        document.add_heading(theme, level=2)
+        table = document.add_table(rows=0, cols=5)
+        for texts in (("Ref", "Action", "Lead", "Measure of success", "Notes"),
+                      (ref, f"Action {ref}", "Parks", f"Target {ref}", "a note")):
+            for cell, text in zip(table.add_row().cells, texts):
+                cell.text = text
+    document.save(str(tmp_path / "plan.docx"))
+    report = import_plan(tmp_path / "plan.docx", tmp_path / "out.xlsx")
+    assert len(messages(report, "column 'Notes' was not imported")) == 1
+    assert not messages(report, "Measure of success")
+    assert [a.target for a in load_plan(report.out).actions] == ["Target G1", "Target F1"]
+
+
 def test_word_headings_bullets_and_missing_references_are_read_and_said(tmp_path):
     source = word_plan(tmp_path / "plan.docx", [
         "Theme: Greener",

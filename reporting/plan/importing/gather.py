@@ -73,10 +73,12 @@ class Gathered:
         return next((h for h, c in self.columns if c == column), column)
 
 
-def _header_decisions(table: Table, row: int, mapping: dict[int, str],
-                      recorded: set[str]) -> tuple[list[tuple[str, str]], list[Decision]]:
+def _header_decisions(table: Table, row: int, mapping: dict[int, str], recorded: set[str],
+                      unknown: set[str]) -> tuple[list[tuple[str, str]], list[Decision]]:
     """Give a header row's (heading, column) pairs not yet recorded, and a Decision for each
-    column not imported: an unknown heading, a second heading for one column, none at all."""
+    column not imported: an unknown heading (once for the file: each table of a Word plan
+    repeats its header; `unknown` holds those said), a second heading for one column, none
+    at all."""
     headings, where = table.rows[row], table.where(row)
     read, decisions = [], []
     for i, text in enumerate(headings):
@@ -90,9 +92,12 @@ def _header_decisions(table: Table, row: int, mapping: dict[int, str],
                                       f"'{COLUMNS.column(name)}', which an earlier column "
                                       "gave; it was not imported"))
         elif name:
-            decisions.append(Decision(where, f"column '{name}' was not imported; to import "
-                                      f"it, import again with --column \"{name}=FIELD\", "
-                                      f"FIELD being {_likely_field(table, row, i)}"))
+            if name not in unknown:
+                unknown.add(name)
+                decisions.append(Decision(where, f"column '{name}' was not imported; to "
+                                          f"import it, import again with --column "
+                                          f"\"{name}=FIELD\", FIELD being "
+                                          f"{_likely_field(table, row, i)}"))
         elif table.width(row, i) and any(i < len(r) and r[i] for r in table.rows[row + 1:]):
             decisions.append(Decision(where, f"column {i + 1} has no heading; it was not "
                                       "imported"))
@@ -151,6 +156,7 @@ class _Walk:
         self.headings = plan_headings(self.chosen)
         self.chosen_used: set[str] = set()
         self.said_leading = False
+        self.unknown_headings: set[str] = set()  # headings said not to be imported
         self.pending: tuple[str, str] | None = None  # (heading above the table, its label)
         self.by_key: dict[str, DraftAction] = {}
         self.theme: str | None = None
@@ -162,7 +168,8 @@ class _Walk:
         self.chosen_used |= {heading_key(t) for t in table.rows[row]} & set(self.chosen)
         self.mapped_width = len(table.rows[row])
         read, decisions = _header_decisions(table, row, self.mapping,
-                                            {heading for heading, _ in self.found.columns})
+                                            {heading for heading, _ in self.found.columns},
+                                            self.unknown_headings)
         self.found.columns.extend(read)
         self.found.decisions.extend(decisions)
         self.found.lead_column = bool({"Who will deliver", "Lead service area"}

@@ -41,7 +41,9 @@ COLUMNS = Headings({
                    "What we will do and by when"),
     "Target/Outcome": ("Target/Outcome", "Target", "Outcome", "Targets", "Outcomes",
                        "Success measure", "Success measures", "What residents will see",
-                       "Measure", "Measures", "Target / Outcome"),
+                       "Measure", "Measures", "Target / Outcome", "Measure of success",
+                       "Measures of success", "Success criteria", "Performance measure",
+                       "Performance measures", "Performance indicator", "KPI", "KPIs"),
     "Partners": ("Partners", "Key partners"),
     "Priority": ("Priority", "Theme", "Ambition", "Outcome area", "Priorities", "Themes"),
 })
