@@ -97,8 +97,8 @@ def test_without_a_previous_period_there_is_no_direction_of_travel():
     assert model.travel_key == ()
     assert model.glossary == ()
     # Said once, in the summary, instead of on every action.
-    assert "No returns came in for 2022/23 Q1, so this report shows no direction of travel." \
-        in model.summary
+    assert "This report has no returns for 2022/23 Q1, the quarter before, to compare with, " \
+           "so it shows no direction of travel." in model.summary
 
 
 def test_a_forecast_year_end_status_is_shown_when_the_return_gives_one():

@@ -416,8 +416,10 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
         summary.append(f"The plan began in {starts.label}{half}; there is no earlier "
                        "quarter to show a direction of travel from.")
     elif actions:  # a plan's first period: said once, not on every action
-        summary.append(f"No returns came in for {merged.period.previous().label}, so this "
-                       "report shows no direction of travel.")
+        # Not "none came in": the quarter before may have been reported before this system.
+        summary.append(f"This report has no returns for {merged.period.previous().label}, "
+                       "the quarter before, to compare with, so it shows no direction of "
+                       "travel.")
     forecasts = [a.forecast for a in actions if a.forecast is not None]
     if forecasts:
         forecast_counts = {s: forecasts.count(s) for s in STATUS_ORDER}
