@@ -213,3 +213,17 @@ def test_a_file_name_that_only_starts_with_a_service_says_what_it_was_taken_as(t
     unknown = read_return(_settled(tmp_path / "2022-23-Q2" / "parks.csv",
                                    "Action ID,Status,Progress update\n5.c,On track,Ran.\n"))
     assert name_notes(unknown, ("Communications",)) is unknown
+
+
+def test_a_header_line_split_by_an_unquoted_comma_is_read_whole_and_said(tmp_path):
+    # A hostile review: "Period,2022/23, Q2" was read as 2022/23 (then Q4, WRONG_PERIOD) and
+    # "Service area,Health, Wellbeing" as "Health".
+    ret = read_return(_settled(tmp_path / "2022-23-Q2" / "communications.csv",
+                               "Service area,Health, Wellbeing\nPeriod,2022/23, Q2\n"
+                               "Approved by,Smith, Head of Service\n" + SHIFTED.split("\n", 1)[0]
+                               + "\n5.b,On track,Campaign ran.\n"))
+    assert ret.service_area == "Health, Wellbeing"
+    assert str(ret.period) == "2022/23 Q2" and ret.approved_by == "Smith, Head of Service"
+    [note] = [n for n in ret.notes if n.where == "line 2"]
+    assert "split at a comma not inside quotes" in note.message
+    assert "read together as '2022/23, Q2'" in note.message

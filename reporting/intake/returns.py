@@ -245,8 +245,17 @@ def _find_header(grid: list[list[object]]) -> int | None:
     return found if found is not None else find_header(grid, _ACTION_ID_ITSELF, bool)
 
 
-def _fields_above(grid, header_at, address) -> tuple[dict[str, object], dict[str, str]]:
-    """Give the label and value pairs above the table, and the cell of each value."""
+# What a CSV's cells were split at, and what joins a header field's value back together.
+_MARKS = {"commas": ("comma", ", "), "semicolons": ("semicolon", "; "), "tabs": ("tab", " ")}
+
+
+def _fields_above(grid, header_at, address, delimiter: str = "", notes: list[Note] | None = None,
+                  file: str = "") -> tuple[dict[str, object], dict[str, str]]:
+    """Give the label and value pairs above the table, and the cell of each value.
+
+    In a CSV file (`delimiter` the cells were split at), a value split by a mark not inside
+    quotes ("Period,2022/23, Q2"; "Service area,Health, Wellbeing") is read whole, its
+    cells joined, and a Note in `notes` says so; in a workbook the next cell is the value."""
     fields: dict[str, object] = {}
     cells: dict[str, str] = {}
     for r in range(header_at):
@@ -260,6 +269,15 @@ def _fields_above(grid, header_at, address) -> tuple[dict[str, object], dict[str
             value = filled[1] if len(filled) > 1 else (c + 1, None)
             fields[name] = value[1]
             cells[name] = address(r, value[0])
+            if delimiter and len(filled) > 2:
+                mark, joint = _MARKS.get(delimiter, _MARKS["commas"])
+                fields[name] = joint.join(cell_text(v) for _, v in filled[1:])
+                if notes is not None:
+                    notes.append(Note(file, address(r, None), (
+                        f"the {name} line has {len(filled) - 1} cells after its label, split "
+                        f"at a {mark} not inside quotes; they were read together as "
+                        f"'{fields[name]}': put the value in double quotes (\"...\") or "
+                        "save the return from Excel as CSV")))
     return fields, cells
 
 
@@ -336,7 +354,8 @@ def _table(
     name_of_file = shown_name(path.name)
     header_at = _find_header(grid)
     if header_at is None:
-        fields, cells = _fields_above(grid, min(len(grid), HEADER_SEARCH_ROWS), address)
+        fields, cells = _fields_above(grid, min(len(grid), HEADER_SEARCH_ROWS), address,
+                                      delimiter)
         where = f"rows of the sheet '{sheet}'" if sheet else \
             f"lines (read as cells separated by {delimiter or 'commas'})"
         problems.append(Problem(
@@ -346,7 +365,8 @@ def _table(
             fix="use the return template, whose table starts with Action ID, Status and "
                 "Progress update"))
         return fields, cells, [], []
-    fields, field_cells = _fields_above(grid, header_at, address)
+    fields, field_cells = _fields_above(grid, header_at, address, delimiter, notes,
+                                        name_of_file)
     columns = _columns(grid[header_at], header_at, address, hidden_columns, notes,
                        name_of_file)
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
