@@ -139,6 +139,12 @@ class Period:
             return Period(self.year, self.kind, self.number - 1)
         return Period(self.year - 1, self.kind, 4 if self.kind == "Q" else 2)
 
+    def following(self) -> Period:
+        """Give the period of the same kind just after this one."""
+        if self.number < (4 if self.kind == "Q" else 2):
+            return Period(self.year, self.kind, self.number + 1)
+        return Period(self.year + 1, self.kind, 1)
+
     def half(self) -> Period:
         """Give the half-year a quarter belongs to (a half gives itself)."""
         if self.kind == "H":

@@ -407,11 +407,14 @@ def test_an_action_none_of_whose_rows_gives_a_status_is_told_once(tmp_path):
                        ("1.b", "Return!D10", "the row for 1.b gives no status")]
 
 
-def test_what_to_write_for_a_date_gives_the_periods_last_day_as_the_example(tmp_path):
+def test_what_to_write_for_a_date_gives_a_day_of_the_period_or_after_it_as_the_example(
+        tmp_path):
     fields = (("Service area", "Regulatory Services"), ("Period", "2022/23 Q2"),
               ("Approved by", "B. Manager"), ("Date completed", "sometime"))
     text = receipt_text(build_receipt(_read(
         tmp_path, [["1.a", "", "", "Green", "Fine.", "next year"]], fields=fields)))
-    assert "What to do: Write the day as 30/09/2022 (day/month/year)." in text
+    # A new date is still to come: the example is the next quarter's last day, not a day
+    # already past (a hostile review, L3).
+    assert "What to do: Write the day as day/month/year, such as 31/12/2022." in text
     assert "What to do: Write the day the return was completed as 30/09/2022" in text
     assert "31/03/2023" not in text

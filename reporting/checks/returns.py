@@ -366,7 +366,9 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
                 f"The {column.lower()} '{typed}' given for {ref} is not a date the "
                 f"report can read: {kept}.",
                 f"the {column.lower()} '{typed}' is not a date, so {kept}",
-                f"write the day as {example_day(updates.period)} (day/month/year)")
+                # A new date is one still to come: its example is a day after the period.
+                "write the day as day/month/year, such as " + example_day(
+                    updates.period.following() if column == "Revised date" else updates.period))
     if row.forecast_text and row.forecast_status is None:
         yield _row_finding(
             updates, fate, codes.UNREADABLE_FORECAST, "Forecast year-end status",
