@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +21,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--period", help="e.g. 2022/23 Q2 (default: the latest with a returns "
                                       "folder, if it has ended and its returns are in)")
     run.add_argument("--cadence", choices=[c.value for c in REPORT_CADENCES],
-                     default=Cadence.QUARTERLY.value)
+                     default=Cadence.QUARTERLY.value,
+                     help="the paper to make (default quarterly); at Q2 and Q4 the "
+                          "six-monthly paper is due too, a run of its own")
     run.add_argument("--inputs", type=Path, help="folder holding plan/ and returns/")
     run.add_argument("--outputs", type=Path, help="folder the documents are written under")
     run.add_argument("--settle-seconds", type=float, default=0,
@@ -64,4 +67,12 @@ def run_command(args: argparse.Namespace) -> int:
         if item.get("outcome") == "settling":
             print("  not read, still changing (read on the next run): "
                   f"{shown_name(str(item['path']))}")
+    from reporting.report.receipts import reports_on
+
+    plan = getattr(args, "plan", None)
+    for other in reports_on(period):
+        if other.value != args.cadence:
+            print(f"The {other.value} paper is due for {period.label} too: reporting "
+                  + (f"--plan {shlex.quote(plan)} " if plan else "")
+                  + f"run --period {shlex.quote(period.label)} --cadence {other.value}")
     return 0
