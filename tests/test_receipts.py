@@ -298,6 +298,26 @@ def test_an_unled_action_no_service_reports_is_one_finding_for_the_policy_office
         assert [p.code for p in receipt.problems if p.action_id == "1.a"] == [], receipt.file
 
 
+def test_an_unled_actions_status_and_update_come_from_whichever_services_give_them(tmp_path):
+    from conftest import prepare
+
+    plan = make_plan(make_action("1.a", leads=()))
+    status = make_return("Climate Change", make_row("1.a", "At risk", update=""),
+                         path=tmp_path / "a.xlsx")
+    words = make_return("Car Parks", make_row("1.a", "", update="Signs ordered."),
+                        path=tmp_path / "b.xlsx")
+    report = prepare(plan, [status, words])
+    [line] = [e for e in report.model.exceptions if e.action_id == "1.a"]
+    assert line.problem.startswith("At risk") and "not reported" not in line.problem.lower()
+    receipts = {r.file: r for r in _receipts([status, words], plan=plan)}
+    # The update came from Car Parks: Climate Change is not told its row has none.
+    assert receipts["a.xlsx"].problems == ()
+    # Car Parks wrote an update with no status: told of its own row, not that 1.a is unreported.
+    [told] = receipts["b.xlsx"].problems
+    assert told.code == "MISSING_STATUS" and told.cell == "Return!D8" and told.paper == ""
+    assert "taken from its other rows" in told.officer
+
+
 def test_a_blank_template_row_for_another_services_action_is_not_a_row_sent(tmp_path):
     lead = make_return("Regulatory Services", make_row("1.a", "At risk"), path=tmp_path / "a.xlsx")
     other = make_return("Communications", _blank("1.a", 14), path=tmp_path / "z.xlsx")
