@@ -34,9 +34,13 @@ from reporting.wording import long_date, same_words
 
 
 class Fate(str, Enum):
-    """What became of one row of a return; the value is the code of the finding it raises."""
+    """What became of one row of a return; the value is the code of the finding it raises
+    (`raises`: none for a row used, or left blank)."""
 
     USED = ""
+    # A template's row the officer wrote nothing in, for an action the service is not named
+    # to report (another service's, or one the plan names no lead for): no row was sent.
+    BLANK = "BLANK"
     SUPERSEDED = "SUPERSEDED_RETURN"
     UNKNOWN_ACTION = "UNKNOWN_ACTION"
     NOT_LEAD = "NOT_LEAD_SERVICE"  # a row for an action another service leads
@@ -48,6 +52,11 @@ class Fate(str, Enum):
     # The row's milestone is another action's, none of its own: its reference was mistyped
     # (1.10 typed into a number cell becomes 1.1), so it is not used for either.
     ELSEWHERE = "MILESTONE_ELSEWHERE"
+
+    @property
+    def raises(self) -> str:
+        """The code of the finding a row of this fate raises, "" for none."""
+        return "" if self in (Fate.USED, Fate.BLANK) else self.value
 
 
 @dataclass(frozen=True)
@@ -285,13 +294,15 @@ def leads_of(action: Action) -> tuple[str, ...]:
     return action.reporters
 
 
-def _owns(plan: Plan | None, service: str, action_id: str) -> bool:
-    """Tell whether `service` may report on `action_id`: it leads it, or no one is named."""
-    action = plan.action(action_id) if plan else None
-    if action is None:
-        return True  # not in the plan (or no plan): the action check decides
-    leads = leads_of(action)
-    return not leads or any(same_service(service, lead) for lead in leads)
+def any_service_reports(action: Action) -> bool:
+    """Tell whether any service's return may report on `action`: the plan names no lead for
+    it, so its status and update come from whichever services' rows give them."""
+    return not leads_of(action)
+
+
+def _named(action: Action, service: str) -> bool:
+    """Tell whether the plan names `service` to report on `action`."""
+    return any(same_service(service, lead) for lead in leads_of(action))
 
 
 def _first_fate(plan: Plan | None, ret: Return, row: ReturnRow, chosen: bool, old: bool,
@@ -303,13 +314,18 @@ def _first_fate(plan: Plan | None, ret: Return, row: ReturnRow, chosen: bool, ol
         return Fate.MISNAMED
     if not chosen:
         return Fate.SUPERSEDED
-    if plan and row.action_id not in plan.keys:
+    if plan is None:
+        return Fate.USED
+    if row.action_id not in plan.keys:
         return Fate.UNKNOWN_ACTION
     if milestone_owner(plan, row.action_id, row.milestone):
         return Fate.ELSEWHERE
-    if not _owns(plan, ret.service_area, row.action_id):
-        return Fate.NOT_LEAD
-    return Fate.USED
+    action = plan.action(row.action_id)
+    if _named(action, ret.service_area):
+        return Fate.USED  # the service's own row, blank or not: its report on its action
+    if row.says_nothing:
+        return Fate.BLANK
+    return Fate.USED if any_service_reports(action) else Fate.NOT_LEAD
 
 
 def milestone_owner(plan: Plan | None, reference: str, milestone: str) -> Action | None:
@@ -378,9 +394,11 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
     read as the one action it can mean, `Plan.meant_by`); nor is a row for an action another
     service leads (a service never speaks for another; an action with no lead named takes
     any service's row); a second row from one service for the same action and milestone is
-    not used (the first one counts). A file whose words nearly all repeat what its service
-    said `last` period (`digest_last_period`) is last period's return, left in this period's
-    folder: not used. With no plan, every row of a used return is taken as it stands.
+    not used (the first one counts). A row the officer wrote nothing in (`says_nothing`),
+    for an action the plan does not name the service to report, is no row sent: left blank,
+    it is not used and raises nothing (the lead's own blank row is its report, and used).
+    A file whose words nearly all repeat what its service said `last` period
+    (`digest_last_period`) is last period's return, left in this period's folder: not used. With no plan, every row of a used return is taken as it stands.
     """
     returns = tuple(returns)
     service = lambda name: service_key(plan_service(plan, name))  # noqa: E731

@@ -237,6 +237,97 @@ def test_an_action_with_no_lead_takes_every_services_row_labelled(tmp_path):
     assert progress.progress_update == "Housing: Homes found.\nCommunications: Campaign run."
 
 
+def _blank(action_id: str, row: int = 8, **values):
+    """A template's row for `action_id` left as it came: no status, no update, no date."""
+    return make_row(action_id, status="", update="", row=row, **values)
+
+
+def _one_unled_action_three_returns(tmp_path):
+    """One action with no lead named, in three services' returns (every template has it):
+    one reports it At risk with a reason, two leave the template's two rows blank."""
+    plan = make_plan(make_action("1.a", leads=(), milestones=("Survey", "Scheme")),
+                     make_action("1.b"))
+    said = make_return("Climate Change", make_row("1.a", "At risk", update="Survey late.",
+                                                  milestone="Survey",
+                                                  status_reason="Contractor went bust."),
+                       _blank("1.a", 9, milestone="Scheme"), path=tmp_path / "a.xlsx")
+    blank = [make_return(service, _blank("1.a", 8, milestone="Survey"),
+                         _blank("1.a", 9, milestone="Scheme"),
+                         *([make_row("1.b", row=10)] if service == "Regulatory Services" else []),
+                         path=tmp_path / name)
+             for service, name in (("Car Parks", "b.xlsx"), ("Regulatory Services", "c.xlsx"))]
+    return plan, [said, *blank]
+
+
+def test_an_unled_action_reported_by_one_service_is_not_unreported_for_the_others(tmp_path):
+    from conftest import prepare
+
+    from reporting.status import Status
+
+    plan, returns = _one_unled_action_three_returns(tmp_path)
+    report = prepare(plan, returns)
+    [line] = [e for e in report.model.exceptions if e.action_id == "1.a"]
+    assert line.problem.startswith("At risk") and "Contractor went bust." in line.problem
+    assert "not reported" not in line.problem.lower()
+    [progress] = [p for p in report.merged.progress if p.action.id == "1.a"]
+    assert progress.status is Status.AT_RISK and progress.return_file == "a.xlsx"
+    # No receipt, and no line of the data-quality note, has a problem about 1.a.
+    for receipt in _receipts(returns, plan=plan):
+        assert [p.code for p in receipt.problems if p.action_id == "1.a"] == [], receipt.file
+        assert "1.a" not in receipt_text(receipt).split("Problems")[1]
+    assert not [f for f in report.findings if f.data_quality and "1.a" in (f.action_id, *f.actions)]
+    # The blank rows were no one's report: the receipt says they were left blank.
+    car_parks = next(r for r in _receipts(returns, plan=plan) if r.file == "b.xlsx")
+    assert car_parks.outcome == "Accepted"
+    assert [line.fate for line in car_parks.rows] == ["Not used: it is left blank, as the template gave it"] * 2
+
+
+def test_an_unled_action_no_service_reports_is_one_finding_for_the_policy_officer(tmp_path):
+    from conftest import prepare
+
+    plan, returns = _one_unled_action_three_returns(tmp_path)
+    returns[0] = make_return("Climate Change", _blank("1.a", milestone="Survey"),
+                             path=tmp_path / "a.xlsx")
+    report = prepare(plan, returns)
+    [found] = [f for f in report.findings if "1.a" in (f.action_id, *f.actions)]
+    assert found.code == "MISSING_UPDATE" and found.file == "Plan"
+    assert found.paper == "not reported: no service's return reports on it"
+    [line] = [e for e in report.model.exceptions if e.action_id == "1.a"]
+    assert "not reported" in line.problem.lower()
+    for receipt in _receipts(returns, plan=plan):
+        assert [p.code for p in receipt.problems if p.action_id == "1.a"] == [], receipt.file
+
+
+def test_an_unled_actions_status_and_update_come_from_whichever_services_give_them(tmp_path):
+    from conftest import prepare
+
+    plan = make_plan(make_action("1.a", leads=()))
+    status = make_return("Climate Change", make_row("1.a", "At risk", update=""),
+                         path=tmp_path / "a.xlsx")
+    words = make_return("Car Parks", make_row("1.a", "", update="Signs ordered."),
+                        path=tmp_path / "b.xlsx")
+    report = prepare(plan, [status, words])
+    [line] = [e for e in report.model.exceptions if e.action_id == "1.a"]
+    assert line.problem.startswith("At risk") and "not reported" not in line.problem.lower()
+    receipts = {r.file: r for r in _receipts([status, words], plan=plan)}
+    # The update came from Car Parks: Climate Change is not told its row has none.
+    assert receipts["a.xlsx"].problems == ()
+    # Car Parks wrote an update with no status: told of its own row, not that 1.a is unreported.
+    [told] = receipts["b.xlsx"].problems
+    assert told.code == "MISSING_STATUS" and told.cell == "Return!D8" and told.paper == ""
+    assert "taken from its other rows" in told.officer
+
+
+def test_a_blank_template_row_for_another_services_action_is_not_a_row_sent(tmp_path):
+    lead = make_return("Regulatory Services", make_row("1.a", "At risk"), path=tmp_path / "a.xlsx")
+    other = make_return("Communications", _blank("1.a", 14), path=tmp_path / "z.xlsx")
+    receipts = {r.file: r for r in _receipts([lead, other], plan=make_plan(make_action("1.a")))}
+    assert "sent a row" not in receipt_text(receipts["a.xlsx"])
+    assert receipts["a.xlsx"].problems == () and receipts["z.xlsx"].problems == ()
+    [line] = receipts["z.xlsx"].rows
+    assert not line.used and line.fate == "Not used: it is left blank, as the template gave it"
+
+
 SIX_MONTHLY_PLAN = make_plan(make_action("1.a"), make_action("1.b"),
                              make_action("2.a", cadence=Cadence.SIX_MONTHLY),
                              make_action("3.a", lead_service_area="Housing"))

@@ -108,11 +108,14 @@ UNREADABLE_RETURN = Code(
     "UNREADABLE_RETURN", H, "a file in the returns folder could not be used at all")
 MISSING_UPDATE = Code(
     "MISSING_UPDATE", M, "a covered action with no row (not reported, in the paper too), or "
-    "an empty progress update", K.NOT_REPORTED)
+    "an empty progress update; for actions with no lead named, one line when no service's "
+    "return reports on them", K.NOT_REPORTED)
 MISSING_STATUS = Code(
     "MISSING_STATUS", M, "a row with no recognisable status: an action none of whose rows "
     "gives one is not reported (in the paper too); a row with an update but no status, beside "
-    "rows of the action that give one, is told to the officer, naming its Status cell",
+    "rows of the action that give one, is told to the officer, naming its Status cell; an "
+    "action with no lead named is not reported, in one line, only when no service's row "
+    "gives it a status",
     K.NOT_REPORTED)
 MILESTONE_UNDEFINED = Code(
     "MILESTONE_UNDEFINED", M, "the plan gives actions no milestone, no due date and no "
@@ -131,7 +134,8 @@ FORECAST_WORSE = Code(
 UNKNOWN_ACTION = Code("UNKNOWN_ACTION", L, "a row naming no action in the plan")
 NOT_LEAD_SERVICE = Code(
     "NOT_LEAD_SERVICE", M, "a row for an action another service leads: not used, and told to "
-    "both services (an action with no lead named takes any service's row, labelled)")
+    "both services (an action with no lead named takes any service's row, labelled; a row "
+    "left blank, as the template gave it, is no row sent and raises nothing)")
 DUPLICATE_UPDATE = Code("DUPLICATE_UPDATE", L, "two rows for the same action (and milestone)")
 MILESTONE_ELSEWHERE = Code(
     "MILESTONE_ELSEWHERE", M, "a row whose milestone is another action's, none of its own: a "

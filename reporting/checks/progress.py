@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 from reporting.checks import codes
 from reporting.checks.finding import Finding
-from reporting.merge import Merged, Progress
+from reporting.merge import Merged, Progress, any_service_reports
 from reporting.plan import Plan, undefined_line, unled_line
 from reporting.services import service_key
 from reporting.status import NO_STATUS, Status, worse_of
-from reporting.wording import cut_words, long_date, possessive
+from reporting.wording import and_list, cut_words, long_date, possessive
 
 
 def _plan(action_id: str, **values) -> dict:
@@ -164,7 +164,39 @@ def _milestones(p, end, limit: int) -> Iterator[Finding]:
                 paper=f"milestone '{m.milestone.text}' overdue (due by {m.due_words})", **where)
 
 
+# What the rows of an action no lead is named for leave unsaid, when no service's row says
+# it: the code, and the words for the policy officer and the committee.
+_UNREPORTED = {
+    Status.NO_UPDATE: (codes.MISSING_UPDATE, "no service's return reports on {ids}",
+                       "not reported: no service's return reports on it"),
+    Status.NOT_GIVEN: (codes.MISSING_STATUS, "no service's return gives a status for {ids}",
+                       "not reported: no service's return gives it a status"),
+}
+
+
+def _unreported_unled(merged: Merged) -> Iterator[Finding]:
+    """One finding for the covered actions the plan names no lead for that no service's
+    return reports on (none of their rows gives a status), and one for those whose rows
+    give updates but no status: for the policy officer, never one per service's return
+    (each return that wrote on the action is told of its own rows by the return checks)."""
+    for status, (code, said, paper) in _UNREPORTED.items():
+        ids = [p.action.id for p in merged.progress
+               if any_service_reports(p.action) and p.status is status]
+        if not ids:
+            continue
+        line = said.format(ids=and_list(ids)) + (
+            ", for which the plan names no lead service" if len(ids) == 1 else
+            ", for none of which the plan names a lead service")
+        yield Finding(
+            code, ids[0] if len(ids) == 1 else "", "", f"{line[0].upper()}{line[1:]}.",
+            **_plan(", ".join(ids), officer=line,
+                    fix="ask the service doing the work to report it next period, or add its "
+                        "lead service to the plan workbook"),
+            paper=paper, actions=tuple(ids))
+
+
 def check_progress(merged: Merged, long_update_words: int = 150) -> list[Finding]:
     """Give every finding about the actions `merged` covers (an update quoted in one is cut
     at `long_update_words`)."""
-    return [*_plan_gaps(merged), *_missing(merged), *_delivery(merged, long_update_words)]
+    return [*_plan_gaps(merged), *_missing(merged), *_unreported_unled(merged),
+            *_delivery(merged, long_update_words)]

@@ -17,8 +17,8 @@ from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch
 from reporting.intake.returns import RANK_BY_CONTENT, STATUS_WORDS, Return, completed_counts, \
     is_copy_name, return_rank
-from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, digest_last_period,
-                             milestone_owner, name_disagrees, plan_service)
+from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, any_service_reports,
+                             digest_last_period, milestone_owner, name_disagrees, plan_service)
 from reporting.period import Period
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
@@ -246,6 +246,8 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
                             for char, script in foreign_letters(row.raw_action_id))
         return f"the action '{row.raw_action_id or '(blank)'}' is not in the plan" + (
             f" (its {foreign}: retype it in Latin letters)" if foreign else "")
+    if fate.fate is Fate.BLANK:
+        return "it is left blank, as the template gave it"
     if fate.fate is Fate.NOT_LEAD:
         return f"{ref} is led by {updates.plan.action(row.action_id).lead_service_area}"
     if fate.fate is Fate.ELSEWHERE:
@@ -337,6 +339,11 @@ def _by_action(fates: tuple[RowFate, ...]) -> dict[tuple[str, str], list[RowFate
     return grouped
 
 
+def _any_service_reports(updates: PeriodUpdates, key: str) -> bool:
+    action = updates.plan.action(key) if updates.plan and key else None
+    return action is not None and any_service_reports(action)
+
+
 def _rows_lack(name: str, count: int, verb: str, thing: str, no_thing: str) -> str:
     """Say an action's rows lack something: "the row for 1.a has no progress update",
     "none of the 6 rows for 1.e has a progress update"."""
@@ -377,9 +384,11 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
             f"'{row.forecast_text}' is not a status", f"use one of {_STATUSES}")
 
 
-def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate]) -> Finding:
+def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate],
+               unreported: bool = True) -> Finding:
     """MISSING_STATUS for an action none of whose rows gives a status it can use, saying
-    what was typed, or what the cell holds instead (an error, a formula), or that it is empty."""
+    what was typed, or what the cell holds instead (an error, a formula), or that it is empty.
+    The paper is told it is not reported when it is `unreported` by these rows alone."""
     typed = next((f.row.status_text for f in fates if f.row.status_text), "")
     first_typed = next((f for f in fates if f.row.status_text), fates[0])
     held = next((f for f in fates if "Status" in f.row.unshown), None)
@@ -390,7 +399,7 @@ def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate]) -> Findi
             f"The Status cell for {name} holds {holds} instead of a status.",
             f"the Status cell holds {holds}, not a status",
             f"type one of {_STATUSES} into the cell, rather than a formula",
-            paper="not reported: the return gives no status")
+            paper="not reported: the return gives no status" if unreported else "")
     said = _rows_lack(name, len(fates), "gives", "a status", "no status")
     return _row_finding(
         updates, first_typed, codes.MISSING_STATUS, "Status",
@@ -398,9 +407,9 @@ def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate]) -> Findi
         else f"{said[0].upper()}{said[1:]}.",
         f"'{typed}' is not a status" if typed else said,
         f"use one of {_STATUSES}",
-        paper=f"not reported: the return gives the status '{typed}', which is not "
-              "one this report uses" if typed else "not reported: the return gives "
-                                                  "no status")
+        paper="" if not unreported else
+        f"not reported: the return gives the status '{typed}', which is not one this report "
+        "uses" if typed else "not reported: the return gives no status")
 
 
 def _row_without_status(updates: PeriodUpdates, name: str, fate: RowFate) -> Finding | None:
@@ -430,14 +439,23 @@ def _used_rows(updates: PeriodUpdates, previous: list[Return],
                intake: IntakeSettings) -> Iterator[Finding]:
     """Findings about what the used rows say: status, update, dates, wording."""
     before = _last_period(updates, previous)
-    for (file, key), fates in _by_action(updates.used_rows()).items():
+    grouped = _by_action(updates.used_rows())
+    every_service: dict[str, list[RowFate]] = {}
+    for (_, key), fates in grouped.items():
+        every_service.setdefault(key, []).extend(fates)
+    for (file, key), fates in grouped.items():
         name = _reference(updates, fates[0].row) if key else key
         first = fates[0]
-        if name and not any(f.row.status for f in fates):
-            yield _no_status(updates, name, fates)
+        # An action the plan names no lead for takes its status and update from any
+        # service's rows: one service's rows lack them only when every service's do, and
+        # then the paper is told once, by the progress checks, not by each return.
+        unled = _any_service_reports(updates, key)
+        among = every_service[key] if unled else fates
+        if name and not any(f.row.status for f in among):
+            yield _no_status(updates, name, fates, unreported=not unled)
         elif name:  # the action has a status: a row beside it giving none is said on its own
             yield from filter(None, (_row_without_status(updates, name, f) for f in fates))
-        if name and not any(f.row.progress_update for f in fates):
+        if name and not any(f.row.progress_update for f in among):
             held = next((f for f in fates if "Progress update" in f.row.unshown), None)
             said = _rows_lack(name, len(fates), "has", "a progress update", "no progress update")
             if held is not None:

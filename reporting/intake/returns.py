@@ -185,6 +185,18 @@ class ReturnRow:
     def where(self, column: str = "Action ID") -> str:
         return self.cells.get(column) or self.cells.get("Action ID", "")
 
+    @property
+    def says_nothing(self) -> bool:
+        """Tell whether the officer wrote nothing in the row: a template's row left as it
+        came (its action and milestone are the template's own words), with no status,
+        update, date, forecast or anything else an officer fills in."""
+        return not (self.status_text or self.status is not None or self.progress_update
+                    or self.revised_date or self.revised_date_text
+                    or self.reason_for_revised_date or self.date_achieved
+                    or self.date_achieved_text or self.evidence or self.next_steps
+                    or self.forecast_text or self.forecast_status or self.status_reason
+                    or self.unshown)
+
 
 @dataclass(frozen=True)
 class Return:

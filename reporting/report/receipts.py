@@ -200,7 +200,7 @@ def _row_line(updates: PeriodUpdates, fate: RowFate) -> RowLine:
     # The reference as the plan writes it ("GB1"), not the key it was matched by ("gb.1").
     action = updates.plan.action(row.action_id) if updates.plan and row.action_id else None
     return RowLine(row.where("Action ID"), row.raw_action_id or "(blank)",
-                   action.id if action else row.action_id, fate.used, text, fate.fate.value)
+                   action.id if action else row.action_id, fate.used, text, fate.fate.raises)
 
 
 def _speaks_for(ret: Return, updates: PeriodUpdates) -> bool:
@@ -279,6 +279,7 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         read = (f"{plural(len(ret.rows), 'row')} on {plural(len(ids), 'action')}"
                 + (f" ({', '.join(ids)})" if ids else ""))
         used = sum(f.used for f in fates)
+        blank = sum(f.fate is Fate.BLANK for f in fates)
         if fates and all(f.fate is Fate.MISNAMED for f in fates):
             own = updates.return_for(ret.service_area)
             outcome = "Not used"
@@ -294,8 +295,9 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
                        "record.")
         else:
             outcome = "Accepted with problems" if problems else "Accepted"
+            left = f", {blank} left blank" if blank else ""
             summary = f"Accepted {read}." if used == len(fates) else \
-                f"Read {read}; {used} of {plural(len(fates), 'row')} used (see Rows)."
+                f"Read {read}; {used} of {plural(len(fates), 'row')} used{left} (see Rows)."
     details = tuple((label, value) for label, value in (
         ("Service area", ret.service_area), ("Period", ret.period_text),
         ("Completed by", ret.completed_by), ("Approved by", ret.approved_by),
