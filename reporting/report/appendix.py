@@ -14,7 +14,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting.report.exceptions import FlagLike, kinds_of, new_date_words
+from reporting.report.exceptions import (
+    NEW_DATE_GIVEN_AS,
+    FlagLike,
+    kinds_of,
+    new_date_words,
+    unread_milestone_date,
+)
 from reporting.report.tables import COLUMNS, LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, \
     Table, make_table
 from reporting.report.travel import PreviousPeriod, Travel, direction
@@ -243,10 +249,10 @@ def _with_when(milestone, status: str = "") -> str:
 def _dated_line(m) -> str:
     """One milestone of a plan that dates its milestones: "Launch: Complete (due Autumn
     2025)", "Report to Cabinet: Not reported (no date set)"."""
-    unread = m.row.revised_date_text if m.row and m.revised_date is None else ""
+    unread = unread_milestone_date(m)
     if unread:  # the officer's words for a new date that read as no date
         when = f"due {m.milestone.due}, " if m.milestone.due else ""
-        when += f"new date given as '{unread}'"
+        when += NEW_DATE_GIVEN_AS.format(words=unread)
     elif not m.milestone.due_date:
         if not m.revised_date:
             return _with_when(m.milestone, m.status.value)
