@@ -191,6 +191,24 @@ def _read_date(value: object) -> date | None:
     text = re.sub(r"\s+", " ", cell_text(value).lower()).strip(" .,")
     if not text:
         return None
+    return _day_in(text) or _end_of_span(text)
+
+
+# "Nov 2026 - Mar 2027": a span between two dates, with a dash spaced on both sides.
+_SPAN = re.compile(r"(.+?)\s+[-–—]\s+(.+)")
+
+
+def _end_of_span(text: str) -> date | None:
+    """Give the end of a span of two dates ("Nov 2026 - Mar 2027" gives 31 March 2027),
+    None when either side is no date or the span ends before it starts."""
+    match = _SPAN.fullmatch(text)
+    if not match:
+        return None
+    start, end = _day_in(match[1]), _day_in(match[2])
+    return end if start is not None and end is not None and start <= end else None
+
+
+def _day_in(text: str) -> date | None:
     text = re.sub(r"^(by|before|due|due by|no later than|completed? by)\b:? *", "", text)
     text = re.sub(r"^(the )?end of (the )?", "", text)
     if _DAY_WITHOUT_YEAR.fullmatch(text):
@@ -238,15 +256,20 @@ def _loose_date(text: str) -> date | None:
     return None
 
 
-_EXACT = re.compile(r"\d{1,2}(st|nd|rd|th)?[/.\- ]+(\d{1,2}|[a-z]+)[/.\- ,]+(\d{4}|\d{2})"
+_EXACT = re.compile(r"\b\d{1,2}(st|nd|rd|th)?[/.\- ]+(\d{1,2}|[a-z]+)[/.\- ,]+(\d{4}|\d{2})"
                     r"|\d{4}-\d{1,2}-\d{1,2}", re.I)
 
 
 def date_is_loose(value: object) -> bool:
-    """Tell whether a date cell names a span ("March 2026", "Autumn 2025"), not a day."""
+    """Tell whether a date cell names a span ("March 2026", "Autumn 2025", "1/11/2026 -
+    31/3/2027"), not a day."""
     if isinstance(value, (date, datetime, int, float)) and not isinstance(value, bool):
         return False
-    return parse_date(value) is not None and not _EXACT.search(cell_text(value))
+    text = cell_text(value)
+    if parse_date(value) is None:
+        return False
+    words = re.sub(r"\s+", " ", text.lower()).strip(" .,")
+    return not _EXACT.search(text) or _day_in(words) is None
 
 
 @dataclass(frozen=True)
@@ -361,6 +384,8 @@ _DAY_INSIDE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?[/.\-]\d{1,2}[/.\-](?:\d{4}|
 def _how_loose(text: str, day: date) -> tuple[str, date | None]:
     """Say how words read by `parse_date` as a span were read, and any other day meant."""
     words = _without_filler(text)
+    if _day_in(words) is None and _end_of_span(words):
+        return "the end of the span", None
     if re.search(r"\b(q|quarter|h|half)\s*[1-4]\b", words):
         return "the end of the quarter", None
     if re.fullmatch(r"(spring|summer|autumn|fall|winter).*", words):

@@ -3,6 +3,7 @@ it for the exceptions only and says where the whole plan is (issue 19)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,12 @@ def test_each_row_of_the_bundled_paper_shows_what_the_plan_promised(quarterly):
     # The target and the undated milestone lead the update, with the milestone's status.
     update = row["Target, milestones and update"]
     assert update.startswith("Target: Achieve high design standards for new homes. "
-                             "Milestone: Refresh of local plan: At risk (undated).\nUpdate: ")
+                             "Due: 2022/23. Milestone: Refresh of local plan: At risk "
+                             "(undated).\nUpdate: ")
     assert all(a.shows_promise for s in quarterly.sections for a in s.actions)
     # A target in the action's own words (3.b) is not said twice.
-    assert rows["3.b"]["Target, milestones and update"].startswith("Milestone: Quarterly updates")
+    assert rows["3.b"]["Target, milestones and update"].startswith(
+        "Due: 2022/23. Milestone: Quarterly updates")
     assert not quarterly.appendix_intro  # a paper this size leaves nothing to the plan
 
 
@@ -84,8 +87,33 @@ def test_a_dated_milestone_gives_its_date_and_the_what_we_will_do_said_by_the_ac
     row = _rows(model)["1.a"]
     assert row["Action and lead"] == f"Open the market{LEAD_LINE}Regulatory Services"
     assert row["Target, milestones and update"].startswith(
-        "Target: none set in the plan. Milestone: Stalls built: On track (due 31 December "
-        "2022).\nUpdate: Building.")
+        "Target: none set in the plan. Due: 31 March 2023. Milestone: Stalls built: On "
+        "track (due 31 December 2022).\nUpdate: Building.")
+
+
+@pytest.mark.parametrize("by_when, day, loose, due", [
+    ("2027/28", date(2028, 3, 31), True, "Due: 2027/28."),
+    ("Autumn 2026", date(2026, 11, 30), True, "Due: Autumn 2026."),
+    ("by Spring 2027", date(2027, 5, 31), True, "Due: Spring 2027."),
+    ("31/03/2027", date(2027, 3, 31), False, "Due: 31 March 2027."),
+    ("Ongoing", None, False, "Due: Ongoing."),
+    ("TBC", None, False, "Due: TBC."),
+])
+def test_every_action_with_a_due_date_or_words_shows_when_it_is_due_in_the_plans_words(
+        by_when, day, loose, due):
+    action = make_action("1.a", by_when=by_when, due_date=day, due_loose=loose)
+    model = prepare(make_plan(action), [make_return(
+        "Regulatory Services", make_row("1.a", "On track", "Going well."))]).model
+    cell = _rows(model)["1.a"]["Target, milestones and update"]
+    assert cell.startswith(f"Target: Target 1.a. {due} Milestone: ")
+    assert cell.count("Due:") == 1
+
+
+def test_an_action_the_plan_gives_no_due_date_nor_words_shows_no_due_line():
+    action = make_action("1.a", by_when="", due_date=None)
+    model = prepare(make_plan(action), [make_return(
+        "Regulatory Services", make_row("1.a", "On track", "Going well."))]).model
+    assert "Due:" not in str(_rows(model)["1.a"])
 
 
 def _large(actions: int, settings=None):

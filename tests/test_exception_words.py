@@ -125,3 +125,28 @@ def test_an_overdue_milestone_s_own_row_says_why_the_action_is_late():
     assert "overdue" in line.problem.lower()
     assert "Why: The strategy waits for the consultation" in line.problem
     assert "trees planted" not in line.problem
+
+
+def test_a_milestone_s_new_date_that_reads_as_no_date_is_by_when_with_its_reason():
+    """Council review finding 2: CC6.1's roll-out, due 31/03/2027, is given '31/06/2027'
+    (no such day); the paper says the officer's words and why, not the plan's date."""
+    from reporting.plan.model import Milestone
+
+    pilot = Milestone("Pilot in 500 flats - Sept 2026", date(2026, 9, 30), "Sept 2026", True)
+    roll_out = Milestone("Roll out district-wide - 31/03/2027", date(2027, 3, 31), "31/03/2027")
+    plan = make_plan(make_action("6.1", by_when="31/03/2027", due_date=date(2027, 3, 31),
+                                 milestones=(pilot, roll_out)))
+    line = _lines(
+        make_row("6.1", "Off track", "Caddies delivered late.", milestone=pilot.text,
+                 revised_date=date(2026, 11, 30), reason_for_revised_date="Supplier delay"),
+        make_row("6.1", "At risk", "Depends on pilot.", row=9, milestone=roll_out.text,
+                 revised_date_text="31/06/2027", reason_for_revised_date="Knock-on from pilot"),
+        plan=plan, period="2026/27 Q2")["6.1"]
+    assert line.by_when == ("Roll out district-wide - 31/03/2027: new date given as "
+                            "'31/06/2027' (reason: Knock-on from pilot)")
+    # An overdue action's date already missed is never given; the officer's words are.
+    overdue = _lines(
+        make_row("6.1", "At risk", "Depends on pilot.", milestone=roll_out.text,
+                 revised_date_text="31/06/2027", reason_for_revised_date="Knock-on from pilot"),
+        plan=plan, period="2026/27 Q4")["6.1"]
+    assert overdue.by_when == line.by_when

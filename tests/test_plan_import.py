@@ -18,7 +18,7 @@ from conftest import BUNDLED_PLAN
 from docx import Document
 from openpyxl import Workbook
 
-from reporting.cells import natural_key, parse_date
+from reporting.cells import date_is_loose, natural_key, parse_date, read_date
 from reporting.intake.plan_import import import_plan
 from reporting.plan.importing import Decision
 from reporting.plan.importing.headings import theme_of
@@ -134,6 +134,36 @@ def test_milestones_split_on_lines_and_bullets_never_commas_and_keep_their_dates
     # a year alone in brackets that no plan means is not a date.
     assert dated_milestone("Survey (30/06/1925)") == ("Survey (30/06/1925)", "30/06/1925")
     assert dated_milestone("Barlby Road (1925 homes)")[1] == ""
+
+
+def test_a_span_in_brackets_is_the_milestones_date_and_no_number_or_dash_joins_it():
+    # "Planting season 1 (Nov 2026 - Mar 2027)": the span is the date, read as its end;
+    # the season's number before the bracket is not its day.
+    assert dated_milestone("Planting season 1 (Nov 2026 - Mar 2027)")[1] == \
+        "Nov 2026 - Mar 2027"
+    assert parse_date("Nov 2026 - Mar 2027") == date(2027, 3, 31)
+    assert parse_date("Autumn 2026 – Spring 2027") == date(2027, 5, 31)
+    assert parse_date("Mar 2027 - Nov 2026") is None  # a span that ends before it starts
+    assert parse_date("2025 - 2026") == date(2026, 3, 31)  # still a financial year
+    assert date_is_loose("Nov 2026 - Mar 2027") and date_is_loose("1/11/2026 - 31/03/2027")
+    assert read_date("Nov 2026 - Mar 2027").how == "the end of the span"
+    assert dated_milestone("Stage 1 (Mar 2027)")[1] == "Mar 2027"
+    assert dated_milestone("Draft habitat map - Q3 2026/27")[1] == "Q3 2026/27"
+    assert dated_milestone("Draft habitat map – Q3 2026/27 –")[1] == "Q3 2026/27"
+    assert dated_milestone("Roll out district-wide - 31/03/2027")[1] == "31/03/2027"
+
+
+def test_an_imported_span_keeps_its_words_and_is_due_at_its_end(tmp_path):
+    source = tmp_path / "plan.csv"
+    source.write_text("Ref,Action,Milestones,By when,Lead\n"
+                      '5.1,Plant trees,"Planting season 1 (Nov 2026 - Mar 2027)\n'
+                      'Draft habitat map - Q3 2026/27",2027/28,Parks\n', encoding="utf-8")
+    report = import_plan(source, tmp_path / "plan.xlsx")
+    plan = load_plan(report.out)
+    planting, habitat = plan.action("5.1").milestones
+    assert (planting.due_date, planting.due) == (date(2027, 3, 31), "Nov 2026 - Mar 2027")
+    assert (habitat.due_date, habitat.due) == (date(2026, 12, 31), "Q3 2026/27")
+    assert not messages(report, "is not a date")
 
 
 def test_a_milestone_dated_in_a_year_no_plan_means_is_listed_with_its_words(tmp_path):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from reporting.cadence import Cadence
 from reporting.intake.returns import read_return
+from reporting.plan import Milestone
 from reporting.intake.templates import (
     TEMPLATE_COLUMNS,
     template_file_name,
@@ -183,3 +184,25 @@ def test_the_templates_example_dates_are_the_last_day_of_its_period(period, day)
     # No other day is offered as an example anywhere in the workbook.
     every = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value)
     assert set(re.findall(r"\d\d/\d\d/\d{4}", every + dates.error + dates.prompt)) == {day}
+
+
+def test_the_due_date_column_shows_the_plans_words_as_the_paper_does():
+    spring = Milestone("Senior managers trained by Spring 2027", date(2027, 5, 31),
+                       "by Spring 2027", due_loose=True)
+    undated = Milestone("Annual conference", None, "TBC")
+    plan = make_plan(
+        make_action("1.a", milestones=(spring, undated, Milestone("Report", date(2027, 3, 31),
+                                                                  "31/03/2027"))),
+        make_action("1.b", milestones=(), by_when="2027/28", due_date=date(2028, 3, 31),
+                    due_loose=True),
+        make_action("1.c", milestones=(), by_when="Ongoing", due_date=None),
+        make_action("1.d", milestones=()))
+    ws = _sheet(template_workbook("Regulatory Services", list(plan.actions), Q2))["Return"]
+    due = [ws.cell(r, COLUMN["Due date"]).value for r in range(9, 15)]
+    assert due[0] == "Spring 2027 (by 31 May 2027)" == f"{spring.due} (by 31 May 2027)"
+    assert due[1] == "TBC"  # the milestone's own words, not its action's day
+    assert due[2].date() == date(2027, 3, 31)  # a day stays a day the sheet shows as one
+    assert due[3] == "2027/28 (by 31 March 2028)"
+    assert due[4] == "Ongoing"
+    assert due[5].date() == date(2023, 3, 31)
+    assert ws.cell(9, COLUMN["Due date"]).protection.locked

@@ -23,11 +23,12 @@ from reporting.intake.files import column_letter
 from reporting.intake.folder import read_returns
 from reporting.intake.returns import STATUS_WORDS, Return, choose_returns
 from reporting.period import Period
-from reporting.plan import Action, Plan
+from reporting.plan import Action, Milestone, Plan
 from reporting.publish import write_atomic
 from reporting.services import service_key
 from reporting.settings import READ_NOW, IntakeSettings
 from reporting.status import NO_STATUS, Status
+from reporting.wording import long_date
 from reporting.working_days import returns_deadline
 
 # (heading, width, officer types here)
@@ -35,7 +36,7 @@ TEMPLATE_COLUMNS = (
     ("Action ID", 10, False),
     ("Action", 45, False),
     ("Milestone", 40, False),
-    ("Due date", 12, False),
+    ("Due date", 16, False),  # "Spring 2027 (by 31 May 2027)" wraps in two lines
     # What success looks like, as the plan says: the status is judged against it.
     ("Target/Outcome", 30, False),
     ("Last period's status", 14, False),
@@ -118,6 +119,17 @@ def _previous_rows(previous: Return | None) -> dict[tuple[str, str], tuple[str, 
     return found
 
 
+def _due(action: Action, milestone: Milestone | None) -> date | str | None:
+    """Give the Due date cell as the paper says it: a day the plan set, else the plan's
+    words with the day they are read as beside them ("Spring 2027 (by 31 May 2027)"), or
+    words alone that give no day ("Ongoing", "TBC"); a milestone the plan dates in no way
+    is due when its action is."""
+    due = milestone if milestone and (milestone.due_date or milestone.due_text) else action
+    if due.due_date is None:
+        return (due.due_text if isinstance(due, Milestone) else due.by_when) or None
+    return f"{due.due} (by {long_date(due.due_date)})" if due.due_loose else due.due_date
+
+
 def template_workbook(service_area: str, actions: list[Action], period: Period,
                       previous: Return | None = None,
                       settings: IntakeSettings = READ_NOW) -> bytes:
@@ -149,13 +161,11 @@ def template_workbook(service_area: str, actions: list[Action], period: Period,
             text = milestone.text if milestone else ""
             last_status, last_update = earlier.get(
                 (action.key, text.lower()), earlier.get((action.key, ""), ("", "")))
-            due = milestone.due_date if milestone and milestone.due_date else action.due_date
             plan_values = {
                 "Action ID": action.id,
                 "Action": action.what_we_will_do or action.objective,
                 "Milestone": text,
-                # No day: the plan's words ("Ongoing", "Year 1" with no start given).
-                "Due date": due if due is not None else (action.by_when or None),
+                "Due date": _due(action, milestone),
                 "Target/Outcome": action.target,
                 "Last period's status": last_status,
                 "Last period's update": last_update,

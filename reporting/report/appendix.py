@@ -14,8 +14,13 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from reporting.cadence import Cadence, cadences_covered
-from reporting.plan.timing import relative_year
-from reporting.report.exceptions import FlagLike, kinds_of, new_date_words
+from reporting.report.exceptions import (
+    NEW_DATE_GIVEN_AS,
+    FlagLike,
+    kinds_of,
+    new_date_words,
+    unread_milestone_date,
+)
 from reporting.report.tables import COLUMNS, LEAD_LINE, STATUS_BADGE, TRAVEL_BADGE, Column, \
     Table, make_table
 from reporting.report.travel import PreviousPeriod, Travel, direction
@@ -88,10 +93,12 @@ class ActionEntry:
     travel_detail: str = ""  # "was At risk in 2022/23 Q1"
     # What the plan promised, where the row gives it (a large paper gives it for the
     # exceptions only): what we will do, under the action ("We will: ..."; none where the
-    # action's own words say it), then the target and each milestone with its date and
-    # status, leading the update ("Target: ...", "Milestone: Launch: Complete (due ...)").
+    # action's own words say it), then the target, when the action is due and each
+    # milestone with its date and status, leading the update ("Target: ...", "Due: Spring
+    # 2027", "Milestone: Launch: Complete (due ...)").
     promise: tuple[str, ...] = ()
     target_line: str = ""
+    due_line: str = ""
     milestone_lines: tuple[str, ...] = ()
     earlier_status: str = ""  # the status word last quarter ("" when not compared)
     # The new date the return gave, with its reason ("New date: 31 January 2024 (reason:
@@ -103,7 +110,7 @@ class ActionEntry:
 
     @property
     def shows_promise(self) -> bool:
-        return bool(self.target_line or self.milestone_lines)
+        return bool(self.target_line or self.due_line or self.milestone_lines)
 
     @property
     def action_and_lead(self) -> str:
@@ -115,7 +122,8 @@ class ActionEntry:
     def promise_and_update(self) -> str:
         """The update, led by the target and the milestones where the row gives them: what
         the status is judged against, beside it."""
-        measures = [line for line in (self.target_line, *self.milestone_lines) if line]
+        measures = [line for line in (self.target_line, self.due_line, *self.milestone_lines)
+                    if line]
         new_date = (f"\n{self.new_date_line}" if self.new_date_line.endswith(".")
                     else f"\n{self.new_date_line}.") if self.new_date_line else ""
         if not measures:
@@ -241,10 +249,10 @@ def _with_when(milestone, status: str = "") -> str:
 def _dated_line(m) -> str:
     """One milestone of a plan that dates its milestones: "Launch: Complete (due Autumn
     2025)", "Report to Cabinet: Not reported (no date set)"."""
-    unread = m.row.revised_date_text if m.row and m.revised_date is None else ""
+    unread = unread_milestone_date(m)
     if unread:  # the officer's words for a new date that read as no date
         when = f"due {m.milestone.due}, " if m.milestone.due else ""
-        when += f"new date given as '{unread}'"
+        when += NEW_DATE_GIVEN_AS.format(words=unread)
     elif not m.milestone.due_date:
         if not m.revised_date:
             return _with_when(m.milestone, m.status.value)
@@ -321,21 +329,18 @@ def _said_in(text: str, action) -> bool:
     return set(_words(text).split()) <= set(_words(action.title).split())
 
 
-def _when_line(action) -> tuple[str, ...]:
-    """When the plan says the action is due, in its own words, where they are not a date
-    a reader would look for among the milestones: "Due: Ongoing", "Due: Year 1"."""
-    if action.ongoing or relative_year(action.by_when) is not None or (
-            action.due_date is None and action.by_when):
-        return (f"{WORDS['due']} {action.due}",)
-    return ()
+def _when_line(action) -> str:
+    """When the plan says the action is due, beside what its status is judged against: in
+    its own words where it has them ("Due: Ongoing", "Due: Spring 2027", "Due: 2027/28"),
+    else the day ("Due: 31 March 2027"); "" where the plan gives neither."""
+    return f"{WORDS['due']} {action.due}" if action.due_date or action.by_when else ""
 
 
 def _promise(action) -> tuple[str, ...]:
-    """What we will do, as a line under the action (none where the action says it), and
-    when it is due where the plan gives that in words of its own ("Ongoing", "Year 1")."""
+    """What we will do, as a line under the action (none where the action says it)."""
     if not action.what_we_will_do or _said_in(action.what_we_will_do, action):
-        return _when_line(action)
-    return (f"{WORDS['we_will']} {_plan_words(action.what_we_will_do)}", *_when_line(action))
+        return ()
+    return (f"{WORDS['we_will']} {_plan_words(action.what_we_will_do)}",)
 
 
 def _target_line(action) -> str:
@@ -425,6 +430,7 @@ def _action_entry(progress: Progress, kinds: Sequence[str], before: PreviousPeri
         milestone_lines=_milestone_lines(progress) if promised else (),
         promise=_promise(action) if promised else (),
         target_line=_target_line(action) if promised else "",
+        due_line=_when_line(action) if promised else "",
         target=action.target or NO_TARGET,
         status=progress.status,
         progress_update=_update(progress.progress_update, limit, large),

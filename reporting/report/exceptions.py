@@ -28,7 +28,7 @@ from reporting.status import NO_STATUS, Status
 from reporting.wording import PRIORITY, Grouping, cut_words, long_date, plural
 
 if TYPE_CHECKING:
-    from reporting.merge import Merged, Progress
+    from reporting.merge import Merged, MilestoneProgress, Progress
 
 
 class FlagLike(Protocol):
@@ -167,6 +167,17 @@ def unread_new_date(p: Progress) -> tuple[str, str]:
     return "", ""
 
 
+def unread_milestone_date(m: MilestoneProgress) -> str:
+    """Give the words of a new date the return gave a dated milestone that read as no date
+    ("31/06/2027"), "" when it gave none or one that was read."""
+    return m.row.revised_date_text if m.row and m.revised_date is None else ""
+
+
+def _with_reason(when: str, reason: str, limit) -> str:
+    reason = cut_words(_one_paragraph(reason), limit, CUT_NOTE.format(limit=limit))
+    return DATE_WITH_REASON.format(date=when, reason=reason) if reason else when
+
+
 def new_date_words(p: Progress, limit) -> str:
     """The action's new date as the paper gives it, with its reason ("" for none): the
     date read, else the officer's words for it (`NEW_DATE_GIVEN_AS`)."""
@@ -177,19 +188,28 @@ def new_date_words(p: Progress, limit) -> str:
         reason = p.reason_for_revised_date
     when = long_date(p.revised_date) if p.revised_date else NEW_DATE_GIVEN_AS.format(
         words=words)
-    reason = cut_words(_one_paragraph(reason), limit, CUT_NOTE.format(limit=limit))
-    return DATE_WITH_REASON.format(date=when, reason=reason) if reason else when
+    return _with_reason(when, reason, limit)
+
+
+def _milestones_unread(p: Progress, limit) -> list[str]:
+    """Each dated milestone's new date in words that read as no date, with its reason:
+    "Roll out - 31/03/2027: new date given as '31/06/2027' (reason: ...)"."""
+    return [f"{m.milestone.text}: " + _with_reason(NEW_DATE_GIVEN_AS.format(words=words),
+                                                   m.row.reason_for_revised_date, limit)
+            for m in p.milestones if (words := unread_milestone_date(m))]
 
 
 def _by_when(p: Progress, end: date, limit: int) -> str:
-    """The new date with its reason; for an overdue action, never the date already missed
-    (but the words of a new date that read as no date, which is not known to be missed)."""
+    """The new date with its reason, and each milestone's given in words that read as no
+    date; for an overdue action, never the date already missed (but the words of a new
+    date that read as no date, which is not known to be missed)."""
     unread, _ = unread_new_date(p)
-    if p.overdue(end) and not (unread and not p.revised_date):  # its date is already past
-        return NO_NEW_DATE
-    said = new_date_words(p, limit)
+    milestones = _milestones_unread(p, limit)
+    missed = p.overdue(end) and not (unread and not p.revised_date)  # its date is past
+    said = [w for w in (new_date_words(p, limit) if not missed else "", *milestones) if w]
     if not said:
-        return p.action.due
+        return NO_NEW_DATE if missed else p.action.due
+    said = "; ".join(said)
     return said[0].upper() + said[1:]
 
 

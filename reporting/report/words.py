@@ -13,7 +13,7 @@ WORDS = {
     # Appendix A's lines of what the plan promised (reporting.report.appendix).
     "we_will": "We will:",
     "target": "Target:",
-    "due": "Due:",  # the plan's own words for when: "Due: Ongoing", "Due: Year 1"
+    "due": "Due:",  # in the plan's words where it has them: "Due: Ongoing", "Due: Spring 2027"
     "milestone": "Milestone:",
     "milestones": "Milestones:",
     "milestones_undated": "Milestones (undated):",

@@ -53,12 +53,14 @@ def milestone_lines(text: str) -> list[str]:
 
 # A word that may hold a date's part: "27", "May", "2025/26", "Q3", "end", "by".
 _TOKEN = re.compile(r"[^\s()\[\],;]+")
-_LONGEST_DATE = 6  # words: "no later than 31 March 2026"
+_LONGEST_DATE = 8  # words: "no later than 31 March 2026", "by 1 Nov 2026 - 31 Mar 2027"
+_DASH = re.compile(r"[-–—]+")
+_BRACKET = re.compile(r"[()\[\]]")
 _YEAR = re.compile(r"\d{4}")
 # The words a date is written in; any other word ends it ("homes officer in post Q3 2025/26"
 # holds one, Q3 2025/26, not five).
 _DATE_WORD = re.compile(
-    r"[\d/.\-]+(?:st|nd|rd|th)?|by|before|due|end|of|the|no|later|than|completed?|fy"
+    r"[\d/.\-–—]+(?:st|nd|rd|th)?|by|before|due|end|of|the|no|later|than|completed?|fy"
     r"|q[1-4]|quarter|h[12]|half|spring|summer|autumn|fall|winter"
     r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?", re.I)
@@ -68,13 +70,22 @@ def date_in_words(line: str) -> str:
     """Give the words in a milestone that name its date ("by Autumn 2025", "June 2026" in
     "Barlby Road - June 2026 (83 homes)", "27 May 2025" in "expected to go live 27 May
     2025"), or "" when none does: the longest run of words read as a date, the last of
-    equals. A year alone ("a 2025 review") is a date only in brackets or after a dash."""
+    equals. A year alone ("a 2025 review") is a date only in brackets or after a dash.
+
+    A span ("Nov 2026 - Mar 2027") is kept whole; no run crosses a bracket ("Planting
+    season 1 (Nov 2026 - Mar 2027)" is not dated "1 (Nov 2026"), nor starts or ends on a
+    dash ("Draft habitat map - Q3 2026/27" is dated "Q3 2026/27")."""
     tokens = [(m.start(), m.end(), m.group().strip(".:")) for m in _TOKEN.finditer(line)]
     best = (0, -1, "")
     for i in range(len(tokens)):
+        if _DASH.fullmatch(tokens[i][2]):
+            continue
         for j in range(i + 1, min(i + _LONGEST_DATE, len(tokens)) + 1):
-            if not _DATE_WORD.fullmatch(tokens[j - 1][2] or "-"):
+            if not _DATE_WORD.fullmatch(tokens[j - 1][2] or "-") or _BRACKET.search(
+                    line[tokens[i][1]:tokens[j - 1][0]]):
                 break
+            if _DASH.fullmatch(tokens[j - 1][2]):
+                continue
             words = " ".join(t for _, _, t in tokens[i:j])
             # A day in a year no plan means ("30/06/1925") is still the milestone's date,
             # kept as words and listed for a person; a year alone is not.
