@@ -61,12 +61,12 @@ def normalise_action_id(text: object) -> str:
 
     References are the council's own text ("1.a", "16", "G1", "2.3.1"); the key forgives
     what officers vary when they retype one: case, a leading "Action" or "Ref", spaces and
-    the separator between a number and a letter ("1b", "1 . B" and "1.b" are one action),
-    while "1.1" and "1.10" stay apart.
+    the separator between a number and a letter, any dash or dot ("1b", "1 . B", "1‐b" and
+    "1.b" are one action), while "1.1" and "1.10" stay apart.
     """
     raw = re.sub(r"^\s*(action|ref|reference|no)\b\.?:?\s*(?=\S)", "",
                  fold_look_alikes(cell_text(text)), flags=re.I).lower()
-    raw = re.sub(r"[\s.\-_–]+", ".", raw)
+    raw = re.sub(r"[\s.\-_\u2010-\u2015\u2212]+", ".", raw)  # any dash: "3‐a", "3–a", "3−a"
     raw = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", ".", raw)
     return raw.strip(".")
 
@@ -81,6 +81,65 @@ def comma_readings(text: str) -> tuple[str, ...]:
         return ()
     parts = [part.strip() for part in text.split(",") if part.strip()]
     return tuple(dict.fromkeys((text.replace(",", "."), text.replace(",", ""), *parts)))
+
+
+# Brackets and quotes an officer may put round a reference, and the punctuation a list or
+# a sentence leaves after one ("(6.d)", "'6.b'", "6.b;", "6.b:").
+_PAIRS = {"(": ")", "[": "]", "{": "}", "<": ">", '"': '"', "'": "'", "\u2018": "\u2019",
+          "\u201c": "\u201d", "\u00ab": "\u00bb"}
+_QUOTES = "\"'\u2018\u2019\u201c\u201d\u00ab\u00bb"
+_AFTER = ";:,.!?*#|/\\-_\u2013\u2014"
+# Between references one row names together ("1.c/1.d", "1.c & 1.d", "1.c and 1.d").
+_LIST = re.compile(r"\s*(?:[/&+;,\n]|\band\b)\s*", re.I)
+
+
+def _trimmed(text: str) -> str:
+    """Give `text` with the brackets and quotes round it and the punctuation after it left out."""
+    before = None
+    while text != before:
+        before = text
+        text = text.strip().strip(_QUOTES).rstrip(_AFTER).strip()
+        if len(text) > 1 and _PAIRS.get(text[0]) == text[-1]:
+            text = text[1:-1]
+    return text
+
+
+def _left_out(text: str, kept: str) -> str:
+    """Say what reading `text` as `kept` left out ("the brackets round it")."""
+    start = text.find(kept)
+    before, after = text[:start].strip(), text[start + len(kept):].strip()
+    if before and after and _PAIRS.get(before[-1]) == after[0]:
+        return "the brackets round it left out" if before[-1] in "([{<" \
+            else "the quotes round it left out"
+    said = [f"the '{before}' before it" if before else "", f"the '{after}' after it" if after else ""]
+    return f"{' and '.join(filter(None, said))} left out"
+
+
+def trimmed_readings(text: object) -> tuple[tuple[str, str], ...]:
+    """Give what an action reference with something round it may mean, each with how it was
+    read: first with the brackets, quotes and punctuation round it left out ("(6.d)",
+    "6.b;": 6.d, 6.b), then the reference it starts with, before a bracket or words ("6.b
+    (Physical activity pathway)": 6.b), longest first; () for one with nothing round it.
+    Which of them the plan holds is for the plan to say (`Plan.meant_by`)."""
+    text = cell_text(text)
+    found: dict[str, str] = {}
+    core = _trimmed(text)
+    if core and core != text:
+        found[core] = _left_out(text, core)
+    words = re.split(r"[(\[{<:]", core, maxsplit=1)[0].split()
+    for count in range(len(words), 0, -1):
+        head = _trimmed(" ".join(words[:count]))
+        if head and head not in (text, core):
+            found.setdefault(head, "the reference it starts with")
+    return tuple(found.items())
+
+
+def listed_references(text: object) -> tuple[str, ...]:
+    """Give the references a cell names together ("1.c/1.d", "1.c, 1.d", "1.c and 1.d":
+    1.c and 1.d), or () for one naming no more than one."""
+    parts = [_trimmed(part) for part in _LIST.split(_trimmed(cell_text(text)))]
+    parts = [part for part in parts if part]
+    return tuple(parts) if len(parts) > 1 else ()
 
 
 def example_day(period: Period) -> str:

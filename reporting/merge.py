@@ -27,7 +27,7 @@ from functools import cached_property
 from reporting.cadence import Cadence, cadences_covered
 from reporting.intake.returns import Return, ReturnRow, choose_returns, service_named_by
 from reporting.period import Period
-from reporting.plan import Action, Milestone, Plan
+from reporting.plan import Action, Meaning, Milestone, Plan
 from reporting.services import known_service, same_service, service_key
 from reporting.status import Status, worse_of
 from reporting.wording import long_date, same_words
@@ -71,6 +71,8 @@ class RowFate:
     # The plan's references an Action ID naming none may mean (`Plan.meant_by`: "B4,3" for
     # B4.3): one, the row was read as that action's; several, it was not used.
     meant: tuple[str, ...] = ()
+    read_how: str = ""  # how the one action meant was read ("the brackets round it left out")
+    together: bool = False  # the ID names each action `meant` ("1.c/1.d"): not used
 
     @property
     def first_place(self) -> str:
@@ -147,17 +149,18 @@ def digest_last_period(plan: Plan | None, returns: list[Return] | tuple[Return, 
         for key, ret in chosen.items() for row, _ in _as_planned(plan, ret)))
 
 
-def _as_planned(plan: Plan | None, ret: Return) -> tuple[tuple[ReturnRow, tuple[str, ...]], ...]:
-    """Give each row of `ret` as the plan reads its Action ID, with the references it may
-    mean when it names no action itself (`Plan.meant_by`): a row whose ID means one action
-    is that action's ("B4,3" is B4.3's); one that may mean several is left as typed."""
+def _as_planned(plan: Plan | None, ret: Return) -> tuple[tuple[ReturnRow, Meaning], ...]:
+    """Give each row of `ret` as the plan reads its Action ID, with what it may mean when it
+    names no action itself (`Plan.meant_by`): a row whose ID means one action is that
+    action's ("B4,3" is B4.3's, "(6.d)" 6.d's); one that may mean several, or names several
+    together ("1.c/1.d"), is left as typed."""
     read = []
     for row in ret.rows:
-        meant = () if plan is None or row.action_id in plan.keys else \
+        meant = Meaning() if plan is None or row.action_id in plan.keys else \
             plan.meant_by(row.raw_action_id)
-        if len(meant) == 1:
-            row = replace(row, action_id=meant[0].key)
-        read.append((row, tuple(a.id for a in meant)))
+        if len(meant.actions) == 1:
+            row = replace(row, action_id=meant.actions[0].key)
+        read.append((row, meant))
     return tuple(read)
 
 
@@ -434,7 +437,8 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
                     first_file = first_ret.file
                 else:
                     firsts[key] = (ret, row)
-            fates.append(RowFate(ret, row, fate, first, first_file, meant))
+            fates.append(RowFate(ret, row, fate, first, first_file,
+                                 tuple(a.id for a in meant.actions), meant.how, meant.together))
     return PeriodUpdates(period, plan, returns, chosen, tuple(fates), last)
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 from reporting.checks import codes
 from reporting.checks.finding import Finding
-from reporting.merge import Merged, Progress, any_service_reports
+from reporting.intake.returns import Return
+from reporting.merge import Fate, Merged, Progress, RowFate, any_service_reports
 from reporting.plan import Plan, undefined_line, unled_line
 from reporting.services import service_key
 from reporting.status import NO_STATUS, Status, worse_of
@@ -91,12 +92,48 @@ def _missing(merged: Merged) -> Iterator[Finding]:
                     paper=f"not reported: {possessive(lead)} return's row for it could not "
                           "be read")
                 continue
+            unmatched = _unmatched_rows(merged, ret, p.action.id)
+            if unmatched:
+                yield _unmatched_update(ret, lead, p.action.id, unmatched[0])
+                continue
             yield Finding(
                 codes.MISSING_UPDATE, p.action.id, lead,
                 f"{possessive(lead)} return has no row for {p.action.id}.",
                 file=ret.file, officer=f"the return has no row for {p.action.id}",
                 fix=f"add a row for {p.action.id} with its status and progress update",
                 paper=f"not reported: {possessive(lead)} return has no row for it")
+
+
+def _unmatched_rows(merged: Merged, ret: Return, action_id: str) -> list[RowFate]:
+    """Give the rows of `ret` not used that may have been `action_id`'s: one naming it with
+    other actions ("1.c/1.d"), one that could be it or another ("B4,3"), one whose Action ID
+    cell holds an error or a formula with no saved result."""
+    return [f for f in merged.updates.fates_of(ret) if f.fate is Fate.UNKNOWN_ACTION
+            and (action_id in f.meant or "Action ID" in f.row.unshown)]
+
+
+def _unmatched_update(ret: Return, lead: str, action_id: str, fate: RowFate) -> Finding:
+    """MISSING_UPDATE for an action the return has a row that may be about, but no row it
+    could use: the paper says so, never that the return has no row for it."""
+    row, where = fate.row, fate.row.where("Action ID")
+    others = [m for m in fate.meant if m != action_id]
+    if fate.together:
+        said, paper = f"has no row of its own for {action_id}", "has no row of its own for it"
+        why = f"{where} ('{row.raw_action_id}') names it with {and_list(others)}"
+        fix = f"give {action_id} its own row, with its status and progress update"
+    elif fate.meant:
+        said, paper = f"has no row sure to be {action_id}'s", "has no row sure to be its"
+        why = f"{where} ('{row.raw_action_id}') could be it or {and_list(others, 'or')}"
+        fix = f"write {action_id} in {where} if the row is about it"
+    else:
+        said = f"has no row that could be matched to {action_id}"
+        paper = "has no row that could be matched to it"
+        why = f"the Action ID cell, {where}, holds {row.unshown['Action ID']}"
+        fix = f"if that row is about {action_id}, type {action_id} into its Action ID cell"
+    return Finding(codes.MISSING_UPDATE, action_id, lead,
+                   f"{possessive(lead)} return {said}: {why}.", file=ret.file, cell=where,
+                   officer=f"the return {said}: {why}", fix=fix,
+                   paper=f"not reported: {possessive(lead)} return {paper}")
 
 
 def _delivery(merged: Merged, limit: int) -> Iterator[Finding]:

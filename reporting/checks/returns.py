@@ -239,8 +239,12 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
     row's finding and the receipt's line for the row both give; "" for a row used."""
     row = fate.row
     ref = _reference(updates, row)
+    if fate.fate is Fate.UNKNOWN_ACTION and fate.together:
+        return f"the action ID '{row.raw_action_id}' names {and_list(fate.meant)} in one row"
     if fate.fate is Fate.UNKNOWN_ACTION and fate.meant:
         return f"the action '{row.raw_action_id}' could be {and_list(fate.meant, 'or')}"
+    if fate.fate is Fate.UNKNOWN_ACTION and "Action ID" in row.unshown:
+        return f"the Action ID cell holds {row.unshown['Action ID']}, not an action ID"
     if fate.fate is Fate.UNKNOWN_ACTION:
         foreign = ", ".join(f"'{char}' is a {script} letter"
                             for char, script in foreign_letters(row.raw_action_id))
@@ -278,12 +282,31 @@ def _newer(updates: PeriodUpdates, ret: Return) -> str:
             f"and is the one used{_uncounted(updates.period, ret, newer)}")
 
 
+def _unmatched(updates: PeriodUpdates, fate: RowFate) -> Finding:
+    """UNKNOWN_ACTION for a row whose Action ID names several actions together ("1.c/1.d"),
+    or whose cell holds an error or a formula with no saved result, rather than an ID."""
+    row, file = fate.row, fate.ret.file
+    if fate.together:
+        message = (f"{file} has one row for '{row.raw_action_id}', which names "
+                   f"{and_list(fate.meant)}; its update was not used for any of them.")
+        fix = (f"give {and_list(fate.meant)} each its own row, with its own status and "
+               "update")
+    else:
+        message = (f"{file} has a row whose Action ID cell holds {row.unshown['Action ID']}; "
+                   "its update was not used.")
+        fix = "type the action ID into the cell, rather than a formula"
+    return _row_finding(updates, fate, codes.UNKNOWN_ACTION, "Action ID", message,
+                        f"{why_not_used(updates, fate)}, so this row was not used", fix)
+
+
 def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
     """Findings about rows that were read but not used."""
     for fate in updates.fates:
         row, file = fate.row, fate.ret.file
         ref = _reference(updates, row)
-        if fate.fate is Fate.UNKNOWN_ACTION:
+        if fate.fate is Fate.UNKNOWN_ACTION and (fate.together or "Action ID" in row.unshown):
+            yield _unmatched(updates, fate)
+        elif fate.fate is Fate.UNKNOWN_ACTION:
             shown = row.raw_action_id or "(blank)"
             meant = and_list(fate.meant, "or")
             yield _row_finding(

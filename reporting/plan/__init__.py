@@ -2,6 +2,7 @@
 
 from reporting.plan.model import (
     Action,
+    Meaning,
     Milestone,
     Plan,
     PlanError,
@@ -21,7 +22,7 @@ from reporting.plan.workbook import (
     read_plan_workbook,
 )
 
-__all__ = ["Action", "Milestone", "Plan", "PlanError", "Priority", "MAX_PLAN_ROWS",
+__all__ = ["Action", "Meaning", "Milestone", "Plan", "PlanError", "Priority", "MAX_PLAN_ROWS",
            "PLAN_COLUMNS", "PlanProblem", "find_plan", "leads_in", "load_plan",
            "missing_lines", "plan_gap_lines", "read_plan_workbook",
            "undefined_line", "unled_line"]

@@ -9,7 +9,12 @@ from functools import cached_property
 from pathlib import Path
 
 from reporting.cadence import Cadence
-from reporting.cells import comma_readings, normalise_action_id
+from reporting.cells import (
+    comma_readings,
+    listed_references,
+    normalise_action_id,
+    trimmed_readings,
+)
 from reporting.errors import ReportingError
 from reporting.period import Period
 from reporting.plan.timing import is_ongoing
@@ -160,6 +165,17 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Meaning:
+    """What an officer's action reference may mean (`Plan.meant_by`)."""
+
+    actions: tuple[Action, ...] = ()  # one: the action meant; several: see `together`
+    how: str = ""  # how a reference naming no action itself was read as its one action
+    # The reference names each of `actions` in one row ("1.c/1.d"); else they are the
+    # candidates it could be, one of them meant ("B4,3": B4.3 or B43).
+    together: bool = False
+
+
+@dataclass(frozen=True)
 class Plan:
     priorities: tuple[Priority, ...]
     actions: tuple[Action, ...]
@@ -170,18 +186,28 @@ class Plan:
         """Give the action a reference names, as the council wrote it or as an officer retyped it."""
         return self._by_key.get(normalise_action_id(reference))
 
-    def meant_by(self, reference: str) -> tuple[Action, ...]:
-        """Give the actions an officer's reference may mean: the one it names; else, for one
-        typed with a comma ("B4,3"), each action its readings name (`cells.comma_readings`),
+    def meant_by(self, reference: str) -> Meaning:
+        """Give what an officer's reference may mean: the action it names; else, for one
+        typed with a comma ("B4,3"), each action its readings name (`cells.comma_readings`)
         when the comma read as a dot names one (one found is the action meant; several, the
-        candidates to choose from); else none."""
+        candidates to choose from); else the actions a list names together ("1.c/1.d", each
+        part an action: not one of them); else the one action it names with what is round it
+        left out ("(6.d)", "6.b;", "6.b (Physical activity pathway)",
+        `cells.trimmed_readings`); else none."""
         named = self.action(reference)
         if named is not None:
-            return (named,)
+            return Meaning((named,))
         readings = [self.action(text) for text in comma_readings(reference)]
-        if not readings or readings[0] is None:
-            return ()
-        return tuple({a.key: a for a in readings if a is not None}.values())
+        if readings and readings[0] is not None:
+            found = tuple({a.key: a for a in readings if a is not None}.values())
+            return Meaning(found, "the plan's only action it can mean" if len(found) == 1 else "")
+        listed = [self.action(text) for text in listed_references(reference)]
+        if listed and None not in listed and len({a.key for a in listed}) > 1:
+            return Meaning(tuple({a.key: a for a in listed}.values()), together=True)
+        for text, how in trimmed_readings(reference):
+            if (action := self.action(text)) is not None:
+                return Meaning((action,), how)
+        return Meaning()
 
     def priority(self, key: str) -> Priority:
         return next(p for p in self.priorities if p.key == key)

@@ -151,11 +151,12 @@ def _colour_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
 
 
 def _reading_notes(ret: Return, updates: PeriodUpdates) -> tuple[Note, ...]:
-    """Say, once a row, an Action ID read as the one plan action it can mean ("'B4,3' read
-    as B4.3"), and what to write instead."""
+    """Say, once a row, an Action ID read as the one plan action it can mean, how it was
+    read ("'B4,3' read as B4.3, the plan's only action it can mean", "'(6.d)' read as 6.d,
+    the brackets round it left out"), and what to write instead."""
     return tuple(Note(ret.file, f.row.where("Action ID"),
-                      f"'{f.row.raw_action_id}' read as {f.meant[0]}, the plan's only action "
-                      f"it can mean: next time write {f.meant[0]}")
+                      f"'{f.row.raw_action_id}' read as {f.meant[0]}, {f.read_how}: next "
+                      f"time write {f.meant[0]}")
                  for f in updates.fates_of(ret) if len(f.meant) == 1)
 
 
@@ -306,7 +307,10 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         ("Sheet", ret.sheet),
     ) if value)
     absent = [f.action_id for f in left_out if not f.cell]
-    unread = [f.action_id for f in left_out if f.cell]  # a line for it, not read
+    unread_at = {where for _, where in ret.unread_lines}
+    unread = [f.action_id for f in left_out if f.cell in unread_at]  # a line for it, not read
+    # A row that may be its, not used: naming it with others, or an Action ID not read.
+    unmatched = [f.action_id for f in left_out if f.cell and f.cell not in unread_at]
     if absent:
         summary += (f" It has no row for {and_list(absent)}, which "
                     f"{service_name(updates, ret.service_area)} leads: "
@@ -315,6 +319,9 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
         summary += (f" Its {'row' if len(unread) == 1 else 'rows'} for {and_list(unread)} "
                     f"could not be read (see Notes): the papers show "
                     f"{'it' if len(unread) == 1 else 'them'} as not reported.")
+    if unmatched:
+        summary += (f" No row could be used for {and_list(unmatched)} (see Problems): the "
+                    f"papers show {'it' if len(unmatched) == 1 else 'them'} as not reported.")
     notes = ret.notes + _reading_notes(ret, updates) + _header_notes(ret, updates) + \
         _colour_notes(ret, updates)
     return Receipt(ret.file, outcome, summary, details, problems, notes, ret.usable,
