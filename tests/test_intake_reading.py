@@ -97,7 +97,8 @@ def test_periods_as_officers_write_them(typed):
     assert parse_period(typed) == Period.parse("2022/23 Q2")
 
 
-@pytest.mark.parametrize("typed", ["1b", "1.B", " 1 b ", "1.b.", "Action 1b", "1 . b"])
+@pytest.mark.parametrize("typed", ["1b", "1.B", " 1 b ", "1.b.", "Action 1b", "1 . b", "1\u2010b",
+                                   "1\u2013b", "1\u2014b", "1\u2212b"])
 def test_action_ids_are_normalised(typed):
     assert normalise_action_id(typed) == "1.b"
 

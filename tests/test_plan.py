@@ -145,3 +145,37 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path):
     path.write_text("not a workbook")
     with pytest.raises(PlanError, match="cannot be opened as an Excel workbook"):
         load_plan(path)
+
+
+def _meant(plan, reference):
+    meaning = plan.meant_by(reference)
+    return [a.id for a in meaning.actions], meaning.how, meaning.together
+
+
+def test_a_reference_with_something_round_it_means_the_one_action_it_names():
+    from conftest import make_action, make_plan
+
+    plan = make_plan(*(make_action(i) for i in ("1.c", "1.d", "6.b", "6.d", "16")))
+    assert _meant(plan, "6.b;") == (["6.b"], "the ';' after it left out", False)
+    assert _meant(plan, "(6.d)") == (["6.d"], "the brackets round it left out", False)
+    assert _meant(plan, "'6.d'") == (["6.d"], "the quotes round it left out", False)
+    # Words after it, its title or anything else, are left aside, longest reading first.
+    assert _meant(plan, "6.b (Physical activity pathway)") == (
+        ["6.b"], "the reference it starts with", False)
+    assert _meant(plan, "6 . b Physical activity") == (["6.b"], "the reference it starts with", False)
+    assert _meant(plan, "16 Housing") == (["16"], "the reference it starts with", False)
+    # What names nothing with its extras left out names nothing.
+    assert _meant(plan, "6.z;") == ([], "", False)
+    assert _meant(plan, "(7)") == ([], "", False)
+
+
+def test_a_reference_naming_two_actions_names_both_never_one():
+    from conftest import make_action, make_plan
+
+    plan = make_plan(*(make_action(i) for i in ("1.c", "1.d", "1.e")))
+    for typed in ("1.c/1.d", "1.c, 1.d", "1.c & 1.d", "1.c and 1.d", "(1.c; 1.d)"):
+        assert _meant(plan, typed) == (["1.c", "1.d"], "", True), typed
+    # One part naming nothing: not a list of actions, and not read as its first part.
+    assert _meant(plan, "1.c/9.z") == ([], "", False)
+    # A comma read as a dot still comes first: "1,c" is 1.c, not a list.
+    assert _meant(plan, "1,c") == (["1.c"], "the plan's only action it can mean", False)

@@ -446,6 +446,105 @@ def test_an_action_id_with_a_comma_whose_dot_reading_names_nothing_is_not_in_the
     assert "- Return!A9: B4,4: Not used: the action 'B4,4' is not in the plan." in text
 
 
+EXTRAS_PLAN = make_plan(make_action("1.a"), make_action("1.c"), make_action("1.d"),
+                        make_action("6.b", priority="6"), make_action("6.d", priority="6"))
+
+
+def test_an_action_id_with_a_little_extra_text_is_read_as_the_action_it_names(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."], ["1.c", "", "", "Green", "Fine."],
+                           ["1.d", "", "", "Green", "Fine."],
+                           ["6.b (Physical activity pathway)", "", "", "Off track", "Delayed."],
+                           ["(6.d)", "", "", "At risk", "Waiting."]])
+    check = check_period(EXTRAS_PLAN, [ret], [], Q2, READ_NOW)
+    text = receipt_text(check.receipts[0])
+    assert "Accepted 5 rows on 5 actions (1.a, 1.c, 1.d, 6.b, 6.d)." in text
+    assert ("- Return!A11: '6.b (Physical activity pathway)' read as 6.b, the reference it "
+            "starts with: next time write 6.b.") in text
+    assert "- Return!A12: '(6.d)' read as 6.d, the brackets round it left out: next time " \
+           "write 6.d." in text
+    assert not [f for f in check.findings if f.code in ("UNKNOWN_ACTION", "MISSING_UPDATE")]
+    [paper] = [p for p in check.papers if p.cadence is Cadence.QUARTERLY]
+    status = {p.action.id: p.status.value for p in paper.merged.progress}
+    assert status["6.b"] == "Off track" and status["6.d"] == "At risk"
+
+
+def test_an_action_id_with_a_semicolon_after_it_keeps_its_off_track(tmp_path):
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    path = folder / "regulatory-services.csv"
+    path.write_text("Action ID,Status,Progress update\n1.a,On track,Fine.\n1.c,On track,Fine.\n"
+                    "1.d,On track,Fine.\n6.d,On track,Fine.\n6.b;,Off track,Behind.\n")
+    check = check_period(EXTRAS_PLAN, [read_return(path)], [], Q2, READ_NOW)
+    text = receipt_text(check.receipts[0])
+    assert "'6.b;' read as 6.b, the ';' after it left out: next time write 6.b." in text
+    assert "no row for 6.b" not in text
+    assert "  - 6.b: off track." in text
+    assert [f.paper for p in check.papers for f in p.findings if f.action_id == "6.b"] == \
+        ["off track"] * 2
+
+
+def test_a_row_naming_two_actions_is_given_to_neither_and_the_paper_says_so(tmp_path):
+    ret = _read(tmp_path, [["1.a", "", "", "Green", "Fine."], ["6.b", "", "", "Green", "Fine."],
+                           ["6.d", "", "", "Green", "Fine."],
+                           ["1.c/1.d", "", "", "Off track", "Both behind."]])
+    check = check_period(EXTRAS_PLAN, [ret], [], Q2, READ_NOW)
+    [receipt] = check.receipts
+    text = receipt_text(receipt)
+    [line] = [r for r in receipt.rows if not r.used]
+    assert line.fate == "Not used: the action ID '1.c/1.d' names 1.c and 1.d in one row"
+    [refused] = [p for p in receipt.problems if p.code == "UNKNOWN_ACTION"]
+    assert refused.cell == "Return!A11"
+    assert refused.fix == "give 1.c and 1.d each its own row, with its own status and update"
+    missing = {p.action_id: p for p in receipt.problems if p.code == "MISSING_UPDATE"}
+    assert missing["1.c"].officer == ("the return has no row of its own for 1.c: Return!A11 "
+                                      "('1.c/1.d') names it with 1.d")
+    assert missing["1.d"].fix == "give 1.d its own row, with its status and progress update"
+    assert "No row could be used for 1.c and 1.d (see Problems)" in text
+    assert "has no row for" not in text and "read as 1.c" not in text
+    [paper] = [p for p in check.papers if p.cadence is Cadence.QUARTERLY]
+    said = {f.action_id: f.paper for f in paper.findings if f.code == "MISSING_UPDATE"}
+    assert said == {"1.c": "not reported: Regulatory Services' return has no row of its own "
+                           "for it", "1.d": "not reported: Regulatory Services' return has no "
+                                            "row of its own for it"}
+
+
+def test_an_action_id_cell_holding_an_error_is_said_not_called_no_row(tmp_path):
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    path = folder / "regulatory-services.csv"
+    path.write_text("Action ID,Status,Progress update\n1.a,On track,Fine.\n"
+                    "#REF!,Off track,Behind.\n")
+    check = check_period(PLAN, [read_return(path)], [], Q2, READ_NOW)
+    [receipt] = check.receipts
+    [line] = [r for r in receipt.rows if not r.used]
+    assert line.fate == "Not used: the Action ID cell holds the error #REF!, not an action ID"
+    [missing] = [p for p in receipt.problems if p.code == "MISSING_UPDATE"]
+    assert missing.action_id == "1.b" and missing.cell == line.where == "line 3, column A"
+    assert missing.officer.startswith("the return has no row that could be matched to 1.b: the "
+                                      "Action ID cell, ")
+    assert missing.officer.endswith(", holds the error #REF!")
+    assert "no row for 1.b" not in receipt_text(receipt)
+    assert {f.paper for p in check.papers for f in p.findings if f.action_id == "1.b"} == {
+        "not reported: Regulatory Services' return has no row that could be matched to it"}
+
+
+def test_an_action_id_formula_with_no_saved_result_is_said_as_such(tmp_path):
+    from test_round_three import _with_cells
+
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    data = _with_cells(workbook_bytes(rows=[["1.a", "", "", "Green", "Fine."],
+                                            ["x", "", "", "Green", "Fine."]]),
+                       {"A9": '<c r="A9"><f>"1."&amp;"b"</f></c>'})
+    ret = read_return(write(folder / "regulatory-services.xlsx", data))
+    [receipt] = _receipts([ret])
+    text = receipt_text(receipt)
+    assert ("- Return!A9: (blank): Not used: the Action ID cell holds a formula with no saved "
+            "result (=\"1.\"&\"b\"), not an action ID.") in text
+    assert "the return has no row that could be matched to 1.b" in text
+    assert "no row for 1.b" not in text and "'(blank)' is not in the plan" not in text
+
+
 def test_last_periods_row_typed_with_a_comma_is_the_same_action_for_a_stale_update(tmp_path):
     ret = _read(tmp_path, [["B4.3", "", "", "Green", "Same words."]])
     last = make_return("Regulatory Services", make_row("b.4,3", raw_action_id="B4,3",
