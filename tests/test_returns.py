@@ -12,6 +12,7 @@ from reporting.intake.returns import (
     normalise_action_id,
     read_return,
     service_area_from_name,
+    sheet_names_period,
 )
 from reporting.period import Period
 from reporting.pipeline import check_period
@@ -69,6 +70,117 @@ def test_the_return_sheet_is_preferred_else_the_first(tmp_path):
     path = write_workbook(tmp_path / "r.xlsx", [ROW], sheet="Q2 update")
     ret = read_return(path)
     assert ret.sheet == "Q2 update" and len(ret.rows) == 1
+
+
+def write_tabs(path, *tabs, active=None):
+    """Write a workbook with a tab for each (name, Period or None, status, hidden), in order."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, period, status, hidden in tabs:
+        ws = workbook.create_sheet(name)
+        ws.append(["Service area", "Regulatory Services"])
+        if period is not None:
+            ws.append(["Period", period])
+        ws.append([])
+        ws.append(list(RETURN_COLUMNS))
+        ws.append(["1.b", "", "", status, f"The {name} update."])
+        if hidden:
+            ws.sheet_state = "hidden"
+    if active is not None:
+        workbook.active = active
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def in_q2(tmp_path, name="regulatory-services.xlsx"):
+    return tmp_path / "returns" / "2022-23-Q2" / name
+
+
+def messages(ret):
+    return [n.message for n in ret.notes]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_of_a_tab_per_quarter_the_one_whose_period_is_the_folders_is_read(tmp_path, order):
+    tabs = [("Q1", "2022/23 Q1", "On track", False), ("Q2", "2022/23 Q2", "Off track", False)]
+    ret = read_return(write_tabs(in_q2(tmp_path), *tabs[::order]))
+    assert (ret.sheet, ret.period_text) == ("Q2", "2022/23 Q2")
+    assert [r.status_text for r in ret.rows] == ["Off track"]
+    assert ret.rows[0].where("Status") == "Q2!D5"
+    assert messages(ret) == [
+        "the return was read from the sheet 'Q2': its Period field says 2022/23 Q2, the period "
+        "of the folder the return is in",
+        "the sheet 'Q1' also holds a table (its Period field says '2022/23 Q1'); it was not read"]
+
+
+def test_a_new_return_2_beside_last_quarters_return_is_read(tmp_path):
+    # Excel names a copied tab "Return (2)"; the officer updated the copy, left it active.
+    ret = read_return(write_tabs(in_q2(tmp_path), ("Return", "2022/23 Q1", "On track", False),
+                                 ("Return (2)", "2022/23 Q2", "Off track", False), active=1))
+    assert ret.sheet == "Return (2)" and [r.status_text for r in ret.rows] == ["Off track"]
+    assert "the sheet 'Return' also holds a table (its Period field says '2022/23 Q1'); it was " \
+           "not read" in messages(ret)
+
+
+@pytest.mark.parametrize("name", ["Q2", "2022-23 Q2", "Qtr 2", "Quarter 2 22-23", "q2 return"])
+def test_with_no_period_field_the_tab_whose_name_names_the_period_is_read(tmp_path, name):
+    ret = read_return(write_tabs(in_q2(tmp_path), ("Q1", None, "On track", False),
+                                 (name, None, "Off track", False),
+                                 ("Q4 2021-22", None, "Complete", False)))
+    assert ret.sheet == name and [r.status_text for r in ret.rows] == ["Off track"]
+    assert messages(ret)[0] == (
+        f"the return was read from the sheet '{name}': its name names 2022/23 Q2, the period "
+        "of the folder the return is in, and no sheet's Period field says so")
+    assert "the sheet 'Q1' also holds a table (it has no Period field); it was not read" in \
+        messages(ret)
+
+
+def test_of_several_tabs_for_the_period_the_last_visible_one_is_read(tmp_path):
+    ret = read_return(write_tabs(in_q2(tmp_path), ("Q2", "2022/23 Q2", "On track", False),
+                                 ("Q2 final", "2022/23 Q2", "At risk", False),
+                                 ("Q2 old", "2022/23 Q2", "Complete", True),
+                                 ("Q1", "2022/23 Q1", "Complete", False)))
+    assert ret.sheet == "Q2 final" and [r.status_text for r in ret.rows] == ["At risk"]
+    assert messages(ret)[0].endswith("; of the 2 sheets that do, it is the last in tab order "
+                                     "(the newest)")
+    assert "the hidden sheet 'Q2 old' also holds a table (its Period field says '2022/23 Q2'); " \
+           "it was not read, as a hidden sheet is read only when no visible one holds a table" \
+           in messages(ret)
+
+
+def test_a_tab_saying_another_period_is_not_read_while_one_does_not(tmp_path):
+    ret = read_return(write_tabs(in_q2(tmp_path), ("Return", "2022/23 Q1", "On track", False),
+                                 ("Sheet2", None, "Off track", False)))
+    assert ret.sheet == "Sheet2"
+    assert messages(ret)[0] == (
+        "the return was read from the sheet 'Sheet2': no sheet's Period field or name says "
+        "2022/23 Q2, the period of the folder the return is in, so of the sheets whose Period "
+        "field does not name another period, it is the first in tab order")
+
+
+def test_a_sheet_name_names_a_period_with_one_part_and_no_other_year():
+    q2 = Period.parse("2022/23 Q2")
+    assert [name for name in ("Q2", "2022-23 Q2", "Qtr 2", "Quarter 2", "Q2 22-23", "Q2 (2)",
+                              "Return Q2 10-22", "H1", "Q1", "Q2 2021-22", "Q1-Q2", "Q12",
+                              "FAQ 2", "Return", "2022-23")
+            if sheet_names_period(name, q2)] == [
+        "Q2", "2022-23 Q2", "Qtr 2", "Quarter 2", "Q2 22-23", "Q2 (2)", "Return Q2 10-22", "H1"]
+
+
+def test_the_receipt_names_the_sheet_read_and_why(tmp_path):
+    from conftest import make_action, make_plan
+    from reporting.report.receipts import receipt_text
+
+    ret = read_return(write_tabs(in_q2(tmp_path), ("Q1", "2022/23 Q1", "On track", False),
+                                 ("Q2", "2022/23 Q2", "Off track", False)))
+    plan = make_plan(make_action("1.b", lead_service_area="Regulatory Services"))
+    text = receipt_text(check_period(plan, [ret], [], Period.parse("2022/23 Q2"),
+                                     READ_NOW).receipts[0])
+    assert "Sheet: Q2" in text and "Period: 2022/23 Q2" in text
+    assert "the return was read from the sheet 'Q2': its Period field says 2022/23 Q2" in text
+    assert "the sheet 'Q1' also holds a table (its Period field says '2022/23 Q1')" in text
+    assert "Q1 update" not in text
 
 
 def test_the_service_area_comes_from_the_file_name_when_not_given(tmp_path):

@@ -297,7 +297,9 @@ def test_a_hidden_sheet_is_never_preferred_and_the_receipt_names_the_sheet_read(
     assert ret.rows[0].cells["Status"] == "Return (2)!D8"
     text = receipt_text(check_period(PLAN, [ret], [], Q2, READ_NOW).receipts[0])
     assert "Sheet: Return (2)" in text
-    assert "the hidden sheet 'Return' also holds a table; it was not read" in text
+    assert ("the hidden sheet 'Return' also holds a table (its Period field says '2022/23 "
+            "Q2'); it was not read, as a hidden sheet is read only when no visible one holds "
+            "a table") in text
 
 
 def test_both_visible_the_sheet_named_return_is_read_and_the_other_named(tmp_path):
@@ -305,7 +307,12 @@ def test_both_visible_the_sheet_named_return_is_read_and_the_other_named(tmp_pat
 
     ret = read_return(write(tmp_path / "r.xlsx", _two_sheets(first_hidden=False)))
     assert ret.sheet == "Return" and [r.status_text for r in ret.rows] == ["On track"]
-    assert ["sheet 'Return (2)' also holds a table" in n.message for n in ret.notes] == [True]
+    assert [n.message for n in ret.notes if "sheet 'Return (2)' also holds a table" in n.message
+            ] == ["the sheet 'Return (2)' also holds a table (its Period field says '2022/23 Q2');"
+                  " it was not read"]
+    # Its folder names no period, so neither sheet's Period can say it is the one.
+    assert "the return was read from the sheet 'Return': it is the one named Return" in [
+        n.message for n in ret.notes]
 
 
 def test_a_table_only_on_a_hidden_sheet_is_read_and_said(tmp_path):

@@ -1,6 +1,7 @@
 """Service-area returns: the update spreadsheets officers send each period.
 
-A return is a workbook (`.xlsx`: the visible sheet holding the table, `Return` first) or a
+A return is a workbook (`.xlsx`: the visible sheet holding the table; of several, the one
+whose Period field, else name, says the period of its folder, see `_return_sheet`) or a
 `.csv` or `.tsv` (cells separated by commas, semicolons or tabs).
 Above the table, label and value pairs (`Service area`, `Period`, `Completed by`,
 `Approved by`, `Date completed`); then a header row, anywhere in the first 30 rows, naming
@@ -550,53 +551,164 @@ def _unshown_cells(r: int, values: list[object], columns: dict[str, int],
 # Reading files
 
 
-def _return_sheet(sheets: list[Sheet]) -> tuple[Sheet, tuple[Sheet, ...]]:
-    """Give the sheet that holds the return, and the other sheets that hold a table too.
+@dataclass(frozen=True)
+class SheetChoice:
+    """The sheet of a workbook a return is read from, why, and the other sheets with a table."""
 
-    The return is read from a visible sheet with a header row: the one named Return (any
-    case) if it has one, else the first. A hidden sheet is read only when no visible sheet
-    holds a table (an old `Return` hidden beside a new `Return (2)` is never preferred);
-    with no table anywhere, the sheet named Return, else the first visible, is read, and its
-    missing header row said.
+    sheet: Sheet
+    why: str  # "" when no other sheet holds a table
+    others: tuple[Sheet, ...] = ()
+
+
+def for_period(said: Period, period: Period) -> bool:
+    """Tell whether a return that says it is for `said` is for `period`: the same period,
+    or the half year it falls in (a six-monthly return)."""
+    return said == period or (said.kind == "H" and said == period.half())
+
+
+# A period a sheet's name names: "Q2", "Qtr 2", "Quarter 2", "H1", "Half 1", and its
+# financial year where it has one ("2022-23 Q2", "Q2 22/23").
+_NAMED_PART = re.compile(r"(?<![a-z])(q|qtr|quarter|h|half(?:[\s-]*year)?)\s*([1-4])(?!\d)",
+                         re.IGNORECASE)
+_NAMED_YEAR = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*[/-]\s*(\d{4}|\d{2})(?!\d)")
+
+
+def sheet_names_period(name: str, period: Period) -> bool:
+    """Tell whether a sheet's name names `period` ("Q2", "2022-23 Q2", "Qtr 2"): one period
+    part, and no financial year but the period's own."""
+    parts = {(m[1][0].upper(), int(m[2])) for m in _NAMED_PART.finditer(name)}
+    if len(parts) != 1:
+        return False
+    [(kind, number)] = parts
+    year = period.year
+    for first, second in _NAMED_YEAR.findall(name):
+        start = int(first) + (2000 if len(first) == 2 else 0)
+        if int(second) % 100 == (start + 1) % 100:  # a financial year, not "10-22"
+            year = start
+    try:
+        return for_period(Period(year, kind, number), period)
+    except PeriodError:
+        return False
+
+
+def _sheet_period(sheet: Sheet) -> str:
+    """Give the text of the Period field above a sheet's table ("" if it has none)."""
+    header_at = _find_header(sheet.rows)
+    if header_at is None:
+        return ""
+    fields, _ = _fields_above(sheet.rows, header_at, lambda r, c: "")
+    return cell_text(fields.get("Period"))
+
+
+def _last_of(found: list[Sheet], why: str) -> tuple[Sheet, str]:
+    """Give the last of the sheets found, in tab order (officers add a tab for each period),
+    and why it was read."""
+    if len(found) > 1:
+        why += (f"; of the {len(found)} sheets that do, it is the last in tab order (the "
+                "newest)")
+    return found[-1], why
+
+
+def _by_period(pool: list[Sheet], period: Period | None) -> tuple[Sheet, str]:
+    """Give which of several sheets holding a table is the return, and why: the one whose
+    Period field says the folder's period, else whose name names it, else the one named
+    Return (else the first) of those not saying they are for another period."""
+    said = [parse_period(_sheet_period(sheet)) for sheet in pool]
+    unclaimed = pool
+    prefix = ""
+    if period is not None:
+        by_field = [s for s, p in zip(pool, said) if p is not None and for_period(p, period)]
+        if by_field:
+            return _last_of(by_field, f"its Period field says {period.label}, the period of "
+                                      "the folder the return is in")
+        by_name = [s for s in pool if sheet_names_period(s.name, period)]
+        if by_name:
+            return _last_of(by_name, f"its name names {period.label}, the period of the "
+                                     "folder the return is in, and no sheet's Period field "
+                                     "says so")
+        prefix = (f"no sheet's Period field or name says {period.label}, the period of the "
+                  "folder the return is in, so ")
+        unclaimed = [s for s, p in zip(pool, said) if p is None] or pool
+        if len(unclaimed) < len(pool):
+            prefix += "of the sheets whose Period field does not name another period, "
+    for sheet in unclaimed:
+        if sheet.name.strip().lower() == PREFERRED_SHEET.lower():
+            return sheet, prefix + f"it is the one named {PREFERRED_SHEET}"
+    return unclaimed[0], prefix + "it is the first in tab order"
+
+
+def _return_sheet(sheets: list[Sheet], period: Period | None = None) -> SheetChoice:
+    """Give the sheet that holds the return for `period` (its folder's), why, and the other
+    sheets that hold a table too.
+
+    The return is read from a visible sheet with a header row: where several have one, the
+    sheet whose Period field says `period`, else whose name names it ("Q2", "2022-23 Q2",
+    "Qtr 2"), the last in tab order where several do (officers add a tab each period); else
+    the one named Return (any case), else the first, of those not saying they are for
+    another period. A hidden sheet is read only when no visible sheet holds a table (an old
+    `Return` hidden beside a new `Return (2)` is never preferred); with no table anywhere,
+    the sheet named Return, else the first visible, is read, and its missing header row said.
     """
     if not sheets:
         raise Unreadable("the workbook has no worksheet", "save the return from Excel as an "
                          ".xlsx workbook and send it again")
-
-    def rank(sheet: Sheet) -> tuple[bool, bool]:
-        return sheet.hidden, sheet.name.strip().lower() != PREFERRED_SHEET.lower()
-
     tables = [s for s in sheets if _find_header(s.rows) is not None]
-    chosen = min(tables or sheets, key=rank)
-    return chosen, tuple(s for s in tables if s is not chosen)
+    pool = [s for s in tables if not s.hidden] or tables
+    if not pool:
+        def rank(sheet: Sheet) -> tuple[bool, bool]:
+            return sheet.hidden, sheet.name.strip().lower() != PREFERRED_SHEET.lower()
+        return SheetChoice(min(sheets, key=rank), "")
+    if len(pool) > 1:
+        chosen, why = _by_period(pool, period)
+    else:
+        chosen, why = pool[0], "it is the only visible sheet holding a table"
+    others = tuple(s for s in tables if s is not chosen)
+    return SheetChoice(chosen, why if others else "", others)
 
 
-def _sheet_notes(file: str, chosen: Sheet, others: tuple[Sheet, ...]) -> list[Note]:
-    """Say which sheet was read when the workbook holds more than one table, or only a
-    hidden one."""
+# How much of another sheet's Period field a note quotes.
+_QUOTED_PERIOD_CHARS = 60
+
+
+def _sheet_notes(file: str, choice: SheetChoice) -> list[Note]:
+    """Say which sheet was read and why when the workbook holds more than one table (and
+    what each other sheet with a table says it is for), or when only a hidden one does."""
     def named(sheet: Sheet) -> str:
         return f"the {'hidden ' if sheet.hidden else ''}sheet '{without_controls(sheet.name)}'"
 
-    notes = [Note(file, "", f"{named(sheet)} also holds a table; it was not read (the return "
-                            f"was read from {named(chosen)})") for sheet in others]
-    if chosen.hidden and not others:
-        notes.append(Note(file, "", f"the return was read from {named(chosen)}, the only sheet "
-                                    "holding a table: unhide it, or copy the table to a "
-                                    "visible sheet"))
+    def says(sheet: Sheet) -> str:
+        text = without_controls(_sheet_period(sheet))
+        if not text:
+            return "it has no Period field"
+        cut = text[:_QUOTED_PERIOD_CHARS] + ("..." if len(text) > _QUOTED_PERIOD_CHARS else "")
+        return f"its Period field says '{cut}'"
+
+    chosen = choice.sheet
+    notes = []
+    if choice.others:
+        notes.append(Note(file, "", f"the return was read from {named(chosen)}: {choice.why}"))
+    notes += [Note(file, "", f"{named(sheet)} also holds a table ({says(sheet)}); it was not "
+                             "read" + (", as a hidden sheet is read only when no visible one "
+                                       "holds a table" if sheet.hidden and not chosen.hidden
+                                       else ""))
+              for sheet in choice.others]
+    if chosen.hidden:
+        only = "the only sheet holding a table" if not choice.others else \
+            "as no visible sheet holds a table"
+        notes.append(Note(file, "", f"the return was read from {named(chosen)}, {only}: unhide "
+                                    "it, or copy the table to a visible sheet"))
     return notes
 
 
-def _read_workbook(data: bytes, settings: IntakeSettings,
-                   kind: str = "xlsx") -> tuple[Sheet, tuple[Sheet, ...]]:
-    """Give the return's sheet of a workbook of `kind` (see `_return_sheet`) and the other
-    sheets that hold a table.
+def _read_workbook(data: bytes, settings: IntakeSettings, kind: str = "xlsx") -> list[Sheet]:
+    """Give the sheets of a workbook of `kind`, hidden ones too (`_return_sheet` chooses).
 
     An .xlsx is streamed through the bounds check first (size, rows, columns, merged cells,
     XML); .ods and .xlsb are checked for their expanded size, and .xls (a legacy binary that
     cannot be streamed) for its file size; every kind is read in the child process whose
     memory limit contains what the checks cannot see.
     """
-    return _return_sheet(read_sheets(data, kind, settings, hidden=True))
+    return read_sheets(data, kind, settings, hidden=True)
 
 
 def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
@@ -628,9 +740,10 @@ def read_return(path: Path, settings: IntakeSettings = READ_NOW) -> Return:
                            "replaced by \ufffd: check the cell's text, and save the file as "
                            "CSV UTF-8 next time") for r, c in text.replaced[:20]]
         else:
-            read, others = _read_workbook(data, settings, kind)
+            choice = _return_sheet(_read_workbook(data, settings, kind), _folder_period(path))
+            read = choice.sheet
             unshown = read.unshown
-            notes += _sheet_notes(shown_name(path.name), read, others)
+            notes += _sheet_notes(shown_name(path.name), choice)
             # The sheet's name is shown in every cell reference: nothing invisible in it.
             sheet, grid, merged, hidden = (without_controls(read.name), read.rows, read.merged,
                                            read.hidden_rows)
@@ -807,8 +920,7 @@ def return_rank(ret: Return, period: Period | None,
     A Date completed too far from the period to be right (`completed_counts`) counts as
     none: "Oct 11th" misread as 2011 must not make an older copy the newer return."""
     said = ret.period
-    for_this_period = period is None or said is None or said == period or (
-        said.kind == "H" and said == period.half())
+    for_this_period = period is None or said is None or for_period(said, period)
     try:
         mtime = ret.path.stat().st_mtime
     except OSError:
