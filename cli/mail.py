@@ -1,4 +1,5 @@
-"""`reporting mail`: settle a message whose outcome is unknown, or list those to settle.
+"""`reporting mail`: settle a message whose outcome is unknown, or list those to settle,
+and the members a paper's run stopped before mailing.
 
 A message recorded as sending with no outcome (the run stopped, or the sent record could
 not be written, between handing it to the server and recording it) is never sent again by
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import shlex
 from pathlib import Path
 
 from cli.common import fail
@@ -36,10 +38,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     mail.set_defaults(handler=mail_command_line)
 
 
-def _list(records: list[Path], plan: str | None, where: Path) -> int:
+def _list(records: list[Path], plan: str | None, where: Path,
+          recipients: tuple[str, ...]) -> int:
     found = [item for path in records for item in SentRecord(path).unsettled()]
-    if not found:
-        print(f"No message of unknown or failed outcome under {where}.")
+    never = [item for path in records for item in SentRecord(path).never_sent(recipients)]
+    if not found and not never:
+        print(f"No message of unknown or failed outcome, and no member a paper's run stopped "
+              f"before mailing, under {where}.")
         return 0
     for item in found:
         print(f"{item.state}: {item.key}")
@@ -50,6 +55,12 @@ def _list(records: list[Path], plan: str | None, where: Path) -> int:
         else:
             print("  the next run that sends it tries again; sent by hand: "
                   f"{mail_command(plan, '--received', item.key)}")
+    for period, paper, to in never:
+        print(f"never sent: the {paper} paper for {period.label} to {to} (its run stopped "
+              "before it came to them)")
+        print("  run it again to send it, once, to those not sent it (the published paper "
+              "is reused): reporting " + (f"--plan {shlex.quote(plan)} " if plan else "")
+              + f"run --period {shlex.quote(period.label)} --cadence {paper}")
     return 0
 
 
@@ -61,7 +72,8 @@ def mail_command_line(args: argparse.Namespace) -> int:
     plan = getattr(args, "plan", None)
     key = args.not_received or args.received
     if key is None:
-        return _list(records, plan, layout.sent_record(period) if period else layout.root)
+        return _list(records, plan, layout.sent_record(period) if period else layout.root,
+                     settings.email.committee)
     holding = [path for path in records if key in _keys(path)]
     if not holding:
         return fail(f"no message {key} is recorded under {layout.root}"

@@ -269,6 +269,33 @@ def test_the_notice_gives_the_command_that_has_the_next_run_send_it_once(
                                                     "housing@example.gov.uk"]
 
 
+def test_reporting_mail_lists_the_members_a_papers_run_stopped_before_mailing(
+        tmp_path, capsys):
+    """An operator's review: the run stopped while one member's message was being sent; the
+    other member has no entry at all, and `reporting mail` said all was settled."""
+    members = ("scrutiny-members@harborough.gov.uk", "two@example.gov.uk")
+    record = SentRecord(tmp_path / Q2.path / "email-sent.json")
+    first, _ = _papers_to(members, tmp_path)
+    with record.hold():
+        record.mark_sent(first)
+    assert record.never_sent(members) == [(Q2, "quarterly", "two@example.gov.uk")]
+    assert record.never_sent(members[:1]) == []
+    # Only the bundled settings' one member: nobody is missing.
+    assert _mail(tmp_path, "--period", "2022/23 Q2") == 0
+    assert "no member a paper's run stopped before mailing" in capsys.readouterr().out
+    # A second member in the settings, never sent the paper whose mailing began.
+    settings = tmp_path / "reporting.toml"
+    from conftest import ROOT
+    settings.write_text((ROOT / "reporting.toml").read_text().replace(
+        'committee = ["scrutiny-members@harborough.gov.uk"]',
+        f"committee = {list(members)!r}".replace("'", '"')), encoding="utf-8")
+    from cli.main import main
+    assert main(["mail", "--config", str(settings), "--outputs", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "never sent: the quarterly paper for 2022/23 Q2 to two@example.gov.uk" in out
+    assert "reporting run --period '2022/23 Q2' --cadence quarterly" in out
+
+
 def test_reporting_mail_lists_what_is_unsettled_and_records_what_the_officer_says(
         tmp_path, capsys):
     record = SentRecord(tmp_path / Q2.path / "email-sent.json")

@@ -131,6 +131,11 @@ def reminder(chase: Chase, period: Period, kind: str) -> Outgoing | None:
     return Outgoing(key, chase.email, subject, body)
 
 
+def paper_key(period: Period, cadence: str, to: str) -> str:
+    """The sent record's key of the `cadence` paper for `period` mailed to `to`."""
+    return f"papers/{period.path}/{cadence}/{to}"
+
+
 def papers(period: Period, cadence: str, title: str, committee: str,
            recipients: tuple[str, ...], documents: tuple[Path, ...]) -> list[Outgoing]:
     """Give one message per committee recipient carrying the published papers."""
@@ -142,7 +147,7 @@ def papers(period: Period, cadence: str, title: str, committee: str,
     )
     attached = files_digest(tuple(documents))
     return [
-        Outgoing(f"papers/{period.path}/{cadence}/{to}", to,
+        Outgoing(paper_key(period, cadence, to), to,
                  f"{title}: {period.label} ({cadence})", body, tuple(documents), attached)
         for to in recipients
     ]
@@ -349,6 +354,17 @@ class SentRecord:
                              f"{entry.get('error', 'failed')} (attempts: "
                              f"{entry.get('attempts', 1)})")
                    for key, entry in sorted(data["failed"].items())])
+
+    def never_sent(self, recipients: tuple[str, ...]) -> list[tuple[Period, str, str]]:
+        """Give (period, paper, recipient) for each of `recipients` with no entry for a
+        paper whose mailing began (another recipient has one): the run stopped, or failed,
+        before it came to them. A run of that paper sends it to them, once."""
+        data = self.read()
+        keys = set(data["sent"]) | set(data["sending"]) | set(data["failed"])
+        begun = sorted({tuple(key.split("/")[1:3]) for key in keys
+                        if key.startswith("papers/") and key.count("/") >= 3})
+        return [(Period.parse(path), cadence, to) for path, cadence in begun
+                for to in recipients if paper_key(Period.parse(path), cadence, to) not in keys]
 
     def _settle(self, key: str, received: bool, by: str) -> str:
         """Record `by`'s word that the message `key` was (or was not) received; give what

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reporting.automation.clearance import ClearanceError, expired_words, read_draft
-from reporting.automation.mail import Outgoing, SentRecord
+from reporting.automation.mail import Outgoing, SentRecord, paper_key
 from reporting.cadence import Cadence
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -107,7 +107,7 @@ def with_mailing(run: FailedRun, outputs: Path) -> FailedRun:
         record = SentRecord(OutputLayout(Path(outputs)).sent_record(period)).read()
     except (ValueError, OSError):
         return run  # the notice is still sent, with what Prefect says
-    prefix = f"papers/{period.path}/{cadence.value}/"
+    prefix = paper_key(period, cadence.value, "")
 
     def members(part: str) -> tuple[str, ...]:
         return tuple(sorted(entry.get("to", key.removeprefix(prefix))
