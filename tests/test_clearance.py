@@ -44,6 +44,10 @@ def test_roles_clear_in_order_and_then_the_draft_is_cleared():
     draft = decide(draft, "head of  service", "A. Smith", NOW)  # any case, any spacing
     assert draft.next_role == "Portfolio Holder"
     assert draft.state == "waiting for the Portfolio Holder"
+    # A second sign-off by the same role is told it is done, not that it is out of turn.
+    with pytest.raises(ClearanceError, match="the Head of Service cleared this draft already "
+                                             r"\(.*\): it waits for the Portfolio Holder now"):
+        decide(draft, "Head of Service", "A. Smith", NOW)
     draft = decide(draft, "Portfolio Holder", "Cllr Jones", NOW + timedelta(hours=2))
     assert draft.cleared and draft.next_role is None
     assert [d.documents for d in draft.decisions] == [{"paper.pdf": "aa"}] * 2

@@ -218,6 +218,10 @@ def decide(draft: Draft, role: str, by: str, now: datetime, *, changes: str = ""
     if draft.cleared:
         raise ClearanceError(f"this draft is already cleared by every role "
                              f"({', '.join(draft.roles)})")
+    if role in draft.cleared_by:
+        mine = next(d for d in draft.decisions if d.role == role)
+        raise ClearanceError(f"the {role} cleared this draft already ({mine.at}): it waits "
+                             f"for the {draft.next_role} now")
     if role != draft.next_role:
         raise ClearanceError(f"the draft waits for the {draft.next_role} first; roles clear "
                              f"in order: {', '.join(draft.roles)}")
