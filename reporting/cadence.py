@@ -78,3 +78,9 @@ def cadences_covered(report: Cadence, period: Period) -> frozenset[Cadence]:
             covered.add(Cadence.ANNUAL)
         return frozenset(covered)
     raise ValueError(f"there is no {report.value} report: use quarterly or six-monthly")
+
+
+def period_covered(report: Cadence, period: Period) -> Period:
+    """Give the period a `report` paper made at `period` covers: the quarter, or for the
+    six-monthly paper the half year the quarter ends (2022/23 Q2 gives 2022/23 H1)."""
+    return period.half() if report is Cadence.SIX_MONTHLY else period

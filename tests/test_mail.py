@@ -516,9 +516,10 @@ def test_no_paper_tells_the_policy_officer_once_for_the_period_and_paper(smtp_se
     assert other_paper.ok and len(other_paper.sent) == 1
     assert [to for (to,), _ in inbox.messages] == ["policy@example.gov.uk"] * 2
     _, mail = inbox.messages[0]
-    assert mail["Subject"] == "Health Action Plan: no six-monthly paper for 2022/23 Q2"
+    # The half year the six-monthly paper covers, as the schedule and the paper name it.
+    assert mail["Subject"] == "Health Action Plan: no six-monthly paper for 2022/23 H1"
     body = mail.get_body().get_content()
-    assert "No six-monthly paper was made for the Health Action Plan on 2022/23 Q2 (July to " \
+    assert "No six-monthly paper was made for the Health Action Plan on 2022/23 H1 (April to " \
            "September 2022), because 2022/23 Q2 has no returns folder " \
            "(inputs/returns/2022-23-Q2)." in body
     assert "Nothing was sent to committee members" in body

@@ -35,6 +35,7 @@ from typing import Callable
 
 from reporting.automation.chase import Chase
 from reporting.automation.lock import RunLock, acquire
+from reporting.cadence import Cadence, period_covered
 from reporting.errors import ReportingError
 from reporting.period import Period
 from reporting.publish import write_atomic
@@ -466,18 +467,19 @@ def no_paper_notice(policy_officer: str, title: str, plan: str, period: Period, 
     goes once. `plan_name` is the installation's plan the run was given (its `--plan`)."""
     again = " ".join(["reporting run", *(["--plan", shlex.quote(plan_name)] if plan_name else []),
                       "--period", shlex.quote(period.label), "--cadence", cadence])
+    covered = period_covered(Cadence(cadence), period)  # as the schedule and the paper say
     body = (
-        f"No {cadence} paper was made for the {title} on {period.description}, because "
+        f"No {cadence} paper was made for the {title} on {covered.description}, because "
         f"{why}.\n\n"
         "Nothing was sent to committee members.\n\n"
         f"The chase list of the returns still to come is {chase_list}.\n\n"
-        f"When the returns are in, run the {cadence} report on {period.label} again (a run of "
+        f"When the returns are in, run the {cadence} report on {covered.label} again (a run of "
         f"its deployment with that period, or {again}); this notice is not sent again for "
         "it.\n\n"
         "Policy and Performance\n"
     )
     return Outgoing(f"no-paper/{plan}/{period.path}/{cadence}", policy_officer,
-                    f"{title}: no {cadence} paper for {period.label}", body)
+                    f"{title}: no {cadence} paper for {covered.label}", body)
 
 
 def _unwritable(error: BaseException) -> str:

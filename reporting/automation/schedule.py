@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from reporting.cadence import Cadence
+from reporting.cadence import Cadence, period_covered
 from reporting.cron import Cron
 from reporting.period import Period
 from reporting.working_days import (
@@ -126,7 +126,7 @@ def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: dat
     runs = []
     for when in cron.next_runs(after, zone, count):
         period = period_reported_on(cadence, when, zone)
-        shown = period.half() if cadence is Cadence.SIX_MONTHLY else period
+        shown = period_covered(cadence, period)
         note = ""
         deadline = returns_deadline(period, deadline_working_days, nation)
         if when.date() < deadline:

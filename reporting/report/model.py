@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from reporting.cadence import Cadence
+from reporting.cadence import Cadence, period_covered
 from reporting.period import Period
 from reporting.report import front_matter
 from reporting.report.appendix import PrioritySection, appendix_intro, appendix_sections
@@ -510,7 +510,7 @@ def build_report_model(
     """
     before = as_previous_period(previous) if previous is not None else None
     period, cadence = merged.period, merged.cadence
-    covered = period.half() if cadence is Cadence.SIX_MONTHLY else period
+    covered = period_covered(cadence, period)
     # The period the paper covers ("2022/23 H1" for a six-monthly one, as its front sheet
     # says), after the plan's title, which may have a colon of its own: then a dash.
     joint = " \u2013 " if ":" in settings.plan_title else ": "
