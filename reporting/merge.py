@@ -4,8 +4,9 @@ Two steps, both plain functions:
 
 - `decide_fates` decides, once for the period, what becomes of every row of every return:
   used, or not used and why (its file was superseded, it names no action in the plan, it
-  is a duplicate of a row preferred to it, `preferred_row`). Receipts, checks and every report of the period read the same
-  decision, so a receipt can never say "accepted" about a row a paper ignored.
+  is a duplicate of a row preferred to it, `preferred_row`). Receipts, checks and every
+  report of the period read the same decision, so a receipt can never say "accepted" about
+  a row a paper ignored.
 - `merge` joins the plan's actions a report covers with the rows used for them.
 
 Last period's returns are boiled down once, by `digest_last_period`, into a `LastPeriod`
@@ -415,9 +416,10 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
     read as the one action it can mean, `Plan.meant_by`); nor is a row for an action another
     service leads (a service never speaks for another; an action with no lead named takes
     any service's row); of several rows from one service for the same action and
-    milestone, one is used (`preferred_row`), the others are duplicates. A file whose words nearly all repeat what its service
-    said `last` period (`digest_last_period`) is last period's return, left in this period's
-    folder: not used. With no plan, every row of a used return is taken as it stands.
+    milestone, one is used (`preferred_row`), the others are duplicates. A file whose
+    words nearly all repeat what its service said `last` period (`digest_last_period`) is
+    last period's return, left in this period's folder: not used. With no plan, every row
+    of a used return is taken as it stands.
     """
     returns = tuple(returns)
     service = lambda name: service_key(plan_service(plan, name))  # noqa: E731

@@ -253,7 +253,8 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
         return f"its milestone, '{row.milestone}', is {other}'s, not {ref}'s"
     if fate.fate is Fate.DUPLICATE:
         again = "a second" if fate.preferred is Preferred.FIRST else "another"
-        return f"it is {again} row for {_about(updates, row)}, and {_used_instead(fate, 'this row')}"
+        return (f"it is {again} row for {_about(updates, row)}, and "
+                f"{_used_instead(fate, 'this row')}")
     if fate.fate is Fate.OLD:
         return _repeats(updates)
     if fate.fate is Fate.SUPERSEDED:
