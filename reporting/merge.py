@@ -4,8 +4,9 @@ Two steps, both plain functions:
 
 - `decide_fates` decides, once for the period, what becomes of every row of every return:
   used, or not used and why (its file was superseded, it names no action in the plan, it
-  repeats an earlier row). Receipts, checks and every report of the period read the same
-  decision, so a receipt can never say "accepted" about a row a paper ignored.
+  is a duplicate of a row preferred to it, `preferred_row`). Receipts, checks and every
+  report of the period read the same decision, so a receipt can never say "accepted" about
+  a row a paper ignored.
 - `merge` joins the plan's actions a report covers with the rows used for them.
 
 Last period's returns are boiled down once, by `digest_last_period`, into a `LastPeriod`
@@ -59,6 +60,15 @@ class Fate(str, Enum):
         return "" if self in (Fate.USED, Fate.BLANK) else self.value
 
 
+class Preferred(str, Enum):
+    """Why, of two rows for the same action and milestone, one was used and not the other."""
+
+    STATUS = "status"  # it gives a status the report reads; the other gives none
+    VISIBLE = "visible"  # the other is hidden in Excel
+    WORSE = "worse"  # its status is the worse: a duplicate never hides an exception
+    FIRST = "first"  # nothing else between them: the first counts
+
+
 @dataclass(frozen=True)
 class RowFate:
     """One row of a return and what became of it."""
@@ -66,19 +76,20 @@ class RowFate:
     ret: Return
     row: ReturnRow
     fate: Fate
-    first: ReturnRow | None = None  # for a duplicate: the earlier row that was used instead
-    first_file: str = ""  # and the file it is in
+    instead: ReturnRow | None = None  # for a duplicate: the row that was used instead
+    instead_file: str = ""  # and the file it is in
     # The plan's references an Action ID naming none may mean (`Plan.meant_by`: "B4,3" for
     # B4.3): one, the row was read as that action's; several, it was not used.
     meant: tuple[str, ...] = ()
     read_how: str = ""  # how the one action meant was read ("the brackets round it left out")
     together: bool = False  # the ID names each action `meant` ("1.c/1.d"): not used
+    preferred: Preferred | None = None  # for a duplicate: why `instead` was used
 
     @property
-    def first_place(self) -> str:
+    def instead_place(self) -> str:
         """Where the row used instead of a duplicate is: "Return!A9" or "b.xlsx, Return!A9"."""
-        where = self.first.where("Action ID") if self.first else ""
-        return where if self.first_file == self.ret.file else f"{self.first_file}, {where}"
+        where = self.instead.where("Action ID") if self.instead else ""
+        return where if self.instead_file == self.ret.file else f"{self.instead_file}, {where}"
 
     @property
     def used(self) -> bool:
@@ -386,6 +397,33 @@ def _repeats_last_period(ret: Return, rows: tuple[ReturnRow, ...], before: dict[
         len(repeated) >= _REPEATED_SHARE * len(said)
 
 
+def _rank(row: ReturnRow) -> tuple[bool, bool]:
+    """How a row stands among its duplicates before their statuses are weighed: one giving
+    a status before one giving none, then a visible one before one hidden in Excel."""
+    return row.status is not None, not row.hidden
+
+
+def preferred_row(rows: list[ReturnRow]) -> ReturnRow:
+    """Give the row used of several for the same action and milestone (in file order): one
+    giving a status beats one giving none, a visible one beats a hidden one, and of those
+    still tied the one with the worse status is used (a duplicate never hides an
+    exception); the first of rows tied on all of these."""
+    best = max(map(_rank, rows))
+    tied = [row for row in rows if _rank(row) == best]
+    statuses = [row.status for row in tied if row.status is not None]
+    worst = worse_of(statuses) if statuses else None
+    return next(row for row in tied if row.status is worst)
+
+
+def why_preferred(used: ReturnRow, other: ReturnRow) -> Preferred:
+    """Say why `preferred_row` chose `used` over `other`: the first way they differ."""
+    if (used.status is None) != (other.status is None):
+        return Preferred.STATUS
+    if used.hidden != other.hidden:
+        return Preferred.VISIBLE
+    return Preferred.FIRST if used.status is other.status else Preferred.WORSE
+
+
 def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
                  last: LastPeriod | None = None) -> PeriodUpdates:
     """Give the period's returns with the fate of every row decided.
@@ -396,12 +434,14 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
     no action in the plan is not used (an Action ID typed with a comma for a dot, "B4,3", is
     read as the one action it can mean, `Plan.meant_by`); nor is a row for an action another
     service leads (a service never speaks for another; an action with no lead named takes
-    any service's row); a second row from one service for the same action and milestone is
-    not used (the first one counts). A row the officer wrote nothing in (`says_nothing`),
-    for an action the plan does not name the service to report, is no row sent: left blank,
-    it is not used and raises nothing (the lead's own blank row is its report, and used).
-    A file whose words nearly all repeat what its service said `last` period
-    (`digest_last_period`) is last period's return, left in this period's folder: not used. With no plan, every row of a used return is taken as it stands.
+    any service's row); of several rows from one service for the same action and
+    milestone, one is used (`preferred_row`), the others are duplicates. A row the officer
+    wrote nothing in (`says_nothing`), for an action the plan does not name the service to
+    report, is no row sent: left blank, it is not used and raises nothing (the lead's own
+    blank row is its report, and used). A file whose words nearly all repeat what its
+    service said `last` period (`digest_last_period`) is last period's return, left in this
+    period's folder: not used. With no plan, every row of a used return is taken as it
+    stands.
     """
     returns = tuple(returns)
     service = lambda name: service_key(plan_service(plan, name))  # noqa: E731
@@ -417,29 +457,33 @@ def decide_fates(plan: Plan | None, returns: list[Return], period: Period,
     # A misnamed file that lost to its cell's service's own return is set aside as such.
     misnamed = {id(r) for r in returns if id(r) in doubtful and id(r) not in used
                 and id(chosen.get(service(r.service_area))) not in doubtful}
-    # Each service's first row on an action (and milestone) counts: with several leads (or
-    # none named) each service's row is kept, and labelled by service in the paper.
-    firsts: dict[tuple[str, str, str], tuple[Return, ReturnRow]] = {}
-    fates = []
-    for ret in returns:
-        if not ret.usable:
-            continue
-        who = service(ret.service_area)
-        for row, meant in read[id(ret)]:
-            fate = _first_fate(plan, ret, row, id(ret) in used, id(ret) in old,
-                               id(ret) in misnamed)
-            first, first_file = None, ""
-            if fate is Fate.USED:
-                key = (row.action_id, row.milestone.lower(), who)
-                if key in firsts:
-                    fate = Fate.DUPLICATE
-                    first_ret, first = firsts[key]
-                    first_file = first_ret.file
-                else:
-                    firsts[key] = (ret, row)
-            fates.append(RowFate(ret, row, fate, first, first_file,
-                                 tuple(a.id for a in meant.actions), meant.how, meant.together))
-    return PeriodUpdates(period, plan, returns, chosen, tuple(fates), last)
+    fates = [RowFate(ret, row, _first_fate(plan, ret, row, id(ret) in used, id(ret) in old,
+                                           id(ret) in misnamed),
+                     meant=tuple(a.id for a in meant.actions), read_how=meant.how,
+                     together=meant.together)
+             for ret in returns if ret.usable for row, meant in read[id(ret)]]
+    return PeriodUpdates(period, plan, returns, chosen, _duplicates(fates, service), last)
+
+
+def _duplicates(fates: list[RowFate], service) -> tuple[RowFate, ...]:
+    """Give `fates` with one used row per service, action and milestone (`preferred_row`):
+    with several leads (or none named) each service's row is kept, and labelled by service
+    in the paper. The others are duplicates, naming the row used instead and why."""
+    alike: dict[tuple[str, str, str], list[RowFate]] = {}
+    for fate in fates:
+        if fate.used:
+            key = (fate.row.action_id, fate.row.milestone.lower(), service(fate.ret.service_area))
+            alike.setdefault(key, []).append(fate)
+    instead: dict[int, RowFate] = {}
+    for group in alike.values():
+        chosen = preferred_row([f.row for f in group])
+        kept = next(f for f in group if f.row is chosen)
+        instead.update((id(f), kept) for f in group if f is not kept)
+    return tuple(
+        replace(fate, fate=Fate.DUPLICATE, instead=kept.row, instead_file=kept.ret.file,
+                preferred=why_preferred(kept.row, fate.row))
+        if (kept := instead.get(id(fate))) else fate
+        for fate in fates)
 
 
 def _combine(action: Action, found: list[RowFate]) -> Progress:

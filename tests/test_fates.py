@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 from bad_returns import corpus_inputs
-from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row
+from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row, prepare
 
 from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
 from reporting.period import Period
@@ -115,3 +115,108 @@ def test_the_bundled_unknown_row_is_not_accepted_on_its_receipt():
     [line] = [line for line in receipt.rows if line.action == "4.d"]
     assert not line.used and line.code == "UNKNOWN_ACTION"
     assert receipt.outcome == "Accepted with problems"
+
+
+# ---------------------------------------------------------------------------------------
+# Of several rows for one action (and milestone), which is used (issue 22, H2 and H3): a row
+# giving a status beats one giving none, a visible row beats a hidden one, then the worse.
+
+
+def _two_rows(first, second):
+    """A plan of one action and a return whose rows 8 and 9 are both for it."""
+    plan = make_plan(make_action("1.a"))
+    rows = (make_row("1.a", row=8, **first), make_row("1.a", row=9, **second))
+    return plan, make_return("Regulatory Services", *rows)
+
+
+# first row, second row, the row used, the words saying why the other was not
+DUPLICATES = {
+    "H2: a blank status before Off track": (
+        dict(status="", update="Meeting held; notes to follow."),
+        dict(status="Off track", update="Early help behind: no provider.",
+             status_reason="No provider"),
+        "Return!A9", "as it gives a status and this row gives none"),
+    "H3: a hidden On track above a visible Off track": (
+        dict(status="On track", update="OLD Q1 text kept hidden", hidden=True),
+        dict(status="Off track", update="Early help behind: no provider.",
+             status_reason="No provider"),
+        "Return!A9", "as this row is hidden in Excel and that one is not"),
+    "a visible row beats a hidden one, even a worse one": (
+        dict(status="Off track", update="Last quarter's words.", hidden=True),
+        dict(status="On track", update="Recovered this quarter."),
+        "Return!A9", "as this row is hidden in Excel and that one is not"),
+    "a status given beats a hidden row's none": (
+        dict(status="", update="Meeting held."),
+        dict(status="At risk", update="Hidden, with a status.", hidden=True),
+        "Return!A9", "as it gives a status and this row gives none"),
+    "of two visible statuses the worse": (
+        dict(status="On track", update="Going well."),
+        dict(status="Off track", update="Early help behind: no provider.",
+             status_reason="No provider"),
+        "Return!A9", "as its status, Off track, is worse than the On track of this row"),
+    "the worse comes first": (
+        dict(status="At risk", update="Behind.", status_reason="Staff off sick"),
+        dict(status="Complete", update="Done."),
+        "Return!A8", "as its status, At risk, is worse than the Complete of this row"),
+    "nothing between them: the first": (
+        dict(status="On track", update="Going well."),
+        dict(status="On track", update="Going well, again."),
+        "Return!A8", "the first (Return!A8) counts"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DUPLICATES))
+def test_of_two_rows_for_one_action_the_one_used_and_why_is_on_the_receipt(case):
+    first, second, used_at, why = DUPLICATES[case]
+    plan, ret = _two_rows(first, second)
+    checked = check_period(plan, [ret], [], Period.parse("2022/23 Q2"), SETTINGS.intake)
+    [receipt] = checked.receipts
+    lines = {line.where: line for line in receipt.rows}
+    [other_at] = set(lines) - {used_at}
+    assert lines[used_at].used and not lines[other_at].used
+    assert why in lines[other_at].fate and used_at in lines[other_at].fate
+    [duplicate] = [f for f in checked.findings if f.code == "DUPLICATE_UPDATE"]
+    assert duplicate.cell == other_at and used_at in duplicate.message, duplicate.message
+    assert why.replace("this row", f"the row at {other_at}") in duplicate.message
+    # The paper reads the same row the receipt says was used.
+    report = prepare(plan, [ret])
+    [progress] = report.merged.progress
+    assert [row.where() for row in progress.rows] == [used_at]
+
+
+@pytest.mark.parametrize("case", ["H2: a blank status before Off track",
+                                  "H3: a hidden On track above a visible Off track"])
+def test_the_committee_sees_off_track_and_its_reason_whichever_row_comes_first(case):
+    from reporting.render.html import render_html
+
+    first, second, _, _ = DUPLICATES[case]
+    plan, ret = _two_rows(first, second)
+    report = prepare(plan, [ret])
+    [progress] = report.merged.progress
+    assert progress.status.value == "Off track" and progress.status_reason == "No provider"
+    codes = {f.code for f in report.findings}
+    assert "OFF_TRACK" in codes and "MISSING_STATUS" not in codes, codes
+    [line] = report.model.exceptions
+    assert line.action_id == "1.a" and line.problem.startswith("Off track")
+    assert "No provider" in line.problem
+    html = render_html(report.model)
+    assert "No provider" in html and "OLD Q1 text" not in html and "Meeting held" not in html
+
+
+def test_a_row_hidden_in_excel_is_read_as_hidden(tmp_path):
+    """The intake marks a hidden row, so that a visible row for its action beats it."""
+    from bad_returns import ROWS, workbook_bytes, write
+
+    from reporting.intake.returns import read_return
+
+    def hide(ws):
+        ws.row_dimensions[8].hidden = True
+
+    rows = (["1.c", "", "", "On track", "OLD Q1 text kept hidden"],
+            ["1.c", "", "", "Off track", "Behind: no provider."], *ROWS)
+    path = write(tmp_path / "regulatory-services.xlsx",
+                 workbook_bytes(rows=rows, build=hide))
+    ret = read_return(path)
+    assert [(r.where(), r.hidden) for r in ret.rows] == [
+        ("Return!A8", True), ("Return!A9", False), ("Return!A10", False), ("Return!A11", False)]
+    assert any("row 8 is hidden in Excel" in n.message for n in ret.notes)

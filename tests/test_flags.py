@@ -169,10 +169,22 @@ def test_an_action_not_covered_this_period_is_not_unknown():
 def test_duplicate_update_for_two_rows_on_one_action():
     plan = make_plan(make_action("1.a"))
     ret = make_return("Regulatory Services", make_row("1.a"),
-                      make_row("1.a", status="Red", update="Second go", row=9))
+                      make_row("1.a", update="Second go", row=9))
     flags = flags_for(plan, [ret])
     assert codes(flags) == ["DUPLICATE_UPDATE"]
     assert "Return!A8" in flags[0].message  # the row that was used
+    assert flags[0].cell == "Return!A9"
+
+
+def test_a_duplicate_row_never_hides_the_worse_status():
+    """Two rows for one action disagreeing: the worse is used, so its exception is raised."""
+    plan = make_plan(make_action("1.a"))
+    ret = make_return("Regulatory Services", make_row("1.a"),
+                      make_row("1.a", status="Red", update="Second go", row=9))
+    flags = flags_for(plan, [ret])
+    assert codes(flags) == ["OFF_TRACK", "DUPLICATE_UPDATE"]
+    [duplicate] = [f for f in flags if f.code == "DUPLICATE_UPDATE"]
+    assert duplicate.cell == "Return!A8" and "Return!A9" in duplicate.message
 
 
 def test_one_row_per_milestone_is_not_a_duplicate():

@@ -136,7 +136,10 @@ NOT_LEAD_SERVICE = Code(
     "NOT_LEAD_SERVICE", M, "a row for an action another service leads: not used, and told to "
     "both services (an action with no lead named takes any service's row, labelled; a row "
     "left blank, as the template gave it, is no row sent and raises nothing)")
-DUPLICATE_UPDATE = Code("DUPLICATE_UPDATE", L, "two rows for the same action (and milestone)")
+DUPLICATE_UPDATE = Code(
+    "DUPLICATE_UPDATE", L, "two rows for the same action (and milestone): one giving a status "
+    "is used before one giving none, a visible row before one hidden in Excel, then the worse "
+    "status; the officer is told which row was used and why")
 MILESTONE_ELSEWHERE = Code(
     "MILESTONE_ELSEWHERE", M, "a row whose milestone is another action's, none of its own: a "
     "mistyped reference (1.10 typed into a number cell reads 1.1); not used")

@@ -17,8 +17,9 @@ from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch
 from reporting.intake.returns import RANK_BY_CONTENT, STATUS_WORDS, Return, completed_counts, \
     is_copy_name, return_rank
-from reporting.merge import (Fate, LastPeriod, PeriodUpdates, RowFate, any_service_reports,
-                             digest_last_period, milestone_owner, name_disagrees, plan_service)
+from reporting.merge import (Fate, LastPeriod, PeriodUpdates, Preferred, RowFate,
+                             any_service_reports, digest_last_period, milestone_owner,
+                             name_disagrees, plan_service)
 from reporting.period import Period
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
@@ -258,8 +259,9 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
         other = milestone_owner(updates.plan, row.action_id, row.milestone).id
         return f"its milestone, '{row.milestone}', is {other}'s, not {ref}'s"
     if fate.fate is Fate.DUPLICATE:
-        milestone = f" ({row.milestone})" if row.milestone else ""
-        return f"it is a second row for {ref}{milestone}, and the first ({fate.first_place}) counts"
+        again = "a second" if fate.preferred is Preferred.FIRST else "another"
+        return (f"it is {again} row for {_about(updates, row)}, and "
+                f"{_used_instead(fate, 'this row')}")
     if fate.fate is Fate.OLD:
         return _repeats(updates)
     if fate.fate is Fate.SUPERSEDED:
@@ -269,6 +271,27 @@ def why_not_used(updates: PeriodUpdates, fate: RowFate) -> str:
         return (f"the file's Service area cell names {service_name(updates, fate.ret.service_area)}, "
                 f"whose own return, {own.file}, is the one used")
     return ""
+
+
+def _about(updates: PeriodUpdates, row) -> str:
+    """Name what a row is about: "1.c", "1.b (Second milestone)"."""
+    return _reference(updates, row) + (f" ({row.milestone})" if row.milestone else "")
+
+
+def _used_instead(fate: RowFate, this: str) -> str:
+    """Say which row was used instead of a duplicate (`this`: "this row", "the row at
+    Return!A10") and why (`merge.preferred_row`): "the first (Return!A8) counts"."""
+    row, used = fate.row, fate.instead
+    if fate.preferred is Preferred.FIRST:
+        return f"the first ({fate.instead_place}) counts"
+    if fate.preferred is Preferred.STATUS:
+        why = f"it gives a status and {this} gives none"
+    elif fate.preferred is Preferred.VISIBLE:
+        why = f"{this} is hidden in Excel and that one is not"
+    else:
+        why = (f"its status, {used.status.value}, is worse than the {row.status.value} of "
+               f"{this}, and a second row never hides the worse news")
+    return f"the one at {fate.instead_place} is used, as {why}"
 
 
 def _repeats(updates: PeriodUpdates) -> str:
@@ -344,13 +367,14 @@ def _not_used(updates: PeriodUpdates) -> Iterator[Finding]:
                 f"check the Action ID: if the row is about {other}, write {other} (typed into "
                 "a number cell, 1.10 becomes 1.1: format the cell as text)")
         elif fate.fate is Fate.DUPLICATE:
-            milestone = f" ({row.milestone})" if row.milestone else ""
-            first = fate.first_place
+            here = row.where("Action ID")
             yield _row_finding(
                 updates, fate, codes.DUPLICATE_UPDATE, "Action ID",
-                f"{file} has a second row for {ref}{milestone}; the first "
-                f"({first}) was used.",
+                f"{file} has more than one row for {_about(updates, row)}; {here} was not "
+                f"used: {_used_instead(fate, f'the row at {here}')}.",
                 f"{why_not_used(updates, fate)}, so this row was not used",
+                ("delete the hidden row (hiding a row does not take it out of the return), "
+                 "or " if row.hidden else "") +
                 "put everything about the action in one row, or name a different milestone")
 
 

@@ -182,6 +182,7 @@ class ReturnRow:
     # Columns whose cell shows nothing to read, read as empty: "Status" -> "the error #REF!"
     # (the checks name it, rather than say "no status").
     unshown: dict[str, str] = field(default_factory=dict, compare=False)
+    hidden: bool = False  # the row is hidden in Excel (known for an .xlsx only)
 
     def where(self, column: str = "Action ID") -> str:
         return self.cells.get(column) or self.cells.get("Action ID", "")
@@ -415,7 +416,9 @@ def _table(
         notes.append(Note(name_of_file, "",
                           f"row{'s' if len(hidden_in_table) > 1 else ''} {shown} "
                           f"{'are' if len(hidden_in_table) > 1 else 'is'} hidden in Excel; "
-                          "read like the others"))
+                          "read like the others, but a visible row for the same action "
+                          "counts before a hidden one"))
+    hidden_rows = frozenset(hidden)
     for r in range(header_at + 1, len(grid)):
         values = grid[r]
         if all(cell_text(v) == "" for v in values):
@@ -486,6 +489,7 @@ def _table(
             combined_status=combined,
             status_reason=cell_text(cell(values, "Why is it at risk or off track?")),
             unshown=held,
+            hidden=r + 1 in hidden_rows,
         ))
     return fields, field_cells, rows, unread
 
