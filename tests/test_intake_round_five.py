@@ -227,3 +227,26 @@ def test_a_header_line_split_by_an_unquoted_comma_is_read_whole_and_said(tmp_pat
     [note] = [n for n in ret.notes if n.where == "line 2"]
     assert "split at a comma not inside quotes" in note.message
     assert "read together as '2022/23, Q2'" in note.message
+
+
+def test_a_csv_line_shifted_by_a_comma_but_no_wider_is_not_read_as_shifted(tmp_path):
+    # A hostile review: "Work with Early Help, schools" in the Action cell pushed every cell
+    # one to the right, the trailing empty cells taking up the slack: the Status came out
+    # blank and "Off track" was read as the progress update.
+    text = ("Action ID,Action,Milestone,Status,Progress update,Next steps\n"
+            "5.c,Work with Early Help, schools,,Off track,Early help behind schedule,\n"
+            "5.b,Campaign,,On track,Campaign ran.,\n")
+    ret = read_return(_settled(tmp_path / "2022-23-Q2" / "communications.csv", text))
+    assert [r.action_id for r in ret.rows] == ["5.b"]
+    [note] = [n for n in ret.notes if n.where == "line 2"]
+    assert "Status cell is empty but 'Off track' is 1 cell to its right" in note.message
+    assert "a comma that is not inside quotes" in note.message
+    assert ret.unread_lines == (("5.c", "line 2"),)
+    _, receipts = _receipts(ret)
+    assert "the row for 5.c could not be read (see the note on line 2)" in \
+        receipts["communications.csv"]
+    # A line whose Status is simply left blank is read as before.
+    blank = read_return(_settled(tmp_path / "2022-23-Q2" / "communications.csv",
+                                 "Action ID,Action,Status,Progress update,Next steps\n"
+                                 "5.c,Work,,Delayed by staff absence,Recruit\n"))
+    assert [r.action_id for r in blank.rows] == ["5.c"] and blank.unread_lines == ()

@@ -437,6 +437,12 @@ def _table(
             unread.append((normalise_action_id(cell_text(cell(values, "Action ID"))),
                            address(r, None)))
             continue
+        if delimiter and (shifted := _shifted_status(values, columns)):
+            notes.append(_shifted_line(name_of_file, address, r, values, columns, shifted,
+                                       delimiter))
+            unread.append((normalise_action_id(cell_text(cell(values, "Action ID"))),
+                           address(r, None)))
+            continue
         cells = {name: address(r, c) for name, c in columns.items()}
         held = _unshown_cells(r, values, columns, unshown or {})
         for name in held.keys() - {"Status", "Progress update"}:  # the checks name those
@@ -525,6 +531,37 @@ def _wider_than_header(file: str, address, r: int, header_at: int, values: list[
         f"from Excel as CSV (Excel adds the quotes), or put that text in double quotes "
         f"(\"...\"), and send it again; a note typed beside the table goes in a column with "
         f"a heading, or in the update"))
+
+
+def _shifted_status(values: list[object], columns: dict[str, int]) -> int:
+    """Give how many cells a CSV line's cells sit to the right of their headings, when it
+    shows so: its Status cell blank, a status alone one or two cells to its right, and as
+    many cells empty at its end (a comma not inside quotes split a cell before the Status,
+    and the line is still no wider than its header); else 0."""
+    at = columns.get("Status")
+    if at is None or cell_text(values[at] if at < len(values) else None):
+        return 0
+    for by in (1, 2):
+        moved = cell_text(values[at + by]) if at + by < len(values) else ""
+        if moved and len(moved.split()) <= 3 and parse_status(moved) is not None \
+                and len(values) > by and not any(cell_text(v) for v in values[-by:]):
+            return by
+    return 0
+
+
+def _shifted_line(file: str, address, r: int, values: list[object], columns: dict[str, int],
+                  by: int, delimiter: str) -> Note:
+    """Say that a CSV line's cells sit `by` to the right of their headings, quoting it, and
+    that it was not read: its status would be taken as its update."""
+    mark = _MARKS.get(delimiter, _MARKS["commas"])[0]
+    moved = cell_text(values[columns["Status"] + by])
+    return Note(file, address(r, None), (
+        f"this line's Status cell is empty but '{moved}' is {by} cell{'s' if by > 1 else ''} "
+        f"to its right, and the line ends with as many empty cells, so its cells sit under "
+        f"the wrong headings: the line was not read. The whole line: {_quoted(values)}. Text "
+        f"before the Status (the Action or Milestone) probably holds a {mark} that is not "
+        f"inside quotes: save the return from Excel as CSV (Excel adds the quotes), or put "
+        f"that text in double quotes (\"...\"), and send it again"))
 
 
 def _letters(found: list[tuple[str, str]]) -> str:
