@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
-from reporting.cadence import REPORT_CADENCES, Cadence
+from reporting.cadence import REPORT_CADENCES, Cadence, period_covered
 from reporting.automation.run_period import choose_period
 from reporting.period import Period
 from reporting.settings import load_settings
@@ -58,7 +58,8 @@ def run_command(args: argparse.Namespace) -> int:
     if "no_paper" in paths:
         return fail(f"no {args.cadence} paper for {period.label}: {paths['no_paper']} "
                     f"(the chase list is {shown_name(str(paths['chase_list']))})")
-    print(f"{period.description}, {args.cadence} report:")
+    print(f"{period_covered(Cadence(args.cadence), period).description}, {args.cadence} "
+          "report:")
     for kind in ("pdf", "docx", "html", "flags", "manifest"):
         print(f"  {kind:9} {shown_name(str(paths[kind]))}")
     # A file still arriving is left for the next run: a person running it now is told.

@@ -164,6 +164,7 @@ def test_the_title_names_the_period_the_paper_covers_and_never_doubles_a_colon()
     returns = [make_return("Regulatory Services", make_row("1.a"))]
     six = prepare(plan, returns, Cadence.SIX_MONTHLY).model
     assert six.title == "Test Action Plan: six-monthly progress report, 2022/23 H1"
+    assert six.running_title.endswith("Test Action Plan, 2022/23 H1 six-monthly report")
     own_colon = prepare(plan, returns, settings=make_settings(
         plan_title="Climate Action Plan: Delivery Plan 2026-2028")).model
     assert own_colon.title == ("Climate Action Plan: Delivery Plan 2026-2028 \u2013 quarterly "

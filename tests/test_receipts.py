@@ -341,6 +341,7 @@ def test_a_receipt_names_each_papers_exceptions_and_why(tmp_path):
     [receipt] = _receipts([ret], plan=SIX_MONTHLY_PLAN)
     quarterly, six_monthly = receipt.papers
     assert quarterly.heading == "The quarterly report for 2022/23 Q2"
+    assert six_monthly.heading == "The six-monthly report for 2022/23 H1"  # as its paper says
     assert [(e.action_id, e.kinds) for e in quarterly.exceptions] == [
         ("1.a", "at risk; date slipped")]
     # The six-monthly paper also covers the six-monthly action 2.a (in plan order here).

@@ -527,7 +527,7 @@ def build_report_model(
         grouping)
     model = ReportModel(
         title=title,
-        running_title=f"{settings.council}: {settings.plan_title}, {period.label} "
+        running_title=f"{settings.council}: {settings.plan_title}, {covered.label} "
                       f"{cadence.value} report",
         cadence=cadence.value,
         period_label=period.label,

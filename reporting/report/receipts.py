@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from reporting.cadence import REPORT_CADENCES, Cadence, CadenceError, cadences_covered
+from reporting.cadence import (REPORT_CADENCES, Cadence, CadenceError, cadences_covered,
+                               period_covered)
 from reporting.checks import Finding, codes
 from reporting.cells import example_day
 from reporting.checks.returns import from_csv, service_name, why_not_used
@@ -227,7 +228,8 @@ def _paper_line(ret: Return, updates: PeriodUpdates, paper: Paper) -> PaperLine:
             "; ".join(dict.fromkeys(f.paper for f in found[action_id])))
         for action_id in mine if action_id in found)
     report = paper.cadence.value
-    return PaperLine(f"The {report} report for {updates.period.label}", len(mine), exceptions)
+    covered = period_covered(paper.cadence, updates.period)  # as the paper names it
+    return PaperLine(f"The {report} report for {covered.label}", len(mine), exceptions)
 
 
 def _left_out(ret: Return, papers: Sequence[Paper]) -> tuple[Finding, ...]:
