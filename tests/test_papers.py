@@ -34,7 +34,9 @@ def test_the_paper_holds_delivery_exceptions_in_words_and_no_code_or_cell():
     lines = {e.action_id: e for e in report.model.exceptions}
     # Every action not reported is an exception, whatever form the gap takes (issue 19).
     assert set(lines) == {"1.a", "1.b", "1.c", "1.d"}
-    assert lines["1.a"].problem == ("Not reported: the return gives the status 'Purple', "
+    # An update came in without a status: said so, as its status is in the appendix, not
+    # "not reported", which the key keeps for nothing received (committee-paper review H1).
+    assert lines["1.a"].problem == ("Status not given: the return gives the status 'Purple', "
                                     "which is not one this report uses")
     assert lines["1.c"].problem == "Not reported: Regulatory Services' return has no row for it"
     assert lines["1.b"].problem == "At risk; forecast off track at the year end. Why: Funding late."
@@ -42,9 +44,8 @@ def test_the_paper_holds_delivery_exceptions_in_words_and_no_code_or_cell():
     assert lines["1.d"].problem == "Not reported: Housing sent no return"
     # Delivery known to be at risk comes before what was not reported at all.
     assert report.model.summary[0] == ("Of the 4 delivery exceptions, each action counted once "
-                                       "under its most serious problem: 1 at risk and 3 not "
-                                       "reported (1 of them with no status the report can "
-                                       "read).")
+                                       "under its most serious problem: 1 at risk, 2 not "
+                                       "reported and 1 status not given.")
     assert report.model.summary[1].startswith("Needing attention: 1.b ")
 
 

@@ -48,6 +48,7 @@ class ExceptionKind(Enum):
     OVERDUE = "overdue"
     AT_RISK = "at risk"
     NOT_REPORTED = "not reported"
+    NO_STATUS = "status not given"  # an update came in, with no status the report can read
     DATE_SLIPPED = "date slipped"
     FORECAST_WORSE = "forecast to end worse"
 
@@ -112,11 +113,11 @@ MISSING_UPDATE = Code(
     "return reports on them", K.NOT_REPORTED)
 MISSING_STATUS = Code(
     "MISSING_STATUS", M, "a row with no recognisable status: an action none of whose rows "
-    "gives one is not reported (in the paper too); a row with an update but no status, beside "
+    "gives one is an exception, its status not given (in the paper too); a row with an update but no status, beside "
     "rows of the action that give one, is told to the officer, naming its Status cell; an "
     "action with no lead named is not reported, in one line, only when no service's row "
     "gives it a status",
-    K.NOT_REPORTED)
+    K.NO_STATUS)
 MILESTONE_UNDEFINED = Code(
     "MILESTONE_UNDEFINED", M, "the plan gives actions no milestone, no due date and no "
     "target, or names no lead service for them: one line for the plan each", readers=DATA_ONLY)

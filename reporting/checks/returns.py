@@ -446,7 +446,7 @@ def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate],
             f"The Status cell for {name} holds {holds} instead of a status.",
             f"the Status cell holds {holds}, not a status",
             f"type one of {_STATUSES} into the cell, rather than a formula",
-            paper="not reported: the return gives no status" if unreported else "")
+            paper="status not given: the Status cell holds no status" if unreported else "")
     said = _rows_lack(name, len(fates), "gives", "a status", "no status")
     return _row_finding(
         updates, first_typed, codes.MISSING_STATUS, "Status",
@@ -455,8 +455,8 @@ def _no_status(updates: PeriodUpdates, name: str, fates: list[RowFate],
         f"'{typed}' is not a status" if typed else said,
         f"use one of {_STATUSES}",
         paper="" if not unreported else
-        f"not reported: the return gives the status '{typed}', which is not one this report "
-        "uses" if typed else "not reported: the return gives no status")
+        f"status not given: the return gives the status '{typed}', which is not one this "
+        "report uses" if typed else "status not given: the return gives no status")
 
 
 def _row_without_status(updates: PeriodUpdates, name: str, fate: RowFate) -> Finding | None:

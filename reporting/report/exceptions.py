@@ -242,7 +242,7 @@ def exception_lines(merged: Merged, found: dict[str, list[FlagLike]], limit: int
             kinds="; ".join(kinds_of(flags)))))
     ordered = tuple(line for _, line in sorted(lines, key=lambda pair: pair[0]))
     intro = (f"{plural(len(ordered), 'action needs', 'actions need')} {body}'s "
-             "attention: off track, at risk, overdue, slipped, forecast to end worse or not "
-             f"reported. They are grouped by {grouping.one}, the most serious first within each."
+             "attention: off track, at risk, overdue, slipped, forecast to end worse, not "
+             f"reported or with no status given. They are grouped by {grouping.one}, the most serious first within each."
              if ordered else WORDS["no_exceptions"])
     return intro, ordered

@@ -71,8 +71,6 @@ from reporting.report.travel import (
 )
 from reporting.report.words import WORDS
 from reporting.settings import Settings
-from reporting.checks import codes
-from reporting.checks.codes import ExceptionKind
 from reporting.status import NO_STATUS, STATUS_ORDER, Status
 from reporting.wording import PRIORITY, Grouping, and_list, long_date, plural
 
@@ -369,19 +367,8 @@ def _exception_counts(exceptions: tuple[ExceptionLine, ...],
     """Give the exceptions' count made up by kind, each action counted once under its most
     serious problem, so the parts add up to the number in the recommendation."""
     kinds = [found[e.action_id][0].code.exception for e in exceptions]
-    # A row with no status it can read is "not reported" too, but the officer did write: said
-    # so, or this count reads against the status count below ("1 with no status given").
-    no_status = sum(found[e.action_id][0].code == codes.MISSING_STATUS for e in exceptions)
-
-    def part(kind: ExceptionKind) -> str:
-        count = kinds.count(kind)
-        words = f"{count} {kind.value}"
-        if kind is ExceptionKind.NOT_REPORTED and no_status:
-            some = f"{no_status} of them " if no_status < count else ""
-            words += f" ({some}with no status the report can read)"
-        return words
-
-    parts = [part(kind) for kind in sorted(set(kinds), key=lambda kind: kind.rank)]
+    parts = [f"{kinds.count(kind)} {kind.value}"
+             for kind in sorted(set(kinds), key=lambda kind: kind.rank)]
     return (f"Of the {plural(len(exceptions), 'delivery exception')}, each action counted "
             f"once under its most serious problem: {and_list(parts)}.")
 

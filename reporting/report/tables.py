@@ -45,8 +45,8 @@ TABLES = {
                     "For each {grouping}, how many of its actions are at each status, and its "
                     "total; the last row gives the totals for all {groupings}."),
     "exceptions": ("Delivery exceptions",
-                   "Each action off track, at risk, overdue, slipped, forecast to end worse or "
-                   "not reported, under its {grouping}, most serious first within each: the "
+                   "Each action off track, at risk, overdue, slipped, forecast to end worse, "
+                   "not reported or with no status given, under its {grouping}, most serious first within each: the "
                    "action, its lead, the problem, what is being done and by when."),
     "returns": ("Returns received and missing",
                 "For each service area: whether its return was received and when it was "
