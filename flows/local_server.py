@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
+from flows import give_run_environment
 from reporting.intake.isolated import die_with_parent
 
 
@@ -41,12 +42,8 @@ def prefect_environment(project: Path) -> None:
     # The ephemeral API takes about 15 s to start on a 2-core machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # A server that answers 500 for a moment (its database restarting) is asked again, as
-    # Prefect always does for 429, 502 and 503, so a published run is not left Running.
-    os.environ.setdefault("PREFECT_CLIENT_RETRY_EXTRA_CODES", "500,504")
-    # Runs send a heartbeat every 30 s, so that a run whose process was killed outright
-    # (SIGKILL after systemd's stop timeout) can be seen and marked Crashed.
-    os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "30")
+    # Retrying a moment of HTTP 500, heartbeats (given to the runs this process starts).
+    give_run_environment()
 
 
 def free_port(host: str = "127.0.0.1") -> int:

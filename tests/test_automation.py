@@ -241,6 +241,24 @@ def test_the_bundled_prefect_yaml_is_the_one_its_settings_write():
         "`reporting prefect-yaml`")
 
 
+def test_a_workers_runs_get_the_projects_client_settings_from_prefect_yaml():
+    """A worker's run imports Prefect before the flow, so importing `flows` is too late to
+    set its retry codes: each deployment gives them in its run's environment (issue 21)."""
+    import yaml
+
+    from reporting.automation.run_environment import RUN_ENVIRONMENT
+
+    assert RUN_ENVIRONMENT["PREFECT_CLIENT_RETRY_EXTRA_CODES"] == "500,504"
+    declared = yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"]
+    for deployment in declared:
+        assert deployment["work_pool"]["job_variables"]["env"] == RUN_ENVIRONMENT, \
+            deployment["name"]
+    # The systemd units' environment file says the same.
+    example = (ROOT / "deploy" / "systemd" / "env.example").read_text().splitlines()
+    for name, value in RUN_ENVIRONMENT.items():
+        assert f"{name}={value}" in example, name
+
+
 def test_a_change_to_a_flows_parameters_changes_its_version_in_prefect_yaml(monkeypatch):
     import yaml
 

@@ -23,6 +23,7 @@ from reporting.automation.deployments import (
     deployments_of,
     notify_deployment,
 )
+from reporting.automation.run_environment import RUN_ENVIRONMENT
 from reporting.installation import InstalledPlan
 from reporting.settings import load_settings
 
@@ -61,7 +62,10 @@ def _declared(deployment: Deployment, versions: Mapping[str, str]) -> dict:
         "tags": list(deployment.tags),
         "parameters": dict(deployment.parameters),
         "schedules": [_schedule(deployment)] if deployment.schedule else [],
-        "work_pool": {"name": WORK_POOL, "work_queue_name": "default"},
+        # A worker's run imports Prefect before the flow: its client settings are given
+        # in its environment, not left to whoever starts the worker.
+        "work_pool": {"name": WORK_POOL, "work_queue_name": "default",
+                      "job_variables": {"env": dict(RUN_ENVIRONMENT)}},
     }
     if deployment.triggers:  # `prefect deploy` makes each an automation running it
         declared["triggers"] = [dict(trigger) for trigger in deployment.triggers]
