@@ -54,3 +54,14 @@ def test_a_quarterly_paper_gives_only_its_own_quarters_update():
     rows, _ = _messages(Cadence.QUARTERLY)
     assert all(not a.earlier_update for a in rows.values())
     assert "Q1 update" not in rows["1.a"].message(forecast=False)
+
+
+def test_a_six_monthly_row_with_no_second_quarter_return_still_gives_the_first_quarters_words():
+    # A reader's review: Housing reported in Q1 and sent nothing in Q2; the half-year paper
+    # said only "No update received", as if nothing had been done all half year.
+    report = prepare(PLAN, [make_return("Regulatory Services",
+                                        make_row("1.a", "On track", "Survey done."))],
+                     Cadence.SIX_MONTHLY, previous=Q1)
+    rows = {a.id: a for s in report.model.sections for a in s.actions}
+    assert rows["1.e"].earlier_update == "Q1 update: First draft written."
+    assert "Q1 update: First draft written." in rows["1.e"].message(forecast=False)

@@ -382,7 +382,8 @@ def _new_date_line(progress: Progress, limit: TextBounds) -> str:
 def _earlier_update(progress: Progress, before: PreviousPeriod, quarter: str,
                     exception: bool) -> str:
     """The first quarter's update on a six-monthly row whose status moved since, or which
-    is a delivery exception (`exception`), where both quarters gave words and they differ:
+    is a delivery exception (`exception`), where the first quarter gave words and the second
+    gave none or others:
     "Q1 update: ..." cut at EARLIER_UPDATE_WORDS; else "". The lead service's words, as the
     merge takes (any service's where the plan names no lead)."""
     now = progress.progress_update
@@ -393,7 +394,8 @@ def _earlier_update(progress: Progress, before: PreviousPeriod, quarter: str,
     said = [before.updates[(lead, key)] for lead in leads if (lead, key) in before.updates] \
         if leads else [words for (_, action), words in before.updates.items() if action == key]
     earlier = "\n".join(said)
-    if not now or not earlier or same_words(earlier, now):
+    # With nothing this quarter the first quarter's words still show the half year's work.
+    if not earlier or (now and same_words(earlier, now)):
         return ""
     words = " ".join(earlier.split())
     cut = cut_words(words, EARLIER_UPDATE_WORDS, EARLIER_CUT_NOTE)
