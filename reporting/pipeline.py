@@ -11,6 +11,7 @@ functions, so the report is made one way wherever it is made.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,12 +19,12 @@ from pathlib import Path
 from typing import Callable
 
 from reporting.automation.clearance import Draft, read_draft, start_draft, write_draft
-from reporting.cadence import Cadence
+from reporting.cadence import Cadence, period_covered
 from reporting.checks import Finding, check_returns, report_findings
 from reporting.checks.returns import withdrawn_returns
 from reporting.intake.folder import input_file, read_returns, seconds_to_settle
 from reporting.errors import ReportingError
-from reporting.intake.returns import Return, latest_period_with_returns
+from reporting.intake.returns import Note, Return, latest_period_with_returns
 from reporting.layout import (
     DATA_QUALITY_NAMES,
     DOCUMENT_KINDS,
@@ -335,12 +336,13 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
     """
     period, cadence = inputs.period, report.cadence
     folder = layout.draft(period, cadence) if draft else layout.papers(period, cadence)
+    archived = archive_inputs(inputs.read, layout.archive, inputs.inputs)
     # The receipts are published with the papers, in one step: both or neither.
-    receipts = receipt_files(list(report.check.receipts), layout.receipts(period))
+    receipts = receipt_files(_as_published(layout, period, cadence, report.check.receipts,
+                                           archived), layout.receipts(period))
     # A file gone from the folder loses its receipt and is listed in the data-quality note.
     gone, stale = withdrawn(list(report.check.receipts), layout.receipts(period))
     findings = list(report.findings) + withdrawn_returns(gone)
-    archived = archive_inputs(inputs.read, layout.archive, inputs.inputs)
     stem = layout.document_stem(period, cadence)
     files = {f"{stem}.{kind}": documents[kind] for kind in DOCUMENT_KINDS}
     files[FLAGS_NAME] = flags_csv(findings)
@@ -359,6 +361,37 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
     remove_withdrawn(layout.receipts(period), gone, stale)
     paths = {kind: layout.document(period, cadence, kind, draft) for kind in DOCUMENT_KINDS}
     return {**paths, "flags": folder / FLAGS_NAME, "manifest": manifest}
+
+
+def _as_published(layout: OutputLayout, period: Period, cadence: Cadence,
+                  receipts: tuple[Receipt, ...], archived: list) -> list[Receipt]:
+    """Give `receipts`, each with a note for another of the period's papers already published
+    from another copy of its file, or before it came in: the receipt says what this copy
+    would give that paper, which shows the earlier one until it is run again."""
+    ours = {shown_name(Path(a.path).name): a.sha256 for a in archived if a.kind == "return"}
+    said: dict[str, list[str]] = {}
+    for other in reports_on(period):
+        try:
+            manifest = json.loads(layout.manifest(period, other).read_text("utf-8"))
+            published = datetime.fromisoformat(manifest["finished"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not published (or its record unreadable): nothing to compare with
+        if other is cadence:
+            continue
+        theirs = {shown_name(Path(e.get("path", "")).name): e.get("sha256")
+                  for e in manifest.get("inputs", []) if e.get("kind") == "return"}
+        label = period_covered(other, period).label
+        for name, sha in ours.items():
+            if theirs.get(name) != sha:
+                copy = "an earlier copy of this file" if name in theirs else \
+                    "before this file came in"
+                said.setdefault(name, []).append(
+                    f"the {other.value} report for {label} was published on "
+                    f"{long_date(published.date())} from {copy}: it shows your actions as "
+                    f"that gave them until it is run again; what this copy would give it is "
+                    f"above")
+    return [replace(r, notes=r.notes + tuple(Note(r.file, "", m) for m in said.get(r.file, ())))
+            for r in receipts]
 
 
 def record_draft(layout: OutputLayout, settings: Settings, report: PreparedReport,

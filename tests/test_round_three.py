@@ -91,6 +91,43 @@ def test_a_file_gone_from_the_folder_loses_its_receipt_and_is_listed_as_withdraw
     assert (layout.receipts(Q2) / "withdrawn.json").read_text() == "[]"
 
 
+def test_a_receipt_says_when_the_periods_other_paper_was_published_from_an_earlier_copy(
+        tmp_path):
+    """A hostile review: the quarterly paper went out saying 1.a was not reported; the
+    officer fixed the return, the six-monthly run rewrote the receipt to say the quarterly
+    report shows 1.a at risk, and nothing said that the published paper still does not."""
+    from reporting.cadence import Cadence
+    from reporting.report.receipts import receipt_text
+
+    source = tmp_path / "plan.txt"
+    source.write_text("plan")
+    plan = replace(PLAN, source=source)
+    settings = make_settings()
+    layout = OutputLayout(tmp_path / "out")
+    documents = {"html": b"<html></html>", "pdf": b"%PDF-1.7", "docx": b"PK"}
+    now = datetime.now().astimezone()
+
+    def publish(status: str, cadence: Cadence) -> str:
+        data = workbook_bytes(rows=(["1.a", "", "", status, "Inspections.", None, "", None,
+                                     "", "More"],))
+        path = write(tmp_path / "housing.xlsx", data)
+        ret = make_return("Regulatory Services", make_row("1.a", status), path=path,
+                          content=data)
+        inputs = PeriodInputs(Q2, plan, (ret,), (), tmp_path)
+        publish_report(layout, inputs, prepare_report(settings, inputs, cadence, now),
+                       documents, now)
+        return layout.receipt(Q2, "housing.xlsx", "txt").read_text("utf-8")
+
+    assert "was published on" not in publish("On track", Cadence.QUARTERLY)
+    again = publish("At risk", Cadence.SIX_MONTHLY)
+    assert (f"the quarterly report for 2022/23 Q2 was published on {now.day} "
+            in again) and "from an earlier copy of this file" in again
+    # The six-monthly paper, published from this copy, is not said to be out of date.
+    assert "six-monthly report for 2022/23 H1 was published" not in again
+    # Run again from the same copy, the quarterly paper says nothing of the six-monthly.
+    assert "was published on" not in publish("At risk", Cadence.QUARTERLY)
+
+
 # ---------------------------------------------------------------------------------------
 # 2. Officer text bounded in characters and lines as well as words, before layout
 
