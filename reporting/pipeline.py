@@ -51,7 +51,7 @@ from reporting.publish import (
 )
 from reporting.render.flags import data_quality_csv, data_quality_html, flags_csv
 from reporting.render.receipts import receipt_files, remove_withdrawn, withdrawn
-from reporting.report.front_matter import publication_date
+from reporting.report.front_matter import publication_date, standard_statutory_words
 from reporting.report.model import ReportModel, build_report_model
 from reporting.report.receipts import Paper, Receipt, build_receipts, reports_on
 from reporting.report.travel import previous_period
@@ -308,7 +308,10 @@ def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
     late = (f"This paper is late: it was due to be published on {long_date(published)}, and "
             f"was made on {long_date(produced.date())}."
             if published and produced.date() > published else "")
-    return PreparedReport(cadence, check, merged, tuple(findings), model, late)
+    # Told to the policy officer only: the committee's paper already has its words.
+    statutory = standard_statutory_words(settings)
+    return PreparedReport(cadence, check, merged,
+                          tuple(findings) + ((statutory,) if statutory else ()), model, late)
 
 
 def render_documents(model: ReportModel) -> dict[str, bytes]:

@@ -170,3 +170,28 @@ def test_the_title_names_the_period_the_paper_covers_and_never_doubles_a_colon()
         plan_title="Climate Action Plan: Delivery Plan 2026-2028")).model
     assert own_colon.title == ("Climate Action Plan: Delivery Plan 2026-2028 \u2013 quarterly "
                                "progress report, 2022/23 Q2")
+
+
+def test_standard_words_under_the_statutory_officers_titles_are_told_to_the_policy_officer():
+    """A reader's review: the paper printed standard words under the Section 151 and
+    Monitoring Officers' titles, neither was asked, and nothing told the policy officer."""
+    from conftest import make_settings
+
+    from reporting.render.html import render_html
+
+    plan = make_plan(make_action("1.a"))
+    returns = [make_return("Regulatory Services", make_row("1.a"))]
+    report = prepare(plan, returns)
+    [told] = [f for f in report.findings if f.code == "STATUTORY_WORDS"]
+    assert "Chief Finance Officer (Section 151 Officer) and Monitoring Officer" in told.message
+    assert CODES["STATUTORY_WORDS"].readers == frozenset({Reader.DATA_QUALITY})
+    assert "STATUTORY_WORDS" not in render_html(report.model)
+    assert b"Ask them before the paper is published" in data_quality_csv(list(report.findings))
+    # One set: only the other is said; both set: nothing to tell.
+    one = prepare(plan, returns, settings=make_settings(finance_comments="No comments."))
+    [told] = [f for f in one.findings if f.code == "STATUTORY_WORDS"]
+    assert "Monitoring Officer standard words" in told.message and "Section 151" not in \
+        told.message
+    both = prepare(plan, returns, settings=make_settings(finance_comments="No comments.",
+                                                         monitoring_comments="None."))
+    assert not [f for f in both.findings if f.code == "STATUTORY_WORDS"]

@@ -97,7 +97,6 @@ def test_a_receipt_says_when_the_periods_other_paper_was_published_from_an_earli
     officer fixed the return, the six-monthly run rewrote the receipt to say the quarterly
     report shows 1.a at risk, and nothing said that the published paper still does not."""
     from reporting.cadence import Cadence
-    from reporting.report.receipts import receipt_text
 
     source = tmp_path / "plan.txt"
     source.write_text("plan")

@@ -180,6 +180,10 @@ WITHDRAWN_RETURN = Code(
 STATUS_MISMATCH = Code(
     "STATUS_MISMATCH", M, "On track or Complete while the update says the work is delayed, "
     "paused or behind")
+STATUTORY_WORDS = Code(
+    "STATUTORY_WORDS", L, "`[statutory_officers]` gives no comments of the Section 151 "
+    "Officer or the Monitoring Officer: the paper prints standard words for a report to note "
+    "under their titles; ask them, and set `finance` or `monitoring`", readers=DATA_ONLY)
 
 CODES: dict[str, Code] = {
     str(value): value for value in list(globals().values()) if isinstance(value, Code)}

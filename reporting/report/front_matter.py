@@ -11,6 +11,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from reporting.cadence import Cadence, cadences_covered
+from reporting.checks import codes
+from reporting.checks.finding import Finding
 from reporting.period import Period
 from reporting.settings import Settings
 from reporting.wording import and_list, long_date, plural
@@ -216,6 +218,23 @@ def consultation(settings: Settings, period: Period, returns_section: str) -> tu
 # Who the statutory officers are, as a report names them.
 FINANCE_OFFICER = "Chief Finance Officer (Section 151 Officer)"
 MONITORING_OFFICER = "Monitoring Officer"
+
+
+def standard_statutory_words(settings: Settings) -> Finding | None:
+    """STATUTORY_WORDS when the paper gives a statutory officer standard words, not their
+    own (`[statutory_officers]` unset): the policy officer is told in the data-quality note,
+    before the paper goes out under the officers' titles."""
+    standard = [officer for officer, own in ((FINANCE_OFFICER, settings.finance_comments),
+                                             (MONITORING_OFFICER, settings.monitoring_comments))
+                if not own]
+    if not standard:
+        return None
+    where = settings.source.name if settings.source else "reporting.toml"
+    return Finding(codes.STATUTORY_WORDS, "", "", (
+        f"The paper gives the {and_list(standard)} standard words for a report to note, not "
+        f"comments of their own: [statutory_officers] in {where} sets none. Ask "
+        f"{'them' if len(standard) > 1 else 'the officer'} before the paper is published, "
+        "and set finance or monitoring."), file=where, cell="[statutory_officers]")
 
 
 def statutory_comments(settings: Settings) -> tuple[tuple[str, str], ...]:
