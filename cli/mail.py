@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import shlex
 from pathlib import Path
 
 from cli.common import fail
-from reporting.automation.mail import UNKNOWN, SentRecord, mail_command
+from reporting.automation.mail import UNKNOWN, SentRecord, mail_command, run_command
 from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.settings import load_settings
@@ -59,8 +58,7 @@ def _list(records: list[Path], plan: str | None, where: Path,
         print(f"never sent: the {paper} paper for {period.label} to {to} (its run stopped "
               "before it came to them)")
         print("  run it again to send it, once, to those not sent it (the published paper "
-              "is reused): reporting " + (f"--plan {shlex.quote(plan)} " if plan else "")
-              + f"run --period {shlex.quote(period.label)} --cadence {paper}")
+              f"is reused): {run_command(plan, period, paper)}")
     return 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 from datetime import datetime
 from pathlib import Path
 
@@ -68,12 +67,11 @@ def run_command(args: argparse.Namespace) -> int:
         if item.get("outcome") == "settling":
             print("  not read, still changing (read on the next run): "
                   f"{shown_name(str(item['path']))}")
+    from reporting.automation.mail import run_command
     from reporting.report.receipts import reports_on
 
-    plan = getattr(args, "plan", None)
     for other in reports_on(period):
         if other.value != args.cadence:
-            print(f"The {other.value} paper is due for {period.label} too: reporting "
-                  + (f"--plan {shlex.quote(plan)} " if plan else "")
-                  + f"run --period {shlex.quote(period.label)} --cadence {other.value}")
+            print(f"The {other.value} paper is due for {period.label} too: "
+                  f"{run_command(getattr(args, 'plan', None), period, other.value)}")
     return 0

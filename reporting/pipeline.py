@@ -374,13 +374,13 @@ def _as_published(layout: OutputLayout, period: Period, cadence: Cadence,
     ours = {shown_name(Path(a.path).name): a.sha256 for a in archived if a.kind == "return"}
     said: dict[str, list[str]] = {}
     for other in reports_on(period):
+        if other is cadence:
+            continue
         try:
             manifest = json.loads(layout.manifest(period, other).read_text("utf-8"))
             published = datetime.fromisoformat(manifest["finished"])
         except (OSError, ValueError, KeyError, TypeError):
             continue  # not published (or its record unreadable): nothing to compare with
-        if other is cadence:
-            continue
         theirs = {shown_name(Path(e.get("path", "")).name): e.get("sha256")
                   for e in manifest.get("inputs", []) if e.get("kind") == "return"}
         label = period_covered(other, period).label

@@ -254,11 +254,21 @@ MAIL_COMMAND = "reporting mail"
 UNKNOWN, FAILED = "outcome unknown", "failed"
 
 
-def mail_command(plan: str | None, *words: str) -> str:
-    """Give the `reporting mail` command line for `plan` (an installation's plan, or None),
-    with `words` quoted for a shell."""
-    return " ".join([MAIL_COMMAND, *(["--plan", shlex.quote(plan)] if plan else []),
+def reporting_command(command: str, plan: str | None, *words: str) -> str:
+    """Give the `reporting COMMAND` line for `plan` (an installation's plan, or None), with
+    `words` quoted for a shell: "reporting run --plan climate --period '2025/26 Q2'"."""
+    return " ".join([f"reporting {command}", *(["--plan", shlex.quote(plan)] if plan else []),
                      *(shlex.quote(word) for word in words)])
+
+
+def mail_command(plan: str | None, *words: str) -> str:
+    """Give the `reporting mail` command line for `plan`, with `words` quoted for a shell."""
+    return reporting_command(MAIL_COMMAND.removeprefix("reporting "), plan, *words)
+
+
+def run_command(plan: str | None, period: Period, cadence: str) -> str:
+    """Give the `reporting run` that makes (or mails) the `cadence` paper on `period`."""
+    return reporting_command("run", plan, "--period", period.label, "--cadence", cadence)
 
 
 @dataclass(frozen=True)
@@ -465,8 +475,7 @@ def no_paper_notice(policy_officer: str, title: str, plan: str, period: Period, 
     """Give the notice telling the policy officer that no `cadence` paper was made on `period`
     for members, and why; its key names the plan (`plan`, its key), period and paper, so it
     goes once. `plan_name` is the installation's plan the run was given (its `--plan`)."""
-    again = " ".join(["reporting run", *(["--plan", shlex.quote(plan_name)] if plan_name else []),
-                      "--period", shlex.quote(period.label), "--cadence", cadence])
+    again = run_command(plan_name, period, cadence)
     covered = period_covered(Cadence(cadence), period)  # as the schedule and the paper say
     body = (
         f"No {cadence} paper was made for the {title} on {covered.description}, because "
