@@ -207,7 +207,7 @@ _UNREPORTED = {
     Status.NO_UPDATE: (codes.MISSING_UPDATE, "no service's return reports on {ids}",
                        "not reported: no service's return reports on it"),
     Status.NOT_GIVEN: (codes.MISSING_STATUS, "no service's return gives a status for {ids}",
-                       "not reported: no service's return gives it a status"),
+                       "status not given: no service's return gives it a status"),
 }
 
 
