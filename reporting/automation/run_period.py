@@ -17,7 +17,7 @@ from reporting.automation.schedule import local_date, period_reported_on
 from reporting.cadence import Cadence
 from reporting.cron import Cron
 from reporting.intake.files import candidate_files
-from reporting.intake.returns import Return, latest_period_with_returns
+from reporting.intake.returns import Return, for_period, latest_period_with_returns
 from reporting.period import Period
 from reporting.settings import ScheduleSettings
 from reporting.wording import long_date
@@ -113,7 +113,7 @@ def no_paper_reason(period: Period, returns: tuple[Return, ...] | list[Return],
     folder = Path(returns_root) / period.path
     usable = usable_returns(returns)
     said = [r.period for r in usable]
-    if usable and all(p is not None and p != period and p != period.half() for p in said):
+    if usable and all(p is not None and not for_period(p, period) for p in said):
         others = ", ".join(sorted({p.label for p in said}))
         return (f"every return in {folder} says it is for another period ({others}), not "
                 f"{period.label}: check the folder and the returns' Period")

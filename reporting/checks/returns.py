@@ -16,7 +16,7 @@ from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch
 from reporting.intake.returns import RANK_BY_CONTENT, STATUS_WORDS, Return, completed_counts, \
-    is_copy_name, return_rank
+    for_period, is_copy_name, return_rank
 from reporting.merge import (Fate, LastPeriod, PeriodUpdates, Preferred, RowFate,
                              any_service_reports, digest_last_period, milestone_owner,
                              name_disagrees, plan_service)
@@ -71,8 +71,7 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
         if said is None and ret.period_text:
             officer = f"the Period '{ret.period_text}' is not a period the report recognises"
             fix = f"write it as {period.label}"
-        elif said is not None and said != period and not (
-                said.kind == "H" and said == period.half()):
+        elif said is not None and not for_period(said, period):
             officer = f"the Period says {said.label}, but the return was sent for {period.label}"
             fix = f"check this is the {period.label} return and correct the Period"
         else:

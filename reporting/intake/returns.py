@@ -408,6 +408,10 @@ def _table(
         c = columns.get(name)
         return values[c] if c is not None and c < len(values) and name not in held else None
 
+    def not_read(values: list[object], r: int) -> tuple[str, str]:
+        """A line left unread, as `Return.unread_lines` holds it: its Action ID, and where."""
+        return normalise_action_id(cell_text(cell(values, "Action ID"))), address(r, None)
+
     rows, unread = [], []
     hidden_in_table = [r for r in hidden if header_at < r - 1 < len(grid)
                        and any(cell_text(v) for v in grid[r - 1])]
@@ -428,20 +432,17 @@ def _table(
                               f"the file ends part way through this line ({len(values)} of "
                               f"{_width(grid[header_at])} cells), so it may have been cut off "
                               "while copying: the line was not read; send the file again whole"))
-            unread.append((normalise_action_id(cell_text(cell(values, "Action ID"))),
-                           address(r, None)))
+            unread.append(not_read(values, r))
             continue
         if delimiter and _width(values) > _width(grid[header_at]):
             notes.append(_wider_than_header(name_of_file, address, r, header_at, values,
                                             _width(grid[header_at]), delimiter))
-            unread.append((normalise_action_id(cell_text(cell(values, "Action ID"))),
-                           address(r, None)))
+            unread.append(not_read(values, r))
             continue
         if delimiter and (shifted := _shifted_status(values, columns)):
             notes.append(_shifted_line(name_of_file, address, r, values, columns, shifted,
                                        delimiter))
-            unread.append((normalise_action_id(cell_text(cell(values, "Action ID"))),
-                           address(r, None)))
+            unread.append(not_read(values, r))
             continue
         cells = {name: address(r, c) for name, c in columns.items()}
         held = _unshown_cells(r, values, columns, unshown or {})
