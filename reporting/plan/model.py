@@ -19,7 +19,7 @@ from reporting.errors import ReportingError
 from reporting.period import Period
 from reporting.plan.timing import is_ongoing
 from reporting.services import service_key
-from reporting.wording import long_date
+from reporting.wording import long_date, plural
 
 
 class PlanError(ReportingError, ValueError):
@@ -258,9 +258,8 @@ def missing_lines(plan: Plan) -> tuple[str, ...]:
         if len(lacking) == len(plan.actions) and len(lacking) > 1:
             lines.append(f"no action has {gap}")
         elif lacking:
-            many = len(lacking) != 1
-            lines.append(f"{len(lacking)} action{'s' if many else ''} ({_listed(lacking)}) "
-                         f"{'have' if many else 'has'} no {gap.split(' ', 1)[1]}")
+            lines.append(f"{plural(len(lacking), 'action')} ({_listed(lacking)}) "
+                         f"{'has' if len(lacking) == 1 else 'have'} no {gap.split(' ', 1)[1]}")
     return tuple(lines)
 
 
