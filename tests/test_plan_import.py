@@ -27,6 +27,13 @@ from reporting.plan import PlanError, load_plan
 from reporting.settings import READ_NOW, IntakeSettings
 
 
+def import_csv_plan(tmp_path, text: str):
+    """Import a plan written as the CSV `text` (plan.csv) into plan.xlsx; give the report."""
+    source = tmp_path / "plan.csv"
+    source.write_text(text, encoding="utf-8")
+    return import_plan(source, tmp_path / "plan.xlsx")
+
+
 def messages(report, *words: str) -> list[Decision]:
     """The report's Decisions whose message holds every one of `words`."""
     return [d for d in report.decisions if all(w in d.message for w in words)]
@@ -154,11 +161,10 @@ def test_a_span_in_brackets_is_the_milestones_date_and_no_number_or_dash_joins_i
 
 
 def test_an_imported_span_keeps_its_words_and_is_due_at_its_end(tmp_path):
-    source = tmp_path / "plan.csv"
-    source.write_text("Ref,Action,Milestones,By when,Lead\n"
-                      '5.1,Plant trees,"Planting season 1 (Nov 2026 - Mar 2027)\n'
-                      'Draft habitat map - Q3 2026/27",2027/28,Parks\n', encoding="utf-8")
-    report = import_plan(source, tmp_path / "plan.xlsx")
+    report = import_csv_plan(tmp_path, (
+        "Ref,Action,Milestones,By when,Lead\n"
+        '5.1,Plant trees,"Planting season 1 (Nov 2026 - Mar 2027)\n'
+        'Draft habitat map - Q3 2026/27",2027/28,Parks\n'))
     plan = load_plan(report.out)
     planting, habitat = plan.action("5.1").milestones
     assert (planting.due_date, planting.due) == (date(2027, 3, 31), "Nov 2026 - Mar 2027")
@@ -167,10 +173,9 @@ def test_an_imported_span_keeps_its_words_and_is_due_at_its_end(tmp_path):
 
 
 def test_a_milestone_dated_in_a_year_no_plan_means_is_listed_with_its_words(tmp_path):
-    source = tmp_path / "plan.csv"
-    source.write_text("Ref,Action,Milestones,By when,Lead\n"
-                      "1.1,Plant trees,Survey (30/06/1925),31/03/2026,Parks\n", encoding="utf-8")
-    report = import_plan(source, tmp_path / "plan.xlsx")
+    report = import_csv_plan(tmp_path, (
+        "Ref,Action,Milestones,By when,Lead\n"
+        "1.1,Plant trees,Survey (30/06/1925),31/03/2026,Parks\n"))
     [said] = messages(report, "Survey (30/06/1925)", "'30/06/1925', which is not a date")
     assert "a year no plan means" in said.message
     [milestone] = load_plan(report.out).actions[0].milestones
@@ -531,11 +536,10 @@ def test_what_makes_a_date_look_mistyped():
 
 
 def test_a_day_in_a_year_no_plan_means_is_not_a_date_and_says_check_the_year(tmp_path):
-    source = tmp_path / "plan.csv"
-    source.write_text("Ref,Action,Lead,Milestones,By when\n"
-                      "1,Repair the roads,Highways,Survey,31/03/2202\n"
-                      "2,More bins,Waste,,whenever\n", encoding="utf-8")
-    report = import_plan(source, tmp_path / "plan.xlsx")
+    report = import_csv_plan(tmp_path, (
+        "Ref,Action,Lead,Milestones,By when\n"
+        "1,Repair the roads,Highways,Survey,31/03/2202\n"
+        "2,More bins,Waste,,whenever\n"))
     [action] = messages(report, "'31/03/2202' is not a date")
     assert "it reads as a day in 2202, a year no plan means: check the year" in action.message
     [words] = messages(report, "'whenever' is not a date")
@@ -563,10 +567,9 @@ def test_plan_check_says_to_check_the_year_of_a_milestone_no_plan_means(tmp_path
 
 
 def test_a_plan_with_no_references_and_no_leads_says_each_once(tmp_path):
-    source = tmp_path / "plan.csv"
-    source.write_text("Action,By when\nImprove the parks,March 2025\nRepair the roads,"
-                      "31/03/2026\nNew library hours,Ongoing\n", encoding="utf-8")
-    report = import_plan(source, tmp_path / "plan.xlsx")
+    report = import_csv_plan(tmp_path, (
+        "Action,By when\nImprove the parks,March 2025\nRepair the roads,"
+        "31/03/2026\nNew library hours,Ongoing\n"))
     [given] = messages(report, "the plan gives no references")
     assert given.where == "plan.csv"
     ids = [a.id for a in load_plan(report.out).actions]
@@ -582,10 +585,9 @@ def test_plan_check_says_what_a_plan_of_actions_and_dates_lacks_once_per_kind(tm
                                                                             capsys):
     from cli.main import main
 
-    source = tmp_path / "plan.csv"
-    source.write_text("Action,By when,Target\nImprove the parks,March 2025,\nRepair the "
-                      "roads,TBC,\nNew library hours,Ongoing,Open 6 days\n", encoding="utf-8")
-    report = import_plan(source, tmp_path / "plan.xlsx")
+    report = import_csv_plan(tmp_path, (
+        "Action,By when,Target\nImprove the parks,March 2025,\nRepair the "
+        "roads,TBC,\nNew library hours,Ongoing,Open 6 days\n"))
     assert main(["plan", "check", str(report.out)]) == 0
     looks = [line for line in capsys.readouterr().out.splitlines()
              if "to look at" in line and "'TBC' is not a date" not in line]
@@ -600,10 +602,9 @@ def test_plan_check_says_what_a_plan_of_actions_and_dates_lacks_once_per_kind(tm
 
 
 def test_empty_reference_and_lead_columns_are_named_in_the_one_line(tmp_path):
-    source = tmp_path / "plan.csv"
-    source.write_text("Ref,Action,Lead,By when\n,Improve the parks,,March 2025\n,"
-                      "Repair the roads,,31/03/2026\n", encoding="utf-8")
-    report = import_plan(source, tmp_path / "plan.xlsx")
+    report = import_csv_plan(tmp_path, (
+        "Ref,Action,Lead,By when\n,Improve the parks,,March 2025\n,"
+        "Repair the roads,,31/03/2026\n"))
     [given] = messages(report, "the plan gives no references (its 'Ref' column is empty)")
     assert "fill in its 'Ref' column" in given.message
     assert messages(report, "the plan names no leads (its 'Lead' column is empty)")
@@ -611,10 +612,9 @@ def test_empty_reference_and_lead_columns_are_named_in_the_one_line(tmp_path):
 
 
 def test_one_missing_reference_or_lead_is_still_said_for_its_row(tmp_path):
-    source = tmp_path / "plan.csv"
-    source.write_text("Ref,Action,Lead,By when\n1,Improve the parks,Parks,March 2025\n,"
-                      "Repair the roads,,31/03/2026\n", encoding="utf-8")
-    report = import_plan(source, tmp_path / "plan.xlsx")
+    report = import_csv_plan(tmp_path, (
+        "Ref,Action,Lead,By when\n1,Improve the parks,Parks,March 2025\n,"
+        "Repair the roads,,31/03/2026\n"))
     [given] = messages(report, "the action has no reference: it was given")
     assert given.where == "row 3"
     assert messages(report, "has no lead")
