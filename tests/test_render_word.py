@@ -452,3 +452,22 @@ def test_a_plan_grouped_by_theme_is_headed_by_theme_in_the_word_paper() -> None:
     assert "Theme" in [table.rows[0].cells[0].text for table in document.tables]
     assert "Theme 1: Greener" in _cell_texts(document)
     assert "riorit" not in text.lower()
+
+
+def test_the_same_paper_made_again_is_the_same_bytes(model: ReportModel, docx_bytes: bytes,
+                                                      monkeypatch) -> None:
+    """An operator's review: a paper made again unchanged (a setting changed, Prefect's
+    storage cleared) differed only in its zip entries' times, so the sent record took it for
+    a changed paper and told the policy officer that members held an earlier version."""
+    import time
+    import zipfile
+
+    later = time.time() + 3600  # saved an hour later, as a re-run would be
+    monkeypatch.setattr(time, "localtime", lambda *_: time.struct_time(
+        time.gmtime(later)))
+    again = render_docx(model)
+    assert again == docx_bytes
+    with zipfile.ZipFile(io.BytesIO(again)) as parts:
+        assert {info.date_time for info in parts.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert parts.testzip() is None
+    assert docx.Document(io.BytesIO(again)).paragraphs  # still opens

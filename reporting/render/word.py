@@ -9,6 +9,7 @@ and rows that do not split, status colours with enough contrast and always with 
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -303,4 +304,23 @@ def render_docx(model: ReportModel, chart_picture: bytes | None = None) -> bytes
 
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return _with_fixed_times(buffer.getvalue())
+
+
+# Every part of the Word file carries this time, not the moment it was saved: the same paper
+# is the same bytes, so a paper made again unchanged is never taken for a changed one (the
+# sent record compares the papers' sha256 with those mailed).
+_PART_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _with_fixed_times(data: bytes) -> bytes:
+    """Give the .docx `data` with each zip entry's time set to `_PART_TIME`, its bytes and
+    order as they were."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_PART_TIME)
+            fixed.compress_type, fixed.external_attr = info.compress_type, info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
