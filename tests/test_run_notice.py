@@ -104,7 +104,10 @@ def test_a_run_stopped_while_mailing_says_who_was_sent_and_whose_outcome_is_unkn
     assert "mailing had begun: 1 member was sent them (one@example.gov.uk)" in body
     assert ("The message to two@example.gov.uk was being sent when the run ended, and "
             "nobody knows whether it went: it is never sent again") in body
-    assert "forward the papers by hand if not" in body
+    # The way to settle it is the documented one (an operator's review, L1).
+    assert ("Ask whether it arrived, then say so with `reporting mail`, which lists it with "
+            "its key and both commands (--not-received has the next run send it, once).") \
+        in body
     assert "six@example.gov.uk" not in body
     # Another flow's run, or a run with no period, is left as it was.
     assert with_mailing(FailedRun(**{**crashed.__dict__, "flow": "reminders", "mailed": (),

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reporting.automation.clearance import ClearanceError, expired_words, read_draft
-from reporting.automation.mail import Outgoing, SentRecord, paper_key
+from reporting.automation.mail import MAIL_COMMAND, Outgoing, SentRecord, paper_key
 from reporting.cadence import Cadence
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -187,7 +187,9 @@ def _mailing_words(run: FailedRun) -> str:
     if run.in_flight:
         said.append(f"The message to {', '.join(run.in_flight)} was being sent when the run "
                     "ended, and nobody knows whether it went: it is never sent again by a "
-                    "run. Ask whether it arrived, and forward the papers by hand if not.")
+                    "run until someone says. Ask whether it arrived, then say so with "
+                    f"`{MAIL_COMMAND}`, which lists it with its key and both commands "
+                    "(--not-received has the next run send it, once).")
     said.append("Running it again sends the papers only to the members not yet sent them.")
     return " ".join(said)
 
