@@ -16,7 +16,13 @@ import getpass
 from pathlib import Path
 
 from cli.common import fail
-from reporting.automation.mail import UNKNOWN, SentRecord, mail_command, run_command
+from reporting.automation.mail import (
+    UNKNOWN,
+    SentRecord,
+    mail_command,
+    not_yet_sent,
+    run_command,
+)
 from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.settings import load_settings
@@ -37,10 +43,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     mail.set_defaults(handler=mail_command_line)
 
 
-def _list(records: list[Path], plan: str | None, where: Path,
-          recipients: tuple[str, ...]) -> int:
+def _list(records: list[Path], never: list[tuple[Period, str, str]], plan: str | None,
+          where: Path) -> int:
     found = [item for path in records for item in SentRecord(path).unsettled()]
-    never = [item for path in records for item in SentRecord(path).never_sent(recipients)]
     if not found and not never:
         print(f"No message of unknown or failed outcome, and no member a paper's run stopped "
               f"before mailing, under {where}.")
@@ -55,8 +60,8 @@ def _list(records: list[Path], plan: str | None, where: Path,
             print("  the next run that sends it tries again; sent by hand: "
                   f"{mail_command(plan, '--received', item.key)}")
     for period, paper, to in never:
-        print(f"never sent: the {paper} paper for {period.label} to {to} (its run stopped "
-              "before it came to them)")
+        print(f"never sent: the {paper} paper for {period.label} to {to} (published for "
+              "members; its run stopped, or mail was stopped, before it came to them)")
         print("  run it again to send it, once, to those not sent it (the published paper "
               f"is reused): {run_command(plan, period, paper)}")
     return 0
@@ -70,8 +75,8 @@ def mail_command_line(args: argparse.Namespace) -> int:
     plan = getattr(args, "plan", None)
     key = args.not_received or args.received
     if key is None:
-        return _list(records, plan, layout.sent_record(period) if period else layout.root,
-                     settings.email.committee)
+        return _list(records, not_yet_sent(layout, settings.email.committee, period), plan,
+                     layout.sent_record(period) if period else layout.root)
     holding = [path for path in records if key in _keys(path)]
     if not holding:
         return fail(f"no message {key} is recorded under {layout.root}"

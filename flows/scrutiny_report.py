@@ -27,7 +27,7 @@ from flows.run_names import on_a_deployment, report_run_name, run_time
 from reporting import pipeline
 from reporting.automation.clearance import clearance_line, uncleared_note
 from reporting.automation.lock import RunInProgress, acquire
-from reporting.automation.mail import no_paper_notice, papers
+from reporting.automation.mail import mailing_due, no_paper_notice, papers
 from reporting.automation.run_period import choose_period, no_paper_reason, report_cron
 from reporting.automation.schedule import local_date
 from reporting.cadence import Cadence
@@ -203,7 +203,7 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
                               fingerprint[:12])
     paths = publish_report(layout, inputs, report, rendered.result(), started,
                            {"inputs_fingerprint": fingerprint, "documents_reused": reused,
-                            **cleared})
+                            **cleared, **mailing_due(settings.email)})
     _artifacts(period, cadence, report, paths, reused, plan)
     return paths
 

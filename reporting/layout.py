@@ -125,6 +125,18 @@ class OutputLayout:
             found = sorted(self.root.glob(f"*/{SENT_RECORD_NAME}")) + [self.notice_record()]
         return [path for path in found if path.is_file()]
 
+    def periods(self) -> list[Period]:
+        """The periods with a sent record or a published paper here, oldest first."""
+        found = {path.parent.name for path in self.root.glob(f"*/{SENT_RECORD_NAME}")}
+        found |= {path.parent.parent.name for path in self.root.glob(f"*/*/{MANIFEST_NAME}")}
+        periods = []
+        for name in found:
+            try:
+                periods.append(Period.parse(name))
+            except ValueError:
+                continue  # a folder of someone else's: not a period
+        return sorted(periods)
+
     def lock(self, period: Period, cadence: Cadence | str) -> Path:
         """The lock held while the `cadence` report on `period` is made (or "receipts")."""
         name = cadence.value if isinstance(cadence, Cadence) else cadence

@@ -202,3 +202,25 @@ def prepare(plan, returns, cadence=Cadence.QUARTERLY, period="2022/23 Q2", previ
     inputs = PeriodInputs(period, plan, tuple(returns), tuple(previous), Path("."))
     return prepare_report(settings or make_settings(), inputs, cadence,
                           produced or datetime(2022, 11, 1, 9, 30).astimezone())
+
+
+def settings_file(folder: Path, port: int | None = None, cleared_first: bool = False) -> Path:
+    """Write a reporting.toml for a test: the bundled one, with email on when `port` is given
+    (and papers mailed uncleared, unless `cleared_first`)."""
+    text = (BUNDLED_INPUTS.parent / "reporting.toml").read_text()
+    if port is not None:
+        changes = {
+            "# required = true": "required = true" if cleared_first else "required = false",
+            "enabled = false": "enabled = true",
+            'host = "localhost"': 'host = "127.0.0.1"\nretry_delays_seconds = [0.2, 0.2]\n'
+                                  "timeout_seconds = 5",
+            "port = 25": f"port = {port}",
+            'committee = ["scrutiny-members@harborough.gov.uk"]':
+                'committee = ["member.one@example.gov.uk", "member.two@example.gov.uk"]',
+        }
+        for old, new in changes.items():
+            assert text.count(old) == 1, f"reporting.toml no longer says {old!r}"
+            text = text.replace(old, new)
+    path = folder / "reporting.toml"
+    path.write_text(text)
+    return path

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUNDLED_INPUTS
+from conftest import settings_file as _settings_file
 from docx import Document
 
 from reporting.cadence import Cadence
@@ -196,28 +197,6 @@ def test_the_command_fails_in_one_line_when_no_report_can_be_made(runs, tmp_path
 # -- running unattended: deployments, run safety, caching, delivery --------------------
 
 LONDON = "Europe/London"
-
-
-def _settings_file(folder: Path, port: int | None = None, cleared_first: bool = False) -> Path:
-    """Write a reporting.toml for a test: the bundled one, with email on when `port` is given
-    (and papers mailed uncleared, unless `cleared_first`)."""
-    text = (BUNDLED_INPUTS.parent / "reporting.toml").read_text()
-    if port is not None:
-        changes = {
-            "# required = true": "required = true" if cleared_first else "required = false",
-            "enabled = false": "enabled = true",
-            'host = "localhost"': 'host = "127.0.0.1"\nretry_delays_seconds = [0.2, 0.2]\n'
-                                  "timeout_seconds = 5",
-            "port = 25": f"port = {port}",
-            'committee = ["scrutiny-members@harborough.gov.uk"]':
-                'committee = ["member.one@example.gov.uk", "member.two@example.gov.uk"]',
-        }
-        for old, new in changes.items():
-            assert text.count(old) == 1, f"reporting.toml no longer says {old!r}"
-            text = text.replace(old, new)
-    path = folder / "reporting.toml"
-    path.write_text(text)
-    return path
 
 
 def test_a_scheduled_deployment_run_through_the_api_reports_on_the_last_quarter(

@@ -42,22 +42,16 @@ def _group_is_gone(group: int, seconds: float) -> bool:
     return False
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_stop_signal_to_a_served_runs_process_group_ends_the_run_cancelled_or_crashed(
-        prefect_harness, tmp_path, signum):
+def _serve_and_stop(tmp_path, config, outputs, signum, waiting) -> tuple:
+    """Serve `config`, run its quarterly deployment on 2022/23 Q2, and once `waiting()` says
+    the run is where the test holds it, send `signum` to serve's whole process group; give
+    the run's state and serve's log."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.objects import StateType
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL
 
     from reporting.automation.deployments import QUARTERLY
-    from reporting.automation.lock import acquire
 
-    shutil.copytree(BUNDLED_INPUTS, tmp_path / "inputs")
-    config, outputs = tmp_path / "reporting.toml", tmp_path / "outputs"
-    shutil.copy(BUNDLED_INPUTS.parent / "reporting.toml", config)
-    # The run is held Running on the run lock, as behind another run of the same paper.
-    lock = acquire(outputs / "2022-23-Q2" / ".quarterly.lock", "the test holding the paper")
     log = (tmp_path / "serve.log").open("w")
     serving = subprocess.Popen(
         [sys.executable, "-c", SERVE, "--config", str(config), "serve"], cwd=ROOT,
@@ -80,22 +74,88 @@ def test_a_stop_signal_to_a_served_runs_process_group_ends_the_run_cancelled_or_
                             "outputs": str(outputs), "wait_for_other_run_seconds": 600})
             _wait_for("Running run", lambda: client.read_flow_run(flow_run.id).state.is_running(),
                       120, serving)
-            time.sleep(2)  # into the flow, waiting on the lock
+            _wait_for("the run where the test holds it", waiting, 240, serving)
+            time.sleep(2)  # into the wait
 
             os.killpg(serving.pid, signum)  # systemd's KillMode=control-group stop, or Ctrl-C
             serving.wait(60)
             assert _group_is_gone(serving.pid, 30), "a process of the group outlived the stop"
-            state = client.read_flow_run(flow_run.id).state
+            run = client.read_flow_run(flow_run.id)
     finally:
-        lock.release()
         if serving.poll() is None:
             os.killpg(serving.pid, signal.SIGKILL)
             serving.wait()
         log.close()
-    said = (tmp_path / "serve.log").read_text()
+    return run, (tmp_path / "serve.log").read_text()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_to_a_served_runs_process_group_ends_the_run_cancelled_or_crashed(
+        prefect_harness, tmp_path, signum):
+    from prefect.client.schemas.objects import StateType
+
+    from reporting.automation.lock import acquire
+
+    shutil.copytree(BUNDLED_INPUTS, tmp_path / "inputs")
+    config, outputs = tmp_path / "reporting.toml", tmp_path / "outputs"
+    shutil.copy(BUNDLED_INPUTS.parent / "reporting.toml", config)
+    # The run is held Running on the run lock, as behind another run of the same paper.
+    lock = acquire(outputs / "2022-23-Q2" / ".quarterly.lock", "the test holding the paper")
+    try:
+        run, said = _serve_and_stop(tmp_path, config, outputs, signum, lambda: True)
+    finally:
+        lock.release()
+    state = run.state
     assert state.type in (StateType.CANCELLED, StateType.CRASHED), (state, said[-3000:])
     assert f"ended {state.name} by the stop ({signal.Signals(signum).name})" in said
     assert "The policy officer is told of 1 run(s) by the notify deployment" in said, said[-3000:]
+
+
+def test_a_run_stopped_after_publishing_while_another_paper_holds_the_sent_record_is_told(
+        prefect_harness, tmp_path, smtp_server):
+    """A second operator review (H1): in April and October both papers of a period mail
+    against one sent record. A stop while the six-monthly held it left the published
+    quarterly with no entry in it, and `reporting mail` said all clear."""
+    from conftest import settings_file
+    from prefect.client.schemas.objects import StateType
+
+    from reporting.automation.mail import SentRecord, due_to, not_yet_sent
+    from reporting.automation.run_notice import FailedRun, run_notice, with_mailing
+    from reporting.cadence import Cadence
+    from reporting.layout import OutputLayout
+    from reporting.period import Period
+
+    port, inbox = smtp_server()
+    shutil.copytree(BUNDLED_INPUTS, tmp_path / "inputs")
+    config, layout = settings_file(tmp_path, port), OutputLayout(tmp_path / "outputs")
+    period = Period.parse("2022/23 Q2")
+    manifest = layout.manifest(period, Cadence.QUARTERLY)
+    members = ("member.one@example.gov.uk", "member.two@example.gov.uk")
+    # The six-monthly run is sending: it holds the period's sent record.
+    held = SentRecord(layout.sent_record(period)).hold()
+    try:
+        run, said = _serve_and_stop(tmp_path, config, layout.root, signal.SIGTERM,
+                                    lambda: due_to(manifest) == members)
+    finally:
+        held.release()
+    assert run.state.type in (StateType.CANCELLED, StateType.CRASHED), said[-3000:]
+    assert inbox.messages == []
+    assert layout.document(period, Cadence.QUARTERLY, "pdf").is_file()
+    # Both members are listed as never sent, with the run that sends it to them.
+    assert not_yet_sent(layout, members) == [(period, "quarterly", to) for to in members]
+    listed = subprocess.run(
+        [sys.executable, "-c", SERVE, "--config", str(config), "mail", "--outputs",
+         str(layout.root)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    for to in members:
+        assert f"never sent: the quarterly paper for 2022/23 Q2 to {to}" in listed.stdout
+    # The notice of the stopped run says the papers were published and went to no one.
+    told = with_mailing(FailedRun(id=str(run.id), name=run.name, flow="scrutiny-report",
+                                  state_type=run.state.type.value, state_name=run.state.name,
+                                  period=period.label, cadence="quarterly"), layout.root)
+    body = run_notice(told, "policy.officer@example.gov.uk", run.start_time).body
+    assert "The papers had been published, and no member had been sent them yet." in body
+    assert f"Not sent to 2 members ({', '.join(members)})" in body
 
 
 def test_a_served_run_whose_process_ended_without_a_word_is_marked_crashed(prefect_harness):

@@ -269,6 +269,20 @@ def test_the_notice_gives_the_command_that_has_the_next_run_send_it_once(
                                                     "housing@example.gov.uk"]
 
 
+def _mail_listing(tmp_path, members: tuple[str, ...], capsys) -> str:
+    """Give what `reporting mail` prints with `members` as the committee."""
+    from conftest import ROOT
+
+    from cli.main import main
+
+    settings = tmp_path / "reporting.toml"
+    settings.write_text((ROOT / "reporting.toml").read_text().replace(
+        'committee = ["scrutiny-members@harborough.gov.uk"]',
+        f"committee = {list(members)!r}".replace("'", '"')), encoding="utf-8")
+    assert main(["mail", "--config", str(settings), "--outputs", str(tmp_path)]) == 0
+    return capsys.readouterr().out
+
+
 def test_reporting_mail_lists_the_members_a_papers_run_stopped_before_mailing(
         tmp_path, capsys):
     """An operator's review: the run stopped while one member's message was being sent; the
@@ -284,15 +298,61 @@ def test_reporting_mail_lists_the_members_a_papers_run_stopped_before_mailing(
     assert _mail(tmp_path, "--period", "2022/23 Q2") == 0
     assert "no member a paper's run stopped before mailing" in capsys.readouterr().out
     # A second member in the settings, never sent the paper whose mailing began.
-    settings = tmp_path / "reporting.toml"
-    from conftest import ROOT
-    settings.write_text((ROOT / "reporting.toml").read_text().replace(
-        'committee = ["scrutiny-members@harborough.gov.uk"]',
-        f"committee = {list(members)!r}".replace("'", '"')), encoding="utf-8")
-    from cli.main import main
-    assert main(["mail", "--config", str(settings), "--outputs", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
+    out = _mail_listing(tmp_path, members, capsys)
     assert "never sent: the quarterly paper for 2022/23 Q2 to two@example.gov.uk" in out
+    assert "reporting run --period '2022/23 Q2' --cadence quarterly" in out
+
+
+def _published(tmp_path, cadence: str, due: tuple[str, ...]) -> None:
+    """Write the manifest of a paper published for members, as the report flow does."""
+    import json
+
+    from reporting.automation.mail import mailing_due
+    from reporting.layout import OutputLayout
+    from reporting.cadence import Cadence
+
+    manifest = OutputLayout(tmp_path).manifest(Q2, Cadence(cadence))
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    entry = mailing_due(EmailSettings(enabled=True, committee=due))
+    manifest.write_text(json.dumps({"period": Q2.label, "cadence": cadence, **entry}),
+                        encoding="utf-8")
+
+
+def test_a_paper_published_whose_run_stopped_before_its_first_message_is_listed_as_never_sent(
+        tmp_path, capsys):
+    """A second operator review (H1): the two papers of a Q2 mail against one sent record;
+    the six-monthly held it mid-send when the service stopped, and the quarterly, published
+    and waiting for the record, had no entry in it at all: `reporting mail` said all clear."""
+    from reporting.automation.mail import not_yet_sent
+    from reporting.layout import OutputLayout
+
+    members = ("one@example.gov.uk", "two@example.gov.uk")
+    layout = OutputLayout(tmp_path)
+    # Published, and stopped before any record was written: no record exists at all.
+    _published(tmp_path, "quarterly", members)
+    assert not_yet_sent(layout, members) == [(Q2, "quarterly", to) for to in members]
+    # The six-monthly's mailing began (one message of unknown outcome); the quarterly's not.
+    record = SentRecord(layout.sent_record(Q2))
+    six = papers(Q2, "six-monthly", "Action Plan monitoring report", "Scrutiny Commission",
+                 members, ())
+    with record.hold():
+        record.mark_sending(six[0])
+    assert not_yet_sent(layout, members, Q2) == [
+        (Q2, "quarterly", "one@example.gov.uk"), (Q2, "quarterly", "two@example.gov.uk"),
+        (Q2, "six-monthly", "two@example.gov.uk")]
+    # A member no longer on the committee is not listed; one sent the paper is not either.
+    first, _ = _papers_to(members, tmp_path)
+    with record.hold():
+        record.mark_sent(first)
+    assert not_yet_sent(layout, members[1:]) == [
+        (Q2, "quarterly", "two@example.gov.uk"), (Q2, "six-monthly", "two@example.gov.uk")]
+    # A paper published with email off was never due to anyone.
+    _published(tmp_path / "off", "six-monthly", ())
+    assert not_yet_sent(OutputLayout(tmp_path / "off"), members) == []
+    # `reporting mail` lists it, with the command that sends it.
+    out = _mail_listing(tmp_path, members, capsys)
+    assert "never sent: the quarterly paper for 2022/23 Q2 to two@example.gov.uk" in out
+    assert "one@example.gov.uk" not in out.split("never sent", 1)[1]
     assert "reporting run --period '2022/23 Q2' --cadence quarterly" in out
 
 

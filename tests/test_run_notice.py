@@ -114,6 +114,45 @@ def test_a_run_stopped_while_mailing_says_who_was_sent_and_whose_outcome_is_unkn
                                      "in_flight": ()}), tmp_path).mailed == ()
 
 
+def test_a_run_stopped_after_publishing_and_before_mailing_says_the_papers_went_to_no_one(
+        tmp_path):
+    """A second operator review (H1): the quarterly run, published and waiting for the sent
+    record the six-monthly held, was stopped; its notice said only "nothing was published
+    half-made. Run it again"."""
+    import json
+
+    from reporting.automation.mail import Outgoing, SentRecord
+    from reporting.automation.run_notice import with_mailing
+    from reporting.cadence import Cadence
+    from reporting.layout import OutputLayout
+    from reporting.period import Period
+
+    period = Period.parse("2022/23 Q2")
+    layout = OutputLayout(tmp_path)
+    manifest = layout.manifest(period, Cadence.QUARTERLY)
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text(json.dumps({"mailing_due": ["one@example.gov.uk",
+                                                    "two@example.gov.uk"]}))
+    SentRecord(layout.sent_record(period)).mark_sending(  # the six-monthly's, in flight
+        Outgoing(f"papers/{period.path}/six-monthly/one@example.gov.uk",
+                 "one@example.gov.uk", "Papers", "Dear Member"))
+    crashed = with_mailing(FailedRun(**{**RUN.__dict__, "state_type": "CRASHED",
+                                        "state_name": "Crashed"}), tmp_path)
+    assert (crashed.mailed, crashed.in_flight) == ((), ())
+    assert crashed.unmailed == ("one@example.gov.uk", "two@example.gov.uk")
+    body = run_notice(crashed, "policy@example.gov.uk", STARTED).body
+    assert "The papers had been published, and no member had been sent them yet." in body
+    assert ("Not sent to 2 members (one@example.gov.uk, two@example.gov.uk): `reporting "
+            "mail` lists them too.") in body
+    assert "Running it again sends the papers only to the members not yet sent them." in body
+    # A paper published with email off (no member due) says nothing of mailing.
+    manifest.write_text(json.dumps({"period": period.label}))
+    quiet = with_mailing(FailedRun(**{**RUN.__dict__, "state_type": "CRASHED",
+                                      "state_name": "Crashed"}), tmp_path)
+    assert "The papers had been published" not in run_notice(quiet, "policy@example.gov.uk",
+                                                              STARTED).body
+
+
 def _automations():
     from prefect.events.schemas.automations import AutomationCore
     from prefect.events.schemas.deployment_triggers import DeploymentTriggerTypes

@@ -35,8 +35,9 @@ from typing import Callable
 
 from reporting.automation.chase import Chase
 from reporting.automation.lock import RunLock, acquire
-from reporting.cadence import Cadence, period_covered
+from reporting.cadence import REPORT_CADENCES, Cadence, period_covered
 from reporting.errors import ReportingError
+from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.publish import write_atomic
 from reporting.settings import EmailSettings, address_problem
@@ -135,6 +136,45 @@ def reminder(chase: Chase, period: Period, kind: str) -> Outgoing | None:
 def paper_key(period: Period, cadence: str, to: str) -> str:
     """The sent record's key of the `cadence` paper for `period` mailed to `to`."""
     return f"papers/{period.path}/{cadence}/{to}"
+
+
+# A paper published for members, with email on, names in its manifest the members it is
+# due to be mailed to. It is written with the paper, in the one step that publishes it, and
+# before the run waits for the sent record's lock (which another paper of the period, or
+# the reminders, may hold while they send): a run stopped between publishing and its
+# first message still leaves a paper `reporting mail` and the crash notice know is unsent.
+MAILING_DUE = "mailing_due"
+
+
+def mailing_due(email: EmailSettings) -> dict[str, list[str]]:
+    """Give the manifest's entry for a paper published for members (none with email off)."""
+    return {MAILING_DUE: list(email.committee)} if email.enabled and email.committee else {}
+
+
+def due_to(manifest: Path) -> tuple[str, ...]:
+    """Give the members a published paper's manifest says it is due to be mailed to."""
+    try:
+        due = json.loads(Path(manifest).read_text(encoding="utf-8")).get(MAILING_DUE, [])
+    except (OSError, ValueError, AttributeError):
+        return ()  # no paper published (or its manifest unreadable): nothing is due
+    return tuple(str(to) for to in due) if isinstance(due, list) else ()
+
+
+def papers_due(layout: OutputLayout, period: Period) -> dict[str, tuple[str, ...]]:
+    """Give, by paper ("quarterly", "six-monthly"), the members each of `period`'s
+    published papers is due to be mailed to (papers published with email off are left out)."""
+    return {cadence.value: due for cadence in REPORT_CADENCES
+            if (due := due_to(layout.manifest(period, cadence)))}
+
+
+def not_yet_sent(layout: OutputLayout, recipients: tuple[str, ...],
+                 period: Period | None = None) -> list[tuple[Period, str, str]]:
+    """Give (period, paper, member) for each of `recipients` a published paper was due to
+    and the period's sent record has no entry for: `period`'s, else every period's."""
+    periods = [period] if period is not None else layout.periods()
+    return [found for each in periods
+            for found in SentRecord(layout.sent_record(each)).never_sent(
+                recipients, papers_due(layout, each))]
 
 
 def papers(period: Period, cadence: str, title: str, committee: str,
@@ -366,16 +406,27 @@ class SentRecord:
                              f"{entry.get('attempts', 1)})")
                    for key, entry in sorted(data["failed"].items())])
 
-    def never_sent(self, recipients: tuple[str, ...]) -> list[tuple[Period, str, str]]:
+    def never_sent(self, recipients: tuple[str, ...],
+                   due: dict[str, tuple[str, ...]] | None = None
+                   ) -> list[tuple[Period, str, str]]:
         """Give (period, paper, recipient) for each of `recipients` with no entry for a
-        paper whose mailing began (another recipient has one): the run stopped, or failed,
-        before it came to them. A run of that paper sends it to them, once."""
+        paper whose mailing was due or began: one `due` (by paper, the members its
+        manifest named when it was published, for this record's period), or one another
+        recipient has an entry for. The run stopped, or failed, before it came to them;
+        a run of that paper sends it to them, once."""
         data = self.read()
         keys = set(data["sent"]) | set(data["sending"]) | set(data["failed"])
-        begun = sorted({tuple(key.split("/")[1:3]) for key in keys
-                        if key.startswith("papers/") and key.count("/") >= 3})
-        return [(Period.parse(path), cadence, to) for path, cadence in begun
-                for to in recipients if paper_key(Period.parse(path), cadence, to) not in keys]
+        wanted: dict[tuple[str, str], set[str]] = {}
+        for key in keys:
+            if key.startswith("papers/") and key.count("/") >= 3:
+                wanted.setdefault(tuple(key.split("/")[1:3]), set()).update(recipients)
+        for paper, members in (due or {}).items():
+            wanted.setdefault((self.path.parent.name, paper), set()).update(
+                to for to in members if to in recipients)
+        return [(Period.parse(path), paper, to)
+                for (path, paper), members in sorted(wanted.items())
+                for to in recipients
+                if to in members and paper_key(Period.parse(path), paper, to) not in keys]
 
     def _settle(self, key: str, received: bool, by: str) -> str:
         """Record `by`'s word that the message `key` was (or was not) received; give what

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reporting.automation.clearance import ClearanceError, expired_words, read_draft
-from reporting.automation.mail import MAIL_COMMAND, Outgoing, SentRecord, paper_key
+from reporting.automation.mail import MAIL_COMMAND, Outgoing, SentRecord, due_to, paper_key
 from reporting.cadence import Cadence
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -62,6 +62,8 @@ class FailedRun:
     # recorded as being sent with no outcome (perhaps sent; never sent again).
     mailed: tuple[str, ...] = ()
     in_flight: tuple[str, ...] = ()
+    # The members its published paper was due to that the sent record has no entry for.
+    unmailed: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -97,14 +99,17 @@ def with_clearance(run: FailedRun, outputs: Path, expires_days: int) -> FailedRu
 
 
 def with_mailing(run: FailedRun, outputs: Path) -> FailedRun:
-    """Give `run` with what the period's sent record says of its papers: the members sent
-    them and those whose message was being sent when the run ended (outcome unknown)."""
+    """Give `run` with what the period's sent record and its paper's manifest say of its
+    mailing: the members sent it, those whose message was being sent when the run ended
+    (outcome unknown), and those the published paper was due to with no entry at all (the
+    run stopped before it came to them, perhaps waiting for the record another run held)."""
     if run.flow != _REPORT_FLOW or not run.period:
         return run
     try:
         period = Period.parse(run.period)
         cadence = Cadence(run.cadence or Cadence.QUARTERLY.value)
-        record = SentRecord(OutputLayout(Path(outputs)).sent_record(period)).read()
+        layout = OutputLayout(Path(outputs))
+        record = SentRecord(layout.sent_record(period)).read()
     except (ValueError, OSError):
         return run  # the notice is still sent, with what Prefect says
     prefix = paper_key(period, cadence.value, "")
@@ -113,7 +118,11 @@ def with_mailing(run: FailedRun, outputs: Path) -> FailedRun:
         return tuple(sorted(entry.get("to", key.removeprefix(prefix))
                             for key, entry in record[part].items() if key.startswith(prefix)))
 
-    return replace(run, mailed=members("sent"), in_flight=members("sending"))
+    told = {key for part in ("sent", "sending", "failed") for key in record[part]}
+    unmailed = tuple(to for to in due_to(layout.manifest(period, cadence))
+                     if paper_key(period, cadence.value, to) not in told)
+    return replace(run, mailed=members("sent"), in_flight=members("sending"),
+                   unmailed=unmailed)
 
 
 def notice_record(outputs: Path) -> Path:
@@ -172,7 +181,7 @@ def _next_steps(run: FailedRun) -> list[str]:
     else:
         steps.append("To run it again: the deployment's page in the UI, Run; or wait for "
                      "its next scheduled run.")
-    if run.mailed or run.in_flight:
+    if run.mailed or run.in_flight or run.unmailed:
         steps.insert(1, _mailing_words(run))
     steps.append("A run made again sends only what has not been sent: nobody is mailed "
                  "twice.")
@@ -180,16 +189,23 @@ def _next_steps(run: FailedRun) -> list[str]:
 
 
 def _mailing_words(run: FailedRun) -> str:
-    """What a notice says of a report run that had begun to mail its papers."""
-    said = [f"The papers had been published and mailing had begun: {len(run.mailed)} "
-            f"member{'s were' if len(run.mailed) != 1 else ' was'} sent them"
-            + (f" ({', '.join(run.mailed)})" if run.mailed else "") + "."]
+    """What a notice says of a report run whose papers were published for members."""
+    if run.mailed or run.in_flight:
+        said = [f"The papers had been published and mailing had begun: {len(run.mailed)} "
+                f"member{'s were' if len(run.mailed) != 1 else ' was'} sent them"
+                + (f" ({', '.join(run.mailed)})" if run.mailed else "") + "."]
+    else:
+        said = ["The papers had been published, and no member had been sent them yet."]
     if run.in_flight:
         said.append(f"The message to {', '.join(run.in_flight)} was being sent when the run "
                     "ended, and nobody knows whether it went: it is never sent again by a "
                     "run until someone says. Ask whether it arrived, then say so with "
                     f"`{MAIL_COMMAND}`, which lists it with its key and both commands "
                     "(--not-received has the next run send it, once).")
+    if run.unmailed:
+        said.append(f"Not sent to {len(run.unmailed)} member"
+                    f"{'s' if len(run.unmailed) != 1 else ''} ({', '.join(run.unmailed)}): "
+                    f"`{MAIL_COMMAND}` lists them too.")
     said.append("Running it again sends the papers only to the members not yet sent them.")
     return " ".join(said)
 
