@@ -516,7 +516,8 @@ def test_a_paper_changed_after_it_was_sent_is_not_sent_again_and_the_policy_offi
     assert len(inbox.messages) == 3  # no member sent it twice; the policy officer told
     to, notice = inbox.messages[2]
     assert to == ("policy@example.gov.uk",)
-    assert notice["Subject"] == "Papers changed after sending: 2 members hold the earlier version"
+    assert notice["Subject"] == ("Papers changed after sending, the quarterly paper for "
+                                 "2022/23 Q2: 2 members hold the earlier version")
     body = notice.get_body().get_content()
     assert "paper.pdf" in body and "a@example.gov.uk, sent " in body
     assert "not sent" in body and str(record.path) in body

@@ -505,9 +505,13 @@ def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
     subjects = sorted({o.subject for o, _ in changed})
     names = sorted({Path(a).name for o, _ in changed for a in o.attachments})
     lines = "".join(f"  {o.to}, sent {when}\n" for o, when in changed)
+    which = sorted({(Period.parse(path), paper) for path, paper in
+                    (o.key.split("/")[1:3] for o, _ in changed)})
+    said = "; ".join(f"the {paper} paper for {period.label}" for period, paper in which)
     body = (
         f"The papers \"{'; '.join(subjects)}\" have been published again and now differ from "
-        "the ones members were sent (a return came in or was corrected after they went):\n\n"
+        "the ones members were sent (a return came in or was corrected, or a setting the "
+        "paper shows was changed, after they went):\n\n"
         + "".join(f"  {name}\n" for name in names)
         + "\nThe corrected papers were not sent: each member is sent a paper once. These "
         f"members hold the earlier version:\n\n{lines}\n"
@@ -517,7 +521,7 @@ def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
         "Policy and Performance\n"
     )
     return Outgoing(f"changed-since-sent/{digest}", policy_officer,
-                    f"Papers changed after sending: {len(changed)} member"
+                    f"Papers changed after sending, {said}: {len(changed)} member"
                     f"{'s' if len(changed) != 1 else ''} hold the earlier version", body)
 
 
