@@ -149,16 +149,16 @@ def test_inputs_are_never_changed(corpus):
     assert _hashes(corpus["root"]) == corpus["before"]
 
 
-def test_a_zip_bomb_is_refused_fast_in_bounded_memory(tmp_path):
+def test_a_zip_bomb_is_refused_without_expanding_it(tmp_path):
+    # 40 MB of XML in a small zip: refused from the sizes its entries declare, so the read
+    # never holds more than a fraction of it (a wall-time bound would fail under load).
     path = write(tmp_path / "bomb.xlsx", zip_bomb(40))
     tracemalloc.start()
-    started = time.perf_counter()
     ret = read_return(path, IntakeSettings(max_file_mb=1))
-    took = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert not ret.usable and "expands to more than" in ret.problems[0].message
-    assert took < 1 and peak < 5 * 1024 * 1024
+    assert peak < 5 * 1024 * 1024
 
 
 def test_too_many_rows_is_refused_before_loading(tmp_path):
