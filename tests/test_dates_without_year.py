@@ -149,3 +149,33 @@ def test_two_copies_whose_dates_both_do_not_count_are_tied_with_no_date_named(tm
     [tied, *_] = [f for f in check.findings if f.code == codes.TIED_RETURNS]
     assert "no Date completed that counts" in tied.message
     assert "the same Date completed" not in tied.message
+
+
+# --- one reading in one return (hostile review M2) --------------------------------------
+# "Jan 24" in a 2022/23 return was January 2024 as a revised date but 24 January 2023 as a
+# date achieved; and the slip it made went to the committee with only a note.
+
+
+@pytest.mark.parametrize("period", ["2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4",
+                                    "2022/23 H2", "2023/24 Q2"])
+@pytest.mark.parametrize("month", ["Jan", "Mar", "Sept", "Dec"])
+def test_a_month_and_two_digits_are_read_one_way_whichever_column(period, month):
+    around = Period.parse(period)
+    for number in range(1, 32):
+        text = f"{month} {number:02d}"
+        revised = read_date(text, around=around.start, future=True)
+        achieved = read_date(text, around=around.end)
+        # The two digits are the year in both columns or the day in both.
+        assert ("taken as the day" in revised.how) == ("taken as the day" in achieved.how), text
+        if revised.day and "taken as the day" not in revised.how:
+            assert revised.day == achieved.day, text
+
+
+def test_jan_24_in_a_2022_23_return_is_january_2024_in_both_columns_and_says_the_other_day():
+    revised = read_date("Jan 24", around=Q2.start, future=True)
+    achieved = read_date("Jan 24", around=Q2.end)
+    assert revised.day == achieved.day == date(2024, 1, 31)
+    assert revised.meant == achieved.meant == date(2023, 1, 24)  # the day, in the period's year
+    for reading in (revised, achieved):
+        assert "if you meant 24 January 2023, write 24/01/2023; else write 31/01/2024" in \
+            reading.stated
