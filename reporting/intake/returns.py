@@ -175,6 +175,9 @@ class ReturnRow:
     # What the officer typed where a date or forecast was expected (the checks judge it).
     revised_date_text: str = ""
     date_achieved_text: str = ""
+    # Another day the revised date's words may mean ("Jan 24": 24 January 2023, where it was
+    # read as January 2024), None when they mean one (`DateReading.meant`).
+    revised_date_meant: date | None = None
     forecast_text: str = ""
     combined_status: bool = False  # the status named two statuses; the worse was taken
     # Why the officer says it is at risk or off track ("" when the return has no such column).
@@ -491,6 +494,7 @@ def _table(
             cells=cells,
             forecast_status=forecast,
             revised_date_text=revised.text,
+            revised_date_meant=revised.meant,
             date_achieved_text=achieved.text,
             forecast_text=forecast_text,
             combined_status=combined,
