@@ -306,13 +306,27 @@ def _loose_date(text: str) -> date | None:
         year, month = _year(match[2]), _SEASON_END[match[1]]
         # "Winter 2025" and "Winter 2025/26" both end in February 2026.
         return _end_of_month(year + 1 if month == 2 else year, month)
-    match = re.fullmatch(r"(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{4}|\d{2})", text)
-    if match and (int(match[2]) % 100) == (int(match[1]) + 1) % 100:
-        return date(int(match[1]) + 1, 3, 31)  # a financial year ends on 31 March
+    year = _financial_year(text)
+    if year is not None:
+        return date(year + 1, 3, 31)  # a financial year ends on 31 March
     match = re.fullmatch(r"(\d{4})", text)
     if match:
         return date(int(match[1]), 12, 31)
     return None
+
+
+def _financial_year(text: str) -> int | None:
+    # "2022/23", "FY 2022/2023" (lower case, spaces squeezed): the year it starts in.
+    match = re.fullmatch(r"(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{4}|\d{2})", text)
+    if match and (int(match[2]) % 100) == (int(match[1]) + 1) % 100:
+        return int(match[1])
+    return None
+
+
+def financial_year_named(value: object) -> int | None:
+    """Give the year a financial year named alone starts in ("2022/23", "FY 2022/23" give
+    2022), else None: such words name a year, never one of its quarters."""
+    return _financial_year(re.sub(r"\s+", " ", cell_text(value).lower()).strip(" .,"))
 
 
 _EXACT = re.compile(r"\b\d{1,2}(st|nd|rd|th)?[/.\- ]+(\d{1,2}|[a-z]+)[/.\- ,]+(\d{4}|\d{2})"

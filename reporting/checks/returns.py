@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from reporting.cells import example_day, foreign_letters, parse_period
+from reporting.cells import example_day, financial_year_named, foreign_letters
 from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch
 from reporting.intake.returns import RANK_BY_CONTENT, STATUS_WORDS, Return, completed_counts, \
-    for_period, is_copy_name, return_rank
+    for_period, is_copy_name, period_said, return_rank
 from reporting.merge import (Fate, LastPeriod, PeriodUpdates, Preferred, RowFate,
                              any_service_reports, digest_last_period, milestone_owner,
                              name_disagrees, plan_service, progress_of)
@@ -67,12 +67,14 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 f"{'; '.join(p.text for p in fatal)}.",
                 "; ".join(p.message for p in fatal), "; ".join(p.fix for p in fatal if p.fix))
     for ret in updates.received.values():
-        said = parse_period(ret.period_text)
+        said = period_said(ret.period_text, period)
         if said is None and ret.period_text:
             officer = f"the Period '{ret.period_text}' is not a period the report recognises"
             fix = f"write it as {period.label}"
         elif said is not None and not for_period(said, period):
-            officer = f"the Period says {said.label}, but the return was sent for {period.label}"
+            # A financial year alone is told as written: it names none of its quarters.
+            shown = ret.period_text if financial_year_named(ret.period_text) else said.label
+            officer = f"the Period says {shown}, but the return was sent for {period.label}"
             fix = f"check this is the {period.label} return and correct the Period"
         else:
             officer = ""
