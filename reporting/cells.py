@@ -306,13 +306,27 @@ def _loose_date(text: str) -> date | None:
         year, month = _year(match[2]), _SEASON_END[match[1]]
         # "Winter 2025" and "Winter 2025/26" both end in February 2026.
         return _end_of_month(year + 1 if month == 2 else year, month)
-    match = re.fullmatch(r"(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{4}|\d{2})", text)
-    if match and (int(match[2]) % 100) == (int(match[1]) + 1) % 100:
-        return date(int(match[1]) + 1, 3, 31)  # a financial year ends on 31 March
+    year = _financial_year(text)
+    if year is not None:
+        return date(year + 1, 3, 31)  # a financial year ends on 31 March
     match = re.fullmatch(r"(\d{4})", text)
     if match:
         return date(int(match[1]), 12, 31)
     return None
+
+
+def _financial_year(text: str) -> int | None:
+    # "2022/23", "FY 2022/2023" (lower case, spaces squeezed): the year it starts in.
+    match = re.fullmatch(r"(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{4}|\d{2})", text)
+    if match and (int(match[2]) % 100) == (int(match[1]) + 1) % 100:
+        return int(match[1])
+    return None
+
+
+def financial_year_named(value: object) -> int | None:
+    """Give the year a financial year named alone starts in ("2022/23", "FY 2022/23" give
+    2022), else None: such words name a year, never one of its quarters."""
+    return _financial_year(re.sub(r"\s+", " ", cell_text(value).lower()).strip(" .,"))
 
 
 _EXACT = re.compile(r"\b\d{1,2}(st|nd|rd|th)?[/.\- ]+(\d{1,2}|[a-z]+)[/.\- ,]+(\d{4}|\d{2})"
@@ -352,18 +366,18 @@ class DateReading:
     @property
     def stated(self) -> str:
         """Say how loose words were read and what to write instead: "'Jan 24' was read as
-        31 January 2024 (the end of the month): if you meant 24 January, write 24/01/2024;
-        else write 31/01/2024" ("" for one clear day, or no day at all)."""
+        31 January 2024 (the end of the month): if you meant 24 January 2024, write
+        24/01/2024; else write 31/01/2024" ("" for one clear day, or no day at all)."""
         if not self.loose:
             return ""
         said = f"'{self.text}' was read as {long_date(self.day)} ({self.how})"
         write = f"write {self.day:%d/%m/%Y}"
+        if self.meant:
+            return (f"{said}: if you meant {long_date(self.meant)}, write "
+                    f"{self.meant:%d/%m/%Y}; else {write}")
         if self.how.endswith("check the year"):
             return f"{said}: if that is not the day meant, write the day with its year, as " \
                    f"{self.day:%d/%m/%Y} is written"
-        if self.meant:
-            return (f"{said}: if you meant {self.meant.day} {self.meant:%B}, write "
-                    f"{self.meant:%d/%m/%Y}; else {write}")
         return f"{said}: {write} to give the day itself"
 
 
@@ -440,8 +454,11 @@ _DAY_INSIDE = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?[/.\-]\d{1,2}[/.\-](?:\d{4}|
                          r"|\b\d{1,2}(?:st|nd|rd|th)? [a-z]{3,9},? \d{4}\b", re.I)
 
 
-def _how_loose(text: str, day: date) -> tuple[str, date | None]:
-    """Say how words read by `parse_date` as a span were read, and any other day meant."""
+def _how_loose(text: str, day: date, around: date | None = None,
+               future: bool = False) -> tuple[str, date | None]:
+    """Say how words read by `parse_date` as a span were read, and any other day meant: for
+    "Jan 24", the 24th of January, in the year a day written without its year takes from
+    the period (`around`, `future`: as `read_date`), else in the year read."""
     words = _without_filler(text)
     if _day_in(words) is None and _end_of_span(words):
         return "the end of the span", None
@@ -457,10 +474,13 @@ def _how_loose(text: str, day: date) -> tuple[str, date | None]:
     match = re.fullmatch(r"(?:(?:the )?end of (?:the )?)?([a-z]+)[ \-,]*(\d{2})", words)
     meant = None
     if match and not words.startswith(("end", "the end")) and 1 <= int(match[2]) <= 31:
-        try:
-            meant = date(day.year, day.month, int(match[2]))
-        except ValueError:
-            meant = None
+        if around is not None:
+            meant = _in_year(day.month, int(match[2]), around, future)
+        else:
+            try:
+                meant = date(day.year, day.month, int(match[2]))
+            except ValueError:
+                meant = None
     return "the end of the month", meant
 
 
@@ -483,10 +503,13 @@ def far_from_period(day: date, around: date, future: bool = False) -> str:
     return f"{gap} year{'s' if gap > 1 else ''} {'after' if day > around else 'before'} the period"
 
 
-def _sensible_year(year: int, around: date, future: bool) -> bool:
+def _sensible_year(year: int, around: date) -> bool:
     # A two-digit number after a month is a year only near the period: "Jan 24" in a
-    # 2023/24 return is January 2024, but "Nov 30" in a 2022/23 one is 30 November.
-    return around.year - 1 <= year <= around.year + (3 if future else 1)
+    # 2023/24 return is January 2024, but "Nov 30" in a 2022/23 one is 30 November. Near
+    # is reckoned from the period's financial year, never from the column: a revised date
+    # and a date achieved of one return read the same words the same way.
+    financial_year = Period.quarter_containing(around).year
+    return financial_year - 1 <= year <= financial_year + 3
 
 
 def _day_with_no_year(bare: str, around: date | None, future: bool) -> DateReading | None:
@@ -502,7 +525,7 @@ def _day_with_no_year(bare: str, around: date | None, future: bool) -> DateReadi
         return None
     ordinal = bool(_DAY_WITHOUT_YEAR.fullmatch(_without_filler(bare, ordinals=True)))
     if not ordinal and (match[3] or len(number) != 2
-                        or _sensible_year(2000 + int(number), around, future)):
+                        or _sensible_year(2000 + int(number), around)):
         return None  # "Jan 24" keeps its reading as January 2024, stated
     day = _in_year(_MONTHS[name], int(number), around, future)
     if day is None:
@@ -552,7 +575,7 @@ def _reading(value: object, around: date | None, future: bool) -> DateReading:
         if _EXACT.fullmatch(_without_filler(text)) or _EXACT.fullmatch(
                 re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip().lower())):
             return DateReading(text, day)
-        how, meant = _how_loose(text, day)
+        how, meant = _how_loose(text, day, around, future)
         return DateReading(text, day, how, meant)
     words = _without_filler(text)
     ordinal = _DAY_WITHOUT_YEAR.fullmatch(_without_filler(text, ordinals=True))
@@ -560,7 +583,7 @@ def _reading(value: object, around: date | None, future: bool) -> DateReading:
     if day is not None:
         if _EXACT.fullmatch(words):
             return DateReading(text, day, "the words around the date left out")
-        how, meant = _how_loose(words, day)
+        how, meant = _how_loose(words, day, around, future)
         return DateReading(text, day, how, meant)
     for reading in (_part_of_month(words), _yearless(words, around, future)):
         if reading:

@@ -206,6 +206,7 @@ class _Dated:
 
     revised_date: date | None
     status: Status
+    dated_by: ReturnRow | None  # the row whose revised date it takes, None when none gave one
 
     @property
     def slipped(self) -> bool:
@@ -226,6 +227,12 @@ class _Dated:
         """Tell whether it was due by `end` (a period's last day) and is not done."""
         return self.due is not None and self.due <= end and self.status is not Status.COMPLETE
 
+    def read_otherwise(self):
+        """Give it as it stands had its new date's words been read as the other day they may
+        mean ("Jan 24": 24 January, not January 2024), None when they mean one day only."""
+        other = self.dated_by.revised_date_meant if self.dated_by else None
+        return replace(self, revised_date=other) if other else None
+
 
 @dataclass(frozen=True)
 class MilestoneProgress(_Dated):
@@ -242,6 +249,10 @@ class MilestoneProgress(_Dated):
     def planned(self):
         """What the plan says of the milestone: its due date and the words for it."""
         return self.milestone
+
+    @property
+    def dated_by(self) -> ReturnRow | None:
+        return self.row if self.revised_date else None
 
 @dataclass(frozen=True)
 class Progress(_Dated):
@@ -260,11 +271,16 @@ class Progress(_Dated):
     milestones: tuple[MilestoneProgress, ...] = ()
     # Why the rows say it is at risk or off track (the return's optional column), "" if not said.
     status_reason: str = ""
+    revised_by: ReturnRow | None = None  # the row whose revised date it takes
 
     @property
     def planned(self):
         """What the plan says of the action: its due date and the words for it."""
         return self.action
+
+    @property
+    def dated_by(self) -> ReturnRow | None:
+        return self.revised_by
 
 @dataclass(frozen=True)
 class Merged:
@@ -536,6 +552,7 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
                                                         if r.forecast_status]) else None,
         milestones=milestones,
         status_reason=why,
+        revised_by=latest,
     )
 
 

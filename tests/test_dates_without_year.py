@@ -16,6 +16,7 @@ from reporting.cells import far_from_period, parse_date, read_date
 from reporting.checks import codes
 from reporting.intake.returns import read_return
 from reporting.period import Period
+from reporting.plan import Milestone
 from reporting.pipeline import check_period
 from reporting.report.receipts import receipt_text
 from reporting.settings import READ_NOW
@@ -149,3 +150,114 @@ def test_two_copies_whose_dates_both_do_not_count_are_tied_with_no_date_named(tm
     [tied, *_] = [f for f in check.findings if f.code == codes.TIED_RETURNS]
     assert "no Date completed that counts" in tied.message
     assert "the same Date completed" not in tied.message
+
+
+# --- one reading in one return (hostile review M2) --------------------------------------
+# "Jan 24" in a 2022/23 return was January 2024 as a revised date but 24 January 2023 as a
+# date achieved; and the slip it made went to the committee with only a note.
+
+
+@pytest.mark.parametrize("period", ["2022/23 Q1", "2022/23 Q2", "2022/23 Q3", "2022/23 Q4",
+                                    "2022/23 H2", "2023/24 Q2"])
+@pytest.mark.parametrize("month", ["Jan", "Mar", "Sept", "Dec"])
+def test_a_month_and_two_digits_are_read_one_way_whichever_column(period, month):
+    around = Period.parse(period)
+    for number in range(1, 32):
+        text = f"{month} {number:02d}"
+        revised = read_date(text, around=around.start, future=True)
+        achieved = read_date(text, around=around.end)
+        # The two digits are the year in both columns or the day in both.
+        assert ("taken as the day" in revised.how) == ("taken as the day" in achieved.how), text
+        if revised.day and "taken as the day" not in revised.how:
+            assert revised.day == achieved.day, text
+
+
+def test_jan_24_in_a_2022_23_return_is_january_2024_in_both_columns_and_says_the_other_day():
+    revised = read_date("Jan 24", around=Q2.start, future=True)
+    achieved = read_date("Jan 24", around=Q2.end)
+    assert revised.day == achieved.day == date(2024, 1, 31)
+    assert revised.meant == achieved.meant == date(2023, 1, 24)  # the day, in the period's year
+    for reading in (revised, achieved):
+        assert "if you meant 24 January 2023, write 24/01/2023; else write 31/01/2024" in \
+            reading.stated
+
+
+def _dated_return(folder, rows, period=Q2):
+    """Write a Housing CSV return with a Milestone column; give it as read."""
+    lines = [["Service area", "Housing"], ["Period", period.label],
+             ["Approved by", "B. Manager"], ["Date completed", "11/10/2022"], [],
+             ["Action ID", "Milestone", "Status", "Progress update", "Revised date",
+              "Reason for revised date", "Date achieved"], *rows]
+    path = folder / "housing.csv"
+    path.write_text("\n".join(",".join(line) for line in lines) + "\n", encoding="utf-8")
+    return read_return(path)
+
+
+def _asked(check):
+    return [f for f in check.findings if f.code == codes.UNREADABLE_DATE]
+
+
+def test_a_revised_date_whose_other_reading_undoes_a_slip_is_a_problem_naming_both(tmp_path):
+    # 2.d is due 31 March 2023: January 2024 is a slip, 24 January 2023 none.
+    ret = _dated_return(_folder(tmp_path), [
+        ["5.c", "", "On track", "Canal sessions held.", "Jan 24", "canal works", ""],
+        ["6.e", "", "On track", "Package taken up.", "", "", "Jan 24"]])
+    plan = make_plan(*(make_action(i, lead_service_area="Housing") for i in ("5.c", "6.e")))
+    check = check_period(plan, [ret], (), Q2, READ_NOW)
+    assert ret.rows[0].revised_date == ret.rows[1].date_achieved == date(2024, 1, 31)
+    [asked] = _asked(check)
+    assert (asked.file, asked.cell, asked.action_id) == ("housing.csv", "line 7, column E", "5.c")
+    assert "'Jan 24'" in asked.officer and "31 January 2024 or 24 January 2023" in asked.officer
+    assert "the papers show it as slipped" in asked.officer
+    assert "neither slipped nor overdue" in asked.officer
+    assert asked.fix == "write 31/01/2024 or 24/01/2023, whichever you meant"
+    assert asked.data_quality and "'Jan 24'" in asked.message
+    text = receipt_text(check.receipts[0])
+    assert "Problems" in text and "line 7, column E: the revised date 'Jan 24' for 5.c may " \
+           "mean 31 January 2024 or 24 January 2023" in text
+    assert "Write 31/01/2024 or 24/01/2023, whichever you meant." in text
+    # Told once, by the problem; the date achieved, which decides no exception, is a note.
+    assert text.count("'Jan 24' was read as") == 1
+    assert "line 8, column G: the date achieved 'Jan 24' was read as 31 January 2024" in text
+    # The paper still reads it one way, as the receipt says.
+    assert any(f.code == codes.DATE_SLIPPED and f.action_id == "5.c"
+               for p in check.papers for f in p.findings)
+
+
+def test_a_revised_date_whose_two_readings_leave_the_papers_alike_is_only_noted(tmp_path):
+    # Due 31 December 2022: both January 2024 and 24 January 2023 are a slip.
+    ret = _dated_return(_folder(tmp_path), [
+        ["5.c", "", "On track", "Launch later.", "Jan 24", "supplier late", ""]])
+    plan = make_plan(make_action("5.c", lead_service_area="Housing",
+                                 due_date=date(2022, 12, 31)))
+    check = check_period(plan, [ret], (), Q2, READ_NOW)
+    assert not _asked(check)
+    assert "the revised date 'Jan 24' was read as 31 January 2024" in \
+        receipt_text(check.receipts[0])
+
+
+def test_a_revised_date_whose_other_reading_makes_it_overdue_is_asked(tmp_path):
+    # 2022/23 Q4 ends 31 March 2023: February 2024 is not yet due, 24 February 2023 is.
+    q4 = Period.parse("2022/23 Q4")
+    folder = tmp_path / q4.path
+    folder.mkdir()
+    ret = _dated_return(folder, [
+        ["5.c", "", "At risk", "Waiting.", "Feb 24", "supplier late", ""]], period=q4)
+    plan = make_plan(make_action("5.c", lead_service_area="Housing",
+                                 due_date=date(2022, 12, 31)))
+    check = check_period(plan, [ret], (), q4, READ_NOW)
+    [asked] = _asked(check)
+    assert "29 February 2024 or 24 February 2023" in asked.officer
+    assert "the papers show it as slipped; read as 24 February 2023, they would show it as " \
+           "slipped and overdue" in asked.officer
+
+
+def test_a_dated_milestone_s_revised_date_is_asked_by_its_milestone(tmp_path):
+    ret = _dated_return(_folder(tmp_path), [
+        ["5.c", "Stalls built", "On track", "Stalls next year.", "Jan 24", "planning", ""]])
+    plan = make_plan(make_action("5.c", lead_service_area="Housing", milestones=(
+        Milestone("Stalls built", date(2023, 3, 31)),)))
+    check = check_period(plan, [ret], (), Q2, READ_NOW)
+    [asked] = _asked(check)
+    assert "for 5.c milestone 'Stalls built' may mean" in asked.officer
+    assert asked.cell == "line 7, column E"

@@ -250,3 +250,40 @@ def test_a_csv_line_shifted_by_a_comma_but_no_wider_is_not_read_as_shifted(tmp_p
                                  "Action ID,Action,Status,Progress update,Next steps\n"
                                  "5.c,Work,,Delayed by staff absence,Recruit\n"))
     assert [r.action_id for r in blank.rows] == ["5.c"] and blank.unread_lines == ()
+
+
+# A hostile review (M4): a Period giving the financial year alone ("2022/23") was read as
+# the year's last quarter, so a Q2 return was told it said 2022/23 Q4 and to write Q4.
+_TABLE = "Action ID,Status,Progress update\n5.b,On track,Campaign ran.\n"
+
+
+def _year_only(tmp_path, said: str, completed: str = "", name: str = "communications.csv"):
+    lines = f"Period,{said}\n" + (f"Date completed,{completed}\n" if completed else "")
+    return read_return(_settled(tmp_path / "2022-23-Q2" / name, lines + _TABLE))
+
+
+def test_a_period_naming_only_this_financial_year_is_the_period_sent_for_not_q4(tmp_path):
+    ret = _year_only(tmp_path, "2022/23")
+    assert ret.period == Q2
+    checked, receipts = _receipts(ret)
+    assert not [f for f in checked.findings if f.code == "WRONG_PERIOD"]
+    text = receipts["communications.csv"]
+    assert "the Period '2022/23' was read as 2022/23 Q2, the period it was sent for, as it " \
+           "names only the financial year: write 2022/23 Q2" in text
+    assert "Q4" not in text
+
+
+def test_a_period_naming_only_another_financial_year_is_told_as_written(tmp_path):
+    ret = _year_only(tmp_path, "2021/22")
+    checked, receipts = _receipts(ret)
+    [wrong] = [f for f in checked.findings if f.code == "WRONG_PERIOD"]
+    assert wrong.officer == "the Period says 2021/22, but the return was sent for 2022/23 Q2"
+    assert "Q4" not in receipts["communications.csv"]
+
+
+def test_a_return_naming_only_this_financial_year_counts_as_this_period_s(tmp_path):
+    # Read as Q4, the newer return lost to an older one for being "for another period".
+    older = _year_only(tmp_path, "2022/23 Q2", "03/10/2022", name="communications-old.csv")
+    newer = _year_only(tmp_path, "2022/23", "10/10/2022")
+    checked, _ = _receipts(older, newer)
+    assert checked.updates.return_for("Communications") is newer

@@ -148,7 +148,9 @@ UNREADABLE_DATE = Code(
     "UNREADABLE_DATE", L, "a revised date, date achieved or `Date completed` whose words give "
     "no date at all: the officer's words are kept (a revised date's are in the paper); words "
     "read loosely (\"Jan 24\", \"wk ending 13th Oct\") are not flagged, the receipt says how "
-    "they were read and what to write")
+    "they were read and what to write, unless a revised date's words may mean two days, one "
+    "making its action or milestone slipped or overdue in the papers and the other not "
+    "(\"Jan 24\": January 2024 or 24 January): then flagged, naming both days to write")
 UNREADABLE_FORECAST = Code(
     "UNREADABLE_FORECAST", L, "a forecast year-end status that is not a status")
 WRONG_PERIOD = Code(

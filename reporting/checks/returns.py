@@ -10,16 +10,16 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from reporting.cells import example_day, foreign_letters, parse_period
+from reporting.cells import example_day, financial_year_named, foreign_letters
 from reporting.checks import codes
 from reporting.checks.codes import Code
 from reporting.checks.finding import Finding
 from reporting.checks.words import status_mismatch
 from reporting.intake.returns import RANK_BY_CONTENT, STATUS_WORDS, Return, completed_counts, \
-    for_period, is_copy_name, return_rank
+    for_period, is_copy_name, period_said, return_rank
 from reporting.merge import (Fate, LastPeriod, PeriodUpdates, Preferred, RowFate,
                              any_service_reports, digest_last_period, milestone_owner,
-                             name_disagrees, plan_service)
+                             name_disagrees, plan_service, progress_of)
 from reporting.period import Period
 from reporting.services import service_area_from_name
 from reporting.settings import IntakeSettings
@@ -67,12 +67,14 @@ def _documents(updates: PeriodUpdates) -> Iterator[Finding]:
                 f"{'; '.join(p.text for p in fatal)}.",
                 "; ".join(p.message for p in fatal), "; ".join(p.fix for p in fatal if p.fix))
     for ret in updates.received.values():
-        said = parse_period(ret.period_text)
+        said = period_said(ret.period_text, period)
         if said is None and ret.period_text:
             officer = f"the Period '{ret.period_text}' is not a period the report recognises"
             fix = f"write it as {period.label}"
         elif said is not None and not for_period(said, period):
-            officer = f"the Period says {said.label}, but the return was sent for {period.label}"
+            # A financial year alone is told as written: it names none of its quarters.
+            shown = ret.period_text if financial_year_named(ret.period_text) else said.label
+            officer = f"the Period says {shown}, but the return was sent for {period.label}"
             fix = f"check this is the {period.label} return and correct the Period"
         else:
             officer = ""
@@ -554,6 +556,41 @@ def _long_text(updates: PeriodUpdates, fate: RowFate, name: str,
             f"{bounds.lines} lines or fewer: the paper shows it {cut}")
 
 
+def _standing(dated, end) -> str:
+    """Say how a new date leaves an action or milestone in the papers: "slipped",
+    "overdue", "slipped and overdue" or "neither slipped nor overdue"."""
+    said = [word for word, so in (("slipped", dated.slipped), ("overdue", dated.overdue(end)))
+            if so]
+    return " and ".join(said) or "neither slipped nor overdue"
+
+
+def _two_readings(updates: PeriodUpdates) -> Iterator[Finding]:
+    """UNREADABLE_DATE for a revised date whose words may mean two days ("Jan 24": January
+    2024 or 24 January) of which one makes its action or milestone slipped or overdue in the
+    papers and the other does not: the officer is asked which they meant, naming both."""
+    if updates.plan is None:
+        return
+    end = updates.period.end
+    fates = {id(f.row): f for f in updates.used_rows()}
+    for p in progress_of(updates.plan, updates):
+        for dated, named in ((p, p.action.id), *((m, f"{p.action.id} milestone "
+                                                  f"'{m.milestone.text}'")
+                                                 for m in p.milestones)):
+            other = dated.read_otherwise()
+            if other is None or _standing(dated, end) == _standing(other, end):
+                continue
+            row = dated.dated_by
+            read, meant = dated.revised_date, other.revised_date
+            said = (f"the revised date '{row.revised_date_text}' for {named} may mean "
+                    f"{long_date(read)} or {long_date(meant)}: read as {long_date(read)}, "
+                    f"the papers show it as {_standing(dated, end)}; read as "
+                    f"{long_date(meant)}, they would show it as {_standing(other, end)}")
+            yield _row_finding(
+                updates, fates[id(row)], codes.UNREADABLE_DATE, "Revised date",
+                f"{said[0].upper()}{said[1:]}: check which day the officer meant.", said,
+                f"write {read:%d/%m/%Y} or {meant:%d/%m/%Y}, whichever you meant")
+
+
 def check_returns(updates: PeriodUpdates, previous: list[Return] | None = None,
                   intake: IntakeSettings | None = None) -> list[Finding]:
     """Give every finding about the period's returns and their rows, in file order.
@@ -563,7 +600,7 @@ def check_returns(updates: PeriodUpdates, previous: list[Return] | None = None,
     """
     intake = intake or IntakeSettings()
     return [*_documents(updates), *_not_used(updates),
-            *_used_rows(updates, previous or [], intake)]
+            *_used_rows(updates, previous or [], intake), *_two_readings(updates)]
 
 
 def withdrawn_returns(files: list[str]) -> list[Finding]:

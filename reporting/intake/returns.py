@@ -28,6 +28,7 @@ from reporting.cells import (
     DateReading,
     cell_text,
     far_from_period,
+    financial_year_named,
     fold_look_alikes,
     foreign_letters,
     named_period,
@@ -175,6 +176,9 @@ class ReturnRow:
     # What the officer typed where a date or forecast was expected (the checks judge it).
     revised_date_text: str = ""
     date_achieved_text: str = ""
+    # Another day the revised date's words may mean ("Jan 24": 24 January 2023, where it was
+    # read as January 2024), None when they mean one (`DateReading.meant`).
+    revised_date_meant: date | None = None
     forecast_text: str = ""
     combined_status: bool = False  # the status named two statuses; the worse was taken
     # Why the officer says it is at risk or off track ("" when the return has no such column).
@@ -236,8 +240,8 @@ class Return:
 
     @property
     def period(self) -> Period | None:
-        """The period the return's own Period field names, or None."""
-        return parse_period(self.period_text)
+        """The period the return's own Period field names (`period_said`), or None."""
+        return period_said(self.period_text, _folder_period(self.path))
 
     @property
     def action_ids(self) -> tuple[str, ...]:
@@ -491,6 +495,7 @@ def _table(
             cells=cells,
             forecast_status=forecast,
             revised_date_text=revised.text,
+            revised_date_meant=revised.meant,
             date_achieved_text=achieved.text,
             forecast_text=forecast_text,
             combined_status=combined,
@@ -602,6 +607,16 @@ class SheetChoice:
     others: tuple[Sheet, ...] = ()
 
 
+def period_said(text: object, sent_for: Period | None) -> Period | None:
+    """Give the period a return's Period field names, or None. A financial year alone
+    ("2022/23") names no quarter: in a return sent for a period of that year (`sent_for`,
+    its folder's) it is that period, never the year's last quarter."""
+    year = financial_year_named(text)
+    if year is not None and sent_for is not None and sent_for.year == year:
+        return sent_for
+    return parse_period(text)
+
+
 def for_period(said: Period, period: Period) -> bool:
     """Tell whether a return that says it is for `said` is for `period`: the same period,
     or the half year it falls in (a six-monthly return)."""
@@ -655,7 +670,7 @@ def _by_period(pool: list[Sheet], period: Period | None) -> tuple[Sheet, str]:
     """Give which of several sheets holding a table is the return, and why: the one whose
     Period field says the folder's period, else whose name names it, else the one named
     Return (else the first) of those not saying they are for another period."""
-    said = [parse_period(_sheet_period(sheet)) for sheet in pool]
+    said = [period_said(_sheet_period(sheet), period) for sheet in pool]
     unclaimed = pool
     prefix = ""
     if period is not None:
@@ -864,11 +879,15 @@ def _header_dates(path: Path, fields: dict[str, object], field_cells: dict[str, 
     words that are not one clear day are read and the reading stated, never dropped."""
     file = shown_name(path.name)
     period_text = cell_text(fields.get("Period"))
-    said = parse_period(fields.get("Period"))
+    said = period_said(period_text, folder)
+    year_only = financial_year_named(period_text) is not None
     if said is not None and period_text and said.label != period_text \
-            and named_period(period_text) is None:
+            and named_period(period_text) is None and (not year_only or said == folder):
+        # A financial year of another year than the folder's is no reading: WRONG_PERIOD.
+        how = ", the period it was sent for, as it names only the financial year" \
+            if year_only else ""
         notes.append(Note(file, field_cells.get("Period", ""),
-                          f"the Period '{period_text}' was read as {said.label}: write "
+                          f"the Period '{period_text}' was read as {said.label}{how}: write "
                           f"{said.label}"))
     around = (folder or said).end if (folder or said) else None
     reading = read_date(fields.get("Date completed"), around)
@@ -961,7 +980,7 @@ def return_rank(ret: Return, period: Period | None,
 
     A Date completed too far from the period to be right (`completed_counts`) counts as
     none: "Oct 11th" misread as 2011 must not make an older copy the newer return."""
-    said = ret.period
+    said = period_said(ret.period_text, period) if period else ret.period
     for_this_period = period is None or said is None or for_period(said, period)
     try:
         mtime = ret.path.stat().st_mtime

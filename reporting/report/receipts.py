@@ -324,8 +324,11 @@ def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
     if unmatched:
         summary += (f" No row could be used for {and_list(unmatched)} (see Problems): the "
                     f"papers show {'it' if len(unmatched) == 1 else 'them'} as not reported.")
-    notes = ret.notes + _reading_notes(ret, updates) + _header_notes(ret, updates) + \
-        _colour_notes(ret, updates)
+    # A date the notes say was read loosely, and a problem says may mean another day that
+    # changes the papers, is told once: by the problem, which names both days.
+    dates_asked = {f.cell for f in problems if f.code == codes.UNREADABLE_DATE}
+    notes = tuple(n for n in ret.notes if n.where not in dates_asked) + \
+        _reading_notes(ret, updates) + _header_notes(ret, updates) + _colour_notes(ret, updates)
     return Receipt(ret.file, outcome, summary, details, problems, notes, ret.usable,
                    tuple(_row_line(updates, f) for f in fates),
                    plan_checked=updates.plan is not None,
