@@ -42,11 +42,11 @@ from reporting.intake.returns import RETURN_COLUMNS  # noqa: E402
 from reporting.period import Period  # noqa: E402
 from reporting.plan import PLAN_COLUMNS  # noqa: E402
 
-# The report the benchmark asks for: six-monthly at Q4 covers quarterly, six-monthly and
+# The paper the benchmark asks for: six-monthly at Q4 covers quarterly, six-monthly and
 # annual actions, so every action in the plan is in the report.
 PERIOD_LABEL = "2022/23 Q4"
 PERIOD_PATH = "2022-23-Q4"
-CADENCE = "six-monthly"
+PAPER = "six-monthly"
 PERIOD_END = date(2023, 3, 31)
 
 # The sizes of the issue: (actions, service areas).

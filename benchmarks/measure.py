@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import CADENCE, PERIOD_LABEL  # noqa: E402
+from benchmarks.generate import PAPER, PERIOD_LABEL  # noqa: E402
 
 _CLEAR_REFS = Path("/proc/self/clear_refs")
 _STATUS = Path("/proc/self/status")
@@ -156,7 +156,7 @@ def stages(inputs: Path, outputs: Path, floor: bool = True, extras: bool = True)
     clock = time.perf_counter()
     import weasyprint
 
-    from reporting.cadence import Cadence
+    from reporting.cadence import Paper
     from reporting.layout import OutputLayout
     from reporting.period import Period
     from reporting.pipeline import (
@@ -177,13 +177,13 @@ def stages(inputs: Path, outputs: Path, floor: bool = True, extras: bool = True)
     warmup_s = time.perf_counter() - clock
 
     settings = load_settings(inputs / "reporting.toml")
-    period, cadence = Period.parse(PERIOD_LABEL), Cadence.parse(CADENCE)
+    period, paper = Period.parse(PERIOD_LABEL), Paper(PAPER)
     produced = datetime.now().astimezone()
     s = Stages()
     with s.stage("read plan and returns"):
         read = read_period(settings, period, inputs, READ_NOW)
     with s.stage("merge, checks and model"):
-        report = prepare_report(settings, read, cadence, produced)
+        report = prepare_report(settings, read, paper, produced)
     with s.stage("render HTML, PDF and DOCX"):
         documents = render_documents(report.model)
     with s.stage("publish"):
@@ -275,7 +275,7 @@ def flow(inputs: Path, outputs: Path, runs: int = 1) -> dict:
     times, cpu_times = [], []
     for _ in range(runs):
         clock, cpu = time.perf_counter(), time.process_time()
-        scrutiny_report(period=PERIOD_LABEL, cadence=CADENCE, inputs=str(inputs),
+        scrutiny_report(period=PERIOD_LABEL, cadence=PAPER, inputs=str(inputs),
                         outputs=str(outputs), config=str(inputs / "reporting.toml"),
                         settle_seconds=0)
         times.append(round(time.perf_counter() - clock, 3))

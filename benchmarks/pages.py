@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import CADENCE, PERIOD_LABEL, SEED, generate  # noqa: E402
+from benchmarks.generate import PAPER, PERIOD_LABEL, SEED, generate  # noqa: E402
 
 PAGE_CAP = 150  # pages of the 1,000-action paper (issue 19)
 CAPPED_ACTIONS = 1000
@@ -43,7 +43,7 @@ def measure_pages(folder: Path, actions: int = CAPPED_ACTIONS, services: int = 6
                   seed: int = SEED) -> dict:
     """Generate the plan in `folder`, make its paper and give what it holds: pages, actions,
     exceptions, the rows that give the plan's promise and the updates cut short."""
-    from reporting.cadence import Cadence
+    from reporting.cadence import Paper
     from reporting.period import Period
     from reporting.pipeline import prepare_report, read_period
     from reporting.render.html import render_html, render_pdf
@@ -53,7 +53,7 @@ def measure_pages(folder: Path, actions: int = CAPPED_ACTIONS, services: int = 6
     generate(folder, actions, services, seed)
     settings = load_settings(folder / "reporting.toml")
     read = read_period(settings, Period.parse(PERIOD_LABEL), folder, READ_NOW)
-    report = prepare_report(settings, read, Cadence.parse(CADENCE), datetime.now().astimezone())
+    report = prepare_report(settings, read, Paper(PAPER), datetime.now().astimezone())
     model = report.model
     clock = time.perf_counter()
     pdf = render_pdf(render_html(model))

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reporting.cadence import Cadence  # noqa: E402
+from reporting.cadence import Cadence, Paper  # noqa: E402
 from reporting.intake.returns import Return, ReturnRow  # noqa: E402
 from reporting.period import Period  # noqa: E402
 from reporting.pipeline import PeriodInputs, prepare_report  # noqa: E402
@@ -72,7 +72,7 @@ def measure(update: str, intake: IntakeSettings, reps: int) -> tuple[float, floa
     html_s, pdf_s, pages = [], [], 0
     for _ in range(reps):
         started = time.perf_counter()
-        report = prepare_report(settings, _inputs(update), Cadence.QUARTERLY,
+        report = prepare_report(settings, _inputs(update), Paper.QUARTERLY,
                                 datetime(2022, 10, 20).astimezone())
         html = render_html(report.model)
         html_s.append(time.perf_counter() - started)

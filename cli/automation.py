@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.errors import ReportingError
 from reporting.installation import (
     PLAN_NAME_RULE,
@@ -184,10 +184,10 @@ def _print_schedule(schedule, start: datetime, count: int, plan_ends=None) -> No
         return f"{moment:%a %d %b %Y %H:%M %Z}"
 
     print(f"Scheduled runs after {when(start)} (times in {schedule.timezone})")
-    for cadence, cron_text in ((Cadence.QUARTERLY, schedule.quarterly_cron),
-                               (Cadence.SIX_MONTHLY, schedule.six_monthly_cron)):
-        print(f"\n{cadence.label} report  [{cron_text}]")
-        for run in planned_report_runs(cadence, schedule.cron(cron_text), zone, start,
+    for paper, cron_text in ((Paper.QUARTERLY, schedule.quarterly_cron),
+                             (Paper.SIX_MONTHLY, schedule.six_monthly_cron)):
+        print(f"\n{paper.label} report  [{cron_text}]")
+        for run in planned_report_runs(paper, schedule.cron(cron_text), zone, start,
                                        count, days, nation, plan_ends):
             note = f"  ({run.note})" if run.note else ""
             print(f"  {when(run.when)}  reports on {run.period.description}{note}")

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
-from reporting.cadence import REPORT_CADENCES, Cadence
+from reporting.cadence import PAPERS, Paper
 from reporting.errors import ReportingError
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -29,8 +29,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     clear.add_argument("--status", action="store_true",
                        help="list each draft waiting, for whom and since when")
     clear.add_argument("--period", help="the draft's period, e.g. 2022/23 Q2")
-    clear.add_argument("--cadence", choices=[c.value for c in REPORT_CADENCES],
-                       default=Cadence.QUARTERLY.value)
+    clear.add_argument("--cadence", choices=[p.value for p in PAPERS],
+                       default=Paper.QUARTERLY.value,
+                       help="which paper: quarterly (the default) or six-monthly")
     clear.add_argument("--as", dest="role", metavar="ROLE",
                        help="the role signing off, as [clearance] roles names it")
     clear.add_argument("--by", metavar="NAME",
@@ -45,10 +46,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     clear.set_defaults(handler=clear_command)
 
 
-def _again(period: str, cadence: str, plan: str | None) -> str:
+def _again(period: str, paper: str, plan: str | None) -> str:
     """The command that runs the report again, making a new draft."""
     plan_words = f" --plan {plan}" if plan else ""
-    return f'reporting run{plan_words} --period "{period}" --cadence {cadence}'
+    return f'reporting run{plan_words} --period "{period}" --cadence {paper}'
 
 
 def _status(layout: OutputLayout, expires_days: int, plan: str | None) -> int:
@@ -96,18 +97,18 @@ def clear_command(args: argparse.Namespace) -> int:
         # An empty "$REASON" must never read as cleared: the role meant to send it back.
         return fail("--changes is empty: say what must change (nothing was recorded; to "
                     "clear the draft, leave --changes out)")
-    period, cadence = Period.parse(args.period), Cadence(args.cadence)
-    record = layout.clearance_record(period, cadence)
+    period, paper = Period.parse(args.period), Paper(args.cadence)
+    record = layout.clearance_record(period, paper)
     draft = read_draft(record)
     if draft is None:
-        return fail(f"no draft of the {period.label} {cadence.value} paper is waiting "
+        return fail(f"no draft of the {period.label} {paper.value} paper is waiting "
                     f"(no {record}); make one with `reporting run --period \"{period.label}\" "
-                    f"--cadence {cadence.value}`")
+                    f"--cadence {paper.value}`")
     before = draft
     now = datetime.now().astimezone()
     try:
         refuse_expired(draft, now, settings.clearance.expires_days,
-                       _again(period.label, cadence.value, plan))
+                       _again(period.label, paper.value, plan))
         draft = decide(draft, args.role, args.by or getpass.getuser(),
                        now, changes=args.changes or "",
                        comments=args.comments)
@@ -143,14 +144,14 @@ def clear_command(args: argparse.Namespace) -> int:
         return 0
     if not draft.cleared:
         print(f"{decision.role}: cleared. The draft now waits for the {draft.next_role}: "
-              f"reporting clear --period \"{period.label}\" --cadence {cadence.value} "
+              f"reporting clear --period \"{period.label}\" --cadence {paper.value} "
               f"--as \"{draft.next_role}\"")
         return 0
     print(f"{clearance_line(draft)}. Publishing the paper without the draft mark:")
-    return _publish(args, settings, period, cadence, layout)
+    return _publish(args, settings, period, paper, layout)
 
 
-def _publish(args, settings, period: Period, cadence: Cadence, layout: OutputLayout) -> int:
+def _publish(args, settings, period: Period, paper: Paper, layout: OutputLayout) -> int:
     """Run the report once more: it finds this exact draft cleared and publishes and mails it,
     or, if the inputs changed since, makes a new draft to clear instead."""
     from flows.launch import run_report
@@ -158,11 +159,11 @@ def _publish(args, settings, period: Period, cadence: Cadence, layout: OutputLay
     from reporting.automation.clearance import read_draft
 
     try:
-        paths = run_report(settings, period, cadence, Path(args.inputs or settings.inputs),
+        paths = run_report(settings, period, paper, Path(args.inputs or settings.inputs),
                            layout.root, plan=getattr(args, "plan", None), settle_seconds=0)
     except ServerError as error:
         return fail(str(error))
-    draft = read_draft(layout.clearance_record(period, cadence))
+    draft = read_draft(layout.clearance_record(period, paper))
     if draft is not None and not draft.cleared:
         return fail(f"the inputs changed since the draft was cleared: nothing was published; "
                     f"a new draft waits for the {draft.next_role} ({paths['pdf']})")

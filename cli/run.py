@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
-from reporting.cadence import REPORT_CADENCES, Cadence, period_covered
+from reporting.cadence import PAPERS, Paper, period_covered
 from reporting.automation.run_period import choose_period
 from reporting.period import Period
 from reporting.settings import load_settings
@@ -19,10 +19,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="produce the scrutiny report for a period")
     run.add_argument("--period", help="e.g. 2022/23 Q2 (default: the latest with a returns "
                                       "folder, if it has ended and its returns are in)")
-    run.add_argument("--cadence", choices=[c.value for c in REPORT_CADENCES],
-                     default=Cadence.QUARTERLY.value,
-                     help="the paper to make (default quarterly); at Q2 and Q4 the "
-                          "six-monthly paper is due too, a run of its own")
+    run.add_argument("--cadence", choices=[p.value for p in PAPERS],
+                     default=Paper.QUARTERLY.value,
+                     help="which paper: quarterly (the default) or six-monthly; at Q2 and "
+                          "Q4 the six-monthly paper is due too, a run of its own")
     run.add_argument("--inputs", type=Path, help="folder holding plan/ and returns/")
     run.add_argument("--outputs", type=Path, help="folder the documents are written under")
     run.add_argument("--settle-seconds", type=float, default=0,
@@ -35,12 +35,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_command(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     inputs = args.inputs or settings.inputs
+    paper = Paper(args.cadence)
     if args.period:
         period = Period.parse(args.period)
     else:
         zone = settings.schedule.zone
-        choice = choose_period(Cadence(args.cadence), inputs / "returns", datetime.now(zone),
-                               zone)
+        choice = choose_period(paper, inputs / "returns", datetime.now(zone), zone)
         if not choice.ok:
             return fail(f"no report run: {choice}; give --period to choose one")
         period = choice.period
@@ -50,15 +50,14 @@ def run_command(args: argparse.Namespace) -> int:
     from flows.local_server import ServerError
 
     try:
-        paths = run_report(settings, period, Cadence(args.cadence), inputs, outputs,
+        paths = run_report(settings, period, paper, inputs, outputs,
                            plan=getattr(args, "plan", None), settle_seconds=args.settle_seconds)
     except ServerError as error:
         return fail(str(error))
     if "no_paper" in paths:
-        return fail(f"no {args.cadence} paper for {period.label}: {paths['no_paper']} "
+        return fail(f"no {paper.value} paper for {period.label}: {paths['no_paper']} "
                     f"(the chase list is {shown_name(str(paths['chase_list']))})")
-    print(f"{period_covered(Cadence(args.cadence), period).description}, {args.cadence} "
-          "report:")
+    print(f"{period_covered(paper, period).description}, {paper.value} report:")
     for kind in ("pdf", "docx", "html", "flags", "manifest"):
         print(f"  {kind:9} {shown_name(str(paths[kind]))}")
     # A file still arriving is left for the next run: a person running it now is told.
@@ -68,10 +67,10 @@ def run_command(args: argparse.Namespace) -> int:
             print("  not read, still changing (read on the next run): "
                   f"{shown_name(str(item['path']))}")
     from reporting.automation.mail import run_command
-    from reporting.report.receipts import reports_on
+    from reporting.report.receipts import papers_on
 
-    for other in reports_on(period):
-        if other.value != args.cadence:
+    for other in papers_on(period):
+        if other is not paper:
             print(f"The {other.value} paper is due for {period.label} too: "
-                  f"{run_command(getattr(args, 'plan', None), period, other.value)}")
+                  f"{run_command(getattr(args, 'plan', None), period, other)}")
     return 0

@@ -250,13 +250,13 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
     with the draft, saying who clears it next with `reporting clear`.
     """
     logger = get_run_logger()
-    period, cadence = inputs.period, report.cadence
+    period, paper = inputs.period, report.paper
     fingerprint = model_fingerprint(inputs_fingerprint, report.model)
     marked = replace(report, model=replace(report.model, draft_mark=DRAFT_MARK))
     documents = render(marked.model, f"{inputs_fingerprint}-draft")
     paths = publish(layout, inputs, marked, documents, started,
                     {"inputs_fingerprint": inputs_fingerprint, "draft": True}, draft=True)
-    record = layout.clearance_record(period, cadence)
+    record = layout.clearance_record(period, paper)
     before = read_draft(record)
     run = FlowRunContext.get().flow_run
     if before is not None and before.flow_run == str(run.id) \
@@ -292,13 +292,13 @@ def clear_before_publishing(settings: Settings, layout: OutputLayout,
             [f"{e.action_id} {e.action}: {e.problem}" for e in report.model.exceptions],
             list(report.findings))
         create_markdown_artifact(
-            key=f"clearance-{period.path.lower()}-{cadence.value}", markdown=description,
-            description=f"Draft waiting for the {role}: {period.label} {cadence.value}")
+            key=f"clearance-{period.path.lower()}-{paper.value}", markdown=description,
+            description=f"Draft waiting for the {role}: {period.label} {paper.value}")
         if not on_a_deployment():
             logger.warning(
                 "Draft published in %s, waiting for the %s; nothing goes to members until "
                 "every role has cleared it: reporting clear --period \"%s\" --cadence %s "
-                "--as \"%s\"", where, role, period.label, cadence.value, role)
+                "--as \"%s\"", where, role, period.label, paper.value, role)
             return draft, paths
         from prefect.settings import PREFECT_API_URL
 

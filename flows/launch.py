@@ -10,13 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flows.local_server import prefect_api
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.installation import InstalledPlan
 from reporting.period import Period
 from reporting.settings import Settings
 
 
-def run_report(settings: Settings, period: Period, cadence: Cadence, inputs: Path,
+def run_report(settings: Settings, period: Period, paper: Paper, inputs: Path,
                outputs: Path, plan: str | None = None,
                settle_seconds: float | None = None) -> dict[str, str]:
     """Run the scrutiny report flow once, now; give the paths it wrote, by kind.
@@ -36,7 +36,7 @@ def run_report(settings: Settings, period: Period, cadence: Cadence, inputs: Pat
         # A plan of several is tagged as its scheduled runs are, to be found in the UI.
         with tags(*InstalledPlan(plan, settings.source).tags):
             return flows["report"](
-                period=period.label, cadence=cadence.value, inputs=inputs, outputs=outputs,
+                period=period.label, cadence=paper.value, inputs=inputs, outputs=outputs,
                 config=settings.source, plan=plan, settle_seconds=settle_seconds)
 
 

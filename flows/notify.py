@@ -30,7 +30,7 @@ from reporting.automation.run_notice import (
     with_mailing,
 )
 from reporting.automation.run_period import choose_period, report_cron
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.installation import settings_path
 from reporting.period import Period
 from reporting.settings import Settings, load_settings
@@ -52,12 +52,12 @@ def _period_label(parameters: dict, flow_name: str, settings: Settings,
         if given:
             return Period.parse(str(given)).label
         if flow_name == "scrutiny-report" and scheduled is not None:
-            cadence = Cadence(parameters.get("cadence") or Cadence.QUARTERLY.value)
+            paper = Paper(parameters.get("cadence") or Paper.QUARTERLY.value)
             zone = settings.schedule.zone
             inputs = parameters.get("inputs") or settings.inputs
-            chosen = choose_period(cadence, Path(inputs) / "returns",
+            chosen = choose_period(paper, Path(inputs) / "returns",
                                    scheduled.astimezone(zone), zone,
-                                   report_cron(settings.schedule, cadence))
+                                   report_cron(settings.schedule, paper))
             return chosen.period.label if chosen.period else None
     except (ValueError, OSError):  # a period it refused: its own failure says so
         return str(given) if given else None

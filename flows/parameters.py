@@ -1,7 +1,7 @@
 """The flows' parameters as types Prefect validates before a run starts and shows in its
 UI form: a period (given as "2022/23 Q2", received as the library's `Period`), the paper
 as a choice of two, a plan's name. Each is built from the library's own rule, not a copy:
-the period's pattern is `reporting.period`'s, the choices are `REPORT_CADENCES`, the plan
+the period's pattern is `reporting.period`'s, the choices are `PAPERS`, the plan
 name's pattern is `reporting.installation`'s.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
 
-from reporting.cadence import REPORT_CADENCES
+from reporting.cadence import PAPERS
 from reporting.installation import PLAN_NAME
 from reporting.period import PERIOD_PATTERN, Period
 
@@ -39,8 +39,8 @@ PeriodParameter = Annotated[
                     "examples": ["2022/23 Q2"]}),
 ]
 
-# The paper being made: one of the report cadences, by its value.
-ReportCadence = Literal[tuple(c.value for c in REPORT_CADENCES)]  # type: ignore[valid-type]
+# The paper being made, by its value (the flow parameter is still named `cadence`).
+PaperName = Literal[tuple(p.value for p in PAPERS)]  # type: ignore[valid-type]
 
 # A plan of several, by its folder's name under plans/ (the same rule as the folder's).
 PlanName = Annotated[str, Field(pattern=f"^(?:{PLAN_NAME.pattern})$")]

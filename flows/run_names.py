@@ -15,7 +15,7 @@ from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 
 from reporting.automation.run_period import choose_period, report_cron
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.installation import settings_path
 from reporting.period import Period
 from reporting.settings import Settings, load_settings
@@ -73,17 +73,17 @@ def _named(fallback: str):
 
 @_named("Scrutiny report")
 def report_run_name() -> str:
-    """A report run by its plan, cadence and period; a scheduled run by the period its
+    """A report run by its plan, paper and period; a scheduled run by the period its
     scheduled time reports on."""
     settings = _settings()
-    cadence = flow_run.parameters.get("cadence", Cadence.QUARTERLY.value)
+    given = flow_run.parameters.get("cadence", Paper.QUARTERLY.value)  # the paper, by name
     period = _period()
     if not period and settings:  # chosen as the run will choose it
-        schedule, the_cadence = settings.schedule, Cadence(cadence)
-        period = choose_period(the_cadence, settings.inputs / "returns", _when(settings),
-                               schedule.zone, report_cron(schedule, the_cadence)).period.label
+        schedule, paper = settings.schedule, Paper(given)
+        period = choose_period(paper, settings.inputs / "returns", _when(settings),
+                               schedule.zone, report_cron(schedule, paper)).period.label
     title = settings.plan_title if settings else "Scrutiny report"
-    return f"{title}: {cadence}, {period or 'scheduled period'}"
+    return f"{title}: {given}, {period or 'scheduled period'}"
 
 
 def _dated(what: str) -> str:

@@ -1,4 +1,10 @@
-"""How often an action is reported on, and which actions each report covers."""
+"""How often an action is reported on (`Cadence`), the papers made (`Paper`), and which
+actions each paper covers.
+
+Two words, two things: an action's cadence is how often it reports (quarterly,
+six-monthly or annual, a column of the plan); a paper is the report a run makes (the
+quarterly or the six-monthly one).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,11 @@ from reporting.period import Period
 
 
 class CadenceError(ReportingError, ValueError):
-    """Text that names no cadence."""
+    """Text that names no cadence or no paper, or a paper not made in a period."""
 
 
 class Cadence(str, Enum):
-    """A reporting cadence; the value is the word used in the plan, config and paths."""
+    """How often an action reports; the value is the word used in the plan and config."""
 
     QUARTERLY = "quarterly"
     SIX_MONTHLY = "six-monthly"
@@ -57,18 +63,38 @@ def cadence_from_wording(milestones: list[str] | tuple[str, ...]) -> Cadence | N
     return None
 
 
-REPORT_CADENCES = (Cadence.QUARTERLY, Cadence.SIX_MONTHLY)
+class Paper(str, Enum):
+    """A paper a run makes; the value is the word used in paths, records, config and the CLI."""
+
+    QUARTERLY = "quarterly"
+    SIX_MONTHLY = "six-monthly"
+
+    @classmethod
+    def parse(cls, text: str) -> Paper:
+        """Give the paper named by `text` ("Quarterly", "6-monthly", "six monthly")."""
+        key = re.sub(r"[^a-z0-9]", "", str(text).lower())
+        for paper in cls:
+            if key in _NAMES[Cadence(paper.value)]:
+                return paper
+        raise CadenceError(f"{text!r} is not a paper: use quarterly or six-monthly")
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
 
-def cadences_covered(report: Cadence, period: Period) -> frozenset[Cadence]:
-    """Give the action cadences a report of kind `report` on quarter `period` covers.
+PAPERS = (Paper.QUARTERLY, Paper.SIX_MONTHLY)
 
-    The quarterly report covers quarterly actions. The six-monthly report, due only at
+
+def cadences_covered(paper: Paper, period: Period) -> frozenset[Cadence]:
+    """Give the action cadences the `paper` on quarter `period` covers.
+
+    The quarterly paper covers quarterly actions. The six-monthly paper, due only at
     Q2 and Q4, covers quarterly and six-monthly actions, and annual ones at Q4.
     """
-    if report is Cadence.QUARTERLY:
+    if paper is Paper.QUARTERLY:
         return frozenset({Cadence.QUARTERLY})
-    if report is Cadence.SIX_MONTHLY:
+    if paper is Paper.SIX_MONTHLY:
         if period.kind == "Q" and period.number not in (2, 4):
             raise CadenceError(
                 f"the six-monthly report is made at Q2 and Q4, not {period.label}"
@@ -77,10 +103,10 @@ def cadences_covered(report: Cadence, period: Period) -> frozenset[Cadence]:
         if period.number == 4 or (period.kind == "H" and period.number == 2):
             covered.add(Cadence.ANNUAL)
         return frozenset(covered)
-    raise ValueError(f"there is no {report.value} report: use quarterly or six-monthly")
+    raise ValueError(f"there is no {paper.value} paper: use quarterly or six-monthly")
 
 
-def period_covered(report: Cadence, period: Period) -> Period:
-    """Give the period a `report` paper made at `period` covers: the quarter, or for the
+def period_covered(paper: Paper, period: Period) -> Period:
+    """Give the period the `paper` made at `period` covers: the quarter, or for the
     six-monthly paper the half year the quarter ends (2022/23 Q2 gives 2022/23 H1)."""
-    return period.half() if report is Cadence.SIX_MONTHLY else period
+    return period.half() if paper is Paper.SIX_MONTHLY else period

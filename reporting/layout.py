@@ -9,9 +9,9 @@
         chase-list.csv                    returns still to chase
         email-sent.json                   what was mailed, so nothing goes twice
         templates/<Service area>.xlsx     pre-filled returns for the period
-        .<cadence>.lock                   held while a report is being made
-        <cadence>/                        quarterly or six-monthly
-          scrutiny-report-<period>-<cadence>.pdf, .docx, .html
+        .<paper>.lock                     held while a paper is being made
+        <paper>/                          quarterly or six-monthly
+          scrutiny-report-<period>-<paper>.pdf, .docx, .html
           flags.csv, manifest.json
           draft/                          the paper waiting for clearance, marked "Draft"
             (the same files), clearance.json   who has cleared it, and what they cleared
@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.period import Period
 from reporting.wording import without_controls
 
@@ -68,33 +68,33 @@ class OutputLayout:
     def period(self, period: Period) -> Path:
         return self.root / period.path
 
-    def papers(self, period: Period, cadence: Cadence) -> Path:
-        return self.period(period) / cadence.value
+    def papers(self, period: Period, paper: Paper) -> Path:
+        return self.period(period) / paper.value
 
-    def document_stem(self, period: Period, cadence: Cadence) -> str:
+    def document_stem(self, period: Period, paper: Paper) -> str:
         """Give the file name (without suffix) of a report's documents."""
-        return f"scrutiny-report-{period.path}-{cadence.value}"
+        return f"scrutiny-report-{period.path}-{paper.value}"
 
-    def document(self, period: Period, cadence: Cadence, kind: str, draft: bool = False) -> Path:
-        folder = self.draft(period, cadence) if draft else self.papers(period, cadence)
-        return folder / f"{self.document_stem(period, cadence)}.{kind}"
+    def document(self, period: Period, paper: Paper, kind: str, draft: bool = False) -> Path:
+        folder = self.draft(period, paper) if draft else self.papers(period, paper)
+        return folder / f"{self.document_stem(period, paper)}.{kind}"
 
-    def draft(self, period: Period, cadence: Cadence) -> Path:
+    def draft(self, period: Period, paper: Paper) -> Path:
         """The folder of the paper waiting for clearance."""
-        return self.papers(period, cadence) / DRAFT_FOLDER
+        return self.papers(period, paper) / DRAFT_FOLDER
 
-    def clearance_record(self, period: Period, cadence: Cadence) -> Path:
-        return self.draft(period, cadence) / CLEARANCE_NAME
+    def clearance_record(self, period: Period, paper: Paper) -> Path:
+        return self.draft(period, paper) / CLEARANCE_NAME
 
     def clearance_records(self) -> list[Path]:
         """Every draft's clearance record under the outputs folder, oldest period first."""
         return sorted(self.root.glob(f"*/*/{DRAFT_FOLDER}/{CLEARANCE_NAME}"))
 
-    def flags(self, period: Period, cadence: Cadence) -> Path:
-        return self.papers(period, cadence) / FLAGS_NAME
+    def flags(self, period: Period, paper: Paper) -> Path:
+        return self.papers(period, paper) / FLAGS_NAME
 
-    def manifest(self, period: Period, cadence: Cadence) -> Path:
-        return self.papers(period, cadence) / MANIFEST_NAME
+    def manifest(self, period: Period, paper: Paper) -> Path:
+        return self.papers(period, paper) / MANIFEST_NAME
 
     def receipts(self, period: Period) -> Path:
         return self.period(period) / "receipts"
@@ -137,7 +137,7 @@ class OutputLayout:
                 continue  # a folder of someone else's: not a period
         return sorted(periods)
 
-    def lock(self, period: Period, cadence: Cadence | str) -> Path:
-        """The lock held while the `cadence` report on `period` is made (or "receipts")."""
-        name = cadence.value if isinstance(cadence, Cadence) else cadence
+    def lock(self, period: Period, paper: Paper | str) -> Path:
+        """The lock held while the `paper` on `period` is made (or "receipts")."""
+        name = paper.value if isinstance(paper, Paper) else paper
         return self.period(period) / f".{name}.lock"

@@ -25,7 +25,7 @@ from datetime import date
 from enum import Enum
 from functools import cached_property
 
-from reporting.cadence import Cadence, cadences_covered
+from reporting.cadence import Paper, cadences_covered
 from reporting.intake.returns import Return, ReturnRow, choose_returns, service_named_by
 from reporting.period import Period
 from reporting.plan import Action, Meaning, Milestone, Plan
@@ -284,10 +284,10 @@ class Progress(_Dated):
 
 @dataclass(frozen=True)
 class Merged:
-    """The plan and the returns brought together for one report."""
+    """The plan and the returns brought together for one paper."""
 
     period: Period
-    cadence: Cadence
+    paper: Paper
     progress: tuple[Progress, ...]
     updates: PeriodUpdates
 
@@ -313,9 +313,9 @@ class Merged:
         return frozenset(p.action.id for p in self.progress)
 
 
-def covered_actions(plan: Plan, report: Cadence, period: Period) -> list[Action]:
-    """Give the actions a `report` on `period` covers, in plan order."""
-    cadences = cadences_covered(report, period)
+def covered_actions(plan: Plan, paper: Paper, period: Period) -> list[Action]:
+    """Give the actions the `paper` on `period` covers, in plan order."""
+    cadences = cadences_covered(paper, period)
     return [a for a in plan.actions if a.cadence in cadences]
 
 
@@ -577,17 +577,17 @@ def _milestone(milestone: Milestone, found: list[RowFate]) -> MilestoneProgress:
         return_file=chosen.ret.file if chosen else "")
 
 
-def merge(plan: Plan, returns: list[Return] | PeriodUpdates, report: Cadence,
+def merge(plan: Plan, returns: list[Return] | PeriodUpdates, paper: Paper,
           period: Period) -> Merged:
-    """Give the Merged view of the returns against the actions `report` covers on `period`.
+    """Give the Merged view of the returns against the actions `paper` covers on `period`.
 
     `returns` is the period's returns, or their PeriodUpdates when the fates are already
     decided (so every report of a period shares one decision).
     """
     updates = returns if isinstance(returns, PeriodUpdates) else \
         decide_fates(plan, returns, period)
-    progress = progress_of(plan, updates, covered_actions(plan, report, period))
-    return Merged(period=period, cadence=report, progress=progress, updates=updates)
+    progress = progress_of(plan, updates, covered_actions(plan, paper, period))
+    return Merged(period=period, paper=paper, progress=progress, updates=updates)
 
 
 def progress_of(plan: Plan, updates: PeriodUpdates,

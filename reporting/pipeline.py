@@ -4,7 +4,7 @@ functions, so the report is made one way wherever it is made.
 
     inputs = read_period(settings, period)                     # plan, returns, last period's,
                                                                # and the record of that read
-    report = prepare_report(settings, inputs, cadence, now)    # merge, checks, receipts, model
+    report = prepare_report(settings, inputs, paper, now)      # merge, checks, receipts, model
     documents = render_documents(report.model)                 # HTML, PDF, Word
     paths = publish_report(OutputLayout(...), inputs, report, documents, now)
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from reporting.automation.clearance import Draft, read_draft, start_draft, write_draft
-from reporting.cadence import Cadence, period_covered
+from reporting.cadence import Paper, period_covered
 from reporting.checks import Finding, check_returns, report_findings
 from reporting.checks.returns import withdrawn_returns
 from reporting.intake.folder import input_file, read_returns, seconds_to_settle
@@ -53,7 +53,7 @@ from reporting.render.flags import data_quality_csv, data_quality_html, flags_cs
 from reporting.render.receipts import receipt_files, remove_withdrawn, withdrawn
 from reporting.report.front_matter import publication_date, standard_statutory_words
 from reporting.report.model import ReportModel, build_report_model
-from reporting.report.receipts import Paper, Receipt, build_receipts, reports_on
+from reporting.report.receipts import PaperContent, Receipt, build_receipts, papers_on
 from reporting.report.travel import previous_period
 from reporting.settings import IntakeSettings, Settings
 from reporting.wording import long_date, shown_name
@@ -120,14 +120,14 @@ class PeriodCheck:
     updates: PeriodUpdates
     findings: tuple[Finding, ...]
     receipts: tuple[Receipt, ...]
-    papers: tuple[Paper, ...] = ()  # each report of the period, as its paper presents it
+    papers: tuple[PaperContent, ...] = ()  # each paper of the period, as it presents it
 
 
 @dataclass(frozen=True)
 class PreparedReport:
-    """One report, decided and worded, ready to render."""
+    """One paper, decided and worded, ready to render."""
 
-    cadence: Cadence
+    paper: Paper
     check: PeriodCheck
     merged: Merged
     findings: tuple[Finding, ...]  # what this report presents, most severe first
@@ -239,10 +239,10 @@ def check_period(plan: Plan | None, returns: list[Return] | tuple[Return, ...],
     """
     updates = _updates(plan, returns, previous_returns, period)
     findings = check_returns(updates, intake=intake)
-    # Each report's paper is decided here, once, so that a receipt names the exceptions each
-    # paper will show, whichever report a run makes.
-    papers = tuple(_paper(plan, updates, findings, report, intake.long_update_words)
-                   for report in reports_on(period)) if plan is not None else ()
+    # Each paper is decided here, once, so that a receipt names the exceptions each paper
+    # will show, whichever paper a run makes.
+    papers = tuple(_content(plan, updates, findings, paper, intake.long_update_words)
+                   for paper in papers_on(period)) if plan is not None else ()
     return PeriodCheck(updates, tuple(findings),
                        tuple(build_receipts(updates, findings, papers)), papers)
 
@@ -280,37 +280,37 @@ def read_year_end(settings: Settings, inputs: Path | None = None) -> YearEnd:
                    {p.action.key: p for p in progress_of(read.plan, updates)})
 
 
-def _paper(plan: Plan, updates: PeriodUpdates, findings: list[Finding] | tuple[Finding, ...],
-           report: Cadence, long_update_words: int) -> Paper:
-    """Give one report of the period: its merge and the findings its paper presents."""
-    merged = merge(plan, updates, report, updates.period)
-    return Paper(report, merged, tuple(report_findings(merged, list(findings),
-                                                       long_update_words)))
+def _content(plan: Plan, updates: PeriodUpdates, findings: list[Finding] | tuple[Finding, ...],
+             paper: Paper, long_update_words: int) -> PaperContent:
+    """Give one paper of the period: its merge and the findings it presents."""
+    merged = merge(plan, updates, paper, updates.period)
+    return PaperContent(paper, merged, tuple(report_findings(merged, list(findings),
+                                                             long_update_words)))
 
 
-def prepare_report(settings: Settings, inputs: PeriodInputs, cadence: Cadence,
+def prepare_report(settings: Settings, inputs: PeriodInputs, paper: Paper,
                    produced: datetime, check: PeriodCheck | None = None) -> PreparedReport:
-    """Give the `cadence` report on the inputs' period: merged, checked and worded.
+    """Give the `paper` on the inputs' period: merged, checked and worded.
 
-    `check` is the period's check when it is already made (both reports of a period share it).
+    `check` is the period's check when it is already made (both papers of a period share it).
     """
     check = check or check_period(inputs.plan, inputs.returns, inputs.previous_returns,
                                   inputs.period, settings.intake)
-    paper = next((p for p in check.papers if p.cadence is cadence), None) or _paper(
-        inputs.plan, check.updates, check.findings, cadence, settings.intake.long_update_words)
-    merged, findings = paper.merged, paper.findings
+    content = next((c for c in check.papers if c.paper is paper), None) or _content(
+        inputs.plan, check.updates, check.findings, paper, settings.intake.long_update_words)
+    merged, findings = content.merged, content.findings
     # With no returns last period (a plan's first period) there is nothing to compare with.
     last = check.updates.last_period
     before = previous_period(last) if inputs.previous_returns and last else None
     model = build_report_model(settings, inputs.plan, merged, findings, produced,
                                previous=before, glossary=settings.glossary)
-    published = publication_date(settings, inputs.period, cadence)
+    published = publication_date(settings, inputs.period, paper)
     late = (f"This paper is late: it was due to be published on {long_date(published)}, and "
             f"was made on {long_date(produced.date())}."
             if published and produced.date() > published else "")
     # Told to the policy officer only: the committee's paper already has its words.
     statutory = standard_statutory_words(settings)
-    return PreparedReport(cadence, check, merged,
+    return PreparedReport(paper, check, merged,
                           tuple(findings) + ((statutory,) if statutory else ()), model, late)
 
 
@@ -337,16 +337,16 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
     A `draft` (documents marked as such, waiting for clearance) goes in the paper's draft
     folder, leaving the published paper, if any, as it was; receipts go out either way.
     """
-    period, cadence = inputs.period, report.cadence
-    folder = layout.draft(period, cadence) if draft else layout.papers(period, cadence)
+    period, paper = inputs.period, report.paper
+    folder = layout.draft(period, paper) if draft else layout.papers(period, paper)
     archived = archive_inputs(inputs.read, layout.archive, inputs.inputs)
     # The receipts are published with the papers, in one step: both or neither.
-    receipts = receipt_files(_as_published(layout, period, cadence, report.check.receipts,
+    receipts = receipt_files(_as_published(layout, period, paper, report.check.receipts,
                                            archived), layout.receipts(period))
     # A file gone from the folder loses its receipt and is listed in the data-quality note.
     gone, stale = withdrawn(list(report.check.receipts), layout.receipts(period))
     findings = list(report.findings) + withdrawn_returns(gone)
-    stem = layout.document_stem(period, cadence)
+    stem = layout.document_stem(period, paper)
     files = {f"{stem}.{kind}": documents[kind] for kind in DOCUMENT_KINDS}
     files[FLAGS_NAME] = flags_csv(findings)
     # The policy officer's data-quality note: what the committee paper leaves out.
@@ -357,24 +357,24 @@ def publish_report(layout: OutputLayout, inputs: PeriodInputs, report: PreparedR
               "flags": len(report.findings)}
     manifest = publish_run(
         folder, files, archived, counts, started,
-        extra={"period": period.label, "cadence": cadence.value,
+        extra={"period": period.label, "cadence": paper.value,
                "receipts": [str(p.relative_to(layout.root)) for p in receipts],
                **(extra or {})},
         alongside=receipts, skipped=inputs.read.skipped, root=inputs.inputs)
     remove_withdrawn(layout.receipts(period), gone, stale)
-    paths = {kind: layout.document(period, cadence, kind, draft) for kind in DOCUMENT_KINDS}
+    paths = {kind: layout.document(period, paper, kind, draft) for kind in DOCUMENT_KINDS}
     return {**paths, "flags": folder / FLAGS_NAME, "manifest": manifest}
 
 
-def _as_published(layout: OutputLayout, period: Period, cadence: Cadence,
+def _as_published(layout: OutputLayout, period: Period, paper: Paper,
                   receipts: tuple[Receipt, ...], archived: list) -> list[Receipt]:
     """Give `receipts`, each with a note for another of the period's papers already published
     from another copy of its file, or before it came in: the receipt says what this copy
     would give that paper, which shows the earlier one until it is run again."""
     ours = {shown_name(Path(a.path).name): a.sha256 for a in archived if a.kind == "return"}
     said: dict[str, list[str]] = {}
-    for other in reports_on(period):
-        if other is cadence:
+    for other in papers_on(period):
+        if other is paper:
             continue
         try:
             manifest = json.loads(layout.manifest(period, other).read_text("utf-8"))
@@ -401,10 +401,10 @@ def record_draft(layout: OutputLayout, settings: Settings, report: PreparedRepor
                  period: Period, fingerprint: str, now: datetime) -> Draft:
     """Record the draft just published (its documents' sha256, read back from the files) and
     give it, with the sign-offs that still stand for this exact draft."""
-    path = layout.clearance_record(period, report.cadence)
+    path = layout.clearance_record(period, report.paper)
     documents = {p.name: sha256_of(p) for p in (
-        layout.document(period, report.cadence, kind, draft=True) for kind in DOCUMENT_KINDS)}
-    draft = start_draft(read_draft(path), period=period.label, cadence=report.cadence.value,
+        layout.document(period, report.paper, kind, draft=True) for kind in DOCUMENT_KINDS)}
+    draft = start_draft(read_draft(path), period=period.label, cadence=report.paper.value,
                         fingerprint=fingerprint, roles=settings.clearance.roles,
                         documents=documents, now=now,
                         expires_days=settings.clearance.expires_days)

@@ -1,7 +1,7 @@
 """The settings of one installation, read once from `reporting.toml` into one Settings object.
 
 Who the report is from and for, and where the plan is published ([council], [plan]), where
-files live ([paths]), when the committee meets ([meetings], [committees.<cadence>]), how
+files live ([paths]), when the committee meets ([meetings], [committees.<paper>]), how
 returns are read ([intake]), when runs happen ([schedule]), how mail is sent ([email]), whom
 to chase ([contacts]), what the paper says of implications and background papers
 ([implications], [publication]) and the abbreviations the plan uses ([glossary]).
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from reporting.cadence import REPORT_CADENCES, Cadence, CadenceError
+from reporting.cadence import PAPERS, Cadence, CadenceError, Paper
 from reporting.cron import Cron
 from reporting.errors import ReportingError
 from reporting.period import Period, PeriodError
@@ -273,7 +273,7 @@ class Contact:
 
 @dataclass(frozen=True)
 class Committee:
-    """The meeting a cadence's paper goes to ([committees.quarterly], [committees.six-monthly])."""
+    """The meeting a paper goes to ([committees.quarterly], [committees.six-monthly])."""
 
     name: str = _setting(example="Cabinet")
     # Period path -> meeting date.
@@ -295,9 +295,9 @@ NO_IMPLICATIONS = "None arising directly from this report."
 
 
 def _without_own_committees(data: dict) -> bool:
-    """Whether [council] committee is needed: some paper has no [committees.<cadence>]."""
+    """Whether [council] committee is needed: some paper has no [committees.<paper>]."""
     own = data.get("committees", {})
-    return not isinstance(own, dict) or not all(c.value in own for c in REPORT_CADENCES)
+    return not isinstance(own, dict) or not all(p.value in own for p in PAPERS)
 
 
 def _implications(raw: object, at: "_At", rule: dict) -> tuple[tuple[str, str], ...]:
@@ -348,7 +348,7 @@ class Settings:
     """Everything a run needs to know that is not in the plan or the returns."""
 
     council: str = _setting(within="council", key="name", example="Anytown District Council")
-    # Needed only where a cadence has no [committees.<cadence>] of its own.
+    # Needed only where a paper has no [committees.<paper>] of its own.
     committee: str = _setting(within="council", example="Overview and Scrutiny Committee",
                               required=_without_own_committees)
     plan_title: str = _setting(within="plan", key="title", example="Corporate Plan 2024-2028")
@@ -394,9 +394,9 @@ class Settings:
     contacts: tuple[Contact, ...] = _setting((), table="contacts")
     # A paper is published this many working days before its meeting ([publication]).
     clear_working_days: int = _setting(5, within="publication")
-    # Each cadence's committee ([committees.<cadence>]); a cadence without one goes to
+    # Each paper's committee ([committees.<paper>]); a paper without one goes to
     # [council] committee, on the [meetings] dates.
-    committees: dict[Cadence, Committee] = _setting(factory=dict, table="committees")
+    committees: dict[Paper, Committee] = _setting(factory=dict, table="committees")
     # (heading, words) for each implication, in the paper's order ([implications]).
     implications: tuple[tuple[str, str], ...] = _setting(
         tuple((heading, NO_IMPLICATIONS) for heading in IMPLICATIONS.values()),
@@ -437,17 +437,17 @@ class Settings:
         required = self.clearance.required
         return self.email.enabled if required is None else required
 
-    def committee_for(self, cadence: Cadence) -> Committee:
-        """Give the committee that receives `cadence`'s paper."""
-        found = self.committees.get(cadence)
+    def committee_for(self, paper: Paper) -> Committee:
+        """Give the committee that receives `paper`."""
+        found = self.committees.get(paper)
         if found is not None:
             return found
         return Committee(self.committee, self.meetings, self.report_author, self.lead_member)
 
-    def meeting_date(self, period: Period, cadence: Cadence | None = None) -> date | None:
-        """Give the meeting that receives the report on `period` (the cadence's committee's,
+    def meeting_date(self, period: Period, paper: Paper | None = None) -> date | None:
+        """Give the meeting that receives the report on `period` (the paper's committee's,
         when it is given), if one is set."""
-        meetings = self.committee_for(cadence).meetings if cadence else self.meetings
+        meetings = self.committee_for(paper).meetings if paper else self.meetings
         return meetings.get(period.path)
 
     def contact_for(self, service_area: str) -> Contact | None:
@@ -587,7 +587,7 @@ def _dates(raw: object, at: _At, rule: dict) -> tuple[date, ...]:
 
 
 def _meetings(raw: object, at: _At, rule: dict) -> dict[str, date]:
-    """Read a table of period = meeting date ([meetings], [committees.<cadence>] meetings)."""
+    """Read a table of period = meeting date ([meetings], [committees.<paper>] meetings)."""
     at = at.inner()
     if not isinstance(raw, dict):
         raise at.error("must be a table of period = date")
@@ -688,14 +688,14 @@ def _named(kind: type, raw: object, at: _At, data: dict, known=None) -> dict[str
 
 def _layout(hint: object) -> tuple[str, type | None]:
     """How a table holding a value of type `hint` is laid out: one kind's "settings", tables
-    of one kind "named" by the council or "by cadence", or keys the council names ("own")."""
+    of one kind "named" by the council or "by paper", or keys the council names ("own")."""
     origin, args = get_origin(hint), get_args(hint)
     if is_dataclass(hint):
         return "settings", hint  # type: ignore[return-value]
     if origin is tuple and args and is_dataclass(args[0]):
         return "named", args[0]
-    if origin is dict and args[0] is Cadence and is_dataclass(args[1]):
-        return "by cadence", args[1]
+    if origin is dict and args[0] is Paper and is_dataclass(args[1]):
+        return "by paper", args[1]
     return "own", None
 
 
@@ -709,9 +709,9 @@ def _read(hint: object, raw: object, at: _At, rule: dict) -> object:
         return _read_table(kind, raw, at, {})
     if layout == "named":
         return tuple(_named(kind, raw, at, {}).values())
-    if layout == "by cadence":
-        known = [cadence.value for cadence in REPORT_CADENCES]
-        return {Cadence.parse(k): v for k, v in _named(kind, raw, at, {}, known).items()}
+    if layout == "by paper":
+        known = [paper.value for paper in PAPERS]
+        return {Paper.parse(k): v for k, v in _named(kind, raw, at, {}, known).items()}
     raise TypeError(f"{at.name}: no reader for a setting of type {hint}")
 
 
@@ -757,9 +757,9 @@ def declared_settings() -> dict[str, tuple[str, ...]]:
             declared[table] = tuple(holds)
             continue
         layout, kind = _layout(holds[""][1])
-        if layout == "by cadence":
-            declared.update((f"{table}.{cadence.value}", tuple(_declared(kind)))
-                            for cadence in REPORT_CADENCES)
+        if layout == "by paper":
+            declared.update((f"{table}.{paper.value}", tuple(_declared(kind)))
+                            for paper in PAPERS)
             continue
         declared[table] = tuple(_declared(kind)) if layout == "settings" else ()
         if layout == "named":  # [contacts] "Housing" = { officer = ..., email = ... }

@@ -62,7 +62,7 @@ from reporting.settings import load_settings  # noqa: E402
 BIN = Path(sys.executable).parent  # the project's .venv/bin: prefect, reporting
 PERIOD = "2022/23-Q2"
 PERIOD_PATH = "2022-23-Q2"
-CADENCE = "six-monthly"
+PAPER = "six-monthly"
 POOL = "scrutiny"
 # The plans: name -> (actions, service areas, seed); None is the bundled plan.
 PLANS: dict[str, tuple[int, int, int] | None] = {
@@ -398,8 +398,8 @@ def check_papers(folder: Path, title: str) -> list[str]:
     import docx
     from pypdf import PdfReader
 
-    papers = folder / "outputs" / PERIOD_PATH / CADENCE
-    stem = f"scrutiny-report-{PERIOD_PATH}-{CADENCE}"
+    papers = folder / "outputs" / PERIOD_PATH / PAPER
+    stem = f"scrutiny-report-{PERIOD_PATH}-{PAPER}"
     problems = []
     pdf, word, page = (papers / f"{stem}.{kind}" for kind in ("pdf", "docx", "html"))
     try:

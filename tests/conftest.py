@@ -24,7 +24,7 @@ atexit.register(shutil.rmtree, _RESULTS, True)
 os.environ.setdefault("PREFECT_RESULTS_LOCAL_STORAGE_PATH", _RESULTS)
 sys.path.insert(0, str(Path(__file__).parent))
 
-from reporting.cadence import Cadence  # noqa: E402
+from reporting.cadence import Cadence, Paper  # noqa: E402
 from reporting.intake.returns import Return, ReturnRow  # noqa: E402
 from reporting.plan import Action, Milestone, Plan, Priority  # noqa: E402
 from reporting.status import parse_status  # noqa: E402
@@ -190,7 +190,7 @@ def make_settings(**values):
     return Settings(**fields)
 
 
-def prepare(plan, returns, cadence=Cadence.QUARTERLY, period="2022/23 Q2", previous=(),
+def prepare(plan, returns, paper=Paper.QUARTERLY, period="2022/23 Q2", previous=(),
             settings=None, produced=None):
     """Give the PreparedReport the pipeline makes of a small plan and its returns."""
     from datetime import datetime
@@ -200,7 +200,7 @@ def prepare(plan, returns, cadence=Cadence.QUARTERLY, period="2022/23 Q2", previ
 
     period = Period.parse(period) if isinstance(period, str) else period
     inputs = PeriodInputs(period, plan, tuple(returns), tuple(previous), Path("."))
-    return prepare_report(settings or make_settings(), inputs, cadence,
+    return prepare_report(settings or make_settings(), inputs, paper,
                           produced or datetime(2022, 11, 1, 9, 30).astimezone())
 
 

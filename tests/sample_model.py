@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reporting.cadence import Paper
 from reporting.report.by_priority import StatusCount, status_chart, summarise_priorities
 from reporting.report.exceptions import ExceptionLine
 from reporting.report.front_matter import FrontSheet
@@ -69,7 +70,7 @@ def sample_model(hostile: str = "<b>bold</b> & <script>alert(1)</script>") -> Re
     return ReportModel(
         title="Health & Wellbeing Action Plan 2022/23: quarterly progress report",
         running_title="Health & Wellbeing Action Plan: 2022/23 Q2 quarterly report",
-        cadence="quarterly",
+        paper=Paper.QUARTERLY,
         period_label="2022/23 Q2",
         front=FrontSheet(
             council="Harborough District Council",

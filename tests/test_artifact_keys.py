@@ -50,7 +50,7 @@ def test_the_report_artifacts_carry_the_plan_and_show_the_documents_as_paths(
     plan = make_plan(make_action("1.a"))
     report = prepare(plan, [make_return("Regulatory Services", make_row("1.a", "Red"))])
     paths = {kind: tmp_path / f"paper.{kind}" for kind in ("pdf", "docx", "html")}
-    flow._artifacts(Q2, report.cadence, report, paths, reused=False, plan="climate")
+    flow._artifacts(Q2, report.paper, report, paths, reused=False, plan="climate")
     assert [a["key"] for a in made] == ["scrutiny-report-climate-2022-23-q2-quarterly",
                                         "flags-climate-2022-23-q2-quarterly"]
     summary = made[0]["markdown"]

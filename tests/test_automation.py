@@ -80,7 +80,7 @@ def test_the_library_and_the_schedule_command_never_import_prefect():
     assert done.returncode == 0, done.stderr
 
 
-# -- one run per period and cadence ----------------------------------------------------
+# -- one run per period and paper ------------------------------------------------------
 
 def test_a_second_run_is_told_who_holds_the_lock(tmp_path):
     path = tmp_path / "2022-23-Q2" / ".quarterly.lock"
@@ -289,12 +289,12 @@ def test_the_report_flows_form_offers_the_two_papers_and_refuses_a_bad_period():
     from prefect.utilities.schema_tools import validate
 
     from flows.scrutiny_report import scrutiny_report
-    from reporting.cadence import REPORT_CADENCES
+    from reporting.cadence import PAPERS
     from reporting.period import Period
 
     schema = scrutiny_report.parameters.model_dump_for_openapi()
     fields = schema["properties"]
-    assert fields["cadence"]["enum"] == [c.value for c in REPORT_CADENCES]
+    assert fields["cadence"]["enum"] == [p.value for p in PAPERS]
     assert fields["cadence"]["default"] == "quarterly"
     assert "six-monthly (made at Q2 and Q4)" in fields["cadence"]["description"]
     assert "2022/23 Q2" in fields["period"]["description"]
@@ -432,18 +432,18 @@ def test_a_planned_run_is_marked_only_when_its_whole_period_is_after_the_plan():
     from zoneinfo import ZoneInfo
 
     from reporting.automation.schedule import planned_report_runs
-    from reporting.cadence import Cadence
+    from reporting.cadence import Paper
     from reporting.cron import Cron
     from reporting.period import Period
 
     london = ZoneInfo("Europe/London")
     cron = Cron.parse("0 7 19-25 4,10 TUE", day_or=False)
-    runs = planned_report_runs(Cadence.SIX_MONTHLY, cron, london,
+    runs = planned_report_runs(Paper.SIX_MONTHLY, cron, london,
                                datetime(2023, 1, 1, tzinfo=london), 3, 10,
                                plan_ends=Period.parse("2023/24 Q1"))
     # H1 2023/24 holds the plan's last quarter: its paper is still the plan's.
     assert [(r.period.label, "roll the plan over" in r.note) for r in runs] == [
         ("2022/23 H2", False), ("2023/24 H1", False), ("2023/24 H2", True)]
-    unbounded = planned_report_runs(Cadence.SIX_MONTHLY, cron, london,
+    unbounded = planned_report_runs(Paper.SIX_MONTHLY, cron, london,
                                     datetime(2023, 1, 1, tzinfo=london), 3, 10)
     assert not any("plan" in r.note for r in unbounded)

@@ -28,6 +28,7 @@ import pytest
 from bad_returns import FOLDER, corpus_inputs
 from conftest import BUNDLED_INPUTS, ROOT
 
+from reporting.cadence import Paper
 from reporting.period import Period
 from reporting.pipeline import check_period, prepare_report, read_period
 from reporting.render.flags import data_quality_html
@@ -281,14 +282,14 @@ LATE = "This paper is late: it was due to be published on 1 November 2022."
 def bundled():
     """The bundled plan and returns for 2022/23 Q2, as `make report` reads them."""
     inputs = read_period(SETTINGS, Period.parse("2022/23 Q2"), BUNDLED_INPUTS, READ_NOW)
-    return prepare_report(SETTINGS, inputs, SETTINGS.default_cadence, PRODUCED)
+    return prepare_report(SETTINGS, inputs, Paper.QUARTERLY, PRODUCED)
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """The hostile corpus: every problem a receipt can list, from every kind of file."""
     inputs = corpus_inputs(tmp_path_factory.mktemp("hostile"))
-    return prepare_report(SETTINGS, inputs, SETTINGS.default_cadence, PRODUCED)
+    return prepare_report(SETTINGS, inputs, Paper.QUARTERLY, PRODUCED)
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import hashlib
 
 from conftest import raise_flags
 
-from benchmarks.generate import CADENCE, PERIOD_LABEL, generate
-from reporting.cadence import Cadence
+from benchmarks.generate import PAPER, PERIOD_LABEL, generate
+from reporting.cadence import Paper
 from reporting.intake.folder import read_returns
 from reporting.merge import merge
 from reporting.period import Period
@@ -35,7 +35,7 @@ def test_generated_returns_merge_and_raise_the_usual_flags(tmp_path):
     generated = generate(tmp_path, actions=1000, services=60, seed=6)
     plan = load_plan(find_plan(tmp_path / "plan"))
     returns = read_returns(generated.returns_folder)
-    merged = merge(plan, returns, Cadence.parse(CADENCE), Period.parse(PERIOD_LABEL))
+    merged = merge(plan, returns, Paper(PAPER), Period.parse(PERIOD_LABEL))
     codes = {flag.code for flag in raise_flags(merged)}
     # The six-monthly report at Q4 covers every action in the plan.
     assert len(merged.progress) == 1000

@@ -21,7 +21,7 @@ from reporting.automation.clearance import (
     uncleared_note,
     write_draft,
 )
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.settings import ClearanceSettings, EmailSettings
@@ -91,7 +91,7 @@ def test_an_unknown_role_or_no_name_is_refused_saying_what_to_give():
 
 def test_the_record_reads_back_and_drafts_are_found_under_the_outputs(tmp_path):
     layout = OutputLayout(tmp_path)
-    record = layout.clearance_record(Period.parse("2022/23 Q2"), Cadence.QUARTERLY)
+    record = layout.clearance_record(Period.parse("2022/23 Q2"), Paper.QUARTERLY)
     draft = decide(_draft(), "Head of Service", "A. Smith", NOW, comments="Fine")
     write_draft(record, draft)
     assert record == tmp_path / "2022-23-Q2" / "quarterly" / "draft" / "clearance.json"
@@ -187,7 +187,7 @@ def test_reporting_clear_records_nothing_when_the_waiting_runs_api_cannot_be_rea
     from cli.main import main
 
     record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
-                                                     Cadence.QUARTERLY)
+                                                     Paper.QUARTERLY)
     made = datetime.now().astimezone().isoformat(timespec="seconds")  # not yet expired
     waiting = write_draft(record, replace(_draft(), flow_run=str(uuid4()), made=made,
                                           api=f"http://127.0.0.1:{free_port()}/api"))
@@ -204,7 +204,7 @@ def _waiting_on_a_run(tmp_path):
     from uuid import uuid4
 
     record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
-                                                     Cadence.QUARTERLY)
+                                                     Paper.QUARTERLY)
     made = datetime.now().astimezone().isoformat(timespec="seconds")  # not yet expired
     return record, write_draft(record, replace(_draft(), flow_run=str(uuid4()), made=made,
                                                api="http://127.0.0.1:4200/api"))
@@ -310,7 +310,7 @@ def test_reporting_clear_with_empty_changes_asked_records_nothing(tmp_path, caps
     from cli.main import main
 
     record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
-                                                     Cadence.QUARTERLY)
+                                                     Paper.QUARTERLY)
     waiting = write_draft(record, _draft())
     assert main(["clear", "--config", str(ROOT / "reporting.toml"), "--period", "2022/23 Q2",
                  "--outputs", str(tmp_path), "--as", "Head of Service", "--by", "A. Smith",

@@ -20,7 +20,7 @@ from reporting.automation.clearance import (
     write_draft,
 )
 from reporting.automation.run_notice import FailedRun, run_notice, with_clearance
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.layout import OutputLayout
 from reporting.period import Period
 
@@ -87,7 +87,7 @@ def test_an_expired_draft_is_refused_in_one_line_saying_what_to_do():
 
 def _record(tmp_path, draft):
     record = OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
-                                                     Cadence.QUARTERLY)
+                                                     Paper.QUARTERLY)
     return record, write_draft(record, draft)
 
 
@@ -104,7 +104,7 @@ def test_reporting_clear_status_lists_an_expired_draft_as_expired_since_when_for
     _record(tmp_path, _draft(now=made))
     (tmp_path / "2022-23-Q2" / "six-monthly" / "draft").mkdir(parents=True)
     write_draft(OutputLayout(tmp_path).clearance_record(Period.parse("2022/23 Q2"),
-                                                        Cadence.SIX_MONTHLY),
+                                                        Paper.SIX_MONTHLY),
                 replace(_draft(now=datetime.now().astimezone()), cadence="six-monthly"))
     assert _clear(tmp_path, "--status") == 0
     expired, words, waiting = capsys.readouterr().out.splitlines()

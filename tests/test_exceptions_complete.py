@@ -9,7 +9,7 @@ import pytest
 from conftest import prepare
 
 from benchmarks.generate import generate
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.intake.folder import read_returns
 from reporting.plan import find_plan, load_plan
 from reporting.status import Status
@@ -27,7 +27,7 @@ def paper(tmp_path_factory):
     damaged.write_bytes(b"PK\x03\x04 not the rest of a workbook")
     plan = load_plan(find_plan(folder / "plan"))
     returns = read_returns(generated.returns_folder)
-    return generated, prepare(plan, returns, Cadence.SIX_MONTHLY, "2022/23 Q4")
+    return generated, prepare(plan, returns, Paper.SIX_MONTHLY, "2022/23 Q4")
 
 
 def test_every_action_appendix_a_shows_unreported_is_a_delivery_exception(paper):

@@ -12,9 +12,9 @@ import pytest
 from bad_returns import corpus_inputs
 from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row, prepare
 
-from reporting.cadence import REPORT_CADENCES, CadenceError, cadences_covered
 from reporting.period import Period
 from reporting.pipeline import PeriodInputs, check_period, prepare_report
+from reporting.report.receipts import papers_on
 from reporting.settings import READ_NOW, load_settings
 
 SETTINGS = load_settings(BUNDLED_INPUTS.parent / "reporting.toml")
@@ -65,13 +65,9 @@ CASES = {
 
 
 def _reports(inputs: PeriodInputs):
-    for cadence in REPORT_CADENCES:
-        try:
-            cadences_covered(cadence, inputs.period)
-        except CadenceError:
-            continue
-        # Each report made afresh, not from the receipts' own check.
-        yield cadence, prepare_report(SETTINGS, inputs, cadence, NOW)
+    for paper in papers_on(inputs.period):
+        # Each paper made afresh, not from the receipts' own check.
+        yield paper, prepare_report(SETTINGS, inputs, paper, NOW)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -83,26 +79,26 @@ def test_each_rows_fate_on_its_receipt_is_its_fate_in_every_report(case, tmp_pat
     lines = {(r.file, line.where): line for r in receipts for line in r.rows}
     assert lines, "the case has rows to judge"
     checked = 0
-    for cadence, report in _reports(inputs):
+    for paper, report in _reports(inputs):
         covered = report.merged.covered_ids
         used = {(file_of[id(row)], row.where("Action ID"))
                 for p in report.merged.progress for row in p.rows}
         raised = {(f.code, f.file, f.cell) for f in report.findings}
         # Every row the report used is a row its receipt says was used.
-        assert all(lines[key].used for key in used), (cadence, used)
+        assert all(lines[key].used for key in used), (paper, used)
         for (file, where), line in lines.items():
             if line.used and line.action_id in covered:
-                assert (file, where) in used, (cadence, file, line)
+                assert (file, where) in used, (paper, file, line)
             elif line.used:
                 assert (file, where) not in used
                 _, _, left_out = line.fate.partition(", so not in ")
-                assert f"the {cadence.value} report" in left_out, (cadence, line)
+                assert f"the {paper.value} report" in left_out, (paper, line)
             else:
-                assert (file, where) not in used, (cadence, file, line)
+                assert (file, where) not in used, (paper, file, line)
                 if line.code == "SUPERSEDED_RETURN":
                     assert any(c == line.code and f == file for c, f, _ in raised)
                 elif line.code == "UNKNOWN_ACTION" or line.action_id in covered:
-                    assert (line.code, file, where) in raised, (cadence, file, line)
+                    assert (line.code, file, where) in raised, (paper, file, line)
             checked += 1
     assert checked >= len(lines)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import make_action, make_plan, make_return, make_row, raise_flags
 
-from reporting.cadence import Cadence
+from reporting.cadence import Cadence, Paper
 from reporting.checks import Severity
 from reporting.intake.returns import Problem
 from reporting.merge import merge
@@ -17,7 +17,7 @@ from reporting.period import Period
 Q2 = Period.parse("2022/23 Q2")
 
 
-def flags_for(plan, returns, period=Q2, cadence=Cadence.QUARTERLY):
+def flags_for(plan, returns, period=Q2, cadence=Paper.QUARTERLY):
     return raise_flags(merge(plan, list(returns), cadence, period))
 
 
@@ -97,7 +97,7 @@ def test_an_unled_plan_raises_one_finding_and_no_lead_is_made_up():
     flags = flags_for(plan, [])
     [flag] = [f for f in flags if f.code == "MILESTONE_UNDEFINED"]
     assert flag.officer.startswith("the plan names no lead service for any action")
-    assert all(not p.action.leads for p in merge(plan, [], Cadence.QUARTERLY,
+    assert all(not p.action.leads for p in merge(plan, [], Paper.QUARTERLY,
                                                   Period.parse("2022/23 Q2")).progress)
 
 
@@ -191,7 +191,7 @@ def test_one_row_per_milestone_is_not_a_duplicate():
     plan = make_plan(make_action("1.b", milestones=("First", "Second")))
     ret = make_return("Regulatory Services", make_row("1.b", milestone="First"),
                       make_row("1.b", milestone="Second", status="Amber", row=9))
-    merged = merge(plan, [ret], Cadence.QUARTERLY, Q2)
+    merged = merge(plan, [ret], Paper.QUARTERLY, Q2)
     assert raise_flags(merged) == [
         f for f in raise_flags(merged) if f.code == "AT_RISK"]
     assert merged.progress[0].status.value == "At risk"  # the worse of the two
@@ -219,14 +219,14 @@ def test_flags_are_listed_most_severe_first():
 def test_the_six_monthly_report_covers_more_actions():
     plan = make_plan(make_action("1.a"), make_action("2.a", cadence=Cadence.ANNUAL),
                      make_action("2.c", cadence=Cadence.SIX_MONTHLY))
-    q2 = merge(plan, [], Cadence.SIX_MONTHLY, Q2)
-    q4 = merge(plan, [], Cadence.SIX_MONTHLY, Period.parse("2022/23 Q4"))
-    quarterly = merge(plan, [], Cadence.QUARTERLY, Q2)
+    q2 = merge(plan, [], Paper.SIX_MONTHLY, Q2)
+    q4 = merge(plan, [], Paper.SIX_MONTHLY, Period.parse("2022/23 Q4"))
+    quarterly = merge(plan, [], Paper.QUARTERLY, Q2)
     assert [p.action.id for p in quarterly.progress] == ["1.a"]
     assert [p.action.id for p in q2.progress] == ["1.a", "2.c"]
     assert [p.action.id for p in q4.progress] == ["1.a", "2.a", "2.c"]
     with pytest.raises(ValueError, match="Q2 and Q4"):
-        merge(plan, [], Cadence.SIX_MONTHLY, Period.parse("2022/23 Q3"))
+        merge(plan, [], Paper.SIX_MONTHLY, Period.parse("2022/23 Q3"))
 
 
 # The intake flags: about the returns as documents, and about what updates say.
@@ -262,7 +262,7 @@ def test_superseded_return_keeps_both_on_record(tmp_path):
     newer = make_return("Regulatory Services", make_row("1.a", update="New words."),
                         path=tmp_path / "regulatory-services-v2.xlsx",
                         date_completed=date(2022, 10, 10))
-    merged = merge(plan, [older, newer], Cadence.QUARTERLY, Q2)
+    merged = merge(plan, [older, newer], Paper.QUARTERLY, Q2)
     [flag] = raise_flags(merged)
     assert flag.code == "SUPERSEDED_RETURN" and flag.severity is Severity.LOW
     assert "regulatory-services-v2.xlsx (the newest, completed 10 October 2022) was used" \
@@ -278,10 +278,10 @@ def test_stale_update_repeats_last_periods_words():
                        make_row("1.b", update="Survey sent out.", row=9))
     now = make_return("Regulatory Services", make_row("1.a", update="work  continues"),
                       make_row("1.b", update="Survey results in.", row=9))
-    flags = raise_flags(merge(plan, [now], Cadence.QUARTERLY, Q2), previous=[last])
+    flags = raise_flags(merge(plan, [now], Paper.QUARTERLY, Q2), previous=[last])
     assert [(f.code, f.action_id, f.source) for f in flags] == [
         ("STALE_UPDATE", "1.a", "regulatory-services.xlsx, Return!E8")]
-    assert raise_flags(merge(plan, [now], Cadence.QUARTERLY, Q2)) == []
+    assert raise_flags(merge(plan, [now], Paper.QUARTERLY, Q2)) == []
 
 
 def test_long_update_over_the_word_limit():
@@ -293,7 +293,7 @@ def test_long_update_over_the_word_limit():
     flags = flags_for(plan, [ret])
     assert [(f.code, f.action_id) for f in flags] == [("LONG_UPDATE", "1.a")]
     assert "151 words" in flags[0].message
-    shorter = raise_flags(merge(plan, [ret], Cadence.QUARTERLY, Q2),
+    shorter = raise_flags(merge(plan, [ret], Paper.QUARTERLY, Q2),
                           intake=IntakeSettings(long_update_words=100))
     assert len(shorter) == 2
 

@@ -18,7 +18,7 @@ from conftest import BUNDLED_INPUTS
 from conftest import settings_file as _settings_file
 from docx import Document
 
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.period import Period
 from reporting.pipeline import prepare_report, read_period
 from reporting.settings import READ_NOW, load_settings
@@ -78,7 +78,7 @@ def _expected(inputs: Path, cadence: str):
     """Give what the pipeline decides for the report, to hold the documents against."""
     settings = load_settings(SETTINGS)
     read = read_period(settings, Period.parse("2022/23 Q2"), inputs, READ_NOW)
-    report = prepare_report(settings, read, Cadence.parse(cadence), datetime.now().astimezone())
+    report = prepare_report(settings, read, Paper(cadence), datetime.now().astimezone())
     return report.merged, list(report.findings)
 
 

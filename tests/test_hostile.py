@@ -25,6 +25,7 @@ from conftest import (
 )
 from openpyxl import load_workbook
 
+from reporting.cadence import Paper
 from reporting.cells import cell_text, parse_date
 from reporting.intake.folder import read_returns
 from reporting.intake.returns import read_return
@@ -203,7 +204,7 @@ def test_receipts_and_papers_are_published_together_or_not_at_all(tmp_path, monk
         tmp_path / "regulatory-services.xlsx", workbook_bytes()))
     inputs = PeriodInputs(Q2, replace(plan, source=source), (ret,), (), tmp_path)
     now = datetime.now().astimezone()
-    report = prepare_report(make_settings(), inputs, make_settings().default_cadence, now)
+    report = prepare_report(make_settings(), inputs, Paper.QUARTERLY, now)
     documents = {"html": b"<html></html>", "pdf": b"%PDF-1.7 not drawn", "docx": b"PK"}
     layout = OutputLayout(tmp_path / "out")
     real_replace, calls = os.replace, []
@@ -357,7 +358,7 @@ def test_last_quarters_file_copied_in_under_any_name_is_taken_as_last_quarters(t
     os.utime(copy, (2_000_000, 2_000_000))  # the copy is the newest file on disk
     settings = load_settings(ROOT / "reporting.toml")
     read = read_period(settings, Q2, inputs, READ_NOW)
-    report = prepare_report(settings, read, make_settings().default_cadence,
+    report = prepare_report(settings, read, Paper.QUARTERLY,
                             datetime(2022, 10, 20).astimezone())
     codes = {(f.code, f.file) for f in report.findings}
     assert ("OLD_RETURN", "health-and-wellbeing-final.csv") in codes

@@ -22,7 +22,7 @@ from bad_returns import (
 )
 from conftest import make_action, make_plan, make_settings, prepare
 
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.intake.files import is_ignored
 from reporting.intake.folder import read_returns
 from reporting.intake.returns import read_return
@@ -53,7 +53,7 @@ def corpus(tmp_path_factory):
     plan = make_plan(make_action("1.a"), make_action("1.b"),
                      *(make_action(f"{n}.a", lead_service_area=s)
                        for n, s in enumerate(services, start=2)))
-    report = prepare(plan, returns, Cadence.QUARTERLY, Q2, settings=make_settings(intake=LIMITS))
+    report = prepare(plan, returns, Paper.QUARTERLY, Q2, settings=make_settings(intake=LIMITS))
     check, merged, flags = report.check, report.merged, list(report.findings)
     receipts = {r.file: r for r in check.receipts}
     outputs = tmp_path_factory.mktemp("outputs")
@@ -124,7 +124,7 @@ def test_the_run_still_publishes(corpus, tmp_path):
     source.write_text(repr(corpus["plan"]))
     plan = dataclasses.replace(corpus["plan"], source=source)
     inputs = PeriodInputs(Q2, plan, tuple(corpus["returns"]), (), corpus["root"])
-    report = prepare_report(make_settings(intake=LIMITS), inputs, Cadence.QUARTERLY, now)
+    report = prepare_report(make_settings(intake=LIMITS), inputs, Paper.QUARTERLY, now)
     paths = publish_report(OutputLayout(tmp_path / "out"), inputs, report,
                            render_documents(report.model), now)
     html = paths["html"].read_text(encoding="utf-8")

@@ -71,22 +71,22 @@ def test_the_data_quality_note_holds_everything_else_with_its_file_and_cell():
 
 
 def test_the_status_key_explains_the_other_words_the_status_columns_print():
-    from reporting.cadence import Cadence
+    from reporting.cadence import Cadence, Paper
 
-    def key(cadence, *actions, rows):
+    def key(paper, *actions, rows):
         q1 = make_return("Regulatory Services", make_row("1.a", "On track"))
         report = prepare(make_plan(*actions), [make_return("Regulatory Services", *rows)],
-                         cadence=cadence, previous=[q1])
+                         paper=paper, previous=[q1])
         return [word for word, _ in report.model.status_key]
 
     statuses = [s.value for s in Status if s in set(Status)]
     # A quarterly paper where every row gave a forecast prints neither word.
     forecast = dataclasses.replace(make_row("1.a", "On track"), forecast_status=Status.AT_RISK)
-    plain = key(Cadence.QUARTERLY, make_action("1.a"), rows=[forecast])
+    plain = key(Paper.QUARTERLY, make_action("1.a"), rows=[forecast])
     assert "Not due" not in plain and "Not given" not in plain
     # A six-monthly paper with a six-monthly action (not due in Q1) and a row with no
     # forecast explains both, after the statuses.
-    both = key(Cadence.SIX_MONTHLY, make_action("1.a"),
+    both = key(Paper.SIX_MONTHLY, make_action("1.a"),
                make_action("1.b", cadence=Cadence.SIX_MONTHLY),
                rows=[forecast, make_row("1.b", "On track")])
     assert both[-2:] == ["Not due", "Not given"]
@@ -159,11 +159,11 @@ def test_exceptions_come_under_their_priority_most_serious_first_each_linked_to_
 def test_the_title_names_the_period_the_paper_covers_and_never_doubles_a_colon():
     from conftest import make_settings
 
-    from reporting.cadence import Cadence
+    from reporting.cadence import Paper
 
     plan = make_plan(make_action("1.a"))
     returns = [make_return("Regulatory Services", make_row("1.a"))]
-    six = prepare(plan, returns, Cadence.SIX_MONTHLY).model
+    six = prepare(plan, returns, Paper.SIX_MONTHLY).model
     assert six.title == "Test Action Plan: six-monthly progress report, 2022/23 H1"
     assert six.running_title.endswith("Test Action Plan, 2022/23 H1 six-monthly report")
     own_colon = prepare(plan, returns, settings=make_settings(

@@ -25,7 +25,7 @@ from conftest import (
 
 from flows.caching import inputs_fingerprint
 from reporting import pipeline
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.layout import OutputLayout
 from reporting.merge import LastPeriod, LastSaid
 from reporting.period import Period
@@ -57,8 +57,8 @@ def installation(tmp_path):
     def read(period=Q2, intake=READ_NOW) -> pipeline.PeriodInputs:
         return pipeline.read_period(settings, period, intake=intake)
 
-    def key(inputs=None, cadence="quarterly") -> str:
-        return inputs_fingerprint(inputs or read(), cadence, config, tmp_path / "templates")
+    def key(inputs=None, paper=Paper.QUARTERLY) -> str:
+        return inputs_fingerprint(inputs or read(), paper, config, tmp_path / "templates")
 
     return tmp_path, settings, read, key
 
@@ -73,7 +73,7 @@ def test_the_cache_key_follows_the_bytes_read_not_file_times(installation):
     (inputs / "returns" / "2022-23-Q3").mkdir()  # a folder the read does not come to
     (inputs / "returns" / "2022-23-Q3" / "housing.csv").write_text("Action ID,Status\n")
     assert key() == first
-    assert key(cadence="six-monthly") != first
+    assert key(paper=Paper.SIX_MONTHLY) != first
     assert key(read(Period.parse("2022/23 Q3"))) != first
     changes = [
         (a_return, a_return.read_bytes() + b"\n"),
@@ -215,7 +215,7 @@ def test_a_name_that_is_not_utf8_is_hashed_archived_and_published(installation):
     assert entry.outcome is Outcome.READ and entry.content == original
     assert len(key(inputs)) == 64
     started = datetime.now().astimezone()
-    report = pipeline.prepare_report(settings, inputs, Cadence.QUARTERLY, started)
+    report = pipeline.prepare_report(settings, inputs, Paper.QUARTERLY, started)
     documents = {"html": b"<html></html>", "pdf": b"%PDF-1.7", "docx": b"PK"}
     layout = OutputLayout(root / "outputs")
     paths = pipeline.publish_report(layout, inputs, report, documents, started)
@@ -239,7 +239,7 @@ def test_the_manifest_says_what_was_skipped_and_why(installation):
     os.utime(folder / "planning-policy.xlsx")  # just copied in
     inputs = read(intake=SETTLING)
     started = datetime.now().astimezone()
-    report = pipeline.prepare_report(settings, inputs, Cadence.QUARTERLY, started)
+    report = pipeline.prepare_report(settings, inputs, Paper.QUARTERLY, started)
     paths = pipeline.publish_report(OutputLayout(root / "outputs"), inputs, report,
                                     {"html": b"", "pdf": b"", "docx": b""}, started)
     skipped = json.loads(paths["manifest"].read_text())["skipped"]
@@ -282,7 +282,7 @@ def _prepared(now, previous, monkeypatch=None, digest=None):
     if digest is not None:  # the pipeline's one digest, made by hand with no returns behind it
         monkeypatch.setattr(pipeline, "digest_last_period", lambda *args: digest)
     inputs = pipeline.PeriodInputs(Q2, PLAN, (now,), tuple(previous), Path("."))
-    return pipeline.prepare_report(make_settings(), inputs, Cadence.QUARTERLY,
+    return pipeline.prepare_report(make_settings(), inputs, Paper.QUARTERLY,
                                    datetime(2022, 11, 1, 9, 30).astimezone())
 
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import make_return, make_row, make_settings, prepare
 from openpyxl import load_workbook
 
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.intake.plan_import import import_plan
 from reporting.intake.templates import template_workbook, templated_actions
 from reporting.period import Period
@@ -156,10 +156,10 @@ def test_an_unled_plan_goes_to_every_service_or_one_template_and_shows_the_targe
     assert not ws["B1"].protection.locked  # the service fills in its own name
 
 
-def _report(plan, cadence=Cadence.SIX_MONTHLY):
+def _report(plan, paper=Paper.SIX_MONTHLY):
     rows = [make_row("3.1", "On track", row=9), make_row("7.1", "On track", row=10),
             make_row("3.2", "At risk", row=11, update="Landlord line delayed.")]
-    return prepare(plan, [make_return("Housing Options", *rows)], cadence=cadence,
+    return prepare(plan, [make_return("Housing Options", *rows)], paper=paper,
                    settings=make_settings(plan_starts="2022/23 Q2"))
 
 

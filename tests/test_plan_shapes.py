@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, make_return, make_row
 from openpyxl import load_workbook
 
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.intake.returns import read_return
 from reporting.intake.templates import template_workbook, templated_actions
 from reporting.period import Period
@@ -110,7 +110,7 @@ def test_a_template_has_a_row_per_milestone_with_the_milestones_own_date(plan):
 
 def _report(plan, *returns):
     inputs = PeriodInputs(Period.parse("2025/26 Q2"), plan, tuple(returns), (), ROOT)
-    return prepare_report(SETTINGS, inputs, Cadence.QUARTERLY, PRODUCED)
+    return prepare_report(SETTINGS, inputs, Paper.QUARTERLY, PRODUCED)
 
 
 def test_each_dated_milestone_is_reported_flagged_and_shown_on_its_own(plan):
@@ -246,7 +246,7 @@ def test_where_the_plan_dates_any_milestone_each_is_listed_on_its_own():
     inputs = PeriodInputs(Period.parse("2025/26 Q2"), make_plan(action), (make_return(
         "Regulatory Services", make_row("1.a", "Complete", "Done.", row=9, milestone="Survey"),
         make_row("1.a", "", "", row=10, milestone="Report to Cabinet")),), (), ROOT)
-    report = prepare_report(SETTINGS, inputs, Cadence.QUARTERLY, PRODUCED)
+    report = prepare_report(SETTINGS, inputs, Paper.QUARTERLY, PRODUCED)
     entry = report.model.sections[0].actions[0]
     # The untouched row for the undated milestone is "Not reported", not "Status not given".
     assert entry.milestone_lines == ("Milestones:", "Survey: Complete (due 31 August 2025)",

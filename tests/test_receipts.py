@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from bad_returns import FOLDER, workbook_bytes, write
 from conftest import make_action, make_plan, make_return, make_row
 
-from reporting.cadence import Cadence
+from reporting.cadence import Cadence, Paper
 from reporting.intake.returns import read_return
 from reporting.period import Period
 from reporting.pipeline import check_period
@@ -363,8 +363,8 @@ def test_a_receipt_agrees_with_the_papers_exceptions(tmp_path):
     returns = [make_return("Regulatory Services", make_row("1.a", "Off track"),
                            make_row("2.a", "At risk", row=9))]
     receipts = _receipts(returns, plan=SIX_MONTHLY_PLAN)
-    for n, cadence in enumerate((Cadence.QUARTERLY, Cadence.SIX_MONTHLY)):
-        paper = prepare(SIX_MONTHLY_PLAN, returns, cadence).model.exceptions
+    for n, made in enumerate((Paper.QUARTERLY, Paper.SIX_MONTHLY)):
+        paper = prepare(SIX_MONTHLY_PLAN, returns, made).model.exceptions
         on_receipts = {e.action_id for r in receipts for e in r.papers[n].exceptions}
         # 3.a is Housing's, which sent nothing: no receipt speaks for it.
         assert on_receipts == {e.action_id for e in paper} - {"3.a"}
@@ -418,7 +418,7 @@ def test_an_action_id_typed_with_a_comma_is_read_as_the_one_action_it_can_mean(t
     assert "Accepted 2 rows on 2 actions (1.a, B4.3)." in text
     assert not [f for f in check.findings if f.action_id == "B4.3"
                 and f.code in ("UNKNOWN_ACTION", "MISSING_UPDATE")]
-    [paper] = [p for p in check.papers if p.cadence is Cadence.QUARTERLY]
+    [paper] = [p for p in check.papers if p.paper is Paper.QUARTERLY]
     [progress] = [p for p in paper.merged.progress if p.action.id == "B4.3"]
     assert progress.progress_update == "Waiting on the contractor."
     # The rows of C2.1 and 1.a are untouched: a reference the plan holds is never re-read.
@@ -464,7 +464,7 @@ def test_an_action_id_with_a_little_extra_text_is_read_as_the_action_it_names(tm
     assert "- Return!A12: '(6.d)' read as 6.d, the brackets round it left out: next time " \
            "write 6.d." in text
     assert not [f for f in check.findings if f.code in ("UNKNOWN_ACTION", "MISSING_UPDATE")]
-    [paper] = [p for p in check.papers if p.cadence is Cadence.QUARTERLY]
+    [paper] = [p for p in check.papers if p.paper is Paper.QUARTERLY]
     status = {p.action.id: p.status.value for p in paper.merged.progress}
     assert status["6.b"] == "Off track" and status["6.d"] == "At risk"
 
@@ -502,7 +502,7 @@ def test_a_row_naming_two_actions_is_given_to_neither_and_the_paper_says_so(tmp_
     assert missing["1.d"].fix == "give 1.d its own row, with its status and progress update"
     assert "No row could be used for 1.c and 1.d (see Problems)" in text
     assert "has no row for" not in text and "read as 1.c" not in text
-    [paper] = [p for p in check.papers if p.cadence is Cadence.QUARTERLY]
+    [paper] = [p for p in check.papers if p.paper is Paper.QUARTERLY]
     said = {f.action_id: f.paper for f in paper.findings if f.code == "MISSING_UPDATE"}
     assert said == {"1.c": "not reported: Regulatory Services' return has no row of its own "
                            "for it", "1.d": "not reported: Regulatory Services' return has no "

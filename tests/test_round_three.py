@@ -16,6 +16,7 @@ import pytest
 from bad_returns import workbook_bytes, write
 from conftest import make_action, make_plan, make_return, make_row, make_settings, prepare
 
+from reporting.cadence import Paper
 from reporting.cells import cell_text, normalise_action_id
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -78,7 +79,7 @@ def test_a_file_gone_from_the_folder_loses_its_receipt_and_is_listed_as_withdraw
     settings = make_settings()
     layout = OutputLayout(tmp_path / "out")
     write_receipts(_receipts("housing.xlsx", "old-housing.xlsx"), layout.receipts(Q2))
-    report = prepare_report(settings, inputs, settings.default_cadence, now)
+    report = prepare_report(settings, inputs, Paper.QUARTERLY, now)
     documents = {"html": b"<html></html>", "pdf": b"%PDF-1.7", "docx": b"PK"}
     paths = publish_report(layout, inputs, report, documents, now)
     note = paths["flags"].with_name("data-quality.csv").read_text("utf-8-sig")
@@ -96,8 +97,6 @@ def test_a_receipt_says_when_the_periods_other_paper_was_published_from_an_earli
     """A hostile review: the quarterly paper went out saying 1.a was not reported; the
     officer fixed the return, the six-monthly run rewrote the receipt to say the quarterly
     report shows 1.a at risk, and nothing said that the published paper still does not."""
-    from reporting.cadence import Cadence
-
     source = tmp_path / "plan.txt"
     source.write_text("plan")
     plan = replace(PLAN, source=source)
@@ -106,25 +105,25 @@ def test_a_receipt_says_when_the_periods_other_paper_was_published_from_an_earli
     documents = {"html": b"<html></html>", "pdf": b"%PDF-1.7", "docx": b"PK"}
     now = datetime.now().astimezone()
 
-    def publish(status: str, cadence: Cadence) -> str:
+    def publish(status: str, paper: Paper) -> str:
         data = workbook_bytes(rows=(["1.a", "", "", status, "Inspections.", None, "", None,
                                      "", "More"],))
         path = write(tmp_path / "housing.xlsx", data)
         ret = make_return("Regulatory Services", make_row("1.a", status), path=path,
                           content=data)
         inputs = PeriodInputs(Q2, plan, (ret,), (), tmp_path)
-        publish_report(layout, inputs, prepare_report(settings, inputs, cadence, now),
+        publish_report(layout, inputs, prepare_report(settings, inputs, paper, now),
                        documents, now)
         return layout.receipt(Q2, "housing.xlsx", "txt").read_text("utf-8")
 
-    assert "was published on" not in publish("On track", Cadence.QUARTERLY)
-    again = publish("At risk", Cadence.SIX_MONTHLY)
+    assert "was published on" not in publish("On track", Paper.QUARTERLY)
+    again = publish("At risk", Paper.SIX_MONTHLY)
     assert (f"the quarterly report for 2022/23 Q2 was published on {now.day} "
             in again) and "from an earlier copy of this file" in again
     # The six-monthly paper, published from this copy, is not said to be out of date.
     assert "six-monthly report for 2022/23 H1 was published" not in again
     # Run again from the same copy, the quarterly paper says nothing of the six-monthly.
-    assert "was published on" not in publish("At risk", Cadence.QUARTERLY)
+    assert "was published on" not in publish("At risk", Paper.QUARTERLY)
 
 
 # ---------------------------------------------------------------------------------------
@@ -289,7 +288,7 @@ def test_the_runs_artifacts_hold_no_live_markup(monkeypatch, tmp_path):
         "1.a", "Red", update=LIVE), path=tmp_path / "[x](javascript:1).xlsx")])
     assert any(f.code == "OFF_TRACK" and "javascript:" in f.message for f in report.findings)
     paths = {kind: tmp_path / f"paper.{kind}" for kind in ("pdf", "docx", "html")}
-    flow._artifacts(Q2, report.cadence, report, paths, reused=False, plan="a-plan")
+    flow._artifacts(Q2, report.paper, report, paths, reused=False, plan="a-plan")
     summary, table = made[0]["markdown"], made[1]["table"]
     assert not _live(_rendered(summary))
     header = "| " + " | ".join(table[0]) + " |\n|" + " --- |" * len(table[0]) + "\n"

@@ -11,7 +11,7 @@ import pytest
 from conftest import BUNDLED_INPUTS
 
 from reporting.automation.run_period import choose_period, no_paper_reason, report_cron
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.intake.folder import unusable_return
 from reporting.sheets.bounds import Unreadable
 from reporting.period import Period
@@ -32,12 +32,12 @@ def _returns(tmp_path, *folders: str):
 @pytest.mark.parametrize("cadence, when, period", [
     # A Quick run days after a quarter ends takes the schedule's last run's quarter, whose
     # returns are in, not the one just ended.
-    (Cadence.QUARTERLY, datetime(2023, 1, 5, 12), "2022/23 Q2"),
+    (Paper.QUARTERLY, datetime(2023, 1, 5, 12), "2022/23 Q2"),
     # the January run itself: the first Tuesday on or after the 19th
-    (Cadence.QUARTERLY, datetime(2023, 1, 24, 7), "2022/23 Q3"),
-    (Cadence.QUARTERLY, datetime(2023, 1, 24, 6, 59), "2022/23 Q2"),
-    (Cadence.SIX_MONTHLY, datetime(2023, 4, 5, 9), "2022/23 Q2"),
-    (Cadence.SIX_MONTHLY, datetime(2023, 4, 25, 7, 30), "2022/23 Q4"),
+    (Paper.QUARTERLY, datetime(2023, 1, 24, 7), "2022/23 Q3"),
+    (Paper.QUARTERLY, datetime(2023, 1, 24, 6, 59), "2022/23 Q2"),
+    (Paper.SIX_MONTHLY, datetime(2023, 4, 5, 9), "2022/23 Q2"),
+    (Paper.SIX_MONTHLY, datetime(2023, 4, 25, 7, 30), "2022/23 Q4"),
 ])
 def test_a_deployment_run_with_no_period_takes_its_latest_scheduled_runs_period(
         tmp_path, cadence, when, period):
@@ -48,14 +48,14 @@ def test_a_deployment_run_with_no_period_takes_its_latest_scheduled_runs_period(
 
 def test_a_run_by_hand_takes_the_latest_period_with_returns(tmp_path):
     root = _returns(tmp_path, "2022-23-Q1", "2022-23-Q2")
-    choice = choose_period(Cadence.QUARTERLY, root, datetime(2023, 1, 5, tzinfo=LONDON), LONDON)
+    choice = choose_period(Paper.QUARTERLY, root, datetime(2023, 1, 5, tzinfo=LONDON), LONDON)
     assert choice.ok and choice.period == Period.parse("2022/23 Q2")
 
 
 def test_a_period_that_has_not_ended_is_named_with_why_not(tmp_path):
     root = _returns(tmp_path, "2022-23-Q2")
     (root / "2031-32-Q1").mkdir()  # an empty folder made years early
-    choice = choose_period(Cadence.QUARTERLY, root, datetime(2025, 5, 1, tzinfo=LONDON), LONDON)
+    choice = choose_period(Paper.QUARTERLY, root, datetime(2025, 5, 1, tzinfo=LONDON), LONDON)
     assert not choice.ok and choice.period == Period.parse("2031/32 Q1")
     assert "2031/32 Q1 has not ended (it ends on 30 June 2031)" in str(choice)
 
@@ -64,9 +64,9 @@ def test_a_period_with_no_returns_in_is_named_with_why_not(tmp_path):
     root = _returns(tmp_path, "2022-23-Q2")
     (root / "2022-23-Q3").mkdir()
     (root / "2022-23-Q3" / "~$housing.xlsx").write_bytes(b"")  # Excel's lock file only
-    choice = choose_period(Cadence.QUARTERLY, root, datetime(2023, 2, 1, tzinfo=LONDON), LONDON)
+    choice = choose_period(Paper.QUARTERLY, root, datetime(2023, 2, 1, tzinfo=LONDON), LONDON)
     assert not choice.ok and f"no returns are in {root / '2022-23-Q3'}" in str(choice)
-    nothing = choose_period(Cadence.QUARTERLY, tmp_path / "none",
+    nothing = choose_period(Paper.QUARTERLY, tmp_path / "none",
                             datetime(2023, 2, 1, tzinfo=LONDON), LONDON)
     assert nothing.period is None and "no period folder" in str(nothing)
 

@@ -149,14 +149,14 @@ def bundled_model() -> ReportModel:
     """The bundled 2022/23 Q2 quarterly report, compared with Q1, with the glossary."""
     from datetime import datetime
 
-    from reporting.cadence import Cadence
+    from reporting.cadence import Paper
     from reporting.period import Period
     from reporting.pipeline import prepare_report, read_period
     from reporting.settings import READ_NOW, load_settings
 
     settings = load_settings(Path(__file__).resolve().parents[1] / "reporting.toml")
     read = read_period(settings, Period.parse("2022/23 Q2"), intake=READ_NOW)
-    return prepare_report(settings, read, Cadence.QUARTERLY, datetime(2022, 10, 20, 9, 30)).model
+    return prepare_report(settings, read, Paper.QUARTERLY, datetime(2022, 10, 20, 9, 30)).model
 
 
 def _compare(model: ReportModel) -> None:

@@ -16,7 +16,7 @@ from reporting.automation.schedule import (
     reminders_due,
     reminders_for,
 )
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.period import Period
 from reporting.working_days import (
     add_working_days,
@@ -59,7 +59,7 @@ def test_the_quarterly_runs_are_at_seven_london_time_whatever_the_clocks_say():
     (datetime(2022, 10, 15, 7, tzinfo=LONDON), "2022/23 Q2"),
 ])
 def test_a_quarterly_run_reports_on_the_last_quarter_that_ended(when, period):
-    assert period_reported_on(Cadence.QUARTERLY, when, LONDON) == Period.parse(period)
+    assert period_reported_on(Paper.QUARTERLY, when, LONDON) == Period.parse(period)
 
 
 @pytest.mark.parametrize("when, half", [
@@ -68,13 +68,13 @@ def test_a_quarterly_run_reports_on_the_last_quarter_that_ended(when, period):
     (datetime(2023, 1, 15, 7, tzinfo=LONDON), "2022/23 H1"),  # an off-cycle run: the last half
 ])
 def test_a_six_monthly_run_reports_on_the_last_half_year_that_ended(when, half):
-    quarter = period_reported_on(Cadence.SIX_MONTHLY, when, LONDON)
+    quarter = period_reported_on(Paper.SIX_MONTHLY, when, LONDON)
     assert quarter.number in (2, 4)
     assert quarter.half() == Period.parse(half)
 
 
 def test_the_planned_runs_name_their_period_and_warn_when_they_beat_the_deadline():
-    runs = planned_report_runs(Cadence.SIX_MONTHLY, SIX_MONTHLY, LONDON,
+    runs = planned_report_runs(Paper.SIX_MONTHLY, SIX_MONTHLY, LONDON,
                                datetime(2022, 12, 1, tzinfo=LONDON), 2, 10)
     assert [(r.when.date(), r.period.label) for r in runs] == [
         (date(2023, 4, 15), "2022/23 H2"), (date(2023, 10, 15), "2023/24 H1")]
@@ -195,9 +195,9 @@ def test_the_default_report_runs_fall_on_a_working_day_after_the_returns_deadlin
 
     schedule = ScheduleSettings()
     start = datetime(2023, 1, 1, tzinfo=LONDON)
-    for cadence, text in ((Cadence.QUARTERLY, schedule.quarterly_cron),
-                          (Cadence.SIX_MONTHLY, schedule.six_monthly_cron)):
-        runs = planned_report_runs(cadence, schedule.cron(text), LONDON, start, 120,
+    for paper, text in ((Paper.QUARTERLY, schedule.quarterly_cron),
+                          (Paper.SIX_MONTHLY, schedule.six_monthly_cron)):
+        runs = planned_report_runs(paper, schedule.cron(text), LONDON, start, 120,
                                    schedule.returns_deadline_working_days, nation)
         assert len(runs) == 120
         for run in runs:
@@ -207,7 +207,7 @@ def test_the_default_report_runs_fall_on_a_working_day_after_the_returns_deadlin
 
 def test_a_report_run_on_a_sunday_is_said_to_fall_on_no_working_day():
     # cron's own reading of the 15th: 15 October 2023 is a Sunday.
-    runs = planned_report_runs(Cadence.QUARTERLY, QUARTERLY, LONDON,
+    runs = planned_report_runs(Paper.QUARTERLY, QUARTERLY, LONDON,
                                datetime(2023, 8, 1, tzinfo=LONDON), 1, 10)
     assert runs[0].when.date() == date(2023, 10, 15)
     assert "not a working day" in runs[0].note

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli import main as cli
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.settings import ConfigError, declared_settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,8 +144,8 @@ def test_a_council_with_no_portfolio_holders_leaves_the_row_out():
 
     settings = make_settings()
     settings = replace(settings, lead_member="None", committees={
-        cadence: replace(committee, portfolio_holder="none")
-        for cadence, committee in settings.committees.items()})
+        paper: replace(committee, portfolio_holder="none")
+        for paper, committee in settings.committees.items()})
     rows = prepare(make_plan(make_action("1.a")), [], settings=settings).model.front.rows()
     assert "Portfolio holder" not in [label for label, _ in rows]
     assert ("Report of", "Not stated") in rows
@@ -170,8 +170,8 @@ def test_init_makes_an_installation_to_fill_in_and_overwrites_nothing(tmp_path, 
     (folder / "reporting.toml").write_text(filled)
     settings = load_settings(folder / "reporting.toml")
     assert settings.council == "Anytown District Council"
-    assert settings.committee_for(Cadence.SIX_MONTHLY).name == "Scrutiny Panel"
-    assert settings.committee_for(Cadence.QUARTERLY).name == "Scrutiny Panel"
+    assert settings.committee_for(Paper.SIX_MONTHLY).name == "Scrutiny Panel"
+    assert settings.committee_for(Paper.QUARTERLY).name == "Scrutiny Panel"
     assert settings.implications[0] == ("Financial", "None arising directly from this report.")
     capsys.readouterr()
     assert cli.main(["init", str(folder)]) == 0
@@ -305,7 +305,7 @@ def test_every_setting_a_new_installation_s_file_shows_is_accepted(tmp_path):
         .replace('title = ""', 'title = "Council Plan"') \
         .replace('committee = ""', 'committee = "Scrutiny Panel"')
     settings = load_settings(_write(tmp_path, filled))
-    assert settings.committee_for(Cadence.QUARTERLY).name == "Scrutiny Panel"
+    assert settings.committee_for(Paper.QUARTERLY).name == "Scrutiny Panel"
     # Those it shows commented out are settings of their table too (or the council's own).
     for table, key in _settings_shown(SETTINGS_TEMPLATE):
         assert table in SCHEMA, f"the new installation's file shows [{table}]"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cli import main as cli
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.errors import ReportingError
 from reporting.installation import settings_text
 from reporting.plan.form import blank_plan
@@ -90,7 +90,7 @@ def test_init_writes_one_committee_that_takes_both_papers(tmp_path, monkeypatch)
     assert "\n[committees." not in text and "\n# [committees.quarterly]" in text
     path.write_text(_filled(text))
     settings = load_settings(path)
-    assert {settings.committee_for(c).name for c in (Cadence.QUARTERLY, Cadence.SIX_MONTHLY)} \
+    assert {settings.committee_for(c).name for c in (Paper.QUARTERLY, Paper.SIX_MONTHLY)} \
         == {"Overview and Scrutiny Committee"}
 
 
@@ -99,8 +99,8 @@ def test_init_writes_two_committees_when_the_council_names_two(tmp_path, monkeyp
     path = folder / "reporting.toml"
     path.write_text(_filled(path.read_text()))
     settings = load_settings(path)
-    assert settings.committee_for(Cadence.QUARTERLY).name == "Cabinet"
-    assert settings.committee_for(Cadence.SIX_MONTHLY).name == 'Scrutiny "Panel"'
+    assert settings.committee_for(Paper.QUARTERLY).name == "Cabinet"
+    assert settings.committee_for(Paper.SIX_MONTHLY).name == 'Scrutiny "Panel"'
     with pytest.raises(ReportingError, match="name one committee"):
         settings_text(("A", "B", "C"))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from conftest import make_action, make_plan, make_return, make_row, prepare
 
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 
 PLAN = make_plan(make_action("1.a"), make_action("1.b"), make_action("1.c"),
                  make_action("1.d"), make_action("1.e"))
@@ -33,7 +33,7 @@ def _messages(cadence):
 
 
 def test_a_six_monthly_row_whose_status_moved_gives_the_first_quarters_update_after():
-    rows, report = _messages(Cadence.SIX_MONTHLY)
+    rows, report = _messages(Paper.SIX_MONTHLY)
     assert rows["1.a"].message(forecast=False).endswith(
         "Update: Survey paused: the supplier went bust.\nQ1 update: Survey started in June.")
     assert rows["1.e"].earlier_update == "Q1 update: First draft written."
@@ -43,7 +43,7 @@ def test_a_six_monthly_row_whose_status_moved_gives_the_first_quarters_update_af
 
 
 def test_the_first_quarters_update_is_cut_short_and_left_out_where_it_adds_nothing():
-    rows, _ = _messages(Cadence.SIX_MONTHLY)
+    rows, _ = _messages(Paper.SIX_MONTHLY)
     cut = rows["1.d"].earlier_update
     assert cut.startswith("Q1 update: word0 word1") and cut.endswith("word39 ... [cut]")
     assert rows["1.b"].earlier_update == ""  # on track in both quarters: no history needed
@@ -51,7 +51,7 @@ def test_the_first_quarters_update_is_cut_short_and_left_out_where_it_adds_nothi
 
 
 def test_a_quarterly_paper_gives_only_its_own_quarters_update():
-    rows, _ = _messages(Cadence.QUARTERLY)
+    rows, _ = _messages(Paper.QUARTERLY)
     assert all(not a.earlier_update for a in rows.values())
     assert "Q1 update" not in rows["1.a"].message(forecast=False)
 
@@ -61,7 +61,7 @@ def test_a_six_monthly_row_with_no_second_quarter_return_still_gives_the_first_q
     # said only "No update received", as if nothing had been done all half year.
     report = prepare(PLAN, [make_return("Regulatory Services",
                                         make_row("1.a", "On track", "Survey done."))],
-                     Cadence.SIX_MONTHLY, previous=Q1)
+                     Paper.SIX_MONTHLY, previous=Q1)
     rows = {a.id: a for s in report.model.sections for a in s.actions}
     assert rows["1.e"].earlier_update == "Q1 update: First draft written."
     assert "Q1 update: First draft written." in rows["1.e"].message(forecast=False)

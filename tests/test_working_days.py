@@ -135,12 +135,12 @@ def test_the_bundled_papers_are_dated_by_the_clear_days_rule():
     October (which left four clear days); the Scrutiny Commission meets Monday 14 November."""
     from pathlib import Path
 
-    from reporting.cadence import Cadence
+    from reporting.cadence import Paper
     from reporting.period import Period
     from reporting.report.front_matter import publication_date
     from reporting.settings import load_settings
 
     settings = load_settings(Path(__file__).resolve().parent.parent / "reporting.toml")
     q2 = Period.parse("2022/23 Q2")
-    assert publication_date(settings, q2, Cadence.QUARTERLY) == date(2022, 10, 28)
-    assert publication_date(settings, q2, Cadence.SIX_MONTHLY) == date(2022, 11, 4)
+    assert publication_date(settings, q2, Paper.QUARTERLY) == date(2022, 10, 28)
+    assert publication_date(settings, q2, Paper.SIX_MONTHLY) == date(2022, 11, 4)

@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from reporting.cadence import REPORT_CADENCES, cadences_covered
+from reporting.cadence import PAPERS, cadences_covered
 from reporting.intake.returns import Return, choose_returns
 from reporting.merge import covered_actions
 from reporting.period import Period
@@ -49,12 +49,12 @@ class Chase:
 
 def _reports_due(period: Period) -> list:
     due = []
-    for report in REPORT_CADENCES:
+    for paper in PAPERS:
         try:
-            cadences_covered(report, period)
+            cadences_covered(paper, period)
         except ValueError:
-            continue  # no six-monthly report at Q1 and Q3
-        due.append(report)
+            continue  # no six-monthly paper at Q1 and Q3
+        due.append(paper)
     return due
 
 
@@ -63,8 +63,8 @@ def chase_list(plan: Plan, returns: list[Return], period: Period, deadline: date
     """Give the service areas to chase for `period` on `today`, in plan order."""
     received = choose_returns(returns)
     outstanding: dict[str, list[str]] = {}
-    for report in _reports_due(period):
-        for action in covered_actions(plan, report, period):
+    for paper in _reports_due(period):
+        for action in covered_actions(plan, paper, period):
             for lead in action.leads:
                 if service_key(lead) in received:
                     continue

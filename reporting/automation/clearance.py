@@ -1,7 +1,7 @@
 """Clearance: a paper is cleared, role by role, before it is published and mailed to members.
 
 With `[clearance]` required, a run publishes drafts (every page marked "Draft: not for
-publication") in `outputs/<period>/<cadence>/draft/` beside `clearance.json` (see
+publication") in `outputs/<period>/<paper>/draft/` beside `clearance.json` (see
 `reporting.layout`), the record of
 that draft: what it was made from (its fingerprint: the inputs read and the paper's model),
 the roles that clear it, in order, how many days it may wait (`[clearance] expires_days`
@@ -68,7 +68,7 @@ class Draft:
     """The record of one draft paper and its clearance so far."""
 
     period: str  # "2022/23 Q2"
-    cadence: str  # "quarterly"
+    cadence: str  # the paper, "quarterly" (the record's JSON key, as `reporting clear --cadence`)
     fingerprint: str
     made: str  # ISO time the draft was made
     roles: tuple[str, ...]

@@ -1,4 +1,4 @@
-"""One run per period and cadence at a time: an advisory lock on a file in the outputs folder.
+"""One run per period and paper at a time: an advisory lock on a file in the outputs folder.
 
 The lock is `flock` on an open file, so the operating system lets go of it the moment the
 holding process ends, however it ends: a run killed half-way never leaves a stale lock

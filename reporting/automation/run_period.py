@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from reporting.automation.schedule import local_date, period_reported_on
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.cron import Cron
 from reporting.intake.files import candidate_files
 from reporting.intake.returns import Return, for_period, latest_period_with_returns
@@ -62,13 +62,13 @@ def _why_not(period: Period, returns_root: Path, today: date) -> str:
     return ""
 
 
-def report_cron(schedule: ScheduleSettings, cadence: Cadence) -> Cron:
-    """Give the cron of `cadence`'s report deployment."""
-    return schedule.cron(schedule.six_monthly_cron if cadence is Cadence.SIX_MONTHLY
+def report_cron(schedule: ScheduleSettings, paper: Paper) -> Cron:
+    """Give the cron of the deployment making `paper`."""
+    return schedule.cron(schedule.six_monthly_cron if paper is Paper.SIX_MONTHLY
                          else schedule.quarterly_cron)
 
 
-def choose_period(cadence: Cadence, returns_root: Path, now: datetime, zone: ZoneInfo,
+def choose_period(paper: Paper, returns_root: Path, now: datetime, zone: ZoneInfo,
                   cron: Cron | None = None) -> PeriodChoice:
     """Give the period a run at `now` with no period given reports on, and whether it can.
 
@@ -83,8 +83,8 @@ def choose_period(cadence: Cadence, returns_root: Path, now: datetime, zone: Zon
     if cron is not None:
         fired = cron.last_run(now, zone)
         when = fired or now
-        period = period_reported_on(cadence, when, zone)
-        chosen_as = (f"the period the {cadence.value} schedule's run of "
+        period = period_reported_on(paper, when, zone)
+        chosen_as = (f"the period the {paper.value} schedule's run of "
                      f"{long_date(local_date(when, zone))} reports on")
     else:
         period = latest_period_with_returns(returns_root)

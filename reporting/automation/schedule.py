@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from reporting.cadence import Cadence, period_covered
+from reporting.cadence import Paper, period_covered
 from reporting.cron import Cron
 from reporting.period import Period
 from reporting.working_days import (
@@ -63,14 +63,14 @@ def local_date(when: datetime, zone: ZoneInfo) -> date:
     return (when.astimezone(zone) if when.tzinfo else when).date()
 
 
-def period_reported_on(cadence: Cadence, when: datetime, zone: ZoneInfo) -> Period:
-    """Give the quarter a `cadence` report run at `when` reports on.
+def period_reported_on(paper: Paper, when: datetime, zone: ZoneInfo) -> Period:
+    """Give the quarter a run at `when` making `paper` reports on.
 
     The quarterly report covers the last quarter that ended before the run's date. The
     six-monthly report covers the last half-year that ended (its Q2 or Q4).
     """
     quarter = Period.last_ended_before(local_date(when, zone))
-    if cadence is Cadence.SIX_MONTHLY:
+    if paper is Paper.SIX_MONTHLY:
         while quarter.number not in (2, 4):
             quarter = quarter.previous()
     return quarter
@@ -116,17 +116,17 @@ def after_the_plan(period: Period, ends: Period | None) -> str:
     return f"after the plan ends ({ends.label}): roll the plan over first"
 
 
-def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: datetime,
+def planned_report_runs(paper: Paper, cron: Cron, zone: ZoneInfo, after: datetime,
                         count: int, deadline_working_days: int,
                         nation: str = DEFAULT_NATION,
                         plan_ends: Period | None = None) -> list[PlannedRun]:
-    """Give the next `count` report runs for `cadence`, each with the period it reports on
+    """Give the next `count` runs making `paper`, each with the period it reports on
     and what a person should know of it (a run before the returns deadline, on a day nobody
     is in, on a period after the plan ends)."""
     runs = []
     for when in cron.next_runs(after, zone, count):
-        period = period_reported_on(cadence, when, zone)
-        shown = period_covered(cadence, period)
+        period = period_reported_on(paper, when, zone)
+        shown = period_covered(paper, period)
         note = ""
         deadline = returns_deadline(period, deadline_working_days, nation)
         if when.date() < deadline:
@@ -137,7 +137,7 @@ def planned_report_runs(cadence: Cadence, cron: Cron, zone: ZoneInfo, after: dat
             note = "; ".join(filter(None, [note, "not a working day: nobody is in to clear "
                                            "or send the paper"]))
         note = "; ".join(filter(None, [note, after_the_plan(shown, plan_ends)]))
-        runs.append(PlannedRun(f"{cadence.value}-report", when, shown, note))
+        runs.append(PlannedRun(f"{paper.value}-report", when, shown, note))
     return runs
 
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reporting.cadence import Cadence, cadences_covered
+from reporting.cadence import Cadence, Paper, cadences_covered
 from reporting.cells import example_day
 from reporting.intake.files import column_letter
 from reporting.intake.folder import read_returns
@@ -61,10 +61,10 @@ HEADER_ROW = 8
 
 
 def template_cadences(period: Period) -> frozenset[Cadence]:
-    """Give the action cadences any report on `period` covers (so one template serves all)."""
+    """Give the action cadences any paper on `period` covers (so one template serves all)."""
     if period.kind == "H" or period.number in (2, 4):
-        return cadences_covered(Cadence.SIX_MONTHLY, period)
-    return cadences_covered(Cadence.QUARTERLY, period)
+        return cadences_covered(Paper.SIX_MONTHLY, period)
+    return cadences_covered(Paper.QUARTERLY, period)
 
 
 EVERY_SERVICE = "every-service"  # `[plan] unled_actions`: an unled action in every template

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from reporting.cadence import Cadence, cadences_covered
+from reporting.cadence import Paper, cadences_covered
 from reporting.period import Period
 from reporting.plan.importing.decision import Decision
 from reporting.plan.importing.written import read_written, saved
@@ -131,9 +131,9 @@ def _new_date(milestone: Milestone, reported: Reported | None) -> date | None:
 
 
 def _due_to_report(action: Action, period: Period) -> bool:
-    """Tell whether any report on `period` covers the action (an annual one reports at Q4)."""
-    report = Cadence.SIX_MONTHLY if period.number in (2, 4) else Cadence.QUARTERLY
-    return action.cadence in cadences_covered(report, period)
+    """Tell whether any paper on `period` covers the action (an annual one reports at Q4)."""
+    paper = Paper.SIX_MONTHLY if period.number in (2, 4) else Paper.QUARTERLY
+    return action.cadence in cadences_covered(paper, period)
 
 
 def _before(day: date | None, starts: Period) -> str:

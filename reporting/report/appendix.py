@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from reporting.cadence import Cadence, cadences_covered
+from reporting.cadence import Cadence, Paper, cadences_covered
 from reporting.report.exceptions import (
     NEW_DATE_GIVEN_AS,
     FlagLike,
@@ -456,8 +456,8 @@ def appendix_sections(plan: Plan, merged: Merged, found: Mapping[str, Sequence[F
     now = merged.period
     # The six-monthly paper shows both quarters of its half, when the first one reported.
     quarters = (f"{now.previous().kind}{now.previous().number}", f"{now.kind}{now.number}") \
-        if merged.cadence is Cadence.SIX_MONTHLY and before is not None else ()
-    due_before = frozenset(cadences_covered(Cadence.QUARTERLY, now.previous())) \
+        if merged.paper is Paper.SIX_MONTHLY and before is not None else ()
+    due_before = frozenset(cadences_covered(Paper.QUARTERLY, now.previous())) \
         if quarters else frozenset()
     # The forecast is a column where at least half the actions have one.
     forecasts = 2 * sum(p.forecast is not None for p in merged.progress) >= len(merged.progress)

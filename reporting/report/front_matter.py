@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from reporting.cadence import Cadence, cadences_covered
+from reporting.cadence import Cadence, Paper, cadences_covered
 from reporting.checks import codes
 from reporting.checks.finding import Finding
 from reporting.period import Period
@@ -65,13 +65,13 @@ class FrontSheet:
 
 
 def publication_date(settings: Settings, period: Period,
-                     cadence: Cadence | None = None) -> date | None:
+                     paper: Paper | None = None) -> date | None:
     """Give the day the paper is published, or None while the meeting date is not set: the
     latest day that leaves `[publication] clear_working_days` whole working days before the
     meeting, neither day counted (s100B, Local Government Act 1972), stepping over
     weekends, the nation's bank holidays, the Christmas and Easter breaks and the council's
     own `closed_days`."""
-    meeting = settings.meeting_date(period, cadence)
+    meeting = settings.meeting_date(period, paper)
     if meeting is None:
         return None
     return latest_publication_day(meeting, settings.clear_working_days,
@@ -79,10 +79,10 @@ def publication_date(settings: Settings, period: Period,
 
 
 def front_sheet(settings: Settings, title: str, period: Period, covered: Period,
-                 cadence: Cadence) -> FrontSheet:
-    committee = settings.committee_for(cadence)
-    meeting = settings.meeting_date(period, cadence)
-    published = publication_date(settings, period, cadence)
+                 paper: Paper) -> FrontSheet:
+    committee = settings.committee_for(paper)
+    meeting = settings.meeting_date(period, paper)
+    published = publication_date(settings, period, paper)
     return FrontSheet(
         council=settings.council,
         committee=committee.name,
@@ -140,14 +140,14 @@ def _scrutiny(name: str) -> bool:
     return any(word in name.lower() for word in ("scrutiny", "overview", "select", "audit"))
 
 
-def purpose(settings: Settings, covered: Period, cadence: Cadence) -> tuple[str, ...]:
-    body = meeting_body(settings.committee_for(cadence).name)
+def purpose(settings: Settings, covered: Period, paper: Paper) -> tuple[str, ...]:
+    body = meeting_body(settings.committee_for(paper).name)
     return (f"To report progress on the {settings.plan_title} for {covered.description}, "
             f"leading with the actions whose delivery needs {body}'s attention.",)
 
 
-def reasons(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
-    name = settings.committee_for(cadence).name
+def reasons(settings: Settings, paper: Paper) -> tuple[str, ...]:
+    name = settings.committee_for(paper).name
     body = meeting_body(name)
     role = ("holds the services that lead each action to account" if _scrutiny(name) else
             "can direct resources where they are needed")
@@ -157,7 +157,7 @@ def reasons(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
 
 def background(settings: Settings, plan: Plan, merged: Merged,
                 quarters: bool) -> tuple[str, ...]:
-    cadence, period = merged.cadence, merged.period
+    paper, period = merged.paper, merged.period
     themes = plural(len(plan.priorities), settings.grouping.one, settings.grouping.many)
     left_out = _not_covered(plan, merged)
     halves = (" It shows each action's status in each quarter of the half year."
@@ -167,16 +167,16 @@ def background(settings: Settings, plan: Plan, merged: Merged,
         f"{themes}. Each quarter every service area that leads an action sends a return "
         "giving the action's status, a progress update and any revised date; the returns "
         "are checked against the plan, and this paper is prepared directly from them.",
-        f"This {cadence.value} report covers the "
-        f"{_covered_phrase(cadences_covered(cadence, period))} actions of the plan: "
+        f"This {paper.value} report covers the "
+        f"{_covered_phrase(cadences_covered(paper, period))} actions of the plan: "
         f"{plural(len(merged.progress), 'action')} in all.{halves}",
     ) + ((left_out,) if left_out else ())
 
 
-def background_papers(settings: Settings, period: Period, cadence: Cadence) -> tuple[str, ...]:
+def background_papers(settings: Settings, period: Period, paper: Paper) -> tuple[str, ...]:
     if settings.background_papers:
         return settings.background_papers
-    holder = re.sub(r"^the\s+", "", settings.committee_for(cadence).report_of, flags=re.I)
+    holder = re.sub(r"^the\s+", "", settings.committee_for(paper).report_of, flags=re.I)
     return (settings.plan_title,
             f"The service areas' returns for {period.label}, held by the "
             f"{holder or 'policy team'}")
@@ -184,7 +184,7 @@ def background_papers(settings: Settings, period: Period, cadence: Cadence) -> t
 
 def recommendation(settings: Settings, merged: Merged, covered: Period,
                     exceptions: tuple[ExceptionLine, ...], section: str) -> str:
-    name = settings.committee_for(merged.cadence).name
+    name = settings.committee_for(merged.paper).name
     considered = (f"considers the {plural(len(exceptions), 'action')} with delivery "
                   f"exceptions set out in section {section}, " if exceptions else "")
     asks = ("identifies any action it wishes to scrutinise further" if _scrutiny(name) else
@@ -195,12 +195,12 @@ def recommendation(settings: Settings, merged: Merged, covered: Period,
     )
 
 
-def alternative_options(settings: Settings, cadence: Cadence) -> tuple[str, ...]:
+def alternative_options(settings: Settings, paper: Paper) -> tuple[str, ...]:
     """The alternative options considered: the council's words, else those of a report to
     note."""
     if settings.alternative_options:
         return (settings.alternative_options,)
-    body = meeting_body(settings.committee_for(cadence).name)
+    body = meeting_body(settings.committee_for(paper).name)
     return (f"None. This report asks {body} to note progress and makes no decision, so "
             "there are no alternative options to consider. Not reporting progress would "
             f"leave {body} unable to monitor the delivery of the {settings.plan_title}.",)

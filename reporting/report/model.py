@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from reporting.cadence import Cadence, period_covered
+from reporting.cadence import Paper, period_covered
 from reporting.period import Period
 from reporting.report import front_matter
 from reporting.report.appendix import PrioritySection, appendix_intro, appendix_sections
@@ -114,7 +114,7 @@ class ReportModel:
 
     title: str  # "Health & Wellbeing Action Plan 2022/23: quarterly progress report, 2022/23 Q2"
     running_title: str  # short title for page headers
-    cadence: str  # "quarterly" or "six-monthly"
+    paper: Paper  # the quarterly or the six-monthly paper
     period_label: str  # "2022/23 Q2"
     front: FrontSheet
     purpose: tuple[str, ...]  # paragraphs
@@ -399,7 +399,7 @@ def _summary(merged: Merged, sections: tuple[PrioritySection, ...], returns: tup
         # The plan's first quarter: nothing came before it, and nothing is missing.
         half = (f", the {('first', 'second')[(starts.number - 1) % 2]} quarter of "
                 f"{starts.financial_year} H{(starts.number + 1) // 2}, so this report covers "
-                "that quarter alone" if merged.cadence is Cadence.SIX_MONTHLY else "")
+                "that quarter alone" if merged.paper is Paper.SIX_MONTHLY else "")
         summary.append(f"The plan began in {starts.label}{half}; there is no earlier "
                        "quarter to show a direction of travel from.")
     elif actions:  # a plan's first period: said once, not on every action
@@ -496,12 +496,12 @@ def build_report_model(
     an appendix explaining the abbreviations the report uses.
     """
     before = as_previous_period(previous) if previous is not None else None
-    period, cadence = merged.period, merged.cadence
-    covered = period_covered(cadence, period)
+    period, paper = merged.period, merged.paper
+    covered = period_covered(paper, period)
     # The period the paper covers ("2022/23 H1" for a six-monthly one, as its front sheet
     # says), after the plan's title, which may have a colon of its own: then a dash.
     joint = " \u2013 " if ":" in settings.plan_title else ": "
-    title = f"{settings.plan_title}{joint}{cadence.value} progress report, {covered.label}"
+    title = f"{settings.plan_title}{joint}{paper.value} progress report, {covered.label}"
     total = len(merged.progress)
     limit = settings.intake.text_bounds
     found = delivery_findings(merged, flags)
@@ -510,23 +510,23 @@ def build_report_model(
     by_priority = summarise_priorities(sections)
     returns = _returns(merged)
     exceptions_intro, exceptions = exception_lines(
-        merged, found, limit, front_matter.meeting_body(settings.committee_for(cadence).name),
+        merged, found, limit, front_matter.meeting_body(settings.committee_for(paper).name),
         grouping)
     model = ReportModel(
         title=title,
         running_title=f"{settings.council}: {settings.plan_title}, {covered.label} "
-                      f"{cadence.value} report",
-        cadence=cadence.value,
+                      f"{paper.value} report",
+        paper=paper,
         period_label=period.label,
-        front=front_matter.front_sheet(settings, title, period, covered, cadence),
-        purpose=front_matter.purpose(settings, covered, cadence),
+        front=front_matter.front_sheet(settings, title, period, covered, paper),
+        purpose=front_matter.purpose(settings, covered, paper),
         recommendation="",  # these two name a section by its number: see below
-        reasons=front_matter.reasons(settings, cadence),
+        reasons=front_matter.reasons(settings, paper),
         background=front_matter.background(settings, plan, merged, any(s.quarters for s in sections)),
         implications=settings.implications,
-        alternative_options=front_matter.alternative_options(settings, cadence),
+        alternative_options=front_matter.alternative_options(settings, paper),
         statutory_comments=front_matter.statutory_comments(settings),
-        background_papers=front_matter.background_papers(settings, period, cadence),
+        background_papers=front_matter.background_papers(settings, period, paper),
         summary=(),
         # Every delivery status is a column; "Not reported" and "Status not given" only
         # where an action is at one.

@@ -6,7 +6,7 @@ writes both (`outputs/<period>/receipts/<file name>.txt` and `.html`).
 
 Receipts are made per period, exceptions per paper: a receipt says, paper by paper, which
 of its actions the committee will read as delivery exceptions, and why, from the same
-findings the paper presents (`Paper`), and which of its service's actions it left out.
+findings the paper presents (`PaperContent`), and which of its service's actions it left out.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from reporting.cadence import (REPORT_CADENCES, Cadence, CadenceError, cadences_covered,
-                               period_covered)
+from reporting.cadence import PAPERS, CadenceError, Paper, cadences_covered, period_covered
 from reporting.checks import Finding, codes
 from reporting.cells import example_day
 from reporting.checks.returns import from_csv, service_name, why_not_used
@@ -28,23 +27,23 @@ from reporting.status import named_by_colour
 from reporting.wording import and_list, long_date, plural
 
 
-def reports_on(period: Period) -> tuple[Cadence, ...]:
-    """Give the reports made on `period`: the quarterly, and the six-monthly at Q2 and Q4."""
+def papers_on(period: Period) -> tuple[Paper, ...]:
+    """Give the papers made on `period`: the quarterly, and the six-monthly at Q2 and Q4."""
     made = []
-    for report in REPORT_CADENCES:
+    for paper in PAPERS:
         try:
-            cadences_covered(report, period)
-        except CadenceError:  # no six-monthly report this quarter
+            cadences_covered(paper, period)
+        except CadenceError:  # no six-monthly paper this quarter
             continue
-        made.append(report)
+        made.append(paper)
     return tuple(made)
 
 
 @dataclass(frozen=True)
-class Paper:
-    """One report of the period as its paper presents it: the merge and its findings."""
+class PaperContent:
+    """One paper of the period as it presents it: the merge and its findings."""
 
-    cadence: Cadence
+    paper: Paper
     merged: Merged
     findings: tuple[Finding, ...]  # what the paper presents (`reporting.checks.report_findings`)
 
@@ -105,13 +104,13 @@ class Receipt:
 
 
 def _coverage(updates: PeriodUpdates, action_id: str) -> str:
-    """Say which of the period's reports leave an action out ("" when every one covers it);
+    """Say which of the period's papers leave an action out ("" when every one covers it);
     `action_id` is the row's, the key it matched by ("gb.1" for GB1)."""
     action = updates.plan.action(action_id) if updates.plan and action_id else None
     if action is None:
         return ""
-    left_out = [report.value for report in reports_on(updates.period)
-                if action.cadence not in cadences_covered(report, updates.period)]
+    left_out = [paper.value for paper in papers_on(updates.period)
+                if action.cadence not in cadences_covered(paper, updates.period)]
     if not left_out:
         return ""
     article = "an" if action.cadence.value[0] in "aeiou" else "a"
@@ -213,43 +212,43 @@ def _speaks_for(ret: Return, updates: PeriodUpdates) -> bool:
     return used is ret or used is None
 
 
-def _paper_line(ret: Return, updates: PeriodUpdates, paper: Paper) -> PaperLine:
-    """Give what `paper` shows of the actions `ret` speaks for: those its used rows are on,
-    and those its service leads."""
+def _paper_line(ret: Return, updates: PeriodUpdates, content: PaperContent) -> PaperLine:
+    """Give what the paper of `content` shows of the actions `ret` speaks for: those its used
+    rows are on, and those its service leads."""
     service = updates.service_of(ret)
     rows = {f.row.action_id for f in updates.fates_of(ret) if f.used}
-    mine = [p.action.id for p in paper.merged.progress if p.action.key in rows
+    mine = [p.action.id for p in content.merged.progress if p.action.key in rows
             or any(service_key(lead) == service for lead in p.action.leads)] \
         if _speaks_for(ret, updates) else []
-    found = delivery_findings(paper.merged, paper.findings)
+    found = delivery_findings(content.merged, content.findings)
     exceptions = tuple(
         PaperException(action_id, "; ".join(dict.fromkeys(
             f.code.exception.value for f in found[action_id])),
             "; ".join(dict.fromkeys(f.paper for f in found[action_id])))
         for action_id in mine if action_id in found)
-    report = paper.cadence.value
-    covered = period_covered(paper.cadence, updates.period)  # as the paper names it
-    return PaperLine(f"The {report} report for {covered.label}", len(mine), exceptions)
+    covered = period_covered(content.paper, updates.period)  # as the paper names it
+    return PaperLine(f"The {content.paper.value} report for {covered.label}", len(mine),
+                     exceptions)
 
 
-def _left_out(ret: Return, papers: Sequence[Paper]) -> tuple[Finding, ...]:
+def _left_out(ret: Return, papers: Sequence[PaperContent]) -> tuple[Finding, ...]:
     """Give, once an action, the findings that the return has no row for an action its
     service leads (each paper covering the action raises one)."""
     found: dict[str, Finding] = {}
-    for paper in papers:
-        for f in paper.findings:
+    for content in papers:
+        for f in content.findings:
             if f.code == codes.MISSING_UPDATE and f.paper and f.file == ret.file:
                 found.setdefault(f.action_id, f)
     return tuple(found.values())
 
 
 def build_receipt(ret: Return, updates: PeriodUpdates, findings: list[Finding],
-                  papers: Sequence[Paper] = ()) -> Receipt:
+                  papers: Sequence[PaperContent] = ()) -> Receipt:
     """Give the Receipt for one return: what became of each row, the findings on it and,
     paper by paper, which of its actions go to the committee as exceptions, and why.
 
     `findings` are the period's findings from `reporting.checks.check_returns`; `papers`
-    are the period's reports as their papers present them. The receipt shows what is
+    are the period's papers as they present them. The receipt shows what is
     about this file, and judges nothing itself.
     """
     left_out = _left_out(ret, papers) if ret.usable else ()
@@ -347,13 +346,13 @@ def receipt_text(receipt: Receipt) -> str:
         lines += [f"- {r.where}: {r.action}: {r.fate}." for r in receipt.rows]
     if receipt.papers:
         lines += ["", "For the committee:"]
-        for paper in receipt.papers:
-            if not paper.exceptions:
-                lines.append(f"- {paper.text}")
+        for shown in receipt.papers:
+            if not shown.exceptions:
+                lines.append(f"- {shown.text}")
                 continue
-            lines.append(f"- {paper.heading}, "
-                         f"{plural(len(paper.exceptions), 'delivery exception')}:")
-            lines += [f"  - {e.action_id}: {e.words}." for e in paper.exceptions]
+            lines.append(f"- {shown.heading}, "
+                         f"{plural(len(shown.exceptions), 'delivery exception')}:")
+            lines += [f"  - {e.action_id}: {e.words}." for e in shown.exceptions]
     if receipt.problems:
         lines += ["", f"Problems ({len(receipt.problems)}):"]
         for p in receipt.problems:
@@ -380,9 +379,9 @@ _ABOUT_RETURNS = (codes.SERVICE_NAME_MISMATCH, codes.SUPERSEDED_RETURN)
 
 
 def build_receipts(updates: PeriodUpdates, findings: list[Finding],
-                   papers: Sequence[Paper] = ()) -> list[Receipt]:
+                   papers: Sequence[PaperContent] = ()) -> list[Receipt]:
     """Give a Receipt for each return of the period, in file order; `papers` are the
-    period's reports, each as its paper presents it."""
+    period's papers, each as it presents it."""
     # Each receipt is given its own file's findings, so a folder of many files costs
     # time in proportion to them, not to their square.
     by_file: dict[str, list[Finding]] = {}
