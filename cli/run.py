@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
-from reporting.cadence import PAPERS, Paper, period_covered
+from reporting.cadence import PAPERS, Paper, papers_on, period_covered
 from reporting.automation.run_period import choose_period
 from reporting.period import Period
 from reporting.settings import load_settings
@@ -67,7 +67,6 @@ def run_command(args: argparse.Namespace) -> int:
             print("  not read, still changing (read on the next run): "
                   f"{shown_name(str(item['path']))}")
     from reporting.automation.mail import run_command
-    from reporting.report.receipts import papers_on
 
     for other in papers_on(period):
         if other is not paper:

@@ -106,6 +106,18 @@ def cadences_covered(paper: Paper, period: Period) -> frozenset[Cadence]:
     raise ValueError(f"there is no {paper.value} paper: use quarterly or six-monthly")
 
 
+def papers_on(period: Period) -> tuple[Paper, ...]:
+    """Give the papers made on `period`: the quarterly, and the six-monthly at Q2 and Q4."""
+    made = []
+    for paper in PAPERS:
+        try:
+            cadences_covered(paper, period)
+        except CadenceError:  # no six-monthly paper this quarter
+            continue
+        made.append(paper)
+    return tuple(made)
+
+
 def period_covered(paper: Paper, period: Period) -> Period:
     """Give the period the `paper` made at `period` covers: the quarter, or for the
     six-monthly paper the half year the quarter ends (2022/23 Q2 gives 2022/23 H1)."""

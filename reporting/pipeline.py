@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from reporting.automation.clearance import Draft, read_draft, start_draft, write_draft
-from reporting.cadence import Paper, period_covered
+from reporting.cadence import Paper, papers_on, period_covered
 from reporting.checks import Finding, check_returns, report_findings
 from reporting.checks.returns import withdrawn_returns
 from reporting.intake.folder import input_file, read_returns, seconds_to_settle
@@ -53,7 +53,7 @@ from reporting.render.flags import data_quality_csv, data_quality_html, flags_cs
 from reporting.render.receipts import receipt_files, remove_withdrawn, withdrawn
 from reporting.report.front_matter import publication_date, standard_statutory_words
 from reporting.report.model import ReportModel, build_report_model
-from reporting.report.receipts import PaperContent, Receipt, build_receipts, papers_on
+from reporting.report.receipts import PaperContent, Receipt, build_receipts
 from reporting.report.travel import previous_period
 from reporting.settings import IntakeSettings, Settings
 from reporting.wording import long_date, shown_name

@@ -12,9 +12,9 @@ import pytest
 from bad_returns import corpus_inputs
 from conftest import BUNDLED_INPUTS, make_action, make_plan, make_return, make_row, prepare
 
+from reporting.cadence import papers_on
 from reporting.period import Period
 from reporting.pipeline import PeriodInputs, check_period, prepare_report
-from reporting.report.receipts import papers_on
 from reporting.settings import READ_NOW, load_settings
 
 SETTINGS = load_settings(BUNDLED_INPUTS.parent / "reporting.toml")

@@ -4,7 +4,9 @@ import pytest
 from conftest import BUNDLED_PLAN
 from openpyxl import load_workbook
 
-from reporting.cadence import Cadence, cadence_from_wording
+from reporting.cadence import (PAPERS, Cadence, CadenceError, Paper, cadence_from_wording,
+                               cadences_covered, papers_on)
+from reporting.period import Period
 from reporting.plan import PlanError, find_plan, load_plan, read_plan_workbook
 
 ALL_IDS = (
@@ -72,6 +74,27 @@ def test_actions_the_plan_leaves_undefined(bundled_plan):
 )
 def test_cadence_wording(wording, expected):
     assert cadence_from_wording(wording) is expected
+
+
+def test_a_paper_is_quarterly_or_six_monthly_and_never_an_actions_cadence():
+    # The words are the ones in paths, sent-record keys, manifests and `--cadence`.
+    assert [p.value for p in PAPERS] == ["quarterly", "six-monthly"]
+    assert Paper.parse("6-monthly") is Paper.SIX_MONTHLY and Paper.parse("Quarterly") is \
+        Paper.QUARTERLY
+    with pytest.raises(CadenceError, match="'annual' is not a paper"):
+        Paper.parse("annual")
+    # How often an action reports is not a paper: given as one, it is refused, not read.
+    with pytest.raises(ValueError, match="no six-monthly paper"):
+        cadences_covered(Cadence.SIX_MONTHLY, Period.parse("2022/23 Q2"))
+    assert cadences_covered(Paper.SIX_MONTHLY, Period.parse("2022/23 Q4")) == frozenset(Cadence)
+
+
+@pytest.mark.parametrize("period, made", [
+    ("2022/23 Q1", (Paper.QUARTERLY,)), ("2022/23 Q2", (Paper.QUARTERLY, Paper.SIX_MONTHLY)),
+    ("2022/23 Q3", (Paper.QUARTERLY,)), ("2022/23 Q4", (Paper.QUARTERLY, Paper.SIX_MONTHLY)),
+])
+def test_the_six_monthly_paper_is_made_at_q2_and_q4_only(period, made):
+    assert papers_on(Period.parse(period)) == made
 
 
 def test_blank_cadence_cell_falls_back_to_wording_then_default(tmp_path):

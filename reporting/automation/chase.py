@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from reporting.cadence import PAPERS, cadences_covered
+from reporting.cadence import papers_on
 from reporting.intake.returns import Return, choose_returns
 from reporting.merge import covered_actions
 from reporting.period import Period
@@ -47,23 +47,12 @@ class Chase:
         return f"due in {days} day{plural}" if days > 0 else f"{-days} day{plural} late"
 
 
-def _reports_due(period: Period) -> list:
-    due = []
-    for paper in PAPERS:
-        try:
-            cadences_covered(paper, period)
-        except ValueError:
-            continue  # no six-monthly paper at Q1 and Q3
-        due.append(paper)
-    return due
-
-
 def chase_list(plan: Plan, returns: list[Return], period: Period, deadline: date,
                today: date, settings: Settings) -> list[Chase]:
     """Give the service areas to chase for `period` on `today`, in plan order."""
     received = choose_returns(returns)
     outstanding: dict[str, list[str]] = {}
-    for paper in _reports_due(period):
+    for paper in papers_on(period):
         for action in covered_actions(plan, paper, period):
             for lead in action.leads:
                 if service_key(lead) in received:

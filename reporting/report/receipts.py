@@ -14,29 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from reporting.cadence import PAPERS, CadenceError, Paper, cadences_covered, period_covered
+from reporting.cadence import Paper, cadences_covered, papers_on, period_covered
 from reporting.checks import Finding, codes
 from reporting.cells import example_day
 from reporting.checks.returns import from_csv, service_name, why_not_used
 from reporting.intake.returns import Note, Return
 from reporting.merge import Fate, Merged, PeriodUpdates, RowFate
-from reporting.period import Period
 from reporting.report.exceptions import delivery_findings
 from reporting.services import service_key
 from reporting.status import named_by_colour
 from reporting.wording import and_list, long_date, plural
-
-
-def papers_on(period: Period) -> tuple[Paper, ...]:
-    """Give the papers made on `period`: the quarterly, and the six-monthly at Q2 and Q4."""
-    made = []
-    for paper in PAPERS:
-        try:
-            cadences_covered(paper, period)
-        except CadenceError:  # no six-monthly paper this quarter
-            continue
-        made.append(paper)
-    return tuple(made)
 
 
 @dataclass(frozen=True)
