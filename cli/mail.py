@@ -60,7 +60,7 @@ def _list(records: list[Path], never: list[tuple[Period, str, str]], plan: str |
             print("  the next run that sends it tries again; sent by hand: "
                   f"{mail_command(plan, '--received', item.key)}")
     for period, paper, to in never:
-        print(f"never sent: the {paper} paper for {period.label} to {to} (published for "
+        print(f"never sent: the {paper.value} paper for {period.label} to {to} (published for "
               "members; its run stopped, or mail was stopped, before it came to them)")
         print("  run it again to send it, once, to those not sent it (the published paper "
               f"is reused): {run_command(plan, period, paper)}")

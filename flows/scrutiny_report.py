@@ -22,7 +22,7 @@ from flows.caching import inputs_fingerprint
 from flows.clearance import clear_before_publishing
 from flows.delivery import raise_if_not_delivered, send_with_retries
 from flows.intake_check import refresh_chase_list
-from flows.parameters import PeriodParameter, PlanName, ReportCadence
+from flows.parameters import PaperName, PeriodParameter, PlanName
 from flows.run_names import on_a_deployment, report_run_name, run_time
 from reporting import pipeline
 from reporting.automation.clearance import clearance_line, uncleared_note
@@ -30,7 +30,7 @@ from reporting.automation.lock import RunInProgress, acquire
 from reporting.automation.mail import mailing_due, no_paper_notice, papers
 from reporting.automation.run_period import choose_period, no_paper_reason, report_cron
 from reporting.automation.schedule import local_date
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.installation import settings_path
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -54,8 +54,8 @@ publish_report = step(pipeline.publish_report)
 
 
 @step
-def fingerprint_inputs(inputs: pipeline.PeriodInputs, cadence: Cadence, settings: Settings) -> str:
-    return inputs_fingerprint(inputs, cadence.value, settings.source)
+def fingerprint_inputs(inputs: pipeline.PeriodInputs, paper: Paper, settings: Settings) -> str:
+    return inputs_fingerprint(inputs, paper, settings.source)
 
 
 def _by_fingerprint(context, parameters: dict) -> str:
@@ -72,7 +72,7 @@ def render_documents(model, fingerprint: str) -> dict[str, bytes]:
 @flow(name="scrutiny-report", log_prints=True, flow_run_name=report_run_name)
 def scrutiny_report(
     period: PeriodParameter | None = None,
-    cadence: ReportCadence = "quarterly",
+    cadence: PaperName = "quarterly",
     inputs: Path | None = None,
     outputs: Path | None = None,
     config: Path | None = None,
@@ -80,9 +80,9 @@ def scrutiny_report(
     wait_for_other_run_seconds: Annotated[float, Field(ge=0)] = 1800,
     settle_seconds: Annotated[float, Field(ge=0)] | None = None,
 ) -> dict[str, str]:
-    """Produce the scrutiny report on `period` for the `cadence` and give the paths written.
+    """Produce the scrutiny report on `period`, the paper `cadence` names; give the paths written.
 
-    Only one run per period and cadence goes at a time: a second one waits for the first,
+    Only one run per period and paper goes at a time: a second one waits for the first,
     then fails saying why. A period with no usable returns makes no paper and mails no
     member (the chase list is still written); a deployment's run mails the policy officer
     once to say so. A paper not delivered to every member ends the run
@@ -106,15 +106,15 @@ def scrutiny_report(
             [intake] setting).
     """
     settings = load_settings(settings_path(plan, config))
-    the_cadence = Cadence(cadence)
+    paper = Paper(cadence)
     inputs_dir = inputs or settings.inputs
     if period is None:
-        period = _scheduled_period(settings, the_cadence, inputs_dir)
+        period = _scheduled_period(settings, paper, inputs_dir)
     intake = settings.intake if settle_seconds is None else \
         replace(settings.intake, settle_seconds=settle_seconds)
     layout = OutputLayout(outputs or settings.outputs)
-    what = f"the {period.label} {the_cadence.value} report"
-    lock = layout.lock(period, the_cadence)
+    what = f"the {period.label} {paper.value} report"
+    lock = layout.lock(period, paper)
     try:
         held = acquire(lock, what)
     except RunInProgress as busy:
@@ -122,38 +122,38 @@ def scrutiny_report(
         held = acquire(lock, what, wait_for_other_run_seconds)
     key = plan_key(plan, settings)
     with held:
-        paths = _report(settings, period, the_cadence, inputs_dir, layout, intake, key)
+        paths = _report(settings, period, paper, inputs_dir, layout, intake, key)
     if "no_paper" in paths and on_a_deployment():  # a person at a terminal is told there
-        _tell_no_paper(settings, period, the_cadence, layout, str(paths["no_paper"]), key,
+        _tell_no_paper(settings, period, paper, layout, str(paths["no_paper"]), key,
                        plan)
     if "no_paper" in paths or "draft" in paths:  # nothing for members: none, or not cleared
         return {kind: str(path) for kind, path in paths.items()}
-    _deliver(settings, period, the_cadence, layout, paths, key, plan)
+    _deliver(settings, period, paper, layout, paths, key, plan)
     return {kind: str(path) for kind, path in paths.items()}
 
 
-def _scheduled_period(settings: Settings, cadence: Cadence, inputs_dir: Path) -> Period:
+def _scheduled_period(settings: Settings, paper: Paper, inputs_dir: Path) -> Period:
     """The period a run given none reports on: its deployment's latest scheduled run's."""
     schedule = settings.schedule
-    choice = choose_period(cadence, Path(inputs_dir) / "returns", run_time(None, schedule.zone),
-                           schedule.zone, report_cron(schedule, cadence))
+    choice = choose_period(paper, Path(inputs_dir) / "returns", run_time(None, schedule.zone),
+                           schedule.zone, report_cron(schedule, paper))
     get_run_logger().info("No period given: reporting on %s", choice)
     return choice.period
 
 
-def _no_paper(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Path,
+def _no_paper(settings: Settings, period: Period, paper: Paper, inputs_dir: Path,
               layout: OutputLayout, why: str, plan: str) -> dict[str, Path | str]:
     """Make no paper and mail no one on `period`, saying why; write its chase list."""
     get_run_logger().warning("No %s paper for %s, and nothing mailed to members: %s. The "
-                             "chase list is written.", cadence.value, period.label, why)
+                             "chase list is written.", paper.value, period.label, why)
     today = local_date(datetime.now().astimezone(), settings.schedule.zone)
     refresh_chase_list(settings, period, today, inputs_dir, layout, plan)
     create_markdown_artifact(
-        key=artifact_key("scrutiny-report", plan, period.path, cadence.value),
-        markdown=(f"# No paper: {period.label} {cadence.value}\n\nNo paper was made and "
+        key=artifact_key("scrutiny-report", plan, period.path, paper.value),
+        markdown=(f"# No paper: {period.label} {paper.value}\n\nNo paper was made and "
                   f"nothing was mailed to members: {why}.\n\nThe chase list is at "
                   f"`{layout.chase_list(period)}`.\n"),
-        description=f"Scrutiny report, {period.label} {cadence.value}: no paper")
+        description=f"Scrutiny report, {period.label} {paper.value}: no paper")
     return {"no_paper": why, "chase_list": layout.chase_list(period)}
 
 
@@ -168,18 +168,18 @@ def _read(settings: Settings, period: Period, inputs_dir: Path, intake) -> pipel
     return read.inputs
 
 
-def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Path,
+def _report(settings: Settings, period: Period, paper: Paper, inputs_dir: Path,
             layout: OutputLayout, intake, plan: str) -> dict[str, Path | str]:
     started = datetime.now().astimezone()
     inputs = _read(settings, period, inputs_dir, intake)
     why = no_paper_reason(period, inputs.returns, Path(inputs_dir) / "returns",
                           local_date(started, settings.schedule.zone))
     if why:
-        return _no_paper(settings, period, cadence, inputs_dir, layout, why, plan)
-    report = prepare_report(settings, inputs, cadence, started)
+        return _no_paper(settings, period, paper, inputs_dir, layout, why, plan)
+    report = prepare_report(settings, inputs, paper, started)
     if report.late:
         get_run_logger().warning(report.late)
-    fingerprint = fingerprint_inputs(inputs, cadence, settings)
+    fingerprint = fingerprint_inputs(inputs, paper, settings)
     cleared = {}
     if settings.clearance_required:
         draft, draft_paths = clear_before_publishing(
@@ -204,11 +204,11 @@ def _report(settings: Settings, period: Period, cadence: Cadence, inputs_dir: Pa
     paths = publish_report(layout, inputs, report, rendered.result(), started,
                            {"inputs_fingerprint": fingerprint, "documents_reused": reused,
                             **cleared, **mailing_due(settings.email)})
-    _artifacts(period, cadence, report, paths, reused, plan)
+    _artifacts(period, paper, report, paths, reused, plan)
     return paths
 
 
-def _artifacts(period: Period, cadence: Cadence, report: pipeline.PreparedReport,
+def _artifacts(period: Period, paper: Paper, report: pipeline.PreparedReport,
                paths: dict[str, Path], reused: bool, plan: str) -> None:
     # The documents' paths are in the summary as text: a file:// link is one a browser
     # will not open from the UI's http page, and nothing serves outputs/ over http.
@@ -216,26 +216,26 @@ def _artifacts(period: Period, cadence: Cadence, report: pipeline.PreparedReport
     if reused:
         summary += "\nThe inputs were unchanged since an earlier run: its documents were reused.\n"
     create_markdown_artifact(
-        key=artifact_key("scrutiny-report", plan, period.path, cadence.value),
-        markdown=summary, description=f"Scrutiny report, {period.label} {cadence.value}")
-    create_table_artifact(key=artifact_key("flags", plan, period.path, cadence.value),
+        key=artifact_key("scrutiny-report", plan, period.path, paper.value),
+        markdown=summary, description=f"Scrutiny report, {period.label} {paper.value}")
+    create_table_artifact(key=artifact_key("flags", plan, period.path, paper.value),
                           table=markdown_rows(flag_rows(list(report.findings))),
-                          description=f"Flags, {period.label} {cadence.value}")
+                          description=f"Flags, {period.label} {paper.value}")
 
 
-def _deliver(settings: Settings, period: Period, cadence: Cadence, layout: OutputLayout,
+def _deliver(settings: Settings, period: Period, paper: Paper, layout: OutputLayout,
              paths: dict[str, Path], key: str, plan: str | None) -> None:
-    messages = papers(period, cadence.value, f"{settings.plan_title} monitoring report",
-                      settings.committee_for(cadence).name, settings.email.committee,
+    messages = papers(period, paper, f"{settings.plan_title} monitoring report",
+                      settings.committee_for(paper).name, settings.email.committee,
                       (paths["pdf"], paths["docx"]))
-    what = f"{cadence.value} papers for {period.label}"
+    what = f"{paper.value} papers for {period.label}"
     delivery = send_with_retries(settings.email, messages, layout.sent_record(period), what,
-                                 artifact_key("delivery", key, period.path, cadence.value),
+                                 artifact_key("delivery", key, period.path, paper.value),
                                  plan)
     raise_if_not_delivered([(what, delivery)])
 
 
-def _tell_no_paper(settings: Settings, period: Period, cadence: Cadence, layout: OutputLayout,
+def _tell_no_paper(settings: Settings, period: Period, paper: Paper, layout: OutputLayout,
                    why: str, plan: str, plan_name: str | None) -> None:
     """Mail `[email] policy_officer`, once for the period and paper, that no paper went to
     members; without one, warn that nobody was told. `plan` is the plan's key, `plan_name`
@@ -245,11 +245,11 @@ def _tell_no_paper(settings: Settings, period: Period, cadence: Cadence, layout:
         get_run_logger().warning(
             "Nobody was told that no %s paper was made for %s: [email] policy_officer is "
             "not set in %s (set it, with [email] enabled = true, to have the policy officer "
-            "mailed)", cadence.value, period.label, settings.source or "the settings")
+            "mailed)", paper.value, period.label, settings.source or "the settings")
         return
-    notice = no_paper_notice(officer, settings.plan_title, plan, period, cadence.value, why,
+    notice = no_paper_notice(officer, settings.plan_title, plan, period, paper, why,
                              layout.chase_list(period), plan_name)
-    what = f"the notice of no {cadence.value} paper for {period.label}"
+    what = f"the notice of no {paper.value} paper for {period.label}"
     delivery = send_with_retries(settings.email, [notice], layout.sent_record(period), what,
-                                 artifact_key("delivery", plan, period.path, cadence.value))
+                                 artifact_key("delivery", plan, period.path, paper.value))
     raise_if_not_delivered([(what, delivery)])

@@ -121,7 +121,7 @@ def test_a_run_stopped_after_publishing_while_another_paper_holds_the_sent_recor
 
     from reporting.automation.mail import SentRecord, due_to, not_yet_sent
     from reporting.automation.run_notice import FailedRun, run_notice, with_mailing
-    from reporting.cadence import Cadence
+    from reporting.cadence import Paper
     from reporting.layout import OutputLayout
     from reporting.period import Period
 
@@ -129,7 +129,7 @@ def test_a_run_stopped_after_publishing_while_another_paper_holds_the_sent_recor
     shutil.copytree(BUNDLED_INPUTS, tmp_path / "inputs")
     config, layout = settings_file(tmp_path, port), OutputLayout(tmp_path / "outputs")
     period = Period.parse("2022/23 Q2")
-    manifest = layout.manifest(period, Cadence.QUARTERLY)
+    manifest = layout.manifest(period, Paper.QUARTERLY)
     members = ("member.one@example.gov.uk", "member.two@example.gov.uk")
     # The six-monthly run is sending: it holds the period's sent record.
     held = SentRecord(layout.sent_record(period)).hold()
@@ -140,7 +140,7 @@ def test_a_run_stopped_after_publishing_while_another_paper_holds_the_sent_recor
         held.release()
     assert run.state.type in (StateType.CANCELLED, StateType.CRASHED), said[-3000:]
     assert inbox.messages == []
-    assert layout.document(period, Cadence.QUARTERLY, "pdf").is_file()
+    assert layout.document(period, Paper.QUARTERLY, "pdf").is_file()
     # Both members are listed as never sent, with the run that sends it to them.
     assert not_yet_sent(layout, members) == [(period, "quarterly", to) for to in members]
     listed = subprocess.run(

@@ -16,6 +16,7 @@ from reporting.automation.mail import (
     papers,
     reminder,
 )
+from reporting.cadence import Paper
 from reporting.period import Period
 from reporting.settings import EmailSettings
 
@@ -53,7 +54,7 @@ def test_papers_go_to_each_member_with_the_pdf_and_word_file(smtp_server, tmp_pa
     pdf, docx = tmp_path / "report.pdf", tmp_path / "report.docx"
     pdf.write_bytes(b"%PDF-1.7 pretend")
     docx.write_bytes(b"PK pretend")
-    messages = papers(Q2, "quarterly", "Action Plan monitoring report", "Scrutiny Commission",
+    messages = papers(Q2, Paper.QUARTERLY, "Action Plan monitoring report", "Scrutiny Commission",
                       ("a@example.gov.uk", "b@example.gov.uk"), (pdf, docx))
     result = deliver(_email(port), messages, SentRecord(tmp_path / "sent.json"))
     assert result.ok and len(inbox.messages) == 2
@@ -144,7 +145,7 @@ MEMBERS = ("one@example.gov.uk", "two@example.gov.uk", "three@example.gov.uk")
 def _papers_to(members, tmp_path):
     pdf = tmp_path / "paper.pdf"
     pdf.write_bytes(b"%PDF-1.7 pretend")
-    return papers(Q2, "quarterly", "Action Plan monitoring report", "Scrutiny Commission",
+    return papers(Q2, Paper.QUARTERLY, "Action Plan monitoring report", "Scrutiny Commission",
                   tuple(members), (pdf,))
 
 
@@ -309,9 +310,8 @@ def _published(tmp_path, cadence: str, due: tuple[str, ...]) -> None:
 
     from reporting.automation.mail import mailing_due
     from reporting.layout import OutputLayout
-    from reporting.cadence import Cadence
 
-    manifest = OutputLayout(tmp_path).manifest(Q2, Cadence(cadence))
+    manifest = OutputLayout(tmp_path).manifest(Q2, Paper(cadence))
     manifest.parent.mkdir(parents=True, exist_ok=True)
     entry = mailing_due(EmailSettings(enabled=True, committee=due))
     manifest.write_text(json.dumps({"period": Q2.label, "cadence": cadence, **entry}),
@@ -333,7 +333,7 @@ def test_a_paper_published_whose_run_stopped_before_its_first_message_is_listed_
     assert not_yet_sent(layout, members) == [(Q2, "quarterly", to) for to in members]
     # The six-monthly's mailing began (one message of unknown outcome); the quarterly's not.
     record = SentRecord(layout.sent_record(Q2))
-    six = papers(Q2, "six-monthly", "Action Plan monitoring report", "Scrutiny Commission",
+    six = papers(Q2, Paper.SIX_MONTHLY, "Action Plan monitoring report", "Scrutiny Commission",
                  members, ())
     with record.hold():
         record.mark_sending(six[0])
@@ -502,7 +502,7 @@ def test_a_paper_changed_after_it_was_sent_is_not_sent_again_and_the_policy_offi
 
     def published(data: bytes):  # a run publishes its paper, then makes its messages
         pdf.write_bytes(data)
-        return papers(Q2, "quarterly", "Action Plan monitoring report", "Scrutiny Commission",
+        return papers(Q2, Paper.QUARTERLY, "Action Plan monitoring report", "Scrutiny Commission",
                       members, (pdf,))
 
     first = deliver(settings, messages, record)
@@ -561,9 +561,9 @@ def test_a_long_subject_goes_on_one_line_and_reads_back_the_same(smtp_server, tm
 
 
 def _no_paper(why: str = "2022/23 Q2 has no returns folder (inputs/returns/2022-23-Q2)",
-              cadence: str = "six-monthly", period: Period = Q2) -> Outgoing:
+              paper: Paper = Paper.SIX_MONTHLY, period: Period = Q2) -> Outgoing:
     return no_paper_notice("policy@example.gov.uk", "Health Action Plan", "health", period,
-                           cadence, why, Path("outputs/2022-23-Q2/chase-list.csv"))
+                           paper, why, Path("outputs/2022-23-Q2/chase-list.csv"))
 
 
 def test_no_paper_tells_the_policy_officer_once_for_the_period_and_paper(smtp_server, tmp_path):
@@ -572,7 +572,7 @@ def test_no_paper_tells_the_policy_officer_once_for_the_period_and_paper(smtp_se
     first = deliver(_email(port), [_no_paper()], record)
     again = deliver(_email(port), [_no_paper("no returns are in inputs/returns/2022-23-Q2")],
                     record)
-    other_paper = deliver(_email(port), [_no_paper(cadence="quarterly")], record)
+    other_paper = deliver(_email(port), [_no_paper(paper=Paper.QUARTERLY)], record)
     assert first.ok and again.sent == [] and len(again.already_sent) == 1
     assert other_paper.ok and len(other_paper.sent) == 1
     assert [to for (to,), _ in inbox.messages] == ["policy@example.gov.uk"] * 2
@@ -592,7 +592,7 @@ def test_no_paper_tells_the_policy_officer_once_for_the_period_and_paper(smtp_se
 
 def test_no_paper_notice_names_the_installations_plan_in_the_command_to_run_again():
     notice = no_paper_notice("policy@example.gov.uk", "Climate Plan", "climate", Q2,
-                             "quarterly", "no returns are in", Path("chase-list.csv"),
+                             Paper.QUARTERLY, "no returns are in", Path("chase-list.csv"),
                              plan_name="climate plan")
     assert "reporting run --plan 'climate plan' --period '2022/23 Q2' --cadence quarterly" \
         in notice.body

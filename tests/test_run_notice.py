@@ -123,13 +123,13 @@ def test_a_run_stopped_after_publishing_and_before_mailing_says_the_papers_went_
 
     from reporting.automation.mail import Outgoing, SentRecord
     from reporting.automation.run_notice import with_mailing
-    from reporting.cadence import Cadence
+    from reporting.cadence import Paper
     from reporting.layout import OutputLayout
     from reporting.period import Period
 
     period = Period.parse("2022/23 Q2")
     layout = OutputLayout(tmp_path)
-    manifest = layout.manifest(period, Cadence.QUARTERLY)
+    manifest = layout.manifest(period, Paper.QUARTERLY)
     manifest.parent.mkdir(parents=True)
     manifest.write_text(json.dumps({"mailing_due": ["one@example.gov.uk",
                                                     "two@example.gov.uk"]}))

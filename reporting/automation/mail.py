@@ -35,7 +35,7 @@ from typing import Callable
 
 from reporting.automation.chase import Chase
 from reporting.automation.lock import RunLock, acquire
-from reporting.cadence import REPORT_CADENCES, Cadence, period_covered
+from reporting.cadence import PAPERS, Paper, period_covered
 from reporting.errors import ReportingError
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -133,9 +133,9 @@ def reminder(chase: Chase, period: Period, kind: str) -> Outgoing | None:
     return Outgoing(key, chase.email, subject, body)
 
 
-def paper_key(period: Period, cadence: str, to: str) -> str:
-    """The sent record's key of the `cadence` paper for `period` mailed to `to`."""
-    return f"papers/{period.path}/{cadence}/{to}"
+def paper_key(period: Period, paper: Paper, to: str) -> str:
+    """The sent record's key of the `paper` for `period` mailed to `to`."""
+    return f"papers/{period.path}/{paper.value}/{to}"
 
 
 # A paper published for members, with email on, names in its manifest the members it is
@@ -160,15 +160,15 @@ def due_to(manifest: Path) -> tuple[str, ...]:
     return tuple(str(to) for to in due) if isinstance(due, list) else ()
 
 
-def papers_due(layout: OutputLayout, period: Period) -> dict[str, tuple[str, ...]]:
+def papers_due(layout: OutputLayout, period: Period) -> dict[Paper, tuple[str, ...]]:
     """Give, by paper ("quarterly", "six-monthly"), the members each of `period`'s
     published papers is due to be mailed to (papers published with email off are left out)."""
-    return {cadence.value: due for cadence in REPORT_CADENCES
-            if (due := due_to(layout.manifest(period, cadence)))}
+    return {paper: due for paper in PAPERS
+            if (due := due_to(layout.manifest(period, paper)))}
 
 
 def not_yet_sent(layout: OutputLayout, recipients: tuple[str, ...],
-                 period: Period | None = None) -> list[tuple[Period, str, str]]:
+                 period: Period | None = None) -> list[tuple[Period, Paper, str]]:
     """Give (period, paper, member) for each of `recipients` a published paper was due to
     and the period's sent record has no entry for: `period`'s, else every period's."""
     periods = [period] if period is not None else layout.periods()
@@ -177,7 +177,7 @@ def not_yet_sent(layout: OutputLayout, recipients: tuple[str, ...],
                 recipients, papers_due(layout, each))]
 
 
-def papers(period: Period, cadence: str, title: str, committee: str,
+def papers(period: Period, paper: Paper, title: str, committee: str,
            recipients: tuple[str, ...], documents: tuple[Path, ...]) -> list[Outgoing]:
     """Give one message per committee recipient carrying the published papers."""
     body = (
@@ -188,8 +188,8 @@ def papers(period: Period, cadence: str, title: str, committee: str,
     )
     attached = files_digest(tuple(documents))
     return [
-        Outgoing(paper_key(period, cadence, to), to,
-                 f"{title}: {period.label} ({cadence})", body, tuple(documents), attached)
+        Outgoing(paper_key(period, paper, to), to,
+                 f"{title}: {period.label} ({paper.value})", body, tuple(documents), attached)
         for to in recipients
     ]
 
@@ -306,9 +306,9 @@ def mail_command(plan: str | None, *words: str) -> str:
     return reporting_command(MAIL_COMMAND.removeprefix("reporting "), plan, *words)
 
 
-def run_command(plan: str | None, period: Period, cadence: str) -> str:
-    """Give the `reporting run` that makes (or mails) the `cadence` paper on `period`."""
-    return reporting_command("run", plan, "--period", period.label, "--cadence", cadence)
+def run_command(plan: str | None, period: Period, paper: Paper) -> str:
+    """Give the `reporting run` that makes (or mails) the `paper` on `period`."""
+    return reporting_command("run", plan, "--period", period.label, "--cadence", paper.value)
 
 
 @dataclass(frozen=True)
@@ -407,8 +407,8 @@ class SentRecord:
                    for key, entry in sorted(data["failed"].items())])
 
     def never_sent(self, recipients: tuple[str, ...],
-                   due: dict[str, tuple[str, ...]] | None = None
-                   ) -> list[tuple[Period, str, str]]:
+                   due: dict[Paper, tuple[str, ...]] | None = None
+                   ) -> list[tuple[Period, Paper, str]]:
         """Give (period, paper, recipient) for each of `recipients` with no entry for a
         paper whose mailing was due or began: one `due` (by paper, the members its
         manifest named when it was published, for this record's period), or one another
@@ -416,10 +416,11 @@ class SentRecord:
         a run of that paper sends it to them, once."""
         data = self.read()
         keys = set(data["sent"]) | set(data["sending"]) | set(data["failed"])
-        wanted: dict[tuple[str, str], set[str]] = {}
+        wanted: dict[tuple[str, Paper], set[str]] = {}
         for key in keys:
             if key.startswith("papers/") and key.count("/") >= 3:
-                wanted.setdefault(tuple(key.split("/")[1:3]), set()).update(recipients)
+                path, word = key.split("/")[1:3]
+                wanted.setdefault((path, Paper(word)), set()).update(recipients)
         for paper, members in (due or {}).items():
             wanted.setdefault((self.path.parent.name, paper), set()).update(
                 to for to in members if to in recipients)
@@ -525,25 +526,25 @@ def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
                     f"{'s' if len(changed) != 1 else ''} hold the earlier version", body)
 
 
-def no_paper_notice(policy_officer: str, title: str, plan: str, period: Period, cadence: str,
+def no_paper_notice(policy_officer: str, title: str, plan: str, period: Period, paper: Paper,
                     why: str, chase_list: Path, plan_name: str | None = None) -> Outgoing:
-    """Give the notice telling the policy officer that no `cadence` paper was made on `period`
+    """Give the notice telling the policy officer that no `paper` was made on `period`
     for members, and why; its key names the plan (`plan`, its key), period and paper, so it
     goes once. `plan_name` is the installation's plan the run was given (its `--plan`)."""
-    again = run_command(plan_name, period, cadence)
-    covered = period_covered(Cadence(cadence), period)  # as the schedule and the paper say
+    again = run_command(plan_name, period, paper)
+    covered = period_covered(paper, period)  # as the schedule and the paper say
     body = (
-        f"No {cadence} paper was made for the {title} on {covered.description}, because "
+        f"No {paper.value} paper was made for the {title} on {covered.description}, because "
         f"{why}.\n\n"
         "Nothing was sent to committee members.\n\n"
         f"The chase list of the returns still to come is {chase_list}.\n\n"
-        f"When the returns are in, run the {cadence} report on {covered.label} again (a run of "
-        f"its deployment with that period, or {again}); this notice is not sent again for "
+        f"When the returns are in, run the {paper.value} report on {covered.label} again (a "
+        f"run of its deployment with that period, or {again}); this notice is not sent again for "
         "it.\n\n"
         "Policy and Performance\n"
     )
-    return Outgoing(f"no-paper/{plan}/{period.path}/{cadence}", policy_officer,
-                    f"{title}: no {cadence} paper for {covered.label}", body)
+    return Outgoing(f"no-paper/{plan}/{period.path}/{paper.value}", policy_officer,
+                    f"{title}: no {paper.value} paper for {covered.label}", body)
 
 
 def _unwritable(error: BaseException) -> str:

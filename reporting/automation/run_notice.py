@@ -20,7 +20,7 @@ from pathlib import Path
 
 from reporting.automation.clearance import ClearanceError, expired_words, read_draft
 from reporting.automation.mail import MAIL_COMMAND, Outgoing, SentRecord, due_to, paper_key
-from reporting.cadence import Cadence
+from reporting.cadence import Paper
 from reporting.layout import OutputLayout
 from reporting.period import Period
 
@@ -88,7 +88,7 @@ def with_clearance(run: FailedRun, outputs: Path, expires_days: int) -> FailedRu
     draft = None
     try:
         record = OutputLayout(Path(outputs)).clearance_record(
-            Period.parse(run.period), Cadence(run.cadence or Cadence.QUARTERLY.value))
+            Period.parse(run.period), Paper(run.cadence or Paper.QUARTERLY.value))
         draft = read_draft(record)
     except (ClearanceError, ValueError, OSError):
         pass  # the notice is still sent, with what Prefect says
@@ -107,20 +107,20 @@ def with_mailing(run: FailedRun, outputs: Path) -> FailedRun:
         return run
     try:
         period = Period.parse(run.period)
-        cadence = Cadence(run.cadence or Cadence.QUARTERLY.value)
+        paper = Paper(run.cadence or Paper.QUARTERLY.value)
         layout = OutputLayout(Path(outputs))
         record = SentRecord(layout.sent_record(period)).read()
     except (ValueError, OSError):
         return run  # the notice is still sent, with what Prefect says
-    prefix = paper_key(period, cadence.value, "")
+    prefix = paper_key(period, paper, "")
 
     def members(part: str) -> tuple[str, ...]:
         return tuple(sorted(entry.get("to", key.removeprefix(prefix))
                             for key, entry in record[part].items() if key.startswith(prefix)))
 
     told = {key for part in ("sent", "sending", "failed") for key in record[part]}
-    unmailed = tuple(to for to in due_to(layout.manifest(period, cadence))
-                     if paper_key(period, cadence.value, to) not in told)
+    unmailed = tuple(to for to in due_to(layout.manifest(period, paper))
+                     if paper_key(period, paper, to) not in told)
     return replace(run, mailed=members("sent"), in_flight=members("sending"),
                    unmailed=unmailed)
 
@@ -142,7 +142,7 @@ def _running_for(run: FailedRun, now: datetime) -> str:
 
 
 def _rerun_command(run: FailedRun) -> str:
-    """Give the command that makes the same report again (needs its period and cadence)."""
+    """Give the command that makes the same report again (needs its period and paper)."""
     plan = f" --plan {run.plan}" if run.plan else ""
     period = f'"{run.period}"' if run.period else '"<the period in the run\'s name>"'
     return f"reporting run{plan} --period {period} --cadence {run.cadence or 'quarterly'}"
