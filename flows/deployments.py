@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 
 from flows.intake_check import intake_check
 from flows.notify import NOTIFY_FLOW, notify_policy_officer
-from flows.stopping import StoppingRunner, serve_until_stopped
+from flows.stopping import StoppingRunner, notices_to_make_again, serve_until_stopped
 from flows.reminders import reminders
 from flows.scrutiny_report import scrutiny_report
 from reporting.automation import deployments as planned
@@ -109,6 +109,11 @@ def serve_deployments(plans: Path | list[InstalledPlan], server_pid: int | None 
     say(ensure_crash_automation())
     ids = [runner.add_deployment(deployment) for deployment in made]
     notify = next((i for d, i in zip(made, ids) if d.flow_name == NOTIFY_FLOW), None)
+    again = notices_to_make_again(notify) if notify is not None else []
+    if again:
+        say(f"Made again {len(again)} notice run(s) that a stop ended before they told the "
+            "policy officer, of: " + ", ".join(str(run.parameters.get("flow_run"))
+                                               for run in again) + ".")
     say("Serving. Ctrl-C (or SIGTERM) stops it: a run in progress is cancelled, and the "
         "policy officer told.")
     serve_until_stopped(runner, ids, notify, server_pid, say)

@@ -17,7 +17,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from uuid import UUID
 
@@ -40,6 +40,8 @@ _ENDED = [StateType.CANCELLED, StateType.CRASHED]
 # How long serve waits for the processes of its runs, and for the notify runs to be made.
 CHILDREN_SECONDS = 10
 NOTICE_SECONDS = 10
+# How far back serve, starting, looks for notice runs a stop ended before they told anyone.
+RETELL_DAYS = 14
 
 
 class StoppingRunner(Runner):
@@ -122,6 +124,34 @@ def wait_for_notices(notify_deployment: UUID, runs: list[FlowRun],
             if wanted:
                 time.sleep(0.5)
     return list(wanted.values())
+
+
+def notices_to_make_again(notify_deployment: UUID, days: float = RETELL_DAYS) -> list[FlowRun]:
+    """Make again each run of the notify deployment a stop ended (Cancelled or Crashed in
+    the last `days`) before it told of its run, unless another run tells of that run (done,
+    or still to come); give the runs made. Safe to repeat: a notice is sent at most once,
+    by its key in the notices' sent record."""
+    since = datetime.now(timezone.utc) - timedelta(days=days)
+    made = []
+    with get_client(sync_client=True) as client:
+        told = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            deployment_id=FlowRunFilterDeploymentId(any_=[notify_deployment])))
+        settled: set[str] = set()
+        stopped: dict[str, FlowRun] = {}
+        for run in told:
+            about = str((run.parameters or {}).get("flow_run", ""))
+            if run.state is None or not about:
+                continue
+            if run.state.type in _ENDED:
+                if run.end_time is None or run.end_time >= since:
+                    stopped.setdefault(about, run)
+            elif run.state.type is not StateType.FAILED:  # Completed, or still to run
+                settled.add(about)
+        for about, run in stopped.items():
+            if about not in settled:
+                made.append(client.create_flow_run_from_deployment(
+                    notify_deployment, parameters=dict(run.parameters or {})))
+    return made
 
 
 def serve_until_stopped(runner: StoppingRunner, deployment_ids: list[UUID],

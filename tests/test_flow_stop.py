@@ -184,6 +184,34 @@ def test_a_served_run_whose_process_ended_without_a_word_is_marked_crashed(prefe
         assert client.read_flow_run(elsewhere.id).state.type is StateType.RUNNING
 
 
+def test_a_notice_run_a_stop_ended_is_made_again_when_serve_starts(prefect_harness):
+    """A third operator review (M2): a stop while the crash notice was being sent ended the
+    notice run Cancelled; nothing ran it again, and the policy officer was never told."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Cancelled, Completed, Crashed
+
+    from flows.stopping import notices_to_make_again
+
+    with get_client(sync_client=True) as client:
+        flow_id = client.create_flow_from_name("notice-retell-test")
+        notify = client.create_deployment(flow_id, "notify")
+        runs = {}
+        for about, ended in (("stopped", Cancelled()), ("crashed", Crashed()),
+                             ("told", Cancelled()), ("told", Completed())):
+            run = client.create_flow_run_from_deployment(
+                notify, parameters={"flow_run": f"prefect.flow-run.{about}"})
+            client.set_flow_run_state(run.id, ended, force=True)
+            runs.setdefault(about, []).append(run)
+        made = notices_to_make_again(notify)
+        assert sorted(run.parameters["flow_run"] for run in made) == [
+            "prefect.flow-run.crashed", "prefect.flow-run.stopped"]
+        assert all(client.read_flow_run(run.id).state.type is StateType.SCHEDULED
+                   for run in made)
+        # Serve started again before those ran: nothing is made twice.
+        assert notices_to_make_again(notify) == []
+
+
 def test_serve_creates_the_crash_automation_once(prefect_harness):
     from prefect.client.orchestration import get_client
 
