@@ -4,7 +4,7 @@ and the members a paper's run stopped before mailing.
 A message recorded as sending with no outcome (the run stopped, or the sent record could
 not be written, between handing it to the server and recording it) is never sent again by
 itself: the policy officer asks its recipient whether it arrived and says so here. Said
-not received, the next run that sends it sends it, once; said received, it is recorded as
+not received, it is sent once by the run this prints; said received, it is recorded as
 sent. The sent record's lock is held while it is changed, so a run in flight is not
 undone.
 """
@@ -21,6 +21,7 @@ from reporting.automation.mail import (
     SentRecord,
     mail_command,
     not_yet_sent,
+    resend_words,
     run_command,
 )
 from reporting.layout import OutputLayout
@@ -28,12 +29,18 @@ from reporting.period import Period
 from reporting.settings import load_settings
 
 
+# The exit status of a listing with something in it: 0 means nothing waits, 2 an error.
+WAITING = 1
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     mail = commands.add_parser(
-        "mail", help="list messages of unknown or failed outcome, or say whether one arrived")
+        "mail", help="list messages of unknown or failed outcome, or say whether one arrived "
+                     "(a listing exits 1 while anything waits)")
     said = mail.add_mutually_exclusive_group()
     said.add_argument("--not-received", metavar="KEY",
-                      help="the message KEY never arrived: the next run sends it (once)")
+                      help="the message KEY never arrived: prints the run that sends it "
+                           "(once)")
     said.add_argument("--received", metavar="KEY",
                       help="the message KEY arrived (or was sent by hand): never sent again")
     mail.add_argument("--period", help="only this period's messages, e.g. 2022/23 Q2")
@@ -57,14 +64,14 @@ def _list(records: list[Path], never: list[tuple[Period, str, str]], plan: str |
             print(f"  arrived:      {mail_command(plan, '--received', item.key)}")
             print(f"  not arrived:  {mail_command(plan, '--not-received', item.key)}")
         else:
-            print("  the next run that sends it tries again; sent by hand: "
-                  f"{mail_command(plan, '--received', item.key)}")
+            print(f"  to send it again: {resend_words(item.key, plan)}")
+            print(f"  sent by hand:     {mail_command(plan, '--received', item.key)}")
     for period, paper, to in never:
         print(f"never sent: the {paper.value} paper for {period.label} to {to} (published for "
               "members; its run stopped, or mail was stopped, before it came to them)")
         print("  run it again to send it, once, to those not sent it (the published paper "
               f"is reused): {run_command(plan, period, paper)}")
-    return 0
+    return WAITING  # a check (`reporting mail || alert`) can tell something waits
 
 
 def mail_command_line(args: argparse.Namespace) -> int:
@@ -91,6 +98,7 @@ def mail_command_line(args: argparse.Namespace) -> int:
         print(f"{key}: {record.mark_received(key, by)} ({record.path})")
     else:
         print(f"{key}: {record.mark_not_received(key, by)} ({record.path})")
+        print(f"  {resend_words(key, plan)}")
     return 0
 
 

@@ -259,7 +259,9 @@ def test_the_notice_gives_the_command_that_has_the_next_run_send_it_once(
     words = shlex.split(not_arrived)
     assert words[:4] == ["reporting", "mail", "--plan", "corporate"]  # its plan, named
     assert _mail(tmp_path, *words[4:], "--by", "P. Officer") == 0
-    assert "the next run that sends it sends it (once)" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "recorded as not received: the run below sends it, once" in said
+    assert "the next reminders run sends it" in said
     entry = record.read()["failed"][message.key]
     assert message.key not in record.read()["sending"]
     assert entry["error"].startswith("not received, said by P. Officer on ")
@@ -280,7 +282,7 @@ def _mail_listing(tmp_path, members: tuple[str, ...], capsys) -> str:
     settings.write_text((ROOT / "reporting.toml").read_text().replace(
         'committee = ["scrutiny-members@harborough.gov.uk"]',
         f"committee = {list(members)!r}".replace("'", '"')), encoding="utf-8")
-    assert main(["mail", "--config", str(settings), "--outputs", str(tmp_path)]) == 0
+    assert main(["mail", "--config", str(settings), "--outputs", str(tmp_path)]) == 1  # waits
     return capsys.readouterr().out
 
 
@@ -366,7 +368,7 @@ def test_reporting_mail_lists_what_is_unsettled_and_records_what_the_officer_say
         record.mark_sending(lost)
         record.mark_failed(refused, "550 No such mailbox")
         record.mark_sent(went)
-    assert _mail(tmp_path, "--period", "2022/23 Q2") == 0
+    assert _mail(tmp_path, "--period", "2022/23 Q2") == 1  # something waits: a check sees it
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"outcome unknown: {lost.key}"
     assert lines[1].startswith(f"  to housing@example.gov.uk: {lost.subject}, ")
@@ -374,6 +376,10 @@ def test_reporting_mail_lists_what_is_unsettled_and_records_what_the_officer_say
     assert lines[3] == f"  not arrived:  reporting mail --not-received {lost.key}"
     assert lines[4] == f"failed: {refused.key}"
     assert "550 No such mailbox (attempts: 1)" in lines[5]
+    # No scheduled run reports on a past period again: the listing gives the run that sends it.
+    assert lines[6] == ("  to send it again: this sends it, once (no scheduled run reports on "
+                        "that period again): reporting run --period '2022/23 Q2' --cadence "
+                        "quarterly")
     assert went.key not in "\n".join(lines)  # sent: nothing to settle
 
     # The lost reminder did arrive: recorded as sent, never sent again.
@@ -391,7 +397,7 @@ def test_reporting_mail_lists_what_is_unsettled_and_records_what_the_officer_say
     (said,) = capsys.readouterr().err.splitlines()
     assert said.startswith(f"reporting: no message papers/no-such-key is recorded under "
                            f"{tmp_path}; `reporting mail` lists")
-    assert _mail(tmp_path) == 0  # every period's record: the refused paper is still listed
+    assert _mail(tmp_path) == 1  # every period's record: the refused paper is still listed
     assert capsys.readouterr().out.splitlines()[0] == f"failed: {refused.key}"
 
 
@@ -605,3 +611,20 @@ def test_no_paper_notice_is_held_back_while_mail_is_stopped(smtp_server, tmp_pat
     held = deliver(_email(port, stopped=True), [_no_paper()], record)
     assert held.stopped and len(held.withheld) == 1 and inbox.messages == []
     assert deliver(_email(port), [_no_paper()], record).ok and len(inbox.messages) == 1
+
+
+def test_what_sends_a_message_again_is_said_for_each_kind_of_message():
+    """A third operator review (M1): after --not-received on a paper, nothing said which run
+    sends it, and no scheduled run would (they report on later periods)."""
+    from reporting.automation.mail import resend_words
+
+    paper = resend_words("papers/2022-23-Q2/six-monthly/two@example.gov.uk", "corporate")
+    assert paper.endswith("reporting run --plan corporate --period '2022/23 Q2' --cadence "
+                          "six-monthly")
+    assert "reminders run" in resend_words(reminder(CHASE, Q2, "after").key, None)
+    notice = resend_words("run-failed/0b9f6c1e-0000-4000-8000-000000000001/crashed", None)
+    assert notice.endswith("prefect deployment run notify-policy-officer/notify-policy-officer"
+                           " --param flow_run=0b9f6c1e-0000-4000-8000-000000000001")
+    assert resend_words("papers/not-a-period/quarterly/x@example.gov.uk", None).startswith(
+        "no run can tell which paper")
+    assert resend_words("changed-since-sent/abc", None).startswith("no run sends it again")

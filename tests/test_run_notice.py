@@ -106,7 +106,8 @@ def test_a_run_stopped_while_mailing_says_who_was_sent_and_whose_outcome_is_unkn
             "nobody knows whether it went: it is never sent again") in body
     # The way to settle it is the documented one (an operator's review, L1).
     assert ("Ask whether it arrived, then say so with `reporting mail`, which lists it with "
-            "its key and both commands (--not-received has the next run send it, once).") \
+            "its key and both commands (--not-received prints the run that sends it, once). "
+            "Settle it first: until then a run of the paper sends the rest and ends Failed") \
         in body
     assert "six@example.gov.uk" not in body
     # Another flow's run, or a run with no period, is left as it was.

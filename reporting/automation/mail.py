@@ -11,7 +11,8 @@ undone, so each message is sent at most once and never silently not sent:
 - a message recorded as sending with no outcome (a crash, or a failed write, between the
   two) is never sent again: it is reported as outcome unknown, to `[email] policy_officer`
   and in the result, for a person to find out whether it arrived and say so with
-  `reporting mail --received KEY` or `--not-received KEY` (then the next run sends it);
+  `reporting mail --received KEY` or `--not-received KEY` (which names the run that
+  sends it, once: for a paper, its period's `reporting run`);
 - one bad message (a bad address, a refusal) is recorded as failed and the rest still go.
 """
 
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Callable
 
 from reporting.automation.chase import Chase
+from reporting.automation.deployments import NOTIFY
 from reporting.automation.lock import RunLock, acquire
 from reporting.cadence import PAPERS, Paper, period_covered
 from reporting.errors import ReportingError
@@ -311,6 +313,31 @@ def run_command(plan: str | None, period: Period, paper: Paper) -> str:
     return reporting_command("run", plan, "--period", period.label, "--cadence", paper.value)
 
 
+# The notify deployment as `prefect deployment run` names it: its flow's name, then its own.
+NOTIFY_DEPLOYMENT = f"{NOTIFY}/{NOTIFY}"
+
+
+def resend_words(key: str, plan: str | None) -> str:
+    """Say what sends the message `key` once it is recorded as not received (or failed):
+    a paper, its period's `reporting run` (no scheduled run reports on a past period);
+    a reminder, the period's next reminders run; a run notice, its notify run made again;
+    another notice to the policy officer, nothing."""
+    parts = key.split("/")
+    if parts[0] == "papers" and len(parts) >= 4:
+        try:
+            period, paper = Period.parse(parts[1]), Paper(parts[2])
+        except ValueError:
+            return "no run can tell which paper it is: send it by hand"
+        return ("this sends it, once (no scheduled run reports on that period again): "
+                + run_command(plan, period, paper))
+    if parts[0] == "reminder":
+        return "the next reminders run sends it, while the period's returns are chased"
+    if parts[0] == "run-failed" and len(parts) >= 2:
+        return ("this sends it, once: prefect deployment run "
+                f"{NOTIFY_DEPLOYMENT} --param flow_run={shlex.quote(parts[1])}")
+    return "no run sends it again: its subject is in the record; tell the policy officer"
+
+
 @dataclass(frozen=True)
 class Unsettled:
     """A message of unknown outcome (`state` UNKNOWN) or one that failed, in `record`."""
@@ -466,14 +493,15 @@ class SentRecord:
 
         self._update(change)
         return ("recorded as sent: no run sends it again" if received
-                else "the next run that sends it sends it (once)")
+                else "recorded as not received: the run below sends it, once")
 
     def mark_received(self, key: str, by: str) -> str:
         """Record that the message `key` arrived (or was sent by hand): never sent again."""
         return self._settle(key, True, by)
 
     def mark_not_received(self, key: str, by: str) -> str:
-        """Record that the message `key` never arrived, so the next run sends it."""
+        """Record that the message `key` never arrived, so the run that sends it
+        (`resend_words`) sends it, once."""
         return self._settle(key, False, by)
 
 
@@ -629,7 +657,10 @@ def unknown_notice(policy_officer: str, unknown: list[tuple[Outgoing, str]],
         f"{lines}\n"
         "They will not be sent again until you say. Please check with each recipient "
         "whether it arrived, then, in the installation folder, run the command under it: "
-        "\"arrived\" records it as sent, \"not arrived\" has the next run send it once. "
+        "\"arrived\" records it as sent; \"not arrived\" records that and prints the "
+        "command that sends it, once (for a paper, its period's reporting run). Settle each "
+        "before that paper's run is made again: until then a run sends the rest, ends "
+        "Failed and tells you of it again. "
         f"`{mail_command(plan)}` lists every message still of unknown or failed outcome. "
         f"The sent record is {record.path}.\n\n"
         "Policy and Performance\n"

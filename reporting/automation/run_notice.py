@@ -201,7 +201,9 @@ def _mailing_words(run: FailedRun) -> str:
                     "ended, and nobody knows whether it went: it is never sent again by a "
                     "run until someone says. Ask whether it arrived, then say so with "
                     f"`{MAIL_COMMAND}`, which lists it with its key and both commands "
-                    "(--not-received has the next run send it, once).")
+                    "(--not-received prints the run that sends it, once). Settle it "
+                    "first: until then a run of the paper sends the rest and ends Failed, "
+                    "telling you of it again.")
     if run.unmailed:
         said.append(f"Not sent to {len(run.unmailed)} member"
                     f"{'s' if len(run.unmailed) != 1 else ''} ({', '.join(run.unmailed)}): "
