@@ -146,7 +146,21 @@ def test_a_run_stopped_after_publishing_and_before_mailing_says_the_papers_went_
     assert ("Not sent to 2 members (one@example.gov.uk, two@example.gov.uk): `reporting "
             "mail` lists them too.") in body
     assert "Running it again sends the papers only to the members not yet sent them." in body
+    # Stopped while the mail server was refusing: the notice says whom, and why.
+    record = SentRecord(layout.sent_record(period))
+    for to in ("one@example.gov.uk", "two@example.gov.uk"):
+        record.mark_failed(Outgoing(f"papers/{period.path}/quarterly/{to}", to, "Papers",
+                                    "Dear Member"), "451 4.3.0 try again later")
+    refused = with_mailing(FailedRun(**{**RUN.__dict__, "state_type": "CRASHED",
+                                        "state_name": "Crashed"}), tmp_path)
+    assert refused.unmailed == () and len(refused.refused) == 2
+    body = run_notice(refused, "policy@example.gov.uk", STARTED).body
+    assert "mailing had begun: 0 members were sent them." in body
+    assert ("Not reached, the message failing: one@example.gov.uk (451 4.3.0 try again "
+            "later); two@example.gov.uk (451 4.3.0 try again later). A run made again tries "
+            "them again, once each.") in body
     # A paper published with email off (no member due) says nothing of mailing.
+    layout.sent_record(period).unlink()
     manifest.write_text(json.dumps({"period": period.label}))
     quiet = with_mailing(FailedRun(**{**RUN.__dict__, "state_type": "CRASHED",
                                       "state_name": "Crashed"}), tmp_path)

@@ -64,6 +64,9 @@ class FailedRun:
     in_flight: tuple[str, ...] = ()
     # The members its published paper was due to that the sent record has no entry for.
     unmailed: tuple[str, ...] = ()
+    # The members whose message failed (the server refused it, or could not be reached),
+    # each with the error the record keeps.
+    refused: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -121,8 +124,11 @@ def with_mailing(run: FailedRun, outputs: Path) -> FailedRun:
     told = {key for part in ("sent", "sending", "failed") for key in record[part]}
     unmailed = tuple(to for to in due_to(layout.manifest(period, paper))
                      if paper_key(period, paper, to) not in told)
+    refused = tuple(sorted((entry.get("to", key.removeprefix(prefix)), entry.get("error", ""))
+                           for key, entry in record["failed"].items()
+                           if key.startswith(prefix)))
     return replace(run, mailed=members("sent"), in_flight=members("sending"),
-                   unmailed=unmailed)
+                   unmailed=unmailed, refused=refused)
 
 
 def notice_record(outputs: Path) -> Path:
@@ -181,7 +187,7 @@ def _next_steps(run: FailedRun) -> list[str]:
     else:
         steps.append("To run it again: the deployment's page in the UI, Run; or wait for "
                      "its next scheduled run.")
-    if run.mailed or run.in_flight or run.unmailed:
+    if run.mailed or run.in_flight or run.unmailed or run.refused:
         steps.insert(1, _mailing_words(run))
     steps.append("A run made again sends only what has not been sent: nobody is mailed "
                  "twice.")
@@ -190,7 +196,7 @@ def _next_steps(run: FailedRun) -> list[str]:
 
 def _mailing_words(run: FailedRun) -> str:
     """What a notice says of a report run whose papers were published for members."""
-    if run.mailed or run.in_flight:
+    if run.mailed or run.in_flight or run.refused:
         said = [f"The papers had been published and mailing had begun: {len(run.mailed)} "
                 f"member{'s were' if len(run.mailed) != 1 else ' was'} sent them"
                 + (f" ({', '.join(run.mailed)})" if run.mailed else "") + "."]
@@ -204,6 +210,10 @@ def _mailing_words(run: FailedRun) -> str:
                     "(--not-received prints the run that sends it, once). Settle it "
                     "first: until then a run of the paper sends the rest and ends Failed, "
                     "telling you of it again.")
+    if run.refused:
+        said.append("Not reached, the message failing: " + "; ".join(
+            f"{to} ({why or 'no reason recorded'})" for to, why in run.refused)
+            + ". A run made again tries them again, once each.")
     if run.unmailed:
         said.append(f"Not sent to {len(run.unmailed)} member"
                     f"{'s' if len(run.unmailed) != 1 else ''} ({', '.join(run.unmailed)}): "
