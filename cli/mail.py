@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 from pathlib import Path
 
 from cli.common import fail
@@ -64,7 +65,7 @@ def _list(records: list[Path], never: list[tuple[Period, str, str]], plan: str |
             print(f"  arrived:      {mail_command(plan, '--received', item.key)}")
             print(f"  not arrived:  {mail_command(plan, '--not-received', item.key)}")
         else:
-            print(f"  to send it again: {resend_words(item.key, plan)}")
+            print(f"  to send it again: {resend_words(item.key, plan, _api_url())}")
             print(f"  sent by hand:     {mail_command(plan, '--received', item.key)}")
     for period, paper, to in never:
         print(f"never sent: the {paper.value} paper for {period.label} to {to} (published for "
@@ -98,8 +99,13 @@ def mail_command_line(args: argparse.Namespace) -> int:
         print(f"{key}: {record.mark_received(key, by)} ({record.path})")
     else:
         print(f"{key}: {record.mark_not_received(key, by)} ({record.path})")
-        print(f"  {resend_words(key, plan)}")
+        print(f"  {resend_words(key, plan, _api_url())}")
     return 0
+
+
+def _api_url() -> str | None:
+    """The Prefect server this shell talks to, when it is set (else serve's own is meant)."""
+    return os.environ.get("PREFECT_API_URL") or None
 
 
 def _keys(path: Path) -> set[str]:

@@ -622,9 +622,17 @@ def test_what_sends_a_message_again_is_said_for_each_kind_of_message():
     assert paper.endswith("reporting run --plan corporate --period '2022/23 Q2' --cadence "
                           "six-monthly")
     assert "reminders run" in resend_words(reminder(CHASE, Q2, "after").key, None)
-    notice = resend_words("run-failed/0b9f6c1e-0000-4000-8000-000000000001/crashed", None)
-    assert notice.endswith("prefect deployment run notify-policy-officer/notify-policy-officer"
-                           " --param flow_run=0b9f6c1e-0000-4000-8000-000000000001")
+    # A run notice's: on the Prefect server the shell names, else serve's own (an operator
+    # re-check: the bare `prefect deployment run` went to a temporary server and failed).
+    run = "0b9f6c1e-0000-4000-8000-000000000001"
+    notice = resend_words(f"run-failed/{run}/crashed", None)
+    assert notice.endswith("(port 4200 unless reporting serve was given --port): "
+                           "PREFECT_API_URL=http://127.0.0.1:4200/api .venv/bin/prefect "
+                           "deployment run notify-policy-officer/notify-policy-officer "
+                           f"--param flow_run={run}")
+    shared = resend_words(f"run-failed/{run}/crashed", None, "http://prefect.internal:4200/api")
+    assert "PREFECT_API_URL=http://prefect.internal:4200/api .venv/bin/prefect" in shared
+    assert "unless" not in shared
     assert resend_words("papers/not-a-period/quarterly/x@example.gov.uk", None).startswith(
         "no run can tell which paper")
     assert resend_words("changed-since-sent/abc", None).startswith("no run sends it again")

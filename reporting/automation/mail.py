@@ -317,10 +317,15 @@ def run_command(plan: str | None, period: Period, paper: Paper) -> str:
 NOTIFY_DEPLOYMENT = f"{NOTIFY}/{NOTIFY}"
 
 
-def resend_words(key: str, plan: str | None) -> str:
+# Where `reporting serve` puts its own Prefect server unless it is given --port.
+LOCAL_API_URL = "http://127.0.0.1:4200/api"
+
+
+def resend_words(key: str, plan: str | None, api_url: str | None = None) -> str:
     """Say what sends the message `key` once it is recorded as not received (or failed):
     a paper, its period's `reporting run` (no scheduled run reports on a past period);
-    a reminder, the period's next reminders run; a run notice, its notify run made again;
+    a reminder, the period's next reminders run; a run notice, its notify run made again
+    on the Prefect server at `api_url` (None: serve's own, as it is unless given --port);
     another notice to the policy officer, nothing."""
     parts = key.split("/")
     if parts[0] == "papers" and len(parts) >= 4:
@@ -333,7 +338,9 @@ def resend_words(key: str, plan: str | None) -> str:
     if parts[0] == "reminder":
         return "the next reminders run sends it, while the period's returns are chased"
     if parts[0] == "run-failed" and len(parts) >= 2:
-        return ("this sends it, once: prefect deployment run "
+        where = "" if api_url else " (port 4200 unless reporting serve was given --port)"
+        return (f"this sends it, once, on the Prefect server{where}: PREFECT_API_URL="
+                f"{shlex.quote(api_url or LOCAL_API_URL)} .venv/bin/prefect deployment run "
                 f"{NOTIFY_DEPLOYMENT} --param flow_run={shlex.quote(parts[1])}")
     return "no run sends it again: its subject is in the record; tell the policy officer"
 
