@@ -8,8 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from cli.common import fail
-from reporting.cadence import PAPERS, Paper, papers_on, period_covered
-from reporting.automation.run_period import choose_period
+from reporting.automation.run_period import choose_period, other_papers_due
+from reporting.cadence import PAPERS, Paper, period_covered
+from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.settings import load_settings
 from reporting.wording import shown_name
@@ -66,10 +67,7 @@ def run_command(args: argparse.Namespace) -> int:
         if item.get("outcome") == "settling":
             print("  not read, still changing (read on the next run): "
                   f"{shown_name(str(item['path']))}")
-    from reporting.automation.mail import run_command
-
-    for other in papers_on(period):
-        if other is not paper:
-            print(f"The {other.value} paper is due for {period.label} too: "
-                  f"{run_command(getattr(args, 'plan', None), period, other)}")
+    for line in other_papers_due(OutputLayout(outputs), period, paper,
+                                 getattr(args, "plan", None)):
+        print(line)
     return 0

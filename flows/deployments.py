@@ -112,7 +112,8 @@ def serve_deployments(plans: Path | list[InstalledPlan], server_pid: int | None 
     again = notices_to_make_again(notify) if notify is not None else []
     if again:
         say(f"Made again {len(again)} notice run(s) that a stop ended before they told the "
-            "policy officer, of: " + ", ".join(str(run.parameters.get("flow_run"))
+            "policy officer (each sends its notice unless the record has it as sent, or as "
+            "perhaps sent: then `reporting mail` lists it), of: " + ", ".join(str(run.parameters.get("flow_run"))
                                                for run in again) + ".")
     say("Serving. Ctrl-C (or SIGTERM) stops it: a run in progress is cancelled, and the "
         "policy officer told.")

@@ -49,6 +49,17 @@ def test_a_crashed_run_and_a_stuck_one_are_told_in_their_own_words():
     assert notice.subject.startswith("Run crashed: ") and notice.key.endswith("/crashed")
     assert "Its process stopped" in notice.body and "intake check" in notice.body
     assert "reporting run" not in notice.body  # an intake check is run again from the UI
+    # Crashed by a stop of the service: said so, not put down to memory (an operator's check).
+    for said in ("reporting serve was stopped (SIGTERM) while this run was in progress",
+                 "Execution was aborted by a termination signal.",
+                 "Process for flow run 'x' exited with status code: -15"):
+        stopped = run_notice(FailedRun(**{**crashed.__dict__, "message": said}),
+                             "policy@example.gov.uk", STARTED).body
+        assert "Its process was stopped with the service" in stopped, said
+        assert "memory" not in stopped
+    killed = run_notice(FailedRun(**{**crashed.__dict__, "message": "exited with status code: "
+                                     "-9"}), "policy@example.gov.uk", STARTED).body
+    assert "or it ran out of memory" in killed  # kill -9, or the out-of-memory killer
     stuck = FailedRun(**{**RUN.__dict__, "state_type": "RUNNING", "state_name": "Running",
                          "message": "", "period": None, "plan": None, "link": None})
     notice = run_notice(stuck, "policy@example.gov.uk", STARTED + timedelta(hours=4, minutes=30))

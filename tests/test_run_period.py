@@ -122,3 +122,23 @@ def test_no_paper_on_a_period_not_ended_or_whose_every_return_is_another_period_
     assert no_paper_reason(q2, (given, stale), root, date(2026, 12, 3)) == ""
     assert no_paper_reason(q2, (make_return("Leisure", period_text=""),), root,
                            date(2026, 12, 3)) == ""
+
+
+def test_a_run_says_the_other_paper_of_its_period_is_due_only_until_it_is_published(tmp_path):
+    """An operator's re-check: every run said the other paper "is due too", even once both
+    had gone to every member, which read as an instruction during a recovery."""
+    from reporting.automation.run_period import other_papers_due
+    from reporting.layout import OutputLayout
+
+    layout, q2 = OutputLayout(tmp_path), Period.parse("2022/23 Q2")
+    assert other_papers_due(layout, q2, Paper.QUARTERLY, "health") == [
+        "The six-monthly paper is due for 2022/23 Q2 too: reporting run --plan health "
+        "--period '2022/23 Q2' --cadence six-monthly"]
+    assert other_papers_due(layout, Period.parse("2022/23 Q1"), Paper.QUARTERLY, None) == []
+    manifest = layout.manifest(q2, Paper.SIX_MONTHLY)
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text("{}")
+    assert other_papers_due(layout, q2, Paper.QUARTERLY, "health") == []
+    assert other_papers_due(layout, q2, Paper.SIX_MONTHLY, None) == [
+        "The quarterly paper is due for 2022/23 Q2 too: reporting run --period '2022/23 Q2' "
+        "--cadence quarterly"]

@@ -35,6 +35,11 @@ _WHAT = {"scrutiny-report": "scrutiny report", "intake-check": "intake check",
 # that comes too late is refused and fails it "The flow was resuming and never resumed.";
 # a blocking pause raises FlowPauseTimeout, "Flow run was paused and never resumed.". The
 # report flow itself refuses to ask again for a draft whose time is over (ClearanceExpired).
+# How Prefect, and serve's stop, say a run ended because its service was stopped.
+# (a process ended by SIGTERM, SIGINT or SIGHUP exits "-15", "-2", "-1": kill -9 and the
+# kernel's out-of-memory killer give -9, which is not told as a stop).
+_STOPPED = re.compile(r"reporting serve was stopped|termination signal|\bSIG(TERM|INT|HUP)\b|"
+                      r"status code:? -(15|2|1)\b", re.I)
 _PAUSE_TIMED_OUT = re.compile(r"\bwas \w+ and never resumed\b|\bClearanceExpired\b")
 
 
@@ -171,7 +176,9 @@ def _next_steps(run: FailedRun) -> list[str]:
                      "same paper holds its lock until it ends), cancel it from its page in "
                      "the UI, then run it again.")
     elif run.state_type in ("CRASHED", "CANCELLED"):
-        why = ("Its process stopped (the service or the machine was stopped, or it ran out "
+        why = ("Its process was stopped with the service (reporting serve, or the worker "
+               "running it, was stopped or restarted)" if _STOPPED.search(run.message) else
+               "Its process stopped (the service or the machine was stopped, or it ran out "
                "of memory)" if run.state_type == "CRASHED" else
                "It was stopped before it ended: someone cancelled it in the Prefect UI, or "
                "reporting serve (or the worker running it) was stopped")

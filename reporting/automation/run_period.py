@@ -14,10 +14,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from reporting.automation.schedule import local_date, period_reported_on
-from reporting.cadence import Paper
+from reporting.cadence import Paper, papers_on
 from reporting.cron import Cron
 from reporting.intake.files import candidate_files
 from reporting.intake.returns import Return, for_period, latest_period_with_returns
+from reporting.layout import OutputLayout
 from reporting.period import Period
 from reporting.settings import ScheduleSettings
 from reporting.wording import long_date
@@ -125,3 +126,16 @@ def no_paper_reason(period: Period, returns: tuple[Return, ...] | list[Return],
         return f"no returns are in {folder}"
     return (f"none of the {len(returns)} files in {folder} could be used "
             "(see their receipts)")
+
+
+def other_papers_due(layout: OutputLayout, period: Period, paper: Paper,
+                     plan: str | None) -> list[str]:
+    """Say, of each other paper of `period` not yet published under `layout`, that it is due,
+    with the command that makes it (none once it is published: a run of it would send
+    nothing new, and the receipts say when it shows an earlier copy of a return)."""
+    from reporting.automation.mail import run_command  # here: `reporting check` needs no SMTP
+
+    return [f"The {other.value} paper is due for {period.label} too: "
+            f"{run_command(plan, period, other)}"
+            for other in papers_on(period)
+            if other is not paper and not layout.manifest(period, other).is_file()]
