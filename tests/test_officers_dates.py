@@ -258,3 +258,25 @@ def test_a_new_date_and_its_reason_reach_both_documents_also_without_a_due_date(
         assert _squeezed("New date given as 'when the contractor returns' (reason: contractor "
                          "ill).") in text
         assert _squeezed("Housing Received 13 October 2023") in text  # not "Not stated"
+
+
+def test_a_date_achieved_later_than_the_return_could_be_written_is_a_problem():
+    """A hostile officer's review (L4): 6.e Complete, achieved 24 January 2023, in a Q2
+    2022/23 return was accepted without a word."""
+    from conftest import make_return, make_row
+
+    plan = make_plan(make_action("1.a"))
+
+    def late(achieved, completed=None):
+        row = make_row("1.a", "Complete", "Done.", date_achieved=achieved,
+                       date_achieved_text=f"{achieved:%d/%m/%Y}")
+        ret = make_return("Regulatory Services", row, date_completed=completed)
+        return [f for f in prepare(plan, [ret]).findings if f.code == codes.LATE_DATE_ACHIEVED]
+
+    assert late(date(2022, 12, 31)) == []  # within the quarter after: a return sent late
+    (found,) = late(date(2023, 1, 24))
+    assert "24 January 2023, is after 2022/23 Q3 ended, on 31 December 2022" in found.officer
+    assert found.file is not None and found.fix.startswith("write the day it was done")
+    (after,) = late(date(2022, 10, 20), completed=date(2022, 10, 14))
+    assert "after the return was completed on 14 October 2022" in after.officer
+    assert late(date(2022, 10, 14), completed=date(2022, 10, 14)) == []

@@ -151,6 +151,11 @@ UNREADABLE_DATE = Code(
     "they were read and what to write, unless a revised date's words may mean two days, one "
     "making its action or milestone slipped or overdue in the papers and the other not "
     "(\"Jan 24\": January 2024 or 24 January): then flagged, naming both days to write")
+LATE_DATE_ACHIEVED = Code(
+    "LATE_DATE_ACHIEVED", L, "a date achieved later than the return could have been "
+    "written: after its `Date completed`, or, with none given, after the end of the quarter "
+    "that follows its period (\"24/01/2024\" in a 2022/23 Q2 return); the date is kept, and "
+    "the officer asked for the day it was done")
 UNREADABLE_FORECAST = Code(
     "UNREADABLE_FORECAST", L, "a forecast year-end status that is not a status")
 WRONG_PERIOD = Code(

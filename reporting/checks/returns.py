@@ -424,6 +424,17 @@ def _unreadable_values(updates: PeriodUpdates, fate: RowFate) -> Iterator[Findin
                 # A new date is one still to come: its example is a day after the period.
                 "write the day as day/month/year, such as " + example_day(
                     updates.period.following() if column == "Revised date" else updates.period))
+    latest = fate.ret.date_completed or updates.period.following().end
+    if row.date_achieved is not None and row.date_achieved > latest:
+        when = (f"the return was completed on {long_date(latest)}" if fate.ret.date_completed
+                else f"{updates.period.following().label} ended, on {long_date(latest)}")
+        yield _row_finding(
+            updates, fate, codes.LATE_DATE_ACHIEVED, "Date achieved",
+            f"The date achieved given for {ref}, {long_date(row.date_achieved)}, is after "
+            f"{when}: an action cannot be done after its return was written.",
+            f"the date achieved, {long_date(row.date_achieved)}, is after {when}",
+            "write the day it was done, as day/month/year (if it is not done yet, give its "
+            "status and a revised date instead)")
     if row.forecast_text and row.forecast_status is None:
         yield _row_finding(
             updates, fate, codes.UNREADABLE_FORECAST, "Forecast year-end status",
