@@ -346,6 +346,27 @@ def test_the_pdf_is_a_real_multi_page_pdf_with_a_title(model, pdf):
     assert reader.metadata.title == model.title
 
 
+def test_the_report_and_appendix_a_each_begin_a_page_of_the_pdf(model):
+    """A committee-paper review (M2): Appendix A began mid-page in the six-monthly paper, so
+    the foot of the page cut its first row, and the next page began with the row's rest
+    under empty Ref and Action cells. The sections the model starts on a new page do (a
+    paper with no exceptions: its report ends mid-page)."""
+    from dataclasses import replace
+
+    model = replace(model, exceptions=())
+    reader = PdfReader(io.BytesIO(render_pdf(render_html(model))))
+    starts = [s for s in model.outline if s.page_break]
+    assert [s.key for s in starts] == ["purpose", "actions"]
+    for section in starts:
+        (page,) = [number for number, text in enumerate(reader.pages)
+                   if section.heading in re.sub(r"\s+", " ", text.extract_text())
+                   and number > 0]  # the first page lists it in the contents
+        before = re.sub(r"\s+", " ", reader.pages[page].extract_text())
+        head = before.split(section.heading)[0]
+        # Nothing of the section before on its page: at most the running title over it.
+        assert len(head.replace(model.running_title, "").strip()) < 20, (section.heading, head)
+
+
 @pytest.mark.slow
 def test_the_pdf_is_tagged_and_in_british_english(pdf):
     reader = PdfReader(io.BytesIO(pdf))

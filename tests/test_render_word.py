@@ -145,6 +145,9 @@ def test_front_sheet_has_council_title_and_details_before_a_page_break(
     purpose = next(p for p in paragraphs
                    if p.text == model.headings["purpose"] and p.style.name == "Heading 2")
     assert purpose.paragraph_format.page_break_before
+    appendix = next(p for p in paragraphs if p.text.startswith("Appendix A:")
+                    and p.style.name == "Heading 2")
+    assert appendix.paragraph_format.page_break_before  # as the PDF starts it
 
 
 def test_heading_levels_go_down_one_at_a_time(document: DocxDocument) -> None:

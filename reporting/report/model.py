@@ -189,7 +189,7 @@ class ReportModel:
             Draft("actions", "progress on each action",
                   (*paragraphs(self.appendix_intro, "intro"),
                    *((TableBlock(self._actions_table()),) if self.sections else ())),
-                  appendix=True),
+                  appendix=True, page_break=True),
             Draft("status_key", "status and direction of travel keys", (*shown("status_key"), *shown("travel_key")),
                   appendix=True),
             Draft("glossary", "glossary of abbreviations", shown("glossary"), appendix=True),

@@ -71,7 +71,7 @@ class Draft:
     title: str
     blocks: tuple[Block, ...]
     appendix: bool = False
-    page_break: bool = False  # the Word file starts it on a new page
+    page_break: bool = False  # the PDF and the Word file start it on a new page
 
 
 @dataclass(frozen=True)
