@@ -22,6 +22,7 @@ from reporting.automation.mail import (
     SentRecord,
     mail_command,
     not_yet_sent,
+    recorded,
     resend_words,
     run_command,
 )
@@ -109,5 +110,4 @@ def _api_url() -> str | None:
 
 
 def _keys(path: Path) -> set[str]:
-    data = SentRecord(path).read()
-    return set(data["sent"]) | set(data["sending"]) | set(data["failed"])
+    return recorded(SentRecord(path).read())

@@ -140,6 +140,23 @@ def paper_key(period: Period, paper: Paper, to: str) -> str:
     return f"papers/{period.path}/{paper.value}/{to}"
 
 
+def paper_of(key: str) -> tuple[Period, Paper] | None:
+    """Give the period and paper a sent record's key names (`paper_key` read back); None
+    for another message's key, or one naming no period or paper it can read."""
+    parts = key.split("/")
+    if parts[0] != "papers" or len(parts) < 4:
+        return None
+    try:
+        return Period.parse(parts[1]), Paper(parts[2])
+    except ValueError:
+        return None
+
+
+def recorded(data: dict) -> set[str]:
+    """Give every key a sent record's data has an entry for: sent, sending or failed."""
+    return set(data["sent"]) | set(data["sending"]) | set(data["failed"])
+
+
 # A paper published for members, with email on, names in its manifest the members it is
 # due to be mailed to. It is written with the paper, in the one step that publishes it, and
 # before the run waits for the sent record's lock (which another paper of the period, or
@@ -328,13 +345,12 @@ def resend_words(key: str, plan: str | None, api_url: str | None = None) -> str:
     on the Prefect server at `api_url` (None: serve's own, as it is unless given --port);
     another notice to the policy officer, nothing."""
     parts = key.split("/")
-    if parts[0] == "papers" and len(parts) >= 4:
-        try:
-            period, paper = Period.parse(parts[1]), Paper(parts[2])
-        except ValueError:
+    if parts[0] == "papers":
+        named = paper_of(key)
+        if named is None:
             return "no run can tell which paper it is: send it by hand"
         return ("this sends it, once (no scheduled run reports on that period again): "
-                + run_command(plan, period, paper))
+                + run_command(plan, *named))
     if parts[0] == "reminder":
         return "the next reminders run sends it, while the period's returns are chased"
     if parts[0] == "run-failed" and len(parts) >= 2:
@@ -448,20 +464,19 @@ class SentRecord:
         manifest named when it was published, for this record's period), or one another
         recipient has an entry for. The run stopped, or failed, before it came to them;
         a run of that paper sends it to them, once."""
-        data = self.read()
-        keys = set(data["sent"]) | set(data["sending"]) | set(data["failed"])
-        wanted: dict[tuple[str, Paper], set[str]] = {}
-        for key in keys:
-            if key.startswith("papers/") and key.count("/") >= 3:
-                path, word = key.split("/")[1:3]
-                wanted.setdefault((path, Paper(word)), set()).update(recipients)
-        for paper, members in (due or {}).items():
-            wanted.setdefault((self.path.parent.name, paper), set()).update(
-                to for to in members if to in recipients)
-        return [(Period.parse(path), paper, to)
-                for (path, paper), members in sorted(wanted.items())
+        keys = recorded(self.read())
+        wanted: dict[tuple[Period, Paper], set[str]] = {}
+        for named in filter(None, map(paper_of, keys)):
+            wanted.setdefault(named, set()).update(recipients)
+        if due:
+            period = Period.parse(self.path.parent.name)  # the record is in its period's folder
+            for paper, members in due.items():
+                wanted.setdefault((period, paper), set()).update(
+                    to for to in members if to in recipients)
+        return [(period, paper, to)
+                for (period, paper), members in sorted(wanted.items())
                 for to in recipients
-                if to in members and paper_key(Period.parse(path), paper, to) not in keys]
+                if to in members and paper_key(period, paper, to) not in keys]
 
     def _settle(self, key: str, received: bool, by: str) -> str:
         """Record `by`'s word that the message `key` was (or was not) received; give what
@@ -541,9 +556,8 @@ def changed_notice(policy_officer: str, changed: list[tuple[Outgoing, str]],
     subjects = sorted({o.subject for o, _ in changed})
     names = sorted({Path(a).name for o, _ in changed for a in o.attachments})
     lines = "".join(f"  {o.to}, sent {when}\n" for o, when in changed)
-    which = sorted({(Period.parse(path), paper) for path, paper in
-                    (o.key.split("/")[1:3] for o, _ in changed)})
-    said = "; ".join(f"the {paper} paper for {period.label}" for period, paper in which)
+    which = sorted({named for o, _ in changed if (named := paper_of(o.key))})
+    said = "; ".join(f"the {paper.value} paper for {period.label}" for period, paper in which)
     body = (
         f"The papers \"{'; '.join(subjects)}\" have been published again and now differ from "
         "the ones members were sent (a return came in or was corrected, or a setting the "

@@ -19,7 +19,14 @@ from datetime import datetime
 from pathlib import Path
 
 from reporting.automation.clearance import ClearanceError, expired_words, read_draft
-from reporting.automation.mail import MAIL_COMMAND, Outgoing, SentRecord, due_to, paper_key
+from reporting.automation.mail import (
+    MAIL_COMMAND,
+    Outgoing,
+    SentRecord,
+    due_to,
+    paper_key,
+    recorded,
+)
 from reporting.cadence import Paper
 from reporting.layout import OutputLayout
 from reporting.period import Period
@@ -126,7 +133,7 @@ def with_mailing(run: FailedRun, outputs: Path) -> FailedRun:
         return tuple(sorted(entry.get("to", key.removeprefix(prefix))
                             for key, entry in record[part].items() if key.startswith(prefix)))
 
-    told = {key for part in ("sent", "sending", "failed") for key in record[part]}
+    told = recorded(record)
     unmailed = tuple(to for to in due_to(layout.manifest(period, paper))
                      if paper_key(period, paper, to) not in told)
     refused = tuple(sorted((entry.get("to", key.removeprefix(prefix)), entry.get("error", ""))
