@@ -37,6 +37,9 @@ from prefect.states import Crashed
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _IN_PROGRESS = [StateType.RUNNING, StateType.PENDING, StateType.CANCELLING]
 _ENDED = [StateType.CANCELLED, StateType.CRASHED]
+# A notify run that has told of its run, or still may: every state but ended and Failed.
+_TOLD_OR_TO_TELL = [StateType.COMPLETED, StateType.SCHEDULED, StateType.PAUSED,
+                    *_IN_PROGRESS]
 # How long serve waits for the processes of its runs, and for the notify runs to be made.
 CHILDREN_SECONDS = 10
 NOTICE_SECONDS = 10
@@ -108,6 +111,12 @@ def end_stopped_runs(deployment_ids: list[UUID], stopped_by: str, since: datetim
         return _runs(client, deployment_ids, _ENDED, ended_after=since)
 
 
+def _told_of(notice: FlowRun) -> str:
+    """Give the id of the run a notify run tells of ("" for none), as its parameter names it
+    ("prefect.flow-run.<id>" from the automation, or the id)."""
+    return str((notice.parameters or {}).get("flow_run", "")).removeprefix("prefect.flow-run.")
+
+
 def wait_for_notices(notify_deployment: UUID, runs: list[FlowRun],
                      seconds: float = NOTICE_SECONDS) -> list[FlowRun]:
     """Wait until the notify deployment has a run for each of `runs` (made by its
@@ -119,8 +128,7 @@ def wait_for_notices(notify_deployment: UUID, runs: list[FlowRun],
             told = client.read_flow_runs(flow_run_filter=FlowRunFilter(
                 deployment_id=FlowRunFilterDeploymentId(any_=[notify_deployment])))
             for notice in told:
-                given = str((notice.parameters or {}).get("flow_run", ""))
-                wanted.pop(given.removeprefix("prefect.flow-run."), None)
+                wanted.pop(_told_of(notice), None)
             if wanted:
                 time.sleep(0.5)
     return list(wanted.values())
@@ -132,26 +140,14 @@ def notices_to_make_again(notify_deployment: UUID, days: float = RETELL_DAYS) ->
     or still to come); give the runs made. Safe to repeat: a notice is sent at most once,
     by its key in the notices' sent record."""
     since = datetime.now(timezone.utc) - timedelta(days=days)
-    made = []
     with get_client(sync_client=True) as client:
-        told = client.read_flow_runs(flow_run_filter=FlowRunFilter(
-            deployment_id=FlowRunFilterDeploymentId(any_=[notify_deployment])))
-        settled: set[str] = set()
+        settled = {_told_of(run) for run in _runs(client, [notify_deployment], _TOLD_OR_TO_TELL)}
         stopped: dict[str, FlowRun] = {}
-        for run in told:
-            about = str((run.parameters or {}).get("flow_run", ""))
-            if run.state is None or not about:
-                continue
-            if run.state.type in _ENDED:
-                if run.end_time is None or run.end_time >= since:
-                    stopped.setdefault(about, run)
-            elif run.state.type is not StateType.FAILED:  # Completed, or still to run
-                settled.add(about)
-        for about, run in stopped.items():
-            if about not in settled:
-                made.append(client.create_flow_run_from_deployment(
-                    notify_deployment, parameters=dict(run.parameters or {})))
-    return made
+        for run in _runs(client, [notify_deployment], _ENDED, ended_after=since):
+            stopped.setdefault(_told_of(run), run)
+        return [client.create_flow_run_from_deployment(notify_deployment,
+                                                       parameters=dict(run.parameters or {}))
+                for about, run in stopped.items() if about and about not in settled]
 
 
 def serve_until_stopped(runner: StoppingRunner, deployment_ids: list[UUID],
