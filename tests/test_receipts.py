@@ -32,10 +32,15 @@ def build_receipt(ret, previous=(), plan=PLAN):
 HOSTILE = '<script>alert("x")</script><img src="http://evil.example/x.png"> {{ 7*7 }} =HYPERLINK("x")'
 
 
-def _read(tmp_path, rows, **values):
+def _read_file(tmp_path, data: bytes | str, name: str = "regulatory-services.xlsx"):
+    """Read the return `data` sent as `name` in the period's returns folder."""
     folder = tmp_path / FOLDER
     folder.mkdir(exist_ok=True)
-    return read_return(write(folder / "regulatory-services.xlsx", workbook_bytes(rows=rows, **values)))
+    return read_return(write(folder / name, data.encode() if isinstance(data, str) else data))
+
+
+def _read(tmp_path, rows, **values):
+    return _read_file(tmp_path, workbook_bytes(rows=rows, **values))
 
 
 def test_a_receipt_names_each_problem_with_its_cell_and_what_to_do(tmp_path):
@@ -385,9 +390,7 @@ def test_a_receipt_names_the_services_actions_its_return_left_out(tmp_path):
 
 
 def test_an_unreadable_returns_receipt_says_its_actions_are_not_reported(tmp_path):
-    folder = tmp_path / FOLDER
-    folder.mkdir()
-    ret = read_return(write(folder / "regulatory-services.xlsx", b"PK\x03\x04 not a workbook"))
+    ret = _read_file(tmp_path, b"PK\x03\x04 not a workbook")
     [receipt] = _receipts([ret], plan=PLAN)
     assert receipt.outcome == "Not used"
     [quarterly] = [p for p in receipt.papers if "quarterly" in p.heading]
@@ -470,12 +473,10 @@ def test_an_action_id_with_a_little_extra_text_is_read_as_the_action_it_names(tm
 
 
 def test_an_action_id_with_a_semicolon_after_it_keeps_its_off_track(tmp_path):
-    folder = tmp_path / FOLDER
-    folder.mkdir()
-    path = folder / "regulatory-services.csv"
-    path.write_text("Action ID,Status,Progress update\n1.a,On track,Fine.\n1.c,On track,Fine.\n"
-                    "1.d,On track,Fine.\n6.d,On track,Fine.\n6.b;,Off track,Behind.\n")
-    check = check_period(EXTRAS_PLAN, [read_return(path)], [], Q2, READ_NOW)
+    ret = _read_file(tmp_path, "Action ID,Status,Progress update\n1.a,On track,Fine.\n1.c,On "
+                     "track,Fine.\n1.d,On track,Fine.\n6.d,On track,Fine.\n6.b;,Off track,"
+                     "Behind.\n", "regulatory-services.csv")
+    check = check_period(EXTRAS_PLAN, [ret], [], Q2, READ_NOW)
     text = receipt_text(check.receipts[0])
     assert "'6.b;' read as 6.b, the ';' after it left out: next time write 6.b." in text
     assert "no row for 6.b" not in text
@@ -510,12 +511,9 @@ def test_a_row_naming_two_actions_is_given_to_neither_and_the_paper_says_so(tmp_
 
 
 def test_an_action_id_cell_holding_an_error_is_said_not_called_no_row(tmp_path):
-    folder = tmp_path / FOLDER
-    folder.mkdir()
-    path = folder / "regulatory-services.csv"
-    path.write_text("Action ID,Status,Progress update\n1.a,On track,Fine.\n"
-                    "#REF!,Off track,Behind.\n")
-    check = check_period(PLAN, [read_return(path)], [], Q2, READ_NOW)
+    ret = _read_file(tmp_path, "Action ID,Status,Progress update\n1.a,On track,Fine.\n"
+                     "#REF!,Off track,Behind.\n", "regulatory-services.csv")
+    check = check_period(PLAN, [ret], [], Q2, READ_NOW)
     [receipt] = check.receipts
     [line] = [r for r in receipt.rows if not r.used]
     assert line.fate == "Not used: the Action ID cell holds the error #REF!, not an action ID"
@@ -532,12 +530,9 @@ def test_an_action_id_cell_holding_an_error_is_said_not_called_no_row(tmp_path):
 def test_an_action_id_formula_with_no_saved_result_is_said_as_such(tmp_path):
     from test_round_three import _with_cells
 
-    folder = tmp_path / FOLDER
-    folder.mkdir()
-    data = _with_cells(workbook_bytes(rows=[["1.a", "", "", "Green", "Fine."],
-                                            ["x", "", "", "Green", "Fine."]]),
-                       {"A9": '<c r="A9"><f>"1."&amp;"b"</f></c>'})
-    ret = read_return(write(folder / "regulatory-services.xlsx", data))
+    ret = _read_file(tmp_path, _with_cells(workbook_bytes(rows=[["1.a", "", "", "Green", "Fine."],
+                                                                ["x", "", "", "Green", "Fine."]]),
+                                           {"A9": '<c r="A9"><f>"1."&amp;"b"</f></c>'}))
     [receipt] = _receipts([ret])
     text = receipt_text(receipt)
     assert ("- Return!A9: (blank): Not used: the Action ID cell holds a formula with no saved "
