@@ -254,6 +254,7 @@ class MilestoneProgress(_Dated):
     def dated_by(self) -> ReturnRow | None:
         return self.row if self.revised_date else None
 
+
 @dataclass(frozen=True)
 class Progress(_Dated):
     """Where one covered action stands this period, and the rows that said so."""
@@ -271,16 +272,13 @@ class Progress(_Dated):
     milestones: tuple[MilestoneProgress, ...] = ()
     # Why the rows say it is at risk or off track (the return's optional column), "" if not said.
     status_reason: str = ""
-    revised_by: ReturnRow | None = None  # the row whose revised date it takes
+    dated_by: ReturnRow | None = None  # the row whose revised date it takes
 
     @property
     def planned(self):
         """What the plan says of the action: its due date and the words for it."""
         return self.action
 
-    @property
-    def dated_by(self) -> ReturnRow | None:
-        return self.revised_by
 
 @dataclass(frozen=True)
 class Merged:
@@ -552,7 +550,7 @@ def _combine(action: Action, found: list[RowFate]) -> Progress:
                                                         if r.forecast_status]) else None,
         milestones=milestones,
         status_reason=why,
-        revised_by=latest,
+        dated_by=latest,
     )
 
 
