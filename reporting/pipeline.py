@@ -11,7 +11,6 @@ functions, so the report is made one way wherever it is made.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -47,6 +46,7 @@ from reporting.publish import (
     InputsRead,
     archive_inputs,
     publish_run,
+    read_manifest,
     sha256_of,
 )
 from reporting.render.flags import data_quality_csv, data_quality_html, flags_csv
@@ -376,11 +376,11 @@ def _as_published(layout: OutputLayout, period: Period, paper: Paper,
     for other in papers_on(period):
         if other is paper:
             continue
+        manifest = read_manifest(layout.manifest(period, other))
         try:
-            manifest = json.loads(layout.manifest(period, other).read_text("utf-8"))
             published = datetime.fromisoformat(manifest["finished"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # not published (or its record unreadable): nothing to compare with
+        except (ValueError, KeyError, TypeError):  # None: not published, or unreadable
+            continue  # nothing to compare with
         theirs = {shown_name(Path(e.get("path", "")).name): e.get("sha256")
                   for e in manifest.get("inputs", []) if e.get("kind") == "return"}
         label = period_covered(other, period).label

@@ -233,6 +233,16 @@ def _skipped_entry(item: InputFile, root: Path | None) -> dict[str, str]:
             "why": shown_path(item.why)}
 
 
+def read_manifest(path: Path) -> dict | None:
+    """Give a published paper's manifest (`publish_run` writes it), or None when there is
+    none or it cannot be read as one."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def publish_run(
     folder: Path,
     documents: dict[str, bytes],

@@ -41,7 +41,7 @@ from reporting.cadence import PAPERS, Paper, period_covered
 from reporting.errors import ReportingError
 from reporting.layout import OutputLayout
 from reporting.period import Period
-from reporting.publish import write_atomic
+from reporting.publish import read_manifest, write_atomic
 from reporting.settings import EmailSettings, address_problem
 
 
@@ -172,10 +172,8 @@ def mailing_due(email: EmailSettings) -> dict[str, list[str]]:
 
 def due_to(manifest: Path) -> tuple[str, ...]:
     """Give the members a published paper's manifest says it is due to be mailed to."""
-    try:
-        due = json.loads(Path(manifest).read_text(encoding="utf-8")).get(MAILING_DUE, [])
-    except (OSError, ValueError, AttributeError):
-        return ()  # no paper published (or its manifest unreadable): nothing is due
+    # No paper published (or its manifest unreadable): nothing is due.
+    due = (read_manifest(manifest) or {}).get(MAILING_DUE, [])
     return tuple(str(to) for to in due) if isinstance(due, list) else ()
 
 
