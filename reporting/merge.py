@@ -413,8 +413,12 @@ def _repeats_last_period(ret: Return, rows: tuple[ReturnRow, ...], before: dict[
 
 def _rank(row: ReturnRow) -> tuple[bool, bool]:
     """How a row stands among its duplicates before their statuses are weighed: one giving
-    a status before one giving none, then a visible one before one hidden in Excel."""
+    a status before one giving none, then a visible one before one hidden in Excel (the
+    reasons, in `_RANKED_BY`)."""
     return row.status is not None, not row.hidden
+
+
+_RANKED_BY = (Preferred.STATUS, Preferred.VISIBLE)  # what each part of `_rank` stands for
 
 
 def preferred_row(rows: list[ReturnRow]) -> ReturnRow:
@@ -431,10 +435,9 @@ def preferred_row(rows: list[ReturnRow]) -> ReturnRow:
 
 def why_preferred(used: ReturnRow, other: ReturnRow) -> Preferred:
     """Say why `preferred_row` chose `used` over `other`: the first way they differ."""
-    if (used.status is None) != (other.status is None):
-        return Preferred.STATUS
-    if used.hidden != other.hidden:
-        return Preferred.VISIBLE
+    for reason, mine, theirs in zip(_RANKED_BY, _rank(used), _rank(other)):
+        if mine != theirs:
+            return reason
     return Preferred.FIRST if used.status is other.status else Preferred.WORSE
 
 
